@@ -1,0 +1,1 @@
+//! frontline-eval: see ARCHITECTURE.md.

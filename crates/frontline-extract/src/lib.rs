@@ -1,0 +1,1 @@
+//! frontline-extract: see ARCHITECTURE.md.

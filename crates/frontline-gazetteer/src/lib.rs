@@ -1,0 +1,1 @@
+//! frontline-gazetteer: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! frontline-geocode: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! frontline-ingest: see ARCHITECTURE.md.

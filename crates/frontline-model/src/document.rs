@@ -1,0 +1,118 @@
+//! Documents, their origin, sentences and boilerplate.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::Span;
+
+/// The content-hash id of a text: the first 16 hex digits of SHA-256 over its UTF-8 bytes.
+///
+/// The same text always gets the same id, whatever file or feed it came from, which makes
+/// ingestion idempotent.
+pub fn content_id(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// One report as it reached us.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Content-hash id of [`Document::text`] (see [`content_id`]).
+    pub id: String,
+    /// Canonical URL, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Outlet that published it ("Associated Press", "Al Manar"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Headline, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Author or byline, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Publication date; relative dates in the text are resolved against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<NaiveDate>,
+    /// ISO 639-1 language code, when known or detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Where the document was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// The cleaned text (NFC, typographic quotes and dashes folded, whitespace normalised).
+    /// Every span in an extraction indexes this string.
+    pub text: String,
+}
+
+impl Document {
+    /// A document with only its cleaned text; the id is derived from the text.
+    pub fn new(text: String) -> Self {
+        Self {
+            id: content_id(&text),
+            url: None,
+            outlet: None,
+            title: None,
+            author: None,
+            published_at: None,
+            language: None,
+            origin: None,
+            text,
+        }
+    }
+}
+
+/// Where a document was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Origin {
+    /// Reader that produced it: `text`, `html`, `rss`, `atom`, `jsonfeed`, `warc`, `jsonl`, `stdin`.
+    pub format: String,
+    /// File path, if read from a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Byte offset of the record inside a multi-record file (WARC, JSONL, feed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_offset: Option<u64>,
+    /// Index of the record inside a multi-record file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_index: Option<u64>,
+}
+
+/// One sentence of the analysed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Where it is in [`Document::text`].
+    pub span: Span,
+}
+
+/// What kind of boilerplate a removed block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoilerplateKind {
+    /// A comment form ("Leave a Reply", "Your email address will not be published").
+    CommentForm,
+    /// Social share buttons ("Share on Facebook", "Tweet").
+    ShareBar,
+    /// Newsletter or subscription prompts.
+    Newsletter,
+    /// Photo credits and captions ("Photo: AFP/Getty Images").
+    PhotoCredit,
+    /// "Related:" / "Read more" link lists.
+    RelatedLinks,
+    /// Cookie banners, copyright lines, navigation crumbs and other page furniture.
+    Other,
+}
+
+/// A passage set aside from analysis, kept so nothing is silently lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    /// What it is.
+    pub kind: BoilerplateKind,
+    /// Where it is in [`Document::text`].
+    pub span: Span,
+    /// The text under the span.
+    pub text: String,
+    /// Id of the detection rule that matched.
+    pub rule: String,
+}

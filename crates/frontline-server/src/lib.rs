@@ -1,0 +1,1 @@
+//! frontline-server: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! frontline-store: see ARCHITECTURE.md.

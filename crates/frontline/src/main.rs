@@ -1,0 +1,5 @@
+//! The `frontline` command-line tool.
+
+fn main() {
+    println!("frontline");
+}
