@@ -1,5 +1,87 @@
-//! The `frontline` command-line tool.
+//! The `frontline` command-line tool: turns news reports about armed conflict into structured,
+//! geolocated, sourced event records.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file parses arguments, sets up
+//! logging, and turns errors into a one-line message and a non-zero exit. Like ripgrep, it
+//! quits quietly when its output pipe is closed (`frontline extract ... | head`).
 
-fn main() {
-    println!("frontline");
+mod cmd;
+mod globals;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::globals::Globals;
+
+/// Frontline: structured, geolocated, sourced event records from news reports.
+///
+/// Typical use:
+///
+///   frontline demo                                  # map of the bundled sample events
+///   frontline extract article.txt --published 2017-06-18 --format table
+///   frontline ingest ./articles/ && frontline export --format csv > events.csv
+#[derive(Debug, Parser)]
+#[command(name = "frontline", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    globals: Globals,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract actors, places, times, quantities and events from articles (no database).
+    Extract(cmd::extract::Args),
+    /// Find and resolve the place names in an article and print them as JSON.
+    Geoparse(cmd::geoparse::Args),
+    /// Explain, for people, why each event in an article was coded as it was.
+    Explain(cmd::explain::Args),
+    /// Manage the gazetteer (import a full GeoNames dump).
+    #[command(subcommand)]
+    Gazetteer(cmd::gazetteer::Command),
+    /// Score Frontline against gold standards.
+    #[command(subcommand)]
+    Eval(cmd::eval::Command),
+    /// Read articles, extract events and store them in the database, fusing reports.
+    Ingest(cmd::ingest::Args),
+    /// Export stored events as JSONL, CSV, GeoJSON or a GDELT-style table.
+    Export(cmd::export::Args),
+    /// Serve the HTTP API and web UI over a database.
+    Serve(cmd::serve::Args),
+    /// Build a demo database from bundled sample articles and serve it.
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.globals.init_logging();
+    let result = match cli.command {
+        Command::Extract(a) => cmd::extract::run(a, &cli.globals),
+        Command::Geoparse(a) => cmd::geoparse::run(a, &cli.globals),
+        Command::Explain(a) => cmd::explain::run(a, &cli.globals),
+        Command::Gazetteer(c) => cmd::gazetteer::run(c, &cli.globals),
+        Command::Eval(c) => cmd::eval::run(c, &cli.globals),
+        Command::Ingest(a) => cmd::ingest::run(a, &cli.globals),
+        Command::Export(a) => cmd::export::run(a, &cli.globals),
+        Command::Serve(a) => cmd::serve::run(a, &cli.globals),
+        Command::Demo(a) => cmd::demo::run(a, &cli.globals),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether the error chain bottoms out in a closed output pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -1,0 +1,11 @@
+//! One module per subcommand. Each exposes `Args` (or `Command`) and `run`.
+
+pub mod demo;
+pub mod eval;
+pub mod explain;
+pub mod export;
+pub mod extract;
+pub mod gazetteer;
+pub mod geoparse;
+pub mod ingest;
+pub mod serve;

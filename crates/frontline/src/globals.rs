@@ -1,0 +1,43 @@
+//! Options shared by every subcommand.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args)]
+pub struct Globals {
+    /// Gazetteer index to use instead of the embedded default (built by `frontline gazetteer
+    /// import`). Without it, an index imported into the data dir is used if present.
+    #[arg(long, global = true, value_name = "PATH", env = "FRONTLINE_GAZETTEER")]
+    pub gazetteer: Option<PathBuf>,
+    /// More log output (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr; no progress bars.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+impl Globals {
+    /// Sets up `tracing` on stderr.
+    pub fn init_logging(&self) {
+        let level = if self.quiet {
+            "error"
+        } else {
+            match self.verbose {
+                0 => "warn",
+                1 => "info",
+                2 => "debug",
+                _ => "trace",
+            }
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .try_init();
+    }
+}
