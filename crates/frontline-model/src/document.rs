@@ -63,6 +63,42 @@ impl Document {
     }
 }
 
+/// What is known about a document before its text is cleaned: everything but the id and text.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// Outlet that published it.
+    pub outlet: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Author or byline.
+    pub author: Option<String>,
+    /// Publication date.
+    pub published_at: Option<NaiveDate>,
+    /// ISO 639-1 language code.
+    pub language: Option<String>,
+    /// Where it was read from.
+    pub origin: Option<Origin>,
+}
+
+impl Document {
+    /// A document from its metadata and cleaned text; the id is derived from the text.
+    pub fn from_meta(meta: DocumentMeta, text: String) -> Self {
+        Self {
+            id: content_id(&text),
+            url: meta.url,
+            outlet: meta.outlet,
+            title: meta.title,
+            author: meta.author,
+            published_at: meta.published_at,
+            language: meta.language,
+            origin: meta.origin,
+            text,
+        }
+    }
+}
+
 /// Where a document was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Origin {

@@ -13,7 +13,9 @@ mod document;
 mod event;
 mod mention;
 
-pub use document::{Boilerplate, BoilerplateKind, Document, Origin, Sentence, content_id};
+pub use document::{
+    Boilerplate, BoilerplateKind, Document, DocumentMeta, Origin, Sentence, content_id,
+};
 pub use event::{
     AcledType, Attribution, Event, EventActor, EventLocation, EventQuantity, Modality, PloverType,
     SourceKind, TerritorialChange,

@@ -2,6 +2,8 @@
 
 pub mod demo;
 pub mod eval;
+pub mod eval_events;
+pub mod eval_geo;
 pub mod explain;
 pub mod export;
 pub mod extract;
