@@ -274,10 +274,7 @@ pub fn article(seed: u64, index: usize) -> Article {
         "{} fighting near {place}, {}, leaves casualties",
         t.demonym, t.country
     );
-    let mut text = format!(
-        "{title}\n\n{} {tag} {lead}",
-        t.capital.to_uppercase().replace(' ', " ")
-    );
+    let mut text = format!("{title}\n\n{} {tag} {lead}", t.capital.to_uppercase());
     let paragraphs = 3 + rng.below(5);
     for _ in 0..paragraphs {
         text.push_str("\n\n");
