@@ -1,0 +1,699 @@
+//! The in-memory gazetteer: places in compact records and a name index over normalised keys.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use crate::normalize::{self, hash_key};
+use crate::{GazetteerError, countries};
+
+/// The embedded default gazetteer, built by `scripts/gazetteer/build.py`.
+const EMBEDDED: &[u8] = include_bytes!("../assets/default.flgz");
+
+const IDX_MAGIC: &[u8; 8] = b"FLGAZ01\n";
+
+/// A compact place record (36 bytes).
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    id: u32,
+    lat: f32,
+    lon: f32,
+    pop: u32,
+    name_off: u32,
+    name_len: u16,
+    fclass: u8,
+    fcode: [u8; 5],
+    cc: [u8; 2],
+    admin1: u32,
+    admin2: u32,
+}
+
+const NO_ADMIN: u32 = u32::MAX;
+
+/// One place of the gazetteer, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place<'a> {
+    /// Position in the gazetteer (stable for the life of the gazetteer).
+    pub idx: u32,
+    /// GeoNames id; `None` for places from other sources.
+    pub geonameid: Option<u64>,
+    /// Name.
+    pub name: &'a str,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Feature class (`P`, `A`, `H`, `T`, `L`, `S`...), `' '` when unknown.
+    pub feature_class: char,
+    /// Feature code (`PPL`, `ADM1`, `PCLI`...), empty when unknown.
+    pub feature_code: &'a str,
+    /// ISO alpha-2 country code, empty when none.
+    pub country: &'a str,
+    /// First-level administrative code (`CC.A1`), when known.
+    pub admin1_code: Option<&'a str>,
+    /// Second-level administrative code (`CC.A1.A2`), when known.
+    pub admin2_code: Option<&'a str>,
+    /// Population (0 when unknown).
+    pub population: u64,
+}
+
+/// A place to add to a [`GazetteerBuilder`].
+#[derive(Debug, Clone, Default)]
+pub struct NewPlace<'a> {
+    /// GeoNames id (0 for none).
+    pub geonameid: u64,
+    /// Name.
+    pub name: &'a str,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Feature class.
+    pub feature_class: &'a str,
+    /// Feature code.
+    pub feature_code: &'a str,
+    /// Country code.
+    pub country: &'a str,
+    /// Admin1 code (without the country).
+    pub admin1: &'a str,
+    /// Admin2 code (without country and admin1).
+    pub admin2: &'a str,
+    /// Population.
+    pub population: u64,
+}
+
+/// A name-index hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Place position.
+    pub idx: u32,
+    /// Whether the exact key matched (otherwise only the loose key did).
+    pub exact: bool,
+}
+
+/// A gazetteer: places and the index from name keys to them.
+#[derive(Debug)]
+pub struct Gazetteer {
+    arena: String,
+    recs: Vec<Rec>,
+    admin_codes: Vec<String>,
+    admin_names: Vec<String>,
+    exact: Vec<(u64, u32)>,
+    loose: Vec<(u64, u32)>,
+    source: String,
+}
+
+/// Builds a [`Gazetteer`] place by place.
+#[derive(Debug, Default)]
+pub struct GazetteerBuilder {
+    arena: String,
+    recs: Vec<Rec>,
+    admin_idx: HashMap<String, u32>,
+    admin_codes: Vec<String>,
+    admin_names: Vec<String>,
+    exact: Vec<(u64, u32)>,
+    loose: Vec<(u64, u32)>,
+    by_id: HashMap<u32, u32>,
+}
+
+impl GazetteerBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn admin(&mut self, code: String) -> u32 {
+        if let Some(&i) = self.admin_idx.get(&code) {
+            return i;
+        }
+        let i = self.admin_codes.len() as u32;
+        self.admin_codes.push(code.clone());
+        self.admin_names.push(String::new());
+        self.admin_idx.insert(code, i);
+        i
+    }
+
+    /// Sets the display name of an administrative unit (`CC.A1` or `CC.A1.A2`).
+    pub fn set_admin_name(&mut self, code: &str, name: &str) {
+        let i = self.admin(code.to_string());
+        if self.admin_names[i as usize].is_empty() {
+            self.admin_names[i as usize] = name.to_string();
+        }
+    }
+
+    /// Number of places added.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// Whether no place was added.
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// The position of the place with this GeoNames id, if added.
+    pub fn position(&self, geonameid: u64) -> Option<u32> {
+        u32::try_from(geonameid)
+            .ok()
+            .and_then(|id| self.by_id.get(&id).copied())
+    }
+
+    /// Adds a place (its main name is indexed) and returns its position.
+    pub fn add_place(&mut self, p: &NewPlace<'_>) -> u32 {
+        let idx = self.recs.len() as u32;
+        let name: String = p.name.chars().take(200).collect();
+        let name_off = self.arena.len() as u32;
+        self.arena.push_str(&name);
+        let mut fcode = [0u8; 5];
+        for (d, s) in fcode.iter_mut().zip(p.feature_code.bytes()) {
+            *d = s;
+        }
+        let mut cc = [0u8; 2];
+        for (d, s) in cc.iter_mut().zip(p.country.bytes()) {
+            *d = s;
+        }
+        let admin1 = if p.admin1.is_empty() || p.country.is_empty() {
+            NO_ADMIN
+        } else {
+            self.admin(format!("{}.{}", p.country, p.admin1))
+        };
+        let admin2 = if p.admin2.is_empty() || admin1 == NO_ADMIN {
+            NO_ADMIN
+        } else {
+            self.admin(format!("{}.{}.{}", p.country, p.admin1, p.admin2))
+        };
+        let id = u32::try_from(p.geonameid).unwrap_or(0);
+        self.recs.push(Rec {
+            id,
+            lat: p.lat as f32,
+            lon: p.lon as f32,
+            pop: u32::try_from(p.population).unwrap_or(u32::MAX),
+            name_off,
+            name_len: name.len() as u16,
+            fclass: p.feature_class.bytes().next().unwrap_or(b' '),
+            fcode,
+            cc,
+            admin1,
+            admin2,
+        });
+        if id != 0 {
+            self.by_id.insert(id, idx);
+        }
+        let code = p.feature_code;
+        if code == "ADM1" && admin1 != NO_ADMIN {
+            self.set_admin_name(&format!("{}.{}", p.country, p.admin1), &name);
+        } else if code == "ADM2" && admin2 != NO_ADMIN {
+            self.set_admin_name(&format!("{}.{}.{}", p.country, p.admin1, p.admin2), &name);
+        }
+        self.add_name(idx, &name);
+        idx
+    }
+
+    /// Indexes another name for the place at `idx`.
+    pub fn add_name(&mut self, idx: u32, name: &str) {
+        let k = normalize::key(name);
+        if k.is_empty() {
+            return;
+        }
+        let l = normalize::loose_from_key(&k);
+        self.exact.push((hash_key(&k), idx));
+        if !l.is_empty() {
+            self.loose.push((hash_key(&l), idx));
+        }
+    }
+
+    /// Adds the country table ([`crate::countries`]): each country becomes a place (or gets its
+    /// names added to the place with its GeoNames id) with its name and aliases indexed.
+    pub fn add_countries(&mut self) {
+        for c in countries::all() {
+            let idx = match self.position(c.geonameid) {
+                Some(i) => {
+                    self.add_name(i, &c.name);
+                    i
+                }
+                None => self.add_place(&NewPlace {
+                    geonameid: c.geonameid,
+                    name: &c.name,
+                    lat: c.lat,
+                    lon: c.lon,
+                    feature_class: "A",
+                    feature_code: "PCLI",
+                    country: &c.iso2,
+                    population: c.population,
+                    ..NewPlace::default()
+                }),
+            };
+            for a in &c.aliases {
+                self.add_name(idx, a);
+            }
+        }
+    }
+
+    /// Finishes the index.
+    pub fn build(mut self, source: &str) -> Gazetteer {
+        self.exact.sort_unstable();
+        self.exact.dedup();
+        self.loose.sort_unstable();
+        self.loose.dedup();
+        self.exact.shrink_to_fit();
+        self.loose.shrink_to_fit();
+        Gazetteer {
+            arena: self.arena,
+            recs: self.recs,
+            admin_codes: self.admin_codes,
+            admin_names: self.admin_names,
+            exact: self.exact,
+            loose: self.loose,
+            source: source.to_string(),
+        }
+    }
+}
+
+fn range(v: &[(u64, u32)], h: u64) -> &[(u64, u32)] {
+    let lo = v.partition_point(|e| e.0 < h);
+    let hi = lo + v[lo..].partition_point(|e| e.0 == h);
+    &v[lo..hi]
+}
+
+impl Gazetteer {
+    /// The embedded default gazetteer (GeoNames cities500, first-level units, US counties,
+    /// continents and countries), loaded once per process and shared.
+    pub fn embedded() -> Result<Arc<Gazetteer>, GazetteerError> {
+        static EMB: OnceLock<Result<Arc<Gazetteer>, String>> = OnceLock::new();
+        EMB.get_or_init(|| {
+            Self::from_flgz(EMBEDDED, "embedded")
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|problem| GazetteerError::Format {
+            path: "<embedded>".into(),
+            problem,
+        })
+    }
+
+    /// Opens a gazetteer file: an index written by [`Gazetteer::save`] (`frontline gazetteer
+    /// import`), or a zlib-compressed record file like the embedded default.
+    pub fn open(path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let bytes = std::fs::read(path).map_err(|e| GazetteerError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        if bytes.starts_with(IDX_MAGIC) {
+            Self::from_idx(&bytes).map_err(|problem| GazetteerError::Format {
+                path: path.to_path_buf(),
+                problem,
+            })
+        } else {
+            Self::from_flgz(&bytes, &path.display().to_string()).map_err(|e| match e {
+                GazetteerError::Format { problem, .. } => GazetteerError::Format {
+                    path: path.to_path_buf(),
+                    problem,
+                },
+                other => other,
+            })
+        }
+    }
+
+    /// Parses the zlib-compressed record format of the embedded asset.
+    pub fn from_flgz(bytes: &[u8], source: &str) -> Result<Gazetteer, GazetteerError> {
+        let fmt = |problem: String| GazetteerError::Format {
+            path: source.into(),
+            problem,
+        };
+        let mut text = String::new();
+        flate2::read::ZlibDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| fmt(format!("not a zlib-compressed UTF-8 gazetteer: {e}")))?;
+        if !text.starts_with("#FLGZ 1\n") {
+            return Err(fmt("missing `#FLGZ 1` header".into()));
+        }
+        let mut b = GazetteerBuilder::new();
+        let mut bad = 0usize;
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() != 11 {
+                bad += 1;
+                continue;
+            }
+            let (Ok(lat), Ok(lon)) = (c[2].parse::<f64>(), c[3].parse::<f64>()) else {
+                bad += 1;
+                continue;
+            };
+            let idx = b.add_place(&NewPlace {
+                geonameid: c[0].parse().unwrap_or(0),
+                name: c[1],
+                lat,
+                lon,
+                feature_class: c[4],
+                feature_code: c[5],
+                country: c[6],
+                admin1: c[7],
+                admin2: c[8],
+                population: c[9].parse().unwrap_or(0),
+            });
+            for n in c[10].split('|').filter(|n| !n.is_empty()) {
+                b.add_name(idx, n);
+            }
+        }
+        if bad > 0 {
+            tracing::warn!("{source}: skipped {bad} malformed gazetteer records");
+        }
+        b.add_countries();
+        Ok(b.build(source))
+    }
+
+    /// Where the gazetteer came from (`embedded` or a path).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// Whether there are no places.
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// Number of index entries (exact, loose).
+    pub fn index_len(&self) -> (usize, usize) {
+        (self.exact.len(), self.loose.len())
+    }
+
+    /// The place at a position; `None` when out of range.
+    pub fn place(&self, idx: u32) -> Option<Place<'_>> {
+        let r = self.recs.get(idx as usize)?;
+        let name = self
+            .arena
+            .get(r.name_off as usize..r.name_off as usize + r.name_len as usize)
+            .unwrap_or("");
+        let flen = r.fcode.iter().position(|&b| b == 0).unwrap_or(5);
+        let clen = r.cc.iter().position(|&b| b == 0).unwrap_or(2);
+        let admin = |a: u32| {
+            (a != NO_ADMIN)
+                .then(|| self.admin_codes.get(a as usize).map(String::as_str))
+                .flatten()
+        };
+        Some(Place {
+            idx,
+            geonameid: (r.id != 0).then_some(u64::from(r.id)),
+            name,
+            lat: f64::from(r.lat),
+            lon: f64::from(r.lon),
+            feature_class: char::from(r.fclass),
+            feature_code: std::str::from_utf8(&r.fcode[..flen]).unwrap_or(""),
+            country: std::str::from_utf8(&r.cc[..clen]).unwrap_or(""),
+            admin1_code: admin(r.admin1),
+            admin2_code: admin(r.admin2),
+            population: u64::from(r.pop),
+        })
+    }
+
+    /// The display name of an administrative unit (`CC.A1`), when known.
+    pub fn admin_name(&self, code: &str) -> Option<&str> {
+        let i = self.admin_codes.iter().position(|c| c == code)?;
+        self.admin_names
+            .get(i)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Places whose exact key equals `key` (a key from [`normalize::key`]).
+    pub fn lookup_exact_key(&self, key: &str) -> impl Iterator<Item = u32> + '_ {
+        range(&self.exact, hash_key(key)).iter().map(|e| e.1)
+    }
+
+    /// Places whose loose key equals `loose` (from [`normalize::loose_key`]).
+    pub fn lookup_loose_key(&self, loose: &str) -> impl Iterator<Item = u32> + '_ {
+        range(&self.loose, hash_key(loose)).iter().map(|e| e.1)
+    }
+
+    /// Places a name may stand for: exact-key matches, then loose-key matches not already
+    /// found, each once.
+    pub fn lookup(&self, name: &str) -> Vec<Hit> {
+        let k = normalize::key(name);
+        if k.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<Hit> = self
+            .lookup_exact_key(&k)
+            .map(|idx| Hit { idx, exact: true })
+            .collect();
+        hits.dedup();
+        let l = normalize::loose_from_key(&k);
+        for idx in self.lookup_loose_key(&l) {
+            if !hits.iter().any(|h| h.idx == idx) {
+                hits.push(Hit { idx, exact: false });
+            }
+        }
+        hits
+    }
+
+    /// Writes the gazetteer as an index file that [`Gazetteer::open`] reads back quickly.
+    pub fn save(&self, path: &Path) -> Result<(), GazetteerError> {
+        let io = |e: std::io::Error| GazetteerError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let tmp = path.with_extension("idx.tmp");
+        let file = std::fs::File::create(&tmp).map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut put = |b: &[u8]| w.write_all(b);
+        (|| -> std::io::Result<()> {
+            put(IDX_MAGIC)?;
+            put_str(&mut put, &self.source)?;
+            put_str(&mut put, &self.arena)?;
+            put(&(self.recs.len() as u64).to_le_bytes())?;
+            for r in &self.recs {
+                put(&r.id.to_le_bytes())?;
+                put(&r.lat.to_le_bytes())?;
+                put(&r.lon.to_le_bytes())?;
+                put(&r.pop.to_le_bytes())?;
+                put(&r.name_off.to_le_bytes())?;
+                put(&r.name_len.to_le_bytes())?;
+                put(&[r.fclass])?;
+                put(&r.fcode)?;
+                put(&r.cc)?;
+                put(&r.admin1.to_le_bytes())?;
+                put(&r.admin2.to_le_bytes())?;
+            }
+            put(&(self.admin_codes.len() as u64).to_le_bytes())?;
+            for (c, n) in self.admin_codes.iter().zip(&self.admin_names) {
+                put_str(&mut put, c)?;
+                put_str(&mut put, n)?;
+            }
+            for v in [&self.exact, &self.loose] {
+                put(&(v.len() as u64).to_le_bytes())?;
+                for (h, i) in v.iter() {
+                    put(&h.to_le_bytes())?;
+                    put(&i.to_le_bytes())?;
+                }
+            }
+            Ok(())
+        })()
+        .map_err(io)?;
+        w.flush().map_err(io)?;
+        drop(w);
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+
+    fn from_idx(bytes: &[u8]) -> Result<Gazetteer, String> {
+        let mut r = Reader {
+            b: bytes,
+            pos: IDX_MAGIC.len(),
+        };
+        let source = r.string()?;
+        let arena = r.string()?;
+        let n = r.count(36)?;
+        let mut recs = Vec::with_capacity(n);
+        for _ in 0..n {
+            recs.push(Rec {
+                id: r.u32()?,
+                lat: f32::from_bits(r.u32()?),
+                lon: f32::from_bits(r.u32()?),
+                pop: r.u32()?,
+                name_off: r.u32()?,
+                name_len: u16::from_le_bytes(r.take::<2>()?),
+                fclass: r.take::<1>()?[0],
+                fcode: r.take::<5>()?,
+                cc: r.take::<2>()?,
+                admin1: r.u32()?,
+                admin2: r.u32()?,
+            });
+        }
+        let n = r.count(16)?;
+        let mut admin_codes = Vec::with_capacity(n);
+        let mut admin_names = Vec::with_capacity(n);
+        for _ in 0..n {
+            admin_codes.push(r.string()?);
+            admin_names.push(r.string()?);
+        }
+        let mut idx = [Vec::new(), Vec::new()];
+        for v in &mut idx {
+            let n = r.count(12)?;
+            v.reserve_exact(n);
+            for _ in 0..n {
+                let h = u64::from_le_bytes(r.take::<8>()?);
+                v.push((h, r.u32()?));
+            }
+        }
+        let [exact, loose] = idx;
+        if recs
+            .iter()
+            .any(|x| x.name_off as usize + x.name_len as usize > arena.len())
+        {
+            return Err("a place name points outside the name arena".into());
+        }
+        Ok(Gazetteer {
+            arena,
+            recs,
+            admin_codes,
+            admin_names,
+            exact,
+            loose,
+            source,
+        })
+    }
+}
+
+fn put_str(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, s: &str) -> std::io::Result<()> {
+    put(&(s.len() as u64).to_le_bytes())?;
+    put(s.as_bytes())
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let s = self
+            .b
+            .get(self.pos..self.pos + N)
+            .ok_or_else(|| format!("index file truncated at byte {}", self.pos))?;
+        self.pos += N;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take::<4>()?))
+    }
+    fn count(&mut self, min_item: usize) -> Result<usize, String> {
+        let n = u64::from_le_bytes(self.take::<8>()?) as usize;
+        if n.saturating_mul(min_item.min(1)) > self.b.len() - self.pos.min(self.b.len()) {
+            return Err(format!(
+                "index file claims {n} items at byte {}, more than it holds",
+                self.pos
+            ));
+        }
+        Ok(n)
+    }
+    fn string(&mut self) -> Result<String, String> {
+        let n = self.count(1)?;
+        let s = self
+            .b
+            .get(self.pos..self.pos + n)
+            .ok_or_else(|| format!("index file truncated at byte {}", self.pos))?;
+        self.pos += n;
+        String::from_utf8(s.to_vec()).map_err(|_| format!("invalid UTF-8 before byte {}", self.pos))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Gazetteer {
+        let mut b = GazetteerBuilder::new();
+        let i = b.add_place(&NewPlace {
+            geonameid: 170794,
+            name: "Dayr az Zawr",
+            lat: 35.33588,
+            lon: 40.14084,
+            feature_class: "P",
+            feature_code: "PPLA",
+            country: "SY",
+            admin1: "07",
+            population: 242565,
+            ..NewPlace::default()
+        });
+        b.add_name(i, "Deir ez-Zor");
+        b.add_place(&NewPlace {
+            geonameid: 170793,
+            name: "Deir ez-Zor Governorate",
+            lat: 35.0,
+            lon: 40.5,
+            feature_class: "A",
+            feature_code: "ADM1",
+            country: "SY",
+            admin1: "07",
+            ..NewPlace::default()
+        });
+        b.add_countries();
+        b.build("test")
+    }
+
+    #[test]
+    fn finds_spelling_variants() {
+        let g = small();
+        let hits = g.lookup("Deir el-Zour");
+        assert_eq!(hits.len(), 1);
+        assert!(!hits[0].exact);
+        let p = g.place(hits[0].idx).unwrap();
+        assert_eq!(p.geonameid, Some(170794));
+        assert_eq!(p.admin1_code, Some("SY.07"));
+        assert_eq!(g.admin_name("SY.07"), Some("Deir ez-Zor Governorate"));
+        assert!(g.lookup("Deir ez-Zor")[0].exact);
+        let sy = g.lookup("Syrian Arab Republic");
+        assert_eq!(g.place(sy[0].idx).unwrap().feature_code, "PCLI");
+    }
+
+    #[test]
+    fn index_file_round_trips() {
+        let g = small();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.idx");
+        g.save(&path).unwrap();
+        let back = Gazetteer::open(&path).unwrap();
+        assert_eq!(back.len(), g.len());
+        assert_eq!(back.place(0), g.place(0));
+        assert_eq!(back.lookup("Dayr az Zawr"), g.lookup("Dayr az Zawr"));
+        // A truncated file is an error naming the problem, not a panic.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let e = Gazetteer::open(&path).unwrap_err().to_string();
+        assert!(e.contains("g.idx"), "{e}");
+    }
+
+    #[test]
+    fn embedded_loads_with_the_seed_places() {
+        let g = Gazetteer::embedded().unwrap();
+        assert!(g.len() > 200_000, "{}", g.len());
+        let names: Vec<_> = g
+            .lookup("Baghdad")
+            .iter()
+            .filter_map(|h| g.place(h.idx))
+            .map(|p| (p.country, p.feature_code))
+            .collect();
+        assert!(names.contains(&("IQ", "PPLC")), "{names:?}");
+        let dez: Vec<_> = g
+            .lookup("Deir el-Zour")
+            .iter()
+            .filter_map(|h| g.place(h.idx))
+            .collect();
+        assert!(
+            dez.iter()
+                .any(|p| p.country == "SY" && p.population > 100_000),
+            "{dez:?}"
+        );
+    }
+}
