@@ -1,0 +1,207 @@
+//! Near-duplicate detection: MinHash signatures over word shingles, with LSH banding.
+//!
+//! A document's analysed text (boilerplate removed) is lower-cased and split into words;
+//! common function words are dropped and a plural `s` is folded, so a reworded copy that keeps
+//! the facts ("Syrian troops reached the border") stays close to the original ("Syria's army
+//! has reached the frontier"). The set of word pairs (2-shingles) is summarised by
+//! [`NUM_HASHES`] minimum hashes; the fraction of equal minimums estimates the Jaccard
+//! similarity of the two sets. Signatures are cut into [`BANDS`] bands of [`ROWS`] hashes; two
+//! documents sharing any band are candidates, and a candidate whose estimated similarity is at
+//! least [`STORY_THRESHOLD`] is a copy of the same story.
+//!
+//! Hashes are FNV-1a and SplitMix64, written here so that signatures stored in a database stay
+//! valid across Rust releases and platforms.
+
+/// Number of hash functions in a signature.
+pub const NUM_HASHES: usize = 128;
+/// Hashes per LSH band.
+pub const ROWS: usize = 2;
+/// Number of LSH bands (`BANDS * ROWS <= NUM_HASHES`).
+pub const BANDS: usize = 64;
+/// Estimated Jaccard similarity from which two documents are copies of one story.
+pub const STORY_THRESHOLD: f64 = 0.25;
+/// Words per shingle.
+pub const SHINGLE: usize = 2;
+
+/// A MinHash signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature(pub Vec<u32>);
+
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "against", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "during", "each",
+    "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "more", "most", "no", "not", "of", "on", "once", "one", "only", "or",
+    "other", "our", "out", "over", "said", "says", "she", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to",
+    "told", "under", "until", "up", "upon", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "you",
+];
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The normalised content words of a text, in order.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+        let w = raw.trim_matches('\'').to_lowercase();
+        // Possessive and plural folding: "syria's" -> "syria", "forces" -> "force".
+        let w = w.strip_suffix("'s").unwrap_or(&w).to_string();
+        if w.is_empty() || STOPWORDS.contains(&w.as_str()) {
+            continue;
+        }
+        let w = if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+            w[..w.len() - 1].to_string()
+        } else {
+            w
+        };
+        out.push(w);
+    }
+    out
+}
+
+/// Hashes of the word shingles of a text (deduplicated).
+pub fn shingles(text: &str) -> Vec<u64> {
+    let words = words(text);
+    let mut out: Vec<u64> = if words.len() < SHINGLE {
+        words.iter().map(|w| fnv1a(w.as_bytes())).collect()
+    } else {
+        words
+            .windows(SHINGLE)
+            .map(|win| fnv1a(win.join(" ").as_bytes()))
+            .collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The MinHash signature of a text.
+pub fn signature(text: &str) -> Signature {
+    let mut sig = vec![u32::MAX; NUM_HASHES];
+    for h in shingles(text) {
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let v = (splitmix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+    Signature(sig)
+}
+
+impl Signature {
+    /// Estimated Jaccard similarity of the two shingle sets. Empty texts are similar to nothing.
+    pub fn similarity(&self, other: &Signature) -> f64 {
+        if self.0.len() != other.0.len() || self.0.is_empty() || self.is_empty_text() {
+            return 0.0;
+        }
+        let same = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
+        same as f64 / self.0.len() as f64
+    }
+
+    /// Whether the signature is of a text with no words.
+    pub fn is_empty_text(&self) -> bool {
+        self.0.iter().all(|v| *v == u32::MAX)
+    }
+
+    /// The LSH band keys of this signature (one per band; empty for an empty text).
+    pub fn band_keys(&self) -> Vec<i64> {
+        if self.is_empty_text() {
+            return Vec::new();
+        }
+        self.0
+            .chunks(ROWS)
+            .take(BANDS)
+            .enumerate()
+            .map(|(band, rows)| {
+                let mut h = fnv1a(&(band as u64).to_le_bytes());
+                for r in rows {
+                    h = splitmix(h ^ u64::from(*r));
+                }
+                h as i64
+            })
+            .collect()
+    }
+
+    /// Little-endian bytes, for storage.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// Reads [`Signature::to_bytes`] output back.
+    pub fn from_bytes(bytes: &[u8]) -> Signature {
+        Signature(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
+    }
+}
+
+/// Exact Jaccard similarity of the shingle sets of two texts (for evaluation).
+pub fn jaccard(a: &str, b: &str) -> f64 {
+    let (sa, sb) = (shingles(a), shingles(b));
+    if sa.is_empty() && sb.is_empty() {
+        return 0.0;
+    }
+    let set: std::collections::HashSet<u64> = sa.iter().copied().collect();
+    let inter = sb.iter().filter(|h| set.contains(h)).count();
+    inter as f64 / (sa.len() + sb.len() - inter) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn identical_texts_are_fully_similar() {
+        let a = signature("Government troops shelled the northern town of Kafr Nabl on Monday.");
+        assert_eq!(a.similarity(&a), 1.0);
+        assert_eq!(a.band_keys().len(), BANDS);
+    }
+
+    #[test]
+    fn unrelated_texts_are_not_similar() {
+        let a = signature("Government troops shelled the northern town of Kafr Nabl on Monday.");
+        let b = signature("The central bank raised interest rates by half a point in March.");
+        assert!(a.similarity(&b) < 0.1);
+    }
+
+    #[test]
+    fn empty_text_has_no_bands() {
+        let s = signature("");
+        assert!(s.band_keys().is_empty());
+        assert_eq!(s.similarity(&s), 0.0);
+    }
+
+    #[test]
+    fn words_fold_plurals_and_possessives() {
+        assert_eq!(words("Syria's forces said"), vec!["syria", "force"]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        #[test]
+        fn signature_bytes_round_trip(text in ".{0,200}") {
+            let s = signature(&text);
+            prop_assert_eq!(Signature::from_bytes(&s.to_bytes()), s);
+        }
+    }
+}

@@ -1,0 +1,884 @@
+//! Reading the store: filters and the records they return.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use frontline_model::{
+    AcledType, ActorType, Attribution, Boilerplate, Document, EventActor, EventLocation,
+    EventQuantity, GeoPrecision, Mention, MentionData, Modality, Origin, PloverType, Sentence,
+    Span, TimePrecision, TimeRef,
+};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params_from_iter};
+use serde::{Deserialize, Serialize};
+
+use crate::fusion::Contradiction;
+use crate::{Result, Store, StoreError};
+
+/// A longitude/latitude box (WGS84 degrees).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BBox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+impl FromStr for BBox {
+    type Err = String;
+
+    /// Parses `minlon,minlat,maxlon,maxlat`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        if parts.len() != 4 {
+            return Err(format!(
+                "bbox {s:?} must be four numbers: minlon,minlat,maxlon,maxlat"
+            ));
+        }
+        let mut v = [0.0; 4];
+        for (slot, p) in v.iter_mut().zip(&parts) {
+            *slot = p
+                .parse::<f64>()
+                .map_err(|_| format!("bbox {s:?}: {p:?} is not a number"))?;
+            if !slot.is_finite() {
+                return Err(format!("bbox {s:?}: {p:?} is not a finite number"));
+            }
+        }
+        let b = BBox {
+            min_lon: v[0],
+            min_lat: v[1],
+            max_lon: v[2],
+            max_lat: v[3],
+        };
+        if b.min_lat > b.max_lat || !(-90.0..=90.0).contains(&b.min_lat) || b.max_lat > 90.0 {
+            return Err(format!(
+                "bbox {s:?}: latitudes must be within -90..90 and minlat <= maxlat"
+            ));
+        }
+        if !(-180.0..=180.0).contains(&b.min_lon) || !(-180.0..=180.0).contains(&b.max_lon) {
+            return Err(format!("bbox {s:?}: longitudes must be within -180..180"));
+        }
+        Ok(b)
+    }
+}
+
+/// Which fused events to return. Every field is optional; all given ones must hold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventFilter {
+    /// Events on or after this day (by the event's best date).
+    pub since: Option<NaiveDate>,
+    /// Events on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Events located inside this box. A box with `min_lon > max_lon` crosses the antimeridian.
+    pub bbox: Option<BBox>,
+    /// PLOVER type.
+    pub plover_type: Option<PloverType>,
+    /// ACLED event type ("Battles") or sub-event type ("Air/drone strike"), case-insensitive.
+    pub acled_type: Option<String>,
+    /// An actor code (`SYRMIL`, exact, case-insensitive) or part of an actor name.
+    pub actor: Option<String>,
+    /// Country of the event's location: ISO 3166-1 alpha-2 code (`SY`).
+    pub country: Option<String>,
+    /// Words that must all occur in at least one report's title or text (full-text search).
+    pub text: Option<String>,
+    /// At least this many independent sources.
+    pub min_sources: Option<u32>,
+    /// At most this many results (default: all).
+    pub limit: Option<u32>,
+    /// Skip this many results first.
+    pub offset: Option<u32>,
+}
+
+/// The location of a fused event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusedLocation {
+    /// Place name.
+    pub name: String,
+    /// GeoNames id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonameid: Option<u64>,
+    /// Latitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// How precisely it is known.
+    pub precision: GeoPrecision,
+    /// ISO 3166-1 alpha-2 country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin1: Option<String>,
+    /// How the report attached the place (`in`, `near`...).
+    pub relation: String,
+}
+
+/// An actor of a fused event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusedActor {
+    /// CAMEO-style code.
+    pub code: String,
+    /// Canonical name.
+    pub name: String,
+    /// ISO3 country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Actor type.
+    pub actor_type: ActorType,
+    /// How many reports name it.
+    pub reports: usize,
+}
+
+/// One real-world event, fused from all the reports that describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusedEvent {
+    /// Fused event id.
+    pub id: i64,
+    /// PLOVER type (the one most reports give).
+    pub plover_type: PloverType,
+    /// PLOVER mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plover_mode: Option<String>,
+    /// ACLED type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acled: Option<AcledType>,
+    /// CAMEO root code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cameo_root: Option<String>,
+    /// Best date: first day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_start: Option<NaiveDate>,
+    /// Best date: last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_end: Option<NaiveDate>,
+    /// Precision of the best date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_precision: Option<TimePrecision>,
+    /// Best location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<FusedLocation>,
+    /// Who acted, most-reported first.
+    pub sources: Vec<FusedActor>,
+    /// On whom.
+    pub targets: Vec<FusedActor>,
+    /// Deaths: the lowest figure any report gives (ACLED's conservative practice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatalities: Option<u64>,
+    /// Deaths: the highest figure any report gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatalities_max: Option<u64>,
+    /// Number of coded reports (events) merged.
+    pub n_reports: usize,
+    /// Number of documents reporting it.
+    pub n_documents: usize,
+    /// Independent sources: documents, with copies of one story and documents of one outlet
+    /// counted once.
+    pub n_sources: usize,
+    /// Distinct named outlets.
+    pub n_outlets: usize,
+    /// Those outlets.
+    pub outlets: Vec<String>,
+    /// Publication date of the earliest report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_report: Option<NaiveDate>,
+    /// Id of the earliest report's document.
+    pub earliest_document: String,
+    /// Strongest modality among the reports (asserted > hedged > denied > ...).
+    pub modality: Modality,
+    /// Highest coder confidence among the reports.
+    pub confidence: f32,
+    /// The sentence of the earliest report.
+    pub notes: String,
+    /// Where reports disagree.
+    pub contradictions: Vec<Contradiction>,
+    /// Union of the members' date ranges (used for matching new reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_start: Option<NaiveDate>,
+    /// End of that union.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_end: Option<NaiveDate>,
+}
+
+/// A span of a document with its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    /// Byte range in the document text.
+    pub span: Span,
+    /// The text under it.
+    pub text: String,
+}
+
+/// A quotation supporting a report, with who said it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Speaker as given.
+    pub speaker: String,
+    /// The quoted words.
+    #[serde(flatten)]
+    pub text: TextSpan,
+}
+
+/// One report of a fused event: the event as one document coded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Event id (`<document id>:<index>`).
+    pub event_id: String,
+    /// Document id.
+    pub document_id: String,
+    /// Headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Outlet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<NaiveDate>,
+    /// Story (group of copies).
+    pub story_id: i64,
+    /// The document it is a copy of, when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest_copy: Option<String>,
+    /// PLOVER type as this report codes it.
+    pub plover_type: PloverType,
+    /// ACLED type as this report codes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acled: Option<AcledType>,
+    /// Modality in this report.
+    pub modality: Modality,
+    /// Coder confidence.
+    pub confidence: f32,
+    /// Trigger.
+    pub trigger: TextSpan,
+    /// The sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<TextSpan>,
+    /// Date as this report gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<TimeRef>,
+    /// Place as this report gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<EventLocation>,
+    /// Who acted.
+    pub sources: Vec<EventActor>,
+    /// On whom.
+    pub targets: Vec<EventActor>,
+    /// Quantities.
+    pub quantities: Vec<EventQuantity>,
+    /// Who says so.
+    pub attribution: Vec<Attribution>,
+    /// Quoted words.
+    pub quotes: Vec<Quote>,
+    /// Evidence spans.
+    pub evidence: Vec<TextSpan>,
+}
+
+/// A fused event with all its reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusedEventDetail {
+    /// The fused record.
+    #[serde(flatten)]
+    pub event: FusedEvent,
+    /// Every report, earliest first.
+    pub reports: Vec<Report>,
+}
+
+/// A stored document with what was found in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// The document (cleaned text included).
+    pub document: Document,
+    /// Story it belongs to.
+    pub story_id: i64,
+    /// Other documents of the story.
+    pub story_documents: Vec<String>,
+    /// Nearest earlier copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest_copy: Option<String>,
+    /// Estimated similarity to it (Jaccard over word pairs, 0..1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    /// Boilerplate set aside.
+    pub boilerplate: Vec<Boilerplate>,
+    /// Sentences.
+    pub sentences: Vec<Sentence>,
+    /// Mentions.
+    pub mentions: Vec<Mention>,
+    /// Ids of the document's events, with the fused event each belongs to.
+    pub events: Vec<DocumentEvent>,
+    /// Processing warnings.
+    pub warnings: Vec<String>,
+}
+
+/// An event of a document and its fused event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEvent {
+    /// Event id.
+    pub event_id: String,
+    /// PLOVER type.
+    pub plover_type: PloverType,
+    /// Modality.
+    pub modality: Modality,
+    /// Fused event it belongs to (none for negated or hypothetical events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fused_id: Option<i64>,
+}
+
+/// A count for one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateCount {
+    /// Day.
+    pub date: NaiveDate,
+    /// Fused events that day.
+    pub count: u64,
+}
+
+/// A count for one key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    /// The key (type, country...).
+    pub key: String,
+    /// Fused events.
+    pub count: u64,
+}
+
+/// Aggregates over the fused events a filter selects (limit and offset are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Fused events.
+    pub events: u64,
+    /// Reports (coded events) behind them.
+    pub reports: u64,
+    /// Per day of the best date (events with no date are not counted here).
+    pub by_day: Vec<DateCount>,
+    /// Per PLOVER type.
+    pub by_type: Vec<Count>,
+    /// Per ACLED event type.
+    pub by_acled_type: Vec<Count>,
+    /// Per ISO2 country of the location (`""` when unknown).
+    pub by_country: Vec<Count>,
+}
+
+/// Row counts of the whole store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StoreCounts {
+    /// Documents.
+    pub documents: u64,
+    /// Stories (groups of copies).
+    pub stories: u64,
+    /// Mentions.
+    pub mentions: u64,
+    /// Coded events (one per report).
+    pub events: u64,
+    /// Fused events.
+    pub fused_events: u64,
+}
+
+fn enum_str<T: Serialize>(v: &T) -> Result<String> {
+    match serde_json::to_value(v)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+pub(crate) fn opt_enum_str<T: Serialize>(v: Option<&T>) -> Result<Option<String>> {
+    v.map(enum_str).transpose()
+}
+
+pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn parse_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+/// Turns free text into an FTS5 query: every word quoted, all required.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl EventFilter {
+    /// Builds the WHERE clause (over `fused_events f`) and its parameters.
+    fn where_clause(&self) -> Result<(String, Vec<Value>)> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        let mut push = |cond: &str, vals: Vec<Value>, params: &mut Vec<Value>| {
+            // Number each `?` placeholder after the parameters already pushed.
+            let mut c = String::with_capacity(cond.len() + 8);
+            let mut vals = vals.into_iter();
+            for ch in cond.chars() {
+                if ch == '?'
+                    && let Some(v) = vals.next()
+                {
+                    params.push(v);
+                    c.push_str(&format!("?{}", params.len()));
+                } else {
+                    c.push(ch);
+                }
+            }
+            conds.push(c);
+        };
+        if let Some(d) = self.since {
+            push(
+                "f.date_end >= ?",
+                vec![Value::Text(d.format("%Y-%m-%d").to_string())],
+                &mut params,
+            );
+        }
+        if let Some(d) = self.until {
+            push(
+                "f.date_start <= ?",
+                vec![Value::Text(d.format("%Y-%m-%d").to_string())],
+                &mut params,
+            );
+        }
+        if let Some(b) = self.bbox {
+            if b.min_lon <= b.max_lon {
+                push(
+                    "f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ?",
+                    vec![
+                        Value::Real(b.min_lat),
+                        Value::Real(b.max_lat),
+                        Value::Real(b.min_lon),
+                        Value::Real(b.max_lon),
+                    ],
+                    &mut params,
+                );
+            } else {
+                push(
+                    "f.lat BETWEEN ? AND ? AND (f.lon >= ? OR f.lon <= ?)",
+                    vec![
+                        Value::Real(b.min_lat),
+                        Value::Real(b.max_lat),
+                        Value::Real(b.min_lon),
+                        Value::Real(b.max_lon),
+                    ],
+                    &mut params,
+                );
+            }
+        }
+        if let Some(t) = self.plover_type {
+            push(
+                "f.plover_type = ?",
+                vec![Value::Text(t.as_str().to_string())],
+                &mut params,
+            );
+        }
+        if let Some(t) = self
+            .acled_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            push(
+                "(f.acled_type = ? COLLATE NOCASE OR f.acled_sub_type = ? COLLATE NOCASE)",
+                vec![Value::Text(t.to_string()), Value::Text(t.to_string())],
+                &mut params,
+            );
+        }
+        if let Some(a) = self
+            .actor
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            push(
+                "EXISTS (SELECT 1 FROM fused_actors a WHERE a.fused_id = f.id \
+                 AND (a.code = ? COLLATE NOCASE OR a.name LIKE ? ESCAPE '\\'))",
+                vec![
+                    Value::Text(a.to_string()),
+                    Value::Text(format!(
+                        "%{}%",
+                        a.replace('\\', "\\\\")
+                            .replace('%', "\\%")
+                            .replace('_', "\\_")
+                    )),
+                ],
+                &mut params,
+            );
+        }
+        if let Some(c) = self
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            push(
+                "f.country_code = ? COLLATE NOCASE",
+                vec![Value::Text(c.to_string())],
+                &mut params,
+            );
+        }
+        if let Some(t) = self.text.as_deref() {
+            let Some(q) = fts_query(t) else {
+                return Err(StoreError::BadQuery(format!(
+                    "text search {t:?} has no words"
+                )));
+            };
+            push(
+                "f.id IN (SELECT ed.fused_id FROM event_documents ed \
+                 WHERE ed.doc IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
+                vec![Value::Text(q)],
+                &mut params,
+            );
+        }
+        if let Some(n) = self.min_sources {
+            push(
+                "f.n_sources >= ?",
+                vec![Value::Integer(i64::from(n))],
+                &mut params,
+            );
+        }
+        let clause = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        Ok((clause, params))
+    }
+}
+
+impl Store {
+    /// Fused events matching `filter`, by date (undated last), then id.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<FusedEvent>> {
+        let (clause, mut params) = filter.where_clause()?;
+        let mut sql = format!(
+            "SELECT f.record FROM fused_events f {clause} \
+             ORDER BY f.date_start IS NULL, f.date_start, f.id"
+        );
+        if filter.limit.is_some() || filter.offset.is_some() {
+            params.push(Value::Integer(filter.limit.map_or(-1, i64::from)));
+            params.push(Value::Integer(i64::from(filter.offset.unwrap_or(0))));
+            sql.push_str(&format!(
+                " LIMIT ?{} OFFSET ?{}",
+                params.len() - 1,
+                params.len()
+            ));
+        }
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?)?);
+        }
+        Ok(out)
+    }
+
+    /// Number of fused events matching `filter` (limit and offset ignored).
+    pub fn count_events(&self, filter: &EventFilter) -> Result<u64> {
+        let (clause, params) = filter.where_clause()?;
+        let conn = self.conn()?;
+        let n: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM fused_events f {clause}"),
+            params_from_iter(params),
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// One fused event with all its reports, or `None` if there is no such id.
+    pub fn event(&self, id: i64) -> Result<Option<FusedEventDetail>> {
+        let conn = self.conn()?;
+        let record: Option<String> = conn
+            .query_row("SELECT record FROM fused_events WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(record) = record else {
+            return Ok(None);
+        };
+        let event: FusedEvent = serde_json::from_str(&record)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.data, d.id, d.title, d.outlet, d.url, d.published_at, d.story_id, \
+                    d.nearest_copy, d.text, d.extras \
+             FROM events e JOIN documents d ON d.rowid_ = e.doc \
+             WHERE e.fused_id = ?1 \
+             ORDER BY d.published_at IS NULL, d.published_at, d.rowid_, e.idx",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        let mut reports = Vec::new();
+        for row in rows {
+            let (data, doc_id, title, outlet, url, published, story_id, nearest, text, extras) =
+                row?;
+            let ev: frontline_model::Event = serde_json::from_str(&data)?;
+            let extras: crate::put::Extras = serde_json::from_str(&extras)?;
+            let ts = |span: Span| TextSpan {
+                span,
+                text: span.slice(&text).unwrap_or_default().to_string(),
+            };
+            let quotes = ev
+                .attribution
+                .iter()
+                .flat_map(|a| {
+                    a.quotes.iter().map(|q| Quote {
+                        speaker: a.speaker.clone(),
+                        text: ts(*q),
+                    })
+                })
+                .collect();
+            reports.push(Report {
+                event_id: ev.id.clone(),
+                document_id: doc_id,
+                title,
+                outlet,
+                url,
+                published_at: parse_date(published),
+                story_id,
+                nearest_copy: nearest,
+                plover_type: ev.plover_type,
+                acled: ev.acled.clone(),
+                modality: ev.modality,
+                confidence: ev.confidence,
+                trigger: ts(ev.trigger),
+                sentence: extras.sentences.get(ev.sentence).map(|s| ts(s.span)),
+                date: ev.date.clone(),
+                location: ev.location.clone(),
+                quotes,
+                evidence: ev.evidence.iter().map(|s| ts(*s)).collect(),
+                sources: ev.sources,
+                targets: ev.targets,
+                quantities: ev.quantities,
+                attribution: ev.attribution,
+            });
+        }
+        Ok(Some(FusedEventDetail { event, reports }))
+    }
+
+    /// A stored document with its mentions, or `None` if there is no such id.
+    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>> {
+        let conn = self.conn()?;
+        type Row = (
+            i64,
+            String,
+            [Option<String>; 6],
+            (Option<String>, Option<String>, Option<i64>, Option<i64>),
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<f64>,
+        );
+        let row: Option<Row> = conn
+            .query_row(
+                "SELECT rowid_, id, url, outlet, title, author, published_at, language, \
+                        origin_format, origin_path, origin_offset, origin_index, text, extras, \
+                        story_id, nearest_copy, similarity \
+                 FROM documents WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        [
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                            r.get(7)?,
+                        ],
+                        (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
+                        r.get(12)?,
+                        r.get(13)?,
+                        r.get(14)?,
+                        r.get(15)?,
+                        r.get(16)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((rowid, id, meta, origin_rest, text, extras, story_id, nearest, similarity)) = row
+        else {
+            return Ok(None);
+        };
+        let [url, outlet, title, author, published, language] = meta;
+        let (origin_format, origin_path, origin_offset, origin_index) = origin_rest;
+        let origin = origin_format.map(|format| Origin {
+            format,
+            path: origin_path,
+            record_offset: origin_offset.map(|v| v as u64),
+            record_index: origin_index.map(|v| v as u64),
+        });
+        let extras: crate::put::Extras = serde_json::from_str(&extras)?;
+        let mut mentions = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT idx, start_, end_, sentence, data FROM mentions WHERE doc = ?1 ORDER BY idx",
+            )?;
+            let rows = stmt.query_map([rowid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (idx, start, end, sentence, data) = row?;
+                let span = Span::new(start as usize, end as usize);
+                let data: MentionData = serde_json::from_str(&data)?;
+                mentions.push(Mention {
+                    id: idx as usize,
+                    span,
+                    text: span.slice(&text).unwrap_or_default().to_string(),
+                    sentence: sentence as usize,
+                    data,
+                });
+            }
+        }
+        let mut events = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, plover_type, modality, fused_id FROM events WHERE doc = ?1 ORDER BY idx",
+            )?;
+            let rows = stmt.query_map([rowid], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (event_id, plover, modality, fused_id) = row?;
+                events.push(DocumentEvent {
+                    event_id,
+                    plover_type: serde_json::from_value(serde_json::Value::String(plover))?,
+                    modality: serde_json::from_value(serde_json::Value::String(modality))?,
+                    fused_id,
+                });
+            }
+        }
+        let story_documents = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM documents WHERE story_id = ?1 AND rowid_ != ?2 ORDER BY rowid_",
+            )?;
+            let rows = stmt.query_map([story_id, rowid], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(Some(DocumentRecord {
+            document: Document {
+                id,
+                url,
+                outlet,
+                title,
+                author,
+                published_at: parse_date(published),
+                language,
+                origin,
+                text,
+            },
+            story_id,
+            story_documents,
+            nearest_copy: nearest,
+            similarity,
+            boilerplate: extras.boilerplate,
+            sentences: extras.sentences,
+            mentions,
+            events,
+            warnings: extras.warnings,
+        }))
+    }
+
+    /// Counts of fused events matching `filter`, by day, type and country.
+    pub fn stats(&self, filter: &EventFilter) -> Result<Stats> {
+        let (clause, params) = filter.where_clause()?;
+        let conn = self.conn()?;
+        let (events, reports): (i64, i64) = conn.query_row(
+            &format!("SELECT COUNT(*), COALESCE(SUM(f.n_reports), 0) FROM fused_events f {clause}"),
+            params_from_iter(params.iter()),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let grouped = |expr: &str, extra: &str| -> Result<Vec<(String, u64)>> {
+            let sql = format!(
+                "SELECT {expr} AS k, COUNT(*) FROM fused_events f {clause} {extra} \
+                 GROUP BY k ORDER BY COUNT(*) DESC, k"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        };
+        let day_extra = if clause.is_empty() {
+            "WHERE f.date_start IS NOT NULL"
+        } else {
+            "AND f.date_start IS NOT NULL"
+        };
+        let mut by_day: Vec<DateCount> = grouped("f.date_start", day_extra)?
+            .into_iter()
+            .filter_map(|(k, count)| parse_date(Some(k)).map(|date| DateCount { date, count }))
+            .collect();
+        by_day.sort_by_key(|d| d.date);
+        let to_counts = |v: Vec<(String, u64)>| {
+            v.into_iter()
+                .map(|(key, count)| Count { key, count })
+                .collect()
+        };
+        Ok(Stats {
+            events: events as u64,
+            reports: reports as u64,
+            by_day,
+            by_type: to_counts(grouped("f.plover_type", "")?),
+            by_acled_type: to_counts(grouped("COALESCE(f.acled_type, '')", "")?),
+            by_country: to_counts(grouped("COALESCE(f.country_code, '')", "")?),
+        })
+    }
+
+    /// Row counts of the whole store.
+    pub fn counts(&self) -> Result<StoreCounts> {
+        let conn = self.conn()?;
+        let n = |table: &str| -> Result<u64> {
+            let v: i64 =
+                conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok(v as u64)
+        };
+        Ok(StoreCounts {
+            documents: n("documents")?,
+            stories: n("stories")?,
+            mentions: n("mentions")?,
+            events: n("events")?,
+            fused_events: n("fused_events")?,
+        })
+    }
+
+    /// Ids of the documents of a story, in ingestion order.
+    pub fn story_documents(&self, story_id: i64) -> Result<Vec<String>> {
+        let conn = self.conn()?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM documents WHERE story_id = ?1 ORDER BY rowid_")?;
+        let rows = stmt.query_map([story_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

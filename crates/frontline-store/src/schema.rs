@@ -1,0 +1,189 @@
+//! Schema and migrations, versioned by `PRAGMA user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] moves the schema one version forward and runs in its own
+//! transaction together with the version bump, so a crash mid-migration leaves the previous
+//! version intact. Never edit a released migration; append a new one.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // Version 1: the initial schema.
+    r#"
+    CREATE TABLE stories (
+        id              INTEGER PRIMARY KEY,
+        first_document  TEXT NOT NULL,
+        n_documents     INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE documents (
+        rowid_          INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        url             TEXT,
+        outlet          TEXT,
+        title           TEXT,
+        author          TEXT,
+        published_at    TEXT,
+        language        TEXT,
+        origin_format   TEXT,
+        origin_path     TEXT,
+        origin_offset   INTEGER,
+        origin_index    INTEGER,
+        text            TEXT NOT NULL,
+        schema_version  TEXT NOT NULL,
+        -- boilerplate, sentences and warnings of the extraction, as JSON
+        extras          TEXT NOT NULL,
+        story_id        INTEGER NOT NULL REFERENCES stories(id),
+        nearest_copy    TEXT,
+        similarity      REAL,
+        minhash         BLOB NOT NULL,
+        ingested_at     TEXT NOT NULL
+    );
+    CREATE INDEX documents_story ON documents(story_id);
+    CREATE INDEX documents_published ON documents(published_at);
+    CREATE INDEX documents_outlet ON documents(outlet);
+
+    -- LSH bands of the MinHash signatures: documents sharing a key are copy candidates.
+    CREATE TABLE copy_bands (
+        key             INTEGER NOT NULL,
+        doc             INTEGER NOT NULL REFERENCES documents(rowid_),
+        PRIMARY KEY (key, doc)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE mentions (
+        doc             INTEGER NOT NULL REFERENCES documents(rowid_),
+        idx             INTEGER NOT NULL,
+        kind            TEXT NOT NULL,
+        start_          INTEGER NOT NULL,
+        end_            INTEGER NOT NULL,
+        sentence        INTEGER NOT NULL,
+        -- actor code, geonameid or normalised value, for lookups
+        key             TEXT,
+        data            TEXT NOT NULL,
+        PRIMARY KEY (doc, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX mentions_key ON mentions(kind, key);
+
+    CREATE TABLE fused_events (
+        id              INTEGER PRIMARY KEY,
+        plover_type     TEXT NOT NULL,
+        acled_type      TEXT,
+        acled_sub_type  TEXT,
+        cameo_root      TEXT,
+        -- best date (finest precision) and the union of all members' ranges (for matching)
+        date_start      TEXT,
+        date_end        TEXT,
+        time_precision  TEXT,
+        match_start     TEXT,
+        match_end       TEXT,
+        -- best location
+        location_name   TEXT,
+        geonameid       INTEGER,
+        lat             REAL,
+        lon             REAL,
+        geo_precision   TEXT,
+        country_code    TEXT,
+        admin1          TEXT,
+        fatalities      INTEGER,
+        n_reports       INTEGER NOT NULL,
+        n_documents     INTEGER NOT NULL,
+        n_sources       INTEGER NOT NULL,
+        n_outlets       INTEGER NOT NULL,
+        earliest_report TEXT,
+        earliest_document TEXT,
+        modality        TEXT NOT NULL,
+        confidence      REAL NOT NULL,
+        n_contradictions INTEGER NOT NULL,
+        -- the full record (FusedEvent) as JSON
+        record          TEXT NOT NULL
+    );
+    CREATE INDEX fused_date ON fused_events(date_start);
+    CREATE INDEX fused_match ON fused_events(plover_type, match_start);
+    CREATE INDEX fused_acled_match ON fused_events(acled_type, match_start);
+    CREATE INDEX fused_latlon ON fused_events(lat, lon);
+    CREATE INDEX fused_country ON fused_events(country_code, date_start);
+    CREATE INDEX fused_sources ON fused_events(n_sources);
+
+    CREATE TABLE events (
+        id              TEXT PRIMARY KEY,
+        doc             INTEGER NOT NULL REFERENCES documents(rowid_),
+        idx             INTEGER NOT NULL,
+        plover_type     TEXT NOT NULL,
+        acled_type      TEXT,
+        acled_sub_type  TEXT,
+        date_start      TEXT,
+        date_end        TEXT,
+        time_precision  TEXT,
+        lat             REAL,
+        lon             REAL,
+        geo_precision   TEXT,
+        country_code    TEXT,
+        modality        TEXT NOT NULL,
+        fused_id        INTEGER REFERENCES fused_events(id),
+        sentence_text   TEXT NOT NULL,
+        data            TEXT NOT NULL
+    );
+    CREATE INDEX events_doc ON events(doc);
+    CREATE INDEX events_fused ON events(fused_id);
+    CREATE INDEX events_date ON events(date_start);
+
+    CREATE TABLE fused_event_members (
+        fused_id        INTEGER NOT NULL REFERENCES fused_events(id),
+        event_id        TEXT NOT NULL REFERENCES events(id),
+        PRIMARY KEY (fused_id, event_id)
+    ) WITHOUT ROWID;
+
+    -- Which documents report which fused event.
+    CREATE TABLE event_documents (
+        fused_id        INTEGER NOT NULL REFERENCES fused_events(id),
+        doc             INTEGER NOT NULL REFERENCES documents(rowid_),
+        PRIMARY KEY (fused_id, doc)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_documents_doc ON event_documents(doc);
+
+    CREATE TABLE fused_actors (
+        fused_id        INTEGER NOT NULL REFERENCES fused_events(id),
+        role            TEXT NOT NULL,
+        code            TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        country         TEXT,
+        PRIMARY KEY (fused_id, role, code)
+    ) WITHOUT ROWID;
+    CREATE INDEX fused_actors_code ON fused_actors(code COLLATE NOCASE);
+
+    -- Full-text index over title and text (external content: the text is stored once).
+    CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, text, content='documents', content_rowid='rowid_'
+    );
+    "#,
+];
+
+/// Newest schema version this build knows.
+pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the write lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+        tracing::info!(version, "migrated database schema");
+    }
+    Ok(())
+}

@@ -1,0 +1,470 @@
+use frontline_model::{ActorType, Modality, PloverType};
+
+use crate::testutil::{EventSpec, actor, extraction, place};
+use crate::{BBox, ContradictionKind, EventFilter, PutOutcome, Store};
+
+fn isis() -> frontline_model::ActorRef {
+    actor("IMGMUSISI", "Islamic State", None, ActorType::Rebel)
+}
+fn syrmil() -> frontline_model::ActorRef {
+    actor(
+        "SYRMIL",
+        "Syrian military",
+        Some("SYR"),
+        ActorType::Military,
+    )
+}
+fn homs() -> frontline_model::PlaceRef {
+    place("Homs", 169577, 34.7268, 36.7234, "SY")
+}
+fn talbiseh() -> frontline_model::PlaceRef {
+    // About 12 km north of Homs.
+    place("Talbiseh", 163270, 34.8394, 36.7306, "SY")
+}
+fn deir() -> frontline_model::PlaceRef {
+    place("Deir ez-Zor", 170794, 35.3359, 40.1408, "SY")
+}
+
+const WIRE: &str = "Islamic State fighters attacked army positions outside Homs on Monday, \
+killing at least nine soldiers, a war monitor said.\nThe assault began before dawn and lasted \
+several hours, according to residents reached by telephone.";
+const COPY: &str = "Islamic State fighters attacked army positions outside the city of Homs on \
+Monday, killing at least nine soldiers, a war monitor said.\nThe assault began before dawn and \
+lasted several hours, residents reached by telephone said.";
+const OTHER: &str = "Government warplanes struck the outskirts of Homs late on Monday, state \
+television reported, saying dozens of militants were killed.\nIt did not say how the figure \
+was reached.";
+
+#[test]
+fn put_is_idempotent() {
+    let store = Store::open_in_memory().unwrap();
+    let ex = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    assert!(store.put_extraction(&ex).unwrap().is_new());
+    let before = store.counts().unwrap();
+    assert_eq!(
+        store.put_extraction(&ex).unwrap(),
+        PutOutcome::Known {
+            document_id: ex.document.id.clone()
+        }
+    );
+    assert_eq!(store.counts().unwrap(), before);
+    assert_eq!(before.documents, 1);
+    // A batch holding the same document twice stores it once.
+    let ex2 = extraction(OTHER, None, None, &[]);
+    let out = store.put_extractions(&[ex2.clone(), ex2]).unwrap();
+    assert!(out[0].is_new());
+    assert!(!out[1].is_new());
+}
+
+#[test]
+fn file_store_persists_and_migrates_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/dir/frontline.db");
+    {
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+        store
+            .put_extraction(&extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]))
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.counts().unwrap().documents, 1);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    assert!(Store::open_existing(dir.path().join("missing.db")).is_err());
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    }
+    let err = Store::open(&path).unwrap_err().to_string();
+    assert!(err.contains("newer"), "{err}");
+}
+
+#[test]
+fn copies_share_a_story() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-19"), &[]);
+    let c = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[]);
+    store
+        .put_extractions(&[a.clone(), b.clone(), c.clone()])
+        .unwrap();
+    let da = store.document(&a.document.id).unwrap().unwrap();
+    let db = store.document(&b.document.id).unwrap().unwrap();
+    let dc = store.document(&c.document.id).unwrap().unwrap();
+    assert_eq!(da.story_id, db.story_id);
+    assert_ne!(da.story_id, dc.story_id);
+    assert_eq!(db.nearest_copy.as_deref(), Some(a.document.id.as_str()));
+    assert!(db.similarity.unwrap() > 0.4, "{:?}", db.similarity);
+    assert_eq!(da.story_documents, vec![b.document.id]);
+}
+
+#[test]
+fn reports_of_one_event_fuse_and_count_independent_sources() {
+    let store = Store::open_in_memory().unwrap();
+    let ev = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        std::slice::from_ref(&ev),
+    );
+    // A syndicated copy: same story, counts once.
+    let b = extraction(
+        COPY,
+        Some("Daily"),
+        Some("2017-06-20"),
+        std::slice::from_ref(&ev),
+    );
+    // An independent report placing it at a town 12 km away, one day later.
+    let mut ev_c = EventSpec::assault(vec![isis()], Some(talbiseh()), Some("2017-06-20"));
+    ev_c.targets = vec![syrmil()];
+    let c = extraction(
+        "Militants stormed a checkpoint near Talbiseh, a local council said.",
+        Some("Monitor"),
+        Some("2017-06-20"),
+        &[ev_c],
+    );
+    // A different event: same type and day, 300 km away.
+    let d = extraction(
+        "Islamic State shelled Deir ez-Zor on Monday.",
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(deir()),
+            Some("2017-06-19"),
+        )],
+    );
+    for ex in [&a, &b, &c, &d] {
+        store.put_extraction(ex).unwrap();
+    }
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let homs_ev = all
+        .iter()
+        .find(|f| f.location.as_ref().unwrap().name == "Homs")
+        .unwrap();
+    assert_eq!(homs_ev.n_reports, 3);
+    assert_eq!(homs_ev.n_documents, 3);
+    assert_eq!(homs_ev.n_sources, 2);
+    assert_eq!(homs_ev.n_outlets, 3);
+    assert_eq!(homs_ev.earliest_document, a.document.id);
+    assert_eq!(homs_ev.earliest_report.unwrap().to_string(), "2017-06-19");
+    assert_eq!(homs_ev.targets[0].code, "SYRMIL");
+    let detail = store.event(homs_ev.id).unwrap().unwrap();
+    assert_eq!(detail.reports.len(), 3);
+    assert_eq!(detail.reports[0].document_id, a.document.id);
+    assert!(!detail.reports[0].quotes.is_empty());
+    assert!(detail.reports[0].sentence.is_some());
+    // Different-day reports within the window are flagged.
+    assert!(
+        homs_ev
+            .contradictions
+            .iter()
+            .any(|c| c.kind == ContradictionKind::Date)
+    );
+    let deir_ev = all.iter().find(|f| f.id != homs_ev.id).unwrap();
+    assert_eq!(deir_ev.n_reports, 1);
+    assert!(store.event(9999).unwrap().is_none());
+}
+
+#[test]
+fn fusion_is_incremental_and_flags_contradictions() {
+    let store = Store::open_in_memory().unwrap();
+    let mut e1 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    e1.killed = Some(9.0);
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[e1]);
+    let out = store.put_extraction(&a).unwrap();
+    let PutOutcome::New { fused_created, .. } = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(fused_created, 1);
+    let id = store.events(&EventFilter::default()).unwrap()[0].id;
+
+    // State TV: a different perpetrator, a different toll, hedged.
+    let mut e2 = EventSpec::assault(vec![syrmil()], Some(homs()), Some("2017-06-19"));
+    e2.killed = Some(40.0);
+    e2.modality = Modality::Hedged;
+    let b = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[e2]);
+    let out = store.put_extraction(&b).unwrap();
+    let PutOutcome::New {
+        fused_created,
+        fused_updated,
+        ..
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!((fused_created, fused_updated), (0, 1));
+
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 1);
+    let f = &all[0];
+    assert_eq!(f.id, id);
+    assert_eq!(f.n_reports, 2);
+    assert_eq!(f.n_sources, 2);
+    assert_eq!(f.fatalities, Some(9));
+    assert_eq!(f.fatalities_max, Some(40));
+    assert_eq!(f.modality, Modality::Asserted);
+    let kinds: Vec<ContradictionKind> = f.contradictions.iter().map(|c| c.kind).collect();
+    assert!(kinds.contains(&ContradictionKind::Perpetrator), "{kinds:?}");
+    assert!(kinds.contains(&ContradictionKind::Fatalities), "{kinds:?}");
+    assert!(kinds.contains(&ContradictionKind::Hedging), "{kinds:?}");
+    assert!(!kinds.contains(&ContradictionKind::Date), "{kinds:?}");
+}
+
+#[test]
+fn different_actors_at_different_places_do_not_fuse() {
+    let store = Store::open_in_memory().unwrap();
+    let rebels = actor("SYRREB", "Syrian rebels", Some("SYR"), ActorType::Rebel);
+    let us = actor("USAMIL", "US military", Some("USA"), ActorType::Military);
+    let a = extraction(
+        "Rebels attacked Homs.",
+        Some("A"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![rebels],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    // 30 km away, disjoint actors of other countries: a different event.
+    let b = extraction(
+        "US jets struck Rastan.",
+        Some("B"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![us],
+            Some(place("Rastan", 163345, 34.9266, 36.7325, "SY")),
+            Some("2017-06-19"),
+        )],
+    );
+    // Same place, outside the date window.
+    let c = extraction(
+        "Rebels attacked Homs again.",
+        Some("C"),
+        Some("2017-06-30"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-30"),
+        )],
+    );
+    // Same place and day, another type.
+    let mut protest = EventSpec::assault(vec![], Some(homs()), Some("2017-06-19"));
+    protest.plover = PloverType::Protest;
+    let d = extraction("Crowds marched in Homs.", Some("D"), None, &[protest]);
+    store.put_extractions(&[a, b, c, d]).unwrap();
+    assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 4);
+}
+
+#[test]
+fn negated_events_are_stored_but_not_fused() {
+    let store = Store::open_in_memory().unwrap();
+    let mut e = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    e.modality = Modality::Negated;
+    let a = extraction(WIRE, None, None, &[e]);
+    store.put_extraction(&a).unwrap();
+    assert_eq!(store.counts().unwrap().events, 1);
+    assert_eq!(store.counts().unwrap().fused_events, 0);
+    let doc = store.document(&a.document.id).unwrap().unwrap();
+    assert_eq!(doc.events.len(), 1);
+    assert_eq!(doc.events[0].fused_id, None);
+}
+
+#[test]
+fn filters_select_events() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    let b = extraction(
+        COPY,
+        Some("Daily"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    let c = extraction(
+        "The army shelled Deir ez-Zor neighbourhoods held by militants.",
+        Some("Other"),
+        Some("2017-07-02"),
+        &[EventSpec::assault(
+            vec![syrmil()],
+            Some(deir()),
+            Some("2017-07-01"),
+        )],
+    );
+    let mut protest = EventSpec::assault(vec![], None, Some("2017-07-03"));
+    protest.plover = PloverType::Protest;
+    let d = extraction("Students protested in the capital.", None, None, &[protest]);
+    store.put_extractions(&[a, b, c, d]).unwrap();
+
+    let n = |f: EventFilter| store.events(&f).unwrap().len();
+    assert_eq!(n(EventFilter::default()), 3);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    assert_eq!(
+        n(EventFilter {
+            since: day("2017-07-01"),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            until: day("2017-06-30"),
+            ..Default::default()
+        }),
+        1
+    );
+    let bbox: BBox = "36,34,37,35".parse().unwrap();
+    assert_eq!(
+        n(EventFilter {
+            bbox: Some(bbox),
+            ..Default::default()
+        }),
+        1
+    );
+    assert!("1,2,3".parse::<BBox>().is_err());
+    assert!("a,2,3,4".parse::<BBox>().is_err());
+    assert_eq!(
+        n(EventFilter {
+            plover_type: Some(PloverType::Protest),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            acled_type: Some("battles".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("syrmil".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("Islamic".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            country: Some("sy".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("neighbourhoods".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    // Free text with FTS5 syntax characters is quoted, never an SQL or FTS error.
+    assert_eq!(
+        n(EventFilter {
+            text: Some("army\" (shelled*".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert!(
+        store
+            .events(&EventFilter {
+                text: Some("  ".into()),
+                ..Default::default()
+            })
+            .is_err()
+    );
+    assert_eq!(
+        n(EventFilter {
+            min_sources: Some(2),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            limit: Some(1),
+            offset: Some(1),
+            ..Default::default()
+        }),
+        1
+    );
+    let stats = store.stats(&EventFilter::default()).unwrap();
+    assert_eq!(stats.events, 3);
+    assert_eq!(stats.reports, 4);
+    assert_eq!(stats.by_day.len(), 3);
+    assert_eq!(stats.by_type[0].key, "ASSAULT");
+    assert_eq!(stats.by_type[0].count, 2);
+    assert_eq!(stats.by_country[0].key, "SY");
+    let sy = store
+        .stats(&EventFilter {
+            country: Some("SY".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(sy.events, 2);
+    assert_eq!(store.count_events(&EventFilter::default()).unwrap(), 3);
+}
+
+#[test]
+fn document_round_trips_mentions_and_meta() {
+    let store = Store::open_in_memory().unwrap();
+    let mut a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    a.document.origin = Some(frontline_model::Origin {
+        format: "warc".into(),
+        path: Some("/data/x.warc.gz".into()),
+        record_offset: Some(1234),
+        record_index: Some(3),
+    });
+    a.warnings.push("lossy decoding".into());
+    store.put_extraction(&a).unwrap();
+    let d = store.document(&a.document.id).unwrap().unwrap();
+    assert_eq!(d.document, a.document);
+    assert_eq!(d.mentions, a.mentions);
+    assert_eq!(d.sentences, a.sentences);
+    assert_eq!(d.warnings, a.warnings);
+    assert_eq!(d.events.len(), 1);
+    assert!(d.events[0].fused_id.is_some());
+    assert!(store.document("nope").unwrap().is_none());
+    // Everything the API returns serialises.
+    serde_json::to_string(&d).unwrap();
+    let f = store.events(&EventFilter::default()).unwrap();
+    serde_json::to_string(&store.event(f[0].id).unwrap()).unwrap();
+}
