@@ -122,23 +122,7 @@ pub struct Sentence {
     pub span: Span,
 }
 
-/// What kind of boilerplate a removed block is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BoilerplateKind {
-    /// A comment form ("Leave a Reply", "Your email address will not be published").
-    CommentForm,
-    /// Social share buttons ("Share on Facebook", "Tweet").
-    ShareBar,
-    /// Newsletter or subscription prompts.
-    Newsletter,
-    /// Photo credits and captions ("Photo: AFP/Getty Images").
-    PhotoCredit,
-    /// "Related:" / "Read more" link lists.
-    RelatedLinks,
-    /// Cookie banners, copyright lines, navigation crumbs and other page furniture.
-    Other,
-}
+pub use frontline_text::BoilerplateKind;
 
 /// A passage set aside from analysis, kept so nothing is silently lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
