@@ -15,7 +15,9 @@
 pub mod actors;
 pub mod attribution;
 pub mod events;
+pub mod lex;
 pub mod modality;
+pub mod phrase;
 pub mod pipeline;
 pub mod quantity;
 pub mod time;

@@ -1,1 +1,820 @@
-//! See the crate docs.
+//! The actor dictionary and actor mention finding.
+//!
+//! The dictionary lives in TOML data files embedded in the binary
+//! (`data/actors/{countries,agents,organizations}.toml`) and can be extended at run time with
+//! more files of the same layout. Actor codes follow the CAMEO style: a country prefix (ISO3)
+//! plus a sector (`SYR` + `MIL` = `SYRMIL`), or a named organisation's own code
+//! (`IMGMUSISI` for the Islamic State).
+//!
+//! Noun phrases recognised (rule ids in brackets, shown by `frontline explain`):
+//! - `AC01-org`: a named organisation or one of its aliases ("Daesh", "Ansar Allah").
+//! - `AC02-country-agent`: demonym(s) or country + modifiers + agent word ("Syrian and Iraqi
+//!   soldiers", "Iraqi security forces", "Syria's army").
+//! - `AC03-pro-affiliated`: "pro-X forces" = a militia affiliated with X.
+//! - `AC04-capital-metonym`: a capital standing for its government ("Baghdad's desire").
+//! - `AC05-bare-agent`: an agent word alone ("rebels", "allied militias").
+//! - `AC06-country-state`: a bare country name used as an actor (not after "in", "near"...).
+//! - `AC07-post-country`: "representatives of ... in Iraq", "officials from Syria".
+//! - `AC08-affiliation`: "backed by / sponsored by / allied with X" adds X to affiliations.
+//! - `AC09-allied-coordination`: "X troops and allied militias": the militias are tied to X.
+
+use std::collections::{HashMap, HashSet};
+
+use frontline_model::{ActorRef, ActorType};
+use frontline_text::Span;
+use serde::Deserialize;
+
+use crate::lex::{Tok, Tokens};
+use crate::phrase::PhraseIndex;
+
+const COUNTRIES_TOML: &str = include_str!("../../data/actors/countries.toml");
+const AGENTS_TOML: &str = include_str!("../../data/actors/agents.toml");
+const ORGS_TOML: &str = include_str!("../../data/actors/organizations.toml");
+
+/// Errors loading actor data.
+#[derive(Debug, thiserror::Error)]
+pub enum ActorDataError {
+    /// A TOML file could not be parsed.
+    #[error("actor data {name}: {source}")]
+    Parse {
+        /// File name.
+        name: String,
+        /// The parser's error.
+        source: toml::de::Error,
+    },
+    /// A value is not allowed.
+    #[error("actor data {name}: {message}")]
+    Invalid {
+        /// File name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One actor data file: any of the sections may be present.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DataFile {
+    #[serde(default)]
+    country: Vec<CountryRow>,
+    #[serde(default)]
+    agent: Vec<AgentRow>,
+    #[serde(default)]
+    modifiers: Vec<String>,
+    #[serde(default)]
+    allied: Vec<String>,
+    #[serde(default)]
+    org: Vec<OrgRow>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct CountryRow {
+    iso3: String,
+    #[serde(default)]
+    iso2: String,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    demonyms: Vec<String>,
+    #[serde(default)]
+    capitals: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct AgentFile {
+    agent: Vec<AgentRow>,
+    modifiers: Vec<String>,
+    allied: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct AgentRow {
+    code: String,
+    #[serde(rename = "type")]
+    actor_type: ActorType,
+    name: String,
+    words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct OrgRow {
+    id: String,
+    name: String,
+    code: String,
+    #[serde(rename = "type")]
+    actor_type: ActorType,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    affiliations: Vec<String>,
+}
+
+/// A country as the actor dictionary knows it.
+#[derive(Debug, Clone)]
+pub struct CountryInfo {
+    /// ISO 3166-1 alpha-3.
+    pub iso3: String,
+    /// ISO 3166-1 alpha-2.
+    pub iso2: String,
+    /// Common English name.
+    pub name: String,
+    /// Main demonym, used to name actors ("Syrian military").
+    pub demonym: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Country(u16),
+    Demonym(u16),
+    Capital(u16),
+    Org(u16),
+}
+
+/// The actor dictionary: countries, agent words, organisations. Build once, share freely.
+#[derive(Debug, Clone)]
+pub struct ActorDictionary {
+    countries: Vec<CountryInfo>,
+    by_iso3: HashMap<String, u16>,
+    agents: Vec<AgentRow>,
+    orgs: Vec<OrgRow>,
+    names: PhraseIndex<Entry>,
+    acronyms: PhraseIndex<Entry>,
+    agent_words: PhraseIndex<u16>,
+    modifiers: HashSet<String>,
+    allied: HashSet<String>,
+}
+
+/// An actor found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorFound {
+    /// Where it is.
+    pub span: Span,
+    /// First token index (in the sentence's [`Tokens`]).
+    pub tok_start: usize,
+    /// One past the last token index.
+    pub tok_end: usize,
+    /// The actor.
+    pub actor: ActorRef,
+    /// Rule ids that built it.
+    pub rules: Vec<&'static str>,
+    /// Whether it is a bare country name (a state; also a place).
+    pub bare_country: bool,
+}
+
+/// Words before which a bare country name is a place, not an actor.
+const PLACE_PREPS: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "inside",
+    "across",
+    "into",
+    "throughout",
+    "within",
+    "of",
+    "from",
+    "to",
+    "toward",
+    "towards",
+    "through",
+    "around",
+    "outside",
+    "over",
+    "on",
+    "along",
+    "via",
+    "between",
+    "and",
+    "with",
+];
+
+/// Verbs after a capital that make it a metonym for the government.
+const METONYM_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "wants",
+    "accused",
+    "denied",
+    "rejected",
+    "warned",
+    "announced",
+    "claimed",
+    "agreed",
+    "signed",
+    "demanded",
+    "condemned",
+    "threatened",
+    "insists",
+    "insisted",
+    "is",
+    "was",
+    "responded",
+    "retaliated",
+    "sent",
+    "deployed",
+];
+
+impl ActorDictionary {
+    /// The embedded dictionary.
+    pub fn embedded() -> Result<Self, ActorDataError> {
+        Self::with_extra(&[])
+    }
+
+    /// The embedded dictionary plus extra TOML files `(name, contents)`, each of which may
+    /// hold `country`, `agent`, `modifiers`, `allied` and `org` entries.
+    pub fn with_extra(extra: &[(String, String)]) -> Result<Self, ActorDataError> {
+        let mut country_rows: Vec<CountryRow> = Vec::new();
+        let mut agent_file = AgentFile::default();
+        let mut org_rows: Vec<OrgRow> = Vec::new();
+        let mut files: Vec<(String, &str)> = vec![
+            ("countries.toml".into(), COUNTRIES_TOML),
+            ("agents.toml".into(), AGENTS_TOML),
+            ("organizations.toml".into(), ORGS_TOML),
+        ];
+        files.extend(extra.iter().map(|(n, s)| (n.clone(), s.as_str())));
+        for (name, src) in &files {
+            let f: DataFile = toml::from_str(src).map_err(|e| ActorDataError::Parse {
+                name: name.clone(),
+                source: e,
+            })?;
+            country_rows.extend(f.country);
+            agent_file.agent.extend(f.agent);
+            agent_file.modifiers.extend(f.modifiers);
+            agent_file.allied.extend(f.allied);
+            org_rows.extend(f.org);
+        }
+        Self::build(country_rows, agent_file, org_rows)
+    }
+
+    fn build(
+        country_rows: Vec<CountryRow>,
+        agent_file: AgentFile,
+        orgs: Vec<OrgRow>,
+    ) -> Result<Self, ActorDataError> {
+        let mut countries: Vec<CountryInfo> = Vec::new();
+        let mut by_iso3: HashMap<String, u16> = HashMap::new();
+        let mut names = PhraseIndex::new(false);
+        let mut acronyms = PhraseIndex::new(true);
+        let add_name = |names: &mut PhraseIndex<Entry>,
+                        acronyms: &mut PhraseIndex<Entry>,
+                        s: &str,
+                        e: Entry| {
+            let s = s.trim();
+            if s.is_empty() {
+                return;
+            }
+            let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
+            let is_acronym = letters <= 5
+                && s.chars()
+                    .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-');
+            if is_acronym {
+                acronyms.insert(s, e);
+            } else {
+                names.insert(s, e);
+            }
+        };
+        // Gazetteer countries first: every ISO country gets its name, then our variants.
+        let mut rows = gazetteer_country_rows();
+        rows.extend(country_rows);
+        for row in rows {
+            let idx = match by_iso3.get(&row.iso3) {
+                Some(i) => *i,
+                None => {
+                    let i =
+                        u16::try_from(countries.len()).map_err(|_| ActorDataError::Invalid {
+                            name: "countries".into(),
+                            message: "too many countries".into(),
+                        })?;
+                    countries.push(CountryInfo {
+                        iso3: row.iso3.clone(),
+                        iso2: row.iso2.clone(),
+                        name: row.name.clone(),
+                        demonym: row.demonyms.first().cloned().unwrap_or_default(),
+                    });
+                    by_iso3.insert(row.iso3.clone(), i);
+                    i
+                }
+            };
+            if let Some(c) = countries.get_mut(usize::from(idx))
+                && c.demonym.is_empty()
+                && let Some(d) = row.demonyms.first()
+            {
+                c.demonym = d.clone();
+            }
+            add_name(&mut names, &mut acronyms, &row.name, Entry::Country(idx));
+            for a in &row.aliases {
+                add_name(&mut names, &mut acronyms, a, Entry::Country(idx));
+            }
+            for d in &row.demonyms {
+                add_name(&mut names, &mut acronyms, d, Entry::Demonym(idx));
+            }
+            for c in &row.capitals {
+                add_name(&mut names, &mut acronyms, c, Entry::Capital(idx));
+            }
+        }
+        for (i, o) in orgs.iter().enumerate() {
+            let idx = u16::try_from(i).map_err(|_| ActorDataError::Invalid {
+                name: "organizations".into(),
+                message: "too many organisations".into(),
+            })?;
+            add_name(&mut names, &mut acronyms, &o.name, Entry::Org(idx));
+            for a in &o.aliases {
+                add_name(&mut names, &mut acronyms, a, Entry::Org(idx));
+            }
+        }
+        let mut agent_words = PhraseIndex::new(false);
+        for (i, a) in agent_file.agent.iter().enumerate() {
+            let idx = u16::try_from(i).map_err(|_| ActorDataError::Invalid {
+                name: "agents".into(),
+                message: "too many agents".into(),
+            })?;
+            for w in &a.words {
+                agent_words.insert(w, idx);
+            }
+        }
+        Ok(Self {
+            countries,
+            by_iso3,
+            agents: agent_file.agent,
+            orgs,
+            names,
+            acronyms,
+            agent_words,
+            modifiers: agent_file.modifiers.into_iter().collect(),
+            allied: agent_file.allied.into_iter().collect(),
+        })
+    }
+
+    /// Number of named organisations.
+    pub fn org_count(&self) -> usize {
+        self.orgs.len()
+    }
+
+    /// Number of countries.
+    pub fn country_count(&self) -> usize {
+        self.countries.len()
+    }
+
+    /// The country with this ISO3 code.
+    pub fn country(&self, iso3: &str) -> Option<&CountryInfo> {
+        self.by_iso3
+            .get(iso3)
+            .and_then(|i| self.countries.get(usize::from(*i)))
+    }
+
+    /// Canonical name for an actor code, when the dictionary knows it.
+    pub fn describe_code(&self, code: &str) -> Option<String> {
+        if let Some(o) = self.orgs.iter().find(|o| o.code == code) {
+            return Some(o.name.clone());
+        }
+        let (cc, sector) = code.split_at(code.len().min(3));
+        let c = self.country(cc)?;
+        if sector.is_empty() {
+            return Some(c.name.clone());
+        }
+        let a = self.agents.iter().find(|a| a.code == sector)?;
+        Some(format!("{} {}", c.demonym, a.name))
+    }
+
+    fn entry_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, Entry)> {
+        let a = self.acronyms.longest_at(t, i);
+        let b = self.names.longest_at(t, i);
+        match (a, b) {
+            (Some((ea, va)), Some((eb, vb))) => {
+                if eb >= ea {
+                    Some((eb, *vb))
+                } else {
+                    Some((ea, *va))
+                }
+            }
+            (Some((e, v)), None) | (None, Some((e, v))) => Some((e, *v)),
+            (None, None) => None,
+        }
+    }
+
+    /// Country index for a single-token "pro-X" word.
+    fn pro_country(&self, t: &Tokens<'_>, i: usize) -> Option<(u16, bool)> {
+        let low = t.low(i);
+        let rest = low.strip_prefix("pro-")?;
+        if rest == "government" || rest == "regime" {
+            return None;
+        }
+        let raw = t.raw(i);
+        let rest_raw = raw.get(4..)?;
+        let probe = rest_raw.to_string();
+        let lower = probe.to_ascii_lowercase();
+        let pt = crate::lex::tokenize(&probe, &lower, Span::new(0, probe.len()));
+        match self.entry_at(&pt, 0) {
+            Some((_, Entry::Demonym(c) | Entry::Country(c))) => Some((c, true)),
+            _ => None,
+        }
+    }
+
+    /// Agent phrase at `i`, skipping up to three modifiers: (end, agent index, first token).
+    fn agent_at(&self, t: &Tokens<'_>, mut i: usize) -> Option<(usize, u16, bool)> {
+        let mut allied = false;
+        for _ in 0..4 {
+            if let Some((end, a)) = self.agent_words.longest_at(t, i) {
+                return Some((end, *a, allied));
+            }
+            let w = t.low(i);
+            if self.allied.contains(w) {
+                allied = true;
+            }
+            if self.modifiers.contains(w) || self.allied.contains(w) {
+                i += 1;
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn country_actor(&self, c: u16, agent: Option<u16>) -> ActorRef {
+        let country = self.countries.get(usize::from(c));
+        let iso3 = country.map(|c| c.iso3.clone()).unwrap_or_default();
+        match agent.and_then(|a| self.agents.get(usize::from(a))) {
+            Some(a) => ActorRef {
+                code: format!("{iso3}{}", a.code),
+                name: format!(
+                    "{} {}",
+                    country.map(|c| c.demonym.as_str()).unwrap_or(""),
+                    a.name
+                )
+                .trim()
+                .to_string(),
+                country: Some(iso3),
+                actor_type: a.actor_type,
+                entity: None,
+                affiliations: Vec::new(),
+            },
+            None => ActorRef {
+                code: iso3.clone(),
+                name: country.map(|c| c.name.clone()).unwrap_or_default(),
+                country: Some(iso3),
+                actor_type: ActorType::State,
+                entity: None,
+                affiliations: Vec::new(),
+            },
+        }
+    }
+
+    fn gov_actor(&self, c: u16) -> ActorRef {
+        let gov = self
+            .agents
+            .iter()
+            .position(|a| a.code == "GOV")
+            .and_then(|p| u16::try_from(p).ok());
+        self.country_actor(c, gov)
+    }
+
+    fn org_actor(&self, o: u16) -> Option<ActorRef> {
+        let o = self.orgs.get(usize::from(o))?;
+        Some(ActorRef {
+            code: o.code.clone(),
+            name: o.name.clone(),
+            country: o.country.clone(),
+            actor_type: o.actor_type,
+            entity: Some(o.id.clone()),
+            affiliations: o.affiliations.clone(),
+        })
+    }
+
+    /// A reference code for the thing named at token `i` (country ISO3 or org code), used for
+    /// affiliations ("backed by Iran").
+    fn reference_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, String)> {
+        let i = if t.low(i) == "the" { i + 1 } else { i };
+        match self.entry_at(t, i)? {
+            (e, Entry::Country(c) | Entry::Demonym(c) | Entry::Capital(c)) => {
+                let iso3 = self.countries.get(usize::from(c))?.iso3.clone();
+                // "backed by Iranian forces" -> the agent's code
+                if let Some((end, a, _)) = self.agent_at(t, e) {
+                    let ag = self.agents.get(usize::from(a))?;
+                    return Some((end, format!("{iso3}{}", ag.code)));
+                }
+                Some((e, iso3))
+            }
+            (e, Entry::Org(o)) => Some((e, self.orgs.get(usize::from(o))?.code.clone())),
+        }
+    }
+
+    /// Finds the actors in one sentence's tokens, in text order.
+    pub fn find(&self, t: &Tokens<'_>) -> Vec<ActorFound> {
+        let mut out: Vec<ActorFound> = Vec::new();
+        let n = t.len();
+        let mut i = 0;
+        while i < n {
+            if t.toks.get(i).is_some_and(|k| k.kind != Tok::Word) {
+                i += 1;
+                continue;
+            }
+            match self.np_at(t, i) {
+                Some(found) => {
+                    let end = found.iter().map(|f| f.tok_end).max().unwrap_or(i + 1);
+                    out.extend(found);
+                    i = end.max(i + 1);
+                }
+                None => i += 1,
+            }
+        }
+        self.post_process(t, &mut out);
+        out
+    }
+
+    /// One actor noun phrase starting at `i`.
+    fn np_at(&self, t: &Tokens<'_>, i: usize) -> Option<Vec<ActorFound>> {
+        // pro-X forces
+        if let Some((c, _)) = self.pro_country(t, i) {
+            let (end, agent) = match self.agent_at(t, i + 1) {
+                Some((end, a, _)) => (end, Some(a)),
+                None => return None,
+            };
+            let country = self.countries.get(usize::from(c))?;
+            let ag = agent.and_then(|a| self.agents.get(usize::from(a)));
+            let actor = ActorRef {
+                code: "UAF".into(),
+                name: format!(
+                    "{} {}",
+                    t.raw(i),
+                    ag.map(|a| a.name.as_str()).unwrap_or("forces")
+                ),
+                country: None,
+                actor_type: ActorType::Militia,
+                entity: None,
+                affiliations: vec![country.iso3.clone()],
+            };
+            return Some(vec![ActorFound {
+                span: t.span(i, end),
+                tok_start: i,
+                tok_end: end,
+                actor,
+                rules: vec!["AC03-pro-affiliated"],
+                bare_country: false,
+            }]);
+        }
+        let entry = self.entry_at(t, i);
+        match entry {
+            Some((end, Entry::Org(o))) => {
+                let mut actor = self.org_actor(o)?;
+                let mut end = end;
+                // "Hezbollah fighters", "IS militants": the agent word belongs to the org
+                if let Some((e2, _, _)) = self.agent_at(t, end)
+                    && e2 <= end + 2
+                {
+                    end = e2;
+                }
+                actor.name = self.orgs.get(usize::from(o))?.name.clone();
+                Some(vec![ActorFound {
+                    span: t.span(i, end),
+                    tok_start: i,
+                    tok_end: end,
+                    actor,
+                    rules: vec!["AC01-org"],
+                    bare_country: false,
+                }])
+            }
+            Some((end, Entry::Demonym(c))) => {
+                // Demonym list: "Syrian and Iraqi soldiers"
+                let mut cs = vec![c];
+                let mut j = end;
+                loop {
+                    let w = t.low(j);
+                    if w == "and" || w == "," || w == "or" {
+                        if let Some((e2, Entry::Demonym(c2))) = self.entry_at(t, j + 1) {
+                            cs.push(c2);
+                            j = e2;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                let (aend, agent, _) = self.agent_at(t, j)?;
+                Some(
+                    cs.into_iter()
+                        .map(|c| ActorFound {
+                            span: t.span(i, aend),
+                            tok_start: i,
+                            tok_end: aend,
+                            actor: self.country_actor(c, Some(agent)),
+                            rules: vec!["AC02-country-agent"],
+                            bare_country: false,
+                        })
+                        .collect(),
+                )
+            }
+            Some((end, Entry::Country(c))) => {
+                if t.toks.get(end).is_some_and(|k| k.kind == Tok::Possessive) {
+                    if let Some((aend, agent, _)) = self.agent_at(t, end + 1) {
+                        return Some(vec![ActorFound {
+                            span: t.span(i, aend),
+                            tok_start: i,
+                            tok_end: aend,
+                            actor: self.country_actor(c, Some(agent)),
+                            rules: vec!["AC02-country-agent"],
+                            bare_country: false,
+                        }]);
+                    }
+                }
+                // "Iraq troops": country name used attributively
+                if let Some((aend, agent, _)) = self.agent_at(t, end) {
+                    return Some(vec![ActorFound {
+                        span: t.span(i, aend),
+                        tok_start: i,
+                        tok_end: aend,
+                        actor: self.country_actor(c, Some(agent)),
+                        rules: vec!["AC02-country-agent"],
+                        bare_country: false,
+                    }]);
+                }
+                let prev = if i == 0 { "" } else { t.low(i - 1) };
+                let prev2 = if i < 2 { "" } else { t.low(i - 2) };
+                let is_place = PLACE_PREPS.contains(&prev)
+                    || (prev == "the" && PLACE_PREPS.contains(&prev2))
+                    || t.low(end) == "-"
+                    || t.is_punct(end, '-');
+                if is_place {
+                    return None;
+                }
+                Some(vec![ActorFound {
+                    span: t.span(i, end),
+                    tok_start: i,
+                    tok_end: end,
+                    actor: self.country_actor(c, None),
+                    rules: vec!["AC06-country-state"],
+                    bare_country: true,
+                }])
+            }
+            Some((end, Entry::Capital(c))) => {
+                let next = t.low(end);
+                let possessive = t.toks.get(end).is_some_and(|k| k.kind == Tok::Possessive);
+                if possessive {
+                    if let Some((aend, agent, _)) = self.agent_at(t, end + 1) {
+                        return Some(vec![ActorFound {
+                            span: t.span(i, aend),
+                            tok_start: i,
+                            tok_end: aend,
+                            actor: self.country_actor(c, Some(agent)),
+                            rules: vec!["AC04-capital-metonym"],
+                            bare_country: false,
+                        }]);
+                    }
+                }
+                let prev = if i == 0 { "" } else { t.low(i - 1) };
+                if (possessive || METONYM_VERBS.contains(&next)) && !PLACE_PREPS.contains(&prev) {
+                    return Some(vec![ActorFound {
+                        span: t.span(i, end),
+                        tok_start: i,
+                        tok_end: end,
+                        actor: self.gov_actor(c),
+                        rules: vec!["AC04-capital-metonym"],
+                        bare_country: false,
+                    }]);
+                }
+                None
+            }
+            None => {
+                let (end, agent, allied) = self.agent_at(t, i)?;
+                let ag = self.agents.get(usize::from(agent))?;
+                let actor = ActorRef {
+                    code: ag.code.clone(),
+                    name: t
+                        .text
+                        .get(t.span(i, end).range())
+                        .unwrap_or(&ag.name)
+                        .to_string(),
+                    country: None,
+                    actor_type: if allied {
+                        ActorType::Militia
+                    } else {
+                        ag.actor_type
+                    },
+                    entity: None,
+                    affiliations: Vec::new(),
+                };
+                Some(vec![ActorFound {
+                    span: t.span(i, end),
+                    tok_start: i,
+                    tok_end: end,
+                    actor: ActorRef {
+                        code: if allied {
+                            "UAF".into()
+                        } else {
+                            actor.code.clone()
+                        },
+                        ..actor
+                    },
+                    rules: vec!["AC05-bare-agent"],
+                    bare_country: false,
+                }])
+            }
+        }
+    }
+
+    /// Post-modifiers, affiliations and coordination with "allied".
+    fn post_process(&self, t: &Tokens<'_>, out: &mut [ActorFound]) {
+        for k in 0..out.len() {
+            let (end, no_country) = match out.get(k) {
+                Some(f) => (f.tok_end, f.actor.country.is_none() && !f.bare_country),
+                None => continue,
+            };
+            // AC07: "representatives of Defense in Iraq", "officials from Syria"
+            if no_country
+                && out.get(k).is_some_and(|f| {
+                    f.rules.contains(&"AC05-bare-agent")
+                        && matches!(
+                            f.actor.actor_type,
+                            ActorType::Government | ActorType::Military | ActorType::Police
+                        )
+                })
+            {
+                let mut j = end;
+                let limit = (end + 5).min(t.len());
+                while j < limit {
+                    let w = t.low(j);
+                    if w == "," || w == "." || w == "said" || w == "and" {
+                        break;
+                    }
+                    if (w == "of" || w == "from" || w == "in")
+                        && let Some(nx) = [j + 1, j + 2].into_iter().find(|&x| t.low(x) != "the")
+                        && let Some((e2, Entry::Country(c) | Entry::Demonym(c))) =
+                            self.entry_at(t, nx)
+                        && let Some(f) = out.get_mut(k)
+                    {
+                        let code = f.actor.code.clone();
+                        let iso3 = self
+                            .countries
+                            .get(usize::from(c))
+                            .map(|c| c.iso3.clone())
+                            .unwrap_or_default();
+                        f.actor.code = format!("{iso3}{code}");
+                        f.actor.country = Some(iso3);
+                        f.span = t.span(f.tok_start, e2);
+                        f.tok_end = e2;
+                        f.actor.name = t.text.get(f.span.range()).unwrap_or("").to_string();
+                        f.rules.push("AC07-post-country");
+                        break;
+                    }
+                    j += 1;
+                }
+            }
+            // AC08: ", backed by Iran", "sponsored by Iran", "allied with Damascus"
+            let end = out.get(k).map_or(end, |f| f.tok_end);
+            let mut j = end;
+            if t.is_punct(j, ',') {
+                j += 1;
+            }
+            let w = t.low(j);
+            let w2 = t.low(j + 1);
+            let refpos = match (w, w2) {
+                ("backed" | "sponsored" | "supported" | "armed" | "funded" | "trained", "by") => {
+                    Some(j + 2)
+                }
+                ("allied" | "aligned" | "affiliated", "with" | "to") => Some(j + 2),
+                ("loyal", "to") => Some(j + 2),
+                _ => None,
+            };
+            if let Some(p) = refpos
+                && let Some((_, code)) = self.reference_at(t, p)
+                && let Some(f) = out.get_mut(k)
+                && !f.actor.affiliations.contains(&code)
+            {
+                f.actor.affiliations.push(code);
+                f.rules.push("AC08-affiliation");
+            }
+        }
+        // AC09: "Syrian troops and allied militias"
+        for k in 1..out.len() {
+            let (prev_code, prev_end) = match out.get(k - 1) {
+                Some(p) if p.actor.country.is_some() => (p.actor.code.clone(), p.tok_end),
+                _ => continue,
+            };
+            if let Some(f) = out.get_mut(k)
+                && f.actor.code == "UAF"
+                && f.actor.affiliations.is_empty()
+                && f.tok_start == prev_end + 1
+                && (t.low(prev_end) == "and" || t.low(prev_end) == ",")
+            {
+                f.actor.affiliations.push(prev_code);
+                f.actor.actor_type = ActorType::Militia;
+                f.rules.push("AC09-allied-coordination");
+            }
+        }
+    }
+}
+
+/// Country rows from the gazetteer's country table, when it provides one.
+fn gazetteer_country_rows() -> Vec<CountryRow> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,120 @@
+use super::*;
+use crate::lex::tokenize;
+
+fn find(s: &str) -> Vec<(String, String)> {
+    let d = ActorDictionary::embedded().unwrap();
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    d.find(&t)
+        .into_iter()
+        .map(|f| (s[f.span.range()].to_string(), f.actor.code))
+        .collect()
+}
+
+fn codes(s: &str) -> Vec<String> {
+    find(s).into_iter().map(|(_, c)| c).collect()
+}
+
+#[test]
+fn dictionary_is_big_enough() {
+    let d = ActorDictionary::embedded().unwrap();
+    assert!(d.org_count() >= 170, "{} organisations", d.org_count());
+    assert!(d.country_count() >= 60);
+}
+
+#[test]
+fn country_agents_and_coordination() {
+    assert_eq!(
+        find("Syrian troops and allied militias met Iraqi forces."),
+        [
+            ("Syrian troops".to_string(), "SYRMIL".to_string()),
+            ("allied militias".into(), "UAF".into()),
+            ("Iraqi forces".into(), "IRQMIL".into()),
+        ]
+    );
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "Syrian troops and allied militias advanced.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f[1].actor.affiliations, ["SYRMIL"]);
+    assert_eq!(f[1].actor.actor_type, ActorType::Militia);
+}
+
+#[test]
+fn security_forces_and_lists_of_demonyms() {
+    assert_eq!(codes("Iraqi security forces"), ["IRQMIL"]);
+    assert_eq!(codes("Syrian and Iraqi soldiers"), ["SYRMIL", "IRQMIL"]);
+    assert_eq!(codes("Syria's army"), ["SYRMIL"]);
+    assert_eq!(codes("Syrian officials met"), ["SYRGOV"]);
+    assert_eq!(codes("U.S. troops"), ["USAMIL"]);
+    assert_eq!(codes("Kenyan police officers"), ["KENCOP"]);
+}
+
+#[test]
+fn pro_forces_are_affiliated_militias() {
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "pro-Syrian forces sponsored by Iran";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f[0].actor.code, "UAF");
+    assert_eq!(f[0].actor.affiliations, ["SYR", "IRN"]);
+    assert_eq!(&s[f[0].span.range()], "pro-Syrian forces");
+}
+
+#[test]
+fn organisations_and_aliases() {
+    for s in [
+        "the Islamic State group",
+        "Islamic State",
+        "ISIS",
+        "ISIL",
+        "Daesh",
+        "IS",
+    ] {
+        assert_eq!(codes(s), ["IMGMUSISI"], "{s}");
+    }
+    assert_eq!(codes("Hizbollah"), codes("Hezbollah"));
+    assert_eq!(codes("Ansar Allah fighters"), ["YEMREBHTH"]);
+    assert_eq!(codes("the US-led coalition"), ["IMGUSACOA"]);
+    assert_eq!(codes("the Popular Mobilization Units"), ["IRQUAFPMF"]);
+    // "is" is a verb, not the Islamic State
+    assert!(codes("it is clear").is_empty());
+}
+
+#[test]
+fn capitals_as_metonyms() {
+    assert_eq!(codes("Baghdad's desire to fight"), ["IRQGOV"]);
+    assert_eq!(codes("Moscow said"), ["RUSGOV"]);
+    assert!(codes("fighting in Baghdad today").is_empty());
+}
+
+#[test]
+fn bare_countries_are_states_unless_places() {
+    assert_eq!(codes("Iran accused Israel"), ["IRN", "ISR"]);
+    assert!(codes("fighting in Syria").is_empty());
+}
+
+#[test]
+fn post_country_and_affiliation() {
+    assert_eq!(codes("representatives of Defense in Iraq"), ["IRQGOV"]);
+    assert_eq!(codes("officials from Syria"), ["SYRGOV"]);
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "rebels, backed by Turkey, seized the town";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f[0].actor.affiliations, ["TUR"]);
+}
+
+#[test]
+fn users_can_extend_the_dictionary() {
+    let extra = r#"org = [{ id = "x", name = "Northern Lions", code = "XXXREBNLI", type = "REBEL", aliases = ["the Lions"] }]"#;
+    let d = ActorDictionary::with_extra(&[("x.toml".into(), extra.into())]).unwrap();
+    let s = "Northern Lions attacked";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    assert_eq!(d.find(&t)[0].actor.code, "XXXREBNLI");
+    assert!(ActorDictionary::with_extra(&[("bad.toml".into(), "org = 3".into())]).is_err());
+}
