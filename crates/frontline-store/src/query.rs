@@ -305,7 +305,7 @@ pub struct DocumentRecord {
     /// Nearest earlier copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest_copy: Option<String>,
-    /// Estimated similarity to it (Jaccard over word pairs, 0..1).
+    /// Estimated similarity to it (Jaccard over content words, 0..1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f64>,
     /// Boilerplate set aside.
