@@ -93,7 +93,7 @@ fn killed_ingest_leaves_a_sound_resumable_database() {
         std::thread::sleep(Duration::from_millis(30));
         if path.exists()
             && let Ok(store) = Store::open(&path)
-            && store.counts().map(|c| c.documents).unwrap_or(0) >= (3 * BATCH) as u64
+            && store.counts().map_or(0, |c| c.documents) >= (3 * BATCH) as u64
         {
             break;
         }
