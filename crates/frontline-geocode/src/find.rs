@@ -1,0 +1,534 @@
+//! Finding: which spans of the text are place names.
+
+use std::collections::HashSet;
+
+use frontline_gazetteer::countries::{self, Country, CountryNameKind};
+use frontline_gazetteer::normalize;
+use frontline_gazetteer::{Gazetteer, Hit};
+use frontline_text::Span;
+
+use crate::lexicon::*;
+
+/// A name found in the text, before resolution.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub span: Span,
+    pub sentence: usize,
+    /// Exact key of the surface form.
+    #[allow(dead_code)]
+    pub key: String,
+    /// Gazetteer candidates.
+    pub hits: Vec<Hit>,
+    /// The country the surface names, as a name, alias or demonym.
+    pub country: Option<(&'static Country, CountryNameKind)>,
+    /// A US state given by abbreviation ("Ga.", "GA").
+    pub state: Option<&'static str>,
+    /// Unit level announced by a following word ("X County" → ADM2).
+    pub level: Option<&'static str>,
+    /// Preceded by a locative or strong cue.
+    pub cued: bool,
+    /// Opens the document as a dateline.
+    pub dateline: bool,
+    /// A single capitalised word opening a sentence with no cue: needs support to count.
+    pub initial: bool,
+    /// Index (into the found list) of the name qualifying this one ("X, Y").
+    pub qualifier: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+    cap: bool,
+    all_caps: bool,
+    first: bool,
+}
+
+fn tokenize(text: &str, sent: Span, skip: &[Span]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let s = &text[sent.range()];
+    let mut start: Option<usize> = None;
+    let push = |out: &mut Vec<Tok>, a: usize, b: usize| {
+        let span = Span::new(sent.start + a, sent.start + b);
+        if skip.iter().any(|k| k.overlaps(span)) {
+            return;
+        }
+        let w = &s[a..b];
+        let mut chars = w.chars();
+        let c0 = chars.next().unwrap_or(' ');
+        let cap = c0.is_uppercase();
+        let all_caps = cap && w.chars().all(|c| !c.is_lowercase());
+        out.push(Tok {
+            start: span.start,
+            end: span.end,
+            cap,
+            all_caps,
+            first: false,
+        });
+    };
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(a) = start.take() {
+            push(&mut out, a, i);
+        }
+    }
+    if let Some(a) = start {
+        push(&mut out, a, s.len());
+    }
+    // The first word of the sentence (after opening quotes or brackets) is sentence-initial.
+    if let Some(t) = out.first_mut() {
+        t.first = true;
+    }
+    out
+}
+
+/// Whether two adjacent tokens may belong to one name: the gap is a space, a hyphen, an
+/// apostrophe or an abbreviation dot.
+fn joinable(text: &str, a: &Tok, b: &Tok) -> bool {
+    let gap = &text[a.end..b.start];
+    !gap.is_empty()
+        && gap.len() <= 2
+        && gap.chars().all(|c| matches!(c, ' ' | '-' | '\'' | '.'))
+        && gap.chars().filter(|c| *c == ' ').count() <= 1
+}
+
+fn lower(text: &str, t: &Tok) -> String {
+    text[t.start..t.end].to_lowercase()
+}
+
+fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
+    hits.iter().any(|h| {
+        g.place(h.idx)
+            .is_some_and(|p| codes.contains(&p.feature_code))
+    })
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    lowers: Vec<String>,
+    common: &'a HashSet<&'static str>,
+    doc_lower: &'a HashSet<String>,
+}
+
+impl Ctx<'_> {
+    fn prev(&self, i: usize) -> Option<(usize, &Tok)> {
+        (i > 0).then(|| (i - 1, &self.toks[i - 1]))
+    }
+
+    /// Whether the words before token `i` make it a place.
+    fn cue_before(&self, i: usize) -> (bool, bool) {
+        let Some((p, _)) = self.prev(i) else {
+            return (false, false);
+        };
+        let w = self.lowers[p].as_str();
+        let w2 = if p > 0 {
+            self.lowers[p - 1].as_str()
+        } else {
+            ""
+        };
+        let strong = STRONG_BEFORE.contains(&w)
+            || (w == "of" && (COMPASS.contains(&w2) || STRONG_BEFORE.contains(&w2)))
+            || (w == "of" && (w2 == "east" || w2 == "west"));
+        let mut loc = strong || LOCATIVE.contains(&w);
+        // "in the X" / "of the X"
+        if w == "the" && LOCATIVE.contains(&w2) {
+            loc = true;
+        }
+        (loc, strong)
+    }
+
+    fn suffix_after(&self, j: usize) -> Option<&str> {
+        let t = self.toks.get(j)?;
+        let p = &self.toks[j - 1];
+        let gap = &self.text[p.end..t.start];
+        (gap == " " || gap == "-").then(|| self.lowers[j].as_str())
+    }
+}
+
+/// Finds candidate toponyms in the sentences of `text`.
+pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span]) -> Vec<Found> {
+    let common: HashSet<&'static str> = COMMON.iter().copied().collect();
+    let mut sents: Vec<(usize, Vec<Tok>)> = Vec::with_capacity(sentences.len());
+    let mut doc_lower: HashSet<String> = HashSet::new();
+    for (si, s) in sentences.iter().enumerate() {
+        if s.end > text.len() || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
+            continue;
+        }
+        let toks = tokenize(text, *s, skip);
+        for t in &toks {
+            let w = &text[t.start..t.end];
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                doc_lower.insert(w.to_string());
+            }
+        }
+        sents.push((si, toks));
+    }
+    let mut found: Vec<Found> = Vec::new();
+    let mut unresolved_keys: HashSet<String> = HashSet::new();
+    for (si, toks) in &sents {
+        let lowers: Vec<String> = toks.iter().map(|t| lower(text, t)).collect();
+        let ctx = Ctx {
+            text,
+            toks: toks.clone(),
+            lowers,
+            common: &common,
+            doc_lower: &doc_lower,
+        };
+        let start_len = found.len();
+        find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys);
+        mark_dateline(text, &ctx, *si, &mut found[start_len..]);
+    }
+    // A name established as a place by a strong cue counts wherever else it is written.
+    if !unresolved_keys.is_empty() {
+        for (si, toks) in &sents {
+            for (i, t) in toks.iter().enumerate() {
+                if !(t.cap || i + 1 < toks.len() && ARTICLES.contains(&lower(text, t).as_str())) {
+                    continue;
+                }
+                for n in (1..=3).rev() {
+                    if i + n > toks.len()
+                        || !(i..i + n - 1).all(|k| joinable(text, &toks[k], &toks[k + 1]))
+                    {
+                        continue;
+                    }
+                    let span = Span::new(t.start, toks[i + n - 1].end);
+                    let key = normalize::key(&text[span.range()]);
+                    if unresolved_keys.contains(&key)
+                        && !found.iter().any(|f| f.span.overlaps(span))
+                    {
+                        found.push(unresolved(span, *si, key, true));
+                        break;
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|f| f.span.start);
+    }
+    link_qualifiers(text, &mut found);
+    found
+}
+
+fn unresolved(span: Span, sentence: usize, key: String, cued: bool) -> Found {
+    Found {
+        span,
+        sentence,
+        key,
+        hits: Vec::new(),
+        country: None,
+        state: None,
+        level: None,
+        cued,
+        dateline: false,
+        initial: false,
+        qualifier: None,
+    }
+}
+
+fn state_abbr(text: &str, toks: &[Tok], i: usize) -> Option<(usize, &'static str)> {
+    // After "X, ": AP abbreviations ("Ga.", "N.Y.") or postal codes ("GA").
+    let t = &toks[i];
+    if i == 0 || !text[toks[i - 1].end..t.start].starts_with(',') {
+        return None;
+    }
+    for n in [3usize, 2, 1] {
+        if i + n > toks.len() {
+            continue;
+        }
+        let end = toks[i + n - 1].end;
+        let surface = &text[t.start..end];
+        if n == 1 && surface.len() == 2 && toks[i].all_caps {
+            if let Some(&(_, code)) = US_STATE_ABBR.iter().find(|(_, c)| *c == surface) {
+                return Some((1, code));
+            }
+        }
+        if text[end..].starts_with('.') {
+            if let Some(&(_, code)) = US_STATE_ABBR.iter().find(|(a, _)| *a == surface) {
+                return Some((n, code));
+            }
+        }
+    }
+    None
+}
+
+fn find_in_sentence(
+    g: &Gazetteer,
+    ctx: &Ctx<'_>,
+    si: usize,
+    found: &mut Vec<Found>,
+    unresolved_keys: &mut HashSet<String>,
+) {
+    let text = ctx.text;
+    let toks = &ctx.toks;
+    let mut i = 0;
+    let mut last_end_tok: Option<usize> = None;
+    while i < toks.len() {
+        let t = toks[i];
+        let is_article = !t.cap
+            && ARTICLES.contains(&ctx.lowers[i].as_str())
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.cap && joinable(text, &t, n));
+        if !t.cap && !is_article {
+            i += 1;
+            continue;
+        }
+        if let Some((n, code)) = state_abbr(text, toks, i) {
+            let span = Span::new(t.start, toks[i + n - 1].end);
+            let mut f = unresolved(span, si, normalize::key(&text[span.range()]), true);
+            f.state = Some(code);
+            found.push(f);
+            last_end_tok = Some(i + n - 1);
+            i += n;
+            continue;
+        }
+        let (cued, strong) = ctx.cue_before(i);
+        let mut matched = false;
+        let maxn = 6.min(toks.len() - i);
+        for n in (1..=maxn).rev() {
+            // Shape: joinable tokens; inner words capitalised or connectors; last capitalised.
+            if !(i..i + n - 1).all(|k| joinable(text, &toks[k], &toks[k + 1])) {
+                continue;
+            }
+            let last = &toks[i + n - 1];
+            if !last.cap {
+                continue;
+            }
+            if !(i + 1..i + n).all(|k| toks[k].cap || CONNECTORS.contains(&ctx.lowers[k].as_str()))
+            {
+                continue;
+            }
+            let span = Span::new(t.start, last.end);
+            let surface = &text[span.range()];
+            let key = normalize::key(surface);
+            if key.is_empty() {
+                continue;
+            }
+            let country = if n <= 4 {
+                countries::lookup_kind(surface)
+            } else {
+                None
+            };
+            let mut hits: Vec<Hit> = g
+                .lookup_exact_key(&key)
+                .map(|idx| Hit { idx, exact: true })
+                .collect();
+            hits.dedup();
+            if hits.is_empty() && key.len() >= 5 {
+                let l = normalize::loose_from_key(&key);
+                hits = g
+                    .lookup_loose_key(&l)
+                    .map(|idx| Hit { idx, exact: false })
+                    .collect();
+                hits.dedup();
+            }
+            if hits.is_empty() && country.is_none() {
+                continue;
+            }
+            // Filters.
+            let is_country = country.is_some();
+            let big = is_country
+                || is_place_class(
+                    g,
+                    &hits,
+                    &[
+                        "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "ADM1", "CONT", "TERR",
+                    ],
+                );
+            let single = n == 1 || (n == 2 && is_article);
+            let lw = ctx.lowers[i].as_str();
+            // Two-letter words are place names only as codes in capitals ("US", "UK").
+            if single && surface.chars().count() <= 2 && !t.all_caps {
+                continue;
+            }
+            // All-caps short words are acronyms unless they are country codes ("US", "UK").
+            if single
+                && t.all_caps
+                && surface.chars().count() <= 3
+                && !matches!(
+                    country,
+                    Some((
+                        _,
+                        CountryNameKind::Alias | CountryNameKind::Code | CountryNameKind::Name
+                    ))
+                )
+            {
+                continue;
+            }
+            // Titles and first names before: a person ("Mr. Jordan", "George Washington").
+            if let Some((p, pt)) = ctx.prev(i) {
+                let pw = ctx.lowers[p].as_str();
+                let gap = &text[pt.end..t.start];
+                let same_name = gap == " " || gap == ". ";
+                if same_name && TITLES.contains(&pw) {
+                    break;
+                }
+                let prev_in_match = last_end_tok == Some(p);
+                if same_name
+                    && gap == " "
+                    && pt.cap
+                    && !pt.first
+                    && !prev_in_match
+                    && !MODIFIERS.contains(&pw)
+                    && !is_country
+                    && !CONNECTORS.contains(&pw)
+                {
+                    break;
+                }
+            }
+            // An organisation or a person after ("X University", "Jordan Henderson").
+            let mut level = None;
+            if let Some(w) = ctx.suffix_after(i + n) {
+                let nt = &toks[i + n];
+                if ORG_SUFFIX.contains(&w)
+                    && nt.cap
+                    && !matches!(country, Some((_, CountryNameKind::Demonym)))
+                {
+                    if !big {
+                        break;
+                    }
+                } else if PLACE_SUFFIX.contains(&w) {
+                    level = suffix_level(w);
+                } else if nt.cap && !big && !nt.first && text[toks[i + n - 1].end..nt.start] == *" "
+                {
+                    // Followed by another capitalised word that is not a place word: part of a
+                    // longer proper name (a person, a team, a company).
+                    let nk = normalize::key(&text[nt.start..nt.end]);
+                    if g.lookup_exact_key(&nk).next().is_none()
+                        && countries::lookup(&text[nt.start..nt.end]).is_none()
+                    {
+                        break;
+                    }
+                }
+            }
+            if single && !big {
+                let common = ctx.common.contains(lw);
+                let lower_elsewhere = ctx.doc_lower.contains(lw);
+                if t.first && (common || lower_elsewhere) && level.is_none() {
+                    break;
+                }
+                if (common || lower_elsewhere) && !cued && level.is_none() {
+                    break;
+                }
+            }
+            if single
+                && t.first
+                && is_country
+                && matches!(country, Some((_, CountryNameKind::Demonym)))
+            {
+                // Sentence-initial demonyms are still demonyms ("Syrian troops...").
+            }
+            found.push(Found {
+                span,
+                sentence: si,
+                key,
+                hits,
+                country,
+                state: None,
+                level,
+                cued,
+                dateline: false,
+                initial: single && t.first && !big && !cued,
+                qualifier: None,
+            });
+            last_end_tok = Some(i + n - 1);
+            i += n;
+            matched = true;
+            break;
+        }
+        if matched {
+            continue;
+        }
+        // Not in the gazetteer: a name with a strong cue before or a place word after.
+        let mut n = 1;
+        while i + n < toks.len()
+            && n < 4
+            && joinable(text, &toks[i + n - 1], &toks[i + n])
+            && toks[i + n].cap
+            && !PLACE_SUFFIX.contains(&ctx.lowers[i + n].as_str())
+        {
+            n += 1;
+        }
+        let after = ctx.suffix_after(i + n);
+        let suffix_cue = after.is_some_and(|w| {
+            matches!(
+                w,
+                "crossing"
+                    | "province"
+                    | "governorate"
+                    | "district"
+                    | "base"
+                    | "garrison"
+                    | "checkpoint"
+                    | "village"
+                    | "town"
+                    | "camp"
+                    | "countryside"
+                    | "outskirts"
+            )
+        });
+        let lw = ctx.lowers[i].as_str();
+        let title_before = ctx
+            .prev(i)
+            .is_some_and(|(p, _)| TITLES.contains(&ctx.lowers[p].as_str()));
+        if (strong || suffix_cue)
+            && !title_before
+            && !(n == 1 && (ctx.common.contains(lw) || t.first))
+            && !(t.all_caps && t.end - t.start <= 4)
+            && (t.cap || is_article)
+        {
+            let span = Span::new(t.start, toks[i + n - 1].end);
+            let key = normalize::key(&text[span.range()]);
+            unresolved_keys.insert(key.clone());
+            let mut f = unresolved(span, si, key, true);
+            f.level = after.and_then(suffix_level);
+            found.push(f);
+            last_end_tok = Some(i + n - 1);
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// A document-initial place in capitals followed by a dash or "(AP)" is a dateline.
+fn mark_dateline(text: &str, ctx: &Ctx<'_>, _si: usize, found: &mut [Found]) {
+    let Some(f) = found.first_mut() else { return };
+    let Some(t0) = ctx.toks.first() else { return };
+    if f.span.start != t0.start || t0.start > 200 {
+        return;
+    }
+    let rest = text[f.span.end..].trim_start_matches([',', ' ']);
+    let rest = rest.split_once(' ').map_or(rest, |(a, b)| {
+        if a.chars().all(|c| c.is_uppercase() || c == '.') {
+            b
+        } else {
+            rest
+        }
+    });
+    if rest.starts_with("- ")
+        || rest.starts_with("(")
+        || rest.starts_with('\u{2014}')
+        || rest.starts_with("--")
+    {
+        f.dateline = true;
+    }
+}
+
+/// Links "X, Y" pairs: Y qualifies X when a comma separates them and Y is a state, a unit or a
+/// country.
+fn link_qualifiers(text: &str, found: &mut [Found]) {
+    for k in 0..found.len().saturating_sub(1) {
+        let (a, b) = (&found[k], &found[k + 1]);
+        if a.sentence != b.sentence {
+            continue;
+        }
+        let gap = &text[a.span.end..b.span.start];
+        if gap.trim() == "," {
+            found[k].qualifier = Some(k + 1);
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! Choosing: which place each found name stands for.
+
+use std::collections::HashMap;
+
+use frontline_gazetteer::countries::{self, Country, CountryNameKind};
+use frontline_gazetteer::{Gazetteer, Hit, Place};
+use frontline_model::{GeoPrecision, PlaceCandidate, PlaceRef};
+use frontline_text::Span;
+
+use crate::Toponym;
+use crate::find::Found;
+
+fn is_country_code(fc: &str) -> bool {
+    matches!(
+        fc,
+        "PCLI" | "PCLD" | "PCLF" | "PCLS" | "PCLIX" | "PCL" | "TERR" | "PCLH"
+    )
+}
+
+fn precision(p: &Place<'_>) -> GeoPrecision {
+    match p.feature_code {
+        fc if is_country_code(fc) => GeoPrecision::Country,
+        "CONT" => GeoPrecision::Continent,
+        "ADM1" | "ADM1H" => GeoPrecision::Admin1,
+        "ADM2" | "ADM2H" | "ADM3" | "ADMD" => GeoPrecision::Admin2,
+        "RGN" | "RGNE" | "DSRT" | "VAL" | "PLN" | "PLAT" | "MTS" | "AREA" | "ISLS" | "PEN"
+        | "GULF" | "SEA" | "OCN" | "LK" | "STM" => GeoPrecision::Region,
+        _ => GeoPrecision::Point,
+    }
+}
+
+/// Prior score from feature and population.
+fn prior(p: &Place<'_>) -> f32 {
+    let pop = (p.population as f32 + 1.0).ln() * 0.35;
+    match p.feature_code {
+        fc if is_country_code(fc) => 9.0,
+        "CONT" => 8.5,
+        "ADM1" => 7.0,
+        "ADM2" => 5.0,
+        "PPLC" => pop + 2.0,
+        "PPLA" => pop + 1.0,
+        "PPLA2" => pop + 0.5,
+        _ if p.feature_class == 'P' => pop,
+        _ if p.feature_class == 'A' => pop + 0.5,
+        _ => pop - 0.5,
+    }
+}
+
+struct Doc {
+    countries: HashMap<String, f32>,
+    max_country: f32,
+    admin1: HashMap<String, f32>,
+    centroid: Option<(f64, f64)>,
+}
+
+impl Doc {
+    fn country_share(&self, cc: &str) -> f32 {
+        if self.max_country <= 0.0 {
+            return 0.0;
+        }
+        self.countries.get(cc).copied().unwrap_or(0.0) / self.max_country
+    }
+
+    fn top_country(&self, among: Option<&[String]>) -> Option<String> {
+        self.countries
+            .iter()
+            .filter(|(c, _)| among.is_none_or(|a| a.contains(c)))
+            .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(c, _)| c.clone())
+    }
+}
+
+fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+}
+
+struct Scored<'a> {
+    place: Place<'a>,
+    score: f32,
+}
+
+fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -> Vec<Scored<'a>> {
+    let mut out: Vec<Scored<'a>> = Vec::with_capacity(f.hits.len());
+    for h in &f.hits {
+        let Some(p) = g.place(h.idx) else { continue };
+        let mut s = prior(&p);
+        if !h.exact {
+            s -= 1.5;
+        }
+        if let Some(level) = f.level {
+            if p.feature_code == level {
+                s += 3.0;
+            } else if p.feature_class == 'P' {
+                s -= 1.0;
+            }
+        }
+        s += 3.0 * doc.country_share(p.country);
+        if let Some(a1) = p.admin1_code {
+            s += 2.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
+        }
+        if let Some(q) = f.qualifier.and_then(|q| all.get(q)) {
+            s += qualifier_bonus(g, &p, q);
+        }
+        if let Some(c) = doc.centroid {
+            if !is_country_code(p.feature_code) && p.feature_code != "CONT" {
+                let d = haversine_km(c, (p.lat, p.lon));
+                s -= 0.4 * ((1.0 + d / 50.0).ln() as f32);
+            }
+        }
+        out.push(Scored { place: p, score: s });
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.place.idx.cmp(&b.place.idx))
+    });
+    // One entry per GeoNames id (the same place can be hit by several of its names).
+    let mut seen = Vec::new();
+    out.retain(|s| {
+        let k = s.place.idx;
+        if seen.contains(&k) {
+            false
+        } else {
+            seen.push(k);
+            true
+        }
+    });
+    out
+}
+
+fn qualifier_bonus(g: &Gazetteer, p: &Place<'_>, q: &Found) -> f32 {
+    if let Some(code) = q.state {
+        return if p.country == "US"
+            && p.admin1_code
+                .is_some_and(|a| a.strip_prefix("US.") == Some(code))
+        {
+            8.0
+        } else {
+            -2.0
+        };
+    }
+    if let Some((c, _)) = q.country {
+        if c.iso2 == p.country {
+            return 6.0;
+        }
+    }
+    for h in &q.hits {
+        if let Some(qp) = g.place(h.idx) {
+            if qp.feature_code == "ADM1"
+                && qp.admin1_code.is_some()
+                && qp.admin1_code == p.admin1_code
+            {
+                return 6.0;
+            }
+            if is_country_code(qp.feature_code) && qp.country == p.country {
+                return 5.0;
+            }
+        }
+    }
+    0.0
+}
+
+fn country_place(c: &Country, demonym: bool) -> PlaceRef {
+    PlaceRef {
+        name: c.name.clone(),
+        geonameid: (c.geonameid != 0).then_some(c.geonameid),
+        lat: Some(c.lat),
+        lon: Some(c.lon),
+        feature_class: Some("A".into()),
+        feature_code: Some("PCLI".into()),
+        country_code: Some(c.iso2.clone()),
+        admin1: None,
+        precision: GeoPrecision::Country,
+        score: 0.95,
+        inferred: None,
+        demonym,
+        alternatives: Vec::new(),
+    }
+}
+
+fn place_ref(g: &Gazetteer, best: &Scored<'_>, rest: &[Scored<'_>]) -> PlaceRef {
+    let p = &best.place;
+    let margin = rest.first().map_or(4.0, |r| best.score - r.score);
+    PlaceRef {
+        name: p.name.to_string(),
+        geonameid: p.geonameid,
+        lat: Some(p.lat),
+        lon: Some(p.lon),
+        feature_class: (p.feature_class != ' ').then(|| p.feature_class.to_string()),
+        feature_code: (!p.feature_code.is_empty()).then(|| p.feature_code.to_string()),
+        country_code: (!p.country.is_empty()).then(|| p.country.to_string()),
+        admin1: p
+            .admin1_code
+            .and_then(|a| g.admin_name(a))
+            .map(str::to_string),
+        precision: precision(p),
+        score: 1.0 / (1.0 + (-margin).exp()),
+        inferred: None,
+        demonym: false,
+        alternatives: rest
+            .iter()
+            .take(3)
+            .map(|r| PlaceCandidate {
+                geonameid: r.place.geonameid.unwrap_or(0),
+                name: r.place.name.to_string(),
+                lat: r.place.lat,
+                lon: r.place.lon,
+                score: r.score,
+            })
+            .collect(),
+    }
+}
+
+/// Resolves found names against the gazetteer with document context.
+pub(crate) fn resolve(
+    g: &Gazetteer,
+    text: &str,
+    sentences: &[Span],
+    found: &[Found],
+) -> Vec<Toponym> {
+    // Evidence from names that say their country outright.
+    let mut doc = Doc {
+        countries: HashMap::new(),
+        max_country: 0.0,
+        admin1: HashMap::new(),
+        centroid: None,
+    };
+    for f in found {
+        if let Some((c, kind)) = f.country {
+            let w = if kind == CountryNameKind::Demonym {
+                0.7
+            } else {
+                1.0
+            };
+            *doc.countries.entry(c.iso2.clone()).or_default() += w;
+        }
+        if let Some(code) = f.state {
+            *doc.countries.entry("US".into()).or_default() += 1.0;
+            *doc.admin1.entry(format!("US.{code}")).or_default() += 1.0;
+        }
+    }
+    // First pass: priors only; confident picks add to the document's evidence.
+    doc.max_country = doc.countries.values().copied().fold(0.0, f32::max);
+    let mut picks: Vec<(f64, f64, f32)> = Vec::new();
+    let mut add_country: Vec<(String, f32)> = Vec::new();
+    let mut add_admin: Vec<(String, f32)> = Vec::new();
+    for f in found {
+        let sc = score_candidates(g, f, found, &doc);
+        if let Some(b) = sc.first() {
+            let margin = sc.get(1).map_or(3.0, |r| b.score - r.score);
+            let w = if f.dateline {
+                2.0
+            } else if margin > 1.0 {
+                0.5
+            } else {
+                0.2
+            };
+            if f.country.is_none() && !b.place.country.is_empty() {
+                add_country.push((b.place.country.to_string(), w));
+            }
+            if let Some(a1) = b.place.admin1_code {
+                let w1 = if b.place.feature_code == "ADM1" {
+                    1.0
+                } else {
+                    w
+                };
+                add_admin.push((a1.to_string(), w1));
+            }
+            if !is_country_code(b.place.feature_code) && b.place.feature_code != "CONT" {
+                picks.push((b.place.lat, b.place.lon, w));
+            }
+        }
+    }
+    for (c, w) in add_country {
+        *doc.countries.entry(c).or_default() += w;
+    }
+    for (a, w) in add_admin {
+        *doc.admin1.entry(a).or_default() += w;
+    }
+    doc.max_country = doc.countries.values().copied().fold(0.0, f32::max);
+    let wsum: f32 = picks.iter().map(|p| p.2).sum();
+    if picks.len() >= 2 && wsum > 0.0 {
+        let lat = picks.iter().map(|p| p.0 * f64::from(p.2)).sum::<f64>() / f64::from(wsum);
+        let lon = picks.iter().map(|p| p.1 * f64::from(p.2)).sum::<f64>() / f64::from(wsum);
+        doc.centroid = Some((lat, lon));
+    }
+
+    let mut out = Vec::with_capacity(found.len());
+    for f in found {
+        let surface = &text[f.span.range()];
+        if let Some(code) = f.state {
+            let place = state_place(g, code).unwrap_or_else(|| PlaceRef::unresolved(surface));
+            out.push(Toponym {
+                span: f.span,
+                place,
+            });
+            continue;
+        }
+        let sc = score_candidates(g, f, found, &doc);
+        let demonym = matches!(f.country, Some((_, CountryNameKind::Demonym)));
+        if demonym {
+            if let Some((c, _)) = f.country {
+                out.push(Toponym {
+                    span: f.span,
+                    place: country_place(c, true),
+                });
+                continue;
+            }
+        }
+        match sc.first() {
+            Some(best) => {
+                let p = &best.place;
+                let weak_loose = !f.hits.iter().any(|h| h.exact && h.idx == p.idx)
+                    && doc.country_share(p.country) == 0.0
+                    && p.population < 50_000
+                    && precision(p) == GeoPrecision::Point;
+                let tiny = precision(p) == GeoPrecision::Point
+                    && p.population < 1_000
+                    && doc.country_share(p.country) < 0.3
+                    && !f.cued
+                    && f.qualifier.is_none();
+                let weak_initial = f.initial
+                    && !f.dateline
+                    && precision(p) == GeoPrecision::Point
+                    && p.population < 100_000
+                    && doc.country_share(p.country) < 0.5;
+                if let Some((c, _)) = f
+                    .country
+                    .filter(|_| !is_country_code(p.feature_code) && best.score < 9.0)
+                {
+                    out.push(Toponym {
+                        span: f.span,
+                        place: country_place(c, false),
+                    });
+                } else if weak_loose {
+                    out.push(Toponym {
+                        span: f.span,
+                        place: inferred(surface, f, found, sentences, text, &doc),
+                    });
+                } else if tiny || weak_initial {
+                    // A capitalised word matching only a hamlet far from the story: not a place.
+                    continue;
+                } else {
+                    out.push(Toponym {
+                        span: f.span,
+                        place: place_ref(g, best, &sc[1..]),
+                    });
+                }
+            }
+            None => match f.country {
+                Some((c, _)) => out.push(Toponym {
+                    span: f.span,
+                    place: country_place(c, false),
+                }),
+                None => out.push(Toponym {
+                    span: f.span,
+                    place: inferred(surface, f, found, sentences, text, &doc),
+                }),
+            },
+        }
+    }
+    out
+}
+
+fn state_place(g: &Gazetteer, code: &str) -> Option<PlaceRef> {
+    let hit: Hit = g.lookup(code).into_iter().find(|h| {
+        g.place(h.idx)
+            .is_some_and(|p| p.country == "US" && p.feature_code == "ADM1")
+    })?;
+    let p = g.place(hit.idx)?;
+    Some(place_ref(
+        g,
+        &Scored {
+            place: p,
+            score: 10.0,
+        },
+        &[],
+    ))
+}
+
+/// What can be said about a name the gazetteer cannot place: its country, from the sentence
+/// or the document, or the border it lies on.
+fn inferred(
+    surface: &str,
+    f: &Found,
+    all: &[Found],
+    sentences: &[Span],
+    text: &str,
+    doc: &Doc,
+) -> PlaceRef {
+    let mut p = PlaceRef::unresolved(surface);
+    let mut in_sentence: Vec<String> = Vec::new();
+    for o in all.iter().filter(|o| o.sentence == f.sentence) {
+        if let Some((c, _)) = o.country {
+            if !in_sentence.contains(&c.iso2) {
+                in_sentence.push(c.iso2.clone());
+            }
+        }
+    }
+    let sentence_text = sentences
+        .get(f.sentence)
+        .and_then(|s| text.get(s.range()))
+        .unwrap_or("");
+    let border = sentence_text.to_lowercase().contains("border");
+    let country = if in_sentence.is_empty() {
+        doc.top_country(None)
+    } else {
+        doc.top_country(Some(&in_sentence))
+            .or_else(|| in_sentence.first().cloned())
+    };
+    if border && in_sentence.len() >= 2 {
+        let mut pair = in_sentence.clone();
+        pair.truncate(2);
+        pair.sort();
+        p.inferred = Some(format!("border of {} and {}", pair[0], pair[1]));
+    } else if let Some(c) = &country {
+        p.inferred = Some(format!(
+            "in {c} ({})",
+            if in_sentence.is_empty() {
+                "from the document"
+            } else {
+                "from the sentence"
+            }
+        ));
+    }
+    if let Some(c) = country.as_deref().and_then(countries::by_iso2) {
+        p.country_code = Some(c.iso2.clone());
+    }
+    p
+}

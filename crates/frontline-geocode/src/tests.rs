@@ -1,0 +1,112 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use frontline_model::GeoPrecision;
+
+fn geo() -> Geocoder {
+    Geocoder::embedded().unwrap()
+}
+
+fn parse(text: &str) -> Vec<(String, Toponym)> {
+    geo()
+        .geoparse(text, &[], &[])
+        .into_iter()
+        .map(|t| (text[t.span.range()].to_string(), t))
+        .collect()
+}
+
+fn find<'a>(v: &'a [(String, Toponym)], s: &str) -> &'a Toponym {
+    &v.iter()
+        .find(|(x, _)| x == s)
+        .unwrap_or_else(|| {
+            panic!(
+                "{s} not found in {:?}",
+                v.iter().map(|x| &x.0).collect::<Vec<_>>()
+            )
+        })
+        .1
+}
+
+#[test]
+fn places_the_border_story() {
+    let text = "Syrian troops met Iraqi forces near the border on Sunday. Iraqi forces captured the al-Waleed crossing with Syria a day earlier, and the government in Baghdad welcomed it. Fighters moved northeast of Tanf. East of Syria, Deir el-Zour remained contested.";
+    let v = parse(text);
+    let syria = find(&v, "Syria");
+    assert_eq!(syria.place.country_code.as_deref(), Some("SY"));
+    assert_eq!(syria.place.precision, GeoPrecision::Country);
+    let syrian = find(&v, "Syrian");
+    assert!(syrian.place.demonym);
+    assert_eq!(find(&v, "Iraqi").place.country_code.as_deref(), Some("IQ"));
+    let b = find(&v, "Baghdad");
+    assert_eq!(b.place.country_code.as_deref(), Some("IQ"));
+    assert!((b.place.lat.unwrap() - 33.34).abs() < 0.5);
+    let d = find(&v, "Deir el-Zour");
+    assert_eq!(d.place.country_code.as_deref(), Some("SY"));
+    assert!((d.place.lat.unwrap() - 35.33).abs() < 0.5, "{:?}", d.place);
+    for name in ["al-Waleed", "Tanf"] {
+        let t = find(&v, name);
+        assert_eq!(
+            t.place.precision,
+            GeoPrecision::Unresolved,
+            "{name}: {:?}",
+            t.place
+        );
+        assert!(t.place.country_code.is_some(), "{name}: {:?}", t.place);
+        assert!(t.place.geonameid.is_none());
+    }
+}
+
+#[test]
+fn people_and_organisations_are_not_places() {
+    let v = parse("Mr. Jordan met George Washington at Boston University on Monday.");
+    let names: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
+    assert!(!names.contains(&"Jordan"), "{names:?}");
+    assert!(!names.contains(&"Washington"), "{names:?}");
+    assert!(!names.contains(&"Boston"), "{names:?}");
+}
+
+#[test]
+fn qualifiers_pick_the_right_town() {
+    let v = parse("The fire started in Paris, Texas, late on Friday.");
+    let p = find(&v, "Paris");
+    assert_eq!(p.place.country_code.as_deref(), Some("US"), "{:?}", p.place);
+    let v = parse("The mayor of Gainesville, Ga., said the road was closed.");
+    let p = find(&v, "Gainesville");
+    assert_eq!(p.place.admin1.as_deref(), Some("Georgia"), "{:?}", p.place);
+}
+
+#[test]
+fn spans_are_valid_on_odd_input() {
+    let g = geo();
+    for text in [
+        "",
+        "é",
+        "Ünïcödé Çity — in “Zaandam”",
+        "in Baghdad",
+        "al-",
+        "AL-",
+        "(((",
+        "Baghdad,",
+    ] {
+        for t in g.geoparse(text, &[], &[]) {
+            assert!(text.get(t.span.range()).is_some());
+        }
+    }
+    // Skipped spans are not reported.
+    let text = "In Baghdad. Send a comment from Paris.";
+    let skip = [Span::new(12, text.len())];
+    let v = g.geoparse(text, &[], &skip);
+    assert_eq!(v.len(), 1);
+}
+
+#[test]
+#[ignore]
+fn debug_print() {
+    let text = std::env::var("GEO_TEXT").unwrap_or_default();
+    for (s, t) in parse(&text) {
+        eprintln!(
+            "{s:?} {:?} {:?} {:?} {:?} {:?}",
+            t.place.name, t.place.country_code, t.place.feature_code, t.place.lat, t.place.inferred
+        );
+    }
+}
