@@ -813,7 +813,21 @@ impl ActorDictionary {
 
 /// Country rows from the gazetteer's country table, when it provides one.
 fn gazetteer_country_rows() -> Vec<CountryRow> {
-    Vec::new()
+    frontline_gazetteer::countries::all()
+        .iter()
+        .map(|c| CountryRow {
+            iso3: c.iso3.clone(),
+            iso2: c.iso2.clone(),
+            name: c.name.clone(),
+            aliases: c.aliases.clone(),
+            demonyms: c.demonyms.clone(),
+            capitals: if c.capital.is_empty() {
+                Vec::new()
+            } else {
+                vec![c.capital.clone()]
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ fn codes(s: &str) -> Vec<String> {
 fn dictionary_is_big_enough() {
     let d = ActorDictionary::embedded().unwrap();
     assert!(d.org_count() >= 170, "{} organisations", d.org_count());
-    assert!(d.country_count() >= 60);
+    assert!(d.country_count() >= 240);
 }
 
 #[test]
