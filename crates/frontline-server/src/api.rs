@@ -1,0 +1,471 @@
+//! The JSON API: handlers, their parameters and the OpenAPI document generated from them.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use frontline_model::{DocumentMeta, PloverType};
+use frontline_store::{BBox, EventFilter, FusedEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::error::{AppError, ErrorBody};
+use crate::state::AppState;
+
+/// Filters shared by `/api/events` and `/api/stats`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FilterParams {
+    /// Events on or after this day (`YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Events on or before this day (`YYYY-MM-DD`).
+    pub until: Option<String>,
+    /// Box `minlon,minlat,maxlon,maxlat` (WGS84 degrees); `minlon > maxlon` crosses the
+    /// antimeridian.
+    pub bbox: Option<String>,
+    /// PLOVER event type, e.g. `ASSAULT` (case-insensitive).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub plover_type: Option<String>,
+    /// ACLED event type or sub-event type, e.g. `Battles`, `Air/drone strike`.
+    pub acled_type: Option<String>,
+    /// Actor code (`SYRMIL`) or part of an actor name.
+    pub actor: Option<String>,
+    /// ISO 3166-1 alpha-2 country of the event's location (`SY`).
+    pub country: Option<String>,
+    /// Words that must all occur in a report's title or text.
+    pub text: Option<String>,
+    /// At least this many independent sources.
+    pub min_sources: Option<String>,
+    /// Page size (default 500, at most 10000). Ignored by `/api/stats`.
+    pub limit: Option<String>,
+    /// Events to skip. Ignored by `/api/stats`.
+    pub offset: Option<String>,
+    /// `json` (default) or `geojson`. Ignored by `/api/stats`.
+    pub format: Option<String>,
+}
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn parse_date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
+    blank(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                AppError::bad_request(
+                    "invalid_date",
+                    format!("{name}: {s:?} is not a date; expected YYYY-MM-DD"),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn parse_u32(name: &str, v: &Option<String>) -> Result<Option<u32>, AppError> {
+    blank(v)
+        .map(|s| {
+            s.parse::<u32>().map_err(|_| {
+                AppError::bad_request(
+                    "invalid_number",
+                    format!("{name}: {s:?} is not a whole number >= 0"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Output format of `/api/events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `{"total", "limit", "offset", "events"}`.
+    Json,
+    /// A GeoJSON FeatureCollection of the located events.
+    GeoJson,
+}
+
+impl FilterParams {
+    /// Turns the raw parameters into a store filter, with a stable error code for each
+    /// malformed parameter.
+    pub fn to_filter(&self, state: &AppState) -> Result<(EventFilter, Format), AppError> {
+        let since = parse_date("since", &self.since)?;
+        let until = parse_date("until", &self.until)?;
+        if let (Some(s), Some(u)) = (since, until)
+            && s > u
+        {
+            return Err(AppError::bad_request(
+                "invalid_date",
+                format!("since {s} is after until {u}"),
+            ));
+        }
+        let bbox = blank(&self.bbox)
+            .map(|s| {
+                s.parse::<BBox>()
+                    .map_err(|e| AppError::bad_request("invalid_bbox", e))
+            })
+            .transpose()?;
+        let plover_type = blank(&self.plover_type)
+            .map(|s| {
+                PloverType::parse(s).ok_or_else(|| {
+                    let all: Vec<&str> = PloverType::ALL.iter().map(|t| t.as_str()).collect();
+                    AppError::bad_request(
+                        "invalid_type",
+                        format!(
+                            "type: {s:?} is not a PLOVER type; one of {}",
+                            all.join(", ")
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        let country = blank(&self.country)
+            .map(|s| {
+                if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    Ok(s.to_ascii_uppercase())
+                } else {
+                    Err(AppError::bad_request(
+                        "invalid_country",
+                        format!("country: {s:?} is not an ISO 3166-1 alpha-2 code like SY"),
+                    ))
+                }
+            })
+            .transpose()?;
+        let cfg = state.config();
+        let limit = parse_u32("limit", &self.limit)?.unwrap_or(cfg.default_page);
+        if limit == 0 || limit > cfg.max_page {
+            return Err(AppError::bad_request(
+                "invalid_number",
+                format!("limit: {limit} is outside 1..={}", cfg.max_page),
+            ));
+        }
+        let format = match blank(&self.format) {
+            None | Some("json") => Format::Json,
+            Some("geojson") => Format::GeoJson,
+            Some(other) => {
+                return Err(AppError::bad_request(
+                    "invalid_format",
+                    format!("format: {other:?} is not one of json, geojson"),
+                ));
+            }
+        };
+        let filter = EventFilter {
+            since,
+            until,
+            bbox,
+            plover_type,
+            acled_type: blank(&self.acled_type).map(str::to_string),
+            actor: blank(&self.actor).map(str::to_string),
+            country,
+            text: blank(&self.text).map(str::to_string),
+            min_sources: parse_u32("min_sources", &self.min_sources)?,
+            limit: Some(limit),
+            offset: parse_u32("offset", &self.offset)?,
+        };
+        Ok((filter, format))
+    }
+}
+
+fn query_params(q: Result<Query<FilterParams>, QueryRejection>) -> Result<FilterParams, AppError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| AppError::bad_request("invalid_param", e.body_text()))
+}
+
+/// One page of fused events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventsPage {
+    /// Events matching the filters, all pages together.
+    pub total: u64,
+    /// Page size used.
+    pub limit: u32,
+    /// Events skipped.
+    pub offset: u32,
+    /// The events of this page: fused records with type, dates, location, actors,
+    /// fatalities (low and high), source counts, outlets and contradictions.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<FusedEvent>,
+}
+
+/// Fused events matching the filters, by date.
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    params(FilterParams),
+    responses(
+        (status = 200, description = "A page of events (or a GeoJSON FeatureCollection with `format=geojson`)", body = EventsPage),
+        (status = 400, description = "A malformed parameter", body = ErrorBody),
+    ),
+    tag = "events"
+)]
+pub async fn list_events(
+    State(state): State<AppState>,
+    q: Result<Query<FilterParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let params = query_params(q)?;
+    let (filter, format) = params.to_filter(&state)?;
+    let limit = filter.limit.unwrap_or(0);
+    let offset = filter.offset.unwrap_or(0);
+    let (total, events) = state
+        .query(move |s| Ok((s.count_events(&filter)?, s.events(&filter)?)))
+        .await?;
+    Ok(match format {
+        Format::Json => Json(EventsPage {
+            total,
+            limit,
+            offset,
+            events,
+        })
+        .into_response(),
+        Format::GeoJson => {
+            let body = geojson(total, &events).map_err(AppError::internal)?;
+            ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response()
+        }
+    })
+}
+
+/// Serialises located events as a GeoJSON FeatureCollection (unlocated ones are left out;
+/// `total` counts all matches).
+pub fn geojson(total: u64, events: &[FusedEvent]) -> Result<String, serde_json::Error> {
+    let mut features = Vec::with_capacity(events.len());
+    for e in events {
+        let Some((lat, lon)) = e.location.as_ref().and_then(|l| Some((l.lat?, l.lon?))) else {
+            continue;
+        };
+        let mut props = serde_json::to_value(e)?;
+        if let Value::Object(map) = &mut props {
+            map.remove("id");
+        }
+        features.push(json!({
+            "type": "Feature",
+            "id": e.id,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": props,
+        }));
+    }
+    serde_json::to_string(&json!({
+        "type": "FeatureCollection",
+        "total": total,
+        "features": features,
+    }))
+}
+
+fn parse_event_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        AppError::bad_request(
+            "invalid_id",
+            format!("event id {raw:?} is not a positive whole number"),
+        )
+    })
+}
+
+/// One fused event with every report behind it.
+#[utoipa::path(
+    get,
+    path = "/api/events/{id}",
+    params(("id" = i64, Path, description = "Fused event id")),
+    responses(
+        (status = 200, description = "The fused event (`event`) and its reports (`reports`), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `event.contradictions`", body = Object),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ),
+    tag = "events"
+)]
+pub async fn get_event(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_event_id(&raw)?;
+    match state.query(move |s| s.event(id)).await? {
+        Some(detail) => Ok(Json(detail).into_response()),
+        None => Err(AppError::NotFound {
+            what: "event",
+            id: raw,
+        }),
+    }
+}
+
+/// A stored document: its cleaned text and every mention span in it.
+#[utoipa::path(
+    get,
+    path = "/api/documents/{id}",
+    params(("id" = String, Path, description = "Document id (content hash, hex)")),
+    responses(
+        (status = 200, description = "The document with its text, sentences, mentions (actor, place, time, quantity, speaker spans), boilerplate, copies and events", body = Object),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 404, description = "No such document", body = ErrorBody),
+    ),
+    tag = "documents"
+)]
+pub async fn get_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::bad_request(
+            "invalid_id",
+            format!("document id {id:?} is not a hexadecimal content hash"),
+        ));
+    }
+    let key = id.to_ascii_lowercase();
+    match state.query(move |s| s.document(&key)).await? {
+        Some(doc) => Ok(Json(doc).into_response()),
+        None => Err(AppError::NotFound {
+            what: "document",
+            id,
+        }),
+    }
+}
+
+/// Counts of the events matching the filters: by day, type, ACLED type and country.
+#[utoipa::path(
+    get,
+    path = "/api/stats",
+    params(FilterParams),
+    responses(
+        (status = 200, description = "`events`, `reports`, `by_day` [{date, count}], `by_type`, `by_acled_type`, `by_country` [{key, count}]", body = Object),
+        (status = 400, description = "A malformed parameter", body = ErrorBody),
+    ),
+    tag = "events"
+)]
+pub async fn stats(
+    State(state): State<AppState>,
+    q: Result<Query<FilterParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let params = query_params(q)?;
+    let (mut filter, _) = params.to_filter(&state)?;
+    filter.limit = None;
+    filter.offset = None;
+    let stats = state.query(move |s| s.stats(&filter)).await?;
+    Ok(Json(stats).into_response())
+}
+
+/// An article to extract from.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractRequest {
+    /// The article text (plain text).
+    pub text: String,
+    /// Headline.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Outlet.
+    #[serde(default)]
+    pub outlet: Option<String>,
+    /// URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Publication date `YYYY-MM-DD`; relative dates ("on Tuesday") are resolved against it.
+    #[serde(default)]
+    pub published_at: Option<String>,
+}
+
+/// Extracts actors, places, times, quantities and events from one article (nothing is
+/// stored). Send JSON (`ExtractRequest`) or the bare text as `text/plain`.
+#[utoipa::path(
+    post,
+    path = "/api/extract",
+    request_body(content = ExtractRequest, description = "The article", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The extraction (schema `docs/schema.md`)", body = Object),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 413, description = "Body larger than the limit", body = ErrorBody),
+        (status = 503, description = "No pipeline on this server, or timeout", body = ErrorBody),
+    ),
+    tag = "extract"
+)]
+pub async fn extract(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let limit = state.config().max_body_bytes;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge { limit }
+        } else {
+            AppError::bad_request("invalid_body", e.body_text())
+        }
+    })?;
+    if body.len() > limit {
+        return Err(AppError::PayloadTooLarge { limit });
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let req = if is_json {
+        serde_json::from_slice::<ExtractRequest>(&body)
+            .map_err(|e| AppError::bad_request("invalid_body", format!("body: {e}")))?
+    } else {
+        let text = String::from_utf8(body.to_vec()).map_err(|e| {
+            AppError::bad_request(
+                "invalid_body",
+                format!(
+                    "body is not UTF-8 (invalid byte at {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        ExtractRequest {
+            text,
+            title: None,
+            outlet: None,
+            url: None,
+            published_at: None,
+        }
+    };
+    if req.text.trim().is_empty() {
+        return Err(AppError::bad_request(
+            "invalid_body",
+            "text: the article is empty",
+        ));
+    }
+    let meta = DocumentMeta {
+        url: req.url,
+        outlet: req.outlet,
+        title: req.title,
+        published_at: parse_date("published_at", &req.published_at)?,
+        ..Default::default()
+    };
+    let extraction = state.extract(meta, req.text).await?;
+    Ok(Json(extraction).into_response())
+}
+
+/// Database counts, for a quick health check.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    responses((status = 200, description = "`status` and the database counts (documents, stories, mentions, events, fused_events)", body = Object)),
+    tag = "meta"
+)]
+pub async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
+    let counts = state.query(|s| s.counts()).await?;
+    Ok(Json(json!({"status": "ok", "counts": counts})).into_response())
+}
+
+/// The OpenAPI document of this API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Frontline API",
+        description = "Structured, geolocated, sourced conflict events from news reports. Errors are `{\"error\": {\"code\", \"message\"}}` with a stable code."
+    ),
+    paths(list_events, get_event, get_document, stats, extract, health),
+    components(schemas(EventsPage, ErrorBody, ExtractRequest)),
+    tags(
+        (name = "events", description = "Fused events and their reports"),
+        (name = "documents", description = "Stored reports"),
+        (name = "extract", description = "Run the pipeline on one article"),
+        (name = "meta", description = "Server health")
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json`.
+pub async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

@@ -1,0 +1,493 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+//! Handler tests: the real router over a real (in-memory) store, driven with `oneshot`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::NaiveDate;
+use frontline_model::{
+    ActorRef, ActorType, Attribution, Document, DocumentMeta, Event, EventActor, EventLocation,
+    EventQuantity, Extraction, GeoPrecision, Mention, MentionData, Modality, PlaceRef, PloverType,
+    Quantity, QuantityKind, Sentence, SourceKind, Span, TimePrecision, TimeRef, Unit,
+};
+use frontline_server::{AppState, Extractor, ServerConfig, router};
+use frontline_store::Store;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn span_of(text: &str, needle: &str) -> Span {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    Span::new(start, start + needle.len())
+}
+
+struct Place {
+    name: &'static str,
+    lat: f64,
+    lon: f64,
+    cc: &'static str,
+}
+
+/// A one-event report: `actor` struck `place` on `day`, killing `killed`, said `speaker`.
+fn report(
+    outlet: &str,
+    day: &str,
+    place: &Place,
+    killed: u32,
+    plover: PloverType,
+    extra: &str,
+) -> Extraction {
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    let text = format!(
+        "{extra}\n\nGovernment forces shelled {} on {day}, killing {killed} people, said Ali Hassan. \"We saw the shells fall,\" Hassan said.",
+        place.name
+    );
+    let mut doc = Document::from_meta(
+        DocumentMeta {
+            outlet: Some(outlet.into()),
+            title: Some(format!("Shelling in {}", place.name)),
+            published_at: Some(date),
+            ..Default::default()
+        },
+        text.clone(),
+    );
+    doc.language = Some("en".into());
+    let mut ex = Extraction::new(doc);
+    let sent_start = text.find("Government forces").unwrap();
+    let sent_end = text.find("Ali Hassan.").unwrap() + "Ali Hassan.".len();
+    ex.sentences.push(Sentence {
+        span: Span::new(sent_start, sent_end),
+    });
+    let actor = ActorRef {
+        code: "GOVMIL".into(),
+        name: "government forces".into(),
+        country: None,
+        actor_type: ActorType::Military,
+        entity: None,
+        affiliations: vec![],
+    };
+    let mut pref = PlaceRef::unresolved(place.name);
+    pref.lat = Some(place.lat);
+    pref.lon = Some(place.lon);
+    pref.geonameid = Some(1000 + (place.lat * 10.0) as u64);
+    pref.country_code = Some(place.cc.into());
+    pref.precision = GeoPrecision::Point;
+    pref.score = 0.9;
+    let time = TimeRef {
+        start: date,
+        end: date,
+        precision: TimePrecision::Day,
+        derivation: "explicit".into(),
+        anchor: None,
+    };
+    let qty = Quantity {
+        value: f64::from(killed),
+        value_max: None,
+        unit: Unit::People,
+        quantity_kind: QuantityKind::Killed,
+        approximate: false,
+    };
+    let spans = [
+        ("Government forces", MentionData::Actor(actor.clone())),
+        (place.name, MentionData::Place(pref.clone())),
+        (day, MentionData::Time(time.clone())),
+        (
+            &format!("{killed} people"),
+            MentionData::Quantity(qty.clone()),
+        ),
+    ];
+    for (i, (needle, data)) in spans.into_iter().enumerate() {
+        let span = span_of(&text, needle);
+        ex.mentions.push(Mention {
+            id: i,
+            span,
+            text: needle.to_string(),
+            sentence: 0,
+            data,
+        });
+    }
+    ex.events.push(Event {
+        id: format!("{}:0", ex.document.id),
+        plover_type: plover,
+        plover_mode: None,
+        acled: None,
+        cameo_root: None,
+        trigger: span_of(&text, "shelled"),
+        trigger_text: "shell".into(),
+        sentence: 0,
+        sources: vec![EventActor {
+            actor,
+            span: span_of(&text, "Government forces"),
+            mention: Some(0),
+        }],
+        targets: vec![],
+        location: Some(EventLocation {
+            place: pref,
+            span: span_of(&text, place.name),
+            mention: Some(1),
+            relation: "in".into(),
+        }),
+        date: Some(time),
+        quantities: vec![EventQuantity {
+            quantity: qty,
+            span: span_of(&text, &format!("{killed} people")),
+            mention: Some(3),
+        }],
+        territory: None,
+        attribution: vec![Attribution {
+            speaker: "Ali Hassan".into(),
+            actor: None,
+            source_kind: SourceKind::Witness,
+            cue: "said".into(),
+            span: Some(span_of(&text, "Ali Hassan")),
+            quotes: vec![span_of(&text, "We saw the shells fall,")],
+            mention: None,
+        }],
+        modality: Modality::Asserted,
+        confidence: 0.8,
+        evidence: vec![Span::new(sent_start, sent_end)],
+        rules: vec!["test.shell".into()],
+    });
+    ex.check_spans().unwrap();
+    ex
+}
+
+const ALEPPO: Place = Place {
+    name: "Aleppo",
+    lat: 36.2,
+    lon: 37.16,
+    cc: "SY",
+};
+const MOSUL: Place = Place {
+    name: "Mosul",
+    lat: 36.34,
+    lon: 43.13,
+    cc: "IQ",
+};
+
+fn seeded_store() -> Store {
+    let store = Store::open_in_memory().unwrap();
+    let reports = [
+        report(
+            "Wire A",
+            "2025-03-04",
+            &ALEPPO,
+            12,
+            PloverType::Assault,
+            "The army did not comment on the attack, which came a week after a truce was announced by mediators in the north of the country, and residents said they had been told to stay indoors.",
+        ),
+        report(
+            "Monitor B",
+            "2025-03-04",
+            &ALEPPO,
+            17,
+            PloverType::Assault,
+            "Our researchers counted the dead at two hospitals and a morgue; families buried several victims before dawn, and a school nearby was closed while engineers inspected cracks in its walls. Monitor B keeps a daily register of deaths compiled from medics, morgue staff and relatives, cross-checked against photographs and burial lists, and publishes corrections when figures change.",
+        ),
+        report(
+            "Wire A",
+            "2025-04-10",
+            &MOSUL,
+            3,
+            PloverType::Assault,
+            "Police said the attackers fled.",
+        ),
+    ];
+    for r in &reports {
+        store.put_extraction(r).unwrap();
+    }
+    store
+}
+
+struct Echo;
+impl Extractor for Echo {
+    fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction {
+        Extraction::new(Document::from_meta(meta, text.to_string()))
+    }
+}
+
+fn app_with(config: ServerConfig, extractor: Option<Arc<dyn Extractor>>) -> axum::Router {
+    router(AppState::new(vec![seeded_store()], extractor, config))
+}
+
+fn app() -> axum::Router {
+    app_with(ServerConfig::default(), None)
+}
+
+async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, Value, String) {
+    let resp = app.oneshot(req).await.unwrap();
+    let status = resp.status();
+    let ctype = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json, ctype)
+}
+
+async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
+    let (s, v, _) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    (s, v)
+}
+
+#[tokio::test]
+async fn lists_events_with_total_and_filters() {
+    let (s, v) = get(app(), "/api/events").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"], 2, "{v}");
+    assert_eq!(v["events"].as_array().unwrap().len(), 2);
+
+    let (_, v) = get(app(), "/api/events?country=iq").await;
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["events"][0]["location"]["name"], "Mosul");
+
+    let (_, v) = get(app(), "/api/events?since=2025-04-01&until=2025-04-30").await;
+    assert_eq!(v["total"], 1);
+
+    let (_, v) = get(app(), "/api/events?bbox=35,35,40,38").await;
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["events"][0]["location"]["name"], "Aleppo");
+
+    let (_, v) = get(app(), "/api/events?min_sources=2").await;
+    assert_eq!(v["total"], 1, "only the Aleppo event has two outlets: {v}");
+
+    let (_, v) = get(app(), "/api/events?type=protest").await;
+    assert_eq!(v["total"], 0);
+
+    let (_, v) = get(app(), "/api/events?limit=1&offset=1").await;
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["events"].as_array().unwrap().len(), 1);
+    assert_eq!(v["events"][0]["location"]["name"], "Mosul");
+}
+
+#[tokio::test]
+async fn geojson_has_point_features() {
+    let (s, v, ctype) = send(
+        app(),
+        Request::get("/api/events?format=geojson")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ctype, "application/geo+json");
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = &v["features"][0];
+    assert_eq!(f["geometry"]["type"], "Point");
+    assert_eq!(f["geometry"]["coordinates"][0], 37.16);
+    assert_eq!(f["properties"]["plover_type"], "ASSAULT");
+}
+
+#[tokio::test]
+async fn malformed_params_are_400_with_stable_codes() {
+    for (uri, code) in [
+        ("/api/events?since=yesterday", "invalid_date"),
+        (
+            "/api/events?since=2025-05-01&until=2025-04-01",
+            "invalid_date",
+        ),
+        ("/api/events?bbox=1,2,3", "invalid_bbox"),
+        ("/api/events?type=EXPLODE", "invalid_type"),
+        ("/api/events?country=Syria", "invalid_country"),
+        ("/api/events?min_sources=-1", "invalid_number"),
+        ("/api/events?limit=0", "invalid_number"),
+        ("/api/events?limit=1000000", "invalid_number"),
+        ("/api/events?format=xml", "invalid_format"),
+        ("/api/events?typo=1", "invalid_param"),
+        ("/api/stats?since=2025-02-30", "invalid_date"),
+        ("/api/events/abc", "invalid_id"),
+        ("/api/documents/not-hex!", "invalid_id"),
+    ] {
+        let (s, v) = get(app(), uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["error"]["code"], code, "{uri}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().len() > 5, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn event_detail_has_reports_quotes_and_contradictions() {
+    let (_, list) = get(app(), "/api/events?country=SY").await;
+    let id = list["events"][0]["id"].as_i64().unwrap();
+    let (s, v) = get(app(), &format!("/api/events/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let reports = v["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    let outlets: Vec<&str> = reports
+        .iter()
+        .map(|r| r["outlet"].as_str().unwrap())
+        .collect();
+    assert!(outlets.contains(&"Wire A") && outlets.contains(&"Monitor B"));
+    assert_eq!(reports[0]["quotes"][0]["speaker"], "Ali Hassan");
+    assert_eq!(reports[0]["quotes"][0]["text"], "We saw the shells fall,");
+    assert_eq!(v["fatalities"], 12);
+    assert_eq!(v["fatalities_max"], 17);
+    assert!(
+        !v["contradictions"].as_array().unwrap().is_empty(),
+        "12 vs 17 killed is a contradiction: {v}"
+    );
+
+    let (s, v) = get(app(), "/api/events/999999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(v["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn document_has_text_and_mention_spans() {
+    let (_, list) = get(app(), "/api/events?country=IQ").await;
+    let doc_id = list["events"][0]["earliest_document"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, v) = get(app(), &format!("/api/documents/{doc_id}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let text = v["document"]["text"].as_str().unwrap();
+    let mentions = v["mentions"].as_array().unwrap();
+    assert_eq!(mentions.len(), 4);
+    for m in mentions {
+        let (a, b) = (
+            m["span"]["start"].as_u64().unwrap() as usize,
+            m["span"]["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[a..b], m["text"].as_str().unwrap());
+    }
+    let (s, v) = get(app(), "/api/documents/0123456789abcdef").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+#[tokio::test]
+async fn stats_count_by_day_type_and_country() {
+    let (s, v) = get(app(), "/api/stats").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["events"], 2);
+    assert_eq!(v["by_day"].as_array().unwrap().len(), 2);
+    assert_eq!(v["by_type"][0]["key"], "ASSAULT");
+    let (_, v) = get(app(), "/api/stats?country=SY").await;
+    assert_eq!(v["events"], 1);
+    assert_eq!(v["by_country"][0]["key"], "SY");
+}
+
+fn post_json(body: String) -> Request<Body> {
+    Request::post("/api/extract")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn extract_runs_the_extractor_and_limits_size() {
+    let cfg = ServerConfig {
+        max_body_bytes: 200,
+        ..Default::default()
+    };
+    let echo: Arc<dyn Extractor> = Arc::new(Echo);
+    let body = r#"{"text": "Rebels shelled Aleppo on Tuesday.", "outlet": "X", "published_at": "2025-03-05"}"#;
+    let (s, v, _) = send(
+        app_with(cfg.clone(), Some(echo.clone())),
+        post_json(body.into()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["document"]["outlet"], "X");
+    assert_eq!(v["document"]["published_at"], "2025-03-05");
+
+    let plain = Request::post("/api/extract")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("Rebels shelled Aleppo."))
+        .unwrap();
+    let (s, v, _) = send(app_with(cfg.clone(), Some(echo.clone())), plain).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["document"]["text"], "Rebels shelled Aleppo.");
+
+    let big = format!(r#"{{"text": "{}"}}"#, "a".repeat(500));
+    let (s, v, _) = send(app_with(cfg.clone(), Some(echo.clone())), post_json(big)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(v["error"]["code"], "payload_too_large");
+
+    for bad in [
+        r#"{"txt": "x"}"#,
+        "not json",
+        r#"{"text": "  "}"#,
+        r#"{"text": "x", "published_at": "May"}"#,
+    ] {
+        let (s, v, _) = send(
+            app_with(cfg.clone(), Some(echo.clone())),
+            post_json(bad.into()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {v}");
+        assert!(
+            v["error"]["code"].as_str().unwrap().starts_with("invalid_"),
+            "{v}"
+        );
+    }
+
+    let (s, v, _) = send(app_with(cfg, None), post_json(body.into())).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(v["error"]["code"], "unavailable");
+}
+
+#[tokio::test]
+async fn internal_errors_do_not_leak_details() {
+    // No connections at all: every query fails internally.
+    let app = router(AppState::new(vec![], None, ServerConfig::default()));
+    let (s, v) = get(app, "/api/events").await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(v["error"]["code"], "internal");
+    assert!(
+        !v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("connection")
+    );
+}
+
+#[tokio::test]
+async fn ui_assets_openapi_and_unknown_routes() {
+    let (s, _, ctype) = send(app(), Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ctype.starts_with("text/html"));
+    for asset in ["app.js", "style.css", "world.json"] {
+        let (s, _) = get(app(), &format!("/assets/{asset}")).await;
+        assert_eq!(s, StatusCode::OK, "{asset}");
+    }
+    let (_, world) = get(app(), "/assets/world.json").await;
+    assert_eq!(world["type"], "Topology");
+    assert!(
+        world["objects"]["countries"]["geometries"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 150
+    );
+
+    let (s, v) = get(app(), "/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    for path in [
+        "/api/events",
+        "/api/events/{id}",
+        "/api/documents/{id}",
+        "/api/stats",
+        "/api/extract",
+    ] {
+        assert!(v["paths"][path].is_object(), "{path} missing from openapi");
+    }
+    let (s, v) = get(app(), "/nope").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(v["error"]["code"], "not_found");
+    let (s, _) = get(app(), "/assets/secret.txt").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn health_reports_counts() {
+    let (s, v) = get(app(), "/api/health").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["counts"]["documents"], 3);
+}
