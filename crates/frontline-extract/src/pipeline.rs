@@ -1,1 +1,453 @@
-//! See the crate docs.
+//! The extraction pipeline: decode/clean, boilerplate, sentences, times, quantities,
+//! toponyms, actors, speakers and events, producing one [`Extraction`] per document.
+//!
+//! [`Pipeline`] compiles its dictionaries once and is `Send + Sync`: share one across threads.
+//! [`Pipeline::extract`] never panics; problems with a document become
+//! [`Extraction::warnings`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use frontline_geocode::Geocoder;
+use frontline_model::{
+    Boilerplate, Document, DocumentMeta, Extraction, Mention, MentionData, Sentence, SpeakerRef,
+};
+use frontline_text::Span;
+
+use crate::actors::{ActorDataError, ActorDictionary};
+use crate::attribution::{SourceDataError, SourceTable};
+use crate::events::{
+    ActorHit, AttributionHit, CoderError, DocState, EventCoder, NearMiss, PlaceHit, QuantityHit,
+    SentenceInput, TimeHit,
+};
+use crate::lex::tokenize;
+
+/// Errors setting up a pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// Actor dictionary data.
+    #[error(transparent)]
+    Actors(#[from] ActorDataError),
+    /// Source table data.
+    #[error(transparent)]
+    Sources(#[from] SourceDataError),
+    /// Event lexicon or mapping data.
+    #[error(transparent)]
+    Coder(#[from] CoderError),
+    /// A user data file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// The extraction pipeline. Build once; `extract` from any thread.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    geocoder: Option<Geocoder>,
+    dict: ActorDictionary,
+    sources: SourceTable,
+    coder: EventCoder,
+    extra_actors: Vec<(String, String)>,
+    extra_sources: Vec<(String, String)>,
+    extra_triggers: Vec<(String, String)>,
+}
+
+fn read_files(paths: &[PathBuf]) -> Result<Vec<(String, String)>, ExtractError> {
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|s| (p.display().to_string(), s))
+                .map_err(|e| ExtractError::Io {
+                    path: p.clone(),
+                    source: e,
+                })
+        })
+        .collect()
+}
+
+fn toml_files_in(dir: &Path) -> Result<Vec<PathBuf>, ExtractError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let rd = std::fs::read_dir(dir).map_err(|e| ExtractError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let mut out: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+impl Pipeline {
+    /// A pipeline over the embedded dictionaries, geoparsing with `geocoder`.
+    pub fn new(geocoder: Geocoder) -> Result<Pipeline, ExtractError> {
+        let mut p = Self::without_geocoder()?;
+        p.geocoder = Some(geocoder);
+        Ok(p)
+    }
+
+    /// A pipeline that finds no toponyms (for tests and for callers that geoparse elsewhere).
+    pub fn without_geocoder() -> Result<Pipeline, ExtractError> {
+        Ok(Pipeline {
+            geocoder: None,
+            dict: ActorDictionary::embedded()?,
+            sources: SourceTable::embedded()?,
+            coder: EventCoder::new(&[])?,
+            extra_actors: Vec::new(),
+            extra_sources: Vec::new(),
+            extra_triggers: Vec::new(),
+        })
+    }
+
+    /// Adds user actor files (TOML with `country`, `agent`, `modifiers`, `allied`, `org`).
+    pub fn with_actor_files(mut self, paths: &[PathBuf]) -> Result<Pipeline, ExtractError> {
+        self.extra_actors.extend(read_files(paths)?);
+        self.dict = ActorDictionary::with_extra(&self.extra_actors)?;
+        Ok(self)
+    }
+
+    /// Adds user source-table files (TOML with `source` and `generic`).
+    pub fn with_source_files(mut self, paths: &[PathBuf]) -> Result<Pipeline, ExtractError> {
+        self.extra_sources.extend(read_files(paths)?);
+        self.sources = SourceTable::with_extra(&self.extra_sources)?;
+        Ok(self)
+    }
+
+    /// Adds user trigger files (TOML with `trigger` entries).
+    pub fn with_trigger_files(mut self, paths: &[PathBuf]) -> Result<Pipeline, ExtractError> {
+        self.extra_triggers.extend(read_files(paths)?);
+        self.coder = EventCoder::new(&self.extra_triggers)?;
+        Ok(self)
+    }
+
+    /// Loads every `*.toml` under `dir/actors`, `dir/sources` and `dir/triggers`.
+    pub fn with_data_dir(self, dir: &Path) -> Result<Pipeline, ExtractError> {
+        let a = toml_files_in(&dir.join("actors"))?;
+        let s = toml_files_in(&dir.join("sources"))?;
+        let t = toml_files_in(&dir.join("triggers"))?;
+        self.with_actor_files(&a)?
+            .with_source_files(&s)?
+            .with_trigger_files(&t)
+    }
+
+    /// The actor dictionary.
+    pub fn actors(&self) -> &ActorDictionary {
+        &self.dict
+    }
+
+    /// The event coder (lexicon and mappings).
+    pub fn coder(&self) -> &EventCoder {
+        &self.coder
+    }
+
+    /// Extracts from raw bytes: decodes (lossily, with a warning naming each invalid byte
+    /// offset), then [`Pipeline::extract`].
+    pub fn extract_bytes(&self, meta: DocumentMeta, bytes: &[u8]) -> Extraction {
+        let decoded = frontline_text::decode(bytes);
+        let mut ex = self.extract(meta, &decoded.text);
+        if !decoded.invalid_at.is_empty() {
+            let shown: Vec<String> = decoded
+                .invalid_at
+                .iter()
+                .take(5)
+                .map(ToString::to_string)
+                .collect();
+            ex.warnings.insert(
+                0,
+                format!(
+                    "invalid UTF-8 replaced at {} byte offset(s): {}{}",
+                    decoded.invalid_at.len(),
+                    shown.join(", "),
+                    if decoded.invalid_at.len() > 5 {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        ex
+    }
+
+    /// Extracts everything from one document.
+    pub fn extract(&self, meta: DocumentMeta, raw_text: &str) -> Extraction {
+        self.explain(meta, raw_text).0
+    }
+
+    /// Like [`Pipeline::extract`], also returning the rules that almost fired.
+    pub fn explain(&self, meta: DocumentMeta, raw_text: &str) -> (Extraction, Vec<NearMiss>) {
+        let cleaned = frontline_text::clean(raw_text);
+        let published = meta.published_at;
+        let doc = Document::from_meta(meta, cleaned.text);
+        let mut ex = Extraction::new(doc);
+        let text = ex.document.text.as_str();
+        let mut near = Vec::new();
+        if text.trim().is_empty() {
+            ex.warnings
+                .push("empty document: no text to analyse".into());
+            return (ex, near);
+        }
+
+        // boilerplate and sentences
+        let blocks = frontline_text::detect_boilerplate(text);
+        let skip: Vec<Span> = blocks.iter().map(|b| b.span).collect();
+        let regions = frontline_text::analysed_regions(text.len(), &blocks);
+        let boilerplate: Vec<Boilerplate> = blocks
+            .iter()
+            .filter_map(|b| {
+                Some(Boilerplate {
+                    kind: b.kind,
+                    span: b.span,
+                    text: b.span.slice(text)?.to_string(),
+                    rule: b.rule.to_string(),
+                })
+            })
+            .collect();
+        let sentences: Vec<Span> = regions
+            .iter()
+            .flat_map(|r| frontline_text::sentences(text, *r))
+            .collect();
+
+        // document-level finders
+        let times = crate::time::find_times(text, &sentences, published);
+        let quantities = find_quantities(text, &sentences);
+        let toponyms = match &self.geocoder {
+            Some(g) => g.geoparse(text, &sentences, &skip),
+            None => Vec::new(),
+        };
+
+        let sentence_of = |span: Span| -> Option<usize> {
+            let k = sentences.partition_point(|s| s.end <= span.start);
+            sentences
+                .get(k)
+                .filter(|s| s.start <= span.start && span.end <= s.end)
+                .map(|_| k)
+        };
+
+        // per-sentence actors and attributions
+        let lower = text.to_ascii_lowercase();
+        let mut toks = Vec::with_capacity(sentences.len());
+        for s in &sentences {
+            toks.push(tokenize(text, &lower, *s));
+        }
+        let mut actors_by_sent = Vec::with_capacity(sentences.len());
+        let mut attrs_by_sent = Vec::with_capacity(sentences.len());
+        for t in &toks {
+            let a = self.dict.find(t);
+            let at = self.sources.find(t, &a);
+            actors_by_sent.push(a);
+            attrs_by_sent.push(at);
+        }
+
+        // mentions, in text order, ids = index
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        enum Key {
+            Actor(usize, usize),
+            Speaker(usize, usize),
+            Place(usize),
+            Time(usize),
+            Quantity(usize),
+        }
+        let mut pending: Vec<(Span, u8, usize, MentionData, Key)> = Vec::new();
+        for (si, list) in actors_by_sent.iter().enumerate() {
+            for (k, a) in list.iter().enumerate() {
+                pending.push((
+                    a.span,
+                    0,
+                    si,
+                    MentionData::Actor(a.actor.clone()),
+                    Key::Actor(si, k),
+                ));
+            }
+        }
+        for (si, list) in attrs_by_sent.iter().enumerate() {
+            for (k, a) in list.iter().enumerate() {
+                pending.push((
+                    a.span,
+                    1,
+                    si,
+                    MentionData::Speaker(SpeakerRef {
+                        actor: a.actor.clone(),
+                        source: a.source.as_ref().map(|s| s.name.clone()),
+                        cue: a.cue.clone(),
+                    }),
+                    Key::Speaker(si, k),
+                ));
+            }
+        }
+        for (k, tp) in toponyms.iter().enumerate() {
+            if let Some(si) = sentence_of(tp.span) {
+                pending.push((
+                    tp.span,
+                    2,
+                    si,
+                    MentionData::Place(tp.place.clone()),
+                    Key::Place(k),
+                ));
+            }
+        }
+        for (k, tf) in times.iter().enumerate() {
+            if let Some(si) = sentence_of(tf.span) {
+                pending.push((
+                    tf.span,
+                    3,
+                    si,
+                    MentionData::Time(tf.time.clone()),
+                    Key::Time(k),
+                ));
+            }
+        }
+        for (k, q) in quantities.iter().enumerate() {
+            if let Some(si) = sentence_of(q.span) {
+                pending.push((
+                    q.span,
+                    4,
+                    si,
+                    MentionData::Quantity(q.quantity.clone()),
+                    Key::Quantity(k),
+                ));
+            }
+        }
+        pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
+        pending.sort_by(|a, b| (a.0.start, a.1, a.0.end).cmp(&(b.0.start, b.1, b.0.end)));
+        let mut ids: HashMap<Key, usize> = HashMap::with_capacity(pending.len());
+        for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
+            ids.insert(key, id);
+            ex.mentions.push(Mention {
+                id,
+                span,
+                text: span.slice(text).unwrap_or("").to_string(),
+                sentence: si,
+                data,
+            });
+        }
+        // time anchors: index into `times` -> mention id
+        for m in &mut ex.mentions {
+            if let MentionData::Time(t) = &mut m.data {
+                t.anchor = t.anchor.and_then(|a| ids.get(&Key::Time(a)).copied());
+            }
+        }
+
+        // events, sentence by sentence
+        let mut state = DocState {
+            doc_id: ex.document.id.clone(),
+            published,
+            outlet: ex.document.outlet.clone(),
+            ..DocState::default()
+        };
+        let mut places_by: Vec<Vec<PlaceHit>> = vec![Vec::new(); sentences.len()];
+        let mut times_by: Vec<Vec<TimeHit>> = vec![Vec::new(); sentences.len()];
+        let mut qty_by: Vec<Vec<QuantityHit>> = vec![Vec::new(); sentences.len()];
+        for (k, tp) in toponyms.iter().enumerate() {
+            if let Some(si) = sentence_of(tp.span)
+                && let (Some(t), Some(v)) = (toks.get(si), places_by.get_mut(si))
+            {
+                let (a, b) = t.range_of(tp.span);
+                if b > a {
+                    v.push(PlaceHit {
+                        start: a,
+                        end: b,
+                        place: tp.place.clone(),
+                        mention: ids.get(&Key::Place(k)).copied(),
+                    });
+                }
+            }
+        }
+        for (k, tf) in times.iter().enumerate() {
+            if let Some(si) = sentence_of(tf.span)
+                && let (Some(t), Some(v)) = (toks.get(si), times_by.get_mut(si))
+            {
+                let (a, b) = t.range_of(tf.span);
+                let mut time = tf.time.clone();
+                time.anchor = time.anchor.and_then(|x| ids.get(&Key::Time(x)).copied());
+                v.push(TimeHit {
+                    start: a,
+                    end: b.max(a + 1),
+                    time,
+                    mention: ids.get(&Key::Time(k)).copied(),
+                });
+            }
+        }
+        for (k, q) in quantities.iter().enumerate() {
+            if let Some(si) = sentence_of(q.span)
+                && let (Some(t), Some(v)) = (toks.get(si), qty_by.get_mut(si))
+            {
+                let (a, b) = t.range_of(q.span);
+                v.push(QuantityHit {
+                    start: a,
+                    end: b.max(a + 1),
+                    span: q.span,
+                    quantity: q.quantity.clone(),
+                    mention: ids.get(&Key::Quantity(k)).copied(),
+                });
+            }
+        }
+        for (si, span) in sentences.iter().enumerate() {
+            ex.sentences.push(Sentence { span: *span });
+            let (Some(t), Some(al), Some(atl)) =
+                (toks.get(si), actors_by_sent.get(si), attrs_by_sent.get(si))
+            else {
+                continue;
+            };
+            let actors: Vec<ActorHit> = al
+                .iter()
+                .enumerate()
+                .map(|(k, a)| ActorHit {
+                    found: a.clone(),
+                    mention: ids.get(&Key::Actor(si, k)).copied(),
+                })
+                .collect();
+            let attributions: Vec<AttributionHit> = atl
+                .iter()
+                .enumerate()
+                .map(|(k, a)| AttributionHit {
+                    found: a.clone(),
+                    mention: ids.get(&Key::Speaker(si, k)).copied(),
+                })
+                .collect();
+            let input = SentenceInput {
+                index: si,
+                span: *span,
+                tokens: t,
+                actors: &actors,
+                places: places_by.get(si).map_or(&[], Vec::as_slice),
+                times: times_by.get(si).map_or(&[], Vec::as_slice),
+                quantities: qty_by.get(si).map_or(&[], Vec::as_slice),
+                attributions: &attributions,
+            };
+            let evs = self
+                .coder
+                .code_sentence(&self.dict, &input, &mut state, &mut near);
+            ex.events.extend(evs);
+        }
+        ex.boilerplate = boilerplate;
+        if let Err(e) = ex.check_spans() {
+            // never expected; keep the document but say so rather than emit bad spans
+            ex.warnings.push(format!("internal span check failed: {e}"));
+            ex.events.clear();
+        }
+        (ex, near)
+    }
+}
+
+/// A quantity found in the text (until `quantity::find_quantities` lands, none are found).
+struct QuantityFound {
+    span: Span,
+    quantity: frontline_model::Quantity,
+}
+
+fn find_quantities(_text: &str, _sentences: &[Span]) -> Vec<QuantityFound> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;

@@ -385,6 +385,61 @@ impl ActorDictionary {
         Some(format!("{} {}", c.demonym, a.name))
     }
 
+    /// ISO3 code for an ISO2 code.
+    pub fn iso3_of_iso2(&self, iso2: &str) -> Option<String> {
+        self.countries
+            .iter()
+            .find(|c| c.iso2.eq_ignore_ascii_case(iso2))
+            .map(|c| c.iso3.clone())
+    }
+
+    /// A demonym (or country name) right before token `i`, skipping a few adjectives
+    /// ("Israeli air strikes", "a Russian missile attack"): the country's actor with `sector`.
+    pub fn demonym_before(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        sector: &str,
+    ) -> Option<(Span, ActorRef)> {
+        let mut k = i;
+        let mut steps = 0;
+        while k > 0 && steps < 3 {
+            let w = t.low(k - 1);
+            if matches!(
+                w,
+                "heavy"
+                    | "deadly"
+                    | "new"
+                    | "fresh"
+                    | "overnight"
+                    | "renewed"
+                    | "fierce"
+                    | "major"
+                    | "suspected"
+                    | "alleged"
+            ) {
+                k -= 1;
+                steps += 1;
+                continue;
+            }
+            break;
+        }
+        // find an entry that ends exactly at k
+        for start in k.saturating_sub(3)..k {
+            if let Some((end, Entry::Demonym(c) | Entry::Country(c))) = self.entry_at(t, start)
+                && end == k
+            {
+                let agent = self
+                    .agents
+                    .iter()
+                    .position(|a| a.code == sector)
+                    .and_then(|p| u16::try_from(p).ok());
+                return Some((t.span(start, end), self.country_actor(c, agent)));
+            }
+        }
+        None
+    }
+
     fn entry_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, Entry)> {
         let a = self.acronyms.longest_at(t, i);
         let b = self.names.longest_at(t, i);

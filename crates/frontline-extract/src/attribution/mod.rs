@@ -266,6 +266,33 @@ impl SourceTable {
                         }
                     }
                 }
+                // "..., the Observatory said." / "..., X said on Sunday.": a post-posed
+                // speaker; the reported content is before the comma
+                let last_comma = (0..i)
+                    .rev()
+                    .find(|&k| t.is_punct(k, ',') || t.is_punct(k, '"'));
+                if !preceded_by_punct
+                    && head_end == i
+                    && let Some(c) = last_comma
+                    && c + 1 < i
+                    && n - i <= 10
+                    && c > 0
+                {
+                    let cue = w;
+                    out.push(self.make(
+                        t,
+                        actors,
+                        c + 1,
+                        i,
+                        i,
+                        cue,
+                        "AT11-said-x",
+                        (0, c),
+                        &quotes,
+                    ));
+                    i += 1;
+                    continue;
+                }
                 if a < head_end && !preceded_by_punct {
                     let (sa, sb) = if rule_map {
                         // "a map of the X showed": prefer the part after by/of/from

@@ -1,1 +1,838 @@
-//! See the crate docs.
+//! Event coding: a registry of named rules that find triggers and fill roles over clauses.
+//!
+//! One concern per file: [`lexicon`] (trigger words from `data/events/triggers.toml`),
+//! [`roles`] (sources/targets over active, passive, nominal and coordinated clauses),
+//! [`location`] (the toponym the clause attaches to), [`dates`] (event dates and their
+//! derivation), [`acled`] (ACLED mapping from `data/events/acled.toml`). Every rule has a
+//! stable id listed by [`registry`]; each event carries the ids that fired and the evidence
+//! spans, and [`NearMiss`] records the rules that almost fired, for `frontline explain`.
+
+pub mod acled;
+pub mod dates;
+pub mod lexicon;
+pub mod location;
+pub mod roles;
+
+use chrono::NaiveDate;
+use frontline_model::{
+    Attribution, Event, EventActor, EventLocation, EventQuantity, GeoPrecision, Modality, PlaceRef,
+    Quantity, QuantityKind, SourceKind, Span, TerritorialChange, TimeRef,
+};
+
+use crate::actors::{ActorDictionary, ActorFound};
+use crate::attribution::AttributionFound;
+use crate::lex::Tokens;
+use crate::modality::modality_of;
+
+pub use dates::TimeHit;
+pub use lexicon::{Form, Lexicon, LexiconError, TriggerHit};
+pub use location::PlaceHit;
+
+/// A rule in the registry: id and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable id.
+    pub id: &'static str,
+    /// One line on what it does.
+    pub description: &'static str,
+}
+
+/// The non-lexicon rules (actors, roles, locations, dates, attribution, modality, merging).
+/// Trigger rules come from the lexicon ([`Lexicon::rules`]).
+pub fn registry() -> &'static [RuleInfo] {
+    const R: &[RuleInfo] = &[
+        RuleInfo {
+            id: "AC01-org",
+            description: "named organisation or alias",
+        },
+        RuleInfo {
+            id: "AC02-country-agent",
+            description: "country/demonym + agent word (SYR+MIL)",
+        },
+        RuleInfo {
+            id: "AC03-pro-affiliated",
+            description: "pro-X forces: militia affiliated with X",
+        },
+        RuleInfo {
+            id: "AC04-capital-metonym",
+            description: "capital standing for its government",
+        },
+        RuleInfo {
+            id: "AC05-bare-agent",
+            description: "agent word without a country",
+        },
+        RuleInfo {
+            id: "AC06-country-state",
+            description: "bare country name as a state actor",
+        },
+        RuleInfo {
+            id: "AC07-post-country",
+            description: "agent followed by of/from/in + country",
+        },
+        RuleInfo {
+            id: "AC08-affiliation",
+            description: "backed/sponsored by X adds an affiliation",
+        },
+        RuleInfo {
+            id: "AC09-allied-coordination",
+            description: "'X and allied militias' ties the militias to X",
+        },
+        RuleInfo {
+            id: "RO10-active-subject",
+            description: "nearest non-oblique actor before the trigger, with coordination",
+        },
+        RuleInfo {
+            id: "RO11-relative-antecedent",
+            description: "subject of a relative clause is its antecedent",
+        },
+        RuleInfo {
+            id: "RO12-anaphora",
+            description: "pronoun/definite subject takes the previous event's sources",
+        },
+        RuleInfo {
+            id: "RO20-active-object",
+            description: "first actor after the trigger is the target",
+        },
+        RuleInfo {
+            id: "RO21-from",
+            description: "'from Z' names who lost the territory",
+        },
+        RuleInfo {
+            id: "RO30-passive",
+            description: "passive: subject is the target, 'by X' the source",
+        },
+        RuleInfo {
+            id: "RO40-nominal-of-by",
+            description: "'the N of Y by X'",
+        },
+        RuleInfo {
+            id: "RO41-nominal-between",
+            description: "'N between X and Y'",
+        },
+        RuleInfo {
+            id: "RO42-nominal-on",
+            description: "'N on/against Y'",
+        },
+        RuleInfo {
+            id: "RO43-nominal-possessor",
+            description: "'X's N' / prenominal actor",
+        },
+        RuleInfo {
+            id: "RO44-demonym-prenominal",
+            description: "'Israeli air strikes': demonym before a noun trigger",
+        },
+        RuleInfo {
+            id: "RO50-symmetric",
+            description: "'X and Y clashed': two sides",
+        },
+        RuleInfo {
+            id: "RO60-military-linkup",
+            description: "a meeting between armed forces is military cooperation",
+        },
+        RuleInfo {
+            id: "LO10-object-place",
+            description: "place taken by a territorial verb",
+        },
+        RuleInfo {
+            id: "LO20-prep-after",
+            description: "locative phrase after the trigger",
+        },
+        RuleInfo {
+            id: "LO30-prep-before",
+            description: "locative phrase before the trigger",
+        },
+        RuleInfo {
+            id: "LO40-border",
+            description: "'at/along the border' without a toponym",
+        },
+        RuleInfo {
+            id: "DT10-clause-time",
+            description: "time mention in the clause nearest the trigger",
+        },
+        RuleInfo {
+            id: "DT20-sentence-time",
+            description: "time mention elsewhere in the sentence",
+        },
+        RuleInfo {
+            id: "DT30-previous-event",
+            description: "previous event's date",
+        },
+        RuleInfo {
+            id: "DT40-publication-date",
+            description: "publication date",
+        },
+        RuleInfo {
+            id: "AT10-x-said",
+            description: "'X said/told/reported ...'",
+        },
+        RuleInfo {
+            id: "AT11-said-x",
+            description: "'..., said X'",
+        },
+        RuleInfo {
+            id: "AT20-according-to",
+            description: "'according to X'",
+        },
+        RuleInfo {
+            id: "AT30-map-showed",
+            description: "'a map by X showed'",
+        },
+        RuleInfo {
+            id: "AT40-statement",
+            description: "'X said in a statement/e-mail'",
+        },
+        RuleInfo {
+            id: "AT90-outlet",
+            description: "no attribution in the text: the outlet",
+        },
+        RuleInfo {
+            id: "MO10-denied",
+            description: "denied by a party",
+        },
+        RuleInfo {
+            id: "MO20-negated",
+            description: "negated",
+        },
+        RuleInfo {
+            id: "MO30-hypothetical",
+            description: "possible, planned, threatened, conditional",
+        },
+        RuleInfo {
+            id: "MO40-hedged",
+            description: "reportedly, claimed, not clear whether",
+        },
+        RuleInfo {
+            id: "MG10-weak-merged",
+            description: "weak trigger ('killed') merged into a stronger event",
+        },
+        RuleInfo {
+            id: "NM10-inside-name",
+            description: "near miss: trigger word inside an actor or place name",
+        },
+        RuleInfo {
+            id: "NM20-adjectival",
+            description: "near miss: participle used as an adjective",
+        },
+        RuleInfo {
+            id: "NM30-no-roles",
+            description: "near miss: weak trigger with no actor, place or number",
+        },
+    ];
+    R
+}
+
+/// A rule that almost fired, for `frontline explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss {
+    /// Sentence index.
+    pub sentence: usize,
+    /// Where.
+    pub span: Span,
+    /// The trigger rule considered.
+    pub rule: String,
+    /// Why it did not produce an event.
+    pub reason: String,
+}
+
+/// An actor in the sentence with its mention id.
+#[derive(Debug, Clone)]
+pub struct ActorHit {
+    /// The actor.
+    pub found: ActorFound,
+    /// Mention id.
+    pub mention: Option<usize>,
+}
+
+/// A quantity in the sentence.
+#[derive(Debug, Clone)]
+pub struct QuantityHit {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Span.
+    pub span: Span,
+    /// The quantity.
+    pub quantity: Quantity,
+    /// Mention id.
+    pub mention: Option<usize>,
+}
+
+/// An attribution in the sentence with its speaker mention id.
+#[derive(Debug, Clone)]
+pub struct AttributionHit {
+    /// What was found.
+    pub found: AttributionFound,
+    /// Speaker mention id.
+    pub mention: Option<usize>,
+}
+
+/// Everything known about one sentence, for the coder.
+#[derive(Debug)]
+pub struct SentenceInput<'a> {
+    /// Sentence index.
+    pub index: usize,
+    /// The sentence span.
+    pub span: Span,
+    /// Tokens.
+    pub tokens: &'a Tokens<'a>,
+    /// Actors.
+    pub actors: &'a [ActorHit],
+    /// Places.
+    pub places: &'a [PlaceHit],
+    /// Times.
+    pub times: &'a [TimeHit],
+    /// Quantities.
+    pub quantities: &'a [QuantityHit],
+    /// Attributions.
+    pub attributions: &'a [AttributionHit],
+}
+
+/// State carried across sentences of one document.
+#[derive(Debug, Default)]
+pub struct DocState {
+    /// Document id, for event ids.
+    pub doc_id: String,
+    /// Publication date.
+    pub published: Option<NaiveDate>,
+    /// Outlet, for the default attribution.
+    pub outlet: Option<String>,
+    /// Previous event's date.
+    pub prev_date: Option<TimeRef>,
+    /// Previous event's sources.
+    pub prev_sources: Vec<EventActor>,
+    /// Events so far.
+    pub count: usize,
+}
+
+/// The event coder: the lexicon, the ACLED map and the actor dictionary.
+#[derive(Debug, Clone)]
+pub struct EventCoder {
+    /// Trigger lexicon.
+    pub lexicon: Lexicon,
+    /// ACLED mapping.
+    pub acled: acled::AcledMap,
+}
+
+/// Errors building the coder.
+#[derive(Debug, thiserror::Error)]
+pub enum CoderError {
+    /// Lexicon problem.
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
+    /// ACLED table problem.
+    #[error("ACLED mapping: {0}")]
+    Acled(#[from] toml::de::Error),
+    /// A trigger names an ACLED key the table lacks.
+    #[error("trigger rule {rule}: ACLED key {key:?} is not in acled.toml")]
+    MissingAcled {
+        /// Rule.
+        rule: String,
+        /// Key.
+        key: String,
+    },
+}
+
+fn event_actor(a: &ActorHit) -> EventActor {
+    EventActor {
+        actor: a.found.actor.clone(),
+        span: a.found.span,
+        mention: a.mention,
+    }
+}
+
+impl EventCoder {
+    /// The embedded lexicon and mapping plus extra trigger files.
+    pub fn new(extra_triggers: &[(String, String)]) -> Result<Self, CoderError> {
+        let lexicon = Lexicon::with_extra(extra_triggers)?;
+        let acled = acled::AcledMap::embedded()?;
+        for r in &lexicon.rules {
+            if !acled.has(&r.acled) {
+                return Err(CoderError::MissingAcled {
+                    rule: r.rule.clone(),
+                    key: r.acled.clone(),
+                });
+            }
+        }
+        Ok(Self { lexicon, acled })
+    }
+
+    /// Codes the events of one sentence.
+    pub fn code_sentence(
+        &self,
+        dict: &ActorDictionary,
+        s: &SentenceInput<'_>,
+        state: &mut DocState,
+        near: &mut Vec<NearMiss>,
+    ) -> Vec<Event> {
+        let t = s.tokens;
+        let found: Vec<ActorFound> = s.actors.iter().map(|a| a.found.clone()).collect();
+        let hits = self.lexicon.find(t);
+        let mut events: Vec<(Event, bool)> = Vec::new();
+        for h in &hits {
+            let Some(rule) = self.lexicon.rules.get(h.rule) else {
+                continue;
+            };
+            let Some(ptype) = rule.plover_type else {
+                continue;
+            };
+            let tspan = t.span(h.start, h.end);
+            // inside an actor or place name ("Popular Mobilization Units")
+            let inside = found
+                .iter()
+                .any(|a| a.tok_start <= h.start && h.end <= a.tok_end)
+                || s.places
+                    .iter()
+                    .any(|p| p.start <= h.start && h.end <= p.end);
+            if inside {
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: tspan,
+                    rule: rule.rule.clone(),
+                    reason: "NM10-inside-name: the trigger word is part of a name".into(),
+                });
+                continue;
+            }
+            // adjectival participle: "their newly captured points"
+            if h.form == Form::Verb && h.start > 0 {
+                let p1 = t.low(h.start - 1);
+                let p2 = if h.start >= 2 { t.low(h.start - 2) } else { "" };
+                let det = |w: &str| {
+                    matches!(
+                        w,
+                        "the" | "a" | "an" | "their" | "its" | "his" | "her" | "our"
+                    )
+                };
+                if (det(p1) || (p1 == "newly" && det(p2)) || p1 == "newly")
+                    && t.low(h.end) != "by"
+                    && t.low(h.start).ends_with("ed")
+                {
+                    near.push(NearMiss {
+                        sentence: s.index,
+                        span: tspan,
+                        rule: rule.rule.clone(),
+                        reason: "NM20-adjectival: participle used as an adjective".into(),
+                    });
+                    continue;
+                }
+            }
+            let participle = self.lexicon.is_participle(h.rule, t, h.start, h.end);
+            let roles = roles::fill(
+                t,
+                &found,
+                h.start,
+                h.end,
+                h.form,
+                participle,
+                rule.territory,
+                rule.symmetric,
+            );
+            let clause = roles::clause(t, h.start, h.end);
+            let mut rules: Vec<String> = vec![rule.rule.clone()];
+            rules.extend(roles.rules.iter().map(|r| r.to_string()));
+            let mut sources: Vec<EventActor> = roles
+                .sources
+                .iter()
+                .filter_map(|&i| s.actors.get(i))
+                .map(event_actor)
+                .collect();
+            let targets: Vec<EventActor> = roles
+                .targets
+                .iter()
+                .filter_map(|&i| s.actors.get(i))
+                .map(event_actor)
+                .collect();
+            // "Israeli air strikes": a demonym right before a noun trigger
+            if sources.is_empty() && h.form == Form::Noun && h.start > 0 {
+                let sector = match ptype {
+                    frontline_model::PloverType::Assault
+                    | frontline_model::PloverType::Coerce
+                    | frontline_model::PloverType::Mobilize => "MIL",
+                    frontline_model::PloverType::Protest => "PRO",
+                    _ => "GOV",
+                };
+                if let Some((span, actor)) = dict.demonym_before(t, h.start, sector) {
+                    sources.push(EventActor {
+                        actor,
+                        span,
+                        mention: None,
+                    });
+                    rules.push("RO44-demonym-prenominal".into());
+                }
+            }
+            if sources.is_empty() && roles.anaphora {
+                sources = state.prev_sources.clone();
+            }
+            // a meeting between armed forces is a military link-up
+            let (mut ptype, mut mode, mut acled_key, mut cameo) = (
+                ptype,
+                rule.mode.clone(),
+                rule.acled.clone(),
+                rule.cameo.clone(),
+            );
+            let armed = |a: &EventActor| {
+                matches!(
+                    a.actor.actor_type,
+                    frontline_model::ActorType::Military
+                        | frontline_model::ActorType::Militia
+                        | frontline_model::ActorType::Rebel
+                )
+            };
+            if ptype == frontline_model::PloverType::Consult
+                && !sources.is_empty()
+                && !targets.is_empty()
+                && sources.iter().all(armed)
+                && targets.iter().all(armed)
+            {
+                ptype = frontline_model::PloverType::Cooperate;
+                mode = Some("military".into());
+                acled_key = "strategic_other".into();
+                cameo = "06".into();
+                rules.push("RO60-military-linkup".into());
+            }
+            let srefs: Vec<&frontline_model::ActorRef> = sources.iter().map(|a| &a.actor).collect();
+            let trefs: Vec<&frontline_model::ActorRef> = targets.iter().map(|a| &a.actor).collect();
+            let acled = self.acled.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
+
+            // location
+            let exclude: Vec<(usize, usize)> =
+                found.iter().map(|a| (a.tok_start, a.tok_end)).collect();
+            let mut evidence = vec![tspan];
+            let mut location = location::pick(
+                t,
+                s.places,
+                (h.start, h.end),
+                clause,
+                rule.territory,
+                &exclude,
+            )
+            .and_then(|c| {
+                let p = s.places.get(c.place)?;
+                rules.push(c.rule.to_string());
+                Some(EventLocation {
+                    place: p.place.clone(),
+                    span: t.span(p.start, p.end),
+                    mention: p.mention,
+                    relation: c.relation,
+                })
+            });
+            if location.is_none()
+                && let Some((a, b, rel)) = location::border_phrase(t, clause)
+            {
+                let mut countries: Vec<String> = Vec::new();
+                for a in sources.iter().chain(&targets) {
+                    if let Some(c) = &a.actor.country
+                        && !countries.contains(c)
+                    {
+                        countries.push(c.clone());
+                    }
+                }
+                for p in s.places {
+                    if p.place.precision == GeoPrecision::Country
+                        && let Some(cc) = &p.place.country_code
+                        && let Some(c) = dict.iso3_of_iso2(cc)
+                        && !countries.contains(&c)
+                    {
+                        countries.push(c);
+                    }
+                }
+                let names: Vec<String> = countries
+                    .iter()
+                    .take(2)
+                    .map(|c| {
+                        dict.country(c)
+                            .map_or_else(|| c.clone(), |x| x.name.clone())
+                    })
+                    .collect();
+                let mut place = PlaceRef::unresolved(&if names.len() == 2 {
+                    format!("{}–{} border", names[0], names[1])
+                } else {
+                    "border".to_string()
+                });
+                place.precision = GeoPrecision::Region;
+                place.inferred = Some(if countries.len() >= 2 {
+                    format!("border of {} and {}", countries[0], countries[1])
+                } else {
+                    "a border area".into()
+                });
+                let span = t.span(a, b);
+                location = Some(EventLocation {
+                    place,
+                    span,
+                    mention: None,
+                    relation: rel,
+                });
+                rules.push("LO40-border".into());
+            }
+            if let Some(l) = &location {
+                evidence.push(l.span);
+            }
+
+            // date
+            let date = dates::pick(
+                s.times,
+                (h.start, h.end),
+                clause,
+                state.prev_date.as_ref(),
+                state.published,
+            )
+            .map(|(d, r)| {
+                rules.push(r.to_string());
+                d
+            });
+
+            // quantities in the clause
+            let quantities: Vec<EventQuantity> = s
+                .quantities
+                .iter()
+                .filter(|q| q.start >= clause.0 && q.end <= clause.1)
+                .map(|q| EventQuantity {
+                    quantity: q.quantity.clone(),
+                    span: q.span,
+                    mention: q.mention,
+                })
+                .collect();
+
+            // territory
+            let territory = if rule.territory {
+                let place = location.as_ref().map(|l| l.place.clone());
+                let from_actor = roles
+                    .from
+                    .and_then(|i| s.actors.get(i))
+                    .map(|a| a.found.actor.clone());
+                let is_withdraw = ptype == frontline_model::PloverType::Retreat;
+                let (from, to) = if is_withdraw {
+                    (
+                        sources.first().map(|a| a.actor.clone()),
+                        targets.first().map(|a| a.actor.clone()),
+                    )
+                } else {
+                    (
+                        from_actor.or_else(|| targets.first().map(|a| a.actor.clone())),
+                        sources.first().map(|a| a.actor.clone()),
+                    )
+                };
+                if place.is_some() || from.is_some() || to.is_some() || !quantities.is_empty() {
+                    Some(TerritorialChange { place, from, to })
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+
+            // attribution
+            let mut attribution: Vec<Attribution> = s
+                .attributions
+                .iter()
+                .filter(|a| {
+                    let f = &a.found;
+                    f.content.0 <= h.start
+                        && h.end <= f.content.1
+                        && !(f.span.start <= tspan.start && tspan.end <= f.span.end)
+                })
+                .map(|a| {
+                    rules.push(a.found.rule.to_string());
+                    evidence.push(a.found.span);
+                    Attribution {
+                        speaker: a
+                            .found
+                            .source
+                            .as_ref()
+                            .map_or_else(|| a.found.speaker.clone(), |k| k.name.clone()),
+                        actor: a.found.actor.clone(),
+                        source_kind: a.found.kind,
+                        cue: a.found.cue.clone(),
+                        span: Some(a.found.span),
+                        quotes: a.found.quotes.clone(),
+                        mention: a.mention,
+                    }
+                })
+                .collect();
+            if attribution.is_empty() {
+                rules.push("AT90-outlet".into());
+                attribution.push(Attribution {
+                    speaker: state.outlet.clone().unwrap_or_else(|| "the outlet".into()),
+                    actor: None,
+                    source_kind: SourceKind::Outlet,
+                    cue: "reported".into(),
+                    span: None,
+                    quotes: Vec::new(),
+                    mention: None,
+                });
+            }
+
+            // modality
+            let m = modality_of(t, clause.0.min(h.start), h.start);
+            // a clause-level hedge earlier in the sentence ("It was not clear whether X ...
+            // or whether Y ...") also covers later clauses joined by "or whether"
+            let m = if m.modality == Modality::Asserted {
+                let whole = modality_of(t, 0, h.start);
+                if whole.modality == Modality::Hedged
+                    && whole.rule == Some("MO40-hedged")
+                    && whole.cue.is_some_and(|c| {
+                        t.text
+                            .get(c.range())
+                            .is_some_and(|x| x.to_ascii_lowercase().contains("whether"))
+                    })
+                {
+                    whole
+                } else if whole.modality == Modality::Hypothetical
+                    && whole.cue.is_some_and(|c| {
+                        matches!(
+                            t.text
+                                .get(c.range())
+                                .map(str::to_ascii_lowercase)
+                                .as_deref(),
+                            Some("would" | "could" | "may" | "might" | "will")
+                        )
+                    })
+                {
+                    whole
+                } else {
+                    m
+                }
+            } else {
+                m
+            };
+            if let (Some(r), Some(c)) = (m.rule, m.cue) {
+                rules.push(r.to_string());
+                evidence.push(c);
+            }
+            for a in sources.iter().chain(&targets) {
+                evidence.push(a.span);
+            }
+            for q in &quantities {
+                evidence.push(q.span);
+            }
+            evidence.sort_unstable();
+            evidence.dedup();
+
+            let mut confidence: f32 = 0.4;
+            if !sources.is_empty() {
+                confidence += 0.2;
+            }
+            if !targets.is_empty() || location.is_some() {
+                confidence += 0.15;
+            }
+            if date.as_ref().is_some_and(|d| {
+                !d.derivation.starts_with("publication") && !d.derivation.starts_with("previous")
+            }) {
+                confidence += 0.1;
+            }
+            if attribution
+                .iter()
+                .any(|a| a.source_kind != SourceKind::Outlet)
+            {
+                confidence += 0.05;
+            }
+            let trigger_text = t.text.get(tspan.range()).unwrap_or("").to_ascii_lowercase();
+            let ev = Event {
+                id: String::new(),
+                plover_type: ptype,
+                plover_mode: mode,
+                acled,
+                cameo_root: Some(cameo),
+                trigger: tspan,
+                trigger_text,
+                sentence: s.index,
+                sources,
+                targets,
+                location,
+                date,
+                quantities,
+                territory,
+                attribution,
+                modality: m.modality,
+                confidence: confidence.min(0.95),
+                evidence,
+                rules,
+            };
+            events.push((ev, rule.weak));
+        }
+        // weak triggers ("killed") merge into a stronger event of the sentence
+        let strong_idx: Vec<usize> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, (e, w))| {
+                !*w && matches!(
+                    e.plover_type,
+                    frontline_model::PloverType::Assault | frontline_model::PloverType::Coerce
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut drop = vec![false; events.len()];
+        for i in 0..events.len() {
+            let (weak, trig, first_rule, qs, has_roles) = match events.get(i) {
+                Some((e, w)) => (
+                    *w,
+                    e.trigger,
+                    e.rules.first().cloned().unwrap_or_default(),
+                    e.quantities.clone(),
+                    !e.sources.is_empty() || !e.targets.is_empty() || !e.quantities.is_empty(),
+                ),
+                None => continue,
+            };
+            if !weak {
+                continue;
+            }
+            if let Some(&target) = strong_idx.iter().min_by_key(|&&k| k.abs_diff(i)) {
+                if let Some((strong, _)) = events.get_mut(target) {
+                    for q in qs {
+                        if !strong.quantities.iter().any(|x| x.span == q.span) {
+                            strong.evidence.push(q.span);
+                            strong.quantities.push(q);
+                        }
+                    }
+                    strong.evidence.sort_unstable();
+                    strong.evidence.dedup();
+                }
+                if let Some(d) = drop.get_mut(i) {
+                    *d = true;
+                }
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: trig,
+                    rule: first_rule,
+                    reason: "MG10-weak-merged: merged into a stronger event in the sentence".into(),
+                });
+            } else if !has_roles {
+                if let Some(d) = drop.get_mut(i) {
+                    *d = true;
+                }
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: trig,
+                    rule: first_rule,
+                    reason: "NM30-no-roles: weak trigger without actors or numbers".into(),
+                });
+            }
+        }
+        let mut out: Vec<Event> = events
+            .into_iter()
+            .zip(drop)
+            .filter(|(_, d)| !*d)
+            .map(|((e, _), _)| e)
+            .collect();
+        for e in &mut out {
+            e.id = format!("{}:{}", state.doc_id, state.count);
+            state.count += 1;
+            if let Some(d) = &e.date {
+                state.prev_date = Some(d.clone());
+            }
+            if !e.sources.is_empty() {
+                state.prev_sources = e.sources.clone();
+            }
+        }
+        out
+    }
+}
+
+/// Whether a quantity is a casualty count.
+pub fn is_casualty(q: &Quantity) -> bool {
+    matches!(
+        q.quantity_kind,
+        QuantityKind::Killed | QuantityKind::Wounded
+    )
+}

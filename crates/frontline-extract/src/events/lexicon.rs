@@ -1,0 +1,352 @@
+//! The trigger lexicon (`data/events/triggers.toml`) and trigger finding.
+
+use std::collections::HashMap;
+
+use frontline_model::PloverType;
+use serde::Deserialize;
+
+use crate::lex::{Tok, Tokens};
+use crate::phrase::PhraseIndex;
+
+const TRIGGERS_TOML: &str = include_str!("../../data/events/triggers.toml");
+
+/// One trigger rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerRule {
+    /// Stable rule id.
+    pub rule: String,
+    /// PLOVER type name.
+    #[serde(rename = "type")]
+    pub plover: String,
+    /// PLOVER mode.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// Key into the ACLED mapping.
+    pub acled: String,
+    /// CAMEO root code.
+    pub cameo: String,
+    /// Verb forms.
+    #[serde(default)]
+    pub verbs: Vec<String>,
+    /// Noun forms.
+    #[serde(default)]
+    pub nouns: Vec<String>,
+    /// Extra passive participles.
+    #[serde(default)]
+    pub participles: Vec<String>,
+    /// Fills the territorial change.
+    #[serde(default)]
+    pub territory: bool,
+    /// Both sides are sources.
+    #[serde(default)]
+    pub symmetric: bool,
+    /// Only when no stronger event of the same type is in the sentence.
+    #[serde(default)]
+    pub weak: bool,
+    /// Allowed next words for some forms.
+    #[serde(default)]
+    pub needs_after: HashMap<String, Vec<String>>,
+    /// Parsed PLOVER type.
+    #[serde(skip)]
+    pub plover_type: Option<PloverType>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriggerFile {
+    #[serde(default)]
+    trigger: Vec<TriggerRule>,
+}
+
+/// How a trigger form was used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A verb form.
+    Verb,
+    /// A noun form.
+    Noun,
+}
+
+/// A trigger occurrence in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriggerHit {
+    /// Index of the rule.
+    pub rule: usize,
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Verb or noun use.
+    pub form: Form,
+}
+
+/// The compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// The rules.
+    pub rules: Vec<TriggerRule>,
+    verbs: PhraseIndex<usize>,
+    nouns: PhraseIndex<usize>,
+}
+
+/// Errors loading the lexicon.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// Bad TOML.
+    #[error("trigger lexicon {name}: {source}")]
+    Parse {
+        /// File.
+        name: String,
+        /// Parser error.
+        source: toml::de::Error,
+    },
+    /// Unknown PLOVER type.
+    #[error("trigger lexicon {name}: rule {rule}: unknown PLOVER type {plover:?}")]
+    UnknownType {
+        /// File.
+        name: String,
+        /// Rule id.
+        rule: String,
+        /// The type given.
+        plover: String,
+    },
+}
+
+const DETERMINERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "new",
+    "fresh",
+    "heavy",
+    "deadly",
+    "fierce",
+    "major",
+    "latest",
+    "renewed",
+    "further",
+    "joint",
+    "'s",
+    "'",
+    "overnight",
+    "weekend",
+    "two-day",
+    "several",
+    "no",
+    "any",
+    "first",
+];
+
+impl Lexicon {
+    /// The embedded lexicon plus extra files.
+    pub fn with_extra(extra: &[(String, String)]) -> Result<Self, LexiconError> {
+        let mut files: Vec<(String, &str)> = vec![("triggers.toml".into(), TRIGGERS_TOML)];
+        files.extend(extra.iter().map(|(n, s)| (n.clone(), s.as_str())));
+        let mut rules = Vec::new();
+        for (name, src) in files {
+            let f: TriggerFile = toml::from_str(src).map_err(|e| LexiconError::Parse {
+                name: name.clone(),
+                source: e,
+            })?;
+            for mut r in f.trigger {
+                r.plover_type = PloverType::parse(&r.plover);
+                if r.plover_type.is_none() {
+                    return Err(LexiconError::UnknownType {
+                        name,
+                        rule: r.rule,
+                        plover: r.plover,
+                    });
+                }
+                rules.push(r);
+            }
+        }
+        let mut verbs = PhraseIndex::new(false);
+        let mut nouns = PhraseIndex::new(false);
+        for (i, r) in rules.iter().enumerate() {
+            for v in r.verbs.iter().chain(&r.participles) {
+                verbs.insert(v, i);
+            }
+            for n in &r.nouns {
+                nouns.insert(n, i);
+            }
+        }
+        Ok(Self {
+            rules,
+            verbs,
+            nouns,
+        })
+    }
+
+    /// Whether the form ending at `end` may be a passive participle.
+    pub fn is_participle(&self, rule: usize, t: &Tokens<'_>, start: usize, end: usize) -> bool {
+        let last = t.low(end.saturating_sub(1));
+        let first = t.low(start);
+        let irregular = [
+            "taken", "overrun", "retaken", "shot", "hit", "struck", "held", "seen", "caught",
+            "fought", "met", "freed", "beaten", "left", "sent", "cut", "put", "set", "built",
+        ];
+        first.ends_with("ed")
+            || first.ends_with("en")
+            || irregular.contains(&first)
+            || last.ends_with("ed")
+            || self.rules.get(rule).is_some_and(|r| {
+                r.participles.iter().any(|p| {
+                    p.eq_ignore_ascii_case(t.text.get(t.span(start, end).range()).unwrap_or(""))
+                })
+            })
+    }
+
+    /// All trigger occurrences in the sentence, left to right, longest first, not overlapping.
+    pub fn find(&self, t: &Tokens<'_>) -> Vec<TriggerHit> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < t.len() {
+            if t.toks.get(i).is_some_and(|k| k.kind != Tok::Word) {
+                i += 1;
+                continue;
+            }
+            let v = self.verbs.longest_at(t, i);
+            let n = self.nouns.longest_at(t, i);
+            let prev = if i == 0 { "" } else { t.low(i - 1) };
+            let next_after = |end: usize| t.low(end);
+            let noun_context = |end: usize| {
+                DETERMINERS.contains(&prev)
+                    || matches!(
+                        next_after(end),
+                        "of" | "on" | "against" | "between" | "by" | "in" | "at" | "near"
+                    )
+                    || t.toks
+                        .get(i.wrapping_sub(1))
+                        .is_some_and(|k| k.kind == Tok::Number)
+                    || (i > 0 && t.is_cap(i - 1) && !t.is_cap(i))
+            };
+            let pick = match (v, n) {
+                (Some((ve, vr)), Some((ne, nr))) => {
+                    if ne > ve || (ne == ve && noun_context(ne)) {
+                        Some((ne, *nr, Form::Noun))
+                    } else {
+                        Some((ve, *vr, Form::Verb))
+                    }
+                }
+                (Some((ve, vr)), None) => Some((ve, *vr, Form::Verb)),
+                (None, Some((ne, nr))) => Some((ne, *nr, Form::Noun)),
+                (None, None) => None,
+            };
+            match pick {
+                Some((end, rule, form)) => {
+                    let ok = self.rules.get(rule).is_some_and(|r| {
+                        let key = t
+                            .text
+                            .get(t.span(i, end).range())
+                            .unwrap_or("")
+                            .to_ascii_lowercase();
+                        match r.needs_after.get(&key) {
+                            Some(allowed) => allowed.iter().any(|a| a == t.low(end)),
+                            None => true,
+                        }
+                    });
+                    // "to" + verb is an infinitive: still an event (modality decides), but a
+                    // noun form right after "to" is a verb misread ("to attack")
+                    let form = if form == Form::Noun && prev == "to" {
+                        Form::Verb
+                    } else {
+                        form
+                    };
+                    if ok {
+                        out.push(TriggerHit {
+                            rule,
+                            start: i,
+                            end,
+                            form,
+                        });
+                        i = end;
+                    } else {
+                        i += 1;
+                    }
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lex::tokenize;
+    use frontline_text::Span;
+
+    fn hits(s: &str) -> Vec<(String, String, Form)> {
+        let lx = Lexicon::with_extra(&[]).unwrap();
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        lx.find(&t)
+            .into_iter()
+            .map(|h| {
+                (
+                    s[t.span(h.start, h.end).range()].to_string(),
+                    lx.rules[h.rule].rule.clone(),
+                    h.form,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_plover_type_has_a_rule() {
+        let lx = Lexicon::with_extra(&[]).unwrap();
+        for t in PloverType::ALL {
+            assert!(
+                lx.rules.iter().any(|r| r.plover_type == Some(t)),
+                "no rule for {t:?}"
+            );
+        }
+        let mut ids: Vec<&str> = lx.rules.iter().map(|r| r.rule.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "rule ids must be unique");
+    }
+
+    #[test]
+    fn multiword_and_noun_forms() {
+        let h = hits("Rebels took control of the town after an air strike on the base.");
+        assert_eq!(h[0].0, "took control of");
+        assert_eq!(h[0].1, "EV010-capture-territory");
+        assert_eq!(h[1].0, "air strike");
+        assert_eq!(h[1].2, Form::Noun);
+    }
+
+    #[test]
+    fn needs_after_filters_common_verbs() {
+        assert!(
+            hits("The rebels left the town.")
+                .iter()
+                .any(|h| h.0 == "left")
+        );
+        assert!(
+            !hits("Two people were left homeless.")
+                .iter()
+                .any(|h| h.0 == "left")
+        );
+    }
+
+    #[test]
+    fn noun_or_verb_by_context() {
+        let h = hits("the capture of the town");
+        assert_eq!(h[0].2, Form::Noun);
+        let h = hits("troops capture the town");
+        assert_eq!(h[0].2, Form::Verb);
+    }
+}

@@ -1,0 +1,575 @@
+//! Role filling over clauses: who acted (sources), on whom (targets), and for territorial
+//! events from whom. Rule ids:
+//! - `RO10-active-subject`: the nearest actor before the trigger in its clause, with the
+//!   actors coordinated with it ("Syrian troops and allied militias met ..."); actors inside
+//!   an apposition or a prepositional phrase (", backed by Y,") are skipped.
+//! - `RO11-relative-antecedent`: "the militia that fought ..." takes the antecedent.
+//! - `RO12-anaphora`: a pronoun or "the campaign/offensive" subject takes the previous
+//!   event's sources.
+//! - `RO20-active-object`: the first actor after the trigger in its clause.
+//! - `RO21-from`: "captured Y from Z": Z lost the territory (target).
+//! - `RO30-passive`: "Y was retaken by X", "a town captured by X".
+//! - `RO40-nominal-of-by`: "the capture of Y by X".
+//! - `RO41-nominal-between`: "clashes between X and Y".
+//! - `RO42-nominal-on`: "an air strike on Y", "an offensive against Y".
+//! - `RO43-nominal-possessor`: "X's offensive", "Israeli air strikes".
+//! - `RO50-symmetric`: "X and Y clashed": both sides.
+
+use crate::actors::ActorFound;
+use crate::lex::{Tok, Tokens};
+
+use super::lexicon::Form;
+
+/// Tokens that end a clause when scanning left from a trigger.
+pub const LEFT_BREAKS: &[&str] = &[
+    ";",
+    ":",
+    "said",
+    "says",
+    "told",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "after",
+    "before",
+    "while",
+    "when",
+    "whereas",
+    "because",
+    "since",
+    "but",
+    "although",
+    "though",
+    "whether",
+    "if",
+    "\"",
+    "reported",
+    "according",
+    "showed",
+    "or",
+    "once",
+    "until",
+    "where",
+];
+
+/// Tokens that end a clause when scanning right from a trigger.
+pub const RIGHT_BREAKS: &[&str] = &[
+    ";",
+    ".",
+    "said",
+    "says",
+    "told",
+    "that",
+    "which",
+    "who",
+    "after",
+    "before",
+    "while",
+    "when",
+    "because",
+    "but",
+    "although",
+    "whether",
+    "\"",
+    "according",
+    "where",
+    "as",
+    "since",
+    "until",
+    "reported",
+];
+
+/// Prepositions that make the following actor an oblique, not a subject.
+const OBLIQUE: &[&str] = &[
+    "by",
+    "with",
+    "alongside",
+    "of",
+    "from",
+    "against",
+    "to",
+    "for",
+    "on",
+    "between",
+    "among",
+    "including",
+    "like",
+    "than",
+    "toward",
+    "towards",
+    "into",
+    "at",
+    "near",
+    "in",
+];
+
+/// Pronouns and definite NPs that refer back to the previous event's actor.
+const ANAPHORS: &[&str] = &[
+    "they",
+    "it",
+    "he",
+    "she",
+    "we",
+    "campaign",
+    "offensive",
+    "operation",
+    "group",
+    "movement",
+];
+
+const BE: &[&str] = &[
+    "was", "were", "is", "are", "been", "being", "be", "got", "get", "gets", "has", "have",
+];
+const ADVERBS: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "also",
+    "recently",
+    "later",
+    "then",
+    "finally",
+    "fully",
+    "partially",
+    "already",
+    "just",
+    "again",
+    "eventually",
+    "newly",
+    "successfully",
+    "briefly",
+    "quickly",
+    "now",
+    "apparently",
+    "still",
+    "largely",
+    "mostly",
+    "not",
+];
+
+/// The filled roles, as indices into the sentence's actor list.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    /// Who acted.
+    pub sources: Vec<usize>,
+    /// On whom.
+    pub targets: Vec<usize>,
+    /// Territory lost by (index into actors).
+    pub from: Option<usize>,
+    /// Whether the clause is passive.
+    pub passive: bool,
+    /// Use the previous event's sources (anaphora).
+    pub anaphora: bool,
+    /// Rule ids that fired.
+    pub rules: Vec<&'static str>,
+}
+
+/// Clause bounds (token range) around a trigger.
+pub fn clause(t: &Tokens<'_>, start: usize, end: usize) -> (usize, usize) {
+    let mut a = start;
+    while a > 0 && !LEFT_BREAKS.contains(&t.low(a - 1)) {
+        a -= 1;
+    }
+    let mut b = end;
+    while b < t.len() && !RIGHT_BREAKS.contains(&t.low(b)) {
+        b += 1;
+    }
+    (a, b)
+}
+
+fn is_oblique(t: &Tokens<'_>, a: &ActorFound) -> bool {
+    let s = a.tok_start;
+    let p1 = if s >= 1 { t.low(s - 1) } else { "" };
+    let p2 = if s >= 2 { t.low(s - 2) } else { "" };
+    OBLIQUE.contains(&p1) || (p1 == "the" && OBLIQUE.contains(&p2))
+}
+
+/// Whether actor `a` sits in an apposition ", backed by X," / ", the militia that ...,".
+fn in_apposition(t: &Tokens<'_>, a: &ActorFound, limit: usize) -> bool {
+    // find a comma before a within 6 tokens whose next token is a participle/det, and a comma
+    // after a before `limit`
+    let open = (a.tok_start.saturating_sub(6)..a.tok_start)
+        .rev()
+        .find(|&k| t.is_punct(k, ','));
+    let close = (a.tok_end..limit).find(|&k| t.is_punct(k, ','));
+    match (open, close) {
+        (Some(o), Some(_)) => {
+            let w = t.low(o + 1);
+            w.ends_with("ed")
+                || matches!(
+                    w,
+                    "a" | "an" | "the" | "which" | "who" | "including" | "along"
+                )
+        }
+        _ => false,
+    }
+}
+
+fn coordinated_left(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, floor: usize) -> Vec<usize> {
+    let mut out = vec![idx];
+    let mut cur = idx;
+    // same-span siblings ("Syrian and Iraqi soldiers" yields two actors on one span)
+    for (k, a) in actors.iter().enumerate() {
+        if k != idx && actors.get(idx).is_some_and(|b| b.span == a.span) && !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    loop {
+        let Some(c) = actors.get(cur) else { break };
+        let prev = (0..actors.len()).rev().find(|&k| {
+            actors.get(k).is_some_and(|p| {
+                p.tok_end < c.tok_start
+                    && p.tok_start >= floor
+                    && c.tok_start - p.tok_end == 1
+                    && matches!(t.low(p.tok_end), "and" | "," | "&")
+            })
+        });
+        match prev {
+            Some(p) => {
+                out.push(p);
+                cur = p;
+            }
+            None => break,
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn coordinated_right(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, ceil: usize) -> Vec<usize> {
+    let mut out = vec![idx];
+    for (k, a) in actors.iter().enumerate() {
+        if k != idx && actors.get(idx).is_some_and(|b| b.span == a.span) && !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    let mut cur = idx;
+    loop {
+        let Some(c) = actors.get(cur) else { break };
+        let next = actors.iter().position(|n| {
+            n.tok_start == c.tok_end + 1
+                && n.tok_end <= ceil
+                && matches!(t.low(c.tok_end), "and" | "&")
+        });
+        match next {
+            Some(n) => {
+                out.push(n);
+                cur = n;
+            }
+            None => break,
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Is the verb trigger at `start` passive? Returns whether a "by" agent phrase follows.
+fn passive(t: &Tokens<'_>, start: usize, end: usize, participle: bool) -> bool {
+    if !participle {
+        return false;
+    }
+    let mut k = start;
+    let mut steps = 0;
+    while k > 0 && steps < 4 {
+        let w = t.low(k - 1);
+        if matches!(
+            w,
+            "was" | "were" | "is" | "are" | "been" | "being" | "be" | "got" | "get"
+        ) {
+            return true;
+        }
+        if ADVERBS.contains(&w) || BE.contains(&w) {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        break;
+    }
+    // reduced relative: "a town captured by rebels"
+    t.low(end) == "by"
+}
+
+/// First actor index after token `from` (inclusive) and before `ceil`, optionally requiring
+/// the preceding word.
+fn first_after(
+    t: &Tokens<'_>,
+    actors: &[ActorFound],
+    from: usize,
+    ceil: usize,
+    prep: Option<&[&str]>,
+) -> Option<usize> {
+    actors.iter().position(|a| {
+        a.tok_start >= from
+            && a.tok_end <= ceil
+            && match prep {
+                Some(ps) => {
+                    let p1 = if a.tok_start >= 1 {
+                        t.low(a.tok_start - 1)
+                    } else {
+                        ""
+                    };
+                    let p2 = if a.tok_start >= 2 {
+                        t.low(a.tok_start - 2)
+                    } else {
+                        ""
+                    };
+                    ps.contains(&p1) || (p1 == "the" && ps.contains(&p2))
+                }
+                None => true,
+            }
+    })
+}
+
+/// Fills the roles for one trigger.
+#[allow(clippy::too_many_arguments)]
+pub fn fill(
+    t: &Tokens<'_>,
+    actors: &[ActorFound],
+    start: usize,
+    end: usize,
+    form: Form,
+    participle: bool,
+    territorial: bool,
+    symmetric: bool,
+) -> Roles {
+    let (ca, cb) = clause(t, start, end);
+    let mut r = Roles::default();
+    // actors inside the trigger itself never fill roles
+    let outside = |a: &ActorFound| a.tok_end <= start || a.tok_start >= end;
+
+    if form == Form::Noun {
+        // "the capture of Y by X", "clashes between X and Y", "air strike on Y"
+        let nx = t.low(end);
+        if nx == "between" {
+            if let Some(x) = first_after(t, actors, end + 1, cb, None) {
+                let xs = coordinated_right(t, actors, x, cb);
+                if let Some((&first, rest)) = xs.split_first() {
+                    r.sources.push(first);
+                    r.targets.extend_from_slice(rest);
+                }
+                r.rules.push("RO41-nominal-between");
+            }
+        }
+        if let Some(y) = first_after(
+            t,
+            actors,
+            end,
+            cb,
+            Some(&["on", "against", "of", "targeting"]),
+        )
+        .filter(|&y| actors.get(y).is_some_and(|a| a.tok_start <= end + 3))
+        {
+            r.targets = coordinated_right(t, actors, y, cb);
+            r.rules.push(if nx == "of" {
+                "RO40-nominal-of-by"
+            } else {
+                "RO42-nominal-on"
+            });
+        }
+        if let Some(x) = first_after(t, actors, end, cb, Some(&["by"])) {
+            r.sources = coordinated_right(t, actors, x, cb);
+            r.rules.push("RO40-nominal-of-by");
+        }
+        if r.sources.is_empty() {
+            // possessor / prenominal actor: "IS's offensive", "Houthi drone attack"
+            let mut k = start;
+            while k > ca
+                && matches!(
+                    t.low(k - 1),
+                    "a" | "an"
+                        | "the"
+                        | "new"
+                        | "heavy"
+                        | "deadly"
+                        | "fierce"
+                        | "major"
+                        | "latest"
+                        | "renewed"
+                        | "fresh"
+                        | "overnight"
+                        | "joint"
+                )
+            {
+                k -= 1;
+            }
+            let mut k2 = k;
+            if k2 > 0
+                && t.toks
+                    .get(k2 - 1)
+                    .is_some_and(|x| x.kind == Tok::Possessive)
+            {
+                k2 -= 1;
+            }
+            if let Some(p) = actors.iter().position(|a| a.tok_end == k2 && k2 > ca) {
+                r.sources = coordinated_left(t, actors, p, ca);
+                r.rules.push("RO43-nominal-possessor");
+            }
+        }
+        if !r.sources.is_empty()
+            || !r.targets.is_empty() && r.rules.contains(&"RO41-nominal-between")
+        {
+            return r;
+        }
+        // light-verb use: "X launched an offensive against Y" - fall through to the clause
+        // subject, unless the noun sits in an adjunct ("killed in an air strike")
+        let mut k = start;
+        while k > ca
+            && matches!(
+                t.low(k - 1),
+                "a" | "an"
+                    | "the"
+                    | "new"
+                    | "heavy"
+                    | "deadly"
+                    | "fierce"
+                    | "major"
+                    | "latest"
+                    | "renewed"
+                    | "fresh"
+                    | "overnight"
+                    | "joint"
+                    | "its"
+                    | "their"
+                    | "his"
+                    | "her"
+            )
+        {
+            k -= 1;
+        }
+        let head_prep = if k > 0 { t.low(k - 1) } else { "" };
+        if matches!(
+            head_prep,
+            "in" | "during"
+                | "after"
+                | "since"
+                | "of"
+                | "amid"
+                | "following"
+                | "before"
+                | "from"
+                | "by"
+        ) {
+            return r;
+        }
+    }
+
+    let is_passive = form == Form::Verb && passive(t, start, end, participle);
+    r.passive = is_passive;
+
+    // left subject (or passive patient)
+    let left: Vec<usize> = actors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.tok_end <= start && a.tok_start >= ca && outside(a))
+        .filter(|(_, a)| !is_oblique(t, a) && !in_apposition(t, a, start))
+        .map(|(i, _)| i)
+        .collect();
+    let subject = left.last().map(|&i| coordinated_left(t, actors, i, ca));
+    let subject = match subject {
+        Some(s) => {
+            if !is_passive {
+                r.rules.push("RO10-active-subject");
+            }
+            Some(s)
+        }
+        None => {
+            // relative clause: "the militia that fought alongside ..."
+            let rel = ca > 0 && matches!(t.low(ca - 1), "that" | "which" | "who");
+            let ante = if rel {
+                let mut k = ca - 1;
+                while k > 0 && t.is_punct(k - 1, ',') {
+                    k -= 1;
+                }
+                actors
+                    .iter()
+                    .position(|a| a.tok_end == k || a.tok_end + 1 == k)
+            } else {
+                None
+            };
+            match ante {
+                Some(a) => {
+                    r.rules.push("RO11-relative-antecedent");
+                    Some(vec![a])
+                }
+                None => {
+                    // anaphora: "they", "the campaign" right before the verb (skipping aux)
+                    let mut k = start;
+                    while k > ca
+                        && (BE.contains(&t.low(k - 1))
+                            || ADVERBS.contains(&t.low(k - 1))
+                            || matches!(t.low(k - 1), "had" | "will" | "would" | "could"))
+                    {
+                        k -= 1;
+                    }
+                    if k > ca && ANAPHORS.contains(&t.low(k - 1)) && !is_passive {
+                        r.anaphora = true;
+                        r.rules.push("RO12-anaphora");
+                    }
+                    None
+                }
+            }
+        }
+    };
+
+    // right side
+    let by_agent = if is_passive {
+        first_after(t, actors, end, cb, Some(&["by"]))
+    } else {
+        None
+    };
+    let from_actor = if territorial {
+        first_after(t, actors, end, cb, Some(&["from"]))
+    } else {
+        None
+    };
+    let object = actors.iter().position(|a| {
+        a.tok_start >= end
+            && a.tok_end <= cb
+            && {
+                let p1 = if a.tok_start >= 1 {
+                    t.low(a.tok_start - 1)
+                } else {
+                    ""
+                };
+                !matches!(p1, "by" | "alongside" | "including" | "than" | "like")
+            }
+            && !in_apposition(t, a, cb)
+    });
+
+    if is_passive {
+        r.rules.push("RO30-passive");
+        if let Some(s) = subject {
+            r.targets = s;
+        }
+        if let Some(b) = by_agent {
+            r.sources = coordinated_right(t, actors, b, cb);
+        }
+    } else {
+        if let Some(s) = subject {
+            r.sources = s;
+        }
+        if let Some(o) = object {
+            r.targets = coordinated_right(t, actors, o, cb);
+            r.rules.push("RO20-active-object");
+        }
+    }
+    if let Some(f) = from_actor {
+        r.from = Some(f);
+        if !r.targets.contains(&f) {
+            r.targets = coordinated_right(t, actors, f, cb);
+        }
+        r.rules.push("RO21-from");
+    }
+    if symmetric && r.targets.is_empty() && r.sources.len() > 1 {
+        // "X and Y clashed": keep the first as source, the rest as the other side
+        let rest = r.sources.split_off(1);
+        r.targets = rest;
+        r.rules.push("RO50-symmetric");
+    }
+    // an actor never fills both roles
+    let srcs = r.sources.clone();
+    r.targets.retain(|x| !srcs.contains(x));
+    r
+}
