@@ -24,8 +24,7 @@ pub(crate) fn add_months(date: NaiveDate, months: i64) -> Option<NaiveDate> {
 
 /// The most recent `day` on or before `date` (or strictly before, when `strict`).
 pub(crate) fn weekday_before(date: NaiveDate, day: Weekday, strict: bool) -> Option<NaiveDate> {
-    let mut back =
-        (date.weekday().num_days_from_monday() + 7 - day.num_days_from_monday()) % 7;
+    let mut back = (date.weekday().num_days_from_monday() + 7 - day.num_days_from_monday()) % 7;
     if strict && back == 0 {
         back = 7;
     }
@@ -84,8 +83,14 @@ mod tests {
     fn weekdays() {
         let sun = d(2017, 6, 18);
         assert_eq!(weekday_before(sun, Weekday::Sun, false), Some(sun));
-        assert_eq!(weekday_before(sun, Weekday::Sun, true), Some(d(2017, 6, 11)));
-        assert_eq!(weekday_before(sun, Weekday::Fri, false), Some(d(2017, 6, 16)));
+        assert_eq!(
+            weekday_before(sun, Weekday::Sun, true),
+            Some(d(2017, 6, 11))
+        );
+        assert_eq!(
+            weekday_before(sun, Weekday::Fri, false),
+            Some(d(2017, 6, 16))
+        );
         assert_eq!(weekday_after(sun, Weekday::Tue), Some(d(2017, 6, 20)));
         assert_eq!(weekday_after(sun, Weekday::Sun), Some(d(2017, 6, 25)));
     }
@@ -94,9 +99,18 @@ mod tests {
     fn ranges() {
         assert_eq!(month_range(2016, 2), Some((d(2016, 2, 1), d(2016, 2, 29))));
         assert_eq!(month_range(2016, 13), None);
-        assert_eq!(week_range(d(2017, 6, 18)), Some((d(2017, 6, 12), d(2017, 6, 18))));
-        assert_eq!(month_before(d(2017, 6, 18), 3), Some((d(2017, 3, 1), d(2017, 3, 31))));
-        assert_eq!(month_before(d(2017, 6, 18), 9), Some((d(2016, 9, 1), d(2016, 9, 30))));
+        assert_eq!(
+            week_range(d(2017, 6, 18)),
+            Some((d(2017, 6, 12), d(2017, 6, 18)))
+        );
+        assert_eq!(
+            month_before(d(2017, 6, 18), 3),
+            Some((d(2017, 3, 1), d(2017, 3, 31)))
+        );
+        assert_eq!(
+            month_before(d(2017, 6, 18), 9),
+            Some((d(2016, 9, 1), d(2016, 9, 30)))
+        );
         assert_eq!(add_months(d(2017, 3, 31), -1), Some(d(2017, 2, 28)));
         assert_eq!(add_days(NaiveDate::MAX, 1), None);
     }

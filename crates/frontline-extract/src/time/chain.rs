@@ -31,9 +31,7 @@ pub(crate) struct Chain {
 /// Whether token `i` starts a clause or noun phrase (so the phrase before it is used as a
 /// preposition).
 fn followed_by_words(w: &Words, i: usize) -> bool {
-    w.toks
-        .get(i)
-        .is_some_and(|t| t.is_word() || t.is_number())
+    w.toks.get(i).is_some_and(|t| t.is_word() || t.is_number())
 }
 
 fn phrase(w: &Words, i: usize, j: usize) -> String {
@@ -76,7 +74,11 @@ fn counted(w: &Words, i: usize) -> Option<Match> {
     };
     let amount = if u == Unit::Hour {
         // "hours after": the same day.
-        if n >= 24 && w.low(i) != "hours" { n / 24 * sign } else { 0 }
+        if n >= 24 && w.low(i) != "hours" {
+            n / 24 * sign
+        } else {
+            0
+        }
     } else {
         n * sign
     };
@@ -106,14 +108,17 @@ fn fixed(w: &Words, i: usize) -> Option<Match> {
         (&["earlier", "that", "day"], 0),
         (&["on", "the", "same", "day"], 0),
     ];
-    table.iter().find(|(words, _)| w.seq(i, words)).map(|(words, amount)| Match {
-        len: words.len(),
-        what: What::Chain(Chain {
-            amount: *amount,
-            unit: Unit::Day,
-            phrase: words.join(" "),
-        }),
-    })
+    table
+        .iter()
+        .find(|(words, _)| w.seq(i, words))
+        .map(|(words, amount)| Match {
+            len: words.len(),
+            what: What::Chain(Chain {
+                amount: *amount,
+                unit: Unit::Day,
+                phrase: words.join(" "),
+            }),
+        })
 }
 
 #[cfg(test)]
@@ -131,19 +136,46 @@ mod tests {
 
     #[test]
     fn prepositions_date_the_clause_after() {
-        assert_eq!(chain("came a day after rebels withdrew"), Some(("a day after".into(), -1, Unit::Day)));
-        assert_eq!(chain("two days before the vote"), Some(("two days before".into(), 2, Unit::Day)));
-        assert_eq!(chain("hours after the strike"), Some(("hours after".into(), 0, Unit::Day)));
+        assert_eq!(
+            chain("came a day after rebels withdrew"),
+            Some(("a day after".into(), -1, Unit::Day))
+        );
+        assert_eq!(
+            chain("two days before the vote"),
+            Some(("two days before".into(), 2, Unit::Day))
+        );
+        assert_eq!(
+            chain("hours after the strike"),
+            Some(("hours after".into(), 0, Unit::Day))
+        );
     }
 
     #[test]
     fn adverbs_date_their_own_clause() {
-        assert_eq!(chain("Two days later, the army withdrew"), Some(("two days later".into(), 2, Unit::Day)));
-        assert_eq!(chain("clashes erupted a day earlier."), Some(("a day earlier".into(), -1, Unit::Day)));
-        assert_eq!(chain("had fallen the day before."), Some(("the day before".into(), -1, Unit::Day)));
-        assert_eq!(chain("a week later"), Some(("a week later".into(), 1, Unit::Week)));
-        assert_eq!(chain("returned the next day"), Some(("the next day".into(), 1, Unit::Day)));
-        assert_eq!(chain("48 hours later"), Some(("48 hours later".into(), 2, Unit::Day)));
+        assert_eq!(
+            chain("Two days later, the army withdrew"),
+            Some(("two days later".into(), 2, Unit::Day))
+        );
+        assert_eq!(
+            chain("clashes erupted a day earlier."),
+            Some(("a day earlier".into(), -1, Unit::Day))
+        );
+        assert_eq!(
+            chain("had fallen the day before."),
+            Some(("the day before".into(), -1, Unit::Day))
+        );
+        assert_eq!(
+            chain("a week later"),
+            Some(("a week later".into(), 1, Unit::Week))
+        );
+        assert_eq!(
+            chain("returned the next day"),
+            Some(("the next day".into(), 1, Unit::Day))
+        );
+        assert_eq!(
+            chain("48 hours later"),
+            Some(("48 hours later".into(), 2, Unit::Day))
+        );
     }
 
     #[test]

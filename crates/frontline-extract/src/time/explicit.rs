@@ -8,7 +8,7 @@
 //! publication date it is dropped.
 
 use chrono::{Datelike, NaiveDate};
-use frontline_model::{TimePrecision, TimeRef};
+use frontline_model::TimePrecision;
 
 use super::calendar::{add_months, month_before, month_range, year_range};
 use super::lexicon::{is_month_abbreviation, month, ordinal_day};
@@ -17,9 +17,30 @@ use super::{Match, What, time_ref};
 
 /// Words after which a bare month name or year is a time expression.
 const MONTH_CONTEXT: &[&str] = &[
-    "in", "since", "during", "until", "till", "by", "before", "after", "from", "early", "late",
-    "mid", "last", "this", "of", "through", "throughout", "into", "between", "and", "to",
-    "around", "next", "that",
+    "in",
+    "since",
+    "during",
+    "until",
+    "till",
+    "by",
+    "before",
+    "after",
+    "from",
+    "early",
+    "late",
+    "mid",
+    "last",
+    "this",
+    "of",
+    "through",
+    "throughout",
+    "into",
+    "between",
+    "and",
+    "to",
+    "around",
+    "next",
+    "that",
 ];
 
 /// Earliest and latest years read as years.
@@ -221,8 +242,10 @@ fn bare_year(w: &Words, i: usize) -> Option<Match> {
         return None;
     }
     // "in 2015 people" is fine, but "in 2015 square kilometers" is not a year.
-    if matches!(w.low(i + 1), "square" | "sq" | "km" | "people" | "%" | "troops" | "fighters")
-    {
+    if matches!(
+        w.low(i + 1),
+        "square" | "sq" | "km" | "people" | "%" | "troops" | "fighters"
+    ) {
         return None;
     }
     let (s, e) = year_range(y)?;
@@ -242,12 +265,20 @@ mod tests {
     }
 
     /// First explicit match in `text`: (matched text, start, end, precision).
-    fn first(text: &str, published: Option<NaiveDate>) -> Option<(String, NaiveDate, NaiveDate, TimePrecision)> {
+    fn first(
+        text: &str,
+        published: Option<NaiveDate>,
+    ) -> Option<(String, NaiveDate, NaiveDate, TimePrecision)> {
         let w = Words::new(text, Span::new(0, text.len()));
         (0..w.len()).find_map(|i| {
             let m = match_at(&w, i, published)?;
             let What::Time(t) = m.what else { return None };
-            Some((text[w.span(i, i + m.len).range()].to_string(), t.start, t.end, t.precision))
+            Some((
+                text[w.span(i, i + m.len).range()].to_string(),
+                t.start,
+                t.end,
+                t.precision,
+            ))
         })
     }
 
@@ -256,12 +287,30 @@ mod tests {
     #[test]
     fn full_dates() {
         let day = TimePrecision::Day;
-        assert_eq!(first("on June 17, 2017, troops", None), Some(("June 17, 2017".into(), d(2017, 6, 17), d(2017, 6, 17), day)));
-        assert_eq!(first("on 17 June 2017 troops", None), Some(("17 June 2017".into(), d(2017, 6, 17), d(2017, 6, 17), day)));
-        assert_eq!(first("dated 2017-06-17.", None), Some(("2017-06-17".into(), d(2017, 6, 17), d(2017, 6, 17), day)));
-        assert_eq!(first("dated 6/17/2017.", None), Some(("6/17/2017".into(), d(2017, 6, 17), d(2017, 6, 17), day)));
-        assert_eq!(first("dated 17/6/2017.", None), Some(("17/6/2017".into(), d(2017, 6, 17), d(2017, 6, 17), day)));
-        assert_eq!(first("on the 3rd of March 2016", None).map(|m| m.1), Some(d(2016, 3, 3)));
+        assert_eq!(
+            first("on June 17, 2017, troops", None),
+            Some(("June 17, 2017".into(), d(2017, 6, 17), d(2017, 6, 17), day))
+        );
+        assert_eq!(
+            first("on 17 June 2017 troops", None),
+            Some(("17 June 2017".into(), d(2017, 6, 17), d(2017, 6, 17), day))
+        );
+        assert_eq!(
+            first("dated 2017-06-17.", None),
+            Some(("2017-06-17".into(), d(2017, 6, 17), d(2017, 6, 17), day))
+        );
+        assert_eq!(
+            first("dated 6/17/2017.", None),
+            Some(("6/17/2017".into(), d(2017, 6, 17), d(2017, 6, 17), day))
+        );
+        assert_eq!(
+            first("dated 17/6/2017.", None),
+            Some(("17/6/2017".into(), d(2017, 6, 17), d(2017, 6, 17), day))
+        );
+        assert_eq!(
+            first("on the 3rd of March 2016", None).map(|m| m.1),
+            Some(d(2016, 3, 3))
+        );
     }
 
     #[test]
@@ -269,22 +318,36 @@ mod tests {
         assert_eq!(first("on June 17 the army", None), None);
         let got = first("on June 17 the army", PUB).unwrap();
         assert_eq!((got.0.as_str(), got.1), ("June 17", d(2017, 6, 17)));
-        let got = first("since Sept. 3 the town", PUB).unwrap();
-        assert_eq!((got.0.as_str(), got.1), ("Sept. 3", d(2016, 9, 3)));
+        let got = first("since Oct. 3 the town", PUB).unwrap();
+        assert_eq!((got.0.as_str(), got.1), ("Oct. 3", d(2016, 10, 3)));
+        let got = first("on Sept. 3 the town", PUB).unwrap();
+        assert_eq!((got.0.as_str(), got.1), ("Sept. 3", d(2017, 9, 3)));
         // Within three months after publication: a coming date of the same year.
-        assert_eq!(first("elections on Aug. 20", PUB).unwrap().1, d(2017, 8, 20));
+        assert_eq!(
+            first("elections on Aug. 20", PUB).unwrap().1,
+            d(2017, 8, 20)
+        );
     }
 
     #[test]
     fn months_and_years() {
         let got = first("fighting in March killed", PUB).unwrap();
-        assert_eq!((got.1, got.2, got.3), (d(2017, 3, 1), d(2017, 3, 31), TimePrecision::Month));
+        assert_eq!(
+            (got.1, got.2, got.3),
+            (d(2017, 3, 1), d(2017, 3, 31), TimePrecision::Month)
+        );
         let got = first("since the March 2011 uprising", None).unwrap();
-        assert_eq!((got.0.as_str(), got.1, got.3), ("March 2011", d(2011, 3, 1), TimePrecision::Month));
+        assert_eq!(
+            (got.0.as_str(), got.1, got.3),
+            ("March 2011", d(2011, 3, 1), TimePrecision::Month)
+        );
         let got = first("an offensive last June", PUB).unwrap();
         assert_eq!((got.0.as_str(), got.1), ("last June", d(2016, 6, 1)));
         let got = first("captured in 2015 by", None).unwrap();
-        assert_eq!((got.1, got.2, got.3), (d(2015, 1, 1), d(2015, 12, 31), TimePrecision::Year));
+        assert_eq!(
+            (got.1, got.2, got.3),
+            (d(2015, 1, 1), d(2015, 12, 31), TimePrecision::Year)
+        );
     }
 
     #[test]
@@ -293,7 +356,10 @@ mod tests {
         assert_eq!(first("The rebels May be forced out", PUB), None);
         assert_eq!(first("Theresa May said", PUB), None);
         assert_eq!(first("Black September was a group", PUB), None);
-        assert_eq!(first("they seized 2015 rifles and 25,000 rounds", PUB), None);
+        assert_eq!(
+            first("they seized 2015 rifles and 25,000 rounds", PUB),
+            None
+        );
         assert_eq!(first("an AK-47 and Resolution 2254", PUB), None);
         assert_eq!(first("in 2015 square kilometers", PUB), None);
     }

@@ -9,7 +9,7 @@
 //! publication date; without one nothing is returned.
 
 use chrono::NaiveDate;
-use frontline_model::{TimePrecision, TimeRef};
+use frontline_model::TimePrecision;
 
 use super::calendar::{
     add_days, add_months, month_range, week_range, weekday_after, weekday_before, year_range,
@@ -21,8 +21,20 @@ use chrono::Datelike;
 
 /// Words after a weekday name that make it part of a name.
 const WEEKDAY_NAME_AFTER: &[&str] = &[
-    "times", "telegraph", "mirror", "express", "post", "herald", "mail", "independent", "sport",
-    "people", "star", "school", "service", "club",
+    "times",
+    "telegraph",
+    "mirror",
+    "express",
+    "post",
+    "herald",
+    "mail",
+    "independent",
+    "sport",
+    "people",
+    "star",
+    "school",
+    "service",
+    "club",
 ];
 
 /// Words before a weekday name that make it part of a name.
@@ -56,7 +68,13 @@ fn one_day(len: usize, date: NaiveDate, derivation: &str) -> Match {
     }
 }
 
-fn range(len: usize, start: NaiveDate, end: NaiveDate, precision: TimePrecision, derivation: &str) -> Match {
+fn range(
+    len: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+    precision: TimePrecision,
+    derivation: &str,
+) -> Match {
     Match {
         len,
         what: What::Time(time_ref(start, end, precision, derivation)),
@@ -155,10 +173,22 @@ fn calendar_period(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
     };
     let len = j + 2 - i;
     if earlier && shift == 0 {
-        return Some(range(len, s, p.max(s), TimePrecision::Range, "earlier in the period of publication"));
+        return Some(range(
+            len,
+            s,
+            p.max(s),
+            TimePrecision::Range,
+            "earlier in the period of publication",
+        ));
     }
     if later && shift == 0 {
-        return Some(range(len, p.min(e), e, TimePrecision::Range, "later in the period of publication"));
+        return Some(range(
+            len,
+            p.min(e),
+            e,
+            TimePrecision::Range,
+            "later in the period of publication",
+        ));
     }
     if earlier || later {
         return None;
@@ -211,14 +241,15 @@ fn recent(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
     } else if matches!(w.low(j), "past" | "last") && j > i {
         // "the past week", "the last two weeks", "the past few days", "past 24 hours".
         let k = j + 1;
-        let (n, k) = if let Some(n) = small_number(w.low(k)).or_else(|| w.int(k).filter(|n| *n <= 1000)) {
-            (Some(n), k + 1)
-        } else if matches!(w.low(k), "few" | "several" | "couple") {
-            let k = if w.low(k + 1) == "of" { k + 2 } else { k + 1 };
-            (None, k)
-        } else {
-            (Some(1), k)
-        };
+        let (n, k) =
+            if let Some(n) = small_number(w.low(k)).or_else(|| w.int(k).filter(|n| *n <= 1000)) {
+                (Some(n), k + 1)
+            } else if matches!(w.low(k), "few" | "several" | "couple") {
+                let k = if w.low(k + 1) == "of" { k + 2 } else { k + 1 };
+                (None, k)
+            } else {
+                (Some(1), k)
+            };
         let u = unit(w.low(k))?;
         let days = match n {
             Some(n) => days_in(n, u),
@@ -232,7 +263,13 @@ fn recent(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
         return None;
     };
     let start = add_days(p, -days)?;
-    Some(range(end - i, start, p, TimePrecision::Range, "recent period ending at publication"))
+    Some(range(
+        end - i,
+        start,
+        p,
+        TimePrecision::Range,
+        "recent period ending at publication",
+    ))
 }
 
 /// `three days ago`, `a week ago`, `two months ago`.
@@ -247,7 +284,13 @@ fn ago(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
         Unit::Day => one_day(3, add_days(p, -n)?, "days before publication"),
         Unit::Week => {
             let s = add_days(p, -7 * n)?;
-            range(3, s, add_days(s, 6)?.min(p), TimePrecision::Week, "weeks before publication")
+            range(
+                3,
+                s,
+                add_days(s, 6)?.min(p),
+                TimePrecision::Week,
+                "weeks before publication",
+            )
         }
         Unit::Month => {
             let d = add_months(p, -n)?;
@@ -265,6 +308,7 @@ fn ago(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use frontline_model::TimeRef;
     use frontline_text::Span;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -283,7 +327,10 @@ mod tests {
         let mut i = 0;
         while i < w.len() {
             match match_at(&w, i, Some(PUB)) {
-                Some(Match { len, what: What::Time(t) }) => {
+                Some(Match {
+                    len,
+                    what: What::Time(t),
+                }) => {
                     out.push((text[w.span(i, i + len).range()].to_string(), t));
                     i += len;
                 }
@@ -327,19 +374,36 @@ mod tests {
     #[test]
     fn periods() {
         let w = one("clashes this week");
-        assert_eq!((w.1, w.2, w.3), (d(2017, 6, 12), d(2017, 6, 18), TimePrecision::Week));
+        assert_eq!(
+            (w.1, w.2, w.3),
+            (d(2017, 6, 12), d(2017, 6, 18), TimePrecision::Week)
+        );
         let m = one("talks last month");
-        assert_eq!((m.1, m.2, m.3), (d(2017, 5, 1), d(2017, 5, 31), TimePrecision::Month));
+        assert_eq!(
+            (m.1, m.2, m.3),
+            (d(2017, 5, 1), d(2017, 5, 31), TimePrecision::Month)
+        );
         let y = one("elections next year");
         assert_eq!((y.1, y.3), (d(2018, 1, 1), TimePrecision::Year));
         let e = one("captured earlier this month");
-        assert_eq!((e.0.as_str(), e.1, e.2, e.3), ("earlier this month", d(2017, 6, 1), PUB, TimePrecision::Range));
+        assert_eq!(
+            (e.0.as_str(), e.1, e.2, e.3),
+            (
+                "earlier this month",
+                d(2017, 6, 1),
+                PUB,
+                TimePrecision::Range
+            )
+        );
     }
 
     #[test]
     fn recent_ranges() {
         let r = one("advanced in recent weeks");
-        assert_eq!((r.0.as_str(), r.1, r.2, r.3), ("in recent weeks", d(2017, 5, 21), PUB, TimePrecision::Range));
+        assert_eq!(
+            (r.0.as_str(), r.1, r.2, r.3),
+            ("in recent weeks", d(2017, 5, 21), PUB, TimePrecision::Range)
+        );
         assert_eq!(one("in recent days").1, d(2017, 6, 11));
         assert_eq!(one("besieged for weeks").0, "for weeks");
         assert_eq!(one("in the past two weeks").1, d(2017, 6, 4));
@@ -353,7 +417,10 @@ mod tests {
     fn ago_expressions() {
         assert_eq!(one("three days ago").1, d(2017, 6, 15));
         let w = one("a week ago");
-        assert_eq!((w.1, w.2, w.3), (d(2017, 6, 11), d(2017, 6, 17), TimePrecision::Week));
+        assert_eq!(
+            (w.1, w.2, w.3),
+            (d(2017, 6, 11), d(2017, 6, 17), TimePrecision::Week)
+        );
         assert_eq!(one("two months ago").1, d(2017, 4, 1));
         assert_eq!(one("four years ago").1, d(2013, 1, 1));
     }

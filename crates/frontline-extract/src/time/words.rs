@@ -34,12 +34,16 @@ impl<'a> Words<'a> {
 
     /// Whether token `i` starts with an uppercase letter.
     pub fn cap(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.is_capitalized(self.text))
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.is_capitalized(self.text))
     }
 
     /// Whether token `i` is a number.
     pub fn is_number(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Number)
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Number)
     }
 
     /// Integer value of token `i` when it is a plain number without separators.
