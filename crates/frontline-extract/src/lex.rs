@@ -165,15 +165,12 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
         if c.is_ascii_digit() {
             let mut end = i + 1;
             while let Some(&(j, n)) = it.peek() {
-                if n.is_ascii_digit() {
-                    it.next();
-                    end = j + 1;
-                } else if (n == ',' || n == '.')
+                let separator = (n == ',' || n == '.')
                     && s[j + 1..]
                         .chars()
                         .next()
-                        .is_some_and(|d| d.is_ascii_digit())
-                {
+                        .is_some_and(|d| d.is_ascii_digit());
+                if n.is_ascii_digit() || separator {
                     it.next();
                     end = j + 1;
                 } else {

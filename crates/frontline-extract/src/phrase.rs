@@ -39,16 +39,15 @@ impl<V: Clone> PhraseIndex<V> {
             return;
         }
         let words: Vec<String> = (0..t.len()).map(|i| t.raw(i).to_string()).collect();
-        let (first, rest) = match words.split_first() {
-            Some(x) => x,
-            None => return,
+        let Some((first, rest)) = words.split_first() else {
+            return;
         };
         let list = self.map.entry(first.clone()).or_default();
         if list.iter().any(|(r, _)| r.as_slice() == rest) {
             return;
         }
         list.push((rest.to_vec(), value));
-        list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        list.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
     }
 
     /// Number of distinct first tokens.

@@ -318,7 +318,7 @@ impl Pipeline {
             }
         }
         pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
-        pending.sort_by(|a, b| (a.0.start, a.1, a.0.end).cmp(&(b.0.start, b.1, b.0.end)));
+        pending.sort_by_key(|a| (a.0.start, a.1, a.0.end));
         let mut ids: HashMap<Key, usize> = HashMap::with_capacity(pending.len());
         for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
             ids.insert(key, id);

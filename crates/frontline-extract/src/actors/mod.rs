@@ -500,13 +500,9 @@ impl ActorDictionary {
         match agent.and_then(|a| self.agents.get(usize::from(a))) {
             Some(a) => ActorRef {
                 code: format!("{iso3}{}", a.code),
-                name: format!(
-                    "{} {}",
-                    country.map(|c| c.demonym.as_str()).unwrap_or(""),
-                    a.name
-                )
-                .trim()
-                .to_string(),
+                name: format!("{} {}", country.map_or("", |c| c.demonym.as_str()), a.name)
+                    .trim()
+                    .to_string(),
                 country: Some(iso3),
                 actor_type: a.actor_type,
                 entity: None,
@@ -597,11 +593,7 @@ impl ActorDictionary {
             let ag = agent.and_then(|a| self.agents.get(usize::from(a)));
             let actor = ActorRef {
                 code: "UAF".into(),
-                name: format!(
-                    "{} {}",
-                    t.raw(i),
-                    ag.map(|a| a.name.as_str()).unwrap_or("forces")
-                ),
+                name: format!("{} {}", t.raw(i), ag.map_or("forces", |a| a.name.as_str())),
                 country: None,
                 actor_type: ActorType::Militia,
                 entity: None,

@@ -6,6 +6,7 @@
 //! - `AT11-said-x`: "..., said X" / "..., X said".
 //! - `AT20-according-to`: "according to X".
 //! - `AT30-map-showed`: "a map by X showed", "footage from X showed".
+//! - `AT12-reported-by`: "the development reported by X".
 //! - `AT40-statement`: "X said in a statement / an e-mail to Y" (the cue keeps "said").
 //!
 //! Quoted passages (straight double quotes after cleaning) are kept as spans on the
@@ -266,6 +267,29 @@ impl SourceTable {
                         }
                     }
                 }
+                // "the development reported by X": the speaker follows "by"
+                if matches!(
+                    w,
+                    "reported" | "claimed" | "announced" | "confirmed" | "cited"
+                ) && t.low(i + 1) == "by"
+                {
+                    let b = speaker_end(t, i + 2);
+                    if b > i + 2 {
+                        out.push(self.make(
+                            t,
+                            actors,
+                            i + 2,
+                            b,
+                            i,
+                            w,
+                            "AT12-reported-by",
+                            (0, n),
+                            &quotes,
+                        ));
+                        i = b;
+                        continue;
+                    }
+                }
                 // "..., the Observatory said." / "..., X said on Sunday.": a post-posed
                 // speaker; the reported content is before the comma
                 let last_comma = (0..i)
@@ -402,7 +426,31 @@ fn speaker_end(t: &Tokens<'_>, a: usize) -> usize {
     let mut b = a;
     while b < t.len() {
         let w = t.low(b);
-        if SPEAKER_STOP.contains(&w) || w == "," || b - a >= 12 {
+        let stop_word = matches!(
+            w,
+            "on" | "came"
+                | "was"
+                | "were"
+                | "is"
+                | "are"
+                | "has"
+                | "had"
+                | "have"
+                | "will"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "yesterday"
+                | "today"
+                | "late"
+                | "early"
+                | "last"
+        );
+        if SPEAKER_STOP.contains(&w) || w == "," || b - a >= 12 || (stop_word && b > a) {
             break;
         }
         if t.toks.get(b).is_some_and(|k| k.kind == Tok::Punct) && w != "-" && w != "'" {

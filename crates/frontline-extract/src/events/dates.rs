@@ -34,14 +34,20 @@ pub fn pick(
             h.start.saturating_sub(trig.1)
         }
     };
+    // "for the first time since 2015" describes a span, not the event's date
+    let times: Vec<&TimeHit> = times
+        .iter()
+        .filter(|h| !h.time.derivation.to_ascii_lowercase().starts_with("since"))
+        .collect();
     let in_clause = times
         .iter()
+        .copied()
         .filter(|h| h.start >= clause.0 && h.end <= clause.1)
         .min_by_key(|h| dist(h));
     if let Some(h) = in_clause {
         return Some((h.time.clone(), "DT10-clause-time"));
     }
-    if let Some(h) = times.iter().min_by_key(|h| dist(h)) {
+    if let Some(h) = times.iter().copied().min_by_key(|h| dist(h)) {
         return Some((h.time.clone(), "DT20-sentence-time"));
     }
     if let Some(p) = previous {

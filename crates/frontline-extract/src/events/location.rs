@@ -2,8 +2,8 @@
 //! ("in", "at", "near", "northeast of", "along the border with"). Rule ids:
 //! `LO10-object-place` (the place a territorial verb takes: "captured al-Waleed"),
 //! `LO20-prep-after` (a locative phrase after the trigger), `LO30-prep-before` (before it),
-//! `LO40-border` (no toponym, but "at/along the border"), `LO50-any-place` (a place in the
-//! clause without a locative cue).
+//! `LO40-border` (no toponym, but "at/along the border"), `LO50-sentence-place` (a locative
+//! place elsewhere in the sentence).
 
 use frontline_model::{GeoPrecision, PlaceRef};
 
@@ -244,7 +244,31 @@ pub fn pick(
             rule: "LO30-prep-before",
         });
     }
-    None
+    // no place in the clause: the nearest locative place elsewhere in the sentence
+    let outside = places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            !p.place.demonym && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
+        })
+        .filter_map(|(i, p)| {
+            let (rel, _) = relation_before(t, p.start)?;
+            if matches!(rel.as_str(), "of" | "from" | "to" | "between" | "with") {
+                return None;
+            }
+            let d = if p.start >= trig.1 {
+                p.start - trig.1
+            } else {
+                trig.0.saturating_sub(p.end)
+            };
+            Some((i, rel, d, granularity(&p.place) >= 5))
+        })
+        .min_by_key(|x| (x.3, x.2));
+    outside.map(|(i, rel, _, _)| Chosen {
+        place: i,
+        relation: rel,
+        rule: "LO50-sentence-place",
+    })
 }
 
 /// "at/along/on (the|its|their) (shared) border": token range of the border phrase and the

@@ -90,6 +90,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "pronoun/definite subject takes the previous event's sources",
         },
         RuleInfo {
+            id: "RO13-speaker-anaphora",
+            description: "in reported speech, 'it'/'the campaign' is the speaker's side",
+        },
+        RuleInfo {
             id: "RO20-active-object",
             description: "first actor after the trigger is the target",
         },
@@ -170,6 +174,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "'..., said X'",
         },
         RuleInfo {
+            id: "AT12-reported-by",
+            description: "'reported by X'",
+        },
+        RuleInfo {
             id: "AT20-according-to",
             description: "'according to X'",
         },
@@ -212,6 +220,14 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "NM20-adjectival",
             description: "near miss: participle used as an adjective",
+        },
+        RuleInfo {
+            id: "NM21-article-before-verb",
+            description: "near miss: a verb-only form after an article",
+        },
+        RuleInfo {
+            id: "LO50-sentence-place",
+            description: "nearest locative place elsewhere in the sentence",
         },
         RuleInfo {
             id: "NM30-no-roles",
@@ -299,6 +315,8 @@ pub struct DocState {
     pub outlet: Option<String>,
     /// Previous event's date.
     pub prev_date: Option<TimeRef>,
+    /// Sentence of the previous dated event.
+    pub prev_date_sentence: Option<usize>,
     /// Previous event's sources.
     pub prev_sources: Vec<EventActor>,
     /// Events so far.
@@ -366,7 +384,23 @@ impl EventCoder {
         near: &mut Vec<NearMiss>,
     ) -> Vec<Event> {
         let t = s.tokens;
-        let found: Vec<ActorFound> = s.actors.iter().map(|a| a.found.clone()).collect();
+        // actors naming a speaker ("Iraqi officials said") are not participants
+        let speaker_spans: Vec<Span> = s.attributions.iter().map(|a| a.found.span).collect();
+        let keep: Vec<usize> = (0..s.actors.len())
+            .filter(|&i| {
+                s.actors.get(i).is_some_and(|a| {
+                    !speaker_spans
+                        .iter()
+                        .any(|sp| sp.start <= a.found.span.start && a.found.span.end <= sp.end)
+                })
+            })
+            .collect();
+        let found: Vec<ActorFound> = keep
+            .iter()
+            .filter_map(|&i| s.actors.get(i))
+            .map(|a| a.found.clone())
+            .collect();
+        let orig = |i: usize| keep.get(i).and_then(|&k| s.actors.get(k));
         let hits = self.lexicon.find(t);
         let mut events: Vec<(Event, bool)> = Vec::new();
         for h in &hits {
@@ -393,17 +427,29 @@ impl EventCoder {
                 });
                 continue;
             }
+            // a verb-only form after an article is a noun use ("a sign of cooperation")
+            if h.form == Form::Verb
+                && h.start > 0
+                && matches!(t.low(h.start - 1), "a" | "an" | "the")
+            {
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: tspan,
+                    rule: rule.rule.clone(),
+                    reason: "NM21-article-before-verb: a verb form used as a noun".into(),
+                });
+                continue;
+            }
             // adjectival participle: "their newly captured points"
             if h.form == Form::Verb && h.start > 0 {
                 let p1 = t.low(h.start - 1);
-                let p2 = if h.start >= 2 { t.low(h.start - 2) } else { "" };
                 let det = |w: &str| {
                     matches!(
                         w,
                         "the" | "a" | "an" | "their" | "its" | "his" | "her" | "our"
                     )
                 };
-                if (det(p1) || (p1 == "newly" && det(p2)) || p1 == "newly")
+                if (det(p1) || p1 == "newly")
                     && t.low(h.end) != "by"
                     && t.low(h.start).ends_with("ed")
                 {
@@ -433,13 +479,13 @@ impl EventCoder {
             let mut sources: Vec<EventActor> = roles
                 .sources
                 .iter()
-                .filter_map(|&i| s.actors.get(i))
+                .filter_map(|&i| orig(i))
                 .map(event_actor)
                 .collect();
             let targets: Vec<EventActor> = roles
                 .targets
                 .iter()
-                .filter_map(|&i| s.actors.get(i))
+                .filter_map(|&i| orig(i))
                 .map(event_actor)
                 .collect();
             // "Israeli air strikes": a demonym right before a noun trigger
@@ -461,7 +507,26 @@ impl EventCoder {
                 }
             }
             if sources.is_empty() && roles.anaphora {
-                sources = state.prev_sources.clone();
+                // in reported speech, "the campaign"/"it" is the speaking party's own side
+                let speaker = s.attributions.iter().find(|a| {
+                    a.found.content.0 <= h.start
+                        && h.end <= a.found.content.1
+                        && a.found
+                            .actor
+                            .as_ref()
+                            .is_some_and(|x| x.country.is_some() || x.entity.is_some())
+                });
+                match speaker.and_then(|a| a.found.actor.clone().map(|x| (x, a))) {
+                    Some((actor, a)) => {
+                        sources.push(EventActor {
+                            actor,
+                            span: a.found.span,
+                            mention: a.mention,
+                        });
+                        rules.push("RO13-speaker-anaphora".into());
+                    }
+                    None => sources = state.prev_sources.clone(),
+                }
             }
             // a meeting between armed forces is a military link-up
             let (mut ptype, mut mode, mut acled_key, mut cameo) = (
@@ -569,11 +634,15 @@ impl EventCoder {
             }
 
             // date
+            let prev_date = state
+                .prev_date
+                .as_ref()
+                .filter(|_| state.prev_date_sentence.is_some_and(|p| s.index <= p + 2));
             let date = dates::pick(
                 s.times,
                 (h.start, h.end),
                 clause,
-                state.prev_date.as_ref(),
+                prev_date,
                 state.published,
             )
             .map(|(d, r)| {
@@ -596,10 +665,7 @@ impl EventCoder {
             // territory
             let territory = if rule.territory {
                 let place = location.as_ref().map(|l| l.place.clone());
-                let from_actor = roles
-                    .from
-                    .and_then(|i| s.actors.get(i))
-                    .map(|a| a.found.actor.clone());
+                let from_actor = roles.from.and_then(orig).map(|a| a.found.actor.clone());
                 let is_withdraw = ptype == frontline_model::PloverType::Retreat;
                 let (from, to) = if is_withdraw {
                     (
@@ -668,25 +734,24 @@ impl EventCoder {
             // or whether Y ...") also covers later clauses joined by "or whether"
             let m = if m.modality == Modality::Asserted {
                 let whole = modality_of(t, 0, h.start);
-                if whole.modality == Modality::Hedged
+                let wraps = whole.modality == Modality::Hedged
                     && whole.rule == Some("MO40-hedged")
                     && whole.cue.is_some_and(|c| {
                         t.text
                             .get(c.range())
                             .is_some_and(|x| x.to_ascii_lowercase().contains("whether"))
-                    })
-                {
-                    whole
-                } else if whole.modality == Modality::Hypothetical
-                    && whole.cue.is_some_and(|c| {
-                        matches!(
-                            t.text
-                                .get(c.range())
-                                .map(str::to_ascii_lowercase)
-                                .as_deref(),
-                            Some("would" | "could" | "may" | "might" | "will")
-                        )
-                    })
+                    });
+                if wraps
+                    || whole.modality == Modality::Hypothetical
+                        && whole.cue.is_some_and(|c| {
+                            matches!(
+                                t.text
+                                    .get(c.range())
+                                    .map(str::to_ascii_lowercase)
+                                    .as_deref(),
+                                Some("would" | "could" | "may" | "might" | "will")
+                            )
+                        })
                 {
                     whole
                 } else {
@@ -818,8 +883,13 @@ impl EventCoder {
         for e in &mut out {
             e.id = format!("{}:{}", state.doc_id, state.count);
             state.count += 1;
-            if let Some(d) = &e.date {
+            if let Some(d) = &e.date
+                && e.rules
+                    .iter()
+                    .any(|r| r.starts_with("DT10") || r.starts_with("DT20"))
+            {
                 state.prev_date = Some(d.clone());
+                state.prev_date_sentence = Some(e.sentence);
             }
             if !e.sources.is_empty() {
                 state.prev_sources = e.sources.clone();

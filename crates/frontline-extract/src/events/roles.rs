@@ -214,8 +214,7 @@ fn coordinated_left(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, floor: us
             out.push(k);
         }
     }
-    loop {
-        let Some(c) = actors.get(cur) else { break };
+    while let Some(c) = actors.get(cur) {
         let prev = (0..actors.len()).rev().find(|&k| {
             actors.get(k).is_some_and(|p| {
                 p.tok_end < c.tok_start
@@ -245,8 +244,7 @@ fn coordinated_right(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, ceil: us
         }
     }
     let mut cur = idx;
-    loop {
-        let Some(c) = actors.get(cur) else { break };
+    while let Some(c) = actors.get(cur) {
         let next = actors.iter().position(|n| {
             n.tok_start == c.tok_end + 1
                 && n.tok_end <= ceil
@@ -482,9 +480,25 @@ pub fn fill(
                 while k > 0 && t.is_punct(k - 1, ',') {
                     k -= 1;
                 }
-                actors
+                let head = actors
                     .iter()
-                    .position(|a| a.tok_end == k || a.tok_end + 1 == k)
+                    .position(|a| a.tok_end == k || a.tok_end + 1 == k);
+                // "Hezbollah, the militia that fought ...": the apposition's head
+                head.map(|h| {
+                    let Some(a) = actors.get(h) else { return h };
+                    let det = a.tok_start > 0 && t.low(a.tok_start - 1) == "the";
+                    let before = a.tok_start.saturating_sub(1);
+                    let comma = if det {
+                        before.saturating_sub(1)
+                    } else {
+                        before
+                    };
+                    if a.rules.contains(&"AC05-bare-agent") && t.is_punct(comma, ',') {
+                        actors.iter().position(|x| x.tok_end == comma).unwrap_or(h)
+                    } else {
+                        h
+                    }
+                })
             } else {
                 None
             };
@@ -503,7 +517,12 @@ pub fn fill(
                     {
                         k -= 1;
                     }
-                    if k > ca && ANAPHORS.contains(&t.low(k - 1)) && !is_passive {
+                    let subject_anaphor = (k > ca && ANAPHORS.contains(&t.low(k - 1)))
+                        || (ca..start).any(|j| {
+                            ANAPHORS.contains(&t.low(j))
+                                && (j == ca || !OBLIQUE.contains(&t.low(j - 1)))
+                        });
+                    if subject_anaphor && !is_passive {
                         r.anaphora = true;
                         r.rules.push("RO12-anaphora");
                     }
