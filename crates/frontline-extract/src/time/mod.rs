@@ -21,9 +21,9 @@
 mod calendar;
 mod chain;
 mod explicit;
-mod lexicon;
+pub(crate) mod lexicon;
 mod relative;
-mod words;
+pub(crate) mod words;
 
 use chrono::{Datelike, NaiveDate};
 use frontline_model::{TimePrecision, TimeRef};
