@@ -171,7 +171,22 @@ impl Builder {
         }
     }
 
-    fn push_segment(&mut self, seg: Segment) {
+    fn push_segment(&mut self, mut seg: Segment) {
+        if let Some(last) = self.segments.last() {
+            // Keep the map monotonic: normalisation can reorder output against its sources
+            // (a dash spaced inside a chunk that NFC reorders), so never map backwards.
+            let min_raw = if last.exact {
+                last.raw + (seg.clean - last.clean)
+            } else {
+                last.raw
+            };
+            if seg.raw < min_raw {
+                let end = seg.raw + seg.raw_len;
+                seg.raw = min_raw;
+                seg.raw_len = end.saturating_sub(min_raw);
+                seg.exact = false;
+            }
+        }
         if let Some(last) = self.segments.last_mut() {
             if last.clean == seg.clean {
                 // The previous piece wrote nothing; replace it.
@@ -243,6 +258,12 @@ impl Builder {
         self.text.push_str(out);
     }
 
+    /// Appends a run of printable ASCII starting at raw offset `raw_start`.
+    fn plain(&mut self, s: &str, raw_start: usize) {
+        self.prev_cr = false;
+        self.emit(s, raw_start, raw_start + s.len(), true);
+    }
+
     /// Feeds one (already NFC) character whose raw source is `raw_start..raw_end`; `exact` says
     /// whether its raw bytes are its own UTF-8 encoding.
     fn feed(&mut self, c: char, raw_start: usize, raw_end: usize, exact: bool) {
@@ -290,6 +311,11 @@ impl Builder {
     }
 }
 
+/// Printable ASCII other than space: copied unchanged.
+fn is_plain(b: u8) -> bool {
+    (0x21..=0x7e).contains(&b)
+}
+
 /// Whether an ASCII character can start a canonical composition with the non-ASCII characters
 /// after it (a letter before a combining accent, or `<`, `=`, `>` before U+0338).
 fn composes_forward(b: u8) -> bool {
@@ -307,29 +333,50 @@ fn composes_forward(b: u8) -> bool {
 /// [`Cleaned::raw_offset`] and [`Cleaned::raw_span`].
 pub fn clean(raw: &str) -> Cleaned {
     let mut b = Builder::with_capacity(raw.len());
-    if raw.is_ascii() || (unicode_normalization::is_nfc(raw) && !raw.chars().any(is_dropped)) {
-        for (i, c) in raw.char_indices() {
-            b.feed(c, i, i + c.len_utf8(), true);
-        }
-        return b.finish(raw.len());
-    }
-    // Not NFC (or NFC only thanks to invisible characters that are about to go): normalise
-    // chunk by chunk, invisible characters removed first. A chunk is a run of non-ASCII
-    // characters, with the ASCII letter before it when there is one; no canonical composition
-    // or reordering crosses a chunk boundary, so chunk-wise NFC equals whole-text NFC.
+    // Fast path: already NFC and nothing to remove, so no normalisation is needed.
+    let fast =
+        raw.is_ascii() || (unicode_normalization::is_nfc(raw) && !raw.chars().any(is_dropped));
+    // Otherwise normalise chunk by chunk, invisible characters removed first. A chunk is a run
+    // of non-ASCII characters, with the ASCII letter before it when there is one; no canonical
+    // composition or reordering crosses a chunk boundary, so chunk-wise NFC equals whole-text
+    // NFC.
     let bytes = raw.as_bytes();
+    let n = raw.len();
     let mut i = 0;
     let mut filtered = String::new();
-    while i < raw.len() {
+    while i < n {
         let start = i;
-        if bytes[i].is_ascii() {
-            i += 1;
-            if !composes_forward(bytes[start]) {
-                b.feed(char::from(bytes[start]), start, i, true);
+        if is_plain(bytes[i]) {
+            // A run of printable ASCII is copied as is.
+            while i < n && is_plain(bytes[i]) {
+                i += 1;
+            }
+            if !fast && i < n && !bytes[i].is_ascii() && composes_forward(bytes[i - 1]) {
+                // Leave the letter for the chunk it may compose with.
+                i -= 1;
+            }
+            if i > start {
+                b.plain(&raw[start..i], start);
                 continue;
             }
         }
-        while i < raw.len() && !bytes[i].is_ascii() {
+        if bytes[i].is_ascii() && (fast || !composes_forward(bytes[i])) {
+            b.feed(char::from(bytes[i]), i, i + 1, true);
+            i += 1;
+            continue;
+        }
+        if fast {
+            let Some(c) = raw[i..].chars().next() else {
+                break;
+            };
+            b.feed(c, i, i + c.len_utf8(), true);
+            i += c.len_utf8();
+            continue;
+        }
+        if bytes[i].is_ascii() {
+            i += 1;
+        }
+        while i < n && !bytes[i].is_ascii() {
             i += 1;
         }
         let chunk = &raw[start..i];
@@ -427,6 +474,13 @@ mod tests {
         let c = clean(raw);
         assert!(unicode_normalization::is_nfc(&c.text));
         assert_eq!(clean(&c.text).text, c.text);
+        check_map(raw, &c);
+    }
+
+    #[test]
+    fn map_stays_monotonic_when_nfc_reorders() {
+        let raw = "\u{2014}\u{6d6}\u{64b}";
+        let c = clean(raw);
         check_map(raw, &c);
     }
 
