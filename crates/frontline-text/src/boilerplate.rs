@@ -53,6 +53,9 @@ pub const BP_RELATED: &str = "BP005-related-links";
 /// Rule id: copyright, cookie and rights lines.
 pub const BP_COPYRIGHT: &str = "BP006-copyright-cookie";
 
+/// Rule id: advertisement markers and "continue reading" furniture.
+pub const BP_ADVERT: &str = "BP007-advert";
+
 /// Every rule id, for documentation and listing.
 pub const RULES: &[(&str, BoilerplateKind, &str)] = &[
     (
@@ -84,6 +87,11 @@ pub const RULES: &[(&str, BoilerplateKind, &str)] = &[
         BP_COPYRIGHT,
         BoilerplateKind::Other,
         "copyright, rights-reserved and cookie notices",
+    ),
+    (
+        BP_ADVERT,
+        BoilerplateKind::Other,
+        "advertisement markers and \"continue reading\" lines",
     ),
 ];
 
@@ -250,6 +258,22 @@ const COPYRIGHT_PREFIXES: &[&str] = &[
     "terms of use",
 ];
 
+/// Whole lines that are advertisement or reading furniture.
+const ADVERT_LINES: &[&str] = &[
+    "advertisement",
+    "advertising",
+    "skip advertisement",
+    "story continues below advertisement",
+    "article continues below advertisement",
+    "continue reading",
+    "continue reading below",
+    "scroll to continue",
+    "scroll to continue with content",
+    "sponsored",
+    "sponsored content",
+    "promoted content",
+];
+
 /// The line with trailing punctuation and decoration trimmed, lowercased.
 fn normalise(line: &str) -> String {
     line.trim()
@@ -343,6 +367,9 @@ fn classify(line: &str) -> Option<(BoilerplateKind, &'static str)> {
     }
     if short && norm.contains("all rights reserved") {
         return Some((BoilerplateKind::Other, BP_COPYRIGHT));
+    }
+    if ADVERT_LINES.contains(&norm.as_str()) {
+        return Some((BoilerplateKind::Other, BP_ADVERT));
     }
     None
 }
@@ -531,6 +558,17 @@ mod tests {
                     Copyrights were not the issue, the lawyer said, adding the trial would go on.";
         let got = found(text);
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn advert_lines() {
+        let text = format!("{ARTICLE}\nAdvertisement\nContinue reading\n{ARTICLE}");
+        let got = found(&text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "Advertisement\nContinue reading");
+        assert_eq!(got[0].2, "BP007-advert");
+        // Merged blocks keep the first rule id; a sentence about advertising is kept.
+        assert!(found("Advertisement revenue fell sharply, the company said.").is_empty());
     }
 
     #[test]

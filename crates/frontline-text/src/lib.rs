@@ -35,8 +35,8 @@ mod span;
 mod token;
 
 pub use boilerplate::{
-    BP_COMMENT_FORM, BP_COPYRIGHT, BP_NEWSLETTER, BP_PHOTO_CREDIT, BP_RELATED, BP_SHARE_BAR,
-    BoilerplateBlock, BoilerplateKind, RULES as BOILERPLATE_RULES, analysed_regions,
+    BP_ADVERT, BP_COMMENT_FORM, BP_COPYRIGHT, BP_NEWSLETTER, BP_PHOTO_CREDIT, BP_RELATED,
+    BP_SHARE_BAR, BoilerplateBlock, BoilerplateKind, RULES as BOILERPLATE_RULES, analysed_regions,
     detect_boilerplate,
 };
 pub use clean::{Cleaned, clean};

@@ -37,6 +37,7 @@ const BEFORE_NUMBER: &[&str] = &[
 /// Abbreviations that end a sentence only before a common sentence opener.
 const AMBIGUOUS: &[&str] = &[
     "inc", "corp", "co", "ltd", "llc", "plc", "bros", "jr", "sr", "etc", "dept", "univ", "assn",
+    "a.m", "p.m", "a.d", "b.c",
 ];
 
 /// Words that commonly open a sentence; after an ambiguous abbreviation they signal a split.
@@ -420,6 +421,20 @@ mod tests {
         assert_eq!(split(t).len(), 1);
         let t = "Forces took the village\nafter a week of clashes.";
         assert_eq!(split(t).len(), 1);
+    }
+
+    #[test]
+    fn times_of_day() {
+        let t = "The shelling began at 10 p.m. Syrian troops answered at dawn. \
+                 It stopped at 4 a.m. The army said it had won.";
+        assert_eq!(
+            split(t),
+            vec![
+                "The shelling began at 10 p.m. Syrian troops answered at dawn.",
+                "It stopped at 4 a.m.",
+                "The army said it had won."
+            ]
+        );
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub(crate) fn match_at(w: &Words, i: usize, published: Option<NaiveDate>) -> Opt
         month_first(w, i, published),
         day_first(w, i, published),
         bare_year(w, i),
+        mid(w, i, published),
     ]
     .into_iter()
     .flatten()
@@ -235,6 +236,32 @@ fn day_first(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match>
     })
 }
 
+/// `mid-June`, `mid-2015`: one hyphenated token.
+fn mid(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
+    let raw = w.raw(i);
+    let rest = raw
+        .strip_prefix("mid-")
+        .or_else(|| raw.strip_prefix("Mid-"))?;
+    if let Some(m) = month(&rest.to_lowercase()).filter(|_| rest.starts_with(char::is_uppercase)) {
+        // A following year: "mid-June 2016".
+        let (s, e) = match year_at(w, i + 1) {
+            Some(y) => month_range(y, m)?,
+            None => month_before(published?, m)?,
+        };
+        let len = if year_at(w, i + 1).is_some() { 2 } else { 1 };
+        return Some(Match {
+            len,
+            what: What::Time(time_ref(s, e, TimePrecision::Month, "middle of month")),
+        });
+    }
+    let y: i64 = rest.parse().ok().filter(|y| YEARS.contains(y))?;
+    let (s, e) = year_range(i32::try_from(y).ok()?)?;
+    Some(Match {
+        len: 1,
+        what: What::Time(time_ref(s, e, TimePrecision::Year, "middle of year")),
+    })
+}
+
 /// `in 2015`, `since 2014`, `early 2016`: a year after a time word (the span is the year).
 fn bare_year(w: &Words, i: usize) -> Option<Match> {
     let y = year_at(w, i)?;
@@ -348,6 +375,20 @@ mod tests {
             (got.1, got.2, got.3),
             (d(2015, 1, 1), d(2015, 12, 31), TimePrecision::Year)
         );
+    }
+
+    #[test]
+    fn middle_of_periods() {
+        let got = first("fighting since mid-June", PUB).unwrap();
+        assert_eq!(
+            (got.0.as_str(), got.1, got.3),
+            ("mid-June", d(2017, 6, 1), TimePrecision::Month)
+        );
+        let got = first("in mid-2015 the group", None).unwrap();
+        assert_eq!((got.1, got.3), (d(2015, 1, 1), TimePrecision::Year));
+        let got = first("by mid-March 2016", None).unwrap();
+        assert_eq!((got.0.as_str(), got.1), ("mid-March 2016", d(2016, 3, 1)));
+        assert_eq!(first("a mid-level commander", PUB), None);
     }
 
     #[test]
