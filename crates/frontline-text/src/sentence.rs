@@ -177,6 +177,11 @@ pub fn sentences(text: &str, region: Span) -> Vec<Span> {
             continue;
         }
         if !b[k].is_ascii_whitespace() {
+            if missing_space(s, i, k) {
+                // "said.The army": a sentence end with the space lost.
+                push(&mut out, s, base, start, k);
+                start = k;
+            }
             i = k;
             continue;
         }
@@ -189,6 +194,8 @@ pub fn sentences(text: &str, region: Span) -> Vec<Span> {
             let next = next_word(s, m);
             let next_first = next.chars().next();
             if next_first.is_some_and(char::is_lowercase) || ellipsis {
+                false
+            } else if only_period && is_list_number(&s[start..i]) {
                 false
             } else if only_period {
                 period_splits(&s[word_start(s, i)..i], next)
@@ -225,6 +232,37 @@ fn period_splits(word: &str, next: &str) -> bool {
         return next_is_opener;
     }
     true
+}
+
+/// Whether the sentence so far is only a list number ("1", "12").
+fn is_list_number(so_far: &str) -> bool {
+    let t = so_far.trim();
+    !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether the period at `i` (terminal run ending at `k`, no space after) ends a sentence
+/// whose following space was lost: a lowercase word of two or more letters, then an
+/// uppercase letter starting a word of two or more letters ("said.The").
+fn missing_space(s: &str, i: usize, k: usize) -> bool {
+    if &s[i..k] != "." {
+        return false;
+    }
+    let before = &s[word_start(s, i)..i];
+    let after: &str = {
+        let rest = &s[k..];
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(rest.len(), |(j, _)| j);
+        &rest[..end]
+    };
+    let next_char = s[k + after.len()..].chars().next();
+    before.chars().count() >= 2
+        && before.chars().all(|c| c.is_lowercase())
+        && after.chars().count() >= 2
+        && after.chars().next().is_some_and(char::is_uppercase)
+        && after.chars().skip(1).all(char::is_lowercase)
+        && next_char != Some('.')
 }
 
 /// "F", "U.S", "J.R.R", "U.N": single letters joined by periods, the first uppercase.
@@ -435,6 +473,25 @@ mod tests {
                 "The army said it had won."
             ]
         );
+    }
+
+    #[test]
+    fn lost_spaces_and_list_numbers() {
+        let t = "Clashes left three dead, an official said.The army denied it.";
+        assert_eq!(
+            split(t),
+            vec![
+                "Clashes left three dead, an official said.",
+                "The army denied it."
+            ]
+        );
+        // Domains, acronyms and decimals are not sentence ends.
+        assert_eq!(
+            split("Visit example.com or the U.S.Army site, 1.5 km away.").len(),
+            1
+        );
+        let t = "1. Troops arrive\n2. Talks begin";
+        assert_eq!(split(t), vec!["1. Troops arrive", "2. Talks begin"]);
     }
 
     #[test]
