@@ -193,9 +193,10 @@ pub fn sentences(text: &str, region: Span) -> Vec<Span> {
             let only_period = s[i..k].trim_end_matches(is_closer) == ".";
             let next = next_word(s, m);
             let next_first = next.chars().next();
-            if next_first.is_some_and(char::is_lowercase) || ellipsis {
-                false
-            } else if only_period && is_list_number(&s[start..i]) {
+            if next_first.is_some_and(char::is_lowercase)
+                || ellipsis
+                || (only_period && is_list_number(&s[start..i]))
+            {
                 false
             } else if only_period {
                 period_splits(&s[word_start(s, i)..i], next)
