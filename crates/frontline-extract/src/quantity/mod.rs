@@ -83,10 +83,21 @@ pub fn find_quantities(text: &str, sentences: &[Span]) -> Vec<QuantityFound> {
     let mut out = Vec::new();
     for s in sentences {
         let w = Words::new(text, *s);
+        let first = out.len();
         let mut i = 0;
         while i < w.len() {
             match read_at(&w, i) {
-                Some((q, end)) => {
+                Some((mut q, end)) => {
+                    // "killed 14 people, including six children": the part shares the kind
+                    // of the whole.
+                    let previous: Option<&QuantityFound> = out[first..].last();
+                    if i > 0
+                        && matches!(w.low(i - 1), "including" | "among")
+                        && q.quantity.unit == Unit::People
+                        && let Some(prev) = previous.filter(|p| p.quantity.unit == Unit::People)
+                    {
+                        q.quantity.quantity_kind = prev.quantity.quantity_kind;
+                    }
                     out.push(q);
                     i = end.max(i + 1);
                 }
@@ -133,8 +144,25 @@ fn read_at(w: &Words, i: usize) -> Option<(QuantityFound, usize)> {
         j += if w.low(j) == "usd" { 1 } else { 2 };
     }
 
-    // Compound tokens carry their own unit.
+    // Compound tokens carry their own unit or scale: "10km", "$2.5bn".
     if let Some((value, words)) = compound(w, j) {
+        if let [suffix] = words.as_slice()
+            && let Some(m) = number::scale(suffix)
+        {
+            if !money && !matches!(w.low(j + 1), "dollars" | "dollar" | "usd") {
+                return None;
+            }
+            let end = j + 1 + usize::from(matches!(w.low(j + 1), "dollars" | "dollar" | "usd"));
+            let q = quantity(
+                value * m,
+                None,
+                Unit::Usd,
+                QuantityKind::Money,
+                hedge_kind,
+                false,
+            );
+            return Some((found(w, i, end, q, None), end));
+        }
         let (unit, kind, factor, _) = units::unit_words(&words)?;
         let mut end = j + 1;
         if let Some(after) = units::conversion(w, end, kind) {
@@ -164,7 +192,8 @@ fn read_at(w: &Words, i: usize) -> Option<(QuantityFound, usize)> {
             let n = read(w, j)?;
             (n, n.max)
         };
-    if skip::skip(w, j, n.end) {
+    let unit_follows = money || units::read_unit(w, n.end).is_some();
+    if skip::skip(w, j, n.end, unit_follows) {
         return None;
     }
     // "one of the", "the one": pronouns, not counts.
@@ -410,6 +439,32 @@ mod tests {
         );
         let (_, q) = one("twenty-five villages were retaken");
         assert_eq!(q.value, 25.0);
+    }
+
+    #[test]
+    fn parts_ages_and_predicates() {
+        let got = run(
+            "Airstrikes killed 14 people, including six children, and wounded dozens \
+                       more on Saturday.",
+        );
+        let kinds: Vec<QuantityKind> = got.iter().map(|g| g.1.quantity_kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                QuantityKind::Killed,
+                QuantityKind::Killed,
+                QuantityKind::Wounded
+            ]
+        );
+        let got = run("The war has killed 400,000 people and 5 million have fled abroad.");
+        assert_eq!(got[1].1.quantity_kind, QuantityKind::Displaced);
+        assert!(run("Soldiers shot dead a Palestinian, 23, at the gate.").is_empty());
+        let (s, q) = one("a bomb at a checkpoint 20 km (12 miles) north of the city");
+        assert_eq!((s.as_str(), q.value), ("20 km (12 miles)", 20.0));
+        let (s, q) = one("it spent $2.5bn on reconstruction");
+        assert_eq!((s.as_str(), q.value, q.unit), ("$2.5bn", 2.5e9, Unit::Usd));
+        let got = run("The unit lost 2 BMPs at dawn.");
+        assert_eq!(got[0].2.as_deref(), Some("bmps"));
     }
 
     #[test]

@@ -213,6 +213,36 @@ const FUNCTION_WORDS: &[&str] = &[
     "away",
 ];
 
+/// Auxiliaries and adverbs between a number and its predicate.
+const AUXILIARIES: &[&str] = &[
+    "were",
+    "was",
+    "have",
+    "has",
+    "had",
+    "been",
+    "being",
+    "are",
+    "is",
+    "be",
+    "reportedly",
+    "also",
+    "later",
+    "allegedly",
+    "all",
+    "now",
+    "since",
+    "were",
+    "got",
+    "confirmed",
+    "reported",
+    "believed",
+    "feared",
+    "say",
+    "said",
+    "to",
+];
+
 /// Trigger words and the kind they give.
 fn trigger(word: &str) -> Option<QuantityKind> {
     use QuantityKind::*;
@@ -248,8 +278,9 @@ pub(crate) fn counted_noun(w: &Words, end: usize) -> Option<usize> {
         if FUNCTION_WORDS.contains(&low) {
             return None;
         }
-        let skippable = MODIFIERS.contains(&low)
-            || (w.cap(j) && w.toks.get(j + 1).is_some_and(|n| n.is_word()) && !is_people(low));
+        let next_is_word = w.toks.get(j + 1).is_some_and(|n| n.is_word())
+            && !FUNCTION_WORDS.contains(&w.low(j + 1));
+        let skippable = MODIFIERS.contains(&low) || (w.cap(j) && next_is_word && !is_people(low));
         if !skippable || is_people(low) {
             return Some(j);
         }
@@ -257,11 +288,16 @@ pub(crate) fn counted_noun(w: &Words, end: usize) -> Option<usize> {
     None
 }
 
-/// The kind given by the nearest trigger within 4 tokens before `start` or 6 after `end`
-/// (not looking past another number or a clause break); on a tie, the one before.
+/// The kind given by a trigger near the number: its predicate after it when only the noun
+/// and auxiliaries lie between ("25 people were killed"), else the nearest trigger within 4
+/// tokens before `start` or 6 after `end` (not looking past another number or a clause
+/// break); on a tie, the one before ("killed 25 and wounded 40").
 pub(crate) fn kind_near(w: &Words, start: usize, end: usize) -> Option<QuantityKind> {
     let stop = |k: usize| w.is_number(k) || matches!(w.raw(k), ";" | "." | ":" | "(" | ")" | "\"");
     let mut after = None;
+    // Whether everything between the number and the trigger is its noun or an auxiliary
+    // ("25 people were killed", "5 million have fled"): then the trigger is its predicate.
+    let mut predicate = true;
     for (d, k) in (end..(end + 6).min(w.len())).enumerate() {
         if stop(k) {
             break;
@@ -270,6 +306,11 @@ pub(crate) fn kind_near(w: &Words, start: usize, end: usize) -> Option<QuantityK
             after = Some((d, kind));
             break;
         }
+        let low = w.low(k);
+        predicate &= AUXILIARIES.contains(&low) || is_people(low) || MODIFIERS.contains(&low);
+    }
+    if let (Some((_, kind)), true) = (after, predicate) {
+        return Some(kind);
     }
     let mut before = None;
     for (d, k) in (start.saturating_sub(4)..start).rev().enumerate() {
@@ -305,6 +346,10 @@ mod tests {
         let t = "The strike killed 25 people and wounded 40 others";
         assert_eq!(kind(t, "25"), Some(Killed));
         assert_eq!(kind(t, "40"), Some(Wounded));
+        assert_eq!(
+            kind("killed 2 and 5 million have fled", "5"),
+            Some(Displaced)
+        );
         let t = "25 people were killed and 40 wounded";
         assert_eq!(kind(t, "25"), Some(Killed));
         assert_eq!(kind(t, "40"), Some(Wounded));

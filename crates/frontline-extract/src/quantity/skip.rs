@@ -91,8 +91,9 @@ const AFTER: &[&str] = &[
     "cet", "est", "edt", "pst", "local",
 ];
 
-/// Whether the number in tokens `i..end` is not a quantity.
-pub(crate) fn skip(w: &Words, i: usize, end: usize) -> bool {
+/// Whether the number in tokens `i..end` is not a quantity; `unit_follows` says a unit comes
+/// after it (then "checkpoint 20 km" is a distance, not an identifier).
+pub(crate) fn skip(w: &Words, i: usize, end: usize, unit_follows: bool) -> bool {
     let raw = w.raw(i);
     // Dates and times written as one token: "2017-06-18", "6/17/2017", "10:30".
     if w.is_number(i) && (raw.contains('/') || raw.contains(':') || raw.matches('-').count() > 1) {
@@ -116,6 +117,19 @@ pub(crate) fn skip(w: &Words, i: usize, end: usize) -> bool {
     if w.seq(end, &["years", "old"]) || w.low(end).starts_with("-year") {
         return true;
     }
+    if unit_follows {
+        return false;
+    }
+    // An age in apposition: "a Palestinian, 23, who".
+    if prev == ","
+        && matches!(w.raw(end), "," | ")" | ";")
+        && end == i + 1
+        && w.int(i).is_some_and(|a| a <= 120)
+        && i > 1
+        && w.cap(i - 2)
+    {
+        return true;
+    }
     // Identifiers: "Resolution 2254", "No. 5", "#3".
     if IDENTIFIER_BEFORE.contains(&prev) || prev == "#" {
         return true;
@@ -134,7 +148,7 @@ mod tests {
     fn skipped(t: &str, num: &str) -> bool {
         let w = Words::new(t, Span::new(0, t.len()));
         let i = (0..w.len()).find(|&i| w.raw(i) == num).unwrap();
-        skip(&w, i, i + 1)
+        skip(&w, i, i + 1, false)
     }
 
     #[test]
@@ -153,6 +167,15 @@ mod tests {
         assert!(skipped("camp No. 9 near", "9"));
         assert!(skipped("a boy aged 12 was", "12"));
         assert!(skipped("he was 45 years old", "45"));
+        assert!(skipped("shot dead a Palestinian, 23, who", "23"));
+    }
+
+    #[test]
+    fn units_override_identifiers() {
+        let t = "a checkpoint 20 km north";
+        let w = Words::new(t, Span::new(0, t.len()));
+        assert!(skip(&w, 2, 3, false));
+        assert!(!skip(&w, 2, 3, true));
     }
 
     #[test]
