@@ -14,6 +14,17 @@ impl Decoded {
     pub fn is_clean(&self) -> bool {
         self.invalid_at.is_empty()
     }
+
+    /// A one-line warning for reports when the input was not valid UTF-8, e.g. "3 invalid
+    /// UTF-8 sequences replaced with U+FFFD (first at byte 17)".
+    pub fn warning(&self) -> Option<String> {
+        let first = self.invalid_at.first()?;
+        let n = self.invalid_at.len();
+        let s = if n == 1 { "" } else { "s" };
+        Some(format!(
+            "{n} invalid UTF-8 sequence{s} replaced with U+FFFD (first at byte {first})"
+        ))
+    }
 }
 
 /// Decodes bytes as UTF-8, replacing each maximal invalid sequence with U+FFFD (as
@@ -64,6 +75,11 @@ mod tests {
         assert_eq!(d.text, "ab\u{FFFD}cd\u{FFFD}x\u{FFFD}");
         assert_eq!(d.invalid_at, vec![2, 5, 8]);
         assert_eq!(d.text, String::from_utf8_lossy(bytes));
+        assert_eq!(
+            d.warning().as_deref(),
+            Some("3 invalid UTF-8 sequences replaced with U+FFFD (first at byte 2)")
+        );
+        assert_eq!(decode(b"ok").warning(), None);
     }
 
     #[test]
