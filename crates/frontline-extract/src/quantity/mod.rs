@@ -5,20 +5,20 @@
 //!    estimated": approximate; "up to", "as many as", "fewer than": an upper bound, so
 //!    `value_max` is set too) or range opener ("between", "from");
 //! 2. an optional `$` / `US$` / `USD`;
-//! 3. a number ([`number`]): digits (`25,000`, `1.5`), scaled (`1.2 million`), words
+//! 3. a number (module `number`): digits (`25,000`, `1.5`), scaled (`1.2 million`), words
 //!    (`three`, `twenty-five`, `a dozen`) or vague plurals (`dozens`, `hundreds`, `scores`,
 //!    `tens of thousands`, with an upper bound); a number token like `10-15`, or `10 to 15`,
 //!    `between 10 and 15`, is a range (`value` the lower bound, `value_max` the upper);
-//! 4. a unit ([`units`]): areas to km² (square miles, sq km, km2, km², hectares, acres,
+//! 4. a unit (module `units`): areas to km² (square miles, sq km, km2, km², hectares, acres,
 //!    dunams), distances to km (miles, metres), money in US dollars; a parenthetical
 //!    conversion after it ("25,000 square kilometers (9,600 square miles)") belongs to the same
 //!    quantity;
-//! 5. otherwise a counted noun ([`people`]): people ("civilians", "soldiers") or a trigger
+//! 5. otherwise a counted noun (module `people`): people ("civilians", "soldiers") or a trigger
 //!    word near the number ("killed 25", "40 wounded") make a count of people whose kind comes
 //!    from the nearest trigger (killed, wounded, displaced, arrested, abducted); any other
 //!    noun makes a plain count ("12 rockets").
 //!
-//! Numbers that are not quantities are skipped ([`skip`]): years, dates, times of day,
+//! Numbers that are not quantities are skipped (module `skip`): years, dates, times of day,
 //! percentages, ages, identifiers ("Resolution 2254", "Route 4") and weapon models ("AK-47",
 //! "F-16"), and counts of time units ("two days").
 

@@ -1,13 +1,13 @@
 //! Dates and time expressions, resolved against the publication date.
 //!
 //! [`find_times`] scans each sentence's tokens and at every position takes the longest of:
-//! - explicit dates, months and years ([`explicit`]): `June 17, 2017`, `17 June`, `Sept. 3`,
+//! - explicit dates, months and years (module `explicit`): `June 17, 2017`, `17 June`, `Sept. 3`,
 //!   `2017-06-17`, `6/17/2017`, `in March`, `March 2011`, `in 2015`;
-//! - expressions relative to publication ([`relative`]): `today`, `yesterday`, `Sunday`, `last
+//! - expressions relative to publication (module `relative`): `today`, `yesterday`, `Sunday`, `last
 //!   Sunday`, `this week`, `last month`, `earlier this month`, `in recent weeks`, `for days`,
 //!   `three days ago`;
 //! - `since X` for any of the above: a range from X to publication;
-//! - chained expressions ([`chain`]): `a day after`, `two days later`, `the day before`,
+//! - chained expressions (module `chain`): `a day after`, `two days later`, `the day before`,
 //!   resolved against an anchor (see below).
 //!
 //! Without a publication date, explicit dates with a year still resolve; everything that needs
