@@ -18,7 +18,11 @@ pub trait Extractor: Send + Sync + 'static {
     fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction;
 }
 
-// PIPELINE_IMPL
+impl Extractor for frontline_extract::pipeline::Pipeline {
+    fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction {
+        frontline_extract::pipeline::Pipeline::extract(self, meta, text)
+    }
+}
 
 /// Limits and defaults of the server.
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 //! Handler tests: the real router over a real (in-memory) store, driven with `oneshot`.
 
 use std::sync::Arc;

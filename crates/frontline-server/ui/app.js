@@ -22,6 +22,11 @@ const el = (tag, attrs = {}, ...kids) => {
   return e;
 };
 
+// Replaces a node's children, skipping null/false entries.
+function put(node, ...kids) {
+  node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+}
+
 async function api(path, opts) {
   const resp = await fetch(path, opts);
   let body = null;
@@ -235,7 +240,7 @@ function renderTypeFilters() {
   const counts = new Map((state.stats?.by_type || []).map((c) => [c.key, c.count]));
   for (const t of state.filters.types) if (!counts.has(t)) counts.set(t, 0);
   const keys = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || a.localeCompare(b));
-  box.replaceChildren(...keys.map((t) => el("label", { class: "type-row" },
+  put(box, ...keys.map((t) => el("label", { class: "type-row" },
     el("input", {
       type: "checkbox", value: t, checked: state.filters.types.has(t),
       onchange: (ev) => {
@@ -246,7 +251,7 @@ function renderTypeFilters() {
     el("span", { class: "swatch", style: `background:${colourOf(t)}` }),
     typeLabel(t),
     el("span", { class: "n", text: counts.get(t) }))));
-  if (!keys.length) box.replaceChildren(el("span", { class: "muted", text: "No events." }));
+  if (!keys.length) put(box, el("span", { class: "muted", text: "No events." }));
 }
 
 function renderCountries() {
@@ -254,7 +259,7 @@ function renderCountries() {
   const cur = state.filters.country;
   const items = (state.stats?.by_country || []).filter((c) => c.key);
   if (cur && !items.some((c) => c.key === cur)) items.push({ key: cur, count: 0 });
-  sel.replaceChildren(el("option", { value: "", text: "All countries" }),
+  put(sel, el("option", { value: "", text: "All countries" }),
     ...items.map((c) => el("option", { value: c.key, selected: c.key === cur, text: `${c.key} (${c.count})` })));
 }
 
@@ -493,7 +498,7 @@ function showTooltip(p, x, y) {
   if (!p) { tip.hidden = true; canvas.style.cursor = ""; return; }
   canvas.style.cursor = "pointer";
   const e = p.events[0];
-  tip.replaceChildren(p.events.length === 1
+  put(tip, p.events.length === 1
     ? el("div", {},
       el("div", { class: "t", text: `${typeLabel(e.plover_type)} · ${placeText(e.location)}` }),
       el("div", { text: `${fmtDate(e.date_start)} · ${e.n_sources} source${e.n_sources === 1 ? "" : "s"}` }),
@@ -517,7 +522,7 @@ function renderTimeline() {
   const h = 96, axisH = 16;
   tl.width = w;
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  svg.replaceChildren();
+  put(svg);
   const ns = "http://www.w3.org/2000/svg";
   const mk = (tag, attrs) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); return e; };
   if (!days.length) {
@@ -554,7 +559,8 @@ function renderTimeline() {
     const d = new Date(m);
     const x = xOf(m);
     axis.append(mk("line", { x1: x, x2: x, y1: h - axisH, y2: h - axisH + 4 }));
-    const label = mk("text", { x, y: h - 3, "text-anchor": "middle" });
+    const anchor = x < tl.pad + 20 ? "start" : x > w - tl.pad - 20 ? "end" : "middle";
+    const label = mk("text", { x, y: h - 3, "text-anchor": anchor });
     label.textContent = d.toLocaleString("en", { month: "short", timeZone: "UTC" }) + (d.getUTCMonth() === 0 || span > 300 ? ` ${d.getUTCFullYear()}` : "");
     axis.append(label);
     m = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + step, 1);
@@ -606,12 +612,14 @@ function wireTimeline() {
 // Event panel
 
 function showPanelError(err) {
-  $("#panel").replaceChildren(el("div", { class: "error-box", text: String(err.message || err) }));
+  put($("#panel"), el("div", { class: "error-box", text: String(err.message || err) }));
 }
 
 function showClusterList(events) {
   const panel = $("#panel");
-  panel.replaceChildren(
+  $("#view-map").classList.add("wide");
+  resizeCanvas();
+  put(panel, 
     el("h2", { text: `${events.length} events here` }),
     el("ul", { class: "cluster-list" }, events.map((e) => el("li", { onclick: () => { location.hash = `#/event/${e.id}`; } },
       el("span", { class: "badge", style: `background:${colourOf(e.plover_type)}`, text: e.plover_type }), " ",
@@ -637,9 +645,11 @@ function reportMarks(r) {
 
 async function openEvent(id) {
   state.selected = Number(id);
+  $("#view-map").classList.add("wide");
+  resizeCanvas();
   drawMap();
   const panel = $("#panel");
-  panel.replaceChildren(el("p", { class: "muted", text: "Loading…" }));
+  put(panel, el("p", { class: "muted", text: "Loading…" }));
   let d;
   try { d = await api(`/api/events/${encodeURIComponent(id)}`); } catch (err) { showPanelError(err); return; }
   const e = d; // the fused record, with its reports beside its fields
@@ -666,7 +676,7 @@ async function openEvent(id) {
     r.quotes?.length ? el("ul", { class: "quotes" }, r.quotes.map((q) => el("li", {}, `“${q.text}”`, el("span", { class: "who", text: `— ${q.speaker}` })))) : null,
     (r.attribution || []).length ? el("div", { class: "meta", text: `According to: ${r.attribution.map((a) => `${a.speaker} (${a.source_kind.replace("_", " ")})`).join("; ")}` }) : null,
     el("a", { href: `#/doc/${r.document_id}`, text: "Read the full article →" })));
-  panel.replaceChildren(
+  put(panel, 
     el("div", {},
       el("span", { class: "badge", style: `background:${colourOf(e.plover_type)}`, text: e.plover_type }), " ",
       e.plover_mode ? el("span", { class: "pill", text: e.plover_mode }) : null,
@@ -688,13 +698,13 @@ function contradictionText(c) {
 
 async function openDocument(id) {
   const view = $("#view-doc");
-  view.replaceChildren(el("p", { class: "muted", text: "Loading…" }));
+  put(view, el("p", { class: "muted", text: "Loading…" }));
   let d;
   try { d = await api(`/api/documents/${encodeURIComponent(id)}`); } catch (err) {
-    view.replaceChildren(el("div", { class: "error-box", text: String(err.message) })); return;
+    put(view, el("div", { class: "error-box", text: String(err.message) })); return;
   }
   const doc = d.document;
-  view.replaceChildren(
+  put(view, 
     el("p", {}, el("a", { href: "#/", text: "← Back to the map" })),
     el("h1", { text: doc.title || "Untitled report" }),
     el("p", { class: "muted" }, [doc.outlet, doc.published_at, doc.url].filter(Boolean).join(" · "),
@@ -738,7 +748,7 @@ async function runExtract() {
   const text = $("#p-text").value;
   const status = $("#p-status");
   const out = $("#p-result");
-  if (!text.trim()) { out.replaceChildren(); status.textContent = ""; return; }
+  if (!text.trim()) { put(out, ); status.textContent = ""; return; }
   const seq = ++pasteSeq;
   status.textContent = "Extracting…";
   const body = { text, title: $("#p-title").value || null, outlet: $("#p-outlet").value || null, published_at: $("#p-date").value || null };
@@ -751,7 +761,7 @@ async function runExtract() {
   } catch (err) {
     if (seq !== pasteSeq) return;
     status.textContent = "";
-    out.replaceChildren(el("div", { class: "error-box", text: String(err.message) }));
+    put(out, el("div", { class: "error-box", text: String(err.message) }));
   }
 }
 
@@ -770,7 +780,7 @@ function renderExtraction(ex) {
     el("td", { text: `${e.modality} · ${e.confidence.toFixed(2)}` })));
   const marks = mentionMarks(ex.mentions);
   for (const e of ex.events) marks.push({ start: e.trigger.start, end: e.trigger.end, kind: "trigger", title: `${e.plover_type}: ${e.trigger_text}` });
-  out.replaceChildren(
+  put(out, 
     el("h2", { text: `${ex.events.length} event${ex.events.length === 1 ? "" : "s"}, ${ex.mentions.length} mentions` }),
     legend(),
     el("div", { class: "doc-text", id: "p-text-out" }, highlight(ex.document.text, 0, marks)),
@@ -808,6 +818,7 @@ function route() {
   if (page === "doc" && arg) { show("doc"); openDocument(arg); return; }
   if (page === "paste") { show("paste"); $("#p-text").focus(); return; }
   show("map");
+  if (page !== "event") { state.selected = null; $("#view-map").classList.remove("wide"); }
   resizeCanvas();
   clampView();
   drawMap();
