@@ -228,7 +228,9 @@ function renderCount() {
   const n = visibleEvents().length;
   $("#count").textContent = String(n);
   $("#count-label").textContent = n === 1 ? "event" : "events";
+  const off = visibleEvents().filter((e) => !hasPoint(e)).length;
   $("#range-label").textContent = state.brush ? `${dayStr(state.brush[0])} → ${dayStr(state.brush[1])}` : "";
+  $("#unlocated").textContent = off ? `${off} without a known place, not on the map` : "";
   document.body.dataset.count = String(n);
 }
 
