@@ -140,6 +140,10 @@ const EXTRA: &[(&str, &[&str], &[&str])] = &[
     ("ES", &[], &["Spaniard", "Spaniards"]),
 ];
 
+/// Country coordinates as GeoNames gives them, where the generated table's rounded centroid
+/// lies far from them: `(iso2, lat, lon)`.
+const GEONAMES_COORDS: &[(&str, f64, f64)] = &[("US", 39.76, -98.5), ("CA", 60.10867, -113.64258)];
+
 /// One ISO 3166-1 country.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Country {
@@ -250,6 +254,12 @@ fn table() -> &'static Table {
                         c.demonyms.push((*d).to_string());
                     }
                 }
+            }
+        }
+        for (iso2, lat, lon) in GEONAMES_COORDS {
+            if let Some(c) = countries.iter_mut().find(|c| c.iso2 == *iso2) {
+                c.lat = *lat;
+                c.lon = *lon;
             }
         }
         let mut by_key = HashMap::new();

@@ -108,6 +108,8 @@ fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
 
 struct Ctx<'a> {
     text: &'a str,
+    headline: bool,
+    persons: &'a std::cell::RefCell<HashSet<String>>,
     toks: Vec<Tok>,
     lowers: Vec<String>,
     common: &'a HashSet<&'static str>,
@@ -169,10 +171,14 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     }
     let mut found: Vec<Found> = Vec::new();
     let mut unresolved_keys: HashSet<String> = HashSet::new();
+    let persons = std::cell::RefCell::new(HashSet::new());
     for (si, toks) in &sents {
         let lowers: Vec<String> = toks.iter().map(|t| lower(text, t)).collect();
+        let caps = toks.iter().filter(|t| t.all_caps).count();
         let ctx = Ctx {
             text,
+            headline: caps * 2 > toks.len(),
+            persons: &persons,
             toks: toks.clone(),
             lowers,
             common: &common,
@@ -364,6 +370,9 @@ fn find_in_sentence(
                 let gap = &text[pt.end..t.start];
                 let same_name = gap == " " || gap == ". ";
                 if same_name && TITLES.contains(&pw) {
+                    if single {
+                        ctx.persons.borrow_mut().insert(key.clone());
+                    }
                     break;
                 }
                 let prev_in_match = last_end_tok == Some(p);
@@ -376,6 +385,9 @@ fn find_in_sentence(
                     && !is_country
                     && !CONNECTORS.contains(&pw)
                 {
+                    if single && !big {
+                        ctx.persons.borrow_mut().insert(key.clone());
+                    }
                     break;
                 }
             }
@@ -387,12 +399,17 @@ fn find_in_sentence(
                     && nt.cap
                     && !matches!(country, Some((_, CountryNameKind::Demonym)))
                 {
-                    if !big {
+                    if !big && single {
                         break;
                     }
                 } else if PLACE_SUFFIX.contains(&w) {
                     level = suffix_level(w);
-                } else if nt.cap && !big && !nt.first && text[toks[i + n - 1].end..nt.start] == *" "
+                } else if nt.cap
+                    && single
+                    && !big
+                    && !cued
+                    && !nt.first
+                    && text[toks[i + n - 1].end..nt.start] == *" "
                 {
                     // Followed by another capitalised word that is not a place word: part of a
                     // longer proper name (a person, a team, a company).
@@ -404,13 +421,35 @@ fn find_in_sentence(
                     }
                 }
             }
+            if single && NEVER.contains(&lw) {
+                continue;
+            }
+            // Capitalised acronyms inside running text ("PRIDE") are organisations.
+            if single && t.all_caps && !is_country && !ctx.headline && surface.chars().count() <= 6
+            {
+                continue;
+            }
+            // "Hartmann said": a person.
+            if single && !big && !cued {
+                if let Some(w) = ctx.suffix_after(i + n) {
+                    if SAY_VERBS.contains(&w) {
+                        break;
+                    }
+                }
+            }
+            if single && !big && ctx.persons.borrow().contains(&key) && !strong {
+                break;
+            }
             if single && !big {
                 let common = ctx.common.contains(lw);
+                let strict_cue = ctx
+                    .prev(i)
+                    .is_some_and(|(p, _)| STRICT_LOCATIVE.contains(&ctx.lowers[p].as_str()));
                 let lower_elsewhere = ctx.doc_lower.contains(lw);
                 if t.first && (common || lower_elsewhere) && level.is_none() {
                     break;
                 }
-                if (common || lower_elsewhere) && !cued && level.is_none() {
+                if (common || lower_elsewhere) && !strict_cue && level.is_none() {
                     break;
                 }
             }
@@ -494,27 +533,24 @@ fn find_in_sentence(
     }
 }
 
-/// A document-initial place in capitals followed by a dash or "(AP)" is a dateline.
+/// A place opening a sentence near the top of the document, written in capitals or followed
+/// by a dash, "(AP)" or a state abbreviation, is a dateline ("GAINESVILLE, Ga. -").
 fn mark_dateline(text: &str, ctx: &Ctx<'_>, _si: usize, found: &mut [Found]) {
     let Some(f) = found.first_mut() else { return };
     let Some(t0) = ctx.toks.first() else { return };
-    if f.span.start != t0.start || t0.start > 200 {
+    if f.span.start != t0.start || t0.start > 300 {
         return;
     }
+    let surface = &text[f.span.range()];
+    let caps = surface.chars().any(char::is_alphabetic) && !surface.chars().any(char::is_lowercase);
     let rest = text[f.span.end..].trim_start_matches([',', ' ']);
-    let rest = rest.split_once(' ').map_or(rest, |(a, b)| {
-        if a.chars().all(|c| c.is_uppercase() || c == '.') {
-            b
-        } else {
-            rest
-        }
-    });
-    if rest.starts_with("- ")
-        || rest.starts_with("(")
-        || rest.starts_with('\u{2014}')
-        || rest.starts_with("--")
-    {
+    let dash = rest.starts_with('-') || rest.starts_with('(') || rest.starts_with('\u{2014}');
+    let after_abbr = rest
+        .split_once(['-', '(', '\u{2014}'])
+        .is_some_and(|(a, _)| a.len() <= 12 && a.trim_end().ends_with('.'));
+    if (caps && surface.chars().count() > 3) || dash || after_abbr {
         f.dateline = true;
+        f.cued = true;
     }
 }
 

@@ -102,9 +102,9 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
                 s -= 1.0;
             }
         }
-        s += 3.0 * doc.country_share(p.country);
+        s += 4.0 * doc.country_share(p.country);
         if let Some(a1) = p.admin1_code {
-            s += 2.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
+            s += 3.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
         }
         if let Some(q) = f.qualifier.and_then(|q| all.get(q)) {
             s += qualifier_bonus(g, &p, q);
