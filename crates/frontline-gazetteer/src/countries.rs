@@ -142,7 +142,7 @@ const EXTRA: &[(&str, &[&str], &[&str])] = &[
 
 /// Country coordinates as GeoNames gives them, where the generated table's rounded centroid
 /// lies far from them: `(iso2, lat, lon)`.
-const GEONAMES_COORDS: &[(&str, f64, f64)] = &[("US", 39.76, -98.5), ("CA", 60.10867, -113.64258)];
+const GEONAMES_COORDS: &[(&str, f64, f64)] = &[("US", 39.76, -98.5)];
 
 /// One ISO 3166-1 country.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,13 +315,18 @@ pub fn lookup(name_or_demonym: &str) -> Option<&'static Country> {
     lookup_kind(name_or_demonym).map(|(c, _)| c)
 }
 
+/// Like [`lookup_kind`], for a name already normalised with [`normalize::key`]; ISO alpha-3
+/// codes are not matched.
+pub fn lookup_key(key: &str) -> Option<(&'static Country, CountryNameKind)> {
+    let t = table();
+    let k = key.strip_prefix("the ").unwrap_or(key);
+    t.by_key.get(k).map(|&(i, kind)| (&t.countries[i], kind))
+}
+
 /// Like [`lookup`], also saying how the name matched.
 pub fn lookup_kind(name_or_demonym: &str) -> Option<(&'static Country, CountryNameKind)> {
-    let t = table();
-    let k = normalize::key(name_or_demonym);
-    let k = k.strip_prefix("the ").unwrap_or(&k);
-    if let Some(&(i, kind)) = t.by_key.get(k) {
-        return Some((&t.countries[i], kind));
+    if let Some(hit) = lookup_key(&normalize::key(name_or_demonym)) {
+        return Some(hit);
     }
     let trimmed = name_or_demonym.trim();
     if trimmed.len() == 3 && trimmed.chars().all(|c| c.is_ascii_uppercase()) {

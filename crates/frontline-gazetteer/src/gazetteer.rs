@@ -54,6 +54,8 @@ pub struct Place<'a> {
     pub admin1_code: Option<&'a str>,
     /// Second-level administrative code (`CC.A1.A2`), when known.
     pub admin2_code: Option<&'a str>,
+    /// Name of the first-level unit, when known.
+    pub admin1_name: Option<&'a str>,
     /// Population (0 when unknown).
     pub population: u64,
 }
@@ -99,6 +101,7 @@ pub struct Gazetteer {
     recs: Vec<Rec>,
     admin_codes: Vec<String>,
     admin_names: Vec<String>,
+    admin_by_code: HashMap<String, u32>,
     exact: Vec<(u64, u32)>,
     loose: Vec<(u64, u32)>,
     source: String,
@@ -263,6 +266,7 @@ impl GazetteerBuilder {
             recs: self.recs,
             admin_codes: self.admin_codes,
             admin_names: self.admin_names,
+            admin_by_code: self.admin_idx,
             exact: self.exact,
             loose: self.loose,
             source: source.to_string(),
@@ -409,13 +413,17 @@ impl Gazetteer {
             country: std::str::from_utf8(&r.cc[..clen]).unwrap_or(""),
             admin1_code: admin(r.admin1),
             admin2_code: admin(r.admin2),
+            admin1_name: (r.admin1 != NO_ADMIN)
+                .then(|| self.admin_names.get(r.admin1 as usize).map(String::as_str))
+                .flatten()
+                .filter(|s| !s.is_empty()),
             population: u64::from(r.pop),
         })
     }
 
     /// The display name of an administrative unit (`CC.A1`), when known.
     pub fn admin_name(&self, code: &str) -> Option<&str> {
-        let i = self.admin_codes.iter().position(|c| c == code)?;
+        let i = self.admin_by_code.get(code).copied()? as usize;
         self.admin_names
             .get(i)
             .map(String::as_str)
@@ -551,11 +559,17 @@ impl Gazetteer {
         {
             return Err("a place name points outside the name arena".into());
         }
+        let admin_by_code = admin_codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i as u32))
+            .collect();
         Ok(Gazetteer {
             arena,
             recs,
             admin_codes,
             admin_names,
+            admin_by_code,
             exact,
             loose,
             source,

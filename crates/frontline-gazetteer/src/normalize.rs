@@ -21,6 +21,9 @@ const ARTICLES: &[&str] = &[
 
 /// The exact key of a name (see the module docs). Empty when the name has no letters or digits.
 pub fn key(name: &str) -> String {
+    if name.is_ascii() {
+        return ascii_key(name);
+    }
     let mut out = String::with_capacity(name.len());
     let mut space = true;
     for ch in name.nfd() {
@@ -60,6 +63,31 @@ pub fn key(name: &str) -> String {
         if !mapped.is_empty() {
             out.push_str(mapped);
             space = false;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// [`key`] for ASCII input, without Unicode decomposition.
+fn ascii_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = true;
+    for b in name.bytes() {
+        match b {
+            b'\'' | b'`' | b'.' => {}
+            b if b.is_ascii_alphanumeric() => {
+                out.push(char::from(b.to_ascii_lowercase()));
+                space = false;
+            }
+            _ => {
+                if !space {
+                    out.push(' ');
+                    space = true;
+                }
+            }
         }
     }
     if out.ends_with(' ') {

@@ -15,7 +15,6 @@ pub(crate) struct Found {
     pub span: Span,
     pub sentence: usize,
     /// Exact key of the surface form.
-    #[allow(dead_code)]
     pub key: String,
     /// Gazetteer candidates.
     pub hits: Vec<Hit>,
@@ -112,6 +111,7 @@ struct Ctx<'a> {
     persons: &'a std::cell::RefCell<HashSet<String>>,
     toks: Vec<Tok>,
     lowers: Vec<String>,
+    tkeys: Vec<String>,
     common: &'a HashSet<&'static str>,
     doc_lower: &'a HashSet<String>,
 }
@@ -133,7 +133,7 @@ impl Ctx<'_> {
             ""
         };
         let strong = STRONG_BEFORE.contains(&w)
-            || (w == "of" && (COMPASS.contains(&w2) || STRONG_BEFORE.contains(&w2)))
+            || (w == "of" && (COMPASS.contains(&w2) || STRONG_OF.contains(&w2)))
             || (w == "of" && (w2 == "east" || w2 == "west"));
         let mut loc = strong || LOCATIVE.contains(&w);
         // "in the X" / "of the X"
@@ -153,7 +153,8 @@ impl Ctx<'_> {
 
 /// Finds candidate toponyms in the sentences of `text`.
 pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span]) -> Vec<Found> {
-    let common: HashSet<&'static str> = COMMON.iter().copied().collect();
+    static COMMON_SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    let common = COMMON_SET.get_or_init(|| COMMON.iter().copied().collect());
     let mut sents: Vec<(usize, Vec<Tok>)> = Vec::with_capacity(sentences.len());
     let mut doc_lower: HashSet<String> = HashSet::new();
     for (si, s) in sentences.iter().enumerate() {
@@ -181,7 +182,11 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
             persons: &persons,
             toks: toks.clone(),
             lowers,
-            common: &common,
+            common,
+            tkeys: toks
+                .iter()
+                .map(|t| normalize::key(&text[t.start..t.end]))
+                .collect(),
             doc_lower: &doc_lower,
         };
         let start_len = found.len();
@@ -216,6 +221,29 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     }
     link_qualifiers(text, &mut found);
     found
+}
+
+/// Whether a name carries the marks of a transliteration (article, hyphen, apostrophe,
+/// "ou"/"ee"/"aa"/"kh"/"q"...), the only names matched by their folded key.
+fn looks_transliterated(surface: &str) -> bool {
+    let l = surface.to_lowercase();
+    let article = ARTICLES
+        .iter()
+        .any(|a| l.starts_with(&format!("{a}-")) || l.starts_with(&format!("{a} ")))
+        || l.contains(" al-")
+        || l.contains(" el-")
+        || l.contains(" ez-")
+        || l.contains(" ad-")
+        || l.contains(" as-");
+    article
+        || l.contains('-')
+        || l.contains('\'')
+        || [
+            "ou", "ee", "aa", "oo", "kh", "dh", "gh", "q", "ei", "aw", "ay",
+        ]
+        .iter()
+        .any(|d| l.contains(d))
+        || !l.is_ascii()
 }
 
 fn unresolved(span: Span, sentence: usize, key: String, cued: bool) -> Found {
@@ -309,12 +337,22 @@ fn find_in_sentence(
             }
             let span = Span::new(t.start, last.end);
             let surface = &text[span.range()];
-            let key = normalize::key(surface);
+            let plain =
+                (i..i + n - 1).all(|k| matches!(&text[toks[k].end..toks[k + 1].start], " " | "-"));
+            let key = if plain {
+                ctx.tkeys[i..i + n].join(" ")
+            } else {
+                normalize::key(surface)
+            };
             if key.is_empty() {
                 continue;
             }
             let country = if n <= 4 {
-                countries::lookup_kind(surface)
+                countries::lookup_key(&key).or_else(|| {
+                    (surface.len() == 3 && surface.chars().all(|c| c.is_ascii_uppercase()))
+                        .then(|| countries::lookup_kind(surface))
+                        .flatten()
+                })
             } else {
                 None
             };
@@ -323,7 +361,7 @@ fn find_in_sentence(
                 .map(|idx| Hit { idx, exact: true })
                 .collect();
             hits.dedup();
-            if hits.is_empty() && key.len() >= 5 {
+            if hits.is_empty() && key.len() >= 5 && n <= 4 && looks_transliterated(surface) {
                 let l = normalize::loose_from_key(&key);
                 hits = g
                     .lookup_loose_key(&l)
@@ -513,7 +551,16 @@ fn find_in_sentence(
         let title_before = ctx
             .prev(i)
             .is_some_and(|(p, _)| TITLES.contains(&ctx.lowers[p].as_str()));
+        let bad_word = (i..i + n).any(|k| {
+            let w = ctx.lowers[k].as_str();
+            NEVER.contains(&w)
+                || TITLES.contains(&w)
+                || ORG_SUFFIX.contains(&w)
+                || ctx.common.contains(w)
+                || toks[k].all_caps
+        });
         if (strong || suffix_cue)
+            && !bad_word
             && !title_before
             && !(n == 1 && (ctx.common.contains(lw) || t.first))
             && !(t.all_caps && t.end - t.start <= 4)

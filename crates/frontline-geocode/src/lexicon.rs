@@ -40,9 +40,10 @@ pub const LOCATIVE: &[&str] = &[
 ];
 
 /// Strong cues: a name after these is a place even when the gazetteer does not know it.
-pub const STRONG_BEFORE: &[&str] = &[
-    "near",
-    "outside",
+pub const STRONG_BEFORE: &[&str] = &["near", "outside"];
+
+/// Words that, before "of", make the next name a place ("the town of X", "outskirts of X").
+pub const STRONG_OF: &[&str] = &[
     "outskirts",
     "town",
     "village",
@@ -52,19 +53,16 @@ pub const STRONG_BEFORE: &[&str] = &[
     "governorate",
     "region",
     "crossing",
-    "area",
     "suburb",
+    "suburbs",
     "neighbourhood",
     "neighborhood",
-    "camp",
-    "base",
-    "garrison",
-    "border",
-    "county",
-    "parish",
-    "capital",
+    "countryside",
     "villages",
     "towns",
+    "hamlet",
+    "municipality",
+    "state",
 ];
 
 /// Compass words that, before "of", make the next name a place ("northeast of X").

@@ -37,6 +37,9 @@ fn prior(p: &Place<'_>) -> f32 {
         "CONT" => 8.5,
         "ADM1" => 7.0,
         "ADM2" => 5.0,
+        _ if p.feature_class == 'P' && p.population >= 500_000 => {
+            pop + 1.5 + if p.feature_code == "PPLC" { 2.0 } else { 0.5 }
+        }
         "PPLC" => pop + 2.0,
         "PPLA" => pop + 1.0,
         "PPLA2" => pop + 0.5,
@@ -47,6 +50,8 @@ fn prior(p: &Place<'_>) -> f32 {
 }
 
 struct Doc {
+    /// Evidence each found name contributed (by key), removed when scoring names with that key.
+    own: HashMap<String, Vec<(String, f32)>>,
     countries: HashMap<String, f32>,
     max_country: f32,
     admin1: HashMap<String, f32>,
@@ -59,6 +64,18 @@ impl Doc {
             return 0.0;
         }
         self.countries.get(cc).copied().unwrap_or(0.0) / self.max_country
+    }
+
+    /// Share of a country in the evidence from names other than `key`.
+    fn share_without(&self, cc: &str, key: &str) -> f32 {
+        let own = |c: &str| -> f32 {
+            self.own.get(key).map_or(0.0, |v| {
+                v.iter().filter(|(x, _)| x == c).map(|(_, w)| *w).sum()
+            })
+        };
+        let get = |c: &str| (self.countries.get(c).copied().unwrap_or(0.0) - own(c)).max(0.0);
+        let max = self.countries.keys().map(|c| get(c)).fold(0.0, f32::max);
+        if max <= 0.0 { 0.0 } else { get(cc) / max }
     }
 
     fn top_country(&self, among: Option<&[String]>) -> Option<String> {
@@ -102,7 +119,7 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
                 s -= 1.0;
             }
         }
-        s += 4.0 * doc.country_share(p.country);
+        s += 4.0 * doc.share_without(p.country, &f.key);
         if let Some(a1) = p.admin1_code {
             s += 3.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
         }
@@ -228,6 +245,7 @@ pub(crate) fn resolve(
 ) -> Vec<Toponym> {
     // Evidence from names that say their country outright.
     let mut doc = Doc {
+        own: HashMap::new(),
         countries: HashMap::new(),
         max_country: 0.0,
         admin1: HashMap::new(),
@@ -265,6 +283,10 @@ pub(crate) fn resolve(
             };
             if f.country.is_none() && !b.place.country.is_empty() {
                 add_country.push((b.place.country.to_string(), w));
+                doc.own
+                    .entry(f.key.clone())
+                    .or_default()
+                    .push((b.place.country.to_string(), w));
             }
             if let Some(a1) = b.place.admin1_code {
                 let w1 = if b.place.feature_code == "ADM1" {
@@ -332,9 +354,13 @@ pub(crate) fn resolve(
                     && precision(p) == GeoPrecision::Point
                     && p.population < 100_000
                     && doc.country_share(p.country) < 0.5;
+                let unit_wins = p.feature_code == "ADM1"
+                    && f.country.is_some_and(|(c, _)| {
+                        doc.share_without(p.country, &f.key) > doc.share_without(&c.iso2, &f.key)
+                    });
                 if let Some((c, _)) = f
                     .country
-                    .filter(|_| !is_country_code(p.feature_code) && best.score < 9.0)
+                    .filter(|_| !is_country_code(p.feature_code) && !unit_wins)
                 {
                     out.push(Toponym {
                         span: f.span,
