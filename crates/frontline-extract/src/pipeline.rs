@@ -219,7 +219,7 @@ impl Pipeline {
 
         // document-level finders
         let times = crate::time::find_times(text, &sentences, published);
-        let quantities = find_quantities(text, &sentences);
+        let quantities = crate::quantity::find_quantities(text, &sentences);
         let toponyms = match &self.geocoder {
             Some(g) => g.geoparse(text, &sentences, &skip),
             None => Vec::new(),
@@ -437,16 +437,6 @@ impl Pipeline {
         }
         (ex, near)
     }
-}
-
-/// A quantity found in the text (until `quantity::find_quantities` lands, none are found).
-struct QuantityFound {
-    span: Span,
-    quantity: frontline_model::Quantity,
-}
-
-fn find_quantities(_text: &str, _sentences: &[Span]) -> Vec<QuantityFound> {
-    Vec::new()
 }
 
 #[cfg(test)]
