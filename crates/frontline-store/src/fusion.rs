@@ -35,6 +35,18 @@ pub const MAX_DISTANCE_KM: f64 = 50.0;
 /// Distance under which two reports are at the same spot even if their actors differ.
 pub const SAME_SPOT_KM: f64 = 10.0;
 
+/// CAMEO role codes that name a kind of actor, not a particular one ("soldiers" -> `MIL`).
+/// Two reports sharing only such a code do not thereby share an actor.
+const GENERIC_CODES: &[&str] = &[
+    "AGR", "BUS", "COP", "CRM", "CVL", "EDU", "ELI", "GOV", "HLH", "IGO", "INS", "JUD", "LAB",
+    "LEG", "MED", "MIL", "MOD", "NGO", "OPP", "PRO", "RAD", "REB", "REF", "SEP", "SPY", "UAF",
+];
+
+/// Whether an actor code names a particular actor (a state, a force of a state, a group).
+pub fn identifying_code(code: &str) -> bool {
+    !code.is_empty() && !GENERIC_CODES.contains(&code)
+}
+
 /// What a contradiction is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,7 +160,9 @@ impl MatchKey {
             key.admin1 = p.admin1.clone();
         }
         for a in ev.sources.iter().chain(&ev.targets) {
-            key.actor_codes.insert(a.actor.code.clone());
+            if identifying_code(&a.actor.code) {
+                key.actor_codes.insert(a.actor.code.clone());
+            }
             if let Some(c) = &a.actor.country {
                 key.actor_countries.insert(c.clone());
             }
@@ -282,8 +296,9 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
                 None
             }
         }
-        // No usable place on one side: only copies of one story fuse.
-        _ if same_story && actors != Actors::Disjoint => Some(score),
+        // No usable place on one side: only copies of one story fuse (a disagreement on the
+        // perpetrator is then flagged, not a reason to split).
+        _ if same_story => Some(score),
         _ => None,
     }
 }
@@ -511,8 +526,23 @@ pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
 
     let contradictions = contradictions(members, &killed_by);
 
+    // Matching range: the union of the finest dates (day or week) when there are any, so a
+    // report dated only "this year" does not stretch the event over the whole year.
+    let fine = members.iter().any(|m| {
+        m.event
+            .date
+            .as_ref()
+            .is_some_and(|d| d.precision <= TimePrecision::Week)
+    });
     let (match_start, match_end) = members
         .iter()
+        .filter(|m| {
+            !fine
+                || m.event
+                    .date
+                    .as_ref()
+                    .is_some_and(|d| d.precision <= TimePrecision::Week)
+        })
         .filter_map(|m| match &m.event.date {
             Some(d) => Some((d.start, d.end)),
             None => m.published_at.map(|p| (p, p)),
@@ -561,17 +591,15 @@ fn contradictions(members: &[Member], killed_by: &[(&Member, (f64, f64))]) -> Ve
     let mut out = Vec::new();
 
     // Perpetrators: two reports whose named sources share no actor.
-    let with_sources: Vec<&Member> = members
-        .iter()
-        .filter(|m| !m.event.sources.is_empty())
-        .collect();
     let codes = |m: &Member| -> BTreeSet<String> {
         m.event
             .sources
             .iter()
             .map(|a| a.actor.code.clone())
+            .filter(|c| identifying_code(c))
             .collect()
     };
+    let with_sources: Vec<&Member> = members.iter().filter(|m| !codes(m).is_empty()).collect();
     let disjoint = with_sources.iter().enumerate().any(|(i, a)| {
         with_sources[i + 1..]
             .iter()
@@ -683,7 +711,9 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
         key.admin1 = l.admin1.clone();
     }
     for a in f.sources.iter().chain(&f.targets) {
-        key.actor_codes.insert(a.code.clone());
+        if identifying_code(&a.code) {
+            key.actor_codes.insert(a.code.clone());
+        }
         if let Some(c) = &a.country {
             key.actor_countries.insert(c.clone());
         }

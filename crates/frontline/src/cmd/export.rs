@@ -1,12 +1,508 @@
-//! `frontline export`.
+//! `frontline export`: stored fused events as JSONL, CSV, GeoJSON or a GDELT-style table.
+//!
+//! Column meanings are documented in `docs/exports.md`.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use frontline_model::{ActorType, GeoPrecision, PloverType, TimePrecision};
+use frontline_store::{BBox, EventFilter, FusedActor, FusedEvent, Store};
 
 use crate::globals::Globals;
 
-/// Arguments of `frontline export`.
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line: the fused event with all its reports.
+    Jsonl,
+    /// ACLED-style columns, one row per fused event.
+    Csv,
+    /// A GeoJSON FeatureCollection of points (events without coordinates get null geometry).
+    Geojson,
+    /// A GDELT 2.0-style tab-separated event table (61 columns, no header).
+    Gdelt,
+}
+
+/// Export stored events as JSONL, CSV, GeoJSON or a GDELT-style table.
+///
+/// Each row is a fused event: one real-world event merged from all the reports that describe
+/// it. Column meanings are documented in docs/exports.md.
+///
+/// Examples:
+///
+///   frontline export --format csv -o events.csv
+///   frontline export --format geojson --since 2017-06-01 --bbox 35,32,43,38 -o syria.geojson
+///   frontline export --format jsonl --type ASSAULT --min-sources 2 | jq .n_sources
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Database file. Default: frontline.db in the platform data dir.
+    #[arg(long, value_name = "PATH", env = "FRONTLINE_DB")]
+    pub db: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Format,
+    /// Write to this file instead of standard output (written to a temporary file, then
+    /// renamed, so a failed export never leaves half a file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only events on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::ingest::parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Only events on or before this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::ingest::parse_date)]
+    pub until: Option<NaiveDate>,
+    /// Only events inside this box: minlon,minlat,maxlon,maxlat (WGS84 degrees).
+    #[arg(
+        long,
+        value_name = "MINLON,MINLAT,MAXLON,MAXLAT",
+        allow_hyphen_values = true
+    )]
+    pub bbox: Option<String>,
+    /// Only events of this type: a PLOVER type (ASSAULT, PROTEST...) or an ACLED event or
+    /// sub-event type ("Battles", "Air/drone strike").
+    #[arg(long = "type", value_name = "TYPE")]
+    pub event_type: Option<String>,
+    /// Only events located in this country: ISO code (SY, SYR) or name (Syria).
+    #[arg(long, value_name = "COUNTRY")]
+    pub country: Option<String>,
+    /// Only events involving this actor: code (SYRMIL) or part of a name.
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    /// Only events whose reports contain all these words.
+    #[arg(long, value_name = "WORDS")]
+    pub text: Option<String>,
+    /// Only events reported by at least this many independent sources.
+    #[arg(long, value_name = "N")]
+    pub min_sources: Option<u32>,
+    /// At most this many events.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+const PAGE: u32 = 2000;
 
 /// Runs `frontline export`.
-pub fn run(_args: Args, _globals: &Globals) -> anyhow::Result<()> {
-    anyhow::bail!("`frontline export` is not built yet")
+// The signature is shared by every subcommand (see cmd/mod.rs).
+#[allow(clippy::needless_pass_by_value)]
+pub fn run(args: Args, _globals: &Globals) -> Result<()> {
+    let db = match &args.db {
+        Some(p) => p.clone(),
+        None => frontline_store::default_db_path()
+            .context("no home directory to find the default database in; pass --db PATH")?,
+    };
+    let store = Store::open_existing(&db)
+        .with_context(|| format!("cannot open database {}", db.display()))?;
+    let filter = build_filter(&args)?;
+    match &args.output {
+        Some(path) => {
+            let tmp = tmp_path(path);
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let mut out = BufWriter::new(file);
+            let result = write_all(&store, &filter, args.format, &mut out)
+                .and_then(|n| out.flush().map(|()| n).map_err(Into::into));
+            match result {
+                Ok(n) => {
+                    std::fs::rename(&tmp, path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("wrote {n} events to {}", path.display());
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e.context(format!("cannot write {}", path.display())));
+                }
+            }
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            write_all(&store, &filter, args.format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".part");
+    path.with_file_name(name)
+}
+
+fn build_filter(args: &Args) -> Result<EventFilter> {
+    let mut f = EventFilter {
+        since: args.since,
+        until: args.until,
+        actor: args.actor.clone(),
+        text: args.text.clone(),
+        min_sources: args.min_sources,
+        limit: args.limit,
+        ..Default::default()
+    };
+    if let (Some(s), Some(u)) = (args.since, args.until)
+        && s > u
+    {
+        bail!("--since {s} is after --until {u}");
+    }
+    if let Some(b) = &args.bbox {
+        f.bbox = Some(
+            b.parse::<BBox>()
+                .map_err(|e| anyhow::anyhow!("--bbox: {e}"))?,
+        );
+    }
+    if let Some(t) = &args.event_type {
+        match PloverType::parse(t) {
+            Some(p) => f.plover_type = Some(p),
+            None => f.acled_type = Some(t.clone()),
+        }
+    }
+    if let Some(c) = &args.country {
+        let c = c.trim();
+        let country = if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) {
+            frontline_gazetteer::countries::by_iso3(c)
+        } else if c.len() == 2 {
+            frontline_gazetteer::countries::by_iso2(c)
+        } else {
+            frontline_gazetteer::countries::lookup(c)
+        };
+        let Some(country) = country else {
+            bail!("--country {c:?}: not a known country code or name");
+        };
+        f.country = Some(country.iso2.clone());
+    }
+    Ok(f)
+}
+
+/// Writes every matching event; returns how many.
+fn write_all(
+    store: &Store,
+    filter: &EventFilter,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<u64> {
+    let mut n = 0u64;
+    let limit = filter_limit(filter);
+    match format {
+        Format::Geojson => out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(CSV_COLUMNS)?;
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        _ => {}
+    }
+    let mut offset = 0u32;
+    'pages: loop {
+        let page = store.events(&EventFilter {
+            limit: Some(PAGE),
+            offset: Some(offset),
+            ..filter.clone()
+        })?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as u32;
+        for ev in &page {
+            if limit.is_some_and(|l| n >= l) {
+                break 'pages;
+            }
+            match format {
+                Format::Jsonl => {
+                    let detail = store
+                        .event(ev.id)?
+                        .with_context(|| format!("event {} vanished during export", ev.id))?;
+                    serde_json::to_writer(&mut *out, &detail)?;
+                    out.write_all(b"\n")?;
+                }
+                Format::Csv => {
+                    let mut w = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(Vec::new());
+                    w.write_record(csv_row(ev))?;
+                    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+                }
+                Format::Geojson => {
+                    if n > 0 {
+                        out.write_all(b",")?;
+                    }
+                    out.write_all(b"\n")?;
+                    serde_json::to_writer(&mut *out, &geojson_feature(ev)?)?;
+                }
+                Format::Gdelt => {
+                    let url = store
+                        .event(ev.id)?
+                        .and_then(|d| d.reports.iter().find_map(|r| r.url.clone()));
+                    let row = gdelt_row(ev, url.as_deref());
+                    out.write_all(row.join("\t").as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            n += 1;
+        }
+        if (page.len() as u32) < PAGE {
+            break;
+        }
+    }
+    if format == Format::Geojson {
+        out.write_all(b"\n]}\n")?;
+    }
+    Ok(n)
+}
+
+fn filter_limit(f: &EventFilter) -> Option<u64> {
+    f.limit.map(u64::from)
+}
+
+/// CSV columns, in order (documented in docs/exports.md).
+pub const CSV_COLUMNS: [&str; 21] = [
+    "event_id",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "iso",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "plover_type",
+    "n_sources",
+    "contradictions",
+];
+
+fn time_precision_code(p: Option<TimePrecision>) -> String {
+    match p {
+        Some(TimePrecision::Day) => "1",
+        Some(TimePrecision::Week) => "2",
+        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => "3",
+        None => "",
+    }
+    .into()
+}
+
+fn geo_precision_code(p: GeoPrecision) -> String {
+    match p {
+        GeoPrecision::Point => "1",
+        GeoPrecision::Admin2 => "2",
+        GeoPrecision::Admin1 | GeoPrecision::Region => "3",
+        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => "",
+    }
+    .into()
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn country_name(iso2: Option<&str>) -> String {
+    iso2.map(|c| {
+        frontline_gazetteer::countries::by_iso2(c).map_or_else(|| c.to_string(), |k| k.name.clone())
+    })
+    .unwrap_or_default()
+}
+
+fn csv_row(ev: &FusedEvent) -> Vec<String> {
+    let loc = ev.location.as_ref();
+    let contradictions: Vec<String> = ev
+        .contradictions
+        .iter()
+        .map(|c| {
+            serde_json::to_value(c.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .collect();
+    vec![
+        ev.id.to_string(),
+        opt(ev.date_start),
+        opt(ev.date_start.map(|d| chrono::Datelike::year(&d))),
+        time_precision_code(ev.time_precision),
+        opt(ev.acled.as_ref().map(|a| a.event_type.clone())),
+        opt(ev.acled.as_ref().map(|a| a.sub_event_type.clone())),
+        opt(ev.sources.first().map(|a| a.name.clone())),
+        opt(ev.targets.first().map(|a| a.name.clone())),
+        country_name(loc.and_then(|l| l.country_code.as_deref())),
+        opt(loc.and_then(|l| l.country_code.clone())),
+        opt(loc.and_then(|l| l.admin1.clone())),
+        opt(loc.map(|l| l.name.clone())),
+        opt(loc.and_then(|l| l.lat)),
+        opt(loc.and_then(|l| l.lon)),
+        loc.map(|l| geo_precision_code(l.precision))
+            .unwrap_or_default(),
+        ev.outlets.join("; "),
+        ev.notes.clone(),
+        opt(ev.fatalities),
+        ev.plover_type.as_str().to_string(),
+        ev.n_sources.to_string(),
+        contradictions.join(";"),
+    ]
+}
+
+fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
+    let geometry = match ev.location.as_ref().and_then(|l| l.lat.zip(l.lon)) {
+        Some((lat, lon)) => serde_json::json!({"type": "Point", "coordinates": [lon, lat]}),
+        None => serde_json::Value::Null,
+    };
+    let mut props = serde_json::to_value(ev)?;
+    if let Some(o) = props.as_object_mut() {
+        o.remove("match_start");
+        o.remove("match_end");
+    }
+    Ok(serde_json::json!({
+        "type": "Feature",
+        "id": ev.id,
+        "geometry": geometry,
+        "properties": props,
+    }))
+}
+
+/// CAMEO actor type code for a PLOVER actor type.
+fn cameo_type(t: ActorType) -> &'static str {
+    match t {
+        ActorType::State | ActorType::Government => "GOV",
+        ActorType::Military => "MIL",
+        ActorType::Police => "COP",
+        ActorType::Rebel => "REB",
+        ActorType::Militia => "UAF",
+        ActorType::Party => "OPP",
+        ActorType::Civilian => "CVL",
+        ActorType::Protester => "OPP",
+        ActorType::Igo => "IGO",
+        ActorType::Ngo => "NGO",
+        ActorType::Media => "MED",
+        ActorType::Business => "BUS",
+        ActorType::Other => "",
+    }
+}
+
+fn quad_class(root: Option<&str>) -> String {
+    let Some(r) = root.and_then(|r| r.parse::<u8>().ok()) else {
+        return String::new();
+    };
+    match r {
+        1..=5 => "1",
+        6..=8 => "2",
+        9..=13 => "3",
+        14..=20 => "4",
+        _ => "",
+    }
+    .into()
+}
+
+fn geo_type(p: GeoPrecision) -> &'static str {
+    match p {
+        GeoPrecision::Country | GeoPrecision::Continent => "1",
+        GeoPrecision::Admin1 | GeoPrecision::Region => "5",
+        GeoPrecision::Point | GeoPrecision::Admin2 => "4",
+        GeoPrecision::Unresolved => "",
+    }
+}
+
+fn actor_cols(a: Option<&FusedActor>) -> Vec<String> {
+    let mut cols = vec![String::new(); 10];
+    if let Some(a) = a {
+        cols[0] = a.code.clone();
+        cols[1] = a.name.to_uppercase();
+        cols[2] = opt(a.country.clone());
+        cols[7] = cameo_type(a.actor_type).into();
+    }
+    cols
+}
+
+/// One row of the GDELT 2.0-style table (61 columns).
+pub fn gdelt_row(ev: &FusedEvent, url: Option<&str>) -> Vec<String> {
+    let mut row: Vec<String> = Vec::with_capacity(61);
+    let date = ev.date_start;
+    row.push(ev.id.to_string());
+    row.push(opt(date.map(|d| d.format("%Y%m%d"))));
+    row.push(opt(date.map(|d| d.format("%Y%m"))));
+    row.push(opt(date.map(|d| d.format("%Y"))));
+    row.push(opt(date.map(|d| {
+        let y = chrono::Datelike::year(&d);
+        let doy = chrono::Datelike::ordinal(&d);
+        format!("{:.4}", f64::from(y) + f64::from(doy) / 365.0)
+    })));
+    row.extend(actor_cols(ev.sources.first()));
+    row.extend(actor_cols(ev.targets.first()));
+    let root = ev.cameo_root.as_deref();
+    row.push("1".into()); // IsRootEvent
+    row.push(opt(root)); // EventCode (root only)
+    row.push(opt(root)); // EventBaseCode
+    row.push(opt(root)); // EventRootCode
+    row.push(quad_class(root));
+    row.push(String::new()); // GoldsteinScale
+    row.push(ev.n_reports.to_string()); // NumMentions
+    row.push(ev.n_sources.to_string()); // NumSources
+    row.push(ev.n_documents.to_string()); // NumArticles
+    row.push(String::new()); // AvgTone
+    let geo = |row: &mut Vec<String>| match &ev.location {
+        Some(l) => {
+            row.push(geo_type(l.precision).into());
+            row.push(
+                [
+                    Some(l.name.clone()),
+                    l.admin1.clone(),
+                    Some(country_name(l.country_code.as_deref())),
+                ]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            );
+            row.push(opt(l.country_code.clone()));
+            row.push(String::new()); // ADM1Code
+            row.push(String::new()); // ADM2Code
+            row.push(opt(l.lat));
+            row.push(opt(l.lon));
+            row.push(opt(l.geonameid));
+        }
+        None => row.extend(std::iter::repeat_n(String::new(), 8)),
+    };
+    // Actor1Geo, Actor2Geo: the event's place is the only place we attach.
+    let empty = std::iter::repeat_n(String::new(), 8);
+    row.extend(empty.clone());
+    row.extend(empty);
+    geo(&mut row); // ActionGeo
+    row.push(opt(ev
+        .earliest_report
+        .map(|d| format!("{}000000", d.format("%Y%m%d")))));
+    row.push(opt(url));
+    // Tabs and newlines inside fields would break the table.
+    row.iter_mut()
+        .for_each(|c| *c = c.replace(['\t', '\n', '\r'], " "));
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gdelt_rows_have_61_columns() {
+        let ev: FusedEvent = serde_json::from_value(serde_json::json!({
+            "id": 7, "plover_type": "ASSAULT", "sources": [], "targets": [],
+            "n_reports": 1, "n_documents": 1, "n_sources": 1, "n_outlets": 0, "outlets": [],
+            "earliest_document": "x", "modality": "asserted", "confidence": 0.5,
+            "notes": "a\tb", "contradictions": []
+        }))
+        .unwrap();
+        assert_eq!(gdelt_row(&ev, None).len(), 61);
+        assert_eq!(csv_row(&ev).len(), CSV_COLUMNS.len());
+    }
 }

@@ -1,12 +1,346 @@
-//! `frontline ingest`.
+//! `frontline ingest`: read articles, extract events, store them, fuse reports.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use frontline_extract::pipeline::Pipeline;
+use frontline_ingest::{Input, JsonlFields, Options, RawDocument};
+use frontline_model::Extraction;
+use frontline_store::{PutOutcome, Store};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::globals::Globals;
 
-/// Arguments of `frontline ingest`.
+/// Read articles, extract events and store them in the database, fusing reports of the same
+/// event across outlets.
+///
+/// Inputs are files, folders (read recursively) or `-` for standard input. Each file's format
+/// is recognised from its content: plain text, HTML pages, RSS/Atom/JSON feeds, WARC or
+/// WARC.gz web archives, JSON Lines (gzip-compressed inputs are opened transparently).
+///
+/// Ingesting is idempotent and resumable: a document already stored (same cleaned text) is
+/// counted as "already known" and skipped, and every batch is committed whole, so an
+/// interrupted run can simply be started again. A document that cannot be read is reported
+/// and skipped; the run goes on.
+///
+/// Examples:
+///
+///   frontline ingest ./articles/
+///   frontline ingest --db events.db crawl.warc.gz feeds/*.xml
+///   frontline ingest --published 2017-06-18 --outlet "Wire" story.txt
+///   zcat dump.jsonl.gz | frontline ingest --jsonl-text-field body -
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Files, folders or `-` (standard input).
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<String>,
+    /// Database file (created if missing). Default: frontline.db in the platform data dir.
+    #[arg(long, value_name = "PATH", env = "FRONTLINE_DB")]
+    pub db: Option<PathBuf>,
+    /// Publication date for documents that carry none (resolves "on Monday").
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub published: Option<NaiveDate>,
+    /// Outlet name for documents that carry none.
+    #[arg(long, value_name = "NAME")]
+    pub outlet: Option<String>,
+    /// Documents extracted and committed together.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch_size: u32,
+    /// Worker threads for extraction (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// JSON Lines: field holding the text (dotted paths reach into objects: `doc.body`).
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub jsonl_text_field: String,
+    /// JSON Lines: field holding the headline.
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    pub jsonl_title_field: String,
+    /// JSON Lines: field holding the URL.
+    #[arg(long, default_value = "url", value_name = "FIELD")]
+    pub jsonl_url_field: String,
+    /// JSON Lines: field holding the outlet.
+    #[arg(long, default_value = "outlet", value_name = "FIELD")]
+    pub jsonl_outlet_field: String,
+    /// JSON Lines: field holding the publication date.
+    #[arg(long, default_value = "published", value_name = "FIELD")]
+    pub jsonl_published_field: String,
+    /// JSON Lines: field holding the author.
+    #[arg(long, default_value = "author", value_name = "FIELD")]
+    pub jsonl_author_field: String,
+    /// Largest single document or archive record, in MiB (larger ones are skipped).
+    #[arg(long, default_value_t = 32, value_name = "MIB")]
+    pub max_record_mib: u64,
+    /// Print every skipped document (by default the first 20 are printed, then a count).
+    #[arg(long)]
+    pub show_all_skipped: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default, serde::Serialize)]
+struct Summary {
+    read: u64,
+    new: u64,
+    known: u64,
+    copies: u64,
+    skipped: u64,
+    skipped_by_reason: BTreeMap<String, u64>,
+    events: u64,
+    fused_created: u64,
+    fused_updated: u64,
+}
 
 /// Runs `frontline ingest`.
-pub fn run(_args: Args, _globals: &Globals) -> anyhow::Result<()> {
-    anyhow::bail!("`frontline ingest` is not built yet")
+// The signature is shared by every subcommand (see cmd/mod.rs).
+#[allow(clippy::needless_pass_by_value)]
+pub fn run(args: Args, globals: &Globals) -> Result<()> {
+    let db = match &args.db {
+        Some(p) => p.clone(),
+        None => frontline_store::default_db_path()
+            .context("no home directory to put the default database in; pass --db PATH")?,
+    };
+    if let Some(n) = args.threads {
+        // Fails only if a global pool already exists, which is harmless.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let store =
+        Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let pipeline = build_pipeline(globals)?;
+
+    let options = Options {
+        jsonl: JsonlFields {
+            text: args.jsonl_text_field.clone(),
+            title: args.jsonl_title_field.clone(),
+            url: args.jsonl_url_field.clone(),
+            outlet: args.jsonl_outlet_field.clone(),
+            published: args.jsonl_published_field.clone(),
+            author: args.jsonl_author_field.clone(),
+            ..JsonlFields::default()
+        },
+        max_record_bytes: args.max_record_mib.max(1) << 20,
+        ..Options::default()
+    };
+    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
+    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
+        bail!("`-` (standard input) can be given only once");
+    }
+
+    let progress = progress_bar(globals.quiet);
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let mut printed_skips = 0usize;
+    let batch_size = args.batch_size as usize;
+
+    // The store is written on its own thread while the next batch is extracted.
+    let (tx, rx) = mpsc::sync_channel::<Vec<Extraction>>(1);
+    let writer = std::thread::spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
+        let mut outcomes = Vec::new();
+        for batch in rx {
+            outcomes.extend(
+                store
+                    .put_extractions(&batch)
+                    .context("cannot write to the database")?,
+            );
+        }
+        Ok((store, outcomes))
+    });
+
+    let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
+    let mut send_failed = false;
+    let flush = |batch: &mut Vec<RawDocument>, summary: &mut Summary| -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        let docs = std::mem::take(batch);
+        let extracted: Vec<Extraction> = docs
+            .into_par_iter()
+            .map(|raw| extract_one(&pipeline, raw, &args))
+            .collect();
+        summary.read += extracted.len() as u64;
+        progress.inc(extracted.len() as u64);
+        tx.send(extracted).is_ok()
+    };
+    for item in frontline_ingest::read_inputs(inputs, options) {
+        match item {
+            Ok(raw) => {
+                batch.push(raw);
+                if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
+                    send_failed = true;
+                    break;
+                }
+            }
+            Err(e) => {
+                summary.skipped += 1;
+                *summary
+                    .skipped_by_reason
+                    .entry(e.reason.to_string())
+                    .or_insert(0) += 1;
+                if args.show_all_skipped || printed_skips < 20 {
+                    progress.suspend(|| eprintln!("skipped: {e}"));
+                    printed_skips += 1;
+                }
+            }
+        }
+    }
+    if !send_failed {
+        flush(&mut batch, &mut summary);
+    }
+    drop(tx);
+    let (store, outcomes) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the database writer thread panicked"))??;
+    progress.finish_and_clear();
+
+    for o in &outcomes {
+        match o {
+            PutOutcome::New {
+                copy,
+                events,
+                fused_created,
+                fused_updated,
+                ..
+            } => {
+                summary.new += 1;
+                summary.copies += u64::from(*copy);
+                summary.events += *events as u64;
+                summary.fused_created += *fused_created as u64;
+                summary.fused_updated += *fused_updated as u64;
+            }
+            PutOutcome::Known { .. } => summary.known += 1,
+        }
+    }
+    let elapsed = started.elapsed();
+    let counts = store.counts().context("cannot count database rows")?;
+    print_summary(&summary, elapsed, &db, &counts, printed_skips);
+    if summary.read == 0 && summary.skipped > 0 {
+        bail!("no document could be read ({} skipped)", summary.skipped);
+    }
+    Ok(())
+}
+
+/// Parses a `YYYY-MM-DD` date for clap, with a message that says what was expected.
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2017-06-18), got {s:?}"))
+}
+
+/// The pipeline over the gazetteer the global options name: `--gazetteer PATH`, else an index
+/// imported into the data dir, else the embedded default.
+fn build_pipeline(globals: &Globals) -> Result<Pipeline> {
+    use frontline_geocode::Geocoder;
+    let imported = directories::ProjectDirs::from("org", "frontline", "frontline")
+        .map(|d| d.data_dir().join("gazetteer.idx"))
+        .filter(|p| p.is_file());
+    let geocoder = match globals.gazetteer.as_ref().or(imported.as_ref()) {
+        Some(path) => Geocoder::open(path)
+            .with_context(|| format!("cannot open gazetteer {}", path.display()))?,
+        None => Geocoder::embedded().context("cannot load the embedded gazetteer")?,
+    };
+    Pipeline::new(geocoder).context("cannot build the extraction pipeline")
+}
+
+/// Extracts one document, applying the command-line defaults; a panic inside the pipeline is
+/// caught and turned into an extraction with a warning, so one document never ends the run.
+fn extract_one(pipeline: &Pipeline, raw: RawDocument, args: &Args) -> Extraction {
+    let RawDocument {
+        mut meta,
+        text,
+        warnings,
+    } = raw;
+    if meta.published_at.is_none() {
+        meta.published_at = args.published;
+    }
+    if meta.outlet.is_none() {
+        meta.outlet.clone_from(&args.outlet);
+    }
+    let fallback_meta = meta.clone();
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| pipeline.extract(meta, &text)));
+    let mut ex = match result {
+        Ok(ex) => ex,
+        Err(_) => {
+            let mut ex = Extraction::new(frontline_model::Document::from_meta(
+                fallback_meta,
+                text.clone(),
+            ));
+            ex.warnings.push(
+                "extraction failed on this document (internal error); stored without findings"
+                    .into(),
+            );
+            ex
+        }
+    };
+    let mut all = warnings;
+    all.append(&mut ex.warnings);
+    ex.warnings = all;
+    ex
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} {human_pos} documents ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+fn print_summary(
+    s: &Summary,
+    elapsed: Duration,
+    db: &std::path::Path,
+    counts: &frontline_store::StoreCounts,
+    printed_skips: usize,
+) {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "read {} documents in {:.1} s ({:.0} documents/s)",
+        s.read,
+        secs,
+        s.read as f64 / secs
+    );
+    println!(
+        "  new: {}  (copies of earlier stories: {})  already known: {}  skipped: {}",
+        s.new, s.copies, s.known, s.skipped
+    );
+    if !s.skipped_by_reason.is_empty() {
+        let reasons: Vec<String> = s
+            .skipped_by_reason
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        println!("  skipped by reason: {}", reasons.join(", "));
+        if (printed_skips as u64) < s.skipped {
+            println!(
+                "  ({} skipped documents not shown; use --show-all-skipped)",
+                s.skipped - printed_skips as u64
+            );
+        }
+    }
+    println!(
+        "  events: {}  fused events: {} new, {} updated with further reports",
+        s.events, s.fused_created, s.fused_updated
+    );
+    println!(
+        "database {}: {} documents, {} stories, {} events, {} fused events",
+        db.display(),
+        counts.documents,
+        counts.stories,
+        counts.events,
+        counts.fused_events
+    );
 }

@@ -1,0 +1,209 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+//! `frontline export`: every format parses, filters apply.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn frontline() -> Command {
+    let mut c = Command::cargo_bin("frontline").unwrap();
+    c.env_remove("FRONTLINE_DB")
+        .env_remove("FRONTLINE_GAZETTEER");
+    c
+}
+
+fn build_db(dir: &Path) -> PathBuf {
+    let db = dir.join("f.db");
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontline-store/tests/fixtures/copies");
+    frontline()
+        .args(["ingest", "-q", "--published", "2019-03-01", "--db"])
+        .arg(&db)
+        .arg(fixtures)
+        .assert()
+        .success();
+    db
+}
+
+fn export(db: &Path, args: &[&str]) -> String {
+    let out = frontline()
+        .args(["export", "--db"])
+        .arg(db)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn all_formats_parse_and_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+
+    let jsonl = export(&db, &["--format", "jsonl"]);
+    let records: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.len() >= 5, "{}", records.len());
+    for r in &records {
+        assert!(r["id"].is_i64());
+        assert!(!r["reports"].as_array().unwrap().is_empty());
+    }
+    let n = records.len();
+
+    // CSV: header + one row per event, every row the header's width.
+    let csv_text = export(&db, &["--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    for col in [
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "country",
+        "admin1",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "time_precision",
+        "source",
+        "notes",
+        "fatalities",
+    ] {
+        assert!(headers.iter().any(|h| h == col), "missing column {col}");
+    }
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), n);
+    assert!(rows.iter().all(|r| r.len() == headers.len()));
+
+    // GeoJSON: structural check of RFC 7946 essentials.
+    let geo = export(&db, &["--format", "geojson"]);
+    let v: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(features.len(), n);
+    let mut points = 0;
+    for f in features {
+        assert_eq!(f["type"], "Feature");
+        assert!(f["properties"].is_object());
+        let g = &f["geometry"];
+        if !g.is_null() {
+            assert_eq!(g["type"], "Point");
+            let c = g["coordinates"].as_array().unwrap();
+            assert_eq!(c.len(), 2);
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat));
+            points += 1;
+        }
+    }
+    assert!(points > 0);
+
+    // GDELT: 61 tab-separated columns per line.
+    let gdelt = export(&db, &["--format", "gdelt"]);
+    assert_eq!(gdelt.lines().count(), n);
+    assert!(gdelt.lines().all(|l| l.split('\t').count() == 61));
+
+    // Optional: pandas reads the CSV and the GeoJSON's properties.
+    let csv_path = dir.path().join("e.csv");
+    let geo_path = dir.path().join("e.geojson");
+    std::fs::write(&csv_path, &csv_text).unwrap();
+    std::fs::write(&geo_path, &geo).unwrap();
+    let has_pandas = StdCommand::new("python3")
+        .args(["-c", "import pandas"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_pandas {
+        let script = format!(
+            "import pandas as pd, json\n\
+             df = pd.read_csv({:?})\n\
+             assert len(df) == {n}, len(df)\n\
+             g = json.load(open({:?}))\n\
+             p = pd.json_normalize([f['properties'] for f in g['features']])\n\
+             assert len(p) == {n}\n",
+            csv_path.display().to_string(),
+            geo_path.display().to_string()
+        );
+        let o = StdCommand::new("python3")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    } else {
+        eprintln!("pandas is not installed: skipping the pandas check of the CSV and GeoJSON");
+    }
+}
+
+#[test]
+fn filters_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+    let all = export(&db, &["--format", "jsonl"]).lines().count();
+    let syria = export(&db, &["--format", "jsonl", "--country", "Syria"])
+        .lines()
+        .count();
+    let sy = export(&db, &["--format", "jsonl", "--country", "SY"])
+        .lines()
+        .count();
+    assert_eq!(syria, sy);
+    assert!(syria > 0 && syria < all);
+    let assault = export(&db, &["--format", "jsonl", "--type", "assault"]);
+    assert!(
+        assault
+            .lines()
+            .all(|l| l.contains("\"plover_type\":\"ASSAULT\""))
+    );
+    let boxed = export(&db, &["--format", "jsonl", "--bbox", "35,33,38,37"]);
+    for l in boxed.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let lon = v["location"]["lon"].as_f64().unwrap();
+        assert!((35.0..=38.0).contains(&lon));
+    }
+    let limited = export(&db, &["--format", "jsonl", "--limit", "2"]);
+    assert_eq!(limited.lines().count(), 2);
+    let out = dir.path().join("out.csv");
+    frontline()
+        .args(["export", "--format", "csv", "--db"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("event_id,")
+    );
+}
+
+#[test]
+fn export_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    frontline()
+        .args(["export", "--format", "csv", "--db"])
+        .arg(dir.path().join("missing.db"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("missing.db"));
+    let db = build_db(dir.path());
+    frontline()
+        .args(["export", "--format", "csv", "--bbox", "1,2,3", "--db"])
+        .arg(&db)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bbox"));
+    frontline()
+        .args(["export", "--format", "csv", "--country", "Atlantis", "--db"])
+        .arg(&db)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Atlantis"));
+}
