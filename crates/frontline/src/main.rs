@@ -7,6 +7,8 @@
 
 mod cmd;
 mod globals;
+mod table;
+mod util;
 
 use std::process::ExitCode;
 
