@@ -6,16 +6,18 @@
 # for it, runs the node tests, and stops the server. Screenshots go to tests/browser/artifacts/.
 #
 # Needs: apt-get install -y chromium ; (cd tests/browser && npm ci)
-# Env: FRONTLINE_BIN (a built binary to use), CHROMIUM (browser path), CARGO_TARGET_DIR.
+# Env: FRONTLINE_BIN (a built binary to use; default: build the debug binary, which
+#      `cargo test --workspace` has usually built already), CHROMIUM (browser path),
+#      CARGO_TARGET_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
 
 if [[ -z "${FRONTLINE_BIN:-}" ]]; then
-  echo "== building frontline (release)"
-  cargo build --release --locked -p frontline --bin frontline
-  FRONTLINE_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/frontline"
+  echo "== building frontline"
+  cargo build --locked -p frontline --bin frontline
+  FRONTLINE_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/frontline"
 fi
 [[ -x "$FRONTLINE_BIN" ]] || { echo "no frontline binary at $FRONTLINE_BIN" >&2; exit 1; }
 
@@ -31,7 +33,7 @@ server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 
 export FRONTLINE_URL="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do
   if curl -fsS "$FRONTLINE_URL/api/health" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$server" 2>/dev/null; then echo "the demo server exited:" >&2; cat "$log" >&2; exit 1; fi
   sleep 0.5

@@ -729,7 +729,8 @@ function sideLists(mentions, events) {
   for (const kind of ["actor", "place", "time", "quantity", "speaker"]) {
     const ms = mentions.filter((m) => m.kind === kind);
     if (!ms.length) continue;
-    out.push(el("h3", { text: `${kind[0].toUpperCase()}${kind.slice(1)}s (${ms.length})` }),
+    const title = { actor: "Actors", place: "Places", time: "Times", quantity: "Quantities", speaker: "Speakers" }[kind];
+    out.push(el("h3", { text: `${title} (${ms.length})` }),
       el("ul", { class: "mention-list" }, ms.map((m) => el("li", {}, el("mark", { class: `m-${kind}`, text: m.text }), " ",
         el("span", { class: "muted", text: mentionTitle(m).replace(/^[a-z]+: ?/, "") })))));
   }
