@@ -491,3 +491,27 @@ async fn health_reports_counts() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["counts"]["documents"], 3);
 }
+
+struct Slow;
+impl Extractor for Slow {
+    fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        Extraction::new(Document::from_meta(meta, text.to_string()))
+    }
+}
+
+#[tokio::test]
+async fn slow_requests_time_out_with_503() {
+    let cfg = ServerConfig {
+        request_timeout: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    let slow: Arc<dyn Extractor> = Arc::new(Slow);
+    let (s, v, _) = send(
+        app_with(cfg, Some(slow)),
+        post_json(r#"{"text": "Rebels shelled Aleppo."}"#.into()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(v["error"]["code"], "timeout");
+}
