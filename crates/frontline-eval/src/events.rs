@@ -272,8 +272,10 @@ fn norm(s: &str) -> String {
         .join(" ")
 }
 
-/// Scores one item's predictions into `report`.
-pub fn score_item(report: &mut Report, item: &SuiteItem, predicted: &[Event]) {
+/// Scores one item's predictions into `report`. `text` is the document text the events'
+/// spans index (the cleaned text); a location matches by gazetteer name or by the words under
+/// its span.
+pub fn score_item(report: &mut Report, item: &SuiteItem, predicted: &[Event], text: &str) {
     report.items += 1;
     report.gold_events += item.events.len();
     report.predicted_events += predicted.len();
@@ -362,12 +364,17 @@ pub fn score_item(report: &mut Report, item: &SuiteItem, predicted: &[Event]) {
             p.acled.as_ref().map(|a| a.sub_event_type.clone()),
             &exact,
         );
-        field(
-            "location",
-            g.location.clone(),
-            p.location.as_ref().map(|l| l.place.name.clone()),
-            &loose,
-        );
+        let surface = p
+            .location
+            .as_ref()
+            .and_then(|l| l.span.slice(text))
+            .map(str::to_string);
+        let pred_loc = match (&g.location, &p.location, surface) {
+            (Some(gl), Some(_), Some(sf)) if loose(gl, &sf) => Some(sf),
+            (_, Some(l), _) => Some(l.place.name.clone()),
+            _ => None,
+        };
+        field("location", g.location.clone(), pred_loc, &loose);
         // actor sets
         let mut actors =
             |name: &str, gold: &Option<Codes>, pred: &[frontline_model::EventActor]| {
@@ -525,6 +532,7 @@ mod tests {
                 ev(PloverType::Coerce, "captured", "SYRMIL"),
                 ev(PloverType::Consult, "met", "X"),
             ],
+            "t",
         );
         assert_eq!(
             r.events,
@@ -552,7 +560,7 @@ mod tests {
     fn empty_items_score_false_positives() {
         let it = item(r#"{"id":"b","text":"t","events":[]}"#);
         let mut r = Report::default();
-        score_item(&mut r, &it, &[ev(PloverType::Assault, "hit", "X")]);
+        score_item(&mut r, &it, &[ev(PloverType::Assault, "hit", "X")], "t");
         assert_eq!(r.events.fp, 1);
         assert_eq!(r.events.precision(), 0.0);
     }

@@ -568,7 +568,10 @@ impl ActorDictionary {
                 i += 1;
                 continue;
             }
-            match self.np_at(t, i) {
+            let after_actor_and = i >= 2
+                && t.low(i - 1) == "and"
+                && out.last().is_some_and(|a: &ActorFound| a.tok_end == i - 1);
+            match self.np_at(t, i, after_actor_and) {
                 Some(found) => {
                     let end = found.iter().map(|f| f.tok_end).max().unwrap_or(i + 1);
                     out.extend(found);
@@ -582,7 +585,7 @@ impl ActorDictionary {
     }
 
     /// One actor noun phrase starting at `i`.
-    fn np_at(&self, t: &Tokens<'_>, i: usize) -> Option<Vec<ActorFound>> {
+    fn np_at(&self, t: &Tokens<'_>, i: usize, after_actor_and: bool) -> Option<Vec<ActorFound>> {
         // pro-X forces
         if let Some((c, _)) = self.pro_country(t, i) {
             let (end, agent) = match self.agent_at(t, i + 1) {
@@ -684,7 +687,7 @@ impl ActorDictionary {
                 }
                 let prev = if i == 0 { "" } else { t.low(i - 1) };
                 let prev2 = if i < 2 { "" } else { t.low(i - 2) };
-                let is_place = PLACE_PREPS.contains(&prev)
+                let is_place = (PLACE_PREPS.contains(&prev) && !after_actor_and)
                     || (prev == "the" && PLACE_PREPS.contains(&prev2))
                     || t.low(end) == "-"
                     || t.is_punct(end, '-');
@@ -716,7 +719,9 @@ impl ActorDictionary {
                     }
                 }
                 let prev = if i == 0 { "" } else { t.low(i - 1) };
-                if (possessive || METONYM_VERBS.contains(&next)) && !PLACE_PREPS.contains(&prev) {
+                let verb_next = METONYM_VERBS.contains(&next)
+                    || (next.len() > 4 && next.ends_with("ed") && !t.is_cap(end));
+                if (possessive || verb_next) && !PLACE_PREPS.contains(&prev) {
                     return Some(vec![ActorFound {
                         span: t.span(i, end),
                         tok_start: i,
@@ -730,6 +735,30 @@ impl ActorDictionary {
             }
             None => {
                 let (end, agent, allied) = self.agent_at(t, i)?;
+                // "positions", "convoy": an actor only with an owner ("rebel positions")
+                if end == i + 1
+                    && matches!(
+                        t.low(i),
+                        "positions"
+                            | "outposts"
+                            | "convoy"
+                            | "convoys"
+                            | "barracks"
+                            | "patrol"
+                            | "patrols"
+                            | "tanks"
+                            | "aircraft"
+                            | "planes"
+                            | "missiles"
+                            | "units"
+                            | "unit"
+                            | "division"
+                            | "battalion"
+                            | "brigade"
+                    )
+                {
+                    return None;
+                }
                 let ag = self.agents.get(usize::from(agent))?;
                 let actor = ActorRef {
                     code: ag.code.clone(),
@@ -788,6 +817,19 @@ impl ActorDictionary {
                 while j < limit {
                     let w = t.low(j);
                     if w == "," || w == "." || w == "said" || w == "and" {
+                        break;
+                    }
+                    if (w == "of" || w == "from")
+                        && let Some((_, Entry::Org(o))) = self.entry_at(t, j + 1)
+                        && let Some(org) = self.org_actor(o)
+                        && let Some(f) = out.get_mut(k)
+                        && matches!(
+                            f.actor.actor_type,
+                            ActorType::Rebel | ActorType::Military | ActorType::Militia
+                        )
+                    {
+                        f.actor = org;
+                        f.rules.push("AC07-post-country");
                         break;
                     }
                     if (w == "of" || w == "from" || w == "in")

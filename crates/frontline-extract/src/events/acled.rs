@@ -15,6 +15,8 @@ struct Row {
     nonstate: [String; 2],
     #[serde(default)]
     civilian_target: Option<[String; 2]>,
+    #[serde(default)]
+    unknown: Option<String>,
 }
 
 /// The ACLED mapping table.
@@ -25,10 +27,12 @@ pub struct AcledMap {
 
 /// Whether an actor is a state actor for ACLED's purposes.
 pub fn is_state(a: &ActorRef) -> bool {
-    matches!(
+    let state_type = matches!(
         a.actor_type,
         ActorType::State | ActorType::Government | ActorType::Military | ActorType::Police
-    ) && a.country.is_some()
+    );
+    // bare sector codes ("MIL", "COP", "GOV": government troops, police) are state forces
+    state_type && (a.country.is_some() || matches!(a.code.as_str(), "MIL" | "COP" | "GOV" | "SPY"))
         || a.code.starts_with("IGO")
 }
 
@@ -66,7 +70,11 @@ impl AcledMap {
         }
         // no known source: a state actor is the usual agent of the act only when the target
         // is non-state; default to the non-state column
-        let state = sources.iter().any(|s| is_state(s));
+        let state = if sources.is_empty() {
+            row.unknown.as_deref() == Some("state")
+        } else {
+            sources.iter().any(|s| is_state(s))
+        };
         if state {
             Some((pair(&row.state), "state"))
         } else {

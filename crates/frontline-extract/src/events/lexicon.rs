@@ -251,7 +251,9 @@ impl Lexicon {
                             .unwrap_or("")
                             .to_ascii_lowercase();
                         match r.needs_after.get(&key) {
-                            Some(allowed) => allowed.iter().any(|a| a == t.low(end)),
+                            Some(allowed) => {
+                                allowed.iter().any(|a| a == t.low(end)) || t.is_cap(end)
+                            }
                             None => true,
                         }
                     });

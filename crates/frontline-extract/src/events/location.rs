@@ -73,26 +73,12 @@ pub fn relation_before(t: &Tokens<'_>, start: usize) -> Option<(String, usize)> 
     let mut guard = 0;
     while guard < 4 && k > 0 {
         let w = t.low(k);
-        if matches!(
-            w,
-            "the"
-                | "town"
-                | "village"
-                | "city"
-                | "province"
-                | "district"
-                | "region"
-                | "area"
-                | "outskirts"
-                | "suburb"
-                | "suburbs"
-                | "countryside"
-                | "governorate"
-                | "state"
-        ) || (w == "of"
-            && matches!(
-                t.low(k - 1),
-                "town"
+        if w.ends_with("-held")
+            || w.ends_with("-controlled")
+            || matches!(
+                w,
+                "the"
+                    | "town"
                     | "village"
                     | "city"
                     | "province"
@@ -100,10 +86,27 @@ pub fn relation_before(t: &Tokens<'_>, start: usize) -> Option<(String, usize)> 
                     | "region"
                     | "area"
                     | "outskirts"
+                    | "suburb"
                     | "suburbs"
                     | "countryside"
                     | "governorate"
-            ))
+                    | "state"
+            )
+            || (w == "of"
+                && matches!(
+                    t.low(k - 1),
+                    "town"
+                        | "village"
+                        | "city"
+                        | "province"
+                        | "district"
+                        | "region"
+                        | "area"
+                        | "outskirts"
+                        | "suburbs"
+                        | "countryside"
+                        | "governorate"
+                ))
         {
             k -= 1;
             guard += 1;
@@ -170,6 +173,7 @@ pub fn pick(
     trig: (usize, usize),
     clause: (usize, usize),
     territorial: bool,
+    allow_from: bool,
     exclude: &[(usize, usize)],
 ) -> Option<Chosen> {
     let usable = |p: &PlaceHit| {
@@ -189,10 +193,11 @@ pub fn pick(
             .iter()
             .filter(|(_, p)| p.start >= trig.1)
             .filter(|(_, p)| {
+                let rel = relation_before(t, p.start).map(|r| r.0);
                 !matches!(
-                    relation_before(t, p.start).map(|r| r.0).as_deref(),
-                    Some("with" | "from" | "border with" | "to" | "toward" | "towards")
-                )
+                    rel.as_deref(),
+                    Some("with" | "border with" | "to" | "toward" | "towards")
+                ) && (allow_from || rel.as_deref() != Some("from"))
             })
             .min_by_key(|(_, p)| (granularity(&p.place) >= 5, p.start));
         if let Some((i, p)) = obj {
@@ -203,6 +208,25 @@ pub fn pick(
                 rule: "LO10-object-place",
             });
         }
+    }
+    // the direct object of the trigger: "shelled Kharkiv", "encircled the city of Avdiivka"
+    let direct = cands.iter().find(|(_, p)| {
+        p.start >= trig.1
+            && p.start <= trig.1 + 4
+            && relation_before(t, p.start).is_none()
+            && (trig.1..p.start).all(|k| {
+                matches!(
+                    t.low(k),
+                    "the" | "town" | "city" | "village" | "of" | "camp" | "district"
+                )
+            })
+    });
+    if let Some((i, _)) = direct {
+        return Some(Chosen {
+            place: *i,
+            relation: "at".into(),
+            rule: "LO11-direct-object",
+        });
     }
     let with_rel = |after: bool| {
         cands
@@ -242,6 +266,21 @@ pub fn pick(
             place: i,
             relation: rel,
             rule: "LO30-prep-before",
+        });
+    }
+    // a place in the clause without a locative cue ("The town of Madaya was besieged",
+    // "shelling of Omdurman")
+    if let Some((i, _)) = cands.iter().find(|(_, p)| {
+        granularity(&p.place) < 5
+            && !matches!(
+                relation_before(t, p.start).map(|r| r.0).as_deref(),
+                Some("with" | "border with" | "to" | "toward" | "towards" | "from" | "between")
+            )
+    }) {
+        return Some(Chosen {
+            place: *i,
+            relation: "in".into(),
+            rule: "LO60-clause-place",
         });
     }
     // no place in the clause: the nearest locative place elsewhere in the sentence

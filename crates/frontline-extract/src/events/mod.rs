@@ -230,6 +230,38 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "nearest locative place elsewhere in the sentence",
         },
         RuleInfo {
+            id: "RO14-claimed-by",
+            description: "'X claimed an attack': the claimant is the source",
+        },
+        RuleInfo {
+            id: "MG20-adjacent-merge",
+            description: "same-type triggers side by side are one event",
+        },
+        RuleInfo {
+            id: "NM23-time-phrase",
+            description: "near miss: 'entered its second week'",
+        },
+        RuleInfo {
+            id: "NM40-background-noun",
+            description: "near miss: noun trigger in an adjunct beside the main event",
+        },
+        RuleInfo {
+            id: "NM41-nested-noun",
+            description: "near miss: noun trigger nested as another trigger's object",
+        },
+        RuleInfo {
+            id: "LO11-direct-object",
+            description: "place directly after the trigger",
+        },
+        RuleInfo {
+            id: "LO60-clause-place",
+            description: "a place in the clause without a locative cue",
+        },
+        RuleInfo {
+            id: "MO41-hedged-source",
+            description: "the source hedges: 'unconfirmed reports said'",
+        },
+        RuleInfo {
             id: "NM30-no-roles",
             description: "near miss: weak trigger with no actor, place or number",
         },
@@ -351,6 +383,199 @@ pub enum CoderError {
     },
 }
 
+/// Token facts about a coded trigger, for merging.
+#[derive(Debug, Clone, Copy)]
+struct Info {
+    start: usize,
+    end: usize,
+    noun: bool,
+    clause: (usize, usize),
+    adjunct: bool,
+}
+
+/// Whether the noun trigger at `start` sits in an adjunct ("after two days of fighting",
+/// "in a dawn raid", "under the deal").
+fn in_adjunct(t: &Tokens<'_>, start: usize, floor: usize) -> bool {
+    let mut k = start;
+    let mut skipped = 0;
+    while k > floor && skipped < 4 {
+        let w = t.low(k - 1);
+        if matches!(
+            w,
+            "of" | "after"
+                | "under"
+                | "in"
+                | "during"
+                | "following"
+                | "amid"
+                | "since"
+                | "before"
+                | "despite"
+                | "over"
+                | "for"
+        ) {
+            return true;
+        }
+        if matches!(w, "," | ";" | "and" | "by") || crate::modality::is_cue_word(w) {
+            return false;
+        }
+        k -= 1;
+        skipped += 1;
+    }
+    false
+}
+
+fn union_actors(into: &mut Vec<EventActor>, from: &[EventActor]) {
+    for a in from {
+        if !into.iter().any(|x| x.actor.code == a.actor.code) {
+            into.push(a.clone());
+        }
+    }
+}
+
+impl EventCoder {
+    /// Merges same-type triggers next to each other ("a car bomb exploded", "signed a deal"),
+    /// drops nouns nested as another trigger's object ("demand the release") and background
+    /// nouns in adjuncts ("after two days of fighting") when the sentence has a main event.
+    fn merge_adjacent(
+        &self,
+        t: &Tokens<'_>,
+        events: &mut Vec<(Event, bool)>,
+        infos: &mut Vec<Info>,
+        sentence: usize,
+        near: &mut Vec<NearMiss>,
+    ) {
+        let n = events.len();
+        let mut drop = vec![false; n];
+        for j in 1..n {
+            for i in 0..j {
+                if drop.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                let (Some(a), Some(b)) = (infos.get(i).copied(), infos.get(j).copied()) else {
+                    continue;
+                };
+                let gap = b.start.saturating_sub(a.end);
+                let between_is_light = (a.end..b.start).all(|k| {
+                    matches!(
+                        t.low(k),
+                        "a" | "an"
+                            | "the"
+                            | "its"
+                            | "their"
+                            | "his"
+                            | "her"
+                            | "new"
+                            | "himself"
+                            | "herself"
+                            | "themselves"
+                            | "and"
+                            | "grain"
+                            | "peace"
+                            | "fresh"
+                            | "immediate"
+                            | "full"
+                            | "total"
+                            | "humanitarian"
+                            | "permanent"
+                            | "lasting"
+                            | "complete"
+                            | "further"
+                            | "-"
+                    ) || t
+                        .toks
+                        .get(k)
+                        .is_some_and(|x| x.kind == crate::lex::Tok::Number)
+                        || t.is_cap(k)
+                });
+                let same_type = events.get(i).map(|e| e.0.plover_type)
+                    == events.get(j).map(|e| e.0.plover_type);
+                if a.clause == b.clause
+                    && ((same_type && gap <= 4) || (b.noun && gap <= 3 && between_is_light))
+                {
+                    // keep the noun (more specific: "car bomb", "drone strike") when the types
+                    // agree; a nested noun of another type is simply dropped
+                    let (keep, lose) = if same_type && b.noun && !a.noun {
+                        (j, i)
+                    } else {
+                        (i, j)
+                    };
+                    let lost = events.get(lose).map(|e| e.0.clone());
+                    if let (Some(lost), Some((kept, _))) = (lost, events.get_mut(keep)) {
+                        if same_type {
+                            union_actors(&mut kept.sources, &lost.sources);
+                            union_actors(&mut kept.targets, &lost.targets);
+                            if kept.location.is_none() {
+                                kept.location = lost.location.clone();
+                            }
+                            for q in &lost.quantities {
+                                if !kept.quantities.iter().any(|x| x.span == q.span) {
+                                    kept.quantities.push(q.clone());
+                                }
+                            }
+                            kept.evidence.extend(lost.evidence.iter().copied());
+                            kept.evidence.sort_unstable();
+                            kept.evidence.dedup();
+                            kept.rules.push("MG20-adjacent-merge".into());
+                        }
+                        near.push(NearMiss {
+                            sentence,
+                            span: lost.trigger,
+                            rule: lost.rules.first().cloned().unwrap_or_default(),
+                            reason: if same_type {
+                                "MG20-adjacent-merge: same event as the trigger next to it".into()
+                            } else {
+                                "NM41-nested-noun: object of another trigger".into()
+                            },
+                        });
+                    }
+                    if let Some(d) = drop.get_mut(lose) {
+                        *d = true;
+                    }
+                }
+            }
+        }
+        // background nouns in adjuncts, when the sentence has a main (non-adjunct) event
+        let has_main = (0..n).any(|k| {
+            !drop.get(k).copied().unwrap_or(true)
+                && infos.get(k).is_some_and(|x| !x.adjunct)
+                && events.get(k).is_some_and(|e| !e.1)
+        });
+        if has_main {
+            for k in 0..n {
+                if infos.get(k).is_some_and(|x| x.adjunct) && !drop.get(k).copied().unwrap_or(true)
+                {
+                    if let Some((e, _)) = events.get(k) {
+                        near.push(NearMiss {
+                            sentence,
+                            span: e.trigger,
+                            rule: e.rules.first().cloned().unwrap_or_default(),
+                            reason:
+                                "NM40-background-noun: a noun in an adjunct beside the main event"
+                                    .into(),
+                        });
+                    }
+                    if let Some(d) = drop.get_mut(k) {
+                        *d = true;
+                    }
+                }
+            }
+        }
+        let mut k = 0;
+        events.retain(|_| {
+            let keep = !drop.get(k).copied().unwrap_or(false);
+            k += 1;
+            keep
+        });
+        let mut k = 0;
+        infos.retain(|_| {
+            let keep = !drop.get(k).copied().unwrap_or(false);
+            k += 1;
+            keep
+        });
+    }
+}
+
 fn event_actor(a: &ActorHit) -> EventActor {
     EventActor {
         actor: a.found.actor.clone(),
@@ -403,6 +628,7 @@ impl EventCoder {
         let orig = |i: usize| keep.get(i).and_then(|&k| s.actors.get(k));
         let hits = self.lexicon.find(t);
         let mut events: Vec<(Event, bool)> = Vec::new();
+        let mut infos: Vec<Info> = Vec::new();
         for h in &hits {
             let Some(rule) = self.lexicon.rules.get(h.rule) else {
                 continue;
@@ -424,6 +650,36 @@ impl EventCoder {
                     span: tspan,
                     rule: rule.rule.clone(),
                     reason: "NM10-inside-name: the trigger word is part of a name".into(),
+                });
+                continue;
+            }
+            // "entered its second week", "reached a new phase": a time phrase, not a move
+            if (h.end..(h.end + 4).min(t.len())).any(|k| {
+                matches!(
+                    t.low(k),
+                    "week"
+                        | "weeks"
+                        | "day"
+                        | "month"
+                        | "months"
+                        | "year"
+                        | "phase"
+                        | "stage"
+                        | "round"
+                        | "agreement"
+                        | "deal"
+                        | "conclusion"
+                )
+            }) && matches!(
+                t.low(h.start),
+                "entered" | "enter" | "enters" | "reached" | "reach" | "reaches" | "reaching"
+            ) {
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: tspan,
+                    rule: rule.rule.clone(),
+                    reason: "NM23-time-phrase: the verb takes a time or process, not a place"
+                        .into(),
                 });
                 continue;
             }
@@ -449,7 +705,8 @@ impl EventCoder {
                         "the" | "a" | "an" | "their" | "its" | "his" | "her" | "our"
                     )
                 };
-                if (det(p1) || p1 == "newly")
+                let prep = matches!(p1, "to" | "in" | "of" | "from" | "for" | "into" | "on");
+                if (det(p1) || p1 == "newly" || prep)
                     && t.low(h.end) != "by"
                     && t.low(h.start).ends_with("ed")
                 {
@@ -505,6 +762,25 @@ impl EventCoder {
                     });
                     rules.push("RO44-demonym-prenominal".into());
                 }
+            }
+            // "Al-Shabaab claimed a suicide attack": the claimant is the source
+            if sources.is_empty()
+                && let Some(a) = s.attributions.iter().find(|a| {
+                    matches!(
+                        a.found.cue.as_str(),
+                        "claimed" | "claims" | "denied" | "denies" | "acknowledged" | "admitted"
+                    ) && a.found.cue_tok < h.start
+                        && h.start <= a.found.cue_tok + 6
+                        && a.found.actor.is_some()
+                })
+                && let Some(actor) = a.found.actor.clone()
+            {
+                sources.push(EventActor {
+                    actor,
+                    span: a.found.span,
+                    mention: a.mention,
+                });
+                rules.push("RO14-claimed-by".into());
             }
             if sources.is_empty() && roles.anaphora {
                 // in reported speech, "the campaign"/"it" is the speaking party's own side
@@ -569,6 +845,7 @@ impl EventCoder {
                 (h.start, h.end),
                 clause,
                 rule.territory,
+                ptype == frontline_model::PloverType::Retreat,
                 &exclude,
             )
             .and_then(|c| {
@@ -760,6 +1037,27 @@ impl EventCoder {
             } else {
                 m
             };
+            // "unconfirmed reports said ...": the source itself hedges
+            let m = if m.modality == Modality::Asserted
+                && s.attributions.iter().any(|a| {
+                    a.found.content.0 <= h.start
+                        && h.end <= a.found.content.1
+                        && ["unconfirmed", "unverified", "rumour", "rumor"]
+                            .iter()
+                            .any(|w| a.found.speaker.to_ascii_lowercase().contains(w))
+                }) {
+                crate::modality::ModalityFound {
+                    modality: Modality::Hedged,
+                    cue: s
+                        .attributions
+                        .iter()
+                        .find(|a| a.found.content.0 <= h.start && h.end <= a.found.content.1)
+                        .map(|a| a.found.span),
+                    rule: Some("MO41-hedged-source"),
+                }
+            } else {
+                m
+            };
             if let (Some(r), Some(c)) = (m.rule, m.cue) {
                 rules.push(r.to_string());
                 evidence.push(c);
@@ -814,7 +1112,19 @@ impl EventCoder {
                 rules,
             };
             events.push((ev, rule.weak));
+            infos.push(Info {
+                start: h.start,
+                end: h.end,
+                noun: h.form == Form::Noun,
+                clause,
+                adjunct: (h.form == Form::Noun
+                    || t.low(h.start).ends_with("ing")
+                    || (h.start >= 1 && matches!(t.low(h.start - 1), "a" | "an" | "the"))
+                    || (h.start >= 2 && matches!(t.low(h.start - 2), "a" | "an" | "the")))
+                    && in_adjunct(t, h.start, 0),
+            });
         }
+        self.merge_adjacent(t, &mut events, &mut infos, s.index, near);
         // weak triggers ("killed") merge into a stronger event of the sentence
         let strong_idx: Vec<usize> = events
             .iter()
@@ -843,7 +1153,33 @@ impl EventCoder {
                 continue;
             }
             if let Some(&target) = strong_idx.iter().min_by_key(|&&k| k.abs_diff(i)) {
+                let weak_roles = events
+                    .get(i)
+                    .map(|(e, _)| (e.sources.clone(), e.targets.clone()));
                 if let Some((strong, _)) = events.get_mut(target) {
+                    if let Some((ws, wt)) = weak_roles {
+                        if strong.sources.is_empty() && !ws.is_empty() {
+                            strong.sources = ws;
+                        }
+                        if strong.targets.is_empty() && !wt.is_empty() {
+                            strong.targets = wt;
+                        }
+                        let srefs: Vec<&frontline_model::ActorRef> =
+                            strong.sources.iter().map(|a| &a.actor).collect();
+                        let trefs: Vec<&frontline_model::ActorRef> =
+                            strong.targets.iter().map(|a| &a.actor).collect();
+                        let key = self
+                            .lexicon
+                            .rules
+                            .iter()
+                            .find(|r| strong.rules.first() == Some(&r.rule))
+                            .map(|r| r.acled.clone());
+                        if let Some(k) = key
+                            && let Some((a, _)) = self.acled.map(&k, &srefs, &trefs)
+                        {
+                            strong.acled = Some(a);
+                        }
+                    }
                     for q in qs {
                         if !strong.quantities.iter().any(|x| x.span == q.span) {
                             strong.evidence.push(q.span);

@@ -181,7 +181,29 @@ fn is_oblique(t: &Tokens<'_>, a: &ActorFound) -> bool {
     let s = a.tok_start;
     let p1 = if s >= 1 { t.low(s - 1) } else { "" };
     let p2 = if s >= 2 { t.low(s - 2) } else { "" };
-    OBLIQUE.contains(&p1) || (p1 == "the" && OBLIQUE.contains(&p2))
+    // "thousands of protesters", "dozens of fighters": a quantity, not a preposition
+    let quantifier = p1 == "of"
+        && (matches!(
+            p2,
+            "thousands"
+                | "hundreds"
+                | "dozens"
+                | "scores"
+                | "tens"
+                | "millions"
+                | "some"
+                | "many"
+                | "number"
+                | "group"
+                | "members"
+                | "groups"
+                | "units"
+                | "several"
+        ) || t
+            .toks
+            .get(s.wrapping_sub(2))
+            .is_some_and(|k| k.kind == Tok::Number));
+    !quantifier && (OBLIQUE.contains(&p1) || (p1 == "the" && OBLIQUE.contains(&p2)))
 }
 
 /// Whether actor `a` sits in an apposition ", backed by X," / ", the militia that ...,".
@@ -219,7 +241,8 @@ fn coordinated_left(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, floor: us
             actors.get(k).is_some_and(|p| {
                 p.tok_end < c.tok_start
                     && p.tok_start >= floor
-                    && c.tok_start - p.tok_end == 1
+                    && (c.tok_start - p.tok_end == 1
+                        || (c.tok_start - p.tok_end == 2 && t.low(p.tok_end + 1) == "the"))
                     && matches!(t.low(p.tok_end), "and" | "," | "&")
             })
         });
@@ -246,7 +269,8 @@ fn coordinated_right(t: &Tokens<'_>, actors: &[ActorFound], idx: usize, ceil: us
     let mut cur = idx;
     while let Some(c) = actors.get(cur) {
         let next = actors.iter().position(|n| {
-            n.tok_start == c.tok_end + 1
+            (n.tok_start == c.tok_end + 1
+                || (n.tok_start == c.tok_end + 2 && t.low(c.tok_end + 1) == "the"))
                 && n.tok_end <= ceil
                 && matches!(t.low(c.tok_end), "and" | "&")
         });
@@ -357,7 +381,7 @@ pub fn fill(
             cb,
             Some(&["on", "against", "of", "targeting"]),
         )
-        .filter(|&y| actors.get(y).is_some_and(|a| a.tok_start <= end + 3))
+        .filter(|&y| actors.get(y).is_some_and(|a| a.tok_start <= end + 8))
         {
             r.targets = coordinated_right(t, actors, y, cb);
             r.rules.push(if nx == "of" {
@@ -366,7 +390,7 @@ pub fn fill(
                 "RO42-nominal-on"
             });
         }
-        if let Some(x) = first_after(t, actors, end, cb, Some(&["by"])) {
+        if let Some(x) = first_after(t, actors, end, cb, Some(&["by", "from"])) {
             r.sources = coordinated_right(t, actors, x, cb);
             r.rules.push("RO40-nominal-of-by");
         }
@@ -552,7 +576,8 @@ pub fn fill(
                 } else {
                     ""
                 };
-                !matches!(p1, "by" | "alongside" | "including" | "than" | "like")
+                a.tok_start == end
+                    || !matches!(p1, "by" | "alongside" | "including" | "than" | "like")
             }
             && !in_apposition(t, a, cb)
     });

@@ -150,6 +150,14 @@ const DENY_WORDS: &[&str] = &[
 /// Tokens that end a modality cue's scope when met between the cue and the trigger.
 const SCOPE_BREAKS: &[&str] = &[";", "but", "however", "meanwhile", "."];
 
+/// Whether `w` is a single-word modality cue.
+pub fn is_cue_word(w: &str) -> bool {
+    HEDGE_WORDS.contains(&w)
+        || HYPO_WORDS.contains(&w)
+        || NEG_WORDS.contains(&w)
+        || DENY_WORDS.contains(&w)
+}
+
 fn phrase_at(t: &Tokens<'_>, i: usize, p: &[&str]) -> bool {
     p.iter().enumerate().all(|(k, w)| t.low(i + k) == *w)
 }

@@ -63,7 +63,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         sentences += ex.sentences.len();
         // The suite states every event with its modality, so all events are scored.
         let _ = args.all_modalities;
-        score_item(&mut report, item, &ex.events);
+        score_item(&mut report, item, &ex.events, &ex.document.text);
     }
     let secs = start.elapsed().as_secs_f64();
     if args.json {
