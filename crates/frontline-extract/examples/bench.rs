@@ -33,7 +33,12 @@ fn main() {
         })
         .collect();
     let t0 = Instant::now();
-    let p = Pipeline::new(Geocoder::embedded().expect("gazetteer")).expect("pipeline");
+    // NOGEO=1 measures everything but geocoding, to see where the time goes
+    let p = if std::env::var("NOGEO").is_ok() {
+        Pipeline::without_geocoder().expect("pipeline")
+    } else {
+        Pipeline::new(Geocoder::embedded().expect("gazetteer")).expect("pipeline")
+    };
     println!("pipeline built in {:.2}s", t0.elapsed().as_secs_f64());
     // warm-up
     for (text, published) in docs.iter().take(20) {
