@@ -47,10 +47,11 @@ pub struct GeoEntry {
     pub lat: Option<f64>,
     /// Longitude, when given.
     pub lon: Option<f64>,
-    /// Start, in code points.
-    pub start: usize,
+    /// Start, in code points (some published files hold negative offsets; they are kept and
+    /// simply overlap nothing real).
+    pub start: i64,
     /// End (exclusive), in code points.
-    pub end: usize,
+    pub end: i64,
 }
 
 fn clean_field(s: &str) -> String {
@@ -94,7 +95,7 @@ pub fn parse_line(line: &str, line_no: usize) -> Result<Vec<GeoEntry>, GeoEvalEr
                 f.len()
             )));
         }
-        let num = |s: &str, what: &str| -> Result<usize, GeoEvalError> {
+        let num = |s: &str, what: &str| -> Result<i64, GeoEvalError> {
             s.trim()
                 .parse()
                 .map_err(|_| err(format!("{what} is not an offset: {s:?}")))
@@ -253,7 +254,7 @@ pub fn char_offset(text: &str, byte: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn e(start: usize, end: usize, lat: Option<f64>, lon: Option<f64>) -> GeoEntry {
+    fn e(start: i64, end: i64, lat: Option<f64>, lon: Option<f64>) -> GeoEntry {
         GeoEntry {
             name: "x".into(),
             surface: "x".into(),
@@ -271,6 +272,7 @@ mod tests {
         assert_eq!(v[0].name, "Alexandria, LA");
         assert_eq!((v[1].start, v[1].end), (20, 27));
         assert!(parse_line("", 1).unwrap().is_empty());
+        assert_eq!(parse_line("a,,a,,1,,2,,-139,,-130||", 1).unwrap()[0].start, -139);
         let err = parse_line("a,,b,,1,,2,,x,,3", 7).unwrap_err().to_string();
         assert!(err.contains("line 7"), "{err}");
         let v = parse_line("Tanf,,Tanf,,,,,,5,,9||", 1).unwrap();

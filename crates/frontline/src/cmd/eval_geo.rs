@@ -13,11 +13,13 @@ use crate::globals::Globals;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Layout: DIR/<i> holds the text of document i (i = 0..N-1); line i of the gold file \
+#[command(
+    after_help = "Layout: DIR/<i> holds the text of document i (i = 0..N-1); line i of the gold file \
 holds its toponyms as name,,surface,,lat,,lon,,start,,end entries separated by || (offsets in \
 Unicode code points). Anchor files are named <Corpus>_<System>.txt, where <Corpus> is the \
 basename of --corpus.\n\nExample:\n  frontline eval geo --corpus eval/geo/corpora/LGL \
---gold eval/geo/gold/LGL_gold.txt --anchors eval/geo/anchors")]
+--gold eval/geo/gold/LGL_gold.txt --anchors eval/geo/anchors"
+)]
 pub struct Args {
     /// Corpus directory: one plain-text file per document, named 0, 1, 2, ...
     #[arg(long, value_name = "DIR")]
@@ -35,14 +37,17 @@ pub struct Args {
 
 fn read_doc(dir: &Path, i: usize) -> anyhow::Result<String> {
     let p = dir.join(i.to_string());
-    let bytes = std::fs::read(&p).with_context(|| format!("cannot read document {}", p.display()))?;
+    let bytes =
+        std::fs::read(&p).with_context(|| format!("cannot read document {}", p.display()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Runs the suite.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    let gold_text = std::fs::read_to_string(&args.gold).with_context(|| format!("cannot read {}", args.gold.display()))?;
-    let gold = geo::parse_file(&gold_text).with_context(|| format!("{}: malformed gold file", args.gold.display()))?;
+    let gold_text = std::fs::read_to_string(&args.gold)
+        .with_context(|| format!("cannot read {}", args.gold.display()))?;
+    let gold = geo::parse_file(&gold_text)
+        .with_context(|| format!("{}: malformed gold file", args.gold.display()))?;
     let corpus_name = args
         .corpus
         .file_name()
@@ -51,7 +56,11 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
     let geocoder = super::geoparse::geocoder(globals)?;
     let n = gold.len();
     let t0 = Instant::now();
-    let bar = if globals.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(n as u64) };
+    let bar = if globals.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(n as u64)
+    };
     let results: Vec<anyhow::Result<Vec<GeoEntry>>> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -66,8 +75,8 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
                     surface: text.get(t.span.range()).unwrap_or("").to_string(),
                     lat: t.place.lat,
                     lon: t.place.lon,
-                    start: geo::char_offset(&text, t.span.start),
-                    end: geo::char_offset(&text, t.span.end),
+                    start: geo::char_offset(&text, t.span.start) as i64,
+                    end: geo::char_offset(&text, t.span.end) as i64,
                 })
                 .collect())
         })
@@ -88,7 +97,8 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         let body: String = preds.iter().map(|p| geo::format_line(p) + "\n").collect();
         std::fs::write(out, body).with_context(|| format!("cannot write {}", out.display()))?;
     }
-    let mut rows: Vec<(String, GeoScores)> = vec![("Frontline".to_string(), geo::score(&gold, &preds))];
+    let mut rows: Vec<(String, GeoScores)> =
+        vec![("Frontline".to_string(), geo::score(&gold, &preds))];
     if let Some(dir) = &args.anchors {
         let prefix = format!("{corpus_name}_");
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -96,7 +106,9 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
             })
             .collect();
         files.sort();
@@ -131,7 +143,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         "| {:<14} | {:>6} | {:>6} | {:>6} | {:>7} | {:>7} | {:>6} | {:>9} |",
         "system", "P", "R", "F1", "acc@161", "e2e@161", "AUC", "median km"
     );
-    println!("|{:-<16}|{:->8}|{:->8}|{:->8}|{:->9}|{:->9}|{:->8}|{:->11}|", "", "", "", "", "", "", "", "");
+    println!(
+        "|{:-<16}|{:->8}|{:->8}|{:->8}|{:->9}|{:->9}|{:->8}|{:->11}|",
+        "", "", "", "", "", "", "", ""
+    );
     for (name, s) in &rows {
         println!(
             "| {:<14} | {:>6.3} | {:>6.3} | {:>6.3} | {:>7.3} | {:>7.3} | {:>6.3} | {:>9.1} |",
