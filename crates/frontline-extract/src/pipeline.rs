@@ -35,7 +35,7 @@ pub enum ExtractError {
     #[error(transparent)]
     Coder(#[from] CoderError),
     /// A user data file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -35,12 +35,12 @@ const ORGS_TOML: &str = include_str!("../../data/actors/organizations.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum ActorDataError {
     /// A TOML file could not be parsed.
-    #[error("actor data {name}: {source}")]
+    #[error("actor data {name}: {error}")]
     Parse {
         /// File name.
         name: String,
         /// The parser's error.
-        source: toml::de::Error,
+        error: toml::de::Error,
     },
     /// A value is not allowed.
     #[error("actor data {name}: {message}")]
@@ -244,7 +244,7 @@ impl ActorDictionary {
         for (name, src) in &files {
             let f: DataFile = toml::from_str(src).map_err(|e| ActorDataError::Parse {
                 name: name.clone(),
-                source: e,
+                error: e,
             })?;
             country_rows.extend(f.country);
             agent_file.agent.extend(f.agent);

@@ -26,12 +26,12 @@ const SOURCES_TOML: &str = include_str!("../../data/sources.toml");
 
 /// Errors loading the source table.
 #[derive(Debug, thiserror::Error)]
-#[error("source table {name}: {source}")]
+#[error("source table {name}: {error}")]
 pub struct SourceDataError {
     /// File name.
     pub name: String,
     /// Parser error.
-    pub source: toml::de::Error,
+    pub error: toml::de::Error,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -156,7 +156,7 @@ impl SourceTable {
         for (name, src) in files {
             let f: SourceFile = toml::from_str(src).map_err(|e| SourceDataError {
                 name: name.clone(),
-                source: e,
+                error: e,
             })?;
             sources.extend(f.source);
             for g in f.generic {

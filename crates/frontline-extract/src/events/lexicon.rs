@@ -94,12 +94,12 @@ pub struct Lexicon {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     /// Bad TOML.
-    #[error("trigger lexicon {name}: {source}")]
+    #[error("trigger lexicon {name}: {error}")]
     Parse {
         /// File.
         name: String,
         /// Parser error.
-        source: toml::de::Error,
+        error: toml::de::Error,
     },
     /// Unknown PLOVER type.
     #[error("trigger lexicon {name}: rule {rule}: unknown PLOVER type {plover:?}")]
@@ -156,7 +156,7 @@ impl Lexicon {
         for (name, src) in files {
             let f: TriggerFile = toml::from_str(src).map_err(|e| LexiconError::Parse {
                 name: name.clone(),
-                source: e,
+                error: e,
             })?;
             for mut r in f.trigger {
                 r.plover_type = PloverType::parse(&r.plover);
