@@ -57,6 +57,19 @@ pub struct Article {
     pub text: String,
 }
 
+impl Article {
+    /// The article's metadata as the pipeline takes it (outlet, headline, publication date).
+    pub fn meta(&self) -> frontline_model::DocumentMeta {
+        frontline_model::DocumentMeta {
+            outlet: Some(self.outlet.clone()),
+            title: Some(self.title.clone()),
+            published_at: chrono::NaiveDate::parse_from_str(&self.published, "%Y-%m-%d").ok(),
+            language: Some("en".into()),
+            ..Default::default()
+        }
+    }
+}
+
 /// (country, demonym, capital, places, forces, opponents)
 struct Theatre {
     country: &'static str,
