@@ -306,7 +306,7 @@ fn find_in_sentence(
             && toks
                 .get(i + 1)
                 .is_some_and(|n| n.cap && joinable(text, &t, n));
-        if !t.cap && !is_article {
+        if (!t.cap && !is_article) || ctx.lowers[i] == "the" {
             i += 1;
             continue;
         }
@@ -431,6 +431,7 @@ fn find_in_sentence(
             }
             // An organisation or a person after ("X University", "Jordan Henderson").
             let mut level = None;
+            let mut place_suffix = false;
             if let Some(w) = ctx.suffix_after(i + n) {
                 let nt = &toks[i + n];
                 if ORG_SUFFIX.contains(&w)
@@ -442,6 +443,7 @@ fn find_in_sentence(
                     }
                 } else if PLACE_SUFFIX.contains(&w) {
                     level = suffix_level(w);
+                    place_suffix = true;
                 } else if nt.cap
                     && single
                     && !big
@@ -506,7 +508,7 @@ fn find_in_sentence(
                 country,
                 state: None,
                 level,
-                cued,
+                cued: cued || place_suffix,
                 dateline: false,
                 initial: single && t.first && !big && !cued,
                 qualifier: None,

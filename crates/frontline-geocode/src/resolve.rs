@@ -340,10 +340,10 @@ pub(crate) fn resolve(
         match sc.first() {
             Some(best) => {
                 let p = &best.place;
+                // A transliteration-only match must sit in one of the story's main countries.
                 let weak_loose = !f.hits.iter().any(|h| h.exact && h.idx == p.idx)
-                    && doc.country_share(p.country) == 0.0
-                    && p.population < 50_000
-                    && precision(p) == GeoPrecision::Point;
+                    && doc.share_without(p.country, &f.key) < 0.5
+                    && !is_country_code(p.feature_code);
                 let tiny = precision(p) == GeoPrecision::Point
                     && p.population < 1_000
                     && doc.country_share(p.country) < 0.3
@@ -366,6 +366,8 @@ pub(crate) fn resolve(
                         span: f.span,
                         place: country_place(c, false),
                     });
+                } else if weak_loose && !f.cued {
+                    continue;
                 } else if weak_loose {
                     out.push(Toponym {
                         span: f.span,
