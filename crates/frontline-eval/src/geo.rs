@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(v[0].name, "Alexandria, LA");
         assert_eq!((v[1].start, v[1].end), (20, 27));
         assert!(parse_line("", 1).unwrap().is_empty());
-        assert_eq!(parse_line("a,,a,,1,,2,,-139,,-130||", 1).unwrap()[0].start, -139);
+        assert_eq!(
+            parse_line("a,,a,,1,,2,,-139,,-130||", 1).unwrap()[0].start,
+            -139
+        );
         let err = parse_line("a,,b,,1,,2,,x,,3", 7).unwrap_err().to_string();
         assert!(err.contains("line 7"), "{err}");
         let v = parse_line("Tanf,,Tanf,,,,,,5,,9||", 1).unwrap();

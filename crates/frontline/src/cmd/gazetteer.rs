@@ -17,7 +17,9 @@ pub enum Command {
     /// per-country files such as IQ.txt), and optionally alternateNamesV2.txt/.zip,
     /// admin1CodesASCII.txt and admin2Codes.txt, as downloaded from the GeoNames export dump.
     /// Malformed rows are skipped and counted; the first ones are listed with file and line.
-    #[command(after_help = "Example:\n  frontline gazetteer import --geonames ~/geonames\n  frontline gazetteer import --geonames ~/geonames --out /data/geonames.idx\n  frontline --gazetteer /data/geonames.idx geoparse report.txt")]
+    #[command(
+        after_help = "Example:\n  frontline gazetteer import --geonames ~/geonames\n  frontline gazetteer import --geonames ~/geonames --out /data/geonames.idx\n  frontline --gazetteer /data/geonames.idx geoparse report.txt"
+    )]
     Import {
         /// Directory holding the GeoNames files.
         #[arg(long, value_name = "DIR")]
@@ -48,14 +50,22 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
             println!("index keys: {exact} exact, {loose} transliteration-folded");
             println!("countries: {}", frontline_gazetteer::countries::all().len());
             if let Some(p) = super::geoparse::default_index_path() {
-                println!("import location: {}{}", p.display(), if p.is_file() { " (present)" } else { " (none)" });
+                println!(
+                    "import location: {}{}",
+                    p.display(),
+                    if p.is_file() { " (present)" } else { " (none)" }
+                );
             }
             Ok(())
         }
         Command::Lookup { name } => {
             let geo = super::geoparse::geocoder(globals)?;
             let g = geo.gazetteer();
-            let mut rows: Vec<_> = g.lookup(&name).into_iter().filter_map(|h| g.place(h.idx).map(|p| (h, p))).collect();
+            let mut rows: Vec<_> = g
+                .lookup(&name)
+                .into_iter()
+                .filter_map(|h| g.place(h.idx).map(|p| (h, p)))
+                .collect();
             rows.sort_by_key(|(_, p)| std::cmp::Reverse(p.population));
             if let Some(c) = frontline_gazetteer::countries::lookup(&name) {
                 println!("country: {} ({}/{})", c.name, c.iso2, c.iso3);
@@ -63,7 +73,8 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
             for (h, p) in rows.iter().take(50) {
                 println!(
                     "{}\t{}\t{:.4}\t{:.4}\t{}.{}\t{}\t{}\tpop {}\t{}",
-                    p.geonameid.map_or_else(|| "-".to_string(), |i| i.to_string()),
+                    p.geonameid
+                        .map_or_else(|| "-".to_string(), |i| i.to_string()),
                     p.name,
                     p.lat,
                     p.lon,
@@ -85,7 +96,10 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
 
 fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> anyhow::Result<()> {
     if !dir.is_dir() {
-        anyhow::bail!("{}: not a directory (pass the folder holding allCountries.zip)", dir.display());
+        anyhow::bail!(
+            "{}: not a directory (pass the folder holding allCountries.zip)",
+            dir.display()
+        );
     }
     let out = match out.or_else(super::geoparse::default_index_path) {
         Some(p) => p,
@@ -98,9 +112,11 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
         indicatif::ProgressBar::new(0)
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:40} [{bar:30}] {bytes}/{total_bytes} ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{msg:40} [{bar:30}] {bytes}/{total_bytes} ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let mut current = PathBuf::new();
     let (gaz, report) = import_geonames(dir, |stage, path, done, total| {
@@ -108,7 +124,10 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
             current = path.to_path_buf();
             bar.set_length(total);
             bar.set_position(0);
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             bar.set_message(match stage {
                 Stage::Places => format!("places: {name}"),
                 Stage::AlternateNames => format!("alternate names: {name}"),
@@ -120,7 +139,8 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
     })
     .with_context(|| format!("cannot import GeoNames from {}", dir.display()))?;
     bar.set_message("writing the index");
-    gaz.save(&out).with_context(|| format!("cannot write {}", out.display()))?;
+    gaz.save(&out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     bar.finish_and_clear();
     eprintln!(
         "imported {} places and {} alternate names from {} file(s) in {:.1}s; {} malformed rows skipped",
@@ -133,6 +153,9 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
     for e in &report.first_errors {
         eprintln!("  skipped: {e}");
     }
-    eprintln!("wrote {} (later runs use it; pass --gazetteer to choose another)", out.display());
+    eprintln!(
+        "wrote {} (later runs use it; pass --gazetteer to choose another)",
+        out.display()
+    );
     Ok(())
 }

@@ -11,7 +11,9 @@ use crate::globals::Globals;
 
 /// Arguments of `frontline geoparse`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  frontline geoparse report.txt\n  cat report.txt | frontline geoparse -\n  frontline --gazetteer ~/geonames.idx geoparse report.txt --compact")]
+#[command(
+    after_help = "Examples:\n  frontline geoparse report.txt\n  cat report.txt | frontline geoparse -\n  frontline --gazetteer ~/geonames.idx geoparse report.txt --compact"
+)]
 pub struct Args {
     /// Text file to read (UTF-8; invalid bytes are replaced), or `-` for standard input.
     pub input: PathBuf,
@@ -26,14 +28,16 @@ pub struct Args {
 /// Where `frontline gazetteer import` writes its index by default and where later runs look
 /// for it: `<data dir>/gazetteer.idx` (e.g. `~/.local/share/frontline/gazetteer.idx`).
 pub(crate) fn default_index_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("org", "frontline", "frontline").map(|d| d.data_dir().join("gazetteer.idx"))
+    directories::ProjectDirs::from("org", "frontline", "frontline")
+        .map(|d| d.data_dir().join("gazetteer.idx"))
 }
 
 /// The geocoder the global options ask for: `--gazetteer PATH`, else an index imported into
 /// the data dir, else the embedded default.
 pub(crate) fn geocoder(globals: &Globals) -> anyhow::Result<Geocoder> {
     if let Some(p) = &globals.gazetteer {
-        return Geocoder::open(p).with_context(|| format!("cannot load the gazetteer {}", p.display()));
+        return Geocoder::open(p)
+            .with_context(|| format!("cannot load the gazetteer {}", p.display()));
     }
     if let Some(p) = default_index_path().filter(|p| p.is_file()) {
         tracing::info!("using the imported gazetteer {}", p.display());
@@ -47,7 +51,9 @@ pub(crate) fn geocoder(globals: &Globals) -> anyhow::Result<Geocoder> {
 fn read_input(path: &Path) -> anyhow::Result<String> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("cannot read standard input")?;
         b
     } else {
         std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
@@ -69,7 +75,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
     let skip: Vec<Span> = if args.keep_boilerplate {
         Vec::new()
     } else {
-        frontline_text::detect_boilerplate(&text).into_iter().map(|b| b.span).collect()
+        frontline_text::detect_boilerplate(&text)
+            .into_iter()
+            .map(|b| b.span)
+            .collect()
     };
     let sentences = frontline_text::sentences(&text, Span::new(0, text.len()));
     let toponyms = geo.geoparse(&text, &sentences, &skip);
