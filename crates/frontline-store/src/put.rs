@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
-use frontline_model::{Boilerplate, Event, Extraction, MentionData, Sentence, Span};
+use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, MentionData, Sentence, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
@@ -326,8 +326,24 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
                  WHERE (plover_type = ?1 OR (?2 IS NOT NULL AND acled_type = ?2)) \
                    AND match_start <= ?3 AND match_end >= ?4 \
                    AND (?5 IS NULL OR country_code IS NULL OR country_code = ?5 COLLATE NOCASE) \
+                   AND (?6 IS NULL OR lat IS NULL OR geo_precision NOT IN ('point', 'admin2') \
+                        OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9)) \
                  ORDER BY id LIMIT 500",
             )?;
+            // A box a little larger than the fusion distance around a finely located report.
+            let bbox = match (key.lat, key.lon, key.precision) {
+                (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
+                    let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
+                    let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
+                    (
+                        Some(lat - dlat),
+                        Some(lat + dlat),
+                        Some(lon - dlon),
+                        Some(lon + dlon),
+                    )
+                }
+                _ => (None, None, None, None),
+            };
             let rows = stmt.query_map(
                 params![
                     plover,
@@ -335,6 +351,10 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
                     date_str(Some(shift(e, w))),
                     date_str(Some(shift(s, -w))),
                     key.country,
+                    bbox.0,
+                    bbox.1,
+                    bbox.2,
+                    bbox.3,
                 ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
@@ -343,13 +363,14 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
             }
         }
     }
-    // Fused events of the same story, whatever their dates (copies may lack a date).
-    {
+    // An undated report: fused events of its own story (copies may lack a date).
+    if key.start.is_none() {
         let mut stmt = tx.prepare_cached(
             "SELECT DISTINCT f.id, f.record FROM fused_events f \
              JOIN event_documents ed ON ed.fused_id = f.id \
              JOIN documents d ON d.rowid_ = ed.doc \
-             WHERE d.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3))",
+             WHERE d.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
+             ORDER BY f.id DESC LIMIT 200",
         )?;
         for story in &key.stories {
             let rows = stmt.query_map(params![story, plover, key.acled_type], |r| {

@@ -468,3 +468,84 @@ fn document_round_trips_mentions_and_meta() {
     let f = store.events(&EventFilter::default()).unwrap();
     serde_json::to_string(&store.event(f[0].id).unwrap()).unwrap();
 }
+
+#[test]
+fn a_vague_report_does_not_stretch_an_event_over_the_year() {
+    use frontline_model::{TimePrecision, TimeRef};
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    // A copy that also mentions attacks "this year": year-precision date, same story.
+    let mut b = extraction(
+        COPY,
+        Some("Daily"),
+        Some("2017-06-19"),
+        &[
+            EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19")),
+            EventSpec::assault(vec![isis()], None, None),
+        ],
+    );
+    b.events[1].date = Some(TimeRef {
+        start: chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
+        end: chrono::NaiveDate::from_ymd_opt(2017, 12, 31).unwrap(),
+        precision: TimePrecision::Year,
+        derivation: "explicit".into(),
+        anchor: None,
+    });
+    // An attack at the same place three weeks later is another event.
+    let c = extraction(
+        "Islamic State fighters attacked Homs again in July.",
+        Some("Monitor"),
+        Some("2017-07-10"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-07-10"),
+        )],
+    );
+    store.put_extractions(&[a, b, c]).unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().any(|f| f.n_documents == 2));
+}
+
+#[test]
+fn generic_role_codes_do_not_make_actors_shared() {
+    let store = Store::open_in_memory().unwrap();
+    let soldiers = actor("MIL", "soldiers", None, ActorType::Military);
+    let idlib = place("Idlib", 169389, 35.9306, 36.6339, "SY");
+    let mut idlib_province = idlib.clone();
+    idlib_province.precision = frontline_model::GeoPrecision::Admin1;
+    idlib_province.admin1 = Some("Idlib".into());
+    let a = extraction(
+        "Soldiers attacked Idlib.",
+        Some("A"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![soldiers.clone()],
+            Some(idlib_province.clone()),
+            Some("2017-06-19"),
+        )],
+    );
+    // Another outlet, only the province known, only "soldiers" in common: not enough.
+    let b = extraction(
+        "Soldiers raided villages in Idlib province.",
+        Some("B"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![soldiers],
+            Some(idlib_province),
+            Some("2017-06-19"),
+        )],
+    );
+    store.put_extractions(&[a, b]).unwrap();
+    assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 2);
+}
