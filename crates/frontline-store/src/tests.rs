@@ -522,7 +522,7 @@ fn generic_role_codes_do_not_make_actors_shared() {
     let store = Store::open_in_memory().unwrap();
     let soldiers = actor("MIL", "soldiers", None, ActorType::Military);
     let idlib = place("Idlib", 169389, 35.9306, 36.6339, "SY");
-    let mut idlib_province = idlib.clone();
+    let mut idlib_province = idlib;
     idlib_province.precision = frontline_model::GeoPrecision::Admin1;
     idlib_province.admin1 = Some("Idlib".into());
     let a = extraction(
