@@ -11,6 +11,10 @@ pub struct Globals {
     /// import`). Without it, an index imported into the data dir is used if present.
     #[arg(long, global = true, value_name = "PATH", env = "FRONTLINE_GAZETTEER")]
     pub gazetteer: Option<PathBuf>,
+    /// Extra dictionary folder (actors/, sources/ and triggers/ TOML files) added to the built-in
+    /// actor, outlet and trigger tables, so they can be extended without recompiling.
+    #[arg(long, global = true, value_name = "DIR", env = "FRONTLINE_DICTIONARY")]
+    pub dictionary: Option<PathBuf>,
     /// More log output (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -2,7 +2,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -26,6 +25,12 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "frontline", "frontline").map(|d| d.data_dir().into())
 }
 
+/// Where `frontline gazetteer import` writes its index by default and where later runs look
+/// for it: `<data dir>/gazetteer.idx` (e.g. `~/.local/share/frontline/gazetteer.idx`).
+pub fn default_index_path() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("gazetteer.idx"))
+}
+
 /// Builds the geocoder named by the global options: `--gazetteer PATH`, else an index imported
 /// into the data dir, else the embedded default.
 pub fn geocoder(globals: &Globals) -> Result<Geocoder> {
@@ -44,11 +49,17 @@ pub fn geocoder(globals: &Globals) -> Result<Geocoder> {
     Geocoder::embedded().context("cannot load the embedded gazetteer")
 }
 
-/// Builds the extraction pipeline over the gazetteer named by the global options.
-pub fn pipeline(globals: &Globals) -> Result<Arc<Pipeline>> {
+/// Builds the extraction pipeline over the gazetteer named by the global options, with the
+/// extra dictionary folder (`--dictionary`) when one is given.
+pub fn pipeline(globals: &Globals) -> Result<Pipeline> {
     let geocoder = geocoder(globals)?;
-    let pipeline = Pipeline::new(geocoder).context("cannot build the extraction pipeline")?;
-    Ok(Arc::new(pipeline))
+    let mut pipeline = Pipeline::new(geocoder).context("cannot build the extraction pipeline")?;
+    if let Some(dir) = &globals.dictionary {
+        pipeline = pipeline
+            .with_data_dir(dir)
+            .with_context(|| format!("cannot load dictionary folder {}", dir.display()))?;
+    }
+    Ok(pipeline)
 }
 
 /// One input: a file path, or `-` for standard input.

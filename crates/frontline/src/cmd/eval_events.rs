@@ -30,21 +30,17 @@ pub struct Args {
     /// flag every event is scored, whatever its modality.
     #[arg(long)]
     pub all_modalities: bool,
-    /// Extra dictionary folder with actors/, sources/ and triggers/ TOML files.
-    #[arg(long, value_name = "DIR", env = "FRONTLINE_DICTIONARY")]
-    pub dictionary: Option<PathBuf>,
 }
 
 /// Runs the suite.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    globals.init_logging();
     let items = load_suite(&args.suite).with_context(|| {
         format!(
             "loading the suite {} (see docs/event-coding.md for the format)",
             args.suite.display()
         )
     })?;
-    let pipeline = super::explain::build_pipeline(globals, args.dictionary.as_ref())?;
+    let pipeline = crate::util::pipeline(globals)?;
     let mut report = Report::default();
     let start = std::time::Instant::now();
     let mut sentences = 0usize;

@@ -53,7 +53,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .context("--corpus has no directory name")?;
-    let geocoder = super::geoparse::geocoder(globals)?;
+    let geocoder = crate::util::geocoder(globals)?;
     let n = gold.len();
     let t0 = Instant::now();
     let bar = if globals.quiet {

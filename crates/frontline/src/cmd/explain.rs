@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use frontline_extract::events::{NearMiss, registry};
-use frontline_extract::pipeline::Pipeline;
-use frontline_geocode::Geocoder;
 use frontline_model::{DocumentMeta, Event, Extraction, Origin, Span};
 
 use crate::globals::Globals;
@@ -23,42 +21,18 @@ pub struct Args {
     pub event: Option<usize>,
     /// Publication date (YYYY-MM-DD): relative dates ("Sunday", "a day after") resolve
     /// against it.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::util::parse_date)]
     pub published: Option<chrono::NaiveDate>,
     /// Outlet that published the article (the default source of unattributed events).
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
-    /// Extra dictionary folder with actors/, sources/ and triggers/ TOML files.
-    #[arg(long, value_name = "DIR", env = "FRONTLINE_DICTIONARY")]
-    pub dictionary: Option<PathBuf>,
     /// Also list the rules that almost fired.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub near_misses: bool,
 }
 
-/// Builds the pipeline from the global options (private helper until a shared one exists).
-pub(crate) fn build_pipeline(
-    globals: &Globals,
-    dictionary: Option<&PathBuf>,
-) -> anyhow::Result<Pipeline> {
-    let geocoder = match &globals.gazetteer {
-        Some(p) => {
-            Geocoder::open(p).with_context(|| format!("opening gazetteer {}", p.display()))?
-        }
-        None => Geocoder::embedded().context("loading the embedded gazetteer")?,
-    };
-    let mut p = Pipeline::new(geocoder).context("building the extraction pipeline")?;
-    if let Some(d) = dictionary {
-        p = p
-            .with_data_dir(d)
-            .with_context(|| format!("loading dictionary folder {}", d.display()))?;
-    }
-    Ok(p)
-}
-
 /// Runs `frontline explain`.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    globals.init_logging();
     let bytes = if args.file.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("reading stdin")?;
@@ -66,7 +40,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
     } else {
         std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?
     };
-    let pipeline = build_pipeline(globals, args.dictionary.as_ref())?;
+    let pipeline = crate::util::pipeline(globals)?;
     let meta = DocumentMeta {
         published_at: args.published,
         outlet: args.outlet,

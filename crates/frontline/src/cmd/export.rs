@@ -49,10 +49,10 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Only events on or after this day.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::ingest::parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::util::parse_date)]
     pub since: Option<NaiveDate>,
     /// Only events on or before this day.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::ingest::parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::util::parse_date)]
     pub until: Option<NaiveDate>,
     /// Only events inside this box: minlon,minlat,maxlon,maxlat (WGS84 degrees).
     #[arg(

@@ -42,14 +42,14 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
     match command {
         Command::Import { geonames, out } => import(&geonames, out, globals),
         Command::Info => {
-            let geo = super::geoparse::geocoder(globals)?;
+            let geo = crate::util::geocoder(globals)?;
             let g = geo.gazetteer();
             let (exact, loose) = g.index_len();
             println!("source: {}", g.source());
             println!("places: {}", g.len());
             println!("index keys: {exact} exact, {loose} transliteration-folded");
             println!("countries: {}", frontline_gazetteer::countries::all().len());
-            if let Some(p) = super::geoparse::default_index_path() {
+            if let Some(p) = crate::util::default_index_path() {
                 println!(
                     "import location: {}{}",
                     p.display(),
@@ -59,7 +59,7 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Lookup { name } => {
-            let geo = super::geoparse::geocoder(globals)?;
+            let geo = crate::util::geocoder(globals)?;
             let g = geo.gazetteer();
             let mut rows: Vec<_> = g
                 .lookup(&name)
@@ -101,9 +101,8 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
             dir.display()
         );
     }
-    let out = match out.or_else(super::geoparse::default_index_path) {
-        Some(p) => p,
-        None => anyhow::bail!("cannot find a data directory for this user; pass --out PATH"),
+    let Some(out) = out.or_else(crate::util::default_index_path) else {
+        anyhow::bail!("cannot find a data directory for this user; pass --out PATH")
     };
     let t0 = Instant::now();
     let bar = if globals.quiet {

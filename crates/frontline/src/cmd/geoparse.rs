@@ -1,13 +1,11 @@
 //! `frontline geoparse`: find and resolve the place names of one text, printed as JSON.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
-use frontline_geocode::Geocoder;
 use frontline_text::Span;
 
 use crate::globals::Globals;
+use crate::util;
 
 /// Arguments of `frontline geoparse`.
 #[derive(Debug, clap::Args)]
@@ -25,42 +23,6 @@ pub struct Args {
     pub keep_boilerplate: bool,
 }
 
-/// Where `frontline gazetteer import` writes its index by default and where later runs look
-/// for it: `<data dir>/gazetteer.idx` (e.g. `~/.local/share/frontline/gazetteer.idx`).
-pub(crate) fn default_index_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("org", "frontline", "frontline")
-        .map(|d| d.data_dir().join("gazetteer.idx"))
-}
-
-/// The geocoder the global options ask for: `--gazetteer PATH`, else an index imported into
-/// the data dir, else the embedded default.
-pub(crate) fn geocoder(globals: &Globals) -> anyhow::Result<Geocoder> {
-    if let Some(p) = &globals.gazetteer {
-        return Geocoder::open(p)
-            .with_context(|| format!("cannot load the gazetteer {}", p.display()));
-    }
-    if let Some(p) = default_index_path().filter(|p| p.is_file()) {
-        tracing::info!("using the imported gazetteer {}", p.display());
-        return Geocoder::open(&p).with_context(|| {
-            format!("cannot load the imported gazetteer {} (re-run `frontline gazetteer import` or delete it)", p.display())
-        });
-    }
-    Geocoder::embedded().context("cannot load the embedded gazetteer")
-}
-
-fn read_input(path: &Path) -> anyhow::Result<String> {
-    let bytes = if path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("cannot read standard input")?;
-        b
-    } else {
-        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
-    };
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 #[derive(serde::Serialize)]
 struct Out<'a> {
     text: &'a str,
@@ -70,8 +32,13 @@ struct Out<'a> {
 
 /// Runs `frontline geoparse`.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    let text = read_input(&args.input)?;
-    let geo = geocoder(globals)?;
+    let input = if args.input.as_os_str() == "-" {
+        util::Input::Stdin
+    } else {
+        util::Input::File(args.input.clone())
+    };
+    let (text, _warnings) = util::decode_text(&input, &util::read_bytes(&input)?)?;
+    let geo = util::geocoder(globals)?;
     let skip: Vec<Span> = if args.keep_boilerplate {
         Vec::new()
     } else {

@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_name = "PATH", env = "FRONTLINE_DB")]
     pub db: Option<PathBuf>,
     /// Publication date for documents that carry none (resolves "on Monday").
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::util::parse_date)]
     pub published: Option<NaiveDate>,
     /// Outlet name for documents that carry none.
     #[arg(long, value_name = "NAME")]
@@ -114,7 +114,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     }
     let store =
         Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
-    let pipeline = build_pipeline(globals)?;
+    let pipeline = crate::util::pipeline(globals)?;
 
     let options = Options {
         jsonl: JsonlFields {
@@ -225,27 +225,6 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         bail!("no document could be read ({} skipped)", summary.skipped);
     }
     Ok(())
-}
-
-/// Parses a `YYYY-MM-DD` date for clap, with a message that says what was expected.
-pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2017-06-18), got {s:?}"))
-}
-
-/// The pipeline over the gazetteer the global options name: `--gazetteer PATH`, else an index
-/// imported into the data dir, else the embedded default.
-fn build_pipeline(globals: &Globals) -> Result<Pipeline> {
-    use frontline_geocode::Geocoder;
-    let imported = directories::ProjectDirs::from("org", "frontline", "frontline")
-        .map(|d| d.data_dir().join("gazetteer.idx"))
-        .filter(|p| p.is_file());
-    let geocoder = match globals.gazetteer.as_ref().or(imported.as_ref()) {
-        Some(path) => Geocoder::open(path)
-            .with_context(|| format!("cannot open gazetteer {}", path.display()))?,
-        None => Geocoder::embedded().context("cannot load the embedded gazetteer")?,
-    };
-    Pipeline::new(geocoder).context("cannot build the extraction pipeline")
 }
 
 /// Extracts one document, applying the command-line defaults; a panic inside the pipeline is

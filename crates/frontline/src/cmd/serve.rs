@@ -102,18 +102,9 @@ pub fn open_stores(path: &Path, n: usize) -> anyhow::Result<Vec<Store>> {
         .collect()
 }
 
-/// The extraction pipeline over the gazetteer the global options choose.
+/// The extraction pipeline the global options choose, as the server's extractor.
 pub fn pipeline(globals: &Globals) -> anyhow::Result<Arc<dyn Extractor>> {
-    let geocoder = match &globals.gazetteer {
-        Some(p) => frontline_geocode::Geocoder::open(p)
-            .with_context(|| format!("cannot load gazetteer {}", p.display()))?,
-        None => {
-            frontline_geocode::Geocoder::embedded().context("cannot load the embedded gazetteer")?
-        }
-    };
-    let pipeline = frontline_extract::pipeline::Pipeline::new(geocoder)
-        .context("cannot build the extraction pipeline")?;
-    Ok(Arc::new(pipeline))
+    Ok(Arc::new(crate::util::pipeline(globals)?))
 }
 
 /// Serves `state` on `addr` until Ctrl-C, printing the URL.
