@@ -197,7 +197,9 @@ fn gzip_bomb_is_bounded_with_a_clear_error() {
     let results = read_path(&p, options);
     check_errors(&results, &p);
     assert_eq!(results.len(), 1, "one result for one file");
-    let err = results[0].as_ref().expect_err("a 256 MiB document must be refused");
+    let err = results[0]
+        .as_ref()
+        .expect_err("a 256 MiB document must be refused");
     assert_eq!(err.reason, "too_large", "{err}");
 }
 
@@ -211,7 +213,9 @@ fn truncated_warc_record_is_reported_and_earlier_records_kept() {
     let results = read_path(&p, Options::default());
     check_errors(&results, &p);
     assert!(
-        results[0].as_ref().is_ok_and(|d| d.text.contains("Artillery")),
+        results[0]
+            .as_ref()
+            .is_ok_and(|d| d.text.contains("Artillery")),
         "first record lost: {results:?}"
     );
     assert!(
@@ -220,11 +224,10 @@ fn truncated_warc_record_is_reported_and_earlier_records_kept() {
     );
 }
 
-#[test]
-fn feed_with_100k_items_reads_every_item() {
+fn feed_reads_every_item(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let mut feed = String::from(RSS_HEAD);
-    for i in 0..100_000 {
+    for i in 0..n {
         feed.push_str(&format!(
             "<item><title>Item {i}</title><guid>urn:item:{i}</guid><description>Report {i}: \
              fighting near the dam, officials said.</description></item>"
@@ -235,13 +238,22 @@ fn feed_with_100k_items_reads_every_item() {
     let results = read_path(&p, Options::default());
     check_errors(&results, &p);
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    assert_eq!(ok, 100_000, "{} errors", results.len() - ok);
+    assert_eq!(ok, n, "{} errors", results.len() - ok);
 }
 
 #[test]
-fn deeply_nested_html_ends_cleanly() {
+fn feed_with_10k_items_reads_every_item() {
+    feed_reads_every_item(10_000);
+}
+
+#[test]
+#[ignore = "slow in debug builds; run with --release --include-ignored"]
+fn feed_with_100k_items_reads_every_item() {
+    feed_reads_every_item(100_000);
+}
+
+fn nested_html_ends_cleanly(depth: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let depth = 100_000;
     let mut html = String::from("<html><body>");
     html.push_str(&"<div>".repeat(depth));
     html.push_str("<p>Gunmen attacked a checkpoint on Sunday, police said.</p>");
@@ -254,13 +266,26 @@ fn deeply_nested_html_ends_cleanly() {
 }
 
 #[test]
+fn deeply_nested_html_ends_cleanly() {
+    nested_html_ends_cleanly(2_000);
+}
+
+#[test]
+#[ignore = "slow (minutes in debug builds): 100,000 nested elements"]
+fn very_deeply_nested_html_ends_cleanly() {
+    nested_html_ends_cleanly(100_000);
+}
+
+#[test]
 fn invalid_utf8_and_nul_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"Rebels shelled the town on Monday, \xff\xfe residents said.".to_vec();
     let p = write(dir.path(), "bad-utf8.txt", &bytes);
     let results = read_path(&p, Options::default());
     check_errors(&results, &p);
-    let doc = results[0].as_ref().expect("invalid UTF-8 is replaced, not fatal");
+    let doc = results[0]
+        .as_ref()
+        .expect("invalid UTF-8 is replaced, not fatal");
     assert!(doc.text.contains("residents said"));
     assert!(!doc.warnings.is_empty(), "replacement must be reported");
 
