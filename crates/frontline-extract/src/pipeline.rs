@@ -215,6 +215,7 @@ impl Pipeline {
         let sentences: Vec<Span> = regions
             .iter()
             .flat_map(|r| frontline_text::sentences(text, *r))
+            .flat_map(|s| frontline_text::split_long(text, s, frontline_text::MAX_SENTENCE_BYTES))
             .collect();
 
         // document-level finders

@@ -41,6 +41,6 @@ pub use boilerplate::{
 };
 pub use clean::{Cleaned, clean};
 pub use decode::{Decoded, decode};
-pub use sentence::sentences;
+pub use sentence::{MAX_SENTENCE_BYTES, sentences, split_long};
 pub use span::Span;
 pub use token::{Token, TokenKind, tokens};

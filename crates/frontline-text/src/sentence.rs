@@ -514,3 +514,83 @@ mod tests {
         assert_eq!(split(t).len(), 3);
     }
 }
+
+/// Longest sentence the pipeline analyses as one unit, in bytes. Real sentences are far
+/// shorter; text with no sentence ends (a page flattened to one line, a table, garbage) would
+/// otherwise become one huge "sentence" whose per-sentence rules cost more than linear time.
+pub const MAX_SENTENCE_BYTES: usize = 2048;
+
+/// Cuts a span longer than `max` bytes into pieces of at most `max` bytes, at the last
+/// whitespace before each limit where there is one (else at a char boundary), so that the work
+/// done per sentence stays bounded. Pieces are trimmed of whitespace and never empty; a span of
+/// at most `max` bytes is returned unchanged.
+pub fn split_long(text: &str, span: Span, max: usize) -> Vec<Span> {
+    let max = max.max(8);
+    if span.len() <= max || span.end > text.len() {
+        return vec![span];
+    }
+    let mut out = Vec::with_capacity(span.len() / max + 1);
+    let mut start = span.start;
+    while start < span.end {
+        while start < span.end && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        if start >= span.end {
+            break;
+        }
+        let mut end = (start + max).min(span.end);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < span.end {
+            if let Some(ws) = text[start..end]
+                .rfind(char::is_whitespace)
+                .filter(|&i| i > 0)
+            {
+                end = start + ws;
+            }
+        }
+        if end <= start {
+            // A single char wider than what is left of `max`: take it whole.
+            end = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        let piece = text[start..end].trim_end();
+        if !piece.is_empty() {
+            out.push(Span::new(start, start + piece.len()));
+        }
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod split_long_tests {
+    use super::*;
+
+    #[test]
+    fn short_spans_are_untouched_and_long_ones_bounded() {
+        let text = "Rebels shelled the town. ";
+        assert_eq!(
+            split_long(text, Span::new(0, 24), 2048),
+            vec![Span::new(0, 24)]
+        );
+
+        let long = "word ".repeat(2000) + "ÄÖÜ".repeat(500).as_str();
+        let pieces = split_long(&long, Span::new(0, long.len()), 100);
+        assert!(pieces.len() > 100);
+        let mut last = 0;
+        for p in &pieces {
+            assert!(p.len() <= 100, "{p:?}");
+            assert!(p.start >= last && !p.is_empty());
+            let s = p.slice(&long).unwrap();
+            assert_eq!(s, s.trim());
+            last = p.end;
+        }
+        // Nothing but whitespace is lost.
+        let kept: usize = pieces
+            .iter()
+            .map(|p| p.slice(&long).unwrap().replace(' ', "").len())
+            .sum();
+        assert_eq!(kept, long.replace(' ', "").len());
+    }
+}
