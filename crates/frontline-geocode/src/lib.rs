@@ -24,6 +24,7 @@ use std::sync::Arc;
 use frontline_gazetteer::{Gazetteer, GazetteerError};
 pub use frontline_model::PlaceRef;
 pub use frontline_text::Span;
+pub use lexicon::COMPASS;
 
 /// Errors from setting up a geocoder.
 #[derive(Debug, thiserror::Error)]

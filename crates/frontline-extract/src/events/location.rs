@@ -43,25 +43,8 @@ const SIMPLE: &[&str] = &[
     "between",
     "of",
 ];
-const DIRECTIONS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "north-east",
-    "north-west",
-    "south-east",
-    "south-west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
-];
+/// Compass words ("northeast of X"): the geocoder's list, so both read a place cue alike.
+const DIRECTIONS: &[&str] = frontline_geocode::COMPASS;
 
 /// The locative relation just before token `start`, and where it starts.
 pub fn relation_before(t: &Tokens<'_>, start: usize) -> Option<(String, usize)> {
