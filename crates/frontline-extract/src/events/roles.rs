@@ -397,23 +397,7 @@ pub fn fill(
         if r.sources.is_empty() {
             // possessor / prenominal actor: "IS's offensive", "Houthi drone attack"
             let mut k = start;
-            while k > ca
-                && matches!(
-                    t.low(k - 1),
-                    "a" | "an"
-                        | "the"
-                        | "new"
-                        | "heavy"
-                        | "deadly"
-                        | "fierce"
-                        | "major"
-                        | "latest"
-                        | "renewed"
-                        | "fresh"
-                        | "overnight"
-                        | "joint"
-                )
-            {
+            while k > ca && is_noun_modifier(t.low(k - 1)) {
                 k -= 1;
             }
             let mut k2 = k;
@@ -438,25 +422,8 @@ pub fn fill(
         // subject, unless the noun sits in an adjunct ("killed in an air strike")
         let mut k = start;
         while k > ca
-            && matches!(
-                t.low(k - 1),
-                "a" | "an"
-                    | "the"
-                    | "new"
-                    | "heavy"
-                    | "deadly"
-                    | "fierce"
-                    | "major"
-                    | "latest"
-                    | "renewed"
-                    | "fresh"
-                    | "overnight"
-                    | "joint"
-                    | "its"
-                    | "their"
-                    | "his"
-                    | "her"
-            )
+            && (is_noun_modifier(t.low(k - 1))
+                || matches!(t.low(k - 1), "its" | "their" | "his" | "her"))
         {
             k -= 1;
         }
@@ -616,4 +583,24 @@ pub fn fill(
     let srcs = r.sources.clone();
     r.targets.retain(|x| !srcs.contains(x));
     r
+}
+
+/// Determiners and adjectives that may stand between an event noun and what governs it
+/// ("a fresh offensive", "the deadly air strike").
+fn is_noun_modifier(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "an"
+            | "the"
+            | "new"
+            | "heavy"
+            | "deadly"
+            | "fierce"
+            | "major"
+            | "latest"
+            | "renewed"
+            | "fresh"
+            | "overnight"
+            | "joint"
+    )
 }
