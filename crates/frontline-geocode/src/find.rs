@@ -195,6 +195,10 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     }
     // A name established as a place by a strong cue counts wherever else it is written.
     if !unresolved_keys.is_empty() {
+        let taken = Taken::new(&found);
+        // Spans pushed below come in text order: one that starts before the last pushed end
+        // overlaps it.
+        let mut pushed_end = 0;
         for (si, toks) in &sents {
             for (i, t) in toks.iter().enumerate() {
                 if !(t.cap || i + 1 < toks.len() && ARTICLES.contains(&lower(text, t).as_str())) {
@@ -209,8 +213,10 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
                     let span = Span::new(t.start, toks[i + n - 1].end);
                     let key = normalize::key(&text[span.range()]);
                     if unresolved_keys.contains(&key)
-                        && !found.iter().any(|f| f.span.overlaps(span))
+                        && span.start >= pushed_end
+                        && !taken.overlaps(span)
                     {
+                        pushed_end = span.end;
                         found.push(unresolved(span, *si, key, true));
                         break;
                     }
@@ -221,6 +227,38 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     }
     link_qualifiers(text, &mut found);
     found
+}
+
+/// The spans already found, sorted, for overlap tests in logarithmic time (a long document
+/// has tens of thousands of names).
+struct Taken {
+    starts: Vec<usize>,
+    /// The largest end among the spans up to and including each index.
+    max_end: Vec<usize>,
+}
+
+impl Taken {
+    fn new(found: &[Found]) -> Taken {
+        let mut spans: Vec<Span> = found.iter().map(|f| f.span).collect();
+        spans.sort_by_key(|s| s.start);
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for s in &spans {
+            m = m.max(s.end);
+            max_end.push(m);
+        }
+        Taken {
+            starts: spans.iter().map(|s| s.start).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether any taken span overlaps `span`.
+    fn overlaps(&self, span: Span) -> bool {
+        // Spans starting before `span.end`; one of them overlaps when it ends after its start.
+        let n = self.starts.partition_point(|&st| st < span.end);
+        n > 0 && self.max_end[n - 1] > span.start
+    }
 }
 
 /// Whether a name carries the marks of a transliteration (article, hyphen, apostrophe,

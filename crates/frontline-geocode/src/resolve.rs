@@ -50,12 +50,36 @@ fn prior(p: &Place<'_>) -> f32 {
 }
 
 struct Doc {
-    /// Evidence each found name contributed (by key), removed when scoring names with that key.
-    own: HashMap<String, Vec<(String, f32)>>,
+    /// Evidence each found name contributed (by key, then country), removed when scoring names
+    /// with that key.
+    own: HashMap<String, HashMap<String, f32>>,
     countries: HashMap<String, f32>,
     max_country: f32,
     admin1: HashMap<String, f32>,
     centroid: Option<(f64, f64)>,
+}
+
+/// The document's country evidence seen from one name: what the other names say.
+struct Without<'d> {
+    doc: &'d Doc,
+    own: Option<&'d HashMap<String, f32>>,
+    max: f32,
+}
+
+impl Without<'_> {
+    fn get(&self, cc: &str) -> f32 {
+        let own = self.own.and_then(|o| o.get(cc)).copied().unwrap_or(0.0);
+        (self.doc.countries.get(cc).copied().unwrap_or(0.0) - own).max(0.0)
+    }
+
+    /// Share of a country in the evidence from names other than this one.
+    fn share(&self, cc: &str) -> f32 {
+        if self.max <= 0.0 {
+            0.0
+        } else {
+            self.get(cc) / self.max
+        }
+    }
 }
 
 impl Doc {
@@ -66,16 +90,19 @@ impl Doc {
         self.countries.get(cc).copied().unwrap_or(0.0) / self.max_country
     }
 
-    /// Share of a country in the evidence from names other than `key`.
-    fn share_without(&self, cc: &str, key: &str) -> f32 {
-        let own = |c: &str| -> f32 {
-            self.own.get(key).map_or(0.0, |v| {
-                v.iter().filter(|(x, _)| x == c).map(|(_, w)| *w).sum()
-            })
+    /// The evidence from names other than `key` (computed once per name, not per candidate:
+    /// the cost stays linear in the length of the document).
+    fn without(&self, key: &str) -> Without<'_> {
+        let mut w = Without {
+            doc: self,
+            own: self.own.get(key),
+            max: 0.0,
         };
-        let get = |c: &str| (self.countries.get(c).copied().unwrap_or(0.0) - own(c)).max(0.0);
-        let max = self.countries.keys().map(|c| get(c)).fold(0.0, f32::max);
-        if max <= 0.0 { 0.0 } else { get(cc) / max }
+        w.max = match w.own {
+            None => self.max_country,
+            Some(_) => self.countries.keys().map(|c| w.get(c)).fold(0.0, f32::max),
+        };
+        w
     }
 
     fn top_country(&self, among: Option<&[String]>) -> Option<String> {
@@ -106,6 +133,7 @@ struct Scored<'a> {
 
 fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -> Vec<Scored<'a>> {
     let mut out: Vec<Scored<'a>> = Vec::with_capacity(f.hits.len());
+    let others = doc.without(&f.key);
     for h in &f.hits {
         let Some(p) = g.place(h.idx) else { continue };
         let mut s = prior(&p);
@@ -119,7 +147,7 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
                 s -= 1.0;
             }
         }
-        s += 4.0 * doc.share_without(p.country, &f.key);
+        s += 4.0 * others.share(p.country);
         if let Some(a1) = p.admin1_code {
             s += 3.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
         }
@@ -283,10 +311,11 @@ pub(crate) fn resolve(
             };
             if f.country.is_none() && !b.place.country.is_empty() {
                 add_country.push((b.place.country.to_string(), w));
-                doc.own
+                *doc.own
                     .entry(f.key.clone())
                     .or_default()
-                    .push((b.place.country.to_string(), w));
+                    .entry(b.place.country.to_string())
+                    .or_default() += w;
             }
             if let Some(a1) = b.place.admin1_code {
                 let w1 = if b.place.feature_code == "ADM1" {
@@ -340,9 +369,10 @@ pub(crate) fn resolve(
         match sc.first() {
             Some(best) => {
                 let p = &best.place;
+                let others = doc.without(&f.key);
                 // A transliteration-only match must sit in one of the story's main countries.
                 let weak_loose = !f.hits.iter().any(|h| h.exact && h.idx == p.idx)
-                    && doc.share_without(p.country, &f.key) < 0.5
+                    && others.share(p.country) < 0.5
                     && !is_country_code(p.feature_code);
                 let tiny = precision(p) == GeoPrecision::Point
                     && p.population < 1_000
@@ -355,9 +385,8 @@ pub(crate) fn resolve(
                     && p.population < 100_000
                     && doc.country_share(p.country) < 0.5;
                 let unit_wins = p.feature_code == "ADM1"
-                    && f.country.is_some_and(|(c, _)| {
-                        doc.share_without(p.country, &f.key) > doc.share_without(&c.iso2, &f.key)
-                    });
+                    && f.country
+                        .is_some_and(|(c, _)| others.share(p.country) > others.share(&c.iso2));
                 if let Some((c, _)) = f
                     .country
                     .filter(|_| !is_country_code(p.feature_code) && !unit_wins)
@@ -426,7 +455,10 @@ fn inferred(
 ) -> PlaceRef {
     let mut p = PlaceRef::unresolved(surface);
     let mut in_sentence: Vec<String> = Vec::new();
-    for o in all.iter().filter(|o| o.sentence == f.sentence) {
+    // `all` is in text order, so the names of one sentence are a contiguous run.
+    let from = all.partition_point(|o| o.sentence < f.sentence);
+    let to = all.partition_point(|o| o.sentence <= f.sentence);
+    for o in all.get(from..to).unwrap_or(&[]) {
         if let Some((c, _)) = o.country {
             if !in_sentence.contains(&c.iso2) {
                 in_sentence.push(c.iso2.clone());
