@@ -421,7 +421,11 @@ fn find_in_sentence(
                     ],
                 );
             let single = n == 1 || (n == 2 && is_article);
-            let lw = ctx.lowers[i].as_str();
+            // The word the name stands on: after a hyphenated article ("al-Waleed"), the name
+            // word. A spaced one ("an Alexandria", "at Heathrow") is an English word.
+            let hyphenated =
+                is_article && n >= 2 && text.get(t.end..toks[i + 1].start) == Some("-");
+            let lw = ctx.lowers[if hyphenated { i + 1 } else { i }].as_str();
             // Two-letter words are place names only as codes in capitals ("US", "UK").
             if single && surface.chars().count() <= 2 && !t.all_caps {
                 continue;
@@ -569,7 +573,15 @@ fn find_in_sentence(
         {
             n += 1;
         }
-        let after = ctx.suffix_after(i + n);
+        let mut after = ctx.suffix_after(i + n);
+        // "the al-Waleed border crossing", "the Tanf border post": the place word follows
+        // "border".
+        if after == Some("border") {
+            let next = ctx.suffix_after(i + n + 1);
+            if matches!(next, Some("crossing" | "post" | "checkpoint" | "town")) {
+                after = next;
+            }
+        }
         let suffix_cue = after.is_some_and(|w| {
             matches!(
                 w,

@@ -443,8 +443,29 @@ fn state_place(g: &Gazetteer, code: &str) -> Option<PlaceRef> {
     ))
 }
 
+/// How near (in bytes) the word "border" must stand to a name for the name to be read as
+/// lying on a border ("the al-Waleed border crossing", "Tanf, near the border with Jordan").
+const BORDER_REACH: usize = 60;
+
+/// Whether a country name is used as a place ("in Syria", "Syria's east", "Syria.") rather
+/// than as an adjective or an actor ("US troops", "U.S.-backed", "Syria said").
+fn locative(text: &str, span: Span) -> bool {
+    let rest = text.get(span.end..).unwrap_or("");
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    if rest.starts_with('-') {
+        return false;
+    }
+    let next = rest.trim_start_matches([' ', '\u{a0}']);
+    !next.chars().next().is_some_and(char::is_lowercase)
+}
+
 /// What can be said about a name the gazetteer cannot place: its country, from the sentence
 /// or the document, or the border it lies on.
+///
+/// In its sentence, a country named as a place nearest the name is taken first; demonyms and
+/// adjectival names ("Iraqi forces", "U.S.-backed") say who acts more often than where, so
+/// they only count through the document's evidence. A name with "border" beside it lies on
+/// the border of two neighbouring countries of the sentence.
 fn inferred(
     surface: &str,
     f: &Found,
@@ -454,33 +475,62 @@ fn inferred(
     doc: &Doc,
 ) -> PlaceRef {
     let mut p = PlaceRef::unresolved(surface);
-    let mut in_sentence: Vec<String> = Vec::new();
     // `all` is in text order, so the names of one sentence are a contiguous run.
     let from = all.partition_point(|o| o.sentence < f.sentence);
     let to = all.partition_point(|o| o.sentence <= f.sentence);
+    // (locative, distance, country), ordered best first.
+    let mut named: Vec<(bool, usize, &'static Country)> = Vec::new();
     for o in all.get(from..to).unwrap_or(&[]) {
-        if let Some((c, _)) = o.country {
-            if !in_sentence.contains(&c.iso2) {
-                in_sentence.push(c.iso2.clone());
-            }
+        if let Some((c, kind)) = o.country {
+            let loc = kind != CountryNameKind::Demonym && locative(text, o.span);
+            let dist = if o.span.start >= f.span.end {
+                o.span.start - f.span.end
+            } else {
+                f.span.start.saturating_sub(o.span.end)
+            };
+            named.push((loc, dist, c));
         }
     }
-    let sentence_text = sentences
-        .get(f.sentence)
-        .and_then(|s| text.get(s.range()))
-        .unwrap_or("");
-    let border = sentence_text.to_lowercase().contains("border");
-    let country = if in_sentence.is_empty() {
-        doc.top_country(None)
-    } else {
-        doc.top_country(Some(&in_sentence))
-            .or_else(|| in_sentence.first().cloned())
+    named.sort_by_key(|&(loc, dist, _)| (!loc, dist));
+    let mut in_sentence: Vec<&'static Country> = Vec::new();
+    for (_, _, c) in &named {
+        if !in_sentence.iter().any(|x| x.iso2 == c.iso2) {
+            in_sentence.push(c);
+        }
+    }
+    let codes: Vec<String> = in_sentence.iter().map(|c| c.iso2.clone()).collect();
+    let country = match named.first() {
+        Some((true, _, c)) => Some(c.iso2.clone()),
+        Some(_) => doc
+            .top_country(Some(&codes))
+            .or_else(|| codes.first().cloned()),
+        None => doc.top_country(None),
     };
-    if border && in_sentence.len() >= 2 {
-        let mut pair = in_sentence.clone();
-        pair.truncate(2);
-        pair.sort();
-        p.inferred = Some(format!("border of {} and {}", pair[0], pair[1]));
+    let sentence = sentences.get(f.sentence).copied().unwrap_or(f.span);
+    let near = Span::new(
+        f.span
+            .start
+            .saturating_sub(BORDER_REACH)
+            .max(sentence.start),
+        (f.span.end + BORDER_REACH).min(sentence.end),
+    );
+    let border = text
+        .get(near.range())
+        .is_some_and(|s| s.to_lowercase().contains("border"));
+    // The first pair of neighbours, taking the sentence's countries best first.
+    let pair = border
+        .then(|| {
+            in_sentence.iter().enumerate().find_map(|(i, a)| {
+                in_sentence[i + 1..]
+                    .iter()
+                    .find(|b| a.neighbours.contains(&b.iso2))
+                    .map(|b| (*a, *b))
+            })
+        })
+        .flatten();
+    if let Some((a, b)) = pair {
+        let (x, y) = if a.iso2 <= b.iso2 { (a, b) } else { (b, a) };
+        p.inferred = Some(format!("border of {} and {}", x.iso2, y.iso2));
     } else if let Some(c) = &country {
         p.inferred = Some(format!(
             "in {c} ({})",

@@ -57,6 +57,38 @@ fn places_the_border_story() {
 }
 
 #[test]
+fn unresolved_names_take_the_country_they_are_placed_in() {
+    let text = "BAGHDAD (Wire) - Iraqi forces said on Sunday they had taken the al-Waleed border \
+                crossing from Islamic State militants, days after U.S.-backed fighters moved north \
+                from the Tanf garrison in Syria. The crossing sits on the old highway between \
+                Baghdad and Damascus.";
+    let v = parse(text);
+    // "border" beside the name and two neighbouring countries in the sentence: a border.
+    let w = find(&v, "al-Waleed");
+    assert_eq!(w.place.precision, GeoPrecision::Unresolved, "{:?}", w.place);
+    assert_eq!(w.place.inferred.as_deref(), Some("border of IQ and SY"));
+    // "in Syria" names the place; "Iraqi" and "U.S.-backed" name actors.
+    let t = find(&v, "Tanf");
+    assert_eq!(t.place.precision, GeoPrecision::Unresolved, "{:?}", t.place);
+    assert_eq!(t.place.country_code.as_deref(), Some("SY"), "{:?}", t.place);
+    assert_eq!(
+        t.place.inferred.as_deref(),
+        Some("in SY (from the sentence)")
+    );
+    // A border is only ever between neighbours: Iraq and the United States share none.
+    let v = parse("U.S. officials said Iraqi troops reached the Qutayba border post on Monday.");
+    let q = find(&v, "Qutayba");
+    assert!(
+        q.place
+            .inferred
+            .as_deref()
+            .is_none_or(|s| !s.starts_with("border")),
+        "{:?}",
+        q.place
+    );
+}
+
+#[test]
 fn people_and_organisations_are_not_places() {
     let v = parse("Mr. Jordan met George Washington at Boston University on Monday.");
     let names: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
