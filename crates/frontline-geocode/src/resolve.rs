@@ -447,24 +447,41 @@ fn state_place(g: &Gazetteer, code: &str) -> Option<PlaceRef> {
 /// lying on a border ("the al-Waleed border crossing", "Tanf, near the border with Jordan").
 const BORDER_REACH: usize = 60;
 
-/// Whether a country name is used as a place ("in Syria", "Syria's east", "Syria.") rather
-/// than as an adjective or an actor ("US troops", "U.S.-backed", "Syria said").
+/// Words before a country name that make it the place where something is ("in Syria",
+/// "inside Iraq"); "by Iran", "with Syria" or "Syria said" name an actor or a partner.
+const IN_COUNTRY: &[&str] = &[
+    "in",
+    "inside",
+    "into",
+    "within",
+    "across",
+    "throughout",
+    "near",
+];
+
+/// Whether a country name is used as a place: after a locative preposition and not as an
+/// adjective ("in U.S.-held territory").
 fn locative(text: &str, span: Span) -> bool {
     let rest = text.get(span.end..).unwrap_or("");
     let rest = rest.strip_prefix('.').unwrap_or(rest);
     if rest.starts_with('-') {
         return false;
     }
-    let next = rest.trim_start_matches([' ', '\u{a0}']);
-    !next.chars().next().is_some_and(char::is_lowercase)
+    let before = text.get(..span.start).unwrap_or("").trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    IN_COUNTRY.contains(&word.as_str())
 }
 
 /// What can be said about a name the gazetteer cannot place: its country, from the sentence
 /// or the document, or the border it lies on.
 ///
-/// In its sentence, a country named as a place nearest the name is taken first; demonyms and
-/// adjectival names ("Iraqi forces", "U.S.-backed") say who acts more often than where, so
-/// they only count through the document's evidence. A name with "border" beside it lies on
+/// In its sentence, a country named as a place ("in Syria") nearest the name is taken first;
+/// other mentions ("Iraqi forces", "U.S.-backed", "sponsored by Iran") say who acts more often
+/// than where, so among them the document's evidence decides. A name with "border" beside it lies on
 /// the border of two neighbouring countries of the sentence.
 fn inferred(
     surface: &str,

@@ -75,6 +75,13 @@ fn unresolved_names_take_the_country_they_are_placed_in() {
         t.place.inferred.as_deref(),
         Some("in SY (from the sentence)")
     );
+    // A country after "by" names an actor, not where the name is.
+    let v = parse(
+        "Syrian troops advanced in Syria on Monday. Fighters from Syria met northeast of \
+         Tanf, in an area held by militias sponsored by Iran.",
+    );
+    let t = find(&v, "Tanf");
+    assert_eq!(t.place.country_code.as_deref(), Some("SY"), "{:?}", t.place);
     // A border is only ever between neighbours: Iraq and the United States share none.
     let v = parse("U.S. officials said Iraqi troops reached the Qutayba border post on Monday.");
     let q = find(&v, "Qutayba");
