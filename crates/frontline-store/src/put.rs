@@ -2,13 +2,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Days, NaiveDate};
-use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, MentionData, Sentence, Span};
+use chrono::{Datelike, Days, NaiveDate};
+use frontline_model::{
+    Boilerplate, Event, Extraction, GeoPrecision, MentionData, PloverType, Sentence, Span,
+};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::copies::{self, STORY_THRESHOLD, Signature};
-use crate::fusion::{self, DATE_WINDOW_DAYS, MatchKey, Member};
+use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, date_str, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
 
@@ -222,21 +224,44 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         }
     }
 
-    let mut created = 0;
+    let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
     for (idx, ev) in ex.events.iter().enumerate() {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
-            .unwrap_or_default()
-            .to_string();
+            .unwrap_or_default();
+        let fused_id = if fusable(ev) {
+            let key = MatchKey::of_event(ev, story_id, doc.published_at);
+            Some(match find_match(tx, &key)? {
+                Some(id) => {
+                    if !created.contains(&id) {
+                        updated.insert(id);
+                    }
+                    id
+                }
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
+                         n_outlets, modality, confidence, n_contradictions, record) \
+                         VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
+                    )?
+                    .execute([ev.plover_type.as_str()])?;
+                    let id = tx.last_insert_rowid();
+                    created.insert(id);
+                    id
+                }
+            })
+        } else {
+            None
+        };
         let loc = ev.location.as_ref().map(|l| &l.place);
         tx.prepare_cached(
             "INSERT OR REPLACE INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
              date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
-             sentence_text, data) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             sentence_text, data, fused_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             ev.id,
@@ -255,36 +280,24 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
             opt_enum_str(Some(&ev.modality))?,
             sentence_text,
             serde_json::to_string(ev)?,
+            fused_id,
         ])?;
-        if !fusable(ev) {
+        let Some(fused_id) = fused_id else {
             continue;
-        }
-        let key = MatchKey::of_event(ev, story_id, doc.published_at);
-        let fused_id = match find_match(tx, &key)? {
-            Some(id) => {
-                if !updated.contains(&id) && !is_new_this_doc(tx, id, rowid)? {
-                    updated.insert(id);
-                }
-                id
-            }
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
-                     n_outlets, modality, confidence, n_contradictions, record) \
-                     VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
-                )?
-                .execute([ev.plover_type.as_str()])?;
-                created += 1;
-                tx.last_insert_rowid()
-            }
         };
-        tx.prepare_cached("UPDATE events SET fused_id = ?1 WHERE id = ?2")?
-            .execute(params![fused_id, ev.id])?;
         tx.prepare_cached(
             "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
         )?
         .execute(params![fused_id, ev.id])?;
-        recompute(tx, fused_id)?;
+        let member = Member {
+            event: ev.clone(),
+            document_id: doc.id.clone(),
+            outlet: doc.outlet.clone(),
+            story_id,
+            published_at: doc.published_at,
+            sentence_text: sentence_text.to_string(),
+        };
+        add_report(tx, fused_id, &member, rowid)?;
     }
 
     Ok(PutOutcome::New {
@@ -292,17 +305,69 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         story_id,
         copy,
         events: ex.events.len(),
-        fused_created: created,
+        fused_created: created.len(),
         fused_updated: updated.len(),
     })
 }
 
-/// Whether every member of the fused event comes from this document (so it was created by it).
-fn is_new_this_doc(tx: &Transaction<'_>, fused_id: i64, doc: i64) -> Result<bool> {
-    let other: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1 AND doc != ?2")?
-        .query_row(params![fused_id, doc], |r| r.get(0))?;
-    Ok(other == 0)
+/// Days per bucket of the candidate index (`fused_buckets`).
+const BUCKET_DAYS: i32 = 8;
+/// Most buckets listed for one matching range; a longer range goes under bucket -1.
+const MAX_BUCKETS: i32 = 64;
+/// Most fused events examined as match candidates for one report.
+const MAX_CANDIDATES: usize = 500;
+/// Separator of the lists kept in `actor_codes` and `actor_countries`.
+const SEP: char = '\u{1f}';
+
+fn bucket(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce().div_euclid(BUCKET_DAYS))
+}
+
+fn tkey(kind: char, ty: &str, country: Option<&str>) -> String {
+    format!("{kind}|{ty}|{}", country.unwrap_or("").to_uppercase())
+}
+
+/// What a fused event is filed under in the candidate index.
+#[derive(Debug, PartialEq)]
+struct Filing {
+    plover: String,
+    acled: Option<String>,
+    country: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+}
+
+/// Files a fused event in the candidate index (only what is not filed already).
+fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
+    let (Some(s), Some(e)) = (
+        f.start.as_deref().and_then(parse_day),
+        f.end.as_deref().and_then(parse_day),
+    ) else {
+        return Ok(());
+    };
+    let (b0, b1) = (bucket(s), bucket(e));
+    let buckets: Vec<i64> = if b1 < b0 || b1 - b0 >= i64::from(MAX_BUCKETS) {
+        vec![-1]
+    } else {
+        (b0..=b1).collect()
+    };
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut keys = vec![tkey('p', &f.plover, f.country.as_deref())];
+    if let Some(a) = &f.acled {
+        keys.push(tkey('a', a, f.country.as_deref()));
+    }
+    for k in &keys {
+        for b in &buckets {
+            stmt.execute(params![k, b, fused_id])?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn shift(d: NaiveDate, days: i64) -> NaiveDate {
@@ -314,91 +379,149 @@ fn shift(d: NaiveDate, days: i64) -> NaiveDate {
     }
 }
 
+fn split_list(s: Option<String>) -> BTreeSet<String> {
+    s.map(|s| {
+        s.split(SEP)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
+    s.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
+}
+
+/// Candidate fused events for a report, in id order: those filed under its type(s) and
+/// country in a bucket its widened date range touches (or under bucket -1).
+fn candidate_ids(tx: &Transaction<'_>, key: &MatchKey) -> Result<BTreeSet<i64>> {
+    let mut ids = BTreeSet::new();
+    let (Some(s), Some(e)) = (key.start, key.end) else {
+        return Ok(ids);
+    };
+    let w = DATE_WINDOW_DAYS as i64;
+    let (lo, hi) = (bucket(shift(s, -w)), bucket(shift(e, w)));
+    let mut types = Vec::new();
+    if let Some(p) = key.plover {
+        types.push(('p', p.as_str().to_string()));
+    }
+    if let Some(a) = &key.acled_type {
+        types.push(('a', a.clone()));
+    }
+    // Exact keys, or key ranges [from, to), of `tkey` to look in.
+    let mut exact: Vec<String> = Vec::new();
+    let mut ranges: Vec<(String, String)> = Vec::new();
+    for (kind, ty) in &types {
+        match &key.country {
+            Some(c) => {
+                exact.push(tkey(*kind, ty, Some(c)));
+                exact.push(tkey(*kind, ty, None));
+            }
+            // No country: every country of the type.
+            None => ranges.push((format!("{kind}|{ty}|"), format!("{kind}|{ty}}}"))),
+        }
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT fused_id FROM fused_buckets \
+         WHERE tkey = ?1 AND (bucket = -1 OR bucket BETWEEN ?2 AND ?3)",
+    )?;
+    for k in &exact {
+        let rows = stmt.query_map(params![k, lo, hi], |r| r.get::<_, i64>(0))?;
+        for r in rows {
+            ids.insert(r?);
+        }
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT fused_id FROM fused_buckets \
+         WHERE tkey >= ?1 AND tkey < ?2 AND (bucket = -1 OR bucket BETWEEN ?3 AND ?4)",
+    )?;
+    for (from, to) in &ranges {
+        let rows = stmt.query_map(params![from, to, lo, hi], |r| r.get::<_, i64>(0))?;
+        for r in rows {
+            ids.insert(r?);
+        }
+    }
+    Ok(ids)
+}
+
 /// The best-matching fused event for a report, if any.
 fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     let w = DATE_WINDOW_DAYS as i64;
     let plover = key.plover.map(|p| p.as_str().to_string());
-    let mut ids: Vec<(i64, String)> = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
     if let (Some(s), Some(e)) = (key.start, key.end) {
-        {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, record FROM fused_events \
-                 WHERE (plover_type = ?1 OR (?2 IS NOT NULL AND acled_type = ?2)) \
-                   AND match_start <= ?3 AND match_end >= ?4 \
-                   AND (?5 IS NULL OR country_code IS NULL OR country_code = ?5 COLLATE NOCASE) \
-                   AND (?6 IS NULL OR lat IS NULL OR geo_precision NOT IN ('point', 'admin2') \
-                        OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9)) \
-                 ORDER BY id LIMIT 500",
-            )?;
-            // A box a little larger than the fusion distance around a finely located report.
-            let bbox = match (key.lat, key.lon, key.precision) {
-                (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
-                    let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
-                    let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
-                    (
-                        Some(lat - dlat),
-                        Some(lat + dlat),
-                        Some(lon - dlon),
-                        Some(lon + dlon),
-                    )
+        // A box a little larger than the fusion distance around a finely located report.
+        let bbox = match (key.lat, key.lon, key.precision) {
+            (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
+                let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
+                let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
+                (
+                    Some(lat - dlat),
+                    Some(lat + dlat),
+                    Some(lon - dlon),
+                    Some(lon + dlon),
+                )
+            }
+            _ => (None, None, None, None),
+        };
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM fused_events \
+             WHERE id = ?10 AND (plover_type = ?1 OR (?2 IS NOT NULL AND acled_type = ?2)) \
+               AND match_start <= ?3 AND match_end >= ?4 \
+               AND (?5 IS NULL OR country_code IS NULL OR country_code = ?5 COLLATE NOCASE) \
+               AND (?6 IS NULL OR lat IS NULL OR geo_precision NOT IN ('point', 'admin2') \
+                    OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9))",
+        )?;
+        let (end, start) = (date_str(Some(shift(e, w))), date_str(Some(shift(s, -w))));
+        for id in candidate_ids(tx, key)? {
+            let hit = stmt
+                .query_row(
+                    params![
+                        plover,
+                        key.acled_type,
+                        end,
+                        start,
+                        key.country,
+                        bbox.0,
+                        bbox.1,
+                        bbox.2,
+                        bbox.3,
+                        id
+                    ],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?;
+            if let Some(id) = hit {
+                ids.push(id);
+                if ids.len() >= MAX_CANDIDATES {
+                    break;
                 }
-                _ => (None, None, None, None),
-            };
-            let rows = stmt.query_map(
-                params![
-                    plover,
-                    key.acled_type,
-                    date_str(Some(shift(e, w))),
-                    date_str(Some(shift(s, -w))),
-                    key.country,
-                    bbox.0,
-                    bbox.1,
-                    bbox.2,
-                    bbox.3,
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            for r in rows {
-                ids.push(r?);
             }
         }
     }
     // An undated report: fused events of its own story (copies may lack a date).
     if key.start.is_none() {
         let mut stmt = tx.prepare_cached(
-            "SELECT DISTINCT f.id, f.record FROM fused_events f \
-             JOIN event_documents ed ON ed.fused_id = f.id \
-             JOIN documents d ON d.rowid_ = ed.doc \
-             WHERE d.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
+            "SELECT f.id FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
+             WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
              ORDER BY f.id DESC LIMIT 200",
         )?;
         for story in &key.stories {
-            let rows = stmt.query_map(params![story, plover, key.acled_type], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            let rows = stmt.query_map(params![story, plover, key.acled_type], |r| r.get(0))?;
             for r in rows {
-                let r: (i64, String) = r?;
-                if !ids.iter().any(|x| x.0 == r.0) {
+                let r: i64 = r?;
+                if !ids.contains(&r) {
                     ids.push(r);
                 }
             }
         }
     }
     let mut best: Option<(f64, i64)> = None;
-    let mut stories_stmt = tx.prepare_cached(
-        "SELECT DISTINCT d.story_id FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc \
-         WHERE ed.fused_id = ?1",
-    )?;
-    for (id, record) in ids {
-        // A fused event being created in this same document has no record yet.
-        if record == "{}" {
+    for id in ids {
+        let Some(fkey) = fused_key(tx, id)? else {
             continue;
-        }
-        let fused: FusedEvent = serde_json::from_str(&record)?;
-        let stories = stories_stmt
-            .query_map([id], |r| r.get::<_, i64>(0))?
-            .collect::<Result<BTreeSet<_>, _>>()?;
-        let fkey = fusion::key_of_fused(&fused, stories);
+        };
         if let Some(score) = fusion::match_score(key, &fkey)
             && best.is_none_or(|b| score > b.0)
         {
@@ -408,42 +531,120 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     Ok(best.map(|b| b.1))
 }
 
-/// Recomputes a fused event from its members and rewrites its row, actors and document links.
-fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
-    let mut members = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT e.data, d.id, d.outlet, d.story_id, d.published_at, e.sentence_text \
-             FROM events e JOIN documents d ON d.rowid_ = e.doc \
-             WHERE e.fused_id = ?1 ORDER BY d.rowid_, e.idx",
-        )?;
-        let rows = stmt.query_map([fused_id], |r| {
+/// The match key of a stored fused event, from its columns (or, for one written by schema
+/// version 1 and not updated since, from its record). `None` for one with no report yet.
+fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
+    type Row = (
+        String,
+        Option<String>,
+        (Option<String>, Option<String>),
+        (Option<f64>, Option<f64>, Option<i64>, Option<String>),
+        (Option<String>, Option<String>),
+        (Option<String>, Option<String>, Option<String>),
+        (bool, Option<String>),
+        i64,
+    );
+    let row: Row = tx
+        .prepare_cached(
+            "SELECT plover_type, acled_type, match_start, match_end, lat, lon, geonameid, \
+             geo_precision, country_code, admin1, actor_codes, actor_countries, stories, \
+             agg IS NULL, CASE WHEN agg IS NULL THEN record END, n_reports \
+             FROM fused_events WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
+                r.get(0)?,
+                r.get(1)?,
+                (r.get(2)?, r.get(3)?),
+                (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                (r.get(8)?, r.get(9)?),
+                (r.get(10)?, r.get(11)?, r.get(12)?),
+                (r.get(13)?, r.get(14)?),
+                r.get(15)?,
             ))
         })?;
-        for row in rows {
-            let (data, document_id, outlet, story_id, published, sentence_text) = row?;
-            members.push(Member {
-                event: serde_json::from_str(&data)?,
-                document_id,
-                outlet,
-                story_id,
-                published_at: published
-                    .and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
-                sentence_text,
-            });
-        }
+    let (plover, acled, (ms, me), (lat, lon, gid, prec), (country, admin1), lists, old, n) = row;
+    if n == 0 {
+        return Ok(None);
     }
-    let Some(f) = fusion::aggregate(fused_id, &members) else {
+    if let (true, Some(record)) = old {
+        // Written by schema version 1.
+        let fused: FusedEvent = serde_json::from_str(&record)?;
+        let stories = tx
+            .prepare_cached("SELECT story_id FROM fused_stories WHERE fused_id = ?1")?
+            .query_map([id], |r| r.get::<_, i64>(0))?
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        return Ok(Some(fusion::key_of_fused(&fused, stories)));
+    }
+    let (codes, countries, stories) = lists;
+    Ok(Some(MatchKey {
+        plover: PloverType::parse(&plover),
+        acled_type: acled,
+        start: ms.as_deref().and_then(parse_day),
+        end: me.as_deref().and_then(parse_day),
+        lat,
+        lon,
+        geonameid: gid.map(|g| g as u64),
+        precision: parse_enum(prec),
+        country,
+        admin1,
+        actor_codes: split_list(codes),
+        actor_countries: split_list(countries),
+        stories: stories
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+    }))
+}
+
+/// Adds one report to a fused event: updates its running aggregate and rewrites its row,
+/// actors, document link, stories and candidate filing from it.
+fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
+    let (agg, before): (Option<String>, Filing) = tx
+        .prepare_cached(
+            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, n_reports \
+             FROM fused_events WHERE id = ?1",
+        )?
+        .query_row([fused_id], |r| {
+            let n: i64 = r.get(6)?;
+            Ok((
+                r.get(0)?,
+                Filing {
+                    plover: if n == 0 { String::new() } else { r.get(1)? },
+                    acled: r.get(2)?,
+                    country: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
+                },
+            ))
+        })?;
+    let mut state = match agg {
+        Some(a) => serde_json::from_str::<FusedState>(&a)?,
+        None => rebuild(tx, fused_id, &member.event.id)?,
+    };
+    state.add(member);
+    let Some(f) = state.finish(fused_id) else {
         return Ok(());
     };
     let loc = f.location.as_ref();
+    let key = fusion::key_of_fused(&f, BTreeSet::new());
+    let join = |s: &BTreeSet<String>| {
+        let mut out = String::new();
+        for (i, x) in s.iter().enumerate() {
+            if i > 0 {
+                out.push(SEP);
+            }
+            out.push_str(x);
+        }
+        out
+    };
+    let stories = state.stories();
+    let stories_text = stories
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     tx.prepare_cached(
         "UPDATE fused_events SET plover_type = ?2, acled_type = ?3, acled_sub_type = ?4, \
          cameo_root = ?5, date_start = ?6, date_end = ?7, time_precision = ?8, match_start = ?9, \
@@ -451,7 +652,8 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
          geo_precision = ?15, country_code = ?16, admin1 = ?17, fatalities = ?18, \
          n_reports = ?19, n_documents = ?20, n_sources = ?21, n_outlets = ?22, \
          earliest_report = ?23, earliest_document = ?24, modality = ?25, confidence = ?26, \
-         n_contradictions = ?27, record = ?28 WHERE id = ?1",
+         n_contradictions = ?27, record = ?28, agg = ?29, actor_codes = ?30, \
+         actor_countries = ?31, stories = ?32 WHERE id = ?1",
     )?
     .execute(params![
         fused_id,
@@ -482,10 +684,13 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
         f64::from(f.confidence),
         f.contradictions.len() as i64,
         serde_json::to_string(&f)?,
+        serde_json::to_string(&state)?,
+        join(&key.actor_codes),
+        join(&key.actor_countries),
+        stories_text,
     ])?;
-    tx.prepare_cached("DELETE FROM fused_actors WHERE fused_id = ?1")?
-        .execute([fused_id])?;
     {
+        // Names stay those of the first report naming the actor, as in the record.
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO fused_actors (fused_id, role, code, name, country) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -496,10 +701,52 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
             }
         }
     }
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO event_documents (fused_id, doc) \
-         SELECT ?1, doc FROM events WHERE fused_id = ?1",
-    )?
-    .execute([fused_id])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO event_documents (fused_id, doc) VALUES (?1, ?2)")?
+        .execute(params![fused_id, doc])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)")?
+        .execute(params![member.story_id, fused_id])?;
+    let after = Filing {
+        plover: f.plover_type.as_str().to_string(),
+        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
+        country: loc.and_then(|l| l.country_code.clone()),
+        start: date_str(f.match_start),
+        end: date_str(f.match_end),
+    };
+    if after != before {
+        file(tx, fused_id, &after)?;
+    }
     Ok(())
+}
+
+/// The aggregate of a fused event written by schema version 1, rebuilt from its members.
+/// The report being added (`adding`, already stored) is left out.
+fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedState> {
+    let mut state = FusedState::default();
+    let mut stmt = tx.prepare_cached(
+        "SELECT e.data, d.id, d.outlet, d.story_id, d.published_at, e.sentence_text \
+         FROM events e JOIN documents d ON d.rowid_ = e.doc \
+         WHERE e.fused_id = ?1 AND e.id != ?2 ORDER BY d.rowid_, e.idx",
+    )?;
+    let rows = stmt.query_map(params![fused_id, adding], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (data, document_id, outlet, story_id, published, sentence_text) = row?;
+        state.add(&Member {
+            event: serde_json::from_str(&data)?,
+            document_id,
+            outlet,
+            story_id,
+            published_at: published.as_deref().and_then(parse_day),
+            sentence_text,
+        });
+    }
+    Ok(state)
 }
