@@ -398,6 +398,10 @@ impl SourceGroups {
     }
 }
 
+/// Resolver scores closer than this are equal (a stored aggregate keeps scores as JSON, which
+/// may change their last bit).
+const SCORE_TIE: f32 = 1e-6;
+
 /// The best location so far, with what ranks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct BestLocation {
@@ -541,7 +545,11 @@ impl FusedState {
                 None => true,
                 Some(b) => (l.place.precision, l.place.lat.is_none())
                     .cmp(&(b.loc.precision, b.loc.lat.is_none()))
-                    .then(b.score.total_cmp(&l.place.score))
+                    .then(if (b.score - l.place.score).abs() <= SCORE_TIE {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        b.score.total_cmp(&l.place.score)
+                    })
                     .is_lt(),
             };
             if better {

@@ -9,7 +9,7 @@ use frontline_model::{
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::copies::{self, STORY_THRESHOLD, Signature};
+use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, date_str, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
@@ -27,6 +27,10 @@ pub(crate) struct Extras {
 
 /// Most copy candidates examined per document (the ones sharing most bands).
 const MAX_COPY_CANDIDATES: usize = 200;
+/// Most documents read per LSH band key, the latest first. A band shared by many documents
+/// stands for common vocabulary rather than a story; copies of a story arrive close together,
+/// so the latest ones are the ones to compare with, and the cost per document stays bounded.
+const MAX_BAND_DOCS: i64 = 64;
 
 /// The text copies are detected on: the document text without its boilerplate.
 fn analysed_text(ex: &Extraction) -> String {
@@ -89,22 +93,30 @@ impl Store {
     /// event or starts one.
     pub fn put_extractions(&self, batch: &[Extraction]) -> Result<Vec<PutOutcome>> {
         // Signatures are computed before taking the write lock.
-        let sigs: Vec<Signature> = batch
+        let sigs: Vec<(Signature, Lead)> = batch
             .iter()
-            .map(|ex| copies::signature(&analysed_text(ex)))
+            .map(|ex| {
+                let text = analysed_text(ex);
+                (copies::signature(&text), Lead::of(&text))
+            })
             .collect();
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
-        for (ex, sig) in batch.iter().zip(&sigs) {
-            out.push(put_one(&tx, ex, sig)?);
+        for (ex, (sig, lead)) in batch.iter().zip(&sigs) {
+            out.push(put_one(&tx, ex, sig, lead)?);
         }
         tx.commit()?;
         Ok(out)
     }
 }
 
-fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<PutOutcome> {
+fn put_one(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    sig: &Signature,
+    lead: &Lead,
+) -> Result<PutOutcome> {
     let doc = &ex.document;
     let known: Option<i64> = tx
         .prepare_cached("SELECT rowid_ FROM documents WHERE id = ?1")?
@@ -116,13 +128,16 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         });
     }
 
-    // Copies: candidates share an LSH band; the most similar one above the threshold wins.
+    // Copies: candidates share an LSH band (among the latest documents filed under it); the
+    // most similar one above the threshold whose lead agrees wins.
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT doc FROM copy_bands WHERE key = ?1")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
+        )?;
         for k in &keys {
-            let rows = stmt.query_map([k], |r| r.get::<_, i64>(0))?;
+            let rows = stmt.query_map(params![k, MAX_BAND_DOCS], |r| r.get::<_, i64>(0))?;
             for r in rows {
                 *hits.entry(r?).or_insert(0) += 1;
             }
@@ -133,12 +148,21 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
     cands.truncate(MAX_COPY_CANDIDATES);
     let mut best: Option<(f64, String, i64)> = None;
     {
-        let mut stmt =
-            tx.prepare_cached("SELECT id, story_id, minhash FROM documents WHERE rowid_ = ?1")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1",
+        )?;
         for (rowid, _) in cands {
-            let (id, story, blob): (String, i64, Vec<u8>) =
-                stmt.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) = stmt
+                .query_row([rowid], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
             let s = sig.similarity(&Signature::from_bytes(&blob));
+            // Documents stored before leads were kept are compared on the whole text only.
+            let lead_agrees = their_lead
+                .is_none_or(|l| lead.similarity(&Lead::from_bytes(&l)) >= LEAD_THRESHOLD);
+            if s >= STORY_THRESHOLD && !lead_agrees {
+                continue;
+            }
             if best.as_ref().is_none_or(|b| s > b.0) {
                 best = Some((s, id, story));
             }
@@ -170,8 +194,8 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
     tx.prepare_cached(
         "INSERT INTO documents (id, url, outlet, title, author, published_at, language, \
          origin_format, origin_path, origin_offset, origin_index, text, schema_version, extras, \
-         story_id, nearest_copy, similarity, minhash, ingested_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         story_id, nearest_copy, similarity, minhash, ingested_at, lead) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         doc.id,
@@ -193,6 +217,7 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         similarity,
         sig.to_bytes(),
         chrono::Utc::now().to_rfc3339(),
+        lead.to_bytes(),
     ])?;
     let rowid = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?

@@ -170,6 +170,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE fused_events ADD COLUMN actor_codes TEXT;
     ALTER TABLE fused_events ADD COLUMN actor_countries TEXT;
     ALTER TABLE fused_events ADD COLUMN stories TEXT;
+    -- the lead of the document for copy detection (copies::Lead), NULL for older documents
+    ALTER TABLE documents ADD COLUMN lead BLOB;
 
     -- Candidate index: `tkey` is 'p|<PLOVER type>|<COUNTRY>' or 'a|<ACLED type>|<COUNTRY>'
     -- (country upper-case, empty when unknown); `bucket` is the day number (from the common
