@@ -1,6 +1,6 @@
 //! Writing extractions: documents, copies, mentions, events and fusion.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Days, NaiveDate};
 use frontline_model::{
@@ -257,6 +257,7 @@ fn put_one(
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
+        let mut fresh = false;
         let fused_id = if fusable(ev) {
             let key = MatchKey::of_event(ev, story_id, doc.published_at);
             Some(match find_match(tx, &key)? {
@@ -275,6 +276,7 @@ fn put_one(
                     .execute([ev.plover_type.as_str()])?;
                     let id = tx.last_insert_rowid();
                     created.insert(id);
+                    fresh = true;
                     id
                 }
             })
@@ -322,7 +324,7 @@ fn put_one(
             published_at: doc.published_at,
             sentence_text: sentence_text.to_string(),
         };
-        add_report(tx, fused_id, &member, rowid)?;
+        add_report(tx, fused_id, &member, rowid, fresh)?;
     }
 
     Ok(PutOutcome::New {
@@ -353,7 +355,7 @@ fn tkey(kind: char, ty: &str, country: Option<&str>) -> String {
 }
 
 /// What a fused event is filed under in the candidate index.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 struct Filing {
     plover: String,
     acled: Option<String>,
@@ -418,134 +420,170 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
     s.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
 }
 
-/// Candidate fused events for a report, in id order: those filed under its type(s) and
-/// country in a bucket its widened date range touches (or under bucket -1).
-fn candidate_ids(tx: &Transaction<'_>, key: &MatchKey) -> Result<BTreeSet<i64>> {
-    let mut ids = BTreeSet::new();
-    let (Some(s), Some(e)) = (key.start, key.end) else {
-        return Ok(ids);
-    };
+/// Columns of `fused_events` a match key is built from (see [`key_from_row`]).
+const KEY_COLUMNS: &str = "f.id, f.plover_type, f.acled_type, f.match_start, f.match_end, f.lat, \
+     f.lon, f.geonameid, f.geo_precision, f.country_code, f.admin1, f.actor_codes, \
+     f.actor_countries, f.stories, f.agg IS NULL, f.n_reports";
+
+/// A fused event's id and match key from a row of [`KEY_COLUMNS`]; the key is `None` for a
+/// fused event with no report yet or one written by schema version 1 (see [`fused_key`]).
+fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Option<MatchKey>)> {
+    let id: i64 = r.get(0)?;
+    let old: bool = r.get(14)?;
+    let n: i64 = r.get(15)?;
+    if old || n == 0 {
+        return Ok((id, None));
+    }
+    let plover: String = r.get(1)?;
+    Ok((
+        id,
+        Some(MatchKey {
+            plover: PloverType::parse(&plover),
+            acled_type: r.get(2)?,
+            start: r.get::<_, Option<String>>(3)?.as_deref().and_then(parse_day),
+            end: r.get::<_, Option<String>>(4)?.as_deref().and_then(parse_day),
+            lat: r.get(5)?,
+            lon: r.get(6)?,
+            geonameid: r.get::<_, Option<i64>>(7)?.map(|g| g as u64),
+            precision: parse_enum(r.get(8)?),
+            country: r.get(9)?,
+            admin1: r.get(10)?,
+            actor_codes: split_list(r.get(11)?),
+            actor_countries: split_list(r.get(12)?),
+            stories: r
+                .get::<_, Option<String>>(13)?
+                .unwrap_or_default()
+                .split(' ')
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+        }),
+    ))
+}
+
+/// The filter of the dated candidate search, on a fused event `f`, with its parameters
+/// numbered from 4 (1 to 3 select the index entries).
+const DATED_FILTER: &str = "(f.plover_type = ?4 OR (?5 IS NOT NULL AND f.acled_type = ?5)) \
+       AND f.match_start <= ?6 AND f.match_end >= ?7 \
+       AND (?8 IS NULL OR f.country_code IS NULL OR f.country_code = ?8 COLLATE NOCASE) \
+       AND (?9 IS NULL OR f.lat IS NULL OR f.geo_precision NOT IN ('point', 'admin2') \
+            OR (f.lat BETWEEN ?9 AND ?10 AND f.lon BETWEEN ?11 AND ?12))";
+
+/// Candidates for a dated report: fused events filed under its type(s) and country (or no
+/// country) in a bucket its widened date range touches, or under bucket -1, that pass the
+/// type, date, country and box filter; by id, at most [`MAX_CANDIDATES`].
+fn dated_candidates(
+    tx: &Transaction<'_>,
+    key: &MatchKey,
+    s: NaiveDate,
+    e: NaiveDate,
+) -> Result<Vec<(i64, Option<MatchKey>)>> {
     let w = DATE_WINDOW_DAYS as i64;
     let (lo, hi) = (bucket(shift(s, -w)), bucket(shift(e, w)));
+    // A box a little larger than the fusion distance around a finely located report.
+    let bbox = match (key.lat, key.lon, key.precision) {
+        (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
+            let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
+            let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
+            (
+                Some(lat - dlat),
+                Some(lat + dlat),
+                Some(lon - dlon),
+                Some(lon + dlon),
+            )
+        }
+        _ => (None, None, None, None),
+    };
+    let plover = key.plover.map(|p| p.as_str().to_string());
+    let (end, start) = (date_str(Some(shift(e, w))), date_str(Some(shift(s, -w))));
     let mut types = Vec::new();
-    if let Some(p) = key.plover {
-        types.push(('p', p.as_str().to_string()));
+    if let Some(p) = &plover {
+        types.push(('p', p.clone()));
     }
     if let Some(a) = &key.acled_type {
         types.push(('a', a.clone()));
     }
-    // Exact keys, or key ranges [from, to), of `tkey` to look in.
-    let mut exact: Vec<String> = Vec::new();
-    let mut ranges: Vec<(String, String)> = Vec::new();
+    // Index entries: an exact key (`to` None) or a key range [from, to).
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
     for (kind, ty) in &types {
         match &key.country {
             Some(c) => {
-                exact.push(tkey(*kind, ty, Some(c)));
-                exact.push(tkey(*kind, ty, None));
+                entries.push((tkey(*kind, ty, Some(c)), None));
+                entries.push((tkey(*kind, ty, None), None));
             }
             // No country: every country of the type.
-            None => ranges.push((format!("{kind}|{ty}|"), format!("{kind}|{ty}}}"))),
+            None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
         }
     }
-    let mut stmt = tx.prepare_cached(
-        "SELECT fused_id FROM fused_buckets \
-         WHERE tkey = ?1 AND (bucket = -1 OR bucket BETWEEN ?2 AND ?3)",
-    )?;
-    for k in &exact {
-        let rows = stmt.query_map(params![k, lo, hi], |r| r.get::<_, i64>(0))?;
+    let exact_sql = format!(
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey = ?1 AND (b.bucket = -1 OR b.bucket BETWEEN ?2 AND ?3) AND {DATED_FILTER}"
+    );
+    let range_sql = format!(
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND (b.bucket = -1 OR b.bucket BETWEEN ?2 AND ?3) \
+         AND {DATED_FILTER}"
+    );
+    let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
+    for (from, to) in &entries {
+        let mut stmt = tx.prepare_cached(if to.is_some() { &range_sql } else { &exact_sql })?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![
+            from,
+            &lo,
+            &hi,
+            &plover,
+            &key.acled_type,
+            &end,
+            &start,
+            &key.country,
+            &bbox.0,
+            &bbox.1,
+            &bbox.2,
+            &bbox.3,
+        ];
+        if let Some(to) = to {
+            params.push(to);
+        }
+        let rows = stmt.query_map(params.as_slice(), key_from_row)?;
         for r in rows {
-            ids.insert(r?);
+            let (id, k) = r?;
+            found.entry(id).or_insert(k);
         }
     }
-    let mut stmt = tx.prepare_cached(
-        "SELECT fused_id FROM fused_buckets \
-         WHERE tkey >= ?1 AND tkey < ?2 AND (bucket = -1 OR bucket BETWEEN ?3 AND ?4)",
-    )?;
-    for (from, to) in &ranges {
-        let rows = stmt.query_map(params![from, to, lo, hi], |r| r.get::<_, i64>(0))?;
-        for r in rows {
-            ids.insert(r?);
-        }
-    }
-    Ok(ids)
+    Ok(found.into_iter().take(MAX_CANDIDATES).collect())
 }
 
 /// The best-matching fused event for a report, if any.
 fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
-    let w = DATE_WINDOW_DAYS as i64;
     let plover = key.plover.map(|p| p.as_str().to_string());
-    let mut ids: Vec<i64> = Vec::new();
-    if let (Some(s), Some(e)) = (key.start, key.end) {
-        // A box a little larger than the fusion distance around a finely located report.
-        let bbox = match (key.lat, key.lon, key.precision) {
-            (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
-                let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
-                let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
-                (
-                    Some(lat - dlat),
-                    Some(lat + dlat),
-                    Some(lon - dlon),
-                    Some(lon + dlon),
-                )
-            }
-            _ => (None, None, None, None),
-        };
-        let mut stmt = tx.prepare_cached(
-            "SELECT id FROM fused_events \
-             WHERE id = ?10 AND (plover_type = ?1 OR (?2 IS NOT NULL AND acled_type = ?2)) \
-               AND match_start <= ?3 AND match_end >= ?4 \
-               AND (?5 IS NULL OR country_code IS NULL OR country_code = ?5 COLLATE NOCASE) \
-               AND (?6 IS NULL OR lat IS NULL OR geo_precision NOT IN ('point', 'admin2') \
-                    OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9))",
-        )?;
-        let (end, start) = (date_str(Some(shift(e, w))), date_str(Some(shift(s, -w))));
-        for id in candidate_ids(tx, key)? {
-            let hit = stmt
-                .query_row(
-                    params![
-                        plover,
-                        key.acled_type,
-                        end,
-                        start,
-                        key.country,
-                        bbox.0,
-                        bbox.1,
-                        bbox.2,
-                        bbox.3,
-                        id
-                    ],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?;
-            if let Some(id) = hit {
-                ids.push(id);
-                if ids.len() >= MAX_CANDIDATES {
-                    break;
-                }
-            }
-        }
-    }
+    let mut cands: Vec<(i64, Option<MatchKey>)> = match (key.start, key.end) {
+        (Some(s), Some(e)) => dated_candidates(tx, key, s, e)?,
+        _ => Vec::new(),
+    };
     // An undated report: fused events of its own story (copies may lack a date).
     if key.start.is_none() {
-        let mut stmt = tx.prepare_cached(
-            "SELECT f.id FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
              WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
-             ORDER BY f.id DESC LIMIT 200",
-        )?;
+             ORDER BY f.id DESC LIMIT 200"
+        ))?;
         for story in &key.stories {
-            let rows = stmt.query_map(params![story, plover, key.acled_type], |r| r.get(0))?;
+            let rows = stmt.query_map(params![story, plover, key.acled_type], key_from_row)?;
             for r in rows {
-                let r: i64 = r?;
-                if !ids.contains(&r) {
-                    ids.push(r);
+                let r = r?;
+                if !cands.iter().any(|c| c.0 == r.0) {
+                    cands.push(r);
                 }
             }
         }
     }
     let mut best: Option<(f64, i64)> = None;
-    for id in ids {
-        let Some(fkey) = fused_key(tx, id)? else {
-            continue;
+    for (id, fkey) in cands {
+        let fkey = match fkey {
+            Some(k) => k,
+            None => match fused_key(tx, id)? {
+                Some(k) => k,
+                None => continue,
+            },
         };
         if let Some(score) = fusion::match_score(key, &fkey)
             && best.is_none_or(|b| score > b.0)
@@ -556,96 +594,56 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     Ok(best.map(|b| b.1))
 }
 
-/// The match key of a stored fused event, from its columns (or, for one written by schema
-/// version 1 and not updated since, from its record). `None` for one with no report yet.
+/// The match key of a fused event written by schema version 1 and not updated since (its
+/// match-key columns are empty), from its record. `None` for one with no report yet.
 fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
-    type Row = (
-        String,
-        Option<String>,
-        (Option<String>, Option<String>),
-        (Option<f64>, Option<f64>, Option<i64>, Option<String>),
-        (Option<String>, Option<String>),
-        (Option<String>, Option<String>, Option<String>),
-        (bool, Option<String>),
-        i64,
-    );
-    let row: Row = tx
-        .prepare_cached(
-            "SELECT plover_type, acled_type, match_start, match_end, lat, lon, geonameid, \
-             geo_precision, country_code, admin1, actor_codes, actor_countries, stories, \
-             agg IS NULL, CASE WHEN agg IS NULL THEN record END, n_reports \
-             FROM fused_events WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                (r.get(2)?, r.get(3)?),
-                (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
-                (r.get(8)?, r.get(9)?),
-                (r.get(10)?, r.get(11)?, r.get(12)?),
-                (r.get(13)?, r.get(14)?),
-                r.get(15)?,
-            ))
-        })?;
-    let (plover, acled, (ms, me), (lat, lon, gid, prec), (country, admin1), lists, old, n) = row;
+    let (record, n): (String, i64) = tx
+        .prepare_cached("SELECT record, n_reports FROM fused_events WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if n == 0 {
         return Ok(None);
     }
-    if let (true, Some(record)) = old {
-        // Written by schema version 1.
-        let fused: FusedEvent = serde_json::from_str(&record)?;
-        let stories = tx
-            .prepare_cached("SELECT story_id FROM fused_stories WHERE fused_id = ?1")?
-            .query_map([id], |r| r.get::<_, i64>(0))?
-            .collect::<Result<BTreeSet<_>, _>>()?;
-        return Ok(Some(fusion::key_of_fused(&fused, stories)));
-    }
-    let (codes, countries, stories) = lists;
-    Ok(Some(MatchKey {
-        plover: PloverType::parse(&plover),
-        acled_type: acled,
-        start: ms.as_deref().and_then(parse_day),
-        end: me.as_deref().and_then(parse_day),
-        lat,
-        lon,
-        geonameid: gid.map(|g| g as u64),
-        precision: parse_enum(prec),
-        country,
-        admin1,
-        actor_codes: split_list(codes),
-        actor_countries: split_list(countries),
-        stories: stories
-            .unwrap_or_default()
-            .split(' ')
-            .filter_map(|s| s.parse().ok())
-            .collect(),
-    }))
+    let fused: FusedEvent = serde_json::from_str(&record)?;
+    let stories = tx
+        .prepare_cached("SELECT story_id FROM fused_stories WHERE fused_id = ?1")?
+        .query_map([id], |r| r.get::<_, i64>(0))?
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(Some(fusion::key_of_fused(&fused, stories)))
 }
 
 /// Adds one report to a fused event: updates its running aggregate and rewrites its row,
 /// actors, document link, stories and candidate filing from it.
-fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
-    let (agg, before): (Option<String>, Filing) = tx
-        .prepare_cached(
-            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, n_reports \
+/// `fresh`: the fused event was created for this report and has no aggregate yet.
+fn add_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    member: &Member,
+    doc: i64,
+    fresh: bool,
+) -> Result<()> {
+    let (agg, before): (Option<String>, Filing) = if fresh {
+        (None, Filing::default())
+    } else {
+        tx.prepare_cached(
+            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end \
              FROM fused_events WHERE id = ?1",
         )?
         .query_row([fused_id], |r| {
-            let n: i64 = r.get(6)?;
             Ok((
                 r.get(0)?,
                 Filing {
-                    plover: if n == 0 { String::new() } else { r.get(1)? },
+                    plover: r.get(1)?,
                     acled: r.get(2)?,
                     country: r.get(3)?,
                     start: r.get(4)?,
                     end: r.get(5)?,
                 },
             ))
-        })?;
+        })?
+    };
     let mut state = match agg {
         Some(a) => serde_json::from_str::<FusedState>(&a)?,
+        None if fresh => FusedState::default(),
         None => rebuild(tx, fused_id, &member.event.id)?,
     };
     state.add(member);
@@ -677,8 +675,8 @@ fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) ->
          geo_precision = ?15, country_code = ?16, admin1 = ?17, fatalities = ?18, \
          n_reports = ?19, n_documents = ?20, n_sources = ?21, n_outlets = ?22, \
          earliest_report = ?23, earliest_document = ?24, modality = ?25, confidence = ?26, \
-         n_contradictions = ?27, record = ?28, agg = ?29, actor_codes = ?30, \
-         actor_countries = ?31, stories = ?32 WHERE id = ?1",
+         n_contradictions = ?27, record = '', agg = ?28, actor_codes = ?29, \
+         actor_countries = ?30, stories = ?31 WHERE id = ?1",
     )?
     .execute(params![
         fused_id,
@@ -708,7 +706,6 @@ fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) ->
         opt_enum_str(Some(&f.modality))?,
         f64::from(f.confidence),
         f.contradictions.len() as i64,
-        serde_json::to_string(&f)?,
         serde_json::to_string(&state)?,
         join(&key.actor_codes),
         join(&key.actor_countries),

@@ -568,7 +568,15 @@ fn fused_events_from_schema_1_are_rebuilt_when_a_report_joins() {
         store.put_extraction(&a).unwrap();
         store.put_extraction(&b).unwrap();
         if simulate_v1 {
+            let records = store.events(&EventFilter::default()).unwrap();
             let conn = store.conn().unwrap();
+            for f in records {
+                conn.execute(
+                    "UPDATE fused_events SET record = ?1 WHERE id = ?2",
+                    rusqlite::params![serde_json::to_string(&f).unwrap(), f.id],
+                )
+                .unwrap();
+            }
             conn.execute_batch(
                 "UPDATE fused_events SET agg = NULL, actor_codes = NULL, actor_countries = NULL, \
                  stories = NULL;
