@@ -172,7 +172,8 @@ impl MatchKey {
         key
     }
 
-    fn located_finely(&self) -> bool {
+    /// Whether the place is known to a town or district, with coordinates.
+    pub fn located_finely(&self) -> bool {
         self.lat.is_some()
             && self.lon.is_some()
             && matches!(

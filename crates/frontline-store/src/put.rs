@@ -515,21 +515,27 @@ fn dated_candidates(
         }
     }
     let exact_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey = ?1 AND (b.bucket = -1 OR b.bucket BETWEEN ?2 AND ?3) AND {DATED_FILTER}"
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
     );
     let range_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND (b.bucket = -1 OR b.bucket BETWEEN ?2 AND ?3) \
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
          AND {DATED_FILTER}"
     );
     let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
-    for (from, to) in &entries {
+    // Bucket -1 and the buckets of the range are looked up apart: with `OR`, SQLite would not
+    // use the bucket part of the index.
+    let spans = [(-1_i64, -1_i64), (lo, hi)];
+    for ((from, to), (lo, hi)) in entries
+        .iter()
+        .flat_map(|e| spans.iter().map(move |s| (e, s)))
+    {
         let mut stmt = tx.prepare_cached(if to.is_some() { &range_sql } else { &exact_sql })?;
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![
             from,
-            &lo,
-            &hi,
+            lo,
+            hi,
             &plover,
             &key.acled_type,
             &end,
@@ -555,16 +561,19 @@ fn dated_candidates(
 /// The best-matching fused event for a report, if any.
 fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     let plover = key.plover.map(|p| p.as_str().to_string());
+    // A report placed neither in a country nor finely can only fuse with copies of its own
+    // story (see `fusion::match_score`): those are found by story.
+    let by_story_only = key.country.is_none() && !key.located_finely();
     let mut cands: Vec<(i64, Option<MatchKey>)> = match (key.start, key.end) {
-        (Some(s), Some(e)) => dated_candidates(tx, key, s, e)?,
+        (Some(s), Some(e)) if !by_story_only => dated_candidates(tx, key, s, e)?,
         _ => Vec::new(),
     };
     // An undated report: fused events of its own story (copies may lack a date).
-    if key.start.is_none() {
+    if key.start.is_none() || by_story_only {
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {KEY_COLUMNS} FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
              WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
-             ORDER BY f.id DESC LIMIT 200"
+             ORDER BY s.fused_id DESC LIMIT 200"
         ))?;
         for story in &key.stories {
             let rows = stmt.query_map(params![story, plover, key.acled_type], key_from_row)?;
