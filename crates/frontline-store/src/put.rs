@@ -362,6 +362,8 @@ struct Filing {
     country: Option<String>,
     start: Option<String>,
     end: Option<String>,
+    /// Stories, space-separated (the `stories` column).
+    stories: Option<String>,
 }
 
 /// Files a fused event in the candidate index (only what is not filed already).
@@ -384,6 +386,11 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
     let mut keys = vec![tkey('p', &f.plover, f.country.as_deref())];
     if let Some(a) = &f.acled {
         keys.push(tkey('a', a, f.country.as_deref()));
+    }
+    for story in f.stories.as_deref().unwrap_or("").split(' ') {
+        if !story.is_empty() {
+            keys.push(format!("s|{story}|"));
+        }
     }
     for k in &keys {
         for b in &buckets {
@@ -476,6 +483,7 @@ fn dated_candidates(
     key: &MatchKey,
     s: NaiveDate,
     e: NaiveDate,
+    by_story: bool,
 ) -> Result<Vec<(i64, Option<MatchKey>)>> {
     let w = DATE_WINDOW_DAYS as i64;
     let (lo, hi) = (bucket(shift(s, -w)), bucket(shift(e, w)));
@@ -504,6 +512,10 @@ fn dated_candidates(
     }
     // Index entries: an exact key (`to` None) or a key range [from, to).
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    if by_story {
+        entries.extend(key.stories.iter().map(|st| (format!("s|{st}|"), None)));
+        types.clear();
+    }
     for (kind, ty) in &types {
         match &key.country {
             Some(c) => {
@@ -562,14 +574,14 @@ fn dated_candidates(
 fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     let plover = key.plover.map(|p| p.as_str().to_string());
     // A report placed neither in a country nor finely can only fuse with copies of its own
-    // story (see `fusion::match_score`): those are found by story.
-    let by_story_only = key.country.is_none() && !key.located_finely();
+    // story (see `fusion::match_score`): those are looked up under its stories.
+    let by_story = key.country.is_none() && !key.located_finely();
     let mut cands: Vec<(i64, Option<MatchKey>)> = match (key.start, key.end) {
-        (Some(s), Some(e)) if !by_story_only => dated_candidates(tx, key, s, e)?,
+        (Some(s), Some(e)) => dated_candidates(tx, key, s, e, by_story)?,
         _ => Vec::new(),
     };
     // An undated report: fused events of its own story (copies may lack a date).
-    if key.start.is_none() || by_story_only {
+    if key.start.is_none() {
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {KEY_COLUMNS} FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
              WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
@@ -634,8 +646,8 @@ fn add_report(
         (None, Filing::default())
     } else {
         tx.prepare_cached(
-            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end \
-             FROM fused_events WHERE id = ?1",
+            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, \
+             stories FROM fused_events WHERE id = ?1",
         )?
         .query_row([fused_id], |r| {
             Ok((
@@ -646,6 +658,7 @@ fn add_report(
                     country: r.get(3)?,
                     start: r.get(4)?,
                     end: r.get(5)?,
+                    stories: r.get(6)?,
                 },
             ))
         })?
@@ -718,7 +731,7 @@ fn add_report(
         serde_json::to_string(&state)?,
         join(&key.actor_codes),
         join(&key.actor_countries),
-        stories_text,
+        stories_text.clone(),
     ])?;
     {
         // Names stay those of the first report naming the actor, as in the record.
@@ -742,6 +755,7 @@ fn add_report(
         country: loc.and_then(|l| l.country_code.clone()),
         start: date_str(f.match_start),
         end: date_str(f.match_end),
+        stories: Some(stories_text),
     };
     if after != before {
         file(tx, fused_id, &after)?;

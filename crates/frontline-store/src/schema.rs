@@ -174,7 +174,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE documents ADD COLUMN lead BLOB;
 
     -- Candidate index: `tkey` is 'p|<PLOVER type>|<COUNTRY>' or 'a|<ACLED type>|<COUNTRY>'
-    -- (country upper-case, empty when unknown); `bucket` is the day number (from the common
+    -- (country upper-case, empty when unknown), or 's|<story id>|' for the stories reporting it; `bucket` is the day number (from the common
     -- era) divided by 8, one row per bucket of the matching range, or -1 for a range too long
     -- to list. Rows are only added: a stale row costs a candidate, never a match.
     CREATE TABLE fused_buckets (
@@ -197,6 +197,8 @@ const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
         SELECT 'p|' || plover_type || '|' || upper(coalesce(country_code, '')), -1, id
         FROM fused_events;
+    INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
+        SELECT 's|' || story_id || '|', -1, fused_id FROM fused_stories;
     INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
         SELECT 'a|' || acled_type || '|' || upper(coalesce(country_code, '')), -1, id
         FROM fused_events WHERE acled_type IS NOT NULL;
