@@ -669,10 +669,13 @@ impl FusedState {
         let (earliest_report, earliest_document, notes) = self.earliest.clone()?;
         let max = self.types.iter().map(|t| t.n).max()?;
         let t = self.types.iter().find(|t| t.n == max)?;
-        let acled = t.acled.best().map(|(event_type, sub_event_type)| AcledType {
-            event_type: event_type.clone(),
-            sub_event_type: sub_event_type.clone(),
-        });
+        let acled = t
+            .acled
+            .best()
+            .map(|(event_type, sub_event_type)| AcledType {
+                event_type: event_type.clone(),
+                sub_event_type: sub_event_type.clone(),
+            });
         let date = self.dates.best_least().copied();
         let sort = |v: &[FusedActor]| {
             let mut v = v.to_vec();
@@ -765,7 +768,11 @@ impl FusedState {
 
     /// Stories of the documents reporting it.
     pub fn stories(&self) -> BTreeSet<i64> {
-        self.groups.0.iter().flat_map(|g| g.0.iter().copied()).collect()
+        self.groups
+            .0
+            .iter()
+            .flat_map(|g| g.0.iter().copied())
+            .collect()
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) struct Extras {
 }
 
 /// Most copy candidates examined per document (the ones sharing most bands).
-const MAX_COPY_CANDIDATES: usize = 200;
+const MAX_COPY_CANDIDATES: usize = 32;
 /// Most documents read per LSH band key, the latest first. A band shared by many documents
 /// stands for common vocabulary rather than a story; copies of a story arrive close together,
 /// so the latest ones are the ones to compare with, and the cost per document stays bounded.
@@ -158,8 +158,8 @@ fn put_one(
                 })?;
             let s = sig.similarity(&Signature::from_bytes(&blob));
             // Documents stored before leads were kept are compared on the whole text only.
-            let lead_agrees = their_lead
-                .is_none_or(|l| lead.similarity(&Lead::from_bytes(&l)) >= LEAD_THRESHOLD);
+            let lead_agrees =
+                their_lead.is_none_or(|l| lead.similarity(&Lead::from_bytes(&l)) >= LEAD_THRESHOLD);
             if s >= STORY_THRESHOLD && !lead_agrees {
                 continue;
             }
@@ -447,8 +447,14 @@ fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Option<MatchKey
         Some(MatchKey {
             plover: PloverType::parse(&plover),
             acled_type: r.get(2)?,
-            start: r.get::<_, Option<String>>(3)?.as_deref().and_then(parse_day),
-            end: r.get::<_, Option<String>>(4)?.as_deref().and_then(parse_day),
+            start: r
+                .get::<_, Option<String>>(3)?
+                .as_deref()
+                .and_then(parse_day),
+            end: r
+                .get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(parse_day),
             lat: r.get(5)?,
             lon: r.get(6)?,
             geonameid: r.get::<_, Option<i64>>(7)?.map(|g| g as u64),
@@ -731,7 +737,7 @@ fn add_report(
         serde_json::to_string(&state)?,
         join(&key.actor_codes),
         join(&key.actor_countries),
-        stories_text.clone(),
+        stories_text,
     ])?;
     {
         // Names stay those of the first report naming the actor, as in the record.

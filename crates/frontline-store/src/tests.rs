@@ -62,13 +62,19 @@ fn file_store_persists_and_migrates_once() {
     let path = dir.path().join("sub/dir/frontline.db");
     {
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), crate::schema::SCHEMA_VERSION);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            crate::schema::SCHEMA_VERSION
+        );
         store
             .put_extraction(&extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]))
             .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), crate::schema::SCHEMA_VERSION);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::schema::SCHEMA_VERSION
+    );
     assert_eq!(store.counts().unwrap().documents, 1);
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     assert!(Store::open_existing(dir.path().join("missing.db")).is_err());
@@ -560,11 +566,16 @@ fn fused_events_from_schema_1_are_rebuilt_when_a_report_joins() {
         let mut e1 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
         e1.killed = Some(9.0);
         let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[e1]);
-        let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )]);
+        let b = extraction(
+            COPY,
+            Some("Daily"),
+            Some("2017-06-20"),
+            &[EventSpec::assault(
+                vec![isis()],
+                Some(homs()),
+                Some("2017-06-19"),
+            )],
+        );
         store.put_extraction(&a).unwrap();
         store.put_extraction(&b).unwrap();
         if simulate_v1 {
