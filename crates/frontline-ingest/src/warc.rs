@@ -5,7 +5,8 @@
 //! `warcinfo`, `metadata` and `revisit` records are passed over silently; responses that are
 //! not HTML, or not successful, are reported as `unsupported`. Records longer than the record
 //! limit are skipped without being held in memory. Record offsets count bytes of the
-//! uncompressed stream.
+//! uncompressed stream. A record whose page states no publication date takes its `WARC-Date`
+//! (the capture time) as the publication date.
 
 use std::io::{BufRead, Read};
 
