@@ -428,3 +428,45 @@ proptest! {
         let _ = sniff(&head, None);
     }
 }
+
+#[test]
+fn warc_date_stands_in_for_a_missing_publication_date() {
+    let with_date = |rec: Vec<u8>| {
+        let s = String::from_utf8(rec).unwrap();
+        s.replacen(
+            "WARC-Record-ID",
+            "WARC-Date: 2019-03-04T05:06:07Z\r\nWARC-Record-ID",
+            1,
+        )
+        .into_bytes()
+    };
+    let dated_page = with_date(warc_record(
+        "response",
+        "https://a.example/1",
+        "application/http; msgtype=response",
+        &http(
+            "200 OK",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            ARTICLE_HTML.as_bytes(),
+        ),
+    ));
+    let undated_text = with_date(warc_record(
+        "conversion",
+        "https://a.example/4",
+        "text/plain",
+        b"Police dispersed a rally in the capital on Friday.",
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "d.warc", &[dated_page, undated_text].concat());
+    let out = read_all(vec![Input::Path(p)], Options::default());
+    let ok: Vec<&RawDocument> = out.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(ok.len(), 2, "{out:#?}");
+    // The page states its own date, which wins over the capture date.
+    assert_eq!(
+        ok[0].meta.published_at.unwrap().to_string(),
+        "2020-03-04",
+        "{:?}",
+        ok[0].meta
+    );
+    assert_eq!(ok[1].meta.published_at.unwrap().to_string(), "2019-03-04");
+}

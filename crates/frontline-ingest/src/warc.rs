@@ -5,7 +5,8 @@
 //! `warcinfo`, `metadata` and `revisit` records are passed over silently; responses that are
 //! not HTML, or not successful, are reported as `unsupported`. Records longer than the record
 //! limit are skipped without being held in memory. Record offsets count bytes of the
-//! uncompressed stream.
+//! uncompressed stream. A record whose page states no publication date takes its `WARC-Date`
+//! (the capture time) as the publication date.
 
 use std::io::{BufRead, Read};
 
@@ -184,6 +185,9 @@ impl<R: BufRead> WarcReader<R> {
             record_offset: Some(start),
             record_index: Some(self.index),
         };
+        // The capture date stands in for the publication date of a page that states none
+        // (close for news crawls, which fetch articles within hours of publication).
+        let captured = header.get("WARC-Date").and_then(crate::dates::parse_date);
         let (text, warnings) = decode(&payload);
         let is_html = content_type.contains("html")
             || (content_type.is_empty()
@@ -192,11 +196,13 @@ impl<R: BufRead> WarcReader<R> {
             let page = read_html(&text, url.as_deref());
             let mut meta = page.meta;
             meta.url = meta.url.or(url);
+            meta.published_at = meta.published_at.or(captured);
             meta.origin = Some(origin);
             Some(raw(&input, meta, page.text, warnings))
         } else if content_type.starts_with("text/plain") || content_type.is_empty() {
             let meta = DocumentMeta {
                 url,
+                published_at: captured,
                 origin: Some(origin),
                 ..Default::default()
             };

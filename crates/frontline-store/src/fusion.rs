@@ -15,10 +15,11 @@
 //!
 //! A report without any place fuses only with copies of its own story.
 //!
-//! The fused record is recomputed from all its members on every change ([`aggregate`]), so it
-//! never depends on the order reports arrived in.
+//! The fused record is kept up to date incrementally: the store keeps each fused event's
+//! running aggregate ([`FusedState`]) and adds a new report to it, never re-reading the earlier
+//! ones. [`aggregate`] does the same from a list of members in one go.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use frontline_model::{
@@ -171,7 +172,8 @@ impl MatchKey {
         key
     }
 
-    fn located_finely(&self) -> bool {
+    /// Whether the place is known to a town or district, with coordinates.
+    pub fn located_finely(&self) -> bool {
         self.lat.is_some()
             && self.lon.is_some()
             && matches!(
@@ -303,18 +305,36 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
-fn most_common<T: Clone + Ord>(items: impl IntoIterator<Item = T>) -> Option<T> {
-    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
-    let mut order: Vec<T> = Vec::new();
-    for it in items {
-        let c = counts.entry(it.clone()).or_insert(0);
-        if *c == 0 {
-            order.push(it);
-        }
-        *c += 1;
+/// Counts of values in first-seen order: the most common wins, ties going to the first seen
+/// (or, with [`Tally::best_least`], to the smallest).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Tally<T>(Vec<(T, u32)>);
+
+impl<T> Default for Tally<T> {
+    fn default() -> Self {
+        Self(Vec::new())
     }
-    let best = counts.values().copied().max()?;
-    order.into_iter().find(|t| counts.get(t) == Some(&best))
+}
+
+impl<T: PartialEq + Clone> Tally<T> {
+    fn add(&mut self, v: T) {
+        match self.0.iter_mut().find(|e| e.0 == v) {
+            Some(e) => e.1 += 1,
+            None => self.0.push((v, 1)),
+        }
+    }
+
+    fn best(&self) -> Option<&T> {
+        let max = self.0.iter().map(|e| e.1).max()?;
+        self.0.iter().find(|e| e.1 == max).map(|e| &e.0)
+    }
+}
+
+impl<T: PartialEq + Clone + Ord> Tally<T> {
+    fn best_least(&self) -> Option<&T> {
+        let max = self.0.iter().map(|e| e.1).max()?;
+        self.0.iter().filter(|e| e.1 == max).map(|e| &e.0).min()
+    }
 }
 
 fn killed(ev: &Event) -> Option<(f64, f64)> {
@@ -330,15 +350,6 @@ fn killed(ev: &Event) -> Option<(f64, f64)> {
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
-fn claim(m: &Member, value: String) -> Claim {
-    Claim {
-        event_id: m.event.id.clone(),
-        document_id: m.document_id.clone(),
-        outlet: m.outlet.clone(),
-        value,
-    }
-}
-
 fn actor_names(actors: &[frontline_model::EventActor]) -> String {
     actors
         .iter()
@@ -350,348 +361,432 @@ fn actor_names(actors: &[frontline_model::EventActor]) -> String {
 /// Independent sources among the members: documents are grouped when they are copies of one
 /// story or come from the same outlet; each group counts once.
 pub fn independent_sources(members: &[Member]) -> usize {
-    // Union-find over documents.
-    let mut docs: Vec<(&str, i64, Option<String>)> = Vec::new();
+    let mut groups = SourceGroups::default();
+    let mut last: Option<&str> = None;
     for m in members {
-        if !docs.iter().any(|d| d.0 == m.document_id) {
-            docs.push((
-                &m.document_id,
-                m.story_id,
-                m.outlet.as_ref().map(|o| o.trim().to_lowercase()),
-            ));
+        if last != Some(m.document_id.as_str()) {
+            groups.add(m.story_id, m.outlet.as_deref());
+            last = Some(&m.document_id);
         }
     }
-    let mut parent: Vec<usize> = (0..docs.len()).collect();
-    fn find(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
-    for i in 0..docs.len() {
-        for j in (i + 1)..docs.len() {
-            let same_outlet = docs[i].2.is_some() && docs[i].2 == docs[j].2;
-            if docs[i].1 == docs[j].1 || same_outlet {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a] = b;
-            }
-        }
-    }
-    (0..docs.len())
-        .filter(|&i| find(&mut parent, i) == i)
-        .count()
+    groups.0.len()
 }
 
-/// Merges the reports of one event into its fused record (`id` is the fused event's id).
+/// Groups of documents that are not independent of each other (connected by a shared story or
+/// a shared outlet): the stories and normalised outlets of each group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct SourceGroups(Vec<(BTreeSet<i64>, BTreeSet<String>)>);
+
+impl SourceGroups {
+    fn add(&mut self, story: i64, outlet: Option<&str>) {
+        let outlet = outlet.map(|o| o.trim().to_lowercase());
+        let mut merged = (BTreeSet::from([story]), BTreeSet::new());
+        if let Some(o) = &outlet {
+            merged.1.insert(o.clone());
+        }
+        let mut rest = Vec::with_capacity(self.0.len());
+        for g in self.0.drain(..) {
+            let joins = g.0.contains(&story) || outlet.as_ref().is_some_and(|o| g.1.contains(o));
+            if joins {
+                merged.0.extend(g.0);
+                merged.1.extend(g.1);
+            } else {
+                rest.push(g);
+            }
+        }
+        rest.push(merged);
+        self.0 = rest;
+    }
+}
+
+/// Resolver scores closer than this are equal (a stored aggregate keeps scores as JSON, which
+/// may change their last bit).
+const SCORE_TIE: f32 = 1e-6;
+
+/// The best location so far, with what ranks it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct BestLocation {
+    loc: FusedLocation,
+    score: f32,
+}
+
+/// Per PLOVER type: how many reports give it, and what they say about the finer codes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct TypeTally {
+    plover: PloverType,
+    n: u32,
+    #[serde(default)]
+    acled: Tally<(String, String)>,
+    #[serde(default)]
+    cameo: Tally<String>,
+    #[serde(default)]
+    mode: Tally<String>,
+}
+
+/// The running aggregate of a fused event: everything [`FusedState::finish`] needs to produce
+/// the fused record, updated one report at a time ([`FusedState::add`]) so that adding a report
+/// never re-reads the earlier ones.
 ///
-/// Returns `None` for an empty member list.
-pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
-    let first = members.first()?;
-    let plover_type = most_common(members.iter().map(|m| m.event.plover_type))?;
-    let of_type: Vec<&Member> = members
-        .iter()
-        .filter(|m| m.event.plover_type == plover_type)
-        .collect();
-    let acled: Option<AcledType> = most_common(
-        of_type
-            .iter()
-            .filter_map(|m| m.event.acled.as_ref())
-            .map(|a| (a.event_type.clone(), a.sub_event_type.clone())),
-    )
-    .map(|(event_type, sub_event_type)| AcledType {
-        event_type,
-        sub_event_type,
-    });
-    let cameo_root = most_common(of_type.iter().filter_map(|m| m.event.cameo_root.clone()));
-    let plover_mode = most_common(of_type.iter().filter_map(|m| m.event.plover_mode.clone()));
-
-    // Best date: finest precision, then the date most reports give, then the earliest.
-    let best_precision = members
-        .iter()
-        .filter_map(|m| m.event.date.as_ref().map(|d| d.precision))
-        .min();
-    let (date_start, date_end) = match best_precision {
-        Some(p) => {
-            let mut dates: Vec<(NaiveDate, NaiveDate)> = members
-                .iter()
-                .filter_map(|m| m.event.date.as_ref())
-                .filter(|d| d.precision == p)
-                .map(|d| (d.start, d.end))
-                .collect();
-            dates.sort();
-            let common = most_common(dates.iter().copied());
-            (common.map(|d| d.0), common.map(|d| d.1))
-        }
-        None => (None, None),
-    };
-
-    // Best location: finest precision with coordinates, then the resolver's score.
-    let best_loc = members
-        .iter()
-        .filter_map(|m| m.event.location.as_ref())
-        .min_by(|a, b| {
-            (a.place.precision, a.place.lat.is_none())
-                .cmp(&(b.place.precision, b.place.lat.is_none()))
-                .then(b.place.score.total_cmp(&a.place.score))
-        });
-    let location = best_loc.map(|l| FusedLocation {
-        name: l.place.name.clone(),
-        geonameid: l.place.geonameid,
-        lat: l.place.lat,
-        lon: l.place.lon,
-        precision: l.place.precision,
-        country_code: l.place.country_code.clone(),
-        admin1: l.place.admin1.clone(),
-        relation: l.relation.clone(),
-    });
-
-    // Actors, with how many reports name each.
-    let collect_actors = |pick: fn(&Event) -> &Vec<frontline_model::EventActor>| {
-        let mut out: Vec<FusedActor> = Vec::new();
-        for m in members {
-            let mut seen = BTreeSet::new();
-            for a in pick(&m.event) {
-                if !seen.insert(a.actor.code.clone()) {
-                    continue;
-                }
-                match out.iter_mut().find(|f| f.code == a.actor.code) {
-                    Some(f) => f.reports += 1,
-                    None => out.push(FusedActor {
-                        code: a.actor.code.clone(),
-                        name: a.actor.name.clone(),
-                        country: a.actor.country.clone(),
-                        actor_type: a.actor.actor_type,
-                        reports: 1,
-                    }),
-                }
-            }
-        }
-        out.sort_by_key(|a| std::cmp::Reverse(a.reports));
-        out
-    };
-    let sources = collect_actors(|e| &e.sources);
-    let targets = collect_actors(|e| &e.targets);
-
-    // Fatalities: the most conservative figure (ACLED practice); the highest is kept too.
-    let killed_by: Vec<(&Member, (f64, f64))> = members
-        .iter()
-        .filter_map(|m| killed(&m.event).map(|k| (m, k)))
-        .collect();
-    let fatalities = killed_by
-        .iter()
-        .map(|(_, k)| k.0)
-        .min_by(f64::total_cmp)
-        .map(|v| v.max(0.0).round() as u64);
-    let fatalities_max = killed_by
-        .iter()
-        .map(|(_, k)| k.1)
-        .max_by(f64::total_cmp)
-        .map(|v| v.max(0.0).round() as u64);
-
-    let mut documents: Vec<&Member> = Vec::new();
-    for m in members {
-        if !documents.iter().any(|d| d.document_id == m.document_id) {
-            documents.push(m);
-        }
-    }
-    let mut outlets: Vec<String> = Vec::new();
-    for m in &documents {
-        if let Some(o) = &m.outlet
-            && !outlets.iter().any(|x| x.eq_ignore_ascii_case(o))
-        {
-            outlets.push(o.clone());
-        }
-    }
-    let earliest = documents
-        .iter()
-        .min_by_key(|m| (m.published_at.is_none(), m.published_at))
-        .copied()
-        .unwrap_or(first);
-
-    let modality = [
-        Modality::Asserted,
-        Modality::Hedged,
-        Modality::Denied,
-        Modality::Negated,
-        Modality::Hypothetical,
-    ]
-    .into_iter()
-    .find(|md| members.iter().any(|m| m.event.modality == *md))
-    .unwrap_or_default();
-    let confidence = members
-        .iter()
-        .map(|m| m.event.confidence)
-        .fold(0.0_f32, f32::max);
-
-    let contradictions = contradictions(members, &killed_by);
-
-    // Matching range: the union of the finest dates (day or week) when there are any, so a
-    // report dated only "this year" does not stretch the event over the whole year.
-    let fine = members.iter().any(|m| {
-        m.event
-            .date
-            .as_ref()
-            .is_some_and(|d| d.precision <= TimePrecision::Week)
-    });
-    let (match_start, match_end) = members
-        .iter()
-        .filter(|m| {
-            !fine
-                || m.event
-                    .date
-                    .as_ref()
-                    .is_some_and(|d| d.precision <= TimePrecision::Week)
-        })
-        .filter_map(|m| match &m.event.date {
-            Some(d) => Some((d.start, d.end)),
-            None => m.published_at.map(|p| (p, p)),
-        })
-        .fold(
-            (None, None),
-            |(s, e): (Option<NaiveDate>, Option<NaiveDate>), (a, b)| {
-                (
-                    Some(s.map_or(a, |s| s.min(a))),
-                    Some(e.map_or(b, |e| e.max(b))),
-                )
-            },
-        );
-
-    Some(FusedEvent {
-        id,
-        plover_type,
-        plover_mode,
-        acled,
-        cameo_root,
-        date_start,
-        date_end,
-        time_precision: best_precision,
-        location,
-        sources,
-        targets,
-        fatalities,
-        fatalities_max,
-        n_reports: members.len(),
-        n_documents: documents.len(),
-        n_sources: independent_sources(members),
-        n_outlets: outlets.len(),
-        outlets,
-        earliest_report: earliest.published_at,
-        earliest_document: earliest.document_id.clone(),
-        modality,
-        confidence,
-        notes: earliest.sentence_text.clone(),
-        contradictions,
-        match_start,
-        match_end,
-    })
+/// Reports must be added document by document (all events of one document together), as the
+/// store does; the result is then the same whatever the order of documents, except where the
+/// record itself keeps first-seen order (ties, names, claims).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FusedState {
+    n_reports: usize,
+    types: Vec<TypeTally>,
+    best_time: Option<TimePrecision>,
+    dates: Tally<(NaiveDate, NaiveDate)>,
+    location: Option<BestLocation>,
+    sources: Vec<FusedActor>,
+    targets: Vec<FusedActor>,
+    killed_min: Option<f64>,
+    killed_max: Option<f64>,
+    killed_hi_min: Option<f64>,
+    killed_lo_max: Option<f64>,
+    killed_clash: bool,
+    killed_claims: Vec<Claim>,
+    source_sets: Vec<BTreeSet<String>>,
+    perpetrator_clash: bool,
+    perpetrator_claims: Vec<Claim>,
+    asserted: bool,
+    hedged: Vec<Claim>,
+    denied: Vec<Claim>,
+    days: Vec<(NaiveDate, Claim)>,
+    n_documents: usize,
+    last_document: String,
+    outlets: Vec<String>,
+    groups: SourceGroups,
+    earliest: Option<(Option<NaiveDate>, String, String)>,
+    modalities: Vec<Modality>,
+    confidence: f32,
+    fine_range: Option<(NaiveDate, NaiveDate)>,
+    any_range: Option<(NaiveDate, NaiveDate)>,
 }
 
-fn contradictions(members: &[Member], killed_by: &[(&Member, (f64, f64))]) -> Vec<Contradiction> {
-    let mut out = Vec::new();
+fn union(r: &mut Option<(NaiveDate, NaiveDate)>, s: NaiveDate, e: NaiveDate) {
+    *r = Some(match *r {
+        Some((a, b)) => (a.min(s), b.max(e)),
+        None => (s, e),
+    });
+}
 
-    // Perpetrators: two reports whose named sources share no actor.
-    let codes = |m: &Member| -> BTreeSet<String> {
-        m.event
+fn add_actors(out: &mut Vec<FusedActor>, actors: &[frontline_model::EventActor]) {
+    let mut seen = BTreeSet::new();
+    for a in actors {
+        if !seen.insert(a.actor.code.as_str()) {
+            continue;
+        }
+        match out.iter_mut().find(|f| f.code == a.actor.code) {
+            Some(f) => f.reports += 1,
+            None => out.push(FusedActor {
+                code: a.actor.code.clone(),
+                name: a.actor.name.clone(),
+                country: a.actor.country.clone(),
+                actor_type: a.actor.actor_type,
+                reports: 1,
+            }),
+        }
+    }
+}
+
+impl FusedState {
+    /// Adds one report (see [`Member`] for the fields).
+    pub fn add(&mut self, m: &Member) {
+        let ev = &m.event;
+        let claim = |value: String| Claim {
+            event_id: ev.id.clone(),
+            document_id: m.document_id.clone(),
+            outlet: m.outlet.clone(),
+            value,
+        };
+        self.n_reports += 1;
+
+        // Type and the codes that go with it.
+        let t = match self.types.iter().position(|t| t.plover == ev.plover_type) {
+            Some(i) => &mut self.types[i],
+            None => {
+                self.types.push(TypeTally {
+                    plover: ev.plover_type,
+                    n: 0,
+                    acled: Tally::default(),
+                    cameo: Tally::default(),
+                    mode: Tally::default(),
+                });
+                let last = self.types.len() - 1;
+                &mut self.types[last]
+            }
+        };
+        t.n += 1;
+        if let Some(a) = &ev.acled {
+            t.acled
+                .add((a.event_type.clone(), a.sub_event_type.clone()));
+        }
+        if let Some(c) = &ev.cameo_root {
+            t.cameo.add(c.clone());
+        }
+        if let Some(md) = &ev.plover_mode {
+            t.mode.add(md.clone());
+        }
+
+        // Dates: the tally is kept for the finest precision only.
+        if let Some(d) = &ev.date {
+            if self.best_time.is_none_or(|b| d.precision < b) {
+                self.best_time = Some(d.precision);
+                self.dates = Tally::default();
+            }
+            if self.best_time == Some(d.precision) {
+                self.dates.add((d.start, d.end));
+            }
+        }
+
+        // Location: finest precision with coordinates, then the resolver's score; the first
+        // of equals stays.
+        if let Some(l) = &ev.location {
+            let better = match &self.location {
+                None => true,
+                Some(b) => (l.place.precision, l.place.lat.is_none())
+                    .cmp(&(b.loc.precision, b.loc.lat.is_none()))
+                    .then(if (b.score - l.place.score).abs() <= SCORE_TIE {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        b.score.total_cmp(&l.place.score)
+                    })
+                    .is_lt(),
+            };
+            if better {
+                self.location = Some(BestLocation {
+                    loc: FusedLocation {
+                        name: l.place.name.clone(),
+                        geonameid: l.place.geonameid,
+                        lat: l.place.lat,
+                        lon: l.place.lon,
+                        precision: l.place.precision,
+                        country_code: l.place.country_code.clone(),
+                        admin1: l.place.admin1.clone(),
+                        relation: l.relation.clone(),
+                    },
+                    score: l.place.score,
+                });
+            }
+        }
+
+        add_actors(&mut self.sources, &ev.sources);
+        add_actors(&mut self.targets, &ev.targets);
+
+        // Casualties: two ranges that do not overlap clash.
+        if let Some((lo, hi)) = killed(ev) {
+            if let (Some(min_hi), Some(max_lo)) = (self.killed_hi_min, self.killed_lo_max)
+                && (min_hi < lo || hi < max_lo)
+            {
+                self.killed_clash = true;
+            }
+            self.killed_hi_min = Some(self.killed_hi_min.map_or(hi, |v| v.min(hi)));
+            self.killed_lo_max = Some(self.killed_lo_max.map_or(lo, |v| v.max(lo)));
+            self.killed_min = Some(self.killed_min.map_or(lo, |v| v.min(lo)));
+            self.killed_max = Some(self.killed_max.map_or(hi, |v| v.max(hi)));
+            let v = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo}-{hi}")
+            };
+            self.killed_claims.push(claim(v));
+        }
+
+        // Perpetrators: two reports whose named sources share no actor.
+        let codes: BTreeSet<String> = ev
             .sources
             .iter()
             .map(|a| a.actor.code.clone())
             .filter(|c| identifying_code(c))
-            .collect()
-    };
-    let with_sources: Vec<&Member> = members.iter().filter(|m| !codes(m).is_empty()).collect();
-    let disjoint = with_sources.iter().enumerate().any(|(i, a)| {
-        with_sources[i + 1..]
-            .iter()
-            .any(|b| codes(a).is_disjoint(&codes(b)))
-    });
-    if disjoint {
-        out.push(Contradiction {
-            kind: ContradictionKind::Perpetrator,
-            detail: "reports name different perpetrators".into(),
-            claims: with_sources
-                .iter()
-                .map(|m| claim(m, actor_names(&m.event.sources)))
-                .collect(),
-        });
-    }
-
-    // Casualties: ranges that do not overlap.
-    let clash = killed_by.iter().enumerate().any(|(i, (_, a))| {
-        killed_by[i + 1..]
-            .iter()
-            .any(|(_, b)| a.1 < b.0 || b.1 < a.0)
-    });
-    if clash {
-        out.push(Contradiction {
-            kind: ContradictionKind::Fatalities,
-            detail: "reports give different numbers of dead".into(),
-            claims: killed_by
-                .iter()
-                .map(|(m, (lo, hi))| {
-                    let v = if lo == hi {
-                        format!("{lo}")
-                    } else {
-                        format!("{lo}-{hi}")
-                    };
-                    claim(m, v)
-                })
-                .collect(),
-        });
-    }
-
-    // Hedging and denial.
-    let asserted = members
-        .iter()
-        .any(|m| m.event.modality == Modality::Asserted);
-    let hedged: Vec<&Member> = members
-        .iter()
-        .filter(|m| m.event.modality == Modality::Hedged)
-        .collect();
-    if asserted && !hedged.is_empty() {
-        out.push(Contradiction {
-            kind: ContradictionKind::Hedging,
-            detail: "some reports state it as fact, others hedge it".into(),
-            claims: hedged.iter().map(|m| claim(m, "hedged".into())).collect(),
-        });
-    }
-    let denied: Vec<&Member> = members
-        .iter()
-        .filter(|m| m.event.modality == Modality::Denied)
-        .collect();
-    if !denied.is_empty() {
-        out.push(Contradiction {
-            kind: ContradictionKind::Denial,
-            detail: "a report says the event is denied".into(),
-            claims: denied.iter().map(|m| claim(m, "denied".into())).collect(),
-        });
-    }
-
-    // Day-precise dates that differ.
-    let days: HashMap<NaiveDate, Vec<&Member>> =
-        members.iter().fold(HashMap::new(), |mut acc, m| {
-            if let Some(d) = &m.event.date
-                && d.precision == TimePrecision::Day
-            {
-                acc.entry(d.start).or_default().push(m);
-            }
-            acc
-        });
-    if days.len() > 1 {
-        let mut claims: Vec<Claim> = days
-            .iter()
-            .flat_map(|(d, ms)| ms.iter().map(move |m| claim(m, d.to_string())))
             .collect();
-        claims.sort_by(|a, b| a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id)));
-        out.push(Contradiction {
-            kind: ContradictionKind::Date,
-            detail: "reports give different days".into(),
-            claims,
-        });
+        if !codes.is_empty() {
+            if self.source_sets.iter().any(|s| s.is_disjoint(&codes)) {
+                self.perpetrator_clash = true;
+            }
+            if !self.source_sets.contains(&codes) {
+                self.source_sets.push(codes);
+            }
+            self.perpetrator_claims
+                .push(claim(actor_names(&ev.sources)));
+        }
+
+        match ev.modality {
+            Modality::Asserted => self.asserted = true,
+            Modality::Hedged => self.hedged.push(claim("hedged".into())),
+            Modality::Denied => self.denied.push(claim("denied".into())),
+            _ => {}
+        }
+        if !self.modalities.contains(&ev.modality) {
+            self.modalities.push(ev.modality);
+        }
+        if let Some(d) = &ev.date
+            && d.precision == TimePrecision::Day
+        {
+            self.days.push((d.start, claim(d.start.to_string())));
+        }
+        self.confidence = self.confidence.max(ev.confidence);
+
+        // Documents: a new one is counted once, with its outlet and its first report.
+        if self.n_documents == 0 || self.last_document != m.document_id {
+            self.n_documents += 1;
+            self.last_document.clone_from(&m.document_id);
+            if let Some(o) = &m.outlet
+                && !self.outlets.iter().any(|x| x.eq_ignore_ascii_case(o))
+            {
+                self.outlets.push(o.clone());
+            }
+            self.groups.add(m.story_id, m.outlet.as_deref());
+            let earlier = |e: &(Option<NaiveDate>, String, String)| {
+                (m.published_at.is_none(), m.published_at) < (e.0.is_none(), e.0)
+            };
+            if self.earliest.as_ref().is_none_or(earlier) {
+                self.earliest = Some((
+                    m.published_at,
+                    m.document_id.clone(),
+                    m.sentence_text.clone(),
+                ));
+            }
+        }
+
+        // Matching range: fine dates (day or week) when there are any, else all dates.
+        match &ev.date {
+            Some(d) => {
+                if d.precision <= TimePrecision::Week {
+                    union(&mut self.fine_range, d.start, d.end);
+                }
+                union(&mut self.any_range, d.start, d.end);
+            }
+            None => {
+                if let Some(p) = m.published_at {
+                    union(&mut self.any_range, p, p);
+                }
+            }
+        }
     }
-    out
+
+    /// The fused record (`id` is the fused event's id); `None` before any report.
+    pub fn finish(&self, id: i64) -> Option<FusedEvent> {
+        let (earliest_report, earliest_document, notes) = self.earliest.clone()?;
+        let max = self.types.iter().map(|t| t.n).max()?;
+        let t = self.types.iter().find(|t| t.n == max)?;
+        let acled = t
+            .acled
+            .best()
+            .map(|(event_type, sub_event_type)| AcledType {
+                event_type: event_type.clone(),
+                sub_event_type: sub_event_type.clone(),
+            });
+        let date = self.dates.best_least().copied();
+        let sort = |v: &[FusedActor]| {
+            let mut v = v.to_vec();
+            v.sort_by_key(|a| std::cmp::Reverse(a.reports));
+            v
+        };
+        let modality = [
+            Modality::Asserted,
+            Modality::Hedged,
+            Modality::Denied,
+            Modality::Negated,
+            Modality::Hypothetical,
+        ]
+        .into_iter()
+        .find(|md| self.modalities.contains(md))
+        .unwrap_or_default();
+        let range = self.fine_range.or(self.any_range);
+        Some(FusedEvent {
+            id,
+            plover_type: t.plover,
+            plover_mode: t.mode.best().cloned(),
+            acled,
+            cameo_root: t.cameo.best().cloned(),
+            date_start: date.map(|d| d.0),
+            date_end: date.map(|d| d.1),
+            time_precision: self.best_time,
+            location: self.location.as_ref().map(|l| l.loc.clone()),
+            sources: sort(&self.sources),
+            targets: sort(&self.targets),
+            fatalities: self.killed_min.map(|v| v.max(0.0).round() as u64),
+            fatalities_max: self.killed_max.map(|v| v.max(0.0).round() as u64),
+            n_reports: self.n_reports,
+            n_documents: self.n_documents,
+            n_sources: self.groups.0.len(),
+            n_outlets: self.outlets.len(),
+            outlets: self.outlets.clone(),
+            earliest_report,
+            earliest_document,
+            modality,
+            confidence: self.confidence,
+            notes,
+            contradictions: self.contradictions(),
+            match_start: range.map(|r| r.0),
+            match_end: range.map(|r| r.1),
+        })
+    }
+
+    fn contradictions(&self) -> Vec<Contradiction> {
+        let mut out = Vec::new();
+        if self.perpetrator_clash {
+            out.push(Contradiction {
+                kind: ContradictionKind::Perpetrator,
+                detail: "reports name different perpetrators".into(),
+                claims: self.perpetrator_claims.clone(),
+            });
+        }
+        if self.killed_clash {
+            out.push(Contradiction {
+                kind: ContradictionKind::Fatalities,
+                detail: "reports give different numbers of dead".into(),
+                claims: self.killed_claims.clone(),
+            });
+        }
+        if self.asserted && !self.hedged.is_empty() {
+            out.push(Contradiction {
+                kind: ContradictionKind::Hedging,
+                detail: "some reports state it as fact, others hedge it".into(),
+                claims: self.hedged.clone(),
+            });
+        }
+        if !self.denied.is_empty() {
+            out.push(Contradiction {
+                kind: ContradictionKind::Denial,
+                detail: "a report says the event is denied".into(),
+                claims: self.denied.clone(),
+            });
+        }
+        let first_day = self.days.first().map(|d| d.0);
+        if self.days.iter().any(|d| Some(d.0) != first_day) {
+            let mut claims: Vec<Claim> = self.days.iter().map(|d| d.1.clone()).collect();
+            claims.sort_by(|a, b| a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id)));
+            out.push(Contradiction {
+                kind: ContradictionKind::Date,
+                detail: "reports give different days".into(),
+                claims,
+            });
+        }
+        out
+    }
+
+    /// Stories of the documents reporting it.
+    pub fn stories(&self) -> BTreeSet<i64> {
+        self.groups
+            .0
+            .iter()
+            .flat_map(|g| g.0.iter().copied())
+            .collect()
+    }
 }
 
+/// Merges the reports of one event into its fused record (`id` is the fused event's id).
+///
+/// Returns `None` for an empty member list. The same as adding the members one by one to a
+/// [`FusedState`] and finishing it, which is what the store does.
+pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
+    let mut state = FusedState::default();
+    for m in members {
+        state.add(m);
+    }
+    state.finish(id)
+}
 /// The match key of a fused event.
 pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
     let mut key = MatchKey {

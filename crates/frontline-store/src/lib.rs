@@ -181,7 +181,8 @@ impl Store {
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -32000;",
+             PRAGMA cache_size = -65536;
+             PRAGMA journal_size_limit = 67108864;",
         )?;
         let mut conn = conn;
         schema::migrate(&mut conn)?;

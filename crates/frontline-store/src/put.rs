@@ -1,14 +1,16 @@
 //! Writing extractions: documents, copies, mentions, events and fusion.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{Days, NaiveDate};
-use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, MentionData, Sentence, Span};
+use chrono::{Datelike, Days, NaiveDate};
+use frontline_model::{
+    Boilerplate, Event, Extraction, GeoPrecision, MentionData, PloverType, Sentence, Span,
+};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::copies::{self, STORY_THRESHOLD, Signature};
-use crate::fusion::{self, DATE_WINDOW_DAYS, MatchKey, Member};
+use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
+use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, date_str, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
 
@@ -24,7 +26,11 @@ pub(crate) struct Extras {
 }
 
 /// Most copy candidates examined per document (the ones sharing most bands).
-const MAX_COPY_CANDIDATES: usize = 200;
+const MAX_COPY_CANDIDATES: usize = 32;
+/// Most documents read per LSH band key, the latest first. A band shared by many documents
+/// stands for common vocabulary rather than a story; copies of a story arrive close together,
+/// so the latest ones are the ones to compare with, and the cost per document stays bounded.
+const MAX_BAND_DOCS: i64 = 64;
 
 /// The text copies are detected on: the document text without its boilerplate.
 fn analysed_text(ex: &Extraction) -> String {
@@ -87,22 +93,30 @@ impl Store {
     /// event or starts one.
     pub fn put_extractions(&self, batch: &[Extraction]) -> Result<Vec<PutOutcome>> {
         // Signatures are computed before taking the write lock.
-        let sigs: Vec<Signature> = batch
+        let sigs: Vec<(Signature, Lead)> = batch
             .iter()
-            .map(|ex| copies::signature(&analysed_text(ex)))
+            .map(|ex| {
+                let text = analysed_text(ex);
+                (copies::signature(&text), Lead::of(&text))
+            })
             .collect();
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
-        for (ex, sig) in batch.iter().zip(&sigs) {
-            out.push(put_one(&tx, ex, sig)?);
+        for (ex, (sig, lead)) in batch.iter().zip(&sigs) {
+            out.push(put_one(&tx, ex, sig, lead)?);
         }
         tx.commit()?;
         Ok(out)
     }
 }
 
-fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<PutOutcome> {
+fn put_one(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    sig: &Signature,
+    lead: &Lead,
+) -> Result<PutOutcome> {
     let doc = &ex.document;
     let known: Option<i64> = tx
         .prepare_cached("SELECT rowid_ FROM documents WHERE id = ?1")?
@@ -114,13 +128,16 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         });
     }
 
-    // Copies: candidates share an LSH band; the most similar one above the threshold wins.
+    // Copies: candidates share an LSH band (among the latest documents filed under it); the
+    // most similar one above the threshold whose lead agrees wins.
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT doc FROM copy_bands WHERE key = ?1")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
+        )?;
         for k in &keys {
-            let rows = stmt.query_map([k], |r| r.get::<_, i64>(0))?;
+            let rows = stmt.query_map(params![k, MAX_BAND_DOCS], |r| r.get::<_, i64>(0))?;
             for r in rows {
                 *hits.entry(r?).or_insert(0) += 1;
             }
@@ -131,12 +148,21 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
     cands.truncate(MAX_COPY_CANDIDATES);
     let mut best: Option<(f64, String, i64)> = None;
     {
-        let mut stmt =
-            tx.prepare_cached("SELECT id, story_id, minhash FROM documents WHERE rowid_ = ?1")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1",
+        )?;
         for (rowid, _) in cands {
-            let (id, story, blob): (String, i64, Vec<u8>) =
-                stmt.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) = stmt
+                .query_row([rowid], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
             let s = sig.similarity(&Signature::from_bytes(&blob));
+            // Documents stored before leads were kept are compared on the whole text only.
+            let lead_agrees =
+                their_lead.is_none_or(|l| lead.similarity(&Lead::from_bytes(&l)) >= LEAD_THRESHOLD);
+            if s >= STORY_THRESHOLD && !lead_agrees {
+                continue;
+            }
             if best.as_ref().is_none_or(|b| s > b.0) {
                 best = Some((s, id, story));
             }
@@ -168,8 +194,8 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
     tx.prepare_cached(
         "INSERT INTO documents (id, url, outlet, title, author, published_at, language, \
          origin_format, origin_path, origin_offset, origin_index, text, schema_version, extras, \
-         story_id, nearest_copy, similarity, minhash, ingested_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         story_id, nearest_copy, similarity, minhash, ingested_at, lead) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         doc.id,
@@ -191,6 +217,7 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         similarity,
         sig.to_bytes(),
         chrono::Utc::now().to_rfc3339(),
+        lead.to_bytes(),
     ])?;
     let rowid = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
@@ -222,21 +249,46 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         }
     }
 
-    let mut created = 0;
+    let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
     for (idx, ev) in ex.events.iter().enumerate() {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
-            .unwrap_or_default()
-            .to_string();
+            .unwrap_or_default();
+        let mut fresh = false;
+        let fused_id = if fusable(ev) {
+            let key = MatchKey::of_event(ev, story_id, doc.published_at);
+            Some(match find_match(tx, &key)? {
+                Some(id) => {
+                    if !created.contains(&id) {
+                        updated.insert(id);
+                    }
+                    id
+                }
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
+                         n_outlets, modality, confidence, n_contradictions, record) \
+                         VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
+                    )?
+                    .execute([ev.plover_type.as_str()])?;
+                    let id = tx.last_insert_rowid();
+                    created.insert(id);
+                    fresh = true;
+                    id
+                }
+            })
+        } else {
+            None
+        };
         let loc = ev.location.as_ref().map(|l| &l.place);
         tx.prepare_cached(
             "INSERT OR REPLACE INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
              date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
-             sentence_text, data) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             sentence_text, data, fused_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             ev.id,
@@ -255,36 +307,24 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
             opt_enum_str(Some(&ev.modality))?,
             sentence_text,
             serde_json::to_string(ev)?,
+            fused_id,
         ])?;
-        if !fusable(ev) {
+        let Some(fused_id) = fused_id else {
             continue;
-        }
-        let key = MatchKey::of_event(ev, story_id, doc.published_at);
-        let fused_id = match find_match(tx, &key)? {
-            Some(id) => {
-                if !updated.contains(&id) && !is_new_this_doc(tx, id, rowid)? {
-                    updated.insert(id);
-                }
-                id
-            }
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
-                     n_outlets, modality, confidence, n_contradictions, record) \
-                     VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
-                )?
-                .execute([ev.plover_type.as_str()])?;
-                created += 1;
-                tx.last_insert_rowid()
-            }
         };
-        tx.prepare_cached("UPDATE events SET fused_id = ?1 WHERE id = ?2")?
-            .execute(params![fused_id, ev.id])?;
         tx.prepare_cached(
             "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
         )?
         .execute(params![fused_id, ev.id])?;
-        recompute(tx, fused_id)?;
+        let member = Member {
+            event: ev.clone(),
+            document_id: doc.id.clone(),
+            outlet: doc.outlet.clone(),
+            story_id,
+            published_at: doc.published_at,
+            sentence_text: sentence_text.to_string(),
+        };
+        add_report(tx, fused_id, &member, rowid, fresh)?;
     }
 
     Ok(PutOutcome::New {
@@ -292,17 +332,76 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, sig: &Signature) -> Result<Put
         story_id,
         copy,
         events: ex.events.len(),
-        fused_created: created,
+        fused_created: created.len(),
         fused_updated: updated.len(),
     })
 }
 
-/// Whether every member of the fused event comes from this document (so it was created by it).
-fn is_new_this_doc(tx: &Transaction<'_>, fused_id: i64, doc: i64) -> Result<bool> {
-    let other: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1 AND doc != ?2")?
-        .query_row(params![fused_id, doc], |r| r.get(0))?;
-    Ok(other == 0)
+/// Days per bucket of the candidate index (`fused_buckets`).
+const BUCKET_DAYS: i32 = 8;
+/// Most buckets listed for one matching range; a longer range goes under bucket -1.
+const MAX_BUCKETS: i32 = 64;
+/// Most fused events examined as match candidates for one report.
+const MAX_CANDIDATES: usize = 500;
+/// Separator of the lists kept in `actor_codes` and `actor_countries`.
+const SEP: char = '\u{1f}';
+
+fn bucket(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce().div_euclid(BUCKET_DAYS))
+}
+
+fn tkey(kind: char, ty: &str, country: Option<&str>) -> String {
+    format!("{kind}|{ty}|{}", country.unwrap_or("").to_uppercase())
+}
+
+/// What a fused event is filed under in the candidate index.
+#[derive(Debug, Default, PartialEq)]
+struct Filing {
+    plover: String,
+    acled: Option<String>,
+    country: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    /// Stories, space-separated (the `stories` column).
+    stories: Option<String>,
+}
+
+/// Files a fused event in the candidate index (only what is not filed already).
+fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
+    let (Some(s), Some(e)) = (
+        f.start.as_deref().and_then(parse_day),
+        f.end.as_deref().and_then(parse_day),
+    ) else {
+        return Ok(());
+    };
+    let (b0, b1) = (bucket(s), bucket(e));
+    let buckets: Vec<i64> = if b1 < b0 || b1 - b0 >= i64::from(MAX_BUCKETS) {
+        vec![-1]
+    } else {
+        (b0..=b1).collect()
+    };
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut keys = vec![tkey('p', &f.plover, f.country.as_deref())];
+    if let Some(a) = &f.acled {
+        keys.push(tkey('a', a, f.country.as_deref()));
+    }
+    for story in f.stories.as_deref().unwrap_or("").split(' ') {
+        if !story.is_empty() {
+            keys.push(format!("s|{story}|"));
+        }
+    }
+    for k in &keys {
+        for b in &buckets {
+            stmt.execute(params![k, b, fused_id])?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn shift(d: NaiveDate, days: i64) -> NaiveDate {
@@ -314,91 +413,205 @@ fn shift(d: NaiveDate, days: i64) -> NaiveDate {
     }
 }
 
-/// The best-matching fused event for a report, if any.
-fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
+fn split_list(s: Option<String>) -> BTreeSet<String> {
+    s.map(|s| {
+        s.split(SEP)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
+    s.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
+}
+
+/// Columns of `fused_events` a match key is built from (see [`key_from_row`]).
+const KEY_COLUMNS: &str = "f.id, f.plover_type, f.acled_type, f.match_start, f.match_end, f.lat, \
+     f.lon, f.geonameid, f.geo_precision, f.country_code, f.admin1, f.actor_codes, \
+     f.actor_countries, f.stories, f.agg IS NULL, f.n_reports";
+
+/// A fused event's id and match key from a row of [`KEY_COLUMNS`]; the key is `None` for a
+/// fused event with no report yet or one written by schema version 1 (see [`fused_key`]).
+fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Option<MatchKey>)> {
+    let id: i64 = r.get(0)?;
+    let old: bool = r.get(14)?;
+    let n: i64 = r.get(15)?;
+    if old || n == 0 {
+        return Ok((id, None));
+    }
+    let plover: String = r.get(1)?;
+    Ok((
+        id,
+        Some(MatchKey {
+            plover: PloverType::parse(&plover),
+            acled_type: r.get(2)?,
+            start: r
+                .get::<_, Option<String>>(3)?
+                .as_deref()
+                .and_then(parse_day),
+            end: r
+                .get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(parse_day),
+            lat: r.get(5)?,
+            lon: r.get(6)?,
+            geonameid: r.get::<_, Option<i64>>(7)?.map(|g| g as u64),
+            precision: parse_enum(r.get(8)?),
+            country: r.get(9)?,
+            admin1: r.get(10)?,
+            actor_codes: split_list(r.get(11)?),
+            actor_countries: split_list(r.get(12)?),
+            stories: r
+                .get::<_, Option<String>>(13)?
+                .unwrap_or_default()
+                .split(' ')
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+        }),
+    ))
+}
+
+/// The filter of the dated candidate search, on a fused event `f`, with its parameters
+/// numbered from 4 (1 to 3 select the index entries).
+const DATED_FILTER: &str = "(f.plover_type = ?4 OR (?5 IS NOT NULL AND f.acled_type = ?5)) \
+       AND f.match_start <= ?6 AND f.match_end >= ?7 \
+       AND (?8 IS NULL OR f.country_code IS NULL OR f.country_code = ?8 COLLATE NOCASE) \
+       AND (?9 IS NULL OR f.lat IS NULL OR f.geo_precision NOT IN ('point', 'admin2') \
+            OR (f.lat BETWEEN ?9 AND ?10 AND f.lon BETWEEN ?11 AND ?12))";
+
+/// Candidates for a dated report: fused events filed under its type(s) and country (or no
+/// country) in a bucket its widened date range touches, or under bucket -1, that pass the
+/// type, date, country and box filter; by id, at most [`MAX_CANDIDATES`].
+fn dated_candidates(
+    tx: &Transaction<'_>,
+    key: &MatchKey,
+    s: NaiveDate,
+    e: NaiveDate,
+    by_story: bool,
+) -> Result<Vec<(i64, Option<MatchKey>)>> {
     let w = DATE_WINDOW_DAYS as i64;
+    let (lo, hi) = (bucket(shift(s, -w)), bucket(shift(e, w)));
+    // A box a little larger than the fusion distance around a finely located report.
+    let bbox = match (key.lat, key.lon, key.precision) {
+        (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
+            let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
+            let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
+            (
+                Some(lat - dlat),
+                Some(lat + dlat),
+                Some(lon - dlon),
+                Some(lon + dlon),
+            )
+        }
+        _ => (None, None, None, None),
+    };
     let plover = key.plover.map(|p| p.as_str().to_string());
-    let mut ids: Vec<(i64, String)> = Vec::new();
-    if let (Some(s), Some(e)) = (key.start, key.end) {
-        {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, record FROM fused_events \
-                 WHERE (plover_type = ?1 OR (?2 IS NOT NULL AND acled_type = ?2)) \
-                   AND match_start <= ?3 AND match_end >= ?4 \
-                   AND (?5 IS NULL OR country_code IS NULL OR country_code = ?5 COLLATE NOCASE) \
-                   AND (?6 IS NULL OR lat IS NULL OR geo_precision NOT IN ('point', 'admin2') \
-                        OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9)) \
-                 ORDER BY id LIMIT 500",
-            )?;
-            // A box a little larger than the fusion distance around a finely located report.
-            let bbox = match (key.lat, key.lon, key.precision) {
-                (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
-                    let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
-                    let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
-                    (
-                        Some(lat - dlat),
-                        Some(lat + dlat),
-                        Some(lon - dlon),
-                        Some(lon + dlon),
-                    )
-                }
-                _ => (None, None, None, None),
-            };
-            let rows = stmt.query_map(
-                params![
-                    plover,
-                    key.acled_type,
-                    date_str(Some(shift(e, w))),
-                    date_str(Some(shift(s, -w))),
-                    key.country,
-                    bbox.0,
-                    bbox.1,
-                    bbox.2,
-                    bbox.3,
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            for r in rows {
-                ids.push(r?);
+    let (end, start) = (date_str(Some(shift(e, w))), date_str(Some(shift(s, -w))));
+    let mut types = Vec::new();
+    if let Some(p) = &plover {
+        types.push(('p', p.clone()));
+    }
+    if let Some(a) = &key.acled_type {
+        types.push(('a', a.clone()));
+    }
+    // Index entries: an exact key (`to` None) or a key range [from, to).
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    if by_story {
+        entries.extend(key.stories.iter().map(|st| (format!("s|{st}|"), None)));
+        types.clear();
+    }
+    for (kind, ty) in &types {
+        match &key.country {
+            Some(c) => {
+                entries.push((tkey(*kind, ty, Some(c)), None));
+                entries.push((tkey(*kind, ty, None), None));
             }
+            // No country: every country of the type.
+            None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
         }
     }
+    let exact_sql = format!(
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
+    );
+    let range_sql = format!(
+        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
+         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
+         AND {DATED_FILTER}"
+    );
+    let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
+    // Bucket -1 and the buckets of the range are looked up apart: with `OR`, SQLite would not
+    // use the bucket part of the index.
+    let spans = [(-1_i64, -1_i64), (lo, hi)];
+    for ((from, to), (lo, hi)) in entries
+        .iter()
+        .flat_map(|e| spans.iter().map(move |s| (e, s)))
+    {
+        let mut stmt = tx.prepare_cached(if to.is_some() { &range_sql } else { &exact_sql })?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![
+            from,
+            lo,
+            hi,
+            &plover,
+            &key.acled_type,
+            &end,
+            &start,
+            &key.country,
+            &bbox.0,
+            &bbox.1,
+            &bbox.2,
+            &bbox.3,
+        ];
+        if let Some(to) = to {
+            params.push(to);
+        }
+        let rows = stmt.query_map(params.as_slice(), key_from_row)?;
+        for r in rows {
+            let (id, k) = r?;
+            found.entry(id).or_insert(k);
+        }
+    }
+    Ok(found.into_iter().take(MAX_CANDIDATES).collect())
+}
+
+/// The best-matching fused event for a report, if any.
+fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
+    let plover = key.plover.map(|p| p.as_str().to_string());
+    // A report placed neither in a country nor finely can only fuse with copies of its own
+    // story (see `fusion::match_score`): those are looked up under its stories.
+    let by_story = key.country.is_none() && !key.located_finely();
+    let mut cands: Vec<(i64, Option<MatchKey>)> = match (key.start, key.end) {
+        (Some(s), Some(e)) => dated_candidates(tx, key, s, e, by_story)?,
+        _ => Vec::new(),
+    };
     // An undated report: fused events of its own story (copies may lack a date).
     if key.start.is_none() {
-        let mut stmt = tx.prepare_cached(
-            "SELECT DISTINCT f.id, f.record FROM fused_events f \
-             JOIN event_documents ed ON ed.fused_id = f.id \
-             JOIN documents d ON d.rowid_ = ed.doc \
-             WHERE d.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
-             ORDER BY f.id DESC LIMIT 200",
-        )?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
+             WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
+             ORDER BY s.fused_id DESC LIMIT 200"
+        ))?;
         for story in &key.stories {
-            let rows = stmt.query_map(params![story, plover, key.acled_type], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            let rows = stmt.query_map(params![story, plover, key.acled_type], key_from_row)?;
             for r in rows {
-                let r: (i64, String) = r?;
-                if !ids.iter().any(|x| x.0 == r.0) {
-                    ids.push(r);
+                let r = r?;
+                if !cands.iter().any(|c| c.0 == r.0) {
+                    cands.push(r);
                 }
             }
         }
     }
     let mut best: Option<(f64, i64)> = None;
-    let mut stories_stmt = tx.prepare_cached(
-        "SELECT DISTINCT d.story_id FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc \
-         WHERE ed.fused_id = ?1",
-    )?;
-    for (id, record) in ids {
-        // A fused event being created in this same document has no record yet.
-        if record == "{}" {
-            continue;
-        }
-        let fused: FusedEvent = serde_json::from_str(&record)?;
-        let stories = stories_stmt
-            .query_map([id], |r| r.get::<_, i64>(0))?
-            .collect::<Result<BTreeSet<_>, _>>()?;
-        let fkey = fusion::key_of_fused(&fused, stories);
+    for (id, fkey) in cands {
+        let fkey = match fkey {
+            Some(k) => k,
+            None => match fused_key(tx, id)? {
+                Some(k) => k,
+                None => continue,
+            },
+        };
         if let Some(score) = fusion::match_score(key, &fkey)
             && best.is_none_or(|b| score > b.0)
         {
@@ -408,42 +621,81 @@ fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
     Ok(best.map(|b| b.1))
 }
 
-/// Recomputes a fused event from its members and rewrites its row, actors and document links.
-fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
-    let mut members = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT e.data, d.id, d.outlet, d.story_id, d.published_at, e.sentence_text \
-             FROM events e JOIN documents d ON d.rowid_ = e.doc \
-             WHERE e.fused_id = ?1 ORDER BY d.rowid_, e.idx",
-        )?;
-        let rows = stmt.query_map([fused_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
-        for row in rows {
-            let (data, document_id, outlet, story_id, published, sentence_text) = row?;
-            members.push(Member {
-                event: serde_json::from_str(&data)?,
-                document_id,
-                outlet,
-                story_id,
-                published_at: published
-                    .and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
-                sentence_text,
-            });
-        }
+/// The match key of a fused event written by schema version 1 and not updated since (its
+/// match-key columns are empty), from its record. `None` for one with no report yet.
+fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
+    let (record, n): (String, i64) = tx
+        .prepare_cached("SELECT record, n_reports FROM fused_events WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if n == 0 {
+        return Ok(None);
     }
-    let Some(f) = fusion::aggregate(fused_id, &members) else {
+    let fused: FusedEvent = serde_json::from_str(&record)?;
+    let stories = tx
+        .prepare_cached("SELECT story_id FROM fused_stories WHERE fused_id = ?1")?
+        .query_map([id], |r| r.get::<_, i64>(0))?
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(Some(fusion::key_of_fused(&fused, stories)))
+}
+
+/// Adds one report to a fused event: updates its running aggregate and rewrites its row,
+/// actors, document link, stories and candidate filing from it.
+/// `fresh`: the fused event was created for this report and has no aggregate yet.
+fn add_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    member: &Member,
+    doc: i64,
+    fresh: bool,
+) -> Result<()> {
+    let (agg, before): (Option<String>, Filing) = if fresh {
+        (None, Filing::default())
+    } else {
+        tx.prepare_cached(
+            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, \
+             stories FROM fused_events WHERE id = ?1",
+        )?
+        .query_row([fused_id], |r| {
+            Ok((
+                r.get(0)?,
+                Filing {
+                    plover: r.get(1)?,
+                    acled: r.get(2)?,
+                    country: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
+                    stories: r.get(6)?,
+                },
+            ))
+        })?
+    };
+    let mut state = match agg {
+        Some(a) => serde_json::from_str::<FusedState>(&a)?,
+        None if fresh => FusedState::default(),
+        None => rebuild(tx, fused_id, &member.event.id)?,
+    };
+    state.add(member);
+    let Some(f) = state.finish(fused_id) else {
         return Ok(());
     };
     let loc = f.location.as_ref();
+    let key = fusion::key_of_fused(&f, BTreeSet::new());
+    let join = |s: &BTreeSet<String>| {
+        let mut out = String::new();
+        for (i, x) in s.iter().enumerate() {
+            if i > 0 {
+                out.push(SEP);
+            }
+            out.push_str(x);
+        }
+        out
+    };
+    let stories = state.stories();
+    let stories_text = stories
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     tx.prepare_cached(
         "UPDATE fused_events SET plover_type = ?2, acled_type = ?3, acled_sub_type = ?4, \
          cameo_root = ?5, date_start = ?6, date_end = ?7, time_precision = ?8, match_start = ?9, \
@@ -451,7 +703,8 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
          geo_precision = ?15, country_code = ?16, admin1 = ?17, fatalities = ?18, \
          n_reports = ?19, n_documents = ?20, n_sources = ?21, n_outlets = ?22, \
          earliest_report = ?23, earliest_document = ?24, modality = ?25, confidence = ?26, \
-         n_contradictions = ?27, record = ?28 WHERE id = ?1",
+         n_contradictions = ?27, record = '', agg = ?28, actor_codes = ?29, \
+         actor_countries = ?30, stories = ?31 WHERE id = ?1",
     )?
     .execute(params![
         fused_id,
@@ -481,11 +734,13 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
         opt_enum_str(Some(&f.modality))?,
         f64::from(f.confidence),
         f.contradictions.len() as i64,
-        serde_json::to_string(&f)?,
+        serde_json::to_string(&state)?,
+        join(&key.actor_codes),
+        join(&key.actor_countries),
+        stories_text,
     ])?;
-    tx.prepare_cached("DELETE FROM fused_actors WHERE fused_id = ?1")?
-        .execute([fused_id])?;
     {
+        // Names stay those of the first report naming the actor, as in the record.
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO fused_actors (fused_id, role, code, name, country) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -496,10 +751,53 @@ fn recompute(tx: &Transaction<'_>, fused_id: i64) -> Result<()> {
             }
         }
     }
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO event_documents (fused_id, doc) \
-         SELECT ?1, doc FROM events WHERE fused_id = ?1",
-    )?
-    .execute([fused_id])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO event_documents (fused_id, doc) VALUES (?1, ?2)")?
+        .execute(params![fused_id, doc])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)")?
+        .execute(params![member.story_id, fused_id])?;
+    let after = Filing {
+        plover: f.plover_type.as_str().to_string(),
+        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
+        country: loc.and_then(|l| l.country_code.clone()),
+        start: date_str(f.match_start),
+        end: date_str(f.match_end),
+        stories: Some(stories_text),
+    };
+    if after != before {
+        file(tx, fused_id, &after)?;
+    }
     Ok(())
+}
+
+/// The aggregate of a fused event written by schema version 1, rebuilt from its members.
+/// The report being added (`adding`, already stored) is left out.
+fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedState> {
+    let mut state = FusedState::default();
+    let mut stmt = tx.prepare_cached(
+        "SELECT e.data, d.id, d.outlet, d.story_id, d.published_at, e.sentence_text \
+         FROM events e JOIN documents d ON d.rowid_ = e.doc \
+         WHERE e.fused_id = ?1 AND e.id != ?2 ORDER BY d.rowid_, e.idx",
+    )?;
+    let rows = stmt.query_map(params![fused_id, adding], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (data, document_id, outlet, story_id, published, sentence_text) = row?;
+        state.add(&Member {
+            event: serde_json::from_str(&data)?,
+            document_id,
+            outlet,
+            story_id,
+            published_at: published.as_deref().and_then(parse_day),
+            sentence_text,
+        });
+    }
+    Ok(state)
 }

@@ -395,6 +395,20 @@ pub(crate) fn opt_enum_str<T: Serialize>(v: Option<&T>) -> Result<Option<String>
     v.map(enum_str).transpose()
 }
 
+/// A fused event's record: finished from its running aggregate, or (written by schema
+/// version 1) read from its stored record.
+fn fused_record(id: i64, agg: Option<String>, record: &str) -> Result<FusedEvent> {
+    match agg {
+        Some(agg) => {
+            let state: crate::fusion::FusedState = serde_json::from_str(&agg)?;
+            state.finish(id).ok_or_else(|| {
+                crate::StoreError::BadQuery(format!("fused event {id} has no reports"))
+            })
+        }
+        None => Ok(serde_json::from_str(record)?),
+    }
+}
+
 pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -559,7 +573,7 @@ impl Store {
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<FusedEvent>> {
         let (clause, mut params) = filter.where_clause()?;
         let mut sql = format!(
-            "SELECT f.record FROM fused_events f {clause} \
+            "SELECT f.id, f.agg, f.record FROM fused_events f {clause} \
              ORDER BY f.date_start IS NULL, f.date_start, f.id"
         );
         if filter.limit.is_some() || filter.offset.is_some() {
@@ -573,10 +587,17 @@ impl Store {
         }
         let conn = self.conn()?;
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(params_from_iter(params), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(serde_json::from_str(&row?)?);
+            let (id, agg, record) = row?;
+            out.push(fused_record(id, agg, &record)?);
         }
         Ok(out)
     }
@@ -596,15 +617,17 @@ impl Store {
     /// One fused event with all its reports, or `None` if there is no such id.
     pub fn event(&self, id: i64) -> Result<Option<FusedEventDetail>> {
         let conn = self.conn()?;
-        let record: Option<String> = conn
-            .query_row("SELECT record FROM fused_events WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+        let row: Option<(Option<String>, String)> = conn
+            .query_row(
+                "SELECT agg, record FROM fused_events WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
-        let Some(record) = record else {
+        let Some((agg, record)) = row else {
             return Ok(None);
         };
-        let event: FusedEvent = serde_json::from_str(&record)?;
+        let event = fused_record(id, agg, &record)?;
         let mut stmt = conn.prepare_cached(
             "SELECT e.data, d.id, d.title, d.outlet, d.url, d.published_at, d.story_id, \
                     d.nearest_copy, d.text, d.extras \

@@ -158,6 +158,51 @@ const MIGRATIONS: &[&str] = &[
         title, text, content='documents', content_rowid='rowid_'
     );
     "#,
+    // Version 2 (store speed): fused events keep their running aggregate (`agg`, compact JSON
+    // of `fusion::FusedState`) so a new report updates them without re-reading the others, and
+    // their match keys in columns and lookup tables so candidate search reads no JSON.
+    // Fused events written by version 1 have `agg` NULL: the first report that joins one
+    // rebuilds its aggregate from its members once. They are entered in `fused_buckets` with
+    // bucket -1 (always a candidate for their type) until they are next updated.
+    r#"
+    ALTER TABLE fused_events ADD COLUMN agg TEXT;
+    -- identifying actor codes and actor countries, separated by U+001F; stories, by spaces
+    ALTER TABLE fused_events ADD COLUMN actor_codes TEXT;
+    ALTER TABLE fused_events ADD COLUMN actor_countries TEXT;
+    ALTER TABLE fused_events ADD COLUMN stories TEXT;
+    -- the lead of the document for copy detection (copies::Lead), NULL for older documents
+    ALTER TABLE documents ADD COLUMN lead BLOB;
+
+    -- Candidate index: `tkey` is 'p|<PLOVER type>|<COUNTRY>' or 'a|<ACLED type>|<COUNTRY>'
+    -- (country upper-case, empty when unknown), or 's|<story id>|' for the stories reporting it; `bucket` is the day number (from the common
+    -- era) divided by 8, one row per bucket of the matching range, or -1 for a range too long
+    -- to list. Rows are only added: a stale row costs a candidate, never a match.
+    CREATE TABLE fused_buckets (
+        tkey            TEXT NOT NULL,
+        bucket          INTEGER NOT NULL,
+        fused_id        INTEGER NOT NULL REFERENCES fused_events(id),
+        PRIMARY KEY (tkey, bucket, fused_id)
+    ) WITHOUT ROWID;
+
+    -- Which stories report which fused event (copies of one story fuse even when undated).
+    CREATE TABLE fused_stories (
+        story_id        INTEGER NOT NULL,
+        fused_id        INTEGER NOT NULL REFERENCES fused_events(id),
+        PRIMARY KEY (story_id, fused_id)
+    ) WITHOUT ROWID;
+
+    INSERT OR IGNORE INTO fused_stories (story_id, fused_id)
+        SELECT DISTINCT d.story_id, ed.fused_id
+        FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc;
+    INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
+        SELECT 'p|' || plover_type || '|' || upper(coalesce(country_code, '')), -1, id
+        FROM fused_events;
+    INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
+        SELECT 's|' || story_id || '|', -1, fused_id FROM fused_stories;
+    INSERT OR IGNORE INTO fused_buckets (tkey, bucket, fused_id)
+        SELECT 'a|' || acled_type || '|' || upper(coalesce(country_code, '')), -1, id
+        FROM fused_events WHERE acled_type IS NOT NULL;
+    "#,
 ];
 
 /// Newest schema version this build knows.

@@ -62,13 +62,19 @@ fn file_store_persists_and_migrates_once() {
     let path = dir.path().join("sub/dir/frontline.db");
     {
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            crate::schema::SCHEMA_VERSION
+        );
         store
             .put_extraction(&extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]))
             .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::schema::SCHEMA_VERSION
+    );
     assert_eq!(store.counts().unwrap().documents, 1);
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     assert!(Store::open_existing(dir.path().join("missing.db")).is_err());
@@ -548,4 +554,71 @@ fn generic_role_codes_do_not_make_actors_shared() {
     );
     store.put_extractions(&[a, b]).unwrap();
     assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 2);
+}
+
+/// Fused events written by schema version 1 carry no running aggregate and are filed under
+/// bucket -1 by the migration; a new report joining one rebuilds the aggregate from the stored
+/// members and gives the same record as in a database written by this version throughout.
+#[test]
+fn fused_events_from_schema_1_are_rebuilt_when_a_report_joins() {
+    let run = |simulate_v1: bool| {
+        let store = Store::open_in_memory().unwrap();
+        let mut e1 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+        e1.killed = Some(9.0);
+        let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[e1]);
+        let b = extraction(
+            COPY,
+            Some("Daily"),
+            Some("2017-06-20"),
+            &[EventSpec::assault(
+                vec![isis()],
+                Some(homs()),
+                Some("2017-06-19"),
+            )],
+        );
+        store.put_extraction(&a).unwrap();
+        store.put_extraction(&b).unwrap();
+        if simulate_v1 {
+            let records = store.events(&EventFilter::default()).unwrap();
+            let conn = store.conn().unwrap();
+            for f in records {
+                conn.execute(
+                    "UPDATE fused_events SET record = ?1 WHERE id = ?2",
+                    rusqlite::params![serde_json::to_string(&f).unwrap(), f.id],
+                )
+                .unwrap();
+            }
+            conn.execute_batch(
+                "UPDATE fused_events SET agg = NULL, actor_codes = NULL, actor_countries = NULL, \
+                 stories = NULL;
+                 DELETE FROM fused_buckets;
+                 INSERT INTO fused_buckets (tkey, bucket, fused_id)
+                   SELECT 'p|' || plover_type || '|' || upper(coalesce(country_code, '')), -1, id
+                   FROM fused_events;",
+            )
+            .unwrap();
+        }
+        let mut e3 = EventSpec::assault(vec![syrmil()], Some(homs()), Some("2017-06-19"));
+        e3.killed = Some(40.0);
+        e3.modality = Modality::Hedged;
+        let c = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[e3]);
+        let out = store.put_extraction(&c).unwrap();
+        let PutOutcome::New {
+            fused_created,
+            fused_updated,
+            ..
+        } = out
+        else {
+            panic!("{out:?}")
+        };
+        assert_eq!((fused_created, fused_updated), (0, 1));
+        let all = store.events(&EventFilter::default()).unwrap();
+        assert_eq!(all.len(), 1);
+        all.into_iter().next().unwrap()
+    };
+    let fresh = run(false);
+    let migrated = run(true);
+    assert_eq!(fresh.n_reports, 3);
+    assert_eq!(fresh.n_sources, 2);
+    assert_eq!(fresh, migrated);
 }
