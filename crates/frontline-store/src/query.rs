@@ -434,8 +434,8 @@ impl EventFilter {
             }
             conds.push(c);
         };
-        // With a date filter, candidates come from the R*Tree `fused_where` (schema version 2)
-        // over (lon, lat, day); the exact conditions below then re-check each candidate (the
+        // With a date filter, candidates come from the R*Tree `fused_where` over (lon, lat,
+        // day) (see schema.rs); the exact conditions below then re-check each candidate (the
         // tree stores 32-bit floats, rounded outwards). Their unary `+` keeps the planner from
         // walking the `date_start` or `lat` B-trees instead, which at a million events means
         // reading most of the table. The same goes for the type and source-count indexes, which

@@ -830,18 +830,20 @@ fn rtree_follows_updates_and_deletes() {
 }
 
 #[test]
-fn migration_two_indexes_events_stored_before_it() {
+fn rtree_migration_indexes_events_stored_before_it() {
     let store = Store::open_in_memory().unwrap();
     store.insert_fused_events(&indexed_events()).unwrap();
     {
         let mut conn = store.conn().unwrap();
-        // Back to version 1, as a database written before the R*Tree existed.
-        conn.execute_batch(
+        // Back to the version before, as a database written before the R*Tree existed (the
+        // R*Tree migration is the last one).
+        conn.execute_batch(&format!(
             "DROP TRIGGER fused_where_insert; DROP TRIGGER fused_where_update;
              DROP TRIGGER fused_where_delete; DROP VIEW fused_where_source;
              DROP TABLE fused_where; DROP INDEX fused_order; DROP INDEX fused_stats;
-             PRAGMA user_version = 1;",
-        )
+             PRAGMA user_version = {};",
+            crate::schema::SCHEMA_VERSION - 1
+        ))
         .unwrap();
         crate::schema::migrate(&mut conn).unwrap();
     }
