@@ -19,6 +19,7 @@
 //! Reading: [`Store::events`], [`Store::event`], [`Store::document`], [`Store::stats`], all
 //! returning serde-serialisable structs.
 
+mod bulk;
 pub mod copies;
 pub mod fusion;
 mod put;

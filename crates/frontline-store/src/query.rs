@@ -448,16 +448,59 @@ impl EventFilter {
             }
             conds.push(c);
         };
+        // With a date filter, candidates come from the R*Tree `fused_where` over (lon, lat,
+        // day) (see schema.rs); the exact conditions below then re-check each candidate (the
+        // tree stores 32-bit floats, rounded outwards). Their unary `+` keeps the planner from
+        // walking the `date_start` or `lat` B-trees instead, which at a million events means
+        // reading most of the table. The same goes for the type and source-count indexes, which
+        // select a large share of the events.
+        let rtree = self.since.is_some() || self.until.is_some();
+        let p = if rtree { "+" } else { "" };
+        if rtree {
+            let mut cond = String::from("max_day >= julianday(?) AND min_day <= julianday(?)");
+            let mut vals = vec![
+                Value::Text(date_str(self.since).unwrap_or_else(|| "0000-01-01".into())),
+                Value::Text(date_str(self.until).unwrap_or_else(|| "9999-12-31".into())),
+            ];
+            let lat = " AND max_lat >= ? AND min_lat <= ?";
+            let lat_vals = |b: &BBox| [Value::Real(b.min_lat), Value::Real(b.max_lat)];
+            let sub = match self.bbox {
+                None => format!("SELECT id FROM fused_where WHERE {cond}"),
+                Some(b) if b.min_lon <= b.max_lon => {
+                    cond.push_str(" AND max_lon >= ? AND min_lon <= ?");
+                    cond.push_str(lat);
+                    vals.extend([Value::Real(b.min_lon), Value::Real(b.max_lon)]);
+                    vals.extend(lat_vals(&b));
+                    format!("SELECT id FROM fused_where WHERE {cond}")
+                }
+                Some(b) => {
+                    // Across the antimeridian: two boxes, [min_lon, 180] and [-180, max_lon].
+                    let days = vals.clone();
+                    let east = format!("{cond} AND max_lon >= ?{lat}");
+                    vals.push(Value::Real(b.min_lon));
+                    vals.extend(lat_vals(&b));
+                    vals.extend(days);
+                    let west = format!("{cond} AND min_lon <= ?{lat}");
+                    vals.push(Value::Real(b.max_lon));
+                    vals.extend(lat_vals(&b));
+                    format!(
+                        "SELECT id FROM fused_where WHERE {east} \
+                         UNION ALL SELECT id FROM fused_where WHERE {west}"
+                    )
+                }
+            };
+            push(&format!("f.id IN ({sub})"), vals, &mut params);
+        }
         if let Some(d) = self.since {
             push(
-                "f.date_end >= ?",
+                &format!("{p}f.date_end >= ?"),
                 vec![Value::Text(d.format("%Y-%m-%d").to_string())],
                 &mut params,
             );
         }
         if let Some(d) = self.until {
             push(
-                "f.date_start <= ?",
+                &format!("{p}f.date_start <= ?"),
                 vec![Value::Text(d.format("%Y-%m-%d").to_string())],
                 &mut params,
             );
@@ -465,7 +508,7 @@ impl EventFilter {
         if let Some(b) = self.bbox {
             if b.min_lon <= b.max_lon {
                 push(
-                    "f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ?",
+                    &format!("{p}f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ?"),
                     vec![
                         Value::Real(b.min_lat),
                         Value::Real(b.max_lat),
@@ -476,7 +519,7 @@ impl EventFilter {
                 );
             } else {
                 push(
-                    "f.lat BETWEEN ? AND ? AND (f.lon >= ? OR f.lon <= ?)",
+                    &format!("{p}f.lat BETWEEN ? AND ? AND (f.lon >= ? OR f.lon <= ?)"),
                     vec![
                         Value::Real(b.min_lat),
                         Value::Real(b.max_lat),
@@ -489,7 +532,7 @@ impl EventFilter {
         }
         if let Some(t) = self.plover_type {
             push(
-                "f.plover_type = ?",
+                &format!("{p}f.plover_type = ?"),
                 vec![Value::Text(t.as_str().to_string())],
                 &mut params,
             );
@@ -554,7 +597,7 @@ impl EventFilter {
         }
         if let Some(n) = self.min_sources {
             push(
-                "f.n_sources >= ?",
+                &format!("{p}f.n_sources >= ?"),
                 vec![Value::Integer(i64::from(n))],
                 &mut params,
             );
@@ -598,6 +641,29 @@ impl Store {
         for row in rows {
             let (id, agg, record) = row?;
             out.push(fused_record(id, agg, &record)?);
+        }
+        Ok(out)
+    }
+
+    /// SQLite's plan (`EXPLAIN QUERY PLAN`, one line per step) for the page query of
+    /// [`Store::events`] and the count query of [`Store::count_events`], in that order: for
+    /// diagnostics and benchmarks (which index a filter uses).
+    pub fn events_query_plan(&self, filter: &EventFilter) -> Result<Vec<String>> {
+        let (clause, params) = filter.where_clause()?;
+        let page = format!(
+            "SELECT f.record FROM fused_events f {clause} \
+             ORDER BY f.date_start IS NULL, f.date_start, f.id LIMIT 100"
+        );
+        let count = format!("SELECT COUNT(*) FROM fused_events f {clause}");
+        let conn = self.conn()?;
+        let mut out = Vec::new();
+        for (name, sql) in [("page", page), ("count", count)] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let rows =
+                stmt.query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(3))?;
+            for row in rows {
+                out.push(format!("{name}: {}", row?));
+            }
         }
         Ok(out)
     }
@@ -837,6 +903,9 @@ impl Store {
     /// Counts of fused events matching `filter`, by day, type and country.
     pub fn stats(&self, filter: &EventFilter) -> Result<Stats> {
         let (clause, params) = filter.where_clause()?;
+        if !clause.is_empty() {
+            return self.stats_one_pass(&clause, params);
+        }
         let conn = self.conn()?;
         let (events, reports): (i64, i64) = conn.query_row(
             &format!("SELECT COUNT(*), COALESCE(SUM(f.n_reports), 0) FROM fused_events f {clause}"),
@@ -876,6 +945,56 @@ impl Store {
             by_type: to_counts(grouped("f.plover_type", "")?),
             by_acled_type: to_counts(grouped("COALESCE(f.acled_type, '')", "")?),
             by_country: to_counts(grouped("COALESCE(f.country_code, '')", "")?),
+        })
+    }
+
+    /// [`Store::stats`] for a filter: reads each matching event once and counts in memory,
+    /// instead of one grouped query per aggregate (each of which would look up every matching
+    /// row again). Without a filter the grouped queries read covering indexes, which is faster.
+    fn stats_one_pass(&self, clause: &str, params: Vec<Value>) -> Result<Stats> {
+        use std::collections::HashMap;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT f.date_start, f.plover_type, COALESCE(f.acled_type, ''), \
+                    COALESCE(f.country_code, ''), f.n_reports \
+             FROM fused_events f {clause}"
+        ))?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let (mut events, mut reports) = (0u64, 0u64);
+        let mut by_day: HashMap<String, u64> = HashMap::new();
+        let mut by_type: HashMap<String, u64> = HashMap::new();
+        let mut by_acled: HashMap<String, u64> = HashMap::new();
+        let mut by_country: HashMap<String, u64> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            events += 1;
+            reports += r.get::<_, i64>(4)?.max(0) as u64;
+            if let Some(d) = r.get::<_, Option<String>>(0)? {
+                *by_day.entry(d).or_default() += 1;
+            }
+            *by_type.entry(r.get(1)?).or_default() += 1;
+            *by_acled.entry(r.get(2)?).or_default() += 1;
+            *by_country.entry(r.get(3)?).or_default() += 1;
+        }
+        let mut days: Vec<DateCount> = by_day
+            .into_iter()
+            .filter_map(|(k, count)| parse_date(Some(k)).map(|date| DateCount { date, count }))
+            .collect();
+        days.sort_by_key(|d| d.date);
+        let counts = |m: HashMap<String, u64>| {
+            let mut v: Vec<Count> = m
+                .into_iter()
+                .map(|(key, count)| Count { key, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+            v
+        };
+        Ok(Stats {
+            events,
+            reports,
+            by_day: days,
+            by_type: counts(by_type),
+            by_acled_type: counts(by_acled),
+            by_country: counts(by_country),
         })
     }
 

@@ -203,6 +203,60 @@ const MIGRATIONS: &[&str] = &[
         SELECT 'a|' || acled_type || '|' || upper(coalesce(country_code, '')), -1, id
         FROM fused_events WHERE acled_type IS NOT NULL;
     "#,
+    // Version 3: indexes for large databases (measured at a million events, see
+    // docs/performance.md). An R*Tree over (lon, lat, day) of the fused events, for `bbox` and
+    // `since`/`until` filters (query.rs). Each dated event is one box: its point, and the days
+    // from `date_start` to `date_end` (Julian day numbers). Events with a date but no
+    // coordinates sit at lon = lat = 1000, outside every valid bbox, so date-only filters still
+    // find them; undated events are left out (no date filter can match them). Triggers keep it
+    // in step with `fused_events`, whatever code writes there.
+    r#"
+    CREATE VIRTUAL TABLE fused_where USING rtree(
+        id, min_lon, max_lon, min_lat, max_lat, min_day, max_day
+    );
+
+    CREATE VIEW fused_where_source AS
+    SELECT id,
+           COALESCE(lon, 1000.0) AS lon,
+           COALESCE(lat, 1000.0) AS lat,
+           min(julianday(date_start), julianday(COALESCE(date_end, date_start))) AS d0,
+           max(julianday(date_start), julianday(COALESCE(date_end, date_start))) AS d1
+    FROM fused_events;
+
+    CREATE TRIGGER fused_where_insert AFTER INSERT ON fused_events
+    WHEN julianday(new.date_start) IS NOT NULL
+    BEGIN
+        INSERT INTO fused_where
+        SELECT id, lon, lon, lat, lat, d0, d1 FROM fused_where_source
+        WHERE id = new.id AND d0 IS NOT NULL;
+    END;
+
+    CREATE TRIGGER fused_where_update AFTER UPDATE OF id, lat, lon, date_start, date_end
+    ON fused_events
+    WHEN new.id IS NOT old.id OR new.lat IS NOT old.lat OR new.lon IS NOT old.lon
+         OR new.date_start IS NOT old.date_start OR new.date_end IS NOT old.date_end
+    BEGIN
+        DELETE FROM fused_where WHERE id = old.id;
+        INSERT INTO fused_where
+        SELECT id, lon, lon, lat, lat, d0, d1 FROM fused_where_source
+        WHERE id = new.id AND d0 IS NOT NULL;
+    END;
+
+    CREATE TRIGGER fused_where_delete AFTER DELETE ON fused_events
+    BEGIN
+        DELETE FROM fused_where WHERE id = old.id;
+    END;
+
+    INSERT INTO fused_where
+    SELECT id, lon, lon, lat, lat, d0, d1 FROM fused_where_source WHERE d0 IS NOT NULL;
+
+    -- The order of `Store::events` (undated last, then date, then id), so an unfiltered page
+    -- reads only its own rows instead of sorting the whole table.
+    CREATE INDEX fused_order ON fused_events(date_start IS NULL, date_start);
+    -- Covers the totals of `Store::stats` (count, reports) and its per-type counts, so they
+    -- read an index rather than every full record.
+    CREATE INDEX fused_stats ON fused_events(plover_type, n_reports);
+    "#,
 ];
 
 /// Newest schema version this build knows.

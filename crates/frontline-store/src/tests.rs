@@ -622,3 +622,330 @@ fn fused_events_from_schema_1_are_rebuilt_when_a_report_joins() {
     assert_eq!(fresh.n_sources, 2);
     assert_eq!(fresh, migrated);
 }
+
+/// A finished fused event for the bulk-insert and index tests.
+fn fused(
+    plover: PloverType,
+    days: Option<(&str, &str)>,
+    at: Option<(f64, f64)>,
+) -> crate::FusedEvent {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    crate::FusedEvent {
+        id: 0,
+        plover_type: plover,
+        plover_mode: None,
+        acled: None,
+        cameo_root: None,
+        date_start: days.map(|d| day(d.0)),
+        date_end: days.map(|d| day(d.1)),
+        time_precision: None,
+        location: at.map(|(lat, lon)| crate::FusedLocation {
+            name: "Somewhere".into(),
+            geonameid: None,
+            lat: Some(lat),
+            lon: Some(lon),
+            precision: frontline_model::GeoPrecision::Point,
+            country_code: Some("SY".into()),
+            admin1: None,
+            relation: "in".into(),
+        }),
+        sources: vec![crate::FusedActor {
+            code: "SYRMIL".into(),
+            name: "Syrian military".into(),
+            country: Some("SYR".into()),
+            actor_type: ActorType::Military,
+            reports: 1,
+        }],
+        targets: vec![],
+        fatalities: None,
+        fatalities_max: None,
+        n_reports: 2,
+        n_documents: 2,
+        n_sources: 2,
+        n_outlets: 2,
+        outlets: vec![],
+        earliest_report: None,
+        earliest_document: "d".into(),
+        modality: Modality::Asserted,
+        confidence: 0.5,
+        notes: String::new(),
+        contradictions: vec![],
+        match_start: None,
+        match_end: None,
+    }
+}
+
+/// Events for the date and box filters: ids 1..=7 in this order.
+fn indexed_events() -> Vec<crate::FusedEvent> {
+    use PloverType::{Assault, Protest};
+    vec![
+        // 1: Homs, one day.
+        fused(
+            Assault,
+            Some(("2020-03-10", "2020-03-10")),
+            Some((34.73, 36.72)),
+        ),
+        // 2: Homs, a week that starts before 2020-03-10.
+        fused(
+            Assault,
+            Some(("2020-03-05", "2020-03-11")),
+            Some((34.80, 36.70)),
+        ),
+        // 3: Homs, a month later.
+        fused(
+            Protest,
+            Some(("2020-04-10", "2020-04-10")),
+            Some((34.73, 36.72)),
+        ),
+        // 4: Fiji, west of the antimeridian.
+        fused(
+            Assault,
+            Some(("2020-03-10", "2020-03-10")),
+            Some((-17.8, 178.4)),
+        ),
+        // 5: Samoa, east of it.
+        fused(
+            Assault,
+            Some(("2020-03-10", "2020-03-10")),
+            Some((-13.8, -171.8)),
+        ),
+        // 6: dated, no place.
+        fused(Assault, Some(("2020-03-10", "2020-03-10")), None),
+        // 7: placed at Homs, no date.
+        fused(Assault, None, Some((34.73, 36.72))),
+    ]
+}
+
+fn ids(store: &Store, f: &EventFilter) -> Vec<i64> {
+    let mut v: Vec<i64> = store.events(f).unwrap().iter().map(|e| e.id).collect();
+    v.sort();
+    assert_eq!(store.count_events(f).unwrap(), v.len() as u64, "{f:?}");
+    assert_eq!(store.stats(f).unwrap().events, v.len() as u64, "{f:?}");
+    v
+}
+
+fn check_date_and_box_filters(store: &Store) {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let homs: BBox = "36.5,34.5,37,35".parse().unwrap();
+    let pacific: BBox = "178,-20,-170,-10".parse().unwrap();
+    let march10 = EventFilter {
+        since: day("2020-03-10"),
+        until: day("2020-03-10"),
+        ..Default::default()
+    };
+    assert_eq!(ids(store, &march10), vec![1, 2, 4, 5, 6]);
+    let homs_march10 = EventFilter {
+        bbox: Some(homs),
+        ..march10.clone()
+    };
+    assert_eq!(ids(store, &homs_march10), vec![1, 2]);
+    // The week-long event overlaps a window that starts after it began.
+    let homs_march11 = EventFilter {
+        since: day("2020-03-11"),
+        until: day("2020-03-31"),
+        bbox: Some(homs),
+        ..Default::default()
+    };
+    assert_eq!(ids(store, &homs_march11), vec![2]);
+    assert_eq!(
+        ids(
+            store,
+            &EventFilter {
+                since: day("2020-03-01"),
+                bbox: Some(homs),
+                ..Default::default()
+            }
+        ),
+        vec![1, 2, 3]
+    );
+    assert_eq!(
+        ids(
+            store,
+            &EventFilter {
+                until: day("2020-03-09"),
+                ..Default::default()
+            }
+        ),
+        vec![2]
+    );
+    assert_eq!(
+        ids(
+            store,
+            &EventFilter {
+                plover_type: Some(PloverType::Protest),
+                since: day("2020-01-01"),
+                bbox: Some(homs),
+                ..Default::default()
+            }
+        ),
+        vec![3]
+    );
+    assert_eq!(
+        ids(
+            store,
+            &EventFilter {
+                bbox: Some(pacific),
+                ..march10.clone()
+            }
+        ),
+        vec![4, 5]
+    );
+    // Without a date filter the undated event is found by its place.
+    assert_eq!(
+        ids(
+            store,
+            &EventFilter {
+                bbox: Some(homs),
+                ..Default::default()
+            }
+        ),
+        vec![1, 2, 3, 7]
+    );
+    assert_eq!(
+        ids(store, &EventFilter::default()),
+        (1..=7).collect::<Vec<_>>()
+    );
+    // Pages come in date order, undated last, with the index or without.
+    let page: Vec<i64> = store
+        .events(&EventFilter {
+            limit: Some(3),
+            offset: Some(1),
+            ..Default::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(page, vec![1, 4, 5]);
+    let page: Vec<i64> = store
+        .events(&EventFilter {
+            limit: Some(2),
+            ..march10
+        })
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(page, vec![2, 1]);
+}
+
+#[test]
+fn bulk_insert_and_date_box_filters_use_the_rtree() {
+    let store = Store::open_in_memory().unwrap();
+    let given = store.insert_fused_events(&indexed_events()).unwrap();
+    assert_eq!(given, (1..=7).collect::<Vec<_>>());
+    assert_eq!(store.counts().unwrap().fused_events, 7);
+    let e = store.event(2).unwrap().unwrap();
+    assert_eq!(e.event.id, 2);
+    assert!(e.reports.is_empty());
+    check_date_and_box_filters(&store);
+    // Stats with a filter are counted in one pass, not by one grouped query per aggregate: a
+    // filter that keeps everything must give the same answer.
+    let all = EventFilter {
+        min_sources: Some(0),
+        ..Default::default()
+    };
+    let grouped = store.stats(&EventFilter::default()).unwrap();
+    assert_eq!(store.stats(&all).unwrap(), grouped);
+    assert_eq!(grouped.events, 7);
+    assert_eq!(grouped.reports, 14);
+    assert_eq!(grouped.by_day.len(), 3);
+    assert_eq!(grouped.by_type[0].key, "ASSAULT");
+    assert_eq!(grouped.by_type[0].count, 6);
+    let plan = store
+        .events_query_plan(&EventFilter {
+            since: chrono::NaiveDate::from_ymd_opt(2020, 3, 1),
+            bbox: Some("36.5,34.5,37,35".parse().unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(plan.iter().any(|l| l.contains("fused_where")), "{plan:#?}");
+    // Appending goes on from the largest id.
+    let more = store.insert_fused_events(&indexed_events()[..1]).unwrap();
+    assert_eq!(more, vec![8]);
+    assert!(store.insert_fused_events(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn rtree_follows_updates_and_deletes() {
+    let store = Store::open_in_memory().unwrap();
+    store.insert_fused_events(&indexed_events()).unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let damascus = EventFilter {
+        since: day("2021-01-01"),
+        bbox: Some("36,33,37,34".parse().unwrap()),
+        ..Default::default()
+    };
+    assert!(ids(&store, &damascus).is_empty());
+    {
+        let conn = store.conn().unwrap();
+        conn.execute_batch(
+            "UPDATE fused_events SET lat = 33.5, lon = 36.3, date_start = '2021-05-01', \
+             date_end = '2021-05-01' WHERE id = 1;
+             UPDATE fused_events SET date_start = '2021-06-01', date_end = '2021-06-01', \
+             lat = 33.6, lon = 36.2 WHERE id = 7;
+             DELETE FROM fused_actors WHERE fused_id = 3;
+             DELETE FROM fused_events WHERE id = 3;",
+        )
+        .unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM fused_where", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 6);
+    }
+    assert_eq!(ids(&store, &damascus), vec![1, 7]);
+}
+
+#[test]
+fn rtree_migration_indexes_events_stored_before_it() {
+    let store = Store::open_in_memory().unwrap();
+    store.insert_fused_events(&indexed_events()).unwrap();
+    {
+        let mut conn = store.conn().unwrap();
+        // Back to the version before, as a database written before the R*Tree existed (the
+        // R*Tree migration is the last one).
+        conn.execute_batch(&format!(
+            "DROP TRIGGER fused_where_insert; DROP TRIGGER fused_where_update;
+             DROP TRIGGER fused_where_delete; DROP VIEW fused_where_source;
+             DROP TABLE fused_where; DROP INDEX fused_order; DROP INDEX fused_stats;
+             PRAGMA user_version = {};",
+            crate::schema::SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+    }
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::schema::SCHEMA_VERSION
+    );
+    check_date_and_box_filters(&store);
+}
+
+#[test]
+fn normal_ingest_fills_the_rtree() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    store.put_extractions(&[a]).unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let f = EventFilter {
+        since: day("2017-06-19"),
+        until: day("2017-06-19"),
+        bbox: Some("36,34,37,35".parse().unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(store.events(&f).unwrap().len(), 1);
+    let conn = store.conn().unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM fused_where", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -1,0 +1,90 @@
+//! Writing already-fused events in bulk, without the reports behind them.
+//!
+//! The normal path ([`Store::put_extractions`]) stores documents, matches each event against
+//! earlier ones and recomputes fused events: right for real reports, far too slow to build a
+//! database of a million events for a load benchmark. [`Store::insert_fused_events`] writes
+//! finished [`FusedEvent`] records straight into `fused_events` and `fused_actors`, in one
+//! transaction with prepared statements. Such events have no reports: `GET /api/events/{id}`
+//! shows them with an empty report list.
+
+use rusqlite::params;
+
+use crate::query::{FusedEvent, date_str, opt_enum_str};
+use crate::{Result, Store};
+
+impl Store {
+    /// Inserts finished fused events (with their actors) in one transaction and returns the
+    /// ids given to them, in order. The `id` field of each event is ignored: new ids follow the
+    /// largest one stored, and the stored JSON record carries the new id.
+    ///
+    /// Meant for synthetic benchmark databases and for importing events fused elsewhere; the
+    /// events are not matched against stored ones.
+    pub fn insert_fused_events(&self, events: &[FusedEvent]) -> Result<Vec<i64>> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(events.len());
+        {
+            let mut next: i64 =
+                tx.query_row("SELECT COALESCE(MAX(id), 0) FROM fused_events", [], |r| {
+                    r.get(0)
+                })?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO fused_events (id, plover_type, acled_type, acled_sub_type, \
+                 cameo_root, date_start, date_end, time_precision, match_start, match_end, \
+                 location_name, geonameid, lat, lon, geo_precision, country_code, admin1, \
+                 fatalities, n_reports, n_documents, n_sources, n_outlets, earliest_report, \
+                 earliest_document, modality, confidence, n_contradictions, record) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            )?;
+            let mut actor = tx.prepare_cached(
+                "INSERT OR IGNORE INTO fused_actors (fused_id, role, code, name, country) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for ev in events {
+                next += 1;
+                let mut f = ev.clone();
+                f.id = next;
+                let loc = f.location.as_ref();
+                insert.execute(params![
+                    f.id,
+                    f.plover_type.as_str(),
+                    f.acled.as_ref().map(|a| a.event_type.as_str()),
+                    f.acled.as_ref().map(|a| a.sub_event_type.as_str()),
+                    f.cameo_root,
+                    date_str(f.date_start),
+                    date_str(f.date_end),
+                    opt_enum_str(f.time_precision.as_ref())?,
+                    date_str(f.match_start),
+                    date_str(f.match_end),
+                    loc.map(|l| l.name.as_str()),
+                    loc.and_then(|l| l.geonameid.map(|g| g as i64)),
+                    loc.and_then(|l| l.lat),
+                    loc.and_then(|l| l.lon),
+                    opt_enum_str(loc.map(|l| &l.precision))?,
+                    loc.and_then(|l| l.country_code.as_deref()),
+                    loc.and_then(|l| l.admin1.as_deref()),
+                    f.fatalities.map(|v| v as i64),
+                    f.n_reports as i64,
+                    f.n_documents as i64,
+                    f.n_sources as i64,
+                    f.n_outlets as i64,
+                    date_str(f.earliest_report),
+                    f.earliest_document,
+                    opt_enum_str(Some(&f.modality))?,
+                    f64::from(f.confidence),
+                    f.contradictions.len() as i64,
+                    serde_json::to_string(&f)?,
+                ])?;
+                for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
+                    for a in actors {
+                        actor.execute(params![f.id, role, a.code, a.name, a.country])?;
+                    }
+                }
+                ids.push(f.id);
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+}
