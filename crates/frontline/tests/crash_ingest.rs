@@ -26,6 +26,9 @@ const JSONL_RECORDS: usize = 30;
 const BATCH: u64 = 8;
 /// Killed runs, one after the other on the same database.
 const KILLS: usize = 4;
+/// More killed runs, only while none of the first ones interrupted a run with the database
+/// partly filled (a machine whose load changed since the clean run was timed).
+const MAX_KILLS: usize = 10;
 const DEFAULT_SEED: u64 = 0x5eed_c4a5;
 
 /// SplitMix64: a small, seeded, reproducible generator.
@@ -350,7 +353,10 @@ fn sigkilled_ingest_leaves_a_sound_database_and_resumes_to_a_clean_runs_counts()
     let mut rng = Rng(seed);
     let mut log = Vec::new();
     let mut mid_run_kills = 0;
-    for k in 0..KILLS {
+    for k in 0..MAX_KILLS {
+        if k >= KILLS && mid_run_kills > 0 {
+            break;
+        }
         if db.exists() && counts(&db).documents == total {
             // A run finished before its kill: start again from nothing, so that the next
             // kills land in the middle of real work.
@@ -394,7 +400,7 @@ fn sigkilled_ingest_leaves_a_sound_database_and_resumes_to_a_clean_runs_counts()
     );
     assert!(
         mid_run_kills > 0,
-        "no kill landed while documents were being stored; the test proved nothing:\n{}",
+        "no kill interrupted a run with the database partly filled; the test proved nothing:\n{}",
         log.join("\n")
     );
 
