@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -253,6 +253,13 @@ pub fn geojson(total: u64, events: &[FusedEvent]) -> Result<String, serde_json::
     }))
 }
 
+/// The id segment of a path, or a JSON 400 `invalid_id` (e.g. for `%80`, which is not UTF-8)
+/// instead of axum's plain-text rejection.
+fn path_id(what: &str, p: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
+    p.map(|Path(id)| id)
+        .map_err(|e| AppError::bad_request("invalid_id", format!("{what} id: {}", e.body_text())))
+}
+
 fn parse_event_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
         AppError::bad_request(
@@ -276,8 +283,9 @@ fn parse_event_id(raw: &str) -> Result<i64, AppError> {
 )]
 pub async fn get_event(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    raw: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
+    let raw = path_id("event", raw)?;
     let id = parse_event_id(&raw)?;
     match state.query(move |s| s.event(id)).await? {
         Some(detail) => Ok(Json(detail).into_response()),
@@ -302,8 +310,9 @@ pub async fn get_event(
 )]
 pub async fn get_document(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
+    let id = path_id("document", id)?;
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::bad_request(
             "invalid_id",

@@ -28,7 +28,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, Uri};
 use axum::routing::{get, post};
-use tower::limit::ConcurrencyLimitLayer;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use error::AppError;
@@ -59,7 +59,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             cfg.request_timeout + std::time::Duration::from_secs(5),
         ))
-        .layer(ConcurrencyLimitLayer::new(cfg.max_concurrency.max(1)))
+        // Global: one semaphore for every route (`ConcurrencyLimitLayer` would give each
+        // route its own, so the bound would be per route, not per server).
+        .layer(GlobalConcurrencyLimitLayer::new(cfg.max_concurrency.max(1)))
         .with_state(state)
 }
 

@@ -282,3 +282,14 @@ fn feed_with_100k_items() {
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("read 100000 documents"), "{out}");
 }
+
+#[test]
+fn servers_bind_to_loopback_by_default() {
+    for cmd in ["serve", "demo"] {
+        frontline()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("[default: 127.0.0.1:8080]"));
+    }
+}
