@@ -101,8 +101,9 @@ pub struct ErrorBody {
 /// Code and message of an error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `invalid_param`, `invalid_date`, `invalid_bbox`,
-    /// `invalid_type`, `invalid_body`, `not_found`, `payload_too_large`, `timeout`,
+    /// Stable machine-readable code: `invalid_param`, `invalid_query`, `invalid_date`,
+    /// `invalid_bbox`, `invalid_type`, `invalid_country`, `invalid_number`, `invalid_format`,
+    /// `invalid_id`, `invalid_body`, `not_found`, `payload_too_large`, `timeout`,
     /// `unavailable`, `internal`.
     pub code: String,
     /// Human-readable explanation.
