@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 //! `frontline gazetteer import` on a GeoNames-format dump, then `geoparse` with the index:
 //! names missing from the embedded default resolve to the border post and the base.
 
