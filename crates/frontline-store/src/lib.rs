@@ -133,6 +133,9 @@ pub fn default_db_path() -> Option<PathBuf> {
         .map(|d| d.data_dir().join("frontline.db"))
 }
 
+/// Prepared statements kept per connection (see [`Store::open`]).
+const STATEMENT_CACHE: usize = 256;
+
 impl Store {
     /// Opens (creating if needed) the database at `path`, creating its parent directory, and
     /// migrates it to the current schema.
@@ -174,6 +177,10 @@ impl Store {
 
     fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.busy_timeout(Duration::from_secs(30))?;
+        // Storing one document runs a few dozen distinct statements through `prepare_cached`;
+        // with rusqlite's default of 16 the cache thrashed and every statement was compiled
+        // again for every document (8% of the CPU profile of `frontline ingest`).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         if path.is_some() {
             // journal_mode returns a row; query it rather than execute.
             let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
