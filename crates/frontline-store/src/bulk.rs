@@ -9,7 +9,9 @@
 
 use rusqlite::params;
 
-use crate::query::{FusedEvent, date_str, opt_enum_str};
+use rusqlite::types::Value;
+
+use crate::query::{FusedEvent, fused_summary};
 use crate::{Result, Store};
 
 impl Store {
@@ -45,37 +47,11 @@ impl Store {
                 next += 1;
                 let mut f = ev.clone();
                 f.id = next;
-                let loc = f.location.as_ref();
-                insert.execute(params![
-                    f.id,
-                    f.plover_type.as_str(),
-                    f.acled.as_ref().map(|a| a.event_type.as_str()),
-                    f.acled.as_ref().map(|a| a.sub_event_type.as_str()),
-                    f.cameo_root,
-                    date_str(f.date_start),
-                    date_str(f.date_end),
-                    opt_enum_str(f.time_precision.as_ref())?,
-                    date_str(f.match_start),
-                    date_str(f.match_end),
-                    loc.map(|l| l.name.as_str()),
-                    loc.and_then(|l| l.geonameid.map(|g| g as i64)),
-                    loc.and_then(|l| l.lat),
-                    loc.and_then(|l| l.lon),
-                    opt_enum_str(loc.map(|l| &l.precision))?,
-                    loc.and_then(|l| l.country_code.as_deref()),
-                    loc.and_then(|l| l.admin1.as_deref()),
-                    f.fatalities.map(|v| v as i64),
-                    f.n_reports as i64,
-                    f.n_documents as i64,
-                    f.n_sources as i64,
-                    f.n_outlets as i64,
-                    date_str(f.earliest_report),
-                    f.earliest_document,
-                    opt_enum_str(Some(&f.modality))?,
-                    f64::from(f.confidence),
-                    f.contradictions.len() as i64,
-                    serde_json::to_string(&f)?,
-                ])?;
+                insert.execute(rusqlite::params_from_iter(
+                    std::iter::once(Value::Integer(f.id))
+                        .chain(fused_summary(&f)?)
+                        .chain([Value::Text(serde_json::to_string(&f)?)]),
+                ))?;
                 for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
                     for a in actors {
                         actor.execute(params![f.id, role, a.code, a.name, a.country])?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
-use crate::query::{FusedEvent, date_str, opt_enum_str};
+use crate::query::{FusedEvent, date_str, fused_summary, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
 
 /// Parts of an extraction stored as one JSON column of the document.
@@ -706,39 +706,19 @@ fn add_report(
          n_contradictions = ?27, record = '', agg = ?28, actor_codes = ?29, \
          actor_countries = ?30, stories = ?31 WHERE id = ?1",
     )?
-    .execute(params![
-        fused_id,
-        f.plover_type.as_str(),
-        f.acled.as_ref().map(|a| a.event_type.clone()),
-        f.acled.as_ref().map(|a| a.sub_event_type.clone()),
-        f.cameo_root,
-        date_str(f.date_start),
-        date_str(f.date_end),
-        opt_enum_str(f.time_precision.as_ref())?,
-        date_str(f.match_start),
-        date_str(f.match_end),
-        loc.map(|l| l.name.clone()),
-        loc.and_then(|l| l.geonameid.map(|g| g as i64)),
-        loc.and_then(|l| l.lat),
-        loc.and_then(|l| l.lon),
-        opt_enum_str(loc.map(|l| &l.precision))?,
-        loc.and_then(|l| l.country_code.clone()),
-        loc.and_then(|l| l.admin1.clone()),
-        f.fatalities.map(|v| v as i64),
-        f.n_reports as i64,
-        f.n_documents as i64,
-        f.n_sources as i64,
-        f.n_outlets as i64,
-        date_str(f.earliest_report),
-        f.earliest_document,
-        opt_enum_str(Some(&f.modality))?,
-        f64::from(f.confidence),
-        f.contradictions.len() as i64,
-        serde_json::to_string(&state)?,
-        join(&key.actor_codes),
-        join(&key.actor_countries),
-        stories_text,
-    ])?;
+    .execute(rusqlite::params_from_iter(
+        std::iter::once(rusqlite::types::Value::Integer(fused_id))
+            .chain(fused_summary(&f)?)
+            .chain(
+                [
+                    serde_json::to_string(&state)?,
+                    join(&key.actor_codes),
+                    join(&key.actor_countries),
+                    stories_text.clone(),
+                ]
+                .map(rusqlite::types::Value::Text),
+            ),
+    ))?;
     {
         // Names stay those of the first report naming the actor, as in the record.
         let mut stmt = tx.prepare_cached(

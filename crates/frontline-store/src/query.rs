@@ -409,6 +409,45 @@ fn fused_record(id: i64, agg: Option<String>, record: &str) -> Result<FusedEvent
     }
 }
 
+/// The summary columns of `fused_events` for a fused event, from `plover_type` to
+/// `n_contradictions`, in table order: the values both the fusion update and the bulk insert
+/// write (as parameters 2 to 27, after the id).
+pub(crate) fn fused_summary(f: &FusedEvent) -> Result<Vec<rusqlite::types::Value>> {
+    use rusqlite::types::Value;
+    let text = |v: Option<String>| v.map_or(Value::Null, Value::Text);
+    let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
+    let loc = f.location.as_ref();
+    Ok(vec![
+        Value::Text(f.plover_type.as_str().to_string()),
+        text(f.acled.as_ref().map(|a| a.event_type.clone())),
+        text(f.acled.as_ref().map(|a| a.sub_event_type.clone())),
+        text(f.cameo_root.clone()),
+        text(date_str(f.date_start)),
+        text(date_str(f.date_end)),
+        text(opt_enum_str(f.time_precision.as_ref())?),
+        text(date_str(f.match_start)),
+        text(date_str(f.match_end)),
+        text(loc.map(|l| l.name.clone())),
+        int(loc.and_then(|l| l.geonameid.map(|g| g as i64))),
+        real(loc.and_then(|l| l.lat)),
+        real(loc.and_then(|l| l.lon)),
+        text(opt_enum_str(loc.map(|l| &l.precision))?),
+        text(loc.and_then(|l| l.country_code.clone())),
+        text(loc.and_then(|l| l.admin1.clone())),
+        int(f.fatalities.map(|v| v as i64)),
+        Value::Integer(f.n_reports as i64),
+        Value::Integer(f.n_documents as i64),
+        Value::Integer(f.n_sources as i64),
+        Value::Integer(f.n_outlets as i64),
+        text(date_str(f.earliest_report)),
+        Value::Text(f.earliest_document.clone()),
+        text(opt_enum_str(Some(&f.modality))?),
+        Value::Real(f64::from(f.confidence)),
+        Value::Integer(f.contradictions.len() as i64),
+    ])
+}
+
 pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
