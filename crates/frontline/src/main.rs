@@ -34,7 +34,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Extract actors, places, times, quantities and events from articles (no database).
+    // About and long help: the doc comment of the Args struct (a doc comment here would
+    // replace it, examples included).
     Extract(cmd::extract::Args),
     /// Find and resolve the place names in an article and print them as JSON.
     Geoparse(cmd::geoparse::Args),
@@ -46,13 +47,17 @@ enum Command {
     /// Score Frontline against gold standards.
     #[command(subcommand)]
     Eval(cmd::eval::Command),
-    /// Read articles, extract events and store them in the database, fusing reports.
+    // About and long help: the doc comment of the Args struct (a doc comment here would
+    // replace it, examples included).
     Ingest(cmd::ingest::Args),
-    /// Export stored events as JSONL, CSV, GeoJSON or a GDELT-style table.
+    // About and long help: the doc comment of the Args struct (a doc comment here would
+    // replace it, examples included).
     Export(cmd::export::Args),
-    /// Serve the HTTP API and web UI over a database.
+    // About and long help: the doc comment of the Args struct (a doc comment here would
+    // replace it, examples included).
     Serve(cmd::serve::Args),
-    /// Build a demo database from bundled sample articles and serve it.
+    // About and long help: the doc comment of the Args struct (a doc comment here would
+    // replace it, examples included).
     Demo(cmd::demo::Args),
 }
 

@@ -304,3 +304,23 @@ fn seed_report_done_when() {
     assert_eq!(areas[0]["value"].as_f64(), Some(25000.0));
     assert_eq!(areas[0]["unit"], "square_kilometre");
 }
+
+/// Each subcommand's `--help` carries its long description and examples (a doc comment on the
+/// subcommand's variant in main.rs would silently replace them).
+#[test]
+fn help_teaches_with_the_long_description_and_examples() {
+    for (cmd, expected) in [
+        ("extract", "frontline extract ./articles/ --format jsonl"),
+        ("ingest", "frontline ingest --db events.db"),
+        ("export", "frontline export --format csv -o events.csv"),
+        ("serve", "docs/api.md"),
+        ("demo", "About thirty short reports"),
+        ("geoparse", "frontline geoparse report.txt"),
+    ] {
+        frontline()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(expected));
+    }
+}

@@ -29,7 +29,8 @@ pub enum Format {
 /// Prints one JSON object per document: {"schema_version", "document", "boilerplate",
 /// "sentences", "mentions", "events"} (see docs/schema.md). Several inputs or a folder give one
 /// JSON line per document, processed in parallel and printed in input order. A document that
-/// cannot be read is reported on stderr and skipped.
+/// cannot be read is reported on stderr and skipped. One document may be up to 64 MiB (time is
+/// linear in its length; its results take about 100 bytes of memory per byte of text).
 ///
 /// Examples:
 ///

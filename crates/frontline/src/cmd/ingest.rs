@@ -18,8 +18,7 @@ use rayon::prelude::*;
 
 use crate::globals::Globals;
 
-/// Read articles, extract events and store them in the database, fusing reports of the same
-/// event across outlets.
+/// Read articles, extract events and store them, fusing reports of one event across outlets.
 ///
 /// Inputs are files, folders (read recursively) or `-` for standard input. Each file's format
 /// is recognised from its content: plain text, HTML pages, RSS/Atom/JSON feeds, WARC or
