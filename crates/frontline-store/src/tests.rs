@@ -194,21 +194,7 @@ fn fusion_is_incremental_and_flags_contradictions() {
     assert_eq!(fused_created, 1);
     let id = store.events(&EventFilter::default()).unwrap()[0].id;
 
-    // State TV: a different perpetrator, a different toll, hedged.
-    let mut e2 = EventSpec::assault(vec![syrmil()], Some(homs()), Some("2017-06-19"));
-    e2.killed = Some(40.0);
-    e2.modality = Modality::Hedged;
-    let b = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[e2]);
-    let out = store.put_extraction(&b).unwrap();
-    let PutOutcome::New {
-        fused_created,
-        fused_updated,
-        ..
-    } = out
-    else {
-        panic!("{out:?}")
-    };
-    assert_eq!((fused_created, fused_updated), (0, 1));
+    put_contradicting_state_tv(&store);
 
     let all = store.events(&EventFilter::default()).unwrap();
     assert_eq!(all.len(), 1);
@@ -556,6 +542,25 @@ fn generic_role_codes_do_not_make_actors_shared() {
     assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 2);
 }
 
+/// Stores State TV's version of the Homs attack (a different perpetrator, a different toll,
+/// hedged) and checks that it joined the one fused event already there.
+fn put_contradicting_state_tv(store: &Store) {
+    let mut e = EventSpec::assault(vec![syrmil()], Some(homs()), Some("2017-06-19"));
+    e.killed = Some(40.0);
+    e.modality = Modality::Hedged;
+    let b = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[e]);
+    let out = store.put_extraction(&b).unwrap();
+    let PutOutcome::New {
+        fused_created,
+        fused_updated,
+        ..
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!((fused_created, fused_updated), (0, 1));
+}
+
 /// Fused events written by schema version 1 carry no running aggregate and are filed under
 /// bucket -1 by the migration; a new report joining one rebuilds the aggregate from the stored
 /// members and gives the same record as in a database written by this version throughout.
@@ -598,20 +603,7 @@ fn fused_events_from_schema_1_are_rebuilt_when_a_report_joins() {
             )
             .unwrap();
         }
-        let mut e3 = EventSpec::assault(vec![syrmil()], Some(homs()), Some("2017-06-19"));
-        e3.killed = Some(40.0);
-        e3.modality = Modality::Hedged;
-        let c = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[e3]);
-        let out = store.put_extraction(&c).unwrap();
-        let PutOutcome::New {
-            fused_created,
-            fused_updated,
-            ..
-        } = out
-        else {
-            panic!("{out:?}")
-        };
-        assert_eq!((fused_created, fused_updated), (0, 1));
+        put_contradicting_state_tv(&store);
         let all = store.events(&EventFilter::default()).unwrap();
         assert_eq!(all.len(), 1);
         all.into_iter().next().unwrap()
