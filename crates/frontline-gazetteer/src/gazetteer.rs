@@ -1,19 +1,15 @@
 //! The in-memory gazetteer: places in compact records and a name index over normalised keys.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
 
 use crate::normalize::{self, hash_key};
 use crate::{GazetteerError, countries};
 
-/// The embedded default gazetteer, built by `scripts/gazetteer/build.py`.
-const EMBEDDED: &[u8] = include_bytes!("../assets/default.flgz");
-
 const IDX_MAGIC: &[u8; 8] = b"FLGAZ01\n";
 
-/// A compact place record (36 bytes).
+/// A place record, as stored in [`REC_LEN`] bytes of an index file.
 #[derive(Debug, Clone, Copy)]
 struct Rec {
     id: u32,
@@ -94,16 +90,43 @@ pub struct Hit {
     pub exact: bool,
 }
 
+/// The bytes of an index file: borrowed from the binary (the embedded default, built at compile
+/// time by `build.rs`) or owned (read from disk, or built in memory).
+#[derive(Debug)]
+enum Blob {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Blob {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Blob::Static(b) => b,
+            Blob::Owned(v) => v,
+        }
+    }
+}
+
+/// Size of one place record in the index file.
+const REC_LEN: usize = 38;
+/// Size of one name-index entry (key hash, place position) in the index file.
+const ENTRY_LEN: usize = 12;
+
 /// A gazetteer: places and the index from name keys to them.
+///
+/// It reads its records straight from the bytes of the index file (see [`Gazetteer::save`]):
+/// loading checks the layout once and copies nothing but the administrative-unit table, so the
+/// embedded default is ready in milliseconds.
 #[derive(Debug)]
 pub struct Gazetteer {
-    arena: String,
-    recs: Vec<Rec>,
+    blob: Blob,
+    arena: std::ops::Range<usize>,
+    recs: std::ops::Range<usize>,
+    exact: std::ops::Range<usize>,
+    loose: std::ops::Range<usize>,
     admin_codes: Vec<String>,
     admin_names: Vec<String>,
     admin_by_code: HashMap<String, u32>,
-    exact: Vec<(u64, u32)>,
-    loose: Vec<(u64, u32)>,
     source: String,
 }
 
@@ -259,42 +282,225 @@ impl GazetteerBuilder {
         self.exact.dedup();
         self.loose.sort_unstable();
         self.loose.dedup();
-        self.exact.shrink_to_fit();
-        self.loose.shrink_to_fit();
+        // The index-file form is written section by section, each builder vector freed once
+        // written, so a full GeoNames import does not hold both forms whole at once.
+        let mut b = Vec::with_capacity(
+            IDX_MAGIC.len()
+                + source.len()
+                + self.arena.len()
+                + self.recs.len() * REC_LEN
+                + (self.exact.len() + self.loose.len()) * ENTRY_LEN
+                + 64,
+        );
+        let put_str = |b: &mut Vec<u8>, s: &str| {
+            b.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            b.extend_from_slice(s.as_bytes());
+        };
+        b.extend_from_slice(IDX_MAGIC);
+        put_str(&mut b, source);
+        put_str(&mut b, &std::mem::take(&mut self.arena));
+        b.extend_from_slice(&(self.recs.len() as u64).to_le_bytes());
+        for r in std::mem::take(&mut self.recs) {
+            b.extend_from_slice(&r.id.to_le_bytes());
+            b.extend_from_slice(&r.lat.to_le_bytes());
+            b.extend_from_slice(&r.lon.to_le_bytes());
+            b.extend_from_slice(&r.pop.to_le_bytes());
+            b.extend_from_slice(&r.name_off.to_le_bytes());
+            b.extend_from_slice(&r.name_len.to_le_bytes());
+            b.push(r.fclass);
+            b.extend_from_slice(&r.fcode);
+            b.extend_from_slice(&r.cc);
+            b.extend_from_slice(&r.admin1.to_le_bytes());
+            b.extend_from_slice(&r.admin2.to_le_bytes());
+        }
+        self.by_id = HashMap::new();
+        b.extend_from_slice(&(self.admin_codes.len() as u64).to_le_bytes());
+        for (c, n) in self.admin_codes.iter().zip(&self.admin_names) {
+            put_str(&mut b, c);
+            put_str(&mut b, n);
+        }
+        for v in [&mut self.exact, &mut self.loose] {
+            b.extend_from_slice(&(v.len() as u64).to_le_bytes());
+            for (h, i) in std::mem::take(v) {
+                b.extend_from_slice(&h.to_le_bytes());
+                b.extend_from_slice(&i.to_le_bytes());
+            }
+        }
+        // What was just written always reads back.
+        let layout = Layout::read(&b).unwrap_or_default();
         Gazetteer {
-            arena: self.arena,
-            recs: self.recs,
+            blob: Blob::Owned(b),
+            arena: layout.arena,
+            recs: layout.recs,
+            exact: layout.exact,
+            loose: layout.loose,
             admin_codes: self.admin_codes,
             admin_names: self.admin_names,
             admin_by_code: self.admin_idx,
-            exact: self.exact,
-            loose: self.loose,
             source: source.to_string(),
         }
     }
 }
 
-fn range(v: &[(u64, u32)], h: u64) -> &[(u64, u32)] {
-    let lo = v.partition_point(|e| e.0 < h);
-    let hi = lo + v[lo..].partition_point(|e| e.0 == h);
-    &v[lo..hi]
+impl Rec {
+    fn decode(b: &[u8; REC_LEN]) -> Rec {
+        let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        Rec {
+            id: u32_at(0),
+            lat: f32::from_bits(u32_at(4)),
+            lon: f32::from_bits(u32_at(8)),
+            pop: u32_at(12),
+            name_off: u32_at(16),
+            name_len: u16::from_le_bytes([b[20], b[21]]),
+            fclass: b[22],
+            fcode: [b[23], b[24], b[25], b[26], b[27]],
+            cc: [b[28], b[29]],
+            admin1: u32_at(30),
+            admin2: u32_at(34),
+        }
+    }
+}
+
+/// Where the sections of an index file lie, and its administrative-unit table.
+#[derive(Debug, Default)]
+struct Layout {
+    source: String,
+    arena: std::ops::Range<usize>,
+    recs: std::ops::Range<usize>,
+    exact: std::ops::Range<usize>,
+    loose: std::ops::Range<usize>,
+    admin_codes: Vec<String>,
+    admin_names: Vec<String>,
+}
+
+impl Layout {
+    /// Reads the section table of an index file, checking that every section fits and that the
+    /// names are UTF-8.
+    fn read(bytes: &[u8]) -> Result<Layout, String> {
+        if !bytes.starts_with(IDX_MAGIC) {
+            return Err("not a Frontline gazetteer index (bad magic)".into());
+        }
+        let mut r = Reader {
+            b: bytes,
+            pos: IDX_MAGIC.len(),
+        };
+        let source = r.string()?.to_string();
+        let arena = r.section(1)?;
+        std::str::from_utf8(&bytes[arena.clone()])
+            .map_err(|e| format!("place names are not UTF-8: {e}"))?;
+        let recs = r.section(REC_LEN)?;
+        let n = r.count(16)?;
+        let mut admin_codes = Vec::with_capacity(n);
+        let mut admin_names = Vec::with_capacity(n);
+        for _ in 0..n {
+            admin_codes.push(r.string()?.to_string());
+            admin_names.push(r.string()?.to_string());
+        }
+        let exact = r.section(ENTRY_LEN)?;
+        let loose = r.section(ENTRY_LEN)?;
+        Ok(Layout {
+            source,
+            arena,
+            recs,
+            exact,
+            loose,
+            admin_codes,
+            admin_names,
+        })
+    }
+}
+
+/// The place positions stored under key hash `h` in a sorted entry section.
+fn entries_for(section: &[u8], h: u64) -> impl Iterator<Item = u32> + '_ {
+    let n = section.len() / ENTRY_LEN;
+    let key = move |i: usize| {
+        let mut k = [0u8; 8];
+        k.copy_from_slice(&section[i * ENTRY_LEN..i * ENTRY_LEN + 8]);
+        u64::from_le_bytes(k)
+    };
+    // The first entry whose key is not below `h`.
+    let (mut lo, mut hi) = (0usize, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if key(mid) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo..n).map_while(move |i| {
+        (key(i) == h).then(|| {
+            let o = i * ENTRY_LEN + 8;
+            u32::from_le_bytes([section[o], section[o + 1], section[o + 2], section[o + 3]])
+        })
+    })
 }
 
 impl Gazetteer {
-    /// The embedded default gazetteer (GeoNames cities500, first-level units, US counties,
-    /// continents and countries), loaded once per process and shared.
-    pub fn embedded() -> Result<Arc<Gazetteer>, GazetteerError> {
-        static EMB: OnceLock<Result<Arc<Gazetteer>, String>> = OnceLock::new();
-        EMB.get_or_init(|| {
-            Self::from_flgz(EMBEDDED, "embedded")
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|problem| GazetteerError::Format {
-            path: "<embedded>".into(),
-            problem,
-        })
+    /// A gazetteer over index-file bytes that live as long as the program (the embedded
+    /// default, which `build.rs` writes at compile time).
+    pub(crate) fn from_static_idx(bytes: &'static [u8]) -> Result<Gazetteer, String> {
+        Self::from_blob(Blob::Static(bytes))
+    }
+
+    fn from_blob(blob: Blob) -> Result<Gazetteer, String> {
+        let layout = Layout::read(blob.bytes())?;
+        let g = Gazetteer {
+            arena: layout.arena,
+            recs: layout.recs,
+            exact: layout.exact,
+            loose: layout.loose,
+            admin_by_code: layout
+                .admin_codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.clone(), i as u32))
+                .collect(),
+            admin_codes: layout.admin_codes,
+            admin_names: layout.admin_names,
+            source: layout.source,
+            blob,
+        };
+        // A file from disk is checked whole; the embedded index was checked when it was built.
+        if matches!(g.blob, Blob::Owned(_)) {
+            let arena_len = g.arena.len();
+            if (0..g.len() as u32)
+                .filter_map(|i| g.rec(i))
+                .any(|x| x.name_off as usize + x.name_len as usize > arena_len)
+            {
+                return Err("a place name points outside the name arena".into());
+            }
+        }
+        Ok(g)
+    }
+
+    fn rec(&self, idx: u32) -> Option<Rec> {
+        let start = self.recs.start + idx as usize * REC_LEN;
+        if start + REC_LEN > self.recs.end {
+            return None;
+        }
+        let b: &[u8; REC_LEN] = self
+            .blob
+            .bytes()
+            .get(start..start + REC_LEN)?
+            .try_into()
+            .ok()?;
+        Some(Rec::decode(b))
+    }
+
+    /// The name stored at `off..off + len` of the name arena ("" if the range is bad).
+    fn name_at(&self, off: u32, len: u16) -> &str {
+        let start = self.arena.start + off as usize;
+        let end = start + len as usize;
+        if end > self.arena.end {
+            return "";
+        }
+        // The arena was checked to be UTF-8 on loading; only the cut points need checking.
+        self.blob
+            .bytes()
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
     /// Opens a gazetteer file: an index written by [`Gazetteer::save`] (`frontline gazetteer
@@ -305,7 +511,7 @@ impl Gazetteer {
             source: e,
         })?;
         if bytes.starts_with(IDX_MAGIC) {
-            Self::from_idx(&bytes).map_err(|problem| GazetteerError::Format {
+            Self::from_blob(Blob::Owned(bytes)).map_err(|problem| GazetteerError::Format {
                 path: path.to_path_buf(),
                 problem,
             })
@@ -375,7 +581,7 @@ impl Gazetteer {
 
     /// Number of places.
     pub fn len(&self) -> usize {
-        self.recs.len()
+        self.recs.len() / REC_LEN
     }
 
     /// Whether there are no places.
@@ -385,18 +591,24 @@ impl Gazetteer {
 
     /// Number of index entries (exact, loose).
     pub fn index_len(&self) -> (usize, usize) {
-        (self.exact.len(), self.loose.len())
+        (self.exact.len() / ENTRY_LEN, self.loose.len() / ENTRY_LEN)
     }
 
     /// The place at a position; `None` when out of range.
     pub fn place(&self, idx: u32) -> Option<Place<'_>> {
-        let r = self.recs.get(idx as usize)?;
-        let name = self
-            .arena
-            .get(r.name_off as usize..r.name_off as usize + r.name_len as usize)
-            .unwrap_or("");
-        let flen = r.fcode.iter().position(|&b| b == 0).unwrap_or(5);
-        let clen = r.cc.iter().position(|&b| b == 0).unwrap_or(2);
+        let r = self.rec(idx)?;
+        let name = self.name_at(r.name_off, r.name_len);
+        // The codes are borrowed from the record's bytes: NUL-padded ASCII.
+        let raw = self
+            .blob
+            .bytes()
+            .get(self.recs.start + idx as usize * REC_LEN..)
+            .unwrap_or(&[]);
+        let code = |from: usize, len: usize| {
+            let b = raw.get(from..from + len).unwrap_or(&[]);
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            std::str::from_utf8(&b[..end]).unwrap_or("")
+        };
         let admin = |a: u32| {
             (a != NO_ADMIN)
                 .then(|| self.admin_codes.get(a as usize).map(String::as_str))
@@ -409,8 +621,8 @@ impl Gazetteer {
             lat: f64::from(r.lat),
             lon: f64::from(r.lon),
             feature_class: char::from(r.fclass),
-            feature_code: std::str::from_utf8(&r.fcode[..flen]).unwrap_or(""),
-            country: std::str::from_utf8(&r.cc[..clen]).unwrap_or(""),
+            feature_code: code(23, 5),
+            country: code(28, 2),
             admin1_code: admin(r.admin1),
             admin2_code: admin(r.admin2),
             admin1_name: (r.admin1 != NO_ADMIN)
@@ -432,12 +644,18 @@ impl Gazetteer {
 
     /// Places whose exact key equals `key` (a key from [`normalize::key`]).
     pub fn lookup_exact_key(&self, key: &str) -> impl Iterator<Item = u32> + '_ {
-        range(&self.exact, hash_key(key)).iter().map(|e| e.1)
+        entries_for(
+            self.blob.bytes().get(self.exact.clone()).unwrap_or(&[]),
+            hash_key(key),
+        )
     }
 
     /// Places whose loose key equals `loose` (from [`normalize::loose_key`]).
     pub fn lookup_loose_key(&self, loose: &str) -> impl Iterator<Item = u32> + '_ {
-        range(&self.loose, hash_key(loose)).iter().map(|e| e.1)
+        entries_for(
+            self.blob.bytes().get(self.loose.clone()).unwrap_or(&[]),
+            hash_key(loose),
+        )
     }
 
     /// Places a name may stand for: exact-key matches, then loose-key matches not already
@@ -471,115 +689,9 @@ impl Gazetteer {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let tmp = path.with_extension("idx.tmp");
-        let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        let mut put = |b: &[u8]| w.write_all(b);
-        (|| -> std::io::Result<()> {
-            put(IDX_MAGIC)?;
-            put_str(&mut put, &self.source)?;
-            put_str(&mut put, &self.arena)?;
-            put(&(self.recs.len() as u64).to_le_bytes())?;
-            for r in &self.recs {
-                put(&r.id.to_le_bytes())?;
-                put(&r.lat.to_le_bytes())?;
-                put(&r.lon.to_le_bytes())?;
-                put(&r.pop.to_le_bytes())?;
-                put(&r.name_off.to_le_bytes())?;
-                put(&r.name_len.to_le_bytes())?;
-                put(&[r.fclass])?;
-                put(&r.fcode)?;
-                put(&r.cc)?;
-                put(&r.admin1.to_le_bytes())?;
-                put(&r.admin2.to_le_bytes())?;
-            }
-            put(&(self.admin_codes.len() as u64).to_le_bytes())?;
-            for (c, n) in self.admin_codes.iter().zip(&self.admin_names) {
-                put_str(&mut put, c)?;
-                put_str(&mut put, n)?;
-            }
-            for v in [&self.exact, &self.loose] {
-                put(&(v.len() as u64).to_le_bytes())?;
-                for (h, i) in v.iter() {
-                    put(&h.to_le_bytes())?;
-                    put(&i.to_le_bytes())?;
-                }
-            }
-            Ok(())
-        })()
-        .map_err(io)?;
-        w.flush().map_err(io)?;
-        drop(w);
+        std::fs::write(&tmp, self.blob.bytes()).map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
     }
-
-    fn from_idx(bytes: &[u8]) -> Result<Gazetteer, String> {
-        let mut r = Reader {
-            b: bytes,
-            pos: IDX_MAGIC.len(),
-        };
-        let source = r.string()?;
-        let arena = r.string()?;
-        let n = r.count(36)?;
-        let mut recs = Vec::with_capacity(n);
-        for _ in 0..n {
-            recs.push(Rec {
-                id: r.u32()?,
-                lat: f32::from_bits(r.u32()?),
-                lon: f32::from_bits(r.u32()?),
-                pop: r.u32()?,
-                name_off: r.u32()?,
-                name_len: u16::from_le_bytes(r.take::<2>()?),
-                fclass: r.take::<1>()?[0],
-                fcode: r.take::<5>()?,
-                cc: r.take::<2>()?,
-                admin1: r.u32()?,
-                admin2: r.u32()?,
-            });
-        }
-        let n = r.count(16)?;
-        let mut admin_codes = Vec::with_capacity(n);
-        let mut admin_names = Vec::with_capacity(n);
-        for _ in 0..n {
-            admin_codes.push(r.string()?);
-            admin_names.push(r.string()?);
-        }
-        let mut idx = [Vec::new(), Vec::new()];
-        for v in &mut idx {
-            let n = r.count(12)?;
-            v.reserve_exact(n);
-            for _ in 0..n {
-                let h = u64::from_le_bytes(r.take::<8>()?);
-                v.push((h, r.u32()?));
-            }
-        }
-        let [exact, loose] = idx;
-        if recs
-            .iter()
-            .any(|x| x.name_off as usize + x.name_len as usize > arena.len())
-        {
-            return Err("a place name points outside the name arena".into());
-        }
-        let admin_by_code = admin_codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i as u32))
-            .collect();
-        Ok(Gazetteer {
-            arena,
-            recs,
-            admin_codes,
-            admin_names,
-            admin_by_code,
-            exact,
-            loose,
-            source,
-        })
-    }
-}
-
-fn put_str(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, s: &str) -> std::io::Result<()> {
-    put(&(s.len() as u64).to_le_bytes())?;
-    put(s.as_bytes())
 }
 
 struct Reader<'a> {
@@ -587,7 +699,7 @@ struct Reader<'a> {
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
         let s = self
             .b
@@ -597,9 +709,6 @@ impl Reader<'_> {
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take::<4>()?))
     }
     fn count(&mut self, min_item: usize) -> Result<usize, String> {
         let n = u64::from_le_bytes(self.take::<8>()?) as usize;
@@ -611,14 +720,27 @@ impl Reader<'_> {
         }
         Ok(n)
     }
-    fn string(&mut self) -> Result<String, String> {
-        let n = self.count(1)?;
-        let s = self
-            .b
-            .get(self.pos..self.pos + n)
-            .ok_or_else(|| format!("index file truncated at byte {}", self.pos))?;
-        self.pos += n;
-        String::from_utf8(s.to_vec()).map_err(|_| format!("invalid UTF-8 before byte {}", self.pos))
+    fn string(&mut self) -> Result<&'a str, String> {
+        let r = self.section(1)?;
+        std::str::from_utf8(&self.b[r])
+            .map_err(|_| format!("invalid UTF-8 before byte {}", self.pos))
+    }
+    /// A counted run of `item`-byte items: its byte range.
+    fn section(&mut self, item: usize) -> Result<std::ops::Range<usize>, String> {
+        let n = u64::from_le_bytes(self.take::<8>()?);
+        let len = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_mul(item))
+            .filter(|&len| len <= self.b.len() - self.pos)
+            .ok_or_else(|| {
+                format!(
+                    "index file claims {n} items at byte {}, more than it holds",
+                    self.pos - 8
+                )
+            })?;
+        let r = self.pos..self.pos + len;
+        self.pos += len;
+        Ok(r)
     }
 }
 
@@ -686,6 +808,36 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         let e = Gazetteer::open(&path).unwrap_err().to_string();
         assert!(e.contains("g.idx"), "{e}");
+    }
+
+    #[test]
+    fn embedded_index_is_what_the_asset_builds_at_run_time() {
+        let flgz =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/default.flgz")).unwrap();
+        let built = Gazetteer::from_flgz(&flgz, "embedded").unwrap();
+        let emb = Gazetteer::embedded().unwrap();
+        assert_eq!(emb.len(), built.len());
+        assert_eq!(emb.index_len(), built.index_len());
+        assert_eq!(emb.blob.bytes(), built.blob.bytes());
+        for idx in (0..built.len() as u32).step_by(997) {
+            assert_eq!(emb.place(idx), built.place(idx));
+        }
+        assert_eq!(emb.lookup("Aleppo"), built.lookup("Aleppo"));
+    }
+
+    #[test]
+    fn index_with_a_name_outside_the_arena_is_an_error() {
+        let g = small();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.idx");
+        g.save(&path).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The first record's name offset (after magic, source and arena, and the count).
+        let at = IDX_MAGIC.len() + 8 + "test".len() + 8 + g.arena.len() + 8 + 16;
+        bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let e = Gazetteer::open(&path).unwrap_err().to_string();
+        assert!(e.contains("outside the name arena"), "{e}");
     }
 
     #[test]

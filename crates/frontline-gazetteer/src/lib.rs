@@ -13,40 +13,12 @@
 //! Place data © GeoNames (<https://www.geonames.org/>), CC BY 4.0.
 
 pub mod countries;
+mod embedded;
+mod error;
 mod gazetteer;
 pub mod geonames;
 pub mod import;
 pub mod normalize;
 
-use std::path::PathBuf;
-
+pub use error::GazetteerError;
 pub use gazetteer::{Gazetteer, GazetteerBuilder, Hit, NewPlace, Place};
-
-/// Errors from loading or writing a gazetteer.
-#[derive(Debug, thiserror::Error)]
-pub enum GazetteerError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A file is not in the expected format.
-    #[error("{path}: {problem}")]
-    Format {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        problem: String,
-    },
-    /// A GeoNames directory lacks a file the import needs.
-    #[error("{dir}: no {wanted} found (download it from the GeoNames export dump)")]
-    Missing {
-        /// The directory searched.
-        dir: PathBuf,
-        /// The file wanted.
-        wanted: String,
-    },
-}
