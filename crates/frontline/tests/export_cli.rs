@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 //! `frontline export`: every format parses, filters apply.
 
 use std::path::{Path, PathBuf};
@@ -206,4 +206,82 @@ fn export_errors_are_clear() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("Atlantis"));
+}
+
+/// Without the `parquet` feature, `--format parquet` says how to get it.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_without_the_feature_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+    frontline()
+        .args(["export", "--format", "parquet", "-o"])
+        .arg(dir.path().join("e.parquet"))
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--features parquet"));
+    assert!(!dir.path().join("e.parquet").exists());
+}
+
+/// With the `parquet` feature (`cargo test -p frontline --features parquet`), the Parquet file
+/// holds exactly the CSV's rows and columns, typed.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_holds_the_csv_rows_typed() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+    let csv_text = export(&db, &["--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let csv_rows: Vec<Vec<String>> = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+
+    let path = dir.path().join("e.parquet");
+    frontline()
+        .args(["export", "--format", "parquet", "-o"])
+        .arg(&path)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .success();
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut rows = Vec::new();
+    for row in reader.get_row_iter(None).unwrap() {
+        let row = row.unwrap();
+        let mut names = Vec::new();
+        let mut cells = Vec::new();
+        for (name, field) in row.get_column_iter() {
+            names.push(name.clone());
+            cells.push(match field {
+                Field::Null => String::new(),
+                Field::Str(s) => s.clone(),
+                Field::Int(i) => i.to_string(),
+                Field::Long(i) => i.to_string(),
+                Field::Double(d) => d.to_string(),
+                Field::Date(days) => (chrono::NaiveDate::default()
+                    + chrono::Duration::days(i64::from(*days)))
+                .to_string(),
+                other => panic!("unexpected Parquet field {other:?} in column {name}"),
+            });
+        }
+        assert_eq!(names, headers);
+        rows.push(cells);
+    }
+    assert!(rows.len() >= 5, "{}", rows.len());
+    assert_eq!(rows, csv_rows);
+
+    // Parquet is a file format: without -o it is a clear error.
+    frontline()
+        .args(["export", "--format", "parquet", "--db"])
+        .arg(&db)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("-o FILE"));
 }

@@ -23,6 +23,9 @@ pub enum Format {
     Geojson,
     /// A GDELT 2.0-style tab-separated event table (61 columns, no header).
     Gdelt,
+    /// The CSV's columns as a typed Parquet file (needs `-o FILE` and a build with the
+    /// `parquet` feature).
+    Parquet,
 }
 
 /// Export stored events as JSONL, CSV, GeoJSON or a GDELT-style table.
@@ -88,6 +91,10 @@ const PAGE: u32 = 2000;
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, _globals: &Globals) -> Result<()> {
+    #[cfg(not(feature = "parquet"))]
+    if args.format == Format::Parquet {
+        bail!(NO_PARQUET);
+    }
     let db = match &args.db {
         Some(p) => p.clone(),
         None => frontline_store::default_db_path()
@@ -96,34 +103,47 @@ pub fn run(args: Args, _globals: &Globals) -> Result<()> {
     let store = Store::open_existing(&db)
         .with_context(|| format!("cannot open database {}", db.display()))?;
     let filter = build_filter(&args)?;
-    match &args.output {
-        Some(path) => {
-            let tmp = tmp_path(path);
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot create {}", tmp.display()))?;
-            let mut out = BufWriter::new(file);
-            let result = write_all(&store, &filter, args.format, &mut out)
-                .and_then(|n| out.flush().map(|()| n).map_err(Into::into));
-            match result {
-                Ok(n) => {
-                    std::fs::rename(&tmp, path)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!("wrote {n} events to {}", path.display());
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    return Err(e.context(format!("cannot write {}", path.display())));
-                }
-            }
+    match (&args.output, args.format) {
+        (None, Format::Parquet) => bail!("Parquet is a binary file format: pass -o FILE"),
+        (Some(path), Format::Parquet) => {
+            write_to(path, |file| write_parquet(&store, &filter, file))?;
         }
-        None => {
+        (Some(path), format) => {
+            write_to(path, |file| {
+                let mut out = BufWriter::new(file);
+                let n = write_all(&store, &filter, format, &mut out)?;
+                out.flush()?;
+                Ok(n)
+            })?;
+        }
+        (None, format) => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            write_all(&store, &filter, args.format, &mut out)?;
+            write_all(&store, &filter, format, &mut out)?;
             out.flush()?;
         }
     }
     Ok(())
+}
+
+/// Writes `path` through `write` (which returns the number of events): to `path.part` first,
+/// renamed when complete and removed on failure, so a failed export never leaves half a file.
+fn write_to(path: &Path, write: impl FnOnce(std::fs::File) -> Result<u64>) -> Result<()> {
+    let tmp = tmp_path(path);
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    match write(file) {
+        Ok(n) => {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {n} events to {}", path.display());
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e.context(format!("cannot write {}", path.display())))
+        }
+    }
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
@@ -180,23 +200,15 @@ fn build_filter(args: &Args) -> Result<EventFilter> {
 }
 
 /// Writes every matching event; returns how many.
-fn write_all(
+/// Calls `each` on every stored event the filter selects, in export order, a page at a time;
+/// returns how many there were.
+fn for_each_event(
     store: &Store,
     filter: &EventFilter,
-    format: Format,
-    out: &mut dyn Write,
+    mut each: impl FnMut(&FusedEvent, u64) -> Result<()>,
 ) -> Result<u64> {
     let mut n = 0u64;
     let limit = filter_limit(filter);
-    match format {
-        Format::Geojson => out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(CSV_COLUMNS)?;
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
-        _ => {}
-    }
     let mut offset = 0u32;
     'pages: loop {
         let page = store.events(&EventFilter {
@@ -212,48 +224,92 @@ fn write_all(
             if limit.is_some_and(|l| n >= l) {
                 break 'pages;
             }
-            match format {
-                Format::Jsonl => {
-                    let detail = store
-                        .event(ev.id)?
-                        .with_context(|| format!("event {} vanished during export", ev.id))?;
-                    serde_json::to_writer(&mut *out, &detail)?;
-                    out.write_all(b"\n")?;
-                }
-                Format::Csv => {
-                    let mut w = csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(Vec::new());
-                    w.write_record(csv_row(ev))?;
-                    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-                }
-                Format::Geojson => {
-                    if n > 0 {
-                        out.write_all(b",")?;
-                    }
-                    out.write_all(b"\n")?;
-                    serde_json::to_writer(&mut *out, &geojson_feature(ev)?)?;
-                }
-                Format::Gdelt => {
-                    let url = store
-                        .event(ev.id)?
-                        .and_then(|d| d.reports.iter().find_map(|r| r.url.clone()));
-                    let row = gdelt_row(ev, url.as_deref());
-                    out.write_all(row.join("\t").as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-            }
+            each(ev, n)?;
             n += 1;
         }
         if (page.len() as u32) < PAGE {
             break;
         }
     }
+    Ok(n)
+}
+
+fn write_all(
+    store: &Store,
+    filter: &EventFilter,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<u64> {
+    match format {
+        Format::Geojson => out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(CSV_COLUMNS)?;
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        Format::Parquet => bail!("Parquet is written by write_parquet"),
+        _ => {}
+    }
+    let n = for_each_event(store, filter, |ev, n| {
+        match format {
+            Format::Jsonl => {
+                let detail = store
+                    .event(ev.id)?
+                    .with_context(|| format!("event {} vanished during export", ev.id))?;
+                serde_json::to_writer(&mut *out, &detail)?;
+                out.write_all(b"\n")?;
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::new());
+                w.write_record(csv_row(ev))?;
+                out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+            }
+            Format::Geojson => {
+                if n > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &geojson_feature(ev)?)?;
+            }
+            Format::Gdelt => {
+                let url = store
+                    .event(ev.id)?
+                    .and_then(|d| d.reports.iter().find_map(|r| r.url.clone()));
+                let row = gdelt_row(ev, url.as_deref());
+                out.write_all(row.join("\t").as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            Format::Parquet => {}
+        }
+        Ok(())
+    })?;
     if format == Format::Geojson {
         out.write_all(b"\n]}\n")?;
     }
     Ok(n)
 }
+
+/// Writes the selected events as a Parquet file (feature `parquet`).
+#[cfg(feature = "parquet")]
+fn write_parquet(store: &Store, filter: &EventFilter, file: std::fs::File) -> Result<u64> {
+    let mut w = super::export_parquet::ParquetWriter::new(file)?;
+    let n = for_each_event(store, filter, |ev, _| w.push(AcledRow::of(ev)))?;
+    w.finish()?;
+    Ok(n)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn write_parquet(_: &Store, _: &EventFilter, _: std::fs::File) -> Result<u64> {
+    bail!(NO_PARQUET)
+}
+
+/// The error of a build without the `parquet` feature.
+#[cfg(not(feature = "parquet"))]
+const NO_PARQUET: &str = "this frontline was built without Parquet support; rebuild it with \
+     `cargo install --path crates/frontline --features parquet` (or `cargo build --release \
+     --features parquet`), or export CSV";
 
 fn filter_limit(f: &EventFilter) -> Option<u64> {
     f.limit.map(u64::from)
@@ -284,72 +340,126 @@ pub const CSV_COLUMNS: [&str; 21] = [
     "contradictions",
 ];
 
-fn time_precision_code(p: Option<TimePrecision>) -> String {
+fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
     match p {
-        Some(TimePrecision::Day) => "1",
-        Some(TimePrecision::Week) => "2",
-        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => "3",
-        None => "",
+        Some(TimePrecision::Day) => Some(1),
+        Some(TimePrecision::Week) => Some(2),
+        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => Some(3),
+        None => None,
     }
-    .into()
 }
 
-fn geo_precision_code(p: GeoPrecision) -> String {
+fn geo_precision_code(p: GeoPrecision) -> Option<i32> {
     match p {
-        GeoPrecision::Point => "1",
-        GeoPrecision::Admin2 => "2",
-        GeoPrecision::Admin1 | GeoPrecision::Region => "3",
-        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => "",
+        GeoPrecision::Point => Some(1),
+        GeoPrecision::Admin2 => Some(2),
+        GeoPrecision::Admin1 | GeoPrecision::Region => Some(3),
+        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => None,
     }
-    .into()
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn country_name(iso2: Option<&str>) -> String {
-    iso2.map(|c| {
-        frontline_gazetteer::countries::by_iso2(c).map_or_else(|| c.to_string(), |k| k.name.clone())
-    })
-    .unwrap_or_default()
+/// The country table's name for an ISO alpha-2 code (the code itself when unknown).
+fn country_name(iso2: &str) -> String {
+    frontline_gazetteer::countries::by_iso2(iso2)
+        .map_or_else(|| iso2.to_string(), |k| k.name.clone())
+}
+
+/// One fused event in the ACLED-style columns ([`CSV_COLUMNS`], in that order), typed: the CSV
+/// writes it as text, the Parquet export as typed columns. `None` = unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcledRow {
+    pub event_id: i64,
+    pub event_date: Option<NaiveDate>,
+    pub year: Option<i32>,
+    pub time_precision: Option<i32>,
+    pub event_type: Option<String>,
+    pub sub_event_type: Option<String>,
+    pub actor1: Option<String>,
+    pub actor2: Option<String>,
+    pub country: Option<String>,
+    pub iso: Option<String>,
+    pub admin1: Option<String>,
+    pub location: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub geo_precision: Option<i32>,
+    pub source: String,
+    pub notes: String,
+    pub fatalities: Option<u64>,
+    pub plover_type: String,
+    pub n_sources: usize,
+    pub contradictions: String,
+}
+
+impl AcledRow {
+    /// The row of a fused event.
+    pub fn of(ev: &FusedEvent) -> AcledRow {
+        let loc = ev.location.as_ref();
+        let contradictions: Vec<String> = ev
+            .contradictions
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let iso = loc.and_then(|l| l.country_code.clone());
+        AcledRow {
+            event_id: ev.id,
+            event_date: ev.date_start,
+            year: ev.date_start.map(|d| chrono::Datelike::year(&d)),
+            time_precision: time_precision_code(ev.time_precision),
+            event_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
+            sub_event_type: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
+            actor1: ev.sources.first().map(|a| a.name.clone()),
+            actor2: ev.targets.first().map(|a| a.name.clone()),
+            country: iso.as_deref().map(country_name),
+            iso,
+            admin1: loc.and_then(|l| l.admin1.clone()),
+            location: loc.map(|l| l.name.clone()),
+            latitude: loc.and_then(|l| l.lat),
+            longitude: loc.and_then(|l| l.lon),
+            geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
+            source: ev.outlets.join("; "),
+            notes: ev.notes.clone(),
+            fatalities: ev.fatalities,
+            plover_type: ev.plover_type.as_str().to_string(),
+            n_sources: ev.n_sources,
+            contradictions: contradictions.join(";"),
+        }
+    }
 }
 
 fn csv_row(ev: &FusedEvent) -> Vec<String> {
-    let loc = ev.location.as_ref();
-    let contradictions: Vec<String> = ev
-        .contradictions
-        .iter()
-        .map(|c| {
-            serde_json::to_value(c.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        })
-        .collect();
+    let r = AcledRow::of(ev);
     vec![
-        ev.id.to_string(),
-        opt(ev.date_start),
-        opt(ev.date_start.map(|d| chrono::Datelike::year(&d))),
-        time_precision_code(ev.time_precision),
-        opt(ev.acled.as_ref().map(|a| a.event_type.clone())),
-        opt(ev.acled.as_ref().map(|a| a.sub_event_type.clone())),
-        opt(ev.sources.first().map(|a| a.name.clone())),
-        opt(ev.targets.first().map(|a| a.name.clone())),
-        country_name(loc.and_then(|l| l.country_code.as_deref())),
-        opt(loc.and_then(|l| l.country_code.clone())),
-        opt(loc.and_then(|l| l.admin1.clone())),
-        opt(loc.map(|l| l.name.clone())),
-        opt(loc.and_then(|l| l.lat)),
-        opt(loc.and_then(|l| l.lon)),
-        loc.map(|l| geo_precision_code(l.precision))
-            .unwrap_or_default(),
-        ev.outlets.join("; "),
-        ev.notes.clone(),
-        opt(ev.fatalities),
-        ev.plover_type.as_str().to_string(),
-        ev.n_sources.to_string(),
-        contradictions.join(";"),
+        r.event_id.to_string(),
+        opt(r.event_date),
+        opt(r.year),
+        opt(r.time_precision),
+        opt(r.event_type),
+        opt(r.sub_event_type),
+        opt(r.actor1),
+        opt(r.actor2),
+        opt(r.country),
+        opt(r.iso),
+        opt(r.admin1),
+        opt(r.location),
+        opt(r.latitude),
+        opt(r.longitude),
+        opt(r.geo_precision),
+        r.source,
+        r.notes,
+        opt(r.fatalities),
+        r.plover_type,
+        r.n_sources.to_string(),
+        r.contradictions,
     ]
 }
 
@@ -457,7 +567,7 @@ pub fn gdelt_row(ev: &FusedEvent, url: Option<&str>) -> Vec<String> {
                 [
                     Some(l.name.clone()),
                     l.admin1.clone(),
-                    Some(country_name(l.country_code.as_deref())),
+                    l.country_code.as_deref().map(country_name),
                 ]
                 .into_iter()
                 .flatten()

@@ -6,6 +6,8 @@ pub mod eval_events;
 pub mod eval_geo;
 pub mod explain;
 pub mod export;
+#[cfg(feature = "parquet")]
+pub mod export_parquet;
 pub mod extract;
 pub mod gazetteer;
 pub mod geoparse;
