@@ -107,6 +107,22 @@ impl Blob {
     }
 }
 
+/// The name arena of a [`Gazetteer`].
+#[derive(Debug)]
+enum Names {
+    Static(&'static str),
+    Owned(String),
+}
+
+impl Names {
+    fn as_str(&self) -> &str {
+        match self {
+            Names::Static(s) => s,
+            Names::Owned(s) => s,
+        }
+    }
+}
+
 /// Size of one place record in the index file.
 const REC_LEN: usize = 38;
 /// Size of one name-index entry (key hash, place position) in the index file.
@@ -120,7 +136,9 @@ const ENTRY_LEN: usize = 12;
 #[derive(Debug)]
 pub struct Gazetteer {
     blob: Blob,
-    arena: std::ops::Range<usize>,
+    /// The place names, one after another: borrowed from a static blob, copied from an owned
+    /// one (so that a name is a plain `&str` slice, with no UTF-8 check per lookup).
+    names: Names,
     recs: std::ops::Range<usize>,
     exact: std::ops::Range<usize>,
     loose: std::ops::Range<usize>,
@@ -298,7 +316,7 @@ impl GazetteerBuilder {
         };
         b.extend_from_slice(IDX_MAGIC);
         put_str(&mut b, source);
-        put_str(&mut b, &std::mem::take(&mut self.arena));
+        put_str(&mut b, &self.arena);
         b.extend_from_slice(&(self.recs.len() as u64).to_le_bytes());
         for r in std::mem::take(&mut self.recs) {
             b.extend_from_slice(&r.id.to_le_bytes());
@@ -330,7 +348,7 @@ impl GazetteerBuilder {
         let layout = Layout::read(&b).unwrap_or_default();
         Gazetteer {
             blob: Blob::Owned(b),
-            arena: layout.arena,
+            names: Names::Owned(self.arena),
             recs: layout.recs,
             exact: layout.exact,
             loose: layout.loose,
@@ -386,8 +404,6 @@ impl Layout {
         };
         let source = r.string()?.to_string();
         let arena = r.section(1)?;
-        std::str::from_utf8(&bytes[arena.clone()])
-            .map_err(|e| format!("place names are not UTF-8: {e}"))?;
         let recs = r.section(REC_LEN)?;
         let n = r.count(16)?;
         let mut admin_codes = Vec::with_capacity(n);
@@ -445,8 +461,19 @@ impl Gazetteer {
 
     fn from_blob(blob: Blob) -> Result<Gazetteer, String> {
         let layout = Layout::read(blob.bytes())?;
+        let utf8 = |b: &'static [u8]| {
+            std::str::from_utf8(b).map_err(|e| format!("place names are not UTF-8: {e}"))
+        };
+        let names = match &blob {
+            Blob::Static(b) => Names::Static(utf8(b.get(layout.arena.clone()).unwrap_or(&[]))?),
+            Blob::Owned(b) => Names::Owned(
+                std::str::from_utf8(b.get(layout.arena.clone()).unwrap_or(&[]))
+                    .map_err(|e| format!("place names are not UTF-8: {e}"))?
+                    .to_string(),
+            ),
+        };
         let g = Gazetteer {
-            arena: layout.arena,
+            names,
             recs: layout.recs,
             exact: layout.exact,
             loose: layout.loose,
@@ -463,11 +490,15 @@ impl Gazetteer {
         };
         // A file from disk is checked whole; the embedded index was checked when it was built.
         if matches!(g.blob, Blob::Owned(_)) {
-            let arena_len = g.arena.len();
-            if (0..g.len() as u32)
-                .filter_map(|i| g.rec(i))
-                .any(|x| x.name_off as usize + x.name_len as usize > arena_len)
-            {
+            let arena = g.names.as_str();
+            let bad = (0..g.len() as u32).filter_map(|i| g.rec(i)).any(|x| {
+                let (a, b) = (
+                    x.name_off as usize,
+                    x.name_off as usize + x.name_len as usize,
+                );
+                arena.get(a..b).is_none()
+            });
+            if bad {
                 return Err("a place name points outside the name arena".into());
             }
         }
@@ -490,16 +521,9 @@ impl Gazetteer {
 
     /// The name stored at `off..off + len` of the name arena ("" if the range is bad).
     fn name_at(&self, off: u32, len: u16) -> &str {
-        let start = self.arena.start + off as usize;
-        let end = start + len as usize;
-        if end > self.arena.end {
-            return "";
-        }
-        // The arena was checked to be UTF-8 on loading; only the cut points need checking.
-        self.blob
-            .bytes()
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
+        self.names
+            .as_str()
+            .get(off as usize..off as usize + len as usize)
             .unwrap_or("")
     }
 
@@ -833,11 +857,17 @@ mod tests {
         g.save(&path).unwrap();
         let mut bytes = std::fs::read(&path).unwrap();
         // The first record's name offset (after magic, source and arena, and the count).
-        let at = IDX_MAGIC.len() + 8 + "test".len() + 8 + g.arena.len() + 8 + 16;
+        let at = IDX_MAGIC.len() + 8 + "test".len() + 8 + g.names.as_str().len() + 8 + 16;
         bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         std::fs::write(&path, &bytes).unwrap();
         let e = Gazetteer::open(&path).unwrap_err().to_string();
         assert!(e.contains("outside the name arena"), "{e}");
+        // A name that is not UTF-8.
+        let arena_at = IDX_MAGIC.len() + 8 + "test".len() + 8;
+        bytes[arena_at] = 0xFF;
+        std::fs::write(&path, &bytes).unwrap();
+        let e = Gazetteer::open(&path).unwrap_err().to_string();
+        assert!(e.contains("not UTF-8"), "{e}");
     }
 
     #[test]
