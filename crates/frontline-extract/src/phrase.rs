@@ -3,7 +3,7 @@
 //! Phrases are tokenized with the same tokenizer as the text, keyed by their first token, and
 //! tried longest first. Lookups never allocate.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_text::Span;
 
@@ -21,7 +21,7 @@ impl<V: Clone> PhraseIndex<V> {
     /// An empty index; `case_sensitive` compares original token text instead of lowercase.
     pub fn new(case_sensitive: bool) -> Self {
         Self {
-            map: HashMap::new(),
+            map: HashMap::default(),
             case_sensitive,
         }
     }

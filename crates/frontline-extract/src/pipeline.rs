@@ -5,7 +5,7 @@
 //! [`Pipeline::extract`] never panics; problems with a document become
 //! [`Extraction::warnings`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use frontline_geocode::Geocoder;
@@ -320,7 +320,8 @@ impl Pipeline {
         }
         pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
         pending.sort_by_key(|a| (a.0.start, a.1, a.0.end));
-        let mut ids: HashMap<Key, usize> = HashMap::with_capacity(pending.len());
+        let mut ids: HashMap<Key, usize> =
+            HashMap::with_capacity_and_hasher(pending.len(), Default::default());
         for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
             ids.insert(key, id);
             ex.mentions.push(Mention {

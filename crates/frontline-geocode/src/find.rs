@@ -1,6 +1,6 @@
 //! Finding: which spans of the text are place names.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use frontline_gazetteer::countries::{self, Country, CountryNameKind};
 use frontline_gazetteer::normalize;
@@ -94,8 +94,71 @@ fn joinable(text: &str, a: &Tok, b: &Tok) -> bool {
         && gap.chars().filter(|c| *c == ' ').count() <= 1
 }
 
-fn lower(text: &str, t: &Tok) -> String {
-    text[t.start..t.end].to_lowercase()
+/// The strings of a sentence's tokens (lowercase forms, keys), held in one buffer that is
+/// reused from sentence to sentence.
+#[derive(Default)]
+struct Words {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl Words {
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, w: &str) {
+        self.buf.push_str(w);
+        self.ends.push(self.buf.len());
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
+    /// Fills with the lowercase forms and the exact keys of `toks` (a token is a run of letters
+    /// and digits, so an ASCII token's key is its lowercase form).
+    fn fill(lowers: &mut Words, keys: &mut Words, text: &str, toks: &[Tok]) {
+        lowers.clear();
+        keys.clear();
+        for t in toks {
+            let w = &text[t.start..t.end];
+            if w.is_ascii() {
+                let start = lowers.buf.len();
+                lowers.buf.push_str(w);
+                lowers.buf[start..].make_ascii_lowercase();
+                lowers.ends.push(lowers.buf.len());
+                keys.push(&lowers.buf[start..]);
+            } else {
+                lowers.push(&w.to_lowercase());
+                keys.push(&normalize::key(w));
+            }
+        }
+    }
+}
+
+/// The keys of tokens `a..b` joined by spaces.
+fn join_keys(keys: &Words, a: usize, b: usize) -> String {
+    let start = if a == 0 { 0 } else { keys.ends[a - 1] };
+    let mut out = String::with_capacity(keys.ends[b - 1] - start + (b - a));
+    for k in a..b {
+        if k > a {
+            out.push(' ');
+        }
+        out.push_str(keys.get(k));
+    }
+    out
+}
+
+/// Whether the lowercase form of `w` is an Arabic article.
+fn is_article_word(w: &str) -> bool {
+    if w.is_ascii() {
+        w.len() <= 3 && ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(w))
+    } else {
+        ARTICLES.contains(&w.to_lowercase().as_str())
+    }
 }
 
 fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
@@ -105,15 +168,44 @@ fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
     })
 }
 
+/// The larger word lists of the lexicon as hash sets.
+struct Sets {
+    locative: HashSet<&'static str>,
+    connectors: HashSet<&'static str>,
+    titles: HashSet<&'static str>,
+    modifiers: HashSet<&'static str>,
+    org_suffix: HashSet<&'static str>,
+    place_suffix: HashSet<&'static str>,
+    never: HashSet<&'static str>,
+    strict_locative: HashSet<&'static str>,
+}
+
+fn sets() -> &'static Sets {
+    static SETS: std::sync::OnceLock<Sets> = std::sync::OnceLock::new();
+    SETS.get_or_init(|| {
+        let set = |words: &[&'static str]| words.iter().copied().collect();
+        Sets {
+            locative: set(LOCATIVE),
+            connectors: set(CONNECTORS),
+            titles: set(TITLES),
+            modifiers: set(MODIFIERS),
+            org_suffix: set(ORG_SUFFIX),
+            place_suffix: set(PLACE_SUFFIX),
+            never: set(NEVER),
+            strict_locative: set(STRICT_LOCATIVE),
+        }
+    })
+}
+
 struct Ctx<'a> {
     text: &'a str,
     headline: bool,
     persons: &'a std::cell::RefCell<HashSet<String>>,
-    toks: Vec<Tok>,
-    lowers: Vec<String>,
-    tkeys: Vec<String>,
+    toks: &'a [Tok],
+    lowers: &'a Words,
+    tkeys: &'a Words,
     common: &'a HashSet<&'static str>,
-    doc_lower: &'a HashSet<String>,
+    doc_lower: &'a HashSet<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -126,18 +218,14 @@ impl Ctx<'_> {
         let Some((p, _)) = self.prev(i) else {
             return (false, false);
         };
-        let w = self.lowers[p].as_str();
-        let w2 = if p > 0 {
-            self.lowers[p - 1].as_str()
-        } else {
-            ""
-        };
+        let w = self.lowers.get(p);
+        let w2 = if p > 0 { self.lowers.get(p - 1) } else { "" };
         let strong = STRONG_BEFORE.contains(&w)
             || (w == "of" && (COMPASS.contains(&w2) || STRONG_OF.contains(&w2)))
             || (w == "of" && (w2 == "east" || w2 == "west"));
-        let mut loc = strong || LOCATIVE.contains(&w);
+        let mut loc = strong || sets().locative.contains(w);
         // "in the X" / "of the X"
-        if w == "the" && LOCATIVE.contains(&w2) {
+        if w == "the" && sets().locative.contains(w2) {
             loc = true;
         }
         (loc, strong)
@@ -147,7 +235,7 @@ impl Ctx<'_> {
         let t = self.toks.get(j)?;
         let p = &self.toks[j - 1];
         let gap = &self.text[p.end..t.start];
-        (gap == " " || gap == "-").then(|| self.lowers[j].as_str())
+        (gap == " " || gap == "-").then(|| self.lowers.get(j))
     }
 }
 
@@ -156,7 +244,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     static COMMON_SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
     let common = COMMON_SET.get_or_init(|| COMMON.iter().copied().collect());
     let mut sents: Vec<(usize, Vec<Tok>)> = Vec::with_capacity(sentences.len());
-    let mut doc_lower: HashSet<String> = HashSet::new();
+    let mut doc_lower: HashSet<&str> = HashSet::default();
     for (si, s) in sentences.iter().enumerate() {
         if s.end > text.len() || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
             continue;
@@ -165,28 +253,26 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
         for t in &toks {
             let w = &text[t.start..t.end];
             if w.chars().next().is_some_and(char::is_lowercase) {
-                doc_lower.insert(w.to_string());
+                doc_lower.insert(w);
             }
         }
         sents.push((si, toks));
     }
     let mut found: Vec<Found> = Vec::new();
-    let mut unresolved_keys: HashSet<String> = HashSet::new();
-    let persons = std::cell::RefCell::new(HashSet::new());
+    let mut unresolved_keys: HashSet<String> = HashSet::default();
+    let persons = std::cell::RefCell::new(HashSet::default());
+    let (mut lowers, mut tkeys) = (Words::default(), Words::default());
     for (si, toks) in &sents {
-        let lowers: Vec<String> = toks.iter().map(|t| lower(text, t)).collect();
+        Words::fill(&mut lowers, &mut tkeys, text, toks);
         let caps = toks.iter().filter(|t| t.all_caps).count();
         let ctx = Ctx {
             text,
             headline: caps * 2 > toks.len(),
             persons: &persons,
-            toks: toks.clone(),
-            lowers,
+            toks,
+            lowers: &lowers,
             common,
-            tkeys: toks
-                .iter()
-                .map(|t| normalize::key(&text[t.start..t.end]))
-                .collect(),
+            tkeys: &tkeys,
             doc_lower: &doc_lower,
         };
         let start_len = found.len();
@@ -201,7 +287,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
         let mut pushed_end = 0;
         for (si, toks) in &sents {
             for (i, t) in toks.iter().enumerate() {
-                if !(t.cap || i + 1 < toks.len() && ARTICLES.contains(&lower(text, t).as_str())) {
+                if !(t.cap || i + 1 < toks.len() && is_article_word(&text[t.start..t.end])) {
                     continue;
                 }
                 for n in (1..=3).rev() {
@@ -265,10 +351,10 @@ impl Taken {
 /// "ou"/"ee"/"aa"/"kh"/"q"...), the only names matched by their folded key.
 fn looks_transliterated(surface: &str) -> bool {
     let l = surface.to_lowercase();
-    let article = ARTICLES
-        .iter()
-        .any(|a| l.starts_with(&format!("{a}-")) || l.starts_with(&format!("{a} ")))
-        || l.contains(" al-")
+    let article = ARTICLES.iter().any(|a| {
+        l.strip_prefix(a)
+            .is_some_and(|r| r.starts_with('-') || r.starts_with(' '))
+    }) || l.contains(" al-")
         || l.contains(" el-")
         || l.contains(" ez-")
         || l.contains(" ad-")
@@ -334,17 +420,17 @@ fn find_in_sentence(
     unresolved_keys: &mut HashSet<String>,
 ) {
     let text = ctx.text;
-    let toks = &ctx.toks;
+    let toks = ctx.toks;
     let mut i = 0;
     let mut last_end_tok: Option<usize> = None;
     while i < toks.len() {
         let t = toks[i];
         let is_article = !t.cap
-            && ARTICLES.contains(&ctx.lowers[i].as_str())
+            && ARTICLES.contains(&ctx.lowers.get(i))
             && toks
                 .get(i + 1)
                 .is_some_and(|n| n.cap && joinable(text, &t, n));
-        if (!t.cap && !is_article) || ctx.lowers[i] == "the" {
+        if (!t.cap && !is_article) || ctx.lowers.get(i) == "the" {
             i += 1;
             continue;
         }
@@ -369,7 +455,7 @@ fn find_in_sentence(
             if !last.cap {
                 continue;
             }
-            if !(i + 1..i + n).all(|k| toks[k].cap || CONNECTORS.contains(&ctx.lowers[k].as_str()))
+            if !(i + 1..i + n).all(|k| toks[k].cap || sets().connectors.contains(ctx.lowers.get(k)))
             {
                 continue;
             }
@@ -378,7 +464,7 @@ fn find_in_sentence(
             let plain =
                 (i..i + n - 1).all(|k| matches!(&text[toks[k].end..toks[k + 1].start], " " | "-"));
             let key = if plain {
-                ctx.tkeys[i..i + n].join(" ")
+                join_keys(ctx.tkeys, i, i + n)
             } else {
                 normalize::key(surface)
             };
@@ -425,7 +511,7 @@ fn find_in_sentence(
             // word. A spaced one ("an Alexandria", "at Heathrow") is an English word.
             let hyphenated =
                 is_article && n >= 2 && text.get(t.end..toks[i + 1].start) == Some("-");
-            let lw = ctx.lowers[if hyphenated { i + 1 } else { i }].as_str();
+            let lw = ctx.lowers.get(if hyphenated { i + 1 } else { i });
             // Two-letter words are place names only as codes in capitals ("US", "UK").
             if single && surface.chars().count() <= 2 && !t.all_caps {
                 continue;
@@ -446,10 +532,10 @@ fn find_in_sentence(
             }
             // Titles and first names before: a person ("Mr. Jordan", "George Washington").
             if let Some((p, pt)) = ctx.prev(i) {
-                let pw = ctx.lowers[p].as_str();
+                let pw = ctx.lowers.get(p);
                 let gap = &text[pt.end..t.start];
                 let same_name = gap == " " || gap == ". ";
-                if same_name && TITLES.contains(&pw) {
+                if same_name && sets().titles.contains(pw) {
                     if single {
                         ctx.persons.borrow_mut().insert(key.clone());
                     }
@@ -461,9 +547,9 @@ fn find_in_sentence(
                     && pt.cap
                     && !pt.first
                     && !prev_in_match
-                    && !MODIFIERS.contains(&pw)
+                    && !sets().modifiers.contains(pw)
                     && !is_country
-                    && !CONNECTORS.contains(&pw)
+                    && !sets().connectors.contains(pw)
                 {
                     if single && !big {
                         ctx.persons.borrow_mut().insert(key.clone());
@@ -476,14 +562,14 @@ fn find_in_sentence(
             let mut place_suffix = false;
             if let Some(w) = ctx.suffix_after(i + n) {
                 let nt = &toks[i + n];
-                if ORG_SUFFIX.contains(&w)
+                if sets().org_suffix.contains(w)
                     && nt.cap
                     && !matches!(country, Some((_, CountryNameKind::Demonym)))
                 {
                     if !big && single {
                         break;
                     }
-                } else if PLACE_SUFFIX.contains(&w) {
+                } else if sets().place_suffix.contains(w) {
                     level = suffix_level(w);
                     place_suffix = true;
                 } else if nt.cap
@@ -503,7 +589,7 @@ fn find_in_sentence(
                     }
                 }
             }
-            if single && NEVER.contains(&lw) {
+            if single && sets().never.contains(lw) {
                 continue;
             }
             // Capitalised acronyms inside running text ("PRIDE") are organisations.
@@ -526,7 +612,7 @@ fn find_in_sentence(
                 let common = ctx.common.contains(lw);
                 let strict_cue = ctx
                     .prev(i)
-                    .is_some_and(|(p, _)| STRICT_LOCATIVE.contains(&ctx.lowers[p].as_str()));
+                    .is_some_and(|(p, _)| sets().strict_locative.contains(ctx.lowers.get(p)));
                 let lower_elsewhere = ctx.doc_lower.contains(lw);
                 if t.first && (common || lower_elsewhere) && level.is_none() {
                     break;
@@ -569,7 +655,7 @@ fn find_in_sentence(
             && n < 4
             && joinable(text, &toks[i + n - 1], &toks[i + n])
             && toks[i + n].cap
-            && !PLACE_SUFFIX.contains(&ctx.lowers[i + n].as_str())
+            && !sets().place_suffix.contains(ctx.lowers.get(i + n))
         {
             n += 1;
         }
@@ -599,15 +685,15 @@ fn find_in_sentence(
                     | "outskirts"
             )
         });
-        let lw = ctx.lowers[i].as_str();
+        let lw = ctx.lowers.get(i);
         let title_before = ctx
             .prev(i)
-            .is_some_and(|(p, _)| TITLES.contains(&ctx.lowers[p].as_str()));
+            .is_some_and(|(p, _)| sets().titles.contains(ctx.lowers.get(p)));
         let bad_word = (i..i + n).any(|k| {
-            let w = ctx.lowers[k].as_str();
-            NEVER.contains(&w)
-                || TITLES.contains(&w)
-                || ORG_SUFFIX.contains(&w)
+            let w = ctx.lowers.get(k);
+            sets().never.contains(w)
+                || sets().titles.contains(w)
+                || sets().org_suffix.contains(w)
                 || ctx.common.contains(w)
                 || toks[k].all_caps
         });

@@ -12,7 +12,7 @@
 //! Quoted passages (straight double quotes after cleaning) are kept as spans on the
 //! attribution of the sentence they are in.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_model::{ActorRef, SourceKind};
 use frontline_text::Span;
@@ -152,7 +152,7 @@ impl SourceTable {
         let mut files: Vec<(String, &str)> = vec![("sources.toml".into(), SOURCES_TOML)];
         files.extend(extra.iter().map(|(n, s)| (n.clone(), s.as_str())));
         let mut sources = Vec::new();
-        let mut generic = HashMap::new();
+        let mut generic = HashMap::default();
         for (name, src) in files {
             let f: SourceFile = toml::from_str(src).map_err(|e| SourceDataError {
                 name: name.clone(),
