@@ -219,8 +219,14 @@ impl Pipeline {
             .collect();
 
         // document-level finders
-        let times = crate::time::find_times(text, &sentences, published);
-        let quantities = crate::quantity::find_quantities(text, &sentences);
+        // Times and quantities read the same tokens: tokenise each sentence once for both.
+        let words: Vec<crate::time::words::Words<'_>> = sentences
+            .iter()
+            .map(|s| crate::time::words::Words::new(text, *s))
+            .collect();
+        let times = crate::time::find_times_in(text, &words, published);
+        let quantities = crate::quantity::find_quantities_in(&words);
+        drop(words);
         let toponyms = match &self.geocoder {
             Some(g) => g.geoparse(text, &sentences, &skip),
             None => Vec::new(),

@@ -1,6 +1,6 @@
 //! Finding: which spans of the text are place names.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use frontline_gazetteer::countries::{self, Country, CountryNameKind};
 use frontline_gazetteer::normalize;
@@ -139,6 +139,65 @@ impl Words {
     }
 }
 
+/// What the gazetteer and the country table say about one exact key.
+struct Looked {
+    /// Exact-key hits, deduplicated.
+    hits: Vec<Hit>,
+    /// The country the key names.
+    country: Option<(&'static Country, CountryNameKind)>,
+    /// Loose-key hits, deduplicated, once asked for.
+    loose: Option<Vec<Hit>>,
+}
+
+/// Gazetteer lookups made for one document, by key: a name is often written several times.
+#[derive(Default)]
+struct Lookups {
+    by_key: HashMap<String, usize>,
+    looked: Vec<Looked>,
+}
+
+impl Lookups {
+    fn entry(&mut self, g: &Gazetteer, key: &str) -> &mut Looked {
+        let i = match self.by_key.get(key) {
+            Some(&i) => i,
+            None => {
+                let mut hits: Vec<Hit> = g
+                    .lookup_exact_key(key)
+                    .map(|idx| Hit { idx, exact: true })
+                    .collect();
+                hits.dedup();
+                self.looked.push(Looked {
+                    hits,
+                    country: countries::lookup_key(key),
+                    loose: None,
+                });
+                self.by_key.insert(key.to_string(), self.looked.len() - 1);
+                self.looked.len() - 1
+            }
+        };
+        &mut self.looked[i]
+    }
+
+    /// Exact-key hits and country of `key`.
+    fn exact(&mut self, g: &Gazetteer, key: &str) -> &Looked {
+        self.entry(g, key)
+    }
+
+    /// Loose-key hits of `key` (looked up with its loose key).
+    fn loose(&mut self, g: &Gazetteer, key: &str) -> &[Hit] {
+        let e = self.entry(g, key);
+        e.loose.get_or_insert_with(|| {
+            let l = normalize::loose_from_key(key);
+            let mut hits: Vec<Hit> = g
+                .lookup_loose_key(&l)
+                .map(|idx| Hit { idx, exact: false })
+                .collect();
+            hits.dedup();
+            hits
+        })
+    }
+}
+
 /// The keys of tokens `a..b` joined by spaces.
 fn join_keys(keys: &Words, a: usize, b: usize) -> String {
     let start = if a == 0 { 0 } else { keys.ends[a - 1] };
@@ -262,6 +321,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     let mut unresolved_keys: HashSet<String> = HashSet::default();
     let persons = std::cell::RefCell::new(HashSet::default());
     let (mut lowers, mut tkeys) = (Words::default(), Words::default());
+    let mut cache = Lookups::default();
     for (si, toks) in &sents {
         Words::fill(&mut lowers, &mut tkeys, text, toks);
         let caps = toks.iter().filter(|t| t.all_caps).count();
@@ -276,7 +336,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
             doc_lower: &doc_lower,
         };
         let start_len = found.len();
-        find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys);
+        find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys, &mut cache);
         mark_dateline(text, &ctx, *si, &mut found[start_len..]);
     }
     // A name established as a place by a strong cue counts wherever else it is written.
@@ -418,6 +478,7 @@ fn find_in_sentence(
     si: usize,
     found: &mut Vec<Found>,
     unresolved_keys: &mut HashSet<String>,
+    cache: &mut Lookups,
 ) {
     let text = ctx.text;
     let toks = ctx.toks;
@@ -471,8 +532,9 @@ fn find_in_sentence(
             if key.is_empty() {
                 continue;
             }
+            let looked = cache.exact(g, &key);
             let country = if n <= 4 {
-                countries::lookup_key(&key).or_else(|| {
+                looked.country.or_else(|| {
                     (surface.len() == 3 && surface.chars().all(|c| c.is_ascii_uppercase()))
                         .then(|| countries::lookup_kind(surface))
                         .flatten()
@@ -480,18 +542,9 @@ fn find_in_sentence(
             } else {
                 None
             };
-            let mut hits: Vec<Hit> = g
-                .lookup_exact_key(&key)
-                .map(|idx| Hit { idx, exact: true })
-                .collect();
-            hits.dedup();
+            let mut hits: Vec<Hit> = looked.hits.clone();
             if hits.is_empty() && key.len() >= 5 && n <= 4 && looks_transliterated(surface) {
-                let l = normalize::loose_from_key(&key);
-                hits = g
-                    .lookup_loose_key(&l)
-                    .map(|idx| Hit { idx, exact: false })
-                    .collect();
-                hits.dedup();
+                hits = cache.loose(g, &key).to_vec();
             }
             if hits.is_empty() && country.is_none() {
                 continue;

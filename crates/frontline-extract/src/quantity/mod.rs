@@ -80,9 +80,14 @@ const TIME_NOUNS: &[&str] = &[
 
 /// Finds the quantities in `sentences` of `text`, in text order.
 pub fn find_quantities(text: &str, sentences: &[Span]) -> Vec<QuantityFound> {
+    let words: Vec<Words<'_>> = sentences.iter().map(|s| Words::new(text, *s)).collect();
+    find_quantities_in(&words)
+}
+
+/// [`find_quantities`] over sentences already tokenised (one [`Words`] per sentence).
+pub(crate) fn find_quantities_in(words: &[Words<'_>]) -> Vec<QuantityFound> {
     let mut out = Vec::new();
-    for s in sentences {
-        let w = Words::new(text, *s);
+    for w in words {
         let first = out.len();
         let mut i = 0;
         while i < w.len() {
