@@ -14,7 +14,16 @@ use crate::lex::{Tokens, tokenize};
 pub struct PhraseIndex<V> {
     /// first token -> (remaining tokens, value), longest first
     map: HashMap<String, Vec<(Vec<String>, V)>>,
+    /// One bit per (first byte, length) of the first tokens: most tokens start no phrase, and
+    /// this rejects them without hashing.
+    starts: Box<[u64; 128]>,
     case_sensitive: bool,
+}
+
+/// The bit of a first token in [`PhraseIndex::starts`] (lengths from 31 share one bit).
+fn start_bit(w: &str) -> usize {
+    let b0 = w.as_bytes().first().copied().unwrap_or(0);
+    (usize::from(b0) << 5) | w.len().min(31)
 }
 
 impl<V: Clone> PhraseIndex<V> {
@@ -22,6 +31,7 @@ impl<V: Clone> PhraseIndex<V> {
     pub fn new(case_sensitive: bool) -> Self {
         Self {
             map: HashMap::default(),
+            starts: Box::new([0; 128]),
             case_sensitive,
         }
     }
@@ -42,6 +52,8 @@ impl<V: Clone> PhraseIndex<V> {
         let Some((first, rest)) = words.split_first() else {
             return;
         };
+        let bit = start_bit(first);
+        self.starts[bit >> 6] |= 1 << (bit & 63);
         let list = self.map.entry(first.clone()).or_default();
         if list.iter().any(|(r, _)| r.as_slice() == rest) {
             return;
@@ -67,6 +79,10 @@ impl<V: Clone> PhraseIndex<V> {
     pub fn longest_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, &V)> {
         let first = self.tok(t, i);
         if first.is_empty() {
+            return None;
+        }
+        let bit = start_bit(first);
+        if self.starts[bit >> 6] & (1 << (bit & 63)) == 0 {
             return None;
         }
         let list = self.map.get(first)?;
