@@ -256,7 +256,7 @@ fn sets() -> &'static Sets {
     })
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 'd> {
     text: &'a str,
     headline: bool,
     persons: &'a std::cell::RefCell<HashSet<String>>,
@@ -264,10 +264,38 @@ struct Ctx<'a> {
     lowers: &'a Words,
     tkeys: &'a Words,
     common: &'a HashSet<&'static str>,
-    doc_lower: &'a HashSet<&'a str>,
+    doc_lower: &'a DocLower<'d>,
+    /// Whether token `k` and token `k + 1` may belong to one name ([`joinable`]).
+    joins: &'a [bool],
 }
 
-impl Ctx<'_> {
+/// The words of the document written with a lowercase initial, collected on first use.
+struct DocLower<'a> {
+    text: &'a str,
+    sents: &'a [(usize, Vec<Tok>)],
+    set: std::cell::OnceCell<HashSet<&'a str>>,
+}
+
+impl DocLower<'_> {
+    fn contains(&self, w: &str) -> bool {
+        self.set
+            .get_or_init(|| {
+                let mut set = HashSet::default();
+                for (_, toks) in self.sents {
+                    for t in toks {
+                        let w = &self.text[t.start..t.end];
+                        if w.chars().next().is_some_and(char::is_lowercase) {
+                            set.insert(w);
+                        }
+                    }
+                }
+                set
+            })
+            .contains(w)
+    }
+}
+
+impl Ctx<'_, '_> {
     fn prev(&self, i: usize) -> Option<(usize, &Tok)> {
         (i > 0).then(|| (i - 1, &self.toks[i - 1]))
     }
@@ -303,20 +331,18 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     static COMMON_SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
     let common = COMMON_SET.get_or_init(|| COMMON.iter().copied().collect());
     let mut sents: Vec<(usize, Vec<Tok>)> = Vec::with_capacity(sentences.len());
-    let mut doc_lower: HashSet<&str> = HashSet::default();
     for (si, s) in sentences.iter().enumerate() {
         if s.end > text.len() || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
             continue;
         }
-        let toks = tokenize(text, *s, skip);
-        for t in &toks {
-            let w = &text[t.start..t.end];
-            if w.chars().next().is_some_and(char::is_lowercase) {
-                doc_lower.insert(w);
-            }
-        }
-        sents.push((si, toks));
+        sents.push((si, tokenize(text, *s, skip)));
     }
+    let doc_lower = DocLower {
+        text,
+        sents: &sents,
+        set: std::cell::OnceCell::new(),
+    };
+    let mut joins: Vec<bool> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut unresolved_keys: HashSet<String> = HashSet::default();
     let persons = std::cell::RefCell::new(HashSet::default());
@@ -324,6 +350,8 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     let mut cache = Lookups::default();
     for (si, toks) in &sents {
         Words::fill(&mut lowers, &mut tkeys, text, toks);
+        joins.clear();
+        joins.extend(toks.windows(2).map(|w| joinable(text, &w[0], &w[1])));
         let caps = toks.iter().filter(|t| t.all_caps).count();
         let ctx = Ctx {
             text,
@@ -334,6 +362,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
             common,
             tkeys: &tkeys,
             doc_lower: &doc_lower,
+            joins: &joins,
         };
         let start_len = found.len();
         find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys, &mut cache);
@@ -502,7 +531,7 @@ fn state_abbr(text: &str, toks: &[Tok], i: usize) -> Option<(usize, &'static str
 
 fn find_in_sentence(
     g: &Gazetteer,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'_, '_>,
     si: usize,
     found: &mut Vec<Found>,
     unresolved_keys: &mut HashSet<String>,
@@ -537,7 +566,7 @@ fn find_in_sentence(
         let maxn = 6.min(toks.len() - i);
         for n in (1..=maxn).rev() {
             // Shape: joinable tokens; inner words capitalised or connectors; last capitalised.
-            if !(i..i + n - 1).all(|k| joinable(text, &toks[k], &toks[k + 1])) {
+            if !ctx.joins[i..i + n - 1].iter().all(|&j| j) {
                 continue;
             }
             let last = &toks[i + n - 1];
@@ -801,7 +830,7 @@ fn find_in_sentence(
 
 /// A place opening a sentence near the top of the document, written in capitals or followed
 /// by a dash, "(AP)" or a state abbreviation, is a dateline ("GAINESVILLE, Ga. -").
-fn mark_dateline(text: &str, ctx: &Ctx<'_>, _si: usize, found: &mut [Found]) {
+fn mark_dateline(text: &str, ctx: &Ctx<'_, '_>, _si: usize, found: &mut [Found]) {
     let Some(f) = found.first_mut() else { return };
     let Some(t0) = ctx.toks.first() else { return };
     if f.span.start != t0.start || t0.start > 300 {

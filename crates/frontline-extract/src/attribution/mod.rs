@@ -136,6 +136,14 @@ const SAY_VERBS: &[&str] = &[
     "cited",
 ];
 
+/// [`SAY_VERBS`] as a set (tested at every token).
+fn is_say_verb(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| SAY_VERBS.iter().copied().collect())
+        .contains(w)
+}
+
 const SPEAKER_STOP: &[&str] = &[
     ".", ";", "\"", "that", "and", "but", "which", "who", "after", "as", "while", "when",
     "because", "if", "whether",
@@ -242,7 +250,7 @@ impl SourceTable {
                 i += 2;
                 continue;
             }
-            if SAY_VERBS.contains(&w) {
+            if is_say_verb(w) {
                 // a map by X showed / footage from X showed
                 let rule_map = w == "showed" || w == "shows";
                 // X said ...: speaker to the left
