@@ -91,7 +91,7 @@ pub(crate) fn find_quantities_in(words: &[Words<'_>]) -> Vec<QuantityFound> {
         let first = out.len();
         let mut i = 0;
         while i < w.len() {
-            match read_at(&w, i) {
+            match read_at(w, i) {
                 Some((mut q, end)) => {
                     // "killed 14 people, including six children": the part shares the kind
                     // of the whole.
