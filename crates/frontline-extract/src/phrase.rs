@@ -17,7 +17,15 @@ pub struct PhraseIndex<V> {
     /// One bit per (first byte, length) of the first tokens: most tokens start no phrase, and
     /// this rejects them without hashing.
     starts: Box<[u64; 128]>,
+    /// The same for (last byte, length).
+    ends: Box<[u64; 128]>,
     case_sensitive: bool,
+}
+
+/// The bit of a first token in [`PhraseIndex::ends`].
+fn end_bit(w: &str) -> usize {
+    let b = w.as_bytes().last().copied().unwrap_or(0);
+    (usize::from(b) << 5) | w.len().min(31)
 }
 
 /// The bit of a first token in [`PhraseIndex::starts`] (lengths from 31 share one bit).
@@ -32,6 +40,7 @@ impl<V: Clone> PhraseIndex<V> {
         Self {
             map: HashMap::default(),
             starts: Box::new([0; 128]),
+            ends: Box::new([0; 128]),
             case_sensitive,
         }
     }
@@ -54,6 +63,8 @@ impl<V: Clone> PhraseIndex<V> {
         };
         let bit = start_bit(first);
         self.starts[bit >> 6] |= 1 << (bit & 63);
+        let bit = end_bit(first);
+        self.ends[bit >> 6] |= 1 << (bit & 63);
         let list = self.map.entry(first.clone()).or_default();
         if list.iter().any(|(r, _)| r.as_slice() == rest) {
             return;
@@ -83,6 +94,10 @@ impl<V: Clone> PhraseIndex<V> {
         }
         let bit = start_bit(first);
         if self.starts[bit >> 6] & (1 << (bit & 63)) == 0 {
+            return None;
+        }
+        let bit = end_bit(first);
+        if self.ends[bit >> 6] & (1 << (bit & 63)) == 0 {
             return None;
         }
         let list = self.map.get(first)?;

@@ -149,14 +149,26 @@ struct Looked {
     loose: Option<Vec<Hit>>,
 }
 
-/// Gazetteer lookups made for one document, by key: a name is often written several times.
+/// Gazetteer lookups by key: a name is often written several times, in one story and from
+/// story to story. Entries depend only on the gazetteer and the key.
 #[derive(Default)]
-struct Lookups {
+pub(crate) struct Lookups {
     by_key: HashMap<String, usize>,
     looked: Vec<Looked>,
 }
 
 impl Lookups {
+    /// Most keys kept; past it the cache starts again empty.
+    const MAX_KEYS: usize = 50_000;
+
+    /// Empties the cache when it has grown past [`Lookups::MAX_KEYS`].
+    pub(crate) fn bound(&mut self) {
+        if self.looked.len() > Self::MAX_KEYS {
+            self.by_key.clear();
+            self.looked.clear();
+        }
+    }
+
     fn entry(&mut self, g: &Gazetteer, key: &str) -> &mut Looked {
         let i = match self.by_key.get(key) {
             Some(&i) => i,
@@ -327,7 +339,13 @@ impl Ctx<'_, '_> {
 }
 
 /// Finds candidate toponyms in the sentences of `text`.
-pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span]) -> Vec<Found> {
+pub(crate) fn find(
+    g: &Gazetteer,
+    text: &str,
+    sentences: &[Span],
+    skip: &[Span],
+    cache: &mut Lookups,
+) -> Vec<Found> {
     static COMMON_SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
     let common = COMMON_SET.get_or_init(|| COMMON.iter().copied().collect());
     let mut sents: Vec<(usize, Vec<Tok>)> = Vec::with_capacity(sentences.len());
@@ -347,7 +365,6 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
     let mut unresolved_keys: HashSet<String> = HashSet::default();
     let persons = std::cell::RefCell::new(HashSet::default());
     let (mut lowers, mut tkeys) = (Words::default(), Words::default());
-    let mut cache = Lookups::default();
     for (si, toks) in &sents {
         Words::fill(&mut lowers, &mut tkeys, text, toks);
         joins.clear();
@@ -365,7 +382,7 @@ pub(crate) fn find(g: &Gazetteer, text: &str, sentences: &[Span], skip: &[Span])
             joins: &joins,
         };
         let start_len = found.len();
-        find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys, &mut cache);
+        find_in_sentence(g, &ctx, *si, &mut found, &mut unresolved_keys, cache);
         mark_dateline(text, &ctx, *si, &mut found[start_len..]);
     }
     // A name established as a place by a strong cue counts wherever else it is written.
