@@ -3,7 +3,7 @@
 //! Phrases are tokenized with the same tokenizer as the text, keyed by their first token, and
 //! tried longest first. Lookups never allocate.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_text::Span;
 
@@ -14,14 +14,33 @@ use crate::lex::{Tokens, tokenize};
 pub struct PhraseIndex<V> {
     /// first token -> (remaining tokens, value), longest first
     map: HashMap<String, Vec<(Vec<String>, V)>>,
+    /// One bit per (first byte, length) of the first tokens: most tokens start no phrase, and
+    /// this rejects them without hashing.
+    starts: Box<[u64; 128]>,
+    /// The same for (last byte, length).
+    ends: Box<[u64; 128]>,
     case_sensitive: bool,
+}
+
+/// The bit of a first token in [`PhraseIndex::ends`].
+fn end_bit(w: &str) -> usize {
+    let b = w.as_bytes().last().copied().unwrap_or(0);
+    (usize::from(b) << 5) | w.len().min(31)
+}
+
+/// The bit of a first token in [`PhraseIndex::starts`] (lengths from 31 share one bit).
+fn start_bit(w: &str) -> usize {
+    let b0 = w.as_bytes().first().copied().unwrap_or(0);
+    (usize::from(b0) << 5) | w.len().min(31)
 }
 
 impl<V: Clone> PhraseIndex<V> {
     /// An empty index; `case_sensitive` compares original token text instead of lowercase.
     pub fn new(case_sensitive: bool) -> Self {
         Self {
-            map: HashMap::new(),
+            map: HashMap::default(),
+            starts: Box::new([0; 128]),
+            ends: Box::new([0; 128]),
             case_sensitive,
         }
     }
@@ -42,6 +61,10 @@ impl<V: Clone> PhraseIndex<V> {
         let Some((first, rest)) = words.split_first() else {
             return;
         };
+        let bit = start_bit(first);
+        self.starts[bit >> 6] |= 1 << (bit & 63);
+        let bit = end_bit(first);
+        self.ends[bit >> 6] |= 1 << (bit & 63);
         let list = self.map.entry(first.clone()).or_default();
         if list.iter().any(|(r, _)| r.as_slice() == rest) {
             return;
@@ -67,6 +90,14 @@ impl<V: Clone> PhraseIndex<V> {
     pub fn longest_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, &V)> {
         let first = self.tok(t, i);
         if first.is_empty() {
+            return None;
+        }
+        let bit = start_bit(first);
+        if self.starts[bit >> 6] & (1 << (bit & 63)) == 0 {
+            return None;
+        }
+        let bit = end_bit(first);
+        if self.ends[bit >> 6] & (1 << (bit & 63)) == 0 {
             return None;
         }
         let list = self.map.get(first)?;

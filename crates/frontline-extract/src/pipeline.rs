@@ -5,7 +5,7 @@
 //! [`Pipeline::extract`] never panics; problems with a document become
 //! [`Extraction::warnings`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use frontline_geocode::Geocoder;
@@ -219,8 +219,14 @@ impl Pipeline {
             .collect();
 
         // document-level finders
-        let times = crate::time::find_times(text, &sentences, published);
-        let quantities = crate::quantity::find_quantities(text, &sentences);
+        // Times and quantities read the same tokens: tokenise each sentence once for both.
+        let words: Vec<crate::time::words::Words<'_>> = sentences
+            .iter()
+            .map(|s| crate::time::words::Words::new(text, *s))
+            .collect();
+        let times = crate::time::find_times_in(text, &words, published);
+        let quantities = crate::quantity::find_quantities_in(&words);
+        drop(words);
         let toponyms = match &self.geocoder {
             Some(g) => g.geoparse(text, &sentences, &skip),
             None => Vec::new(),
@@ -320,7 +326,8 @@ impl Pipeline {
         }
         pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
         pending.sort_by_key(|a| (a.0.start, a.1, a.0.end));
-        let mut ids: HashMap<Key, usize> = HashMap::with_capacity(pending.len());
+        let mut ids: HashMap<Key, usize> =
+            HashMap::with_capacity_and_hasher(pending.len(), Default::default());
         for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
             ids.insert(key, id);
             ex.mentions.push(Mention {

@@ -18,8 +18,11 @@ mod find;
 mod lexicon;
 mod resolve;
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
+
+use thread_local::ThreadLocal;
 
 use frontline_gazetteer::{Gazetteer, GazetteerError};
 pub use frontline_model::PlaceRef;
@@ -44,9 +47,20 @@ pub struct Toponym {
 }
 
 /// The geoparser. Cheap to clone and share across threads (the gazetteer is behind an `Arc`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Geocoder {
     gaz: Arc<Gazetteer>,
+    /// Gazetteer lookups by name key, kept per thread across documents (names recur from
+    /// story to story; each lookup is a binary search over the whole index). Bounded.
+    lookups: Arc<ThreadLocal<RefCell<find::Lookups>>>,
+}
+
+impl std::fmt::Debug for Geocoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Geocoder")
+            .field("gazetteer", &self.gaz.source())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Geocoder {
@@ -62,7 +76,10 @@ impl Geocoder {
 
     /// A geocoder over a loaded gazetteer.
     pub fn from_gazetteer(gaz: Arc<Gazetteer>) -> Geocoder {
-        Geocoder { gaz }
+        Geocoder {
+            gaz,
+            lookups: Arc::new(ThreadLocal::new()),
+        }
     }
 
     /// The gazetteer in use.
@@ -81,7 +98,20 @@ impl Geocoder {
         } else {
             sentences
         };
-        let found = find::find(&self.gaz, text, sentences, skip);
+        let cell = self.lookups.get_or_default();
+        let found = match cell.try_borrow_mut() {
+            Ok(mut cache) => {
+                cache.bound();
+                find::find(&self.gaz, text, sentences, skip, &mut cache)
+            }
+            Err(_) => find::find(
+                &self.gaz,
+                text,
+                sentences,
+                skip,
+                &mut find::Lookups::default(),
+            ),
+        };
         resolve::resolve(&self.gaz, text, sentences, &found)
     }
 }

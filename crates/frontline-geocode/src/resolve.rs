@@ -1,6 +1,6 @@
 //! Choosing: which place each found name stands for.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_gazetteer::countries::{self, Country, CountryNameKind};
 use frontline_gazetteer::{Gazetteer, Hit, Place};
@@ -162,7 +162,9 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
         }
         out.push(Scored { place: p, score: s });
     }
-    out.sort_by(|a, b| {
+    // Entries equal under this order are the same place with the same score: an unstable sort
+    // gives the same result.
+    out.sort_unstable_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then(a.place.idx.cmp(&b.place.idx))
@@ -273,10 +275,10 @@ pub(crate) fn resolve(
 ) -> Vec<Toponym> {
     // Evidence from names that say their country outright.
     let mut doc = Doc {
-        own: HashMap::new(),
-        countries: HashMap::new(),
+        own: HashMap::default(),
+        countries: HashMap::default(),
         max_country: 0.0,
-        admin1: HashMap::new(),
+        admin1: HashMap::default(),
         centroid: None,
     };
     for f in found {

@@ -79,45 +79,47 @@ impl Extraction {
     /// first violation found.
     pub fn check_spans(&self) -> Result<(), String> {
         let text = &self.document.text;
-        let check = |what: &str, span: Span, expect: Option<&str>| -> Result<(), String> {
-            let got = span
-                .slice(text)
-                .ok_or_else(|| format!("{what}: span {span:?} is not inside the document text"))?;
-            match expect {
-                Some(e) if e != got => Err(format!("{what}: span text {got:?} != {e:?}")),
-                _ => Ok(()),
-            }
-        };
+        // The label is formatted only for the error.
+        let check =
+            |what: &dyn Fn() -> String, span: Span, expect: Option<&str>| -> Result<(), String> {
+                let got = span.slice(text).ok_or_else(|| {
+                    format!("{}: span {span:?} is not inside the document text", what())
+                })?;
+                match expect {
+                    Some(e) if e != got => Err(format!("{}: span text {got:?} != {e:?}", what())),
+                    _ => Ok(()),
+                }
+            };
         for (i, b) in self.boilerplate.iter().enumerate() {
-            check(&format!("boilerplate {i}"), b.span, Some(&b.text))?;
+            check(&|| format!("boilerplate {i}"), b.span, Some(&b.text))?;
         }
         for (i, s) in self.sentences.iter().enumerate() {
-            check(&format!("sentence {i}"), s.span, None)?;
+            check(&|| format!("sentence {i}"), s.span, None)?;
         }
         for m in &self.mentions {
-            check(&format!("mention {}", m.id), m.span, Some(&m.text))?;
+            check(&|| format!("mention {}", m.id), m.span, Some(&m.text))?;
         }
         for (i, e) in self.events.iter().enumerate() {
-            check(&format!("event {i} trigger"), e.trigger, None)?;
+            check(&|| format!("event {i} trigger"), e.trigger, None)?;
             for s in &e.evidence {
-                check(&format!("event {i} evidence"), *s, None)?;
+                check(&|| format!("event {i} evidence"), *s, None)?;
             }
             for a in e.sources.iter().chain(&e.targets) {
-                check(&format!("event {i} actor"), a.span, None)?;
+                check(&|| format!("event {i} actor"), a.span, None)?;
             }
             for a in &e.attribution {
                 if let Some(s) = a.span {
-                    check(&format!("event {i} attribution"), s, None)?;
+                    check(&|| format!("event {i} attribution"), s, None)?;
                 }
                 for q in &a.quotes {
-                    check(&format!("event {i} quote"), *q, None)?;
+                    check(&|| format!("event {i} quote"), *q, None)?;
                 }
             }
             if let Some(l) = &e.location {
-                check(&format!("event {i} location"), l.span, None)?;
+                check(&|| format!("event {i} location"), l.span, None)?;
             }
             for q in &e.quantities {
-                check(&format!("event {i} quantity"), q.span, None)?;
+                check(&|| format!("event {i} quantity"), q.span, None)?;
             }
         }
         Ok(())

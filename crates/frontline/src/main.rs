@@ -16,6 +16,10 @@ use clap::{Parser, Subcommand};
 
 use crate::globals::Globals;
 
+/// mimalloc: the pipeline makes many small short-lived allocations per article.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Frontline: structured, geolocated, sourced event records from news reports.
 ///
 /// Typical use:

@@ -133,6 +133,10 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>> {
         Input::File(p) => {
             let f =
                 std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
+            // One allocation of the file's size (`take` hides the size from `read_to_end`).
+            if let Ok(m) = f.metadata() {
+                buf.reserve(usize::try_from(m.len().min(MAX_INPUT_BYTES) + 1).unwrap_or(0));
+            }
             f.take(MAX_INPUT_BYTES + 1)
                 .read_to_end(&mut buf)
                 .with_context(|| format!("cannot read {}", p.display()))?;

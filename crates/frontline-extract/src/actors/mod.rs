@@ -18,7 +18,7 @@
 //! - `AC08-affiliation`: "backed by / sponsored by / allied with X" adds X to affiliations.
 //! - `AC09-allied-coordination`: "X troops and allied militias": the militias are tied to X.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use frontline_model::{ActorRef, ActorType};
 use frontline_text::Span;
@@ -261,7 +261,7 @@ impl ActorDictionary {
         orgs: Vec<OrgRow>,
     ) -> Result<Self, ActorDataError> {
         let mut countries: Vec<CountryInfo> = Vec::new();
-        let mut by_iso3: HashMap<String, u16> = HashMap::new();
+        let mut by_iso3: HashMap<String, u16> = HashMap::default();
         let mut names = PhraseIndex::new(false);
         let mut acronyms = PhraseIndex::new(true);
         let add_name = |names: &mut PhraseIndex<Entry>,

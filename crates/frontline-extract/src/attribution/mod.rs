@@ -12,7 +12,7 @@
 //! Quoted passages (straight double quotes after cleaning) are kept as spans on the
 //! attribution of the sentence they are in.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_model::{ActorRef, SourceKind};
 use frontline_text::Span;
@@ -136,6 +136,14 @@ const SAY_VERBS: &[&str] = &[
     "cited",
 ];
 
+/// [`SAY_VERBS`] as a set (tested at every token).
+fn is_say_verb(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| SAY_VERBS.iter().copied().collect())
+        .contains(w)
+}
+
 const SPEAKER_STOP: &[&str] = &[
     ".", ";", "\"", "that", "and", "but", "which", "who", "after", "as", "while", "when",
     "because", "if", "whether",
@@ -152,7 +160,7 @@ impl SourceTable {
         let mut files: Vec<(String, &str)> = vec![("sources.toml".into(), SOURCES_TOML)];
         files.extend(extra.iter().map(|(n, s)| (n.clone(), s.as_str())));
         let mut sources = Vec::new();
-        let mut generic = HashMap::new();
+        let mut generic = HashMap::default();
         for (name, src) in files {
             let f: SourceFile = toml::from_str(src).map_err(|e| SourceDataError {
                 name: name.clone(),
@@ -242,7 +250,7 @@ impl SourceTable {
                 i += 2;
                 continue;
             }
-            if SAY_VERBS.contains(&w) {
+            if is_say_verb(w) {
                 // a map by X showed / footage from X showed
                 let rule_map = w == "showed" || w == "shows";
                 // X said ...: speaker to the left

@@ -1,7 +1,7 @@
 //! ACLED mapping (`data/events/acled.toml`): trigger key + source class -> event type and
 //! sub-event type.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_model::{AcledType, ActorRef, ActorType};
 use serde::Deserialize;

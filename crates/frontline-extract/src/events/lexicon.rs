@@ -1,6 +1,6 @@
 //! The trigger lexicon (`data/events/triggers.toml`) and trigger finding.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use frontline_model::PloverType;
 use serde::Deserialize;
@@ -245,12 +245,9 @@ impl Lexicon {
             match pick {
                 Some((end, rule, form)) => {
                     let ok = self.rules.get(rule).is_some_and(|r| {
-                        let key = t
-                            .text
-                            .get(t.span(i, end).range())
-                            .unwrap_or("")
-                            .to_ascii_lowercase();
-                        match r.needs_after.get(&key) {
+                        // The lowercased text has the same offsets as the text.
+                        let key = t.lower.get(t.span(i, end).range()).unwrap_or("");
+                        match r.needs_after.get(key) {
                             Some(allowed) => {
                                 allowed.iter().any(|a| a == t.low(end)) || t.is_cap(end)
                             }

@@ -166,12 +166,20 @@ pub struct Roles {
 
 /// Clause bounds (token range) around a trigger.
 pub fn clause(t: &Tokens<'_>, start: usize, end: usize) -> (usize, usize) {
+    type Set = rustc_hash::FxHashSet<&'static str>;
+    static SETS: std::sync::OnceLock<(Set, Set)> = std::sync::OnceLock::new();
+    let (left, right) = SETS.get_or_init(|| {
+        (
+            LEFT_BREAKS.iter().copied().collect(),
+            RIGHT_BREAKS.iter().copied().collect(),
+        )
+    });
     let mut a = start;
-    while a > 0 && !LEFT_BREAKS.contains(&t.low(a - 1)) {
+    while a > 0 && !left.contains(t.low(a - 1)) {
         a -= 1;
     }
     let mut b = end;
-    while b < t.len() && !RIGHT_BREAKS.contains(&t.low(b)) {
+    while b < t.len() && !right.contains(t.low(b)) {
         b += 1;
     }
     (a, b)

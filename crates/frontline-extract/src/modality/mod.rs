@@ -169,8 +169,8 @@ const MAX_SCOPE: usize = 64;
 
 /// Every word that can open a cue (the first word of each phrase and the single cue words),
 /// so most tokens are passed over with one lookup.
-fn cue_words() -> &'static std::collections::HashSet<&'static str> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+fn cue_words() -> &'static rustc_hash::FxHashSet<&'static str> {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
     SET.get_or_init(|| {
         [HEDGE_PHRASES, NEG_PHRASES, HYPO_PHRASES]

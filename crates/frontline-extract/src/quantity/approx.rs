@@ -42,11 +42,43 @@ const HEDGES: &[(&[&str], Hedge)] = &[
 
 /// Reads an approximator at `i`; returns it and the index after it.
 pub(crate) fn hedge(w: &Words, i: usize) -> Option<(Hedge, usize)> {
+    // Called at every token: reject words that start no approximator first.
+    if !starts_hedge(w.low(i)) {
+        return None;
+    }
     HEDGES
         .iter()
         .filter(|(words, _)| w.seq(i, words))
         .max_by_key(|(words, _)| words.len())
         .map(|(words, h)| (*h, i + words.len()))
+}
+
+/// Whether some approximator starts with `first`.
+fn starts_hedge(first: &str) -> bool {
+    matches!(
+        first,
+        "at" | "more"
+            | "over"
+            | "about"
+            | "around"
+            | "some"
+            | "nearly"
+            | "almost"
+            | "roughly"
+            | "approximately"
+            | "an"
+            | "estimated"
+            | "close"
+            | "well"
+            | "upwards"
+            | "in"
+            | "up"
+            | "as"
+            | "no"
+            | "fewer"
+            | "less"
+            | "under"
+    )
 }
 
 /// A number token written as a range, "10-15": both bounds (the second larger).
@@ -85,6 +117,14 @@ pub(crate) fn range_tail(w: &Words, n: &Number, between: bool) -> Option<(f64, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_hedge_passes_the_first_word_filter() {
+        for (words, _) in HEDGES {
+            assert!(starts_hedge(words[0]), "{words:?}");
+        }
+        assert!(!starts_hedge("killed"));
+    }
     use frontline_text::Span;
 
     fn words(t: &str) -> Words<'_> {

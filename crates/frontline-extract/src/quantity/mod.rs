@@ -80,13 +80,18 @@ const TIME_NOUNS: &[&str] = &[
 
 /// Finds the quantities in `sentences` of `text`, in text order.
 pub fn find_quantities(text: &str, sentences: &[Span]) -> Vec<QuantityFound> {
+    let words: Vec<Words<'_>> = sentences.iter().map(|s| Words::new(text, *s)).collect();
+    find_quantities_in(&words)
+}
+
+/// [`find_quantities`] over sentences already tokenised (one [`Words`] per sentence).
+pub(crate) fn find_quantities_in(words: &[Words<'_>]) -> Vec<QuantityFound> {
     let mut out = Vec::new();
-    for s in sentences {
-        let w = Words::new(text, *s);
+    for w in words {
         let first = out.len();
         let mut i = 0;
         while i < w.len() {
-            match read_at(&w, i) {
+            match read_at(w, i) {
                 Some((mut q, end)) => {
                     // "killed 14 people, including six children": the part shares the kind
                     // of the whole.

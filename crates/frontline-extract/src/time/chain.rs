@@ -95,6 +95,10 @@ fn counted(w: &Words, i: usize) -> Option<Match> {
 
 /// `the next day`, `the following day`, `the previous day`, `the same day`, `later that day`.
 fn fixed(w: &Words, i: usize) -> Option<Match> {
+    // Called at every token: every phrase below starts with one of these words.
+    if !matches!(w.low(i), "the" | "later" | "earlier" | "on") {
+        return None;
+    }
     let table: &[(&[&str], i64)] = &[
         (&["the", "next", "day"], 1),
         (&["the", "next", "morning"], 1),

@@ -13,7 +13,7 @@ use frontline_model::TimePrecision;
 use super::calendar::{add_months, month_before, month_range, year_range};
 use super::lexicon::{is_month_abbreviation, month, ordinal_day};
 use super::words::Words;
-use super::{Match, What, time_ref};
+use super::{Match, What, keep_longest, time_ref};
 
 /// Words after which a bare month name or year is a time expression.
 const MONTH_CONTEXT: &[&str] = &[
@@ -48,17 +48,13 @@ const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
 
 /// Tries every explicit-date pattern at token `i`; returns the longest match.
 pub(crate) fn match_at(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
-    [
-        iso(w, i),
-        slash(w, i),
-        month_first(w, i, published),
-        day_first(w, i, published),
-        bare_year(w, i),
-        mid(w, i, published),
-    ]
-    .into_iter()
-    .flatten()
-    .max_by_key(|m| m.len)
+    let mut best = iso(w, i);
+    keep_longest(&mut best, slash(w, i));
+    keep_longest(&mut best, month_first(w, i, published));
+    keep_longest(&mut best, day_first(w, i, published));
+    keep_longest(&mut best, bare_year(w, i));
+    keep_longest(&mut best, mid(w, i, published));
+    best
 }
 
 fn day(date: NaiveDate, derivation: &str) -> What {

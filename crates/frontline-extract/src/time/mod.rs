@@ -105,15 +105,21 @@ fn since(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
 
 /// The longest match at token `i`.
 fn best_match(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
-    [
-        since(w, i, published),
-        explicit::match_at(w, i, published),
-        relative::match_at(w, i, published),
-        chain::match_at(w, i),
-    ]
-    .into_iter()
-    .flatten()
-    .max_by_key(|m| m.len)
+    let mut best = since(w, i, published);
+    keep_longest(&mut best, explicit::match_at(w, i, published));
+    keep_longest(&mut best, relative::match_at(w, i, published));
+    keep_longest(&mut best, chain::match_at(w, i));
+    best
+}
+
+/// Keeps the longer of `best` and `m`; `m` when equally long (the choice of
+/// `Iterator::max_by_key` over the matches in order).
+pub(crate) fn keep_longest(best: &mut Option<Match>, m: Option<Match>) {
+    if let Some(m) = m
+        && best.as_ref().is_none_or(|b| m.len >= b.len)
+    {
+        *best = Some(m);
+    }
 }
 
 /// One found expression while resolving.
@@ -144,13 +150,22 @@ fn shift(anchor: &TimeRef, chain: &Chain) -> Option<(NaiveDate, NaiveDate)> {
 
 /// Finds and resolves the time expressions in `sentences` of `text`, in text order.
 pub fn find_times(text: &str, sentences: &[Span], published: Option<NaiveDate>) -> Vec<TimeFound> {
+    let words: Vec<Words<'_>> = sentences.iter().map(|s| Words::new(text, *s)).collect();
+    find_times_in(text, &words, published)
+}
+
+/// [`find_times`] over sentences already tokenised (one [`Words`] per sentence).
+pub(crate) fn find_times_in(
+    text: &str,
+    words: &[Words<'_>],
+    published: Option<NaiveDate>,
+) -> Vec<TimeFound> {
     let mut items: Vec<Item> = Vec::new();
-    for (si, sentence) in sentences.iter().enumerate() {
-        let w = Words::new(text, *sentence);
+    for (si, w) in words.iter().enumerate() {
         let first = items.len();
         let mut i = 0;
         while i < w.len() {
-            let Some(m) = best_match(&w, i, published) else {
+            let Some(m) = best_match(w, i, published) else {
                 i += 1;
                 continue;
             };

@@ -16,7 +16,7 @@ use super::calendar::{
 };
 use super::lexicon::{Unit, small_number, unit, weekday};
 use super::words::Words;
-use super::{Match, What, time_ref};
+use super::{Match, What, keep_longest, time_ref};
 use chrono::Datelike;
 
 /// Words after a weekday name that make it part of a name.
@@ -49,16 +49,12 @@ const DAY_PARTS: &[&str] = &["morning", "afternoon", "evening", "night"];
 /// Tries every relative pattern at token `i`; returns the longest match.
 pub(crate) fn match_at(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
     let p = published?;
-    [
-        deictic(w, i, p),
-        weekday_at(w, i, p),
-        calendar_period(w, i, p),
-        recent(w, i, p),
-        ago(w, i, p),
-    ]
-    .into_iter()
-    .flatten()
-    .max_by_key(|m| m.len)
+    let mut best = deictic(w, i, p);
+    keep_longest(&mut best, weekday_at(w, i, p));
+    keep_longest(&mut best, calendar_period(w, i, p));
+    keep_longest(&mut best, recent(w, i, p));
+    keep_longest(&mut best, ago(w, i, p));
+    best
 }
 
 fn one_day(len: usize, date: NaiveDate, derivation: &str) -> Match {

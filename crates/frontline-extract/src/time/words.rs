@@ -6,15 +6,35 @@ use frontline_text::{Span, Token, TokenKind, tokens};
 pub(crate) struct Words<'a> {
     pub text: &'a str,
     pub toks: Vec<Token>,
-    pub low: Vec<String>,
+    /// The lowercase forms, one after another.
+    low_buf: String,
+    /// Where each lowercase form ends in `low_buf`.
+    low_ends: Vec<usize>,
 }
 
 impl<'a> Words<'a> {
     /// Tokenises `text[span]`.
     pub fn new(text: &'a str, span: Span) -> Self {
         let toks = tokens(text, span);
-        let low = toks.iter().map(|t| t.lower(text)).collect();
-        Self { text, toks, low }
+        let mut low_buf = String::with_capacity(span.len());
+        let mut low_ends = Vec::with_capacity(toks.len());
+        for t in &toks {
+            let w = t.text(text);
+            if w.is_ascii() {
+                let start = low_buf.len();
+                low_buf.push_str(w);
+                low_buf[start..].make_ascii_lowercase();
+            } else {
+                low_buf.push_str(&w.to_lowercase());
+            }
+            low_ends.push(low_buf.len());
+        }
+        Self {
+            text,
+            toks,
+            low_buf,
+            low_ends,
+        }
     }
 
     /// Number of tokens.
@@ -24,7 +44,11 @@ impl<'a> Words<'a> {
 
     /// Lowercase form of token `i`, or "" past the end.
     pub fn low(&self, i: usize) -> &str {
-        self.low.get(i).map_or("", String::as_str)
+        let Some(&end) = self.low_ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.low_ends[i - 1] };
+        &self.low_buf[start..end]
     }
 
     /// Original text of token `i`, or "" past the end.

@@ -77,6 +77,8 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
+    // One JSON line is built in memory and written at once: cheaper than many small writes.
+    let mut line: Vec<u8> = Vec::new();
     // Chunks bound memory on large folders while keeping output in input order.
     for chunk in inputs.chunks(256) {
         let results: Vec<Result<Extraction>> = chunk
@@ -109,7 +111,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             .collect();
         for result in results {
             match result {
-                Ok(extraction) => write_one(&mut out, &extraction, format)?,
+                Ok(extraction) => write_one(&mut out, &mut line, &extraction, format)?,
                 Err(err) => {
                     failed += 1;
                     eprintln!("error: {err:#} (skipped)");
@@ -135,15 +137,22 @@ fn display_args(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn write_one(out: &mut impl Write, extraction: &Extraction, format: Format) -> Result<()> {
+fn write_one(
+    out: &mut impl Write,
+    line: &mut Vec<u8>,
+    extraction: &Extraction,
+    format: Format,
+) -> Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, extraction)?;
             writeln!(out)?;
         }
         Format::Jsonl => {
-            serde_json::to_writer(&mut *out, extraction)?;
-            writeln!(out)?;
+            line.clear();
+            serde_json::to_writer(&mut *line, extraction)?;
+            line.push(b'\n');
+            out.write_all(line)?;
         }
         Format::Table => crate::table::write_extraction(out, extraction)?,
     }
