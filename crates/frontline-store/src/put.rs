@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
-use crate::query::{FusedEvent, date_str, fused_summary, opt_enum_str};
+use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
+use rusqlite::types::Value;
 
 /// Parts of an extraction stored as one JSON column of the document.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub(crate) struct Extras {
     #[serde(default)]
     pub warnings: Vec<String>,
 }
+
+/// One mention as stored in `document_mentions.data`: id, start, end, sentence, data.
+pub(crate) type StoredMention<'a> = (usize, usize, usize, usize, &'a MentionData);
 
 /// Most copy candidates examined per document (the ones sharing most bands).
 const MAX_COPY_CANDIDATES: usize = 32;
@@ -54,23 +58,6 @@ fn analysed_text(ex: &Extraction) -> String {
     out
 }
 
-fn mention_key(data: &MentionData) -> Option<String> {
-    match data {
-        MentionData::Actor(a) => Some(a.code.clone()),
-        MentionData::Place(p) => Some(
-            p.geonameid
-                .map_or_else(|| p.name.to_lowercase(), |g| g.to_string()),
-        ),
-        MentionData::Time(t) => Some(t.start.format("%Y-%m-%d").to_string()),
-        MentionData::Quantity(q) => opt_enum_str(Some(&q.quantity_kind)).ok().flatten(),
-        MentionData::Speaker(s) => s
-            .actor
-            .as_ref()
-            .map(|a| a.code.clone())
-            .or_else(|| s.source.clone()),
-    }
-}
-
 /// Whether an event describes something that happened (and so takes part in fusion).
 fn fusable(ev: &Event) -> bool {
     ev.modality.counts() || ev.modality == frontline_model::Modality::Denied
@@ -92,23 +79,71 @@ impl Store {
     /// of its events that happened (asserted, hedged or denied) is fused with a matching fused
     /// event or starts one.
     pub fn put_extractions(&self, batch: &[Extraction]) -> Result<Vec<PutOutcome>> {
-        // Signatures are computed before taking the write lock.
-        let sigs: Vec<(Signature, Lead)> = batch
-            .iter()
-            .map(|ex| {
-                let text = analysed_text(ex);
-                (copies::signature(&text), Lead::of(&text))
-            })
-            .collect();
+        let keys: Vec<CopyKeys> = batch.iter().map(CopyKeys::of).collect();
+        self.put_extractions_with_keys(batch, &keys)
+    }
+
+    /// [`Store::put_extractions`] with the copy-detection keys of each extraction computed
+    /// beforehand (`keys[i]` is [`CopyKeys::of`]`(&batch[i])`), so that a caller can compute
+    /// them in parallel, off the writer thread. Fails when the lengths differ.
+    pub fn put_extractions_with_keys(
+        &self,
+        batch: &[Extraction],
+        keys: &[CopyKeys],
+    ) -> Result<Vec<PutOutcome>> {
+        if keys.len() != batch.len() {
+            return Err(crate::StoreError::BadQuery(format!(
+                "{} copy keys given for {} extractions",
+                keys.len(),
+                batch.len()
+            )));
+        }
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
-        for (ex, (sig, lead)) in batch.iter().zip(&sigs) {
-            out.push(put_one(&tx, ex, sig, lead)?);
+        for (ex, k) in batch.iter().zip(keys) {
+            out.push(put_one(&tx, ex, &k.signature, &k.lead)?);
         }
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// What copy detection needs of a document: the MinHash signature and the lead of its text
+/// without boilerplate. Pure computation, no database access.
+#[derive(Debug, Clone)]
+pub struct CopyKeys {
+    signature: Signature,
+    lead: Lead,
+}
+
+impl CopyKeys {
+    /// The keys of one extraction.
+    pub fn of(ex: &Extraction) -> Self {
+        let text = analysed_text(ex);
+        Self {
+            signature: copies::signature(&text),
+            lead: Lead::of(&text),
+        }
+    }
+}
+
+fn placeholders(rows: usize, width: usize, first: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 6);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("?{}", first + r * width + c));
+        }
+        out.push(')');
+    }
+    out
 }
 
 fn put_one(
@@ -133,11 +168,21 @@ fn put_one(
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached(
-            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
-        )?;
-        for k in &keys {
-            let rows = stmt.query_map(params![k, MAX_BAND_DOCS], |r| r.get::<_, i64>(0))?;
+        // One statement for all bands: for each key, the documents filed under it from its
+        // `MAX_BAND_DOCS`-th latest on. The limit is written into the SQL: SQLite plans with
+        // the value of a bound LIMIT or OFFSET, so rebinding one expires the statement and
+        // recompiles it on every run (that cost 5% of the writer's CPU).
+        if !keys.is_empty() {
+            let sql = format!(
+                "WITH k(key) AS (VALUES {}) \
+                 SELECT c.doc FROM k JOIN copy_bands c ON c.key = k.key AND c.doc >= \
+                 COALESCE((SELECT b.doc FROM copy_bands b WHERE b.key = k.key \
+                 ORDER BY b.doc DESC LIMIT 1 OFFSET {}), 0)",
+                placeholders(keys.len(), 1, 1),
+                MAX_BAND_DOCS - 1
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&keys), |r| r.get::<_, i64>(0))?;
             for r in rows {
                 *hits.entry(r?).or_insert(0) += 1;
             }
@@ -222,32 +267,34 @@ fn put_one(
     let rowid = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
         .execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
-    {
-        let mut stmt =
-            tx.prepare_cached("INSERT OR IGNORE INTO copy_bands (key, doc) VALUES (?1, ?2)")?;
+    if !keys.is_empty() {
+        // All bands in one statement.
+        let sql = format!(
+            "INSERT OR IGNORE INTO copy_bands (key, doc) VALUES {}",
+            placeholders(keys.len(), 2, 1)
+        );
+        let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
         for k in &keys {
-            stmt.execute(params![k, rowid])?;
+            values.extend([*k, rowid]);
         }
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(&values))?;
     }
 
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR REPLACE INTO mentions (doc, idx, kind, start_, end_, sentence, key, data) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for m in &ex.mentions {
-            stmt.execute(params![
-                rowid,
-                m.id as i64,
-                opt_enum_str(Some(&m.kind()))?,
-                m.span.start as i64,
-                m.span.end as i64,
-                m.sentence as i64,
-                mention_key(&m.data),
-                serde_json::to_string(&m.data)?,
-            ])?;
-        }
-    }
+    // All mentions of the document in one row (see `document_mentions` in schema.rs).
+    let mentions: Vec<StoredMention<'_>> = ex
+        .mentions
+        .iter()
+        .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
+        .collect();
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        rowid,
+        mentions.len() as i64,
+        serde_json::to_string(&mentions)?
+    ])?;
 
     let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
@@ -257,31 +304,34 @@ fn put_one(
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
-        let mut fresh = false;
-        let fused_id = if fusable(ev) {
-            let key = MatchKey::of_event(ev, story_id, doc.published_at);
-            Some(match find_match(tx, &key)? {
-                Some(id) => {
-                    if !created.contains(&id) {
-                        updated.insert(id);
+        let member = fusable(ev).then(|| Member {
+            event: ev.clone(),
+            document_id: doc.id.clone(),
+            outlet: doc.outlet.clone(),
+            story_id,
+            published_at: doc.published_at,
+            sentence_text: sentence_text.to_string(),
+        });
+        // A report that matches no fused event starts one, written whole in one insert.
+        let fused_id = match &member {
+            Some(member) => {
+                let key = MatchKey::of_event(ev, story_id, doc.published_at);
+                Some(match find_match(tx, &key)? {
+                    Some(id) => {
+                        if !created.contains(&id) {
+                            updated.insert(id);
+                        }
+                        add_report(tx, id, member, rowid)?;
+                        id
                     }
-                    id
-                }
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
-                         n_outlets, modality, confidence, n_contradictions, record) \
-                         VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
-                    )?
-                    .execute([ev.plover_type.as_str()])?;
-                    let id = tx.last_insert_rowid();
-                    created.insert(id);
-                    fresh = true;
-                    id
-                }
-            })
-        } else {
-            None
+                    None => {
+                        let id = start_fused(tx, member, rowid)?;
+                        created.insert(id);
+                        id
+                    }
+                })
+            }
+            None => None,
         };
         let loc = ev.location.as_ref().map(|l| &l.place);
         tx.prepare_cached(
@@ -309,22 +359,12 @@ fn put_one(
             serde_json::to_string(ev)?,
             fused_id,
         ])?;
-        let Some(fused_id) = fused_id else {
-            continue;
-        };
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
-        )?
-        .execute(params![fused_id, ev.id])?;
-        let member = Member {
-            event: ev.clone(),
-            document_id: doc.id.clone(),
-            outlet: doc.outlet.clone(),
-            story_id,
-            published_at: doc.published_at,
-            sentence_text: sentence_text.to_string(),
-        };
-        add_report(tx, fused_id, &member, rowid, fresh)?;
+        if let Some(fused_id) = fused_id {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
+            )?
+            .execute(params![fused_id, ev.id])?;
+        }
     }
 
     Ok(PutOutcome::New {
@@ -638,48 +678,14 @@ fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
     Ok(Some(fusion::key_of_fused(&fused, stories)))
 }
 
-/// Adds one report to a fused event: updates its running aggregate and rewrites its row,
-/// actors, document link, stories and candidate filing from it.
-/// `fresh`: the fused event was created for this report and has no aggregate yet.
-fn add_report(
-    tx: &Transaction<'_>,
-    fused_id: i64,
-    member: &Member,
-    doc: i64,
-    fresh: bool,
-) -> Result<()> {
-    let (agg, before): (Option<String>, Filing) = if fresh {
-        (None, Filing::default())
-    } else {
-        tx.prepare_cached(
-            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, \
-             stories FROM fused_events WHERE id = ?1",
-        )?
-        .query_row([fused_id], |r| {
-            Ok((
-                r.get(0)?,
-                Filing {
-                    plover: r.get(1)?,
-                    acled: r.get(2)?,
-                    country: r.get(3)?,
-                    start: r.get(4)?,
-                    end: r.get(5)?,
-                    stories: r.get(6)?,
-                },
-            ))
-        })?
-    };
-    let mut state = match agg {
-        Some(a) => serde_json::from_str::<FusedState>(&a)?,
-        None if fresh => FusedState::default(),
-        None => rebuild(tx, fused_id, &member.event.id)?,
-    };
-    state.add(member);
-    let Some(f) = state.finish(fused_id) else {
-        return Ok(());
-    };
-    let loc = f.location.as_ref();
-    let key = fusion::key_of_fused(&f, BTreeSet::new());
+/// Columns of `fused_events` written from a fused event's aggregate: the summary columns
+/// ([`SUMMARY_COLUMNS`]) and then these, in this order (see [`fused_values`]).
+const STATE_COLUMNS: [&str; 4] = ["agg", "actor_codes", "actor_countries", "stories"];
+
+/// The values of [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] for a fused event, with what it is
+/// filed under in the candidate index.
+fn fused_values(state: &FusedState, f: &FusedEvent) -> Result<(Vec<Value>, Filing)> {
+    let key = fusion::key_of_fused(f, BTreeSet::new());
     let join = |s: &BTreeSet<String>| {
         let mut out = String::new();
         for (i, x) in s.iter().enumerate() {
@@ -690,35 +696,76 @@ fn add_report(
         }
         out
     };
-    let stories = state.stories();
-    let stories_text = stories
+    let stories_text = state
+        .stories()
         .iter()
         .map(|s| s.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    tx.prepare_cached(
-        "UPDATE fused_events SET plover_type = ?2, acled_type = ?3, acled_sub_type = ?4, \
-         cameo_root = ?5, date_start = ?6, date_end = ?7, time_precision = ?8, match_start = ?9, \
-         match_end = ?10, location_name = ?11, geonameid = ?12, lat = ?13, lon = ?14, \
-         geo_precision = ?15, country_code = ?16, admin1 = ?17, fatalities = ?18, \
-         n_reports = ?19, n_documents = ?20, n_sources = ?21, n_outlets = ?22, \
-         earliest_report = ?23, earliest_document = ?24, modality = ?25, confidence = ?26, \
-         n_contradictions = ?27, record = '', agg = ?28, actor_codes = ?29, \
-         actor_countries = ?30, stories = ?31 WHERE id = ?1",
-    )?
-    .execute(rusqlite::params_from_iter(
-        std::iter::once(rusqlite::types::Value::Integer(fused_id))
-            .chain(fused_summary(&f)?)
-            .chain(
-                [
-                    serde_json::to_string(&state)?,
-                    join(&key.actor_codes),
-                    join(&key.actor_countries),
-                    stories_text.clone(),
-                ]
-                .map(rusqlite::types::Value::Text),
-            ),
-    ))?;
+    let mut values = fused_summary(f)?;
+    values.extend(
+        [
+            serde_json::to_string(state)?,
+            join(&key.actor_codes),
+            join(&key.actor_countries),
+            stories_text.clone(),
+        ]
+        .map(Value::Text),
+    );
+    let filing = Filing {
+        plover: f.plover_type.as_str().to_string(),
+        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
+        country: f.location.as_ref().and_then(|l| l.country_code.clone()),
+        start: date_str(f.match_start),
+        end: date_str(f.match_end),
+        stories: Some(stories_text),
+    };
+    Ok((values, filing))
+}
+
+/// Starts a fused event from its first report: one insert of the whole row, then its actors,
+/// document link, story and candidate filing. Returns its id.
+fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
+    let mut state = FusedState::default();
+    state.add(member);
+    // The id is not part of the stored columns (the record is rebuilt from `agg` on read).
+    let Some(f) = state.finish(0) else {
+        return Err(crate::StoreError::BadQuery(
+            "a fused event without reports cannot be stored".into(),
+        ));
+    };
+    let (values, filing) = fused_values(&state, &f)?;
+    let columns: Vec<&str> = SUMMARY_COLUMNS
+        .iter()
+        .chain(&STATE_COLUMNS)
+        .copied()
+        .collect();
+    let sql = format!(
+        "INSERT INTO fused_events ({}, record) VALUES ({}, '')",
+        columns.join(", "),
+        (1..=columns.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values))?;
+    let fused_id = tx.last_insert_rowid();
+    link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
+    file(tx, fused_id, &filing)?;
+    Ok(fused_id)
+}
+
+/// Writes the links of a report to its fused event `f`: actors not in `known` (role, code),
+/// the document and the story.
+fn link_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    f: &FusedEvent,
+    member: &Member,
+    doc: i64,
+    known: &BTreeSet<(&str, &str)>,
+) -> Result<()> {
     {
         // Names stay those of the first report naming the actor, as in the record.
         let mut stmt = tx.prepare_cached(
@@ -727,7 +774,9 @@ fn add_report(
         )?;
         for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
             for a in actors {
-                stmt.execute(params![fused_id, role, a.code, a.name, a.country])?;
+                if !known.contains(&(role, a.code.as_str())) {
+                    stmt.execute(params![fused_id, role, a.code, a.name, a.country])?;
+                }
             }
         }
     }
@@ -735,14 +784,83 @@ fn add_report(
         .execute(params![fused_id, doc])?;
     tx.prepare_cached("INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)")?
         .execute(params![member.story_id, fused_id])?;
-    let after = Filing {
-        plover: f.plover_type.as_str().to_string(),
-        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
-        country: loc.and_then(|l| l.country_code.clone()),
-        start: date_str(f.match_start),
-        end: date_str(f.match_end),
-        stories: Some(stories_text),
+    Ok(())
+}
+
+/// Adds one report to an existing fused event: updates its running aggregate, rewrites the
+/// columns of its row whose values change (only the indexes over those are touched), and
+/// adds its new actors, document link, story and candidate filing.
+fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
+    let columns: Vec<&str> = SUMMARY_COLUMNS
+        .iter()
+        .chain(&STATE_COLUMNS)
+        .copied()
+        .collect();
+    let n = columns.len();
+    let agg_at = SUMMARY_COLUMNS.len();
+    let old: Vec<Value> = tx
+        .prepare_cached(&format!(
+            "SELECT {} FROM fused_events WHERE id = ?1",
+            columns.join(", ")
+        ))?
+        .query_row([fused_id], |r| {
+            (0..n).map(|i| r.get::<_, Value>(i)).collect()
+        })?;
+    let text = |i: usize| match old.get(i) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        _ => None,
     };
+    let at = |name: &str| columns.iter().position(|c| *c == name).unwrap_or(n);
+    let before = Filing {
+        plover: text(at("plover_type")).unwrap_or_default(),
+        acled: text(at("acled_type")),
+        country: text(at("country_code")),
+        start: text(at("match_start")),
+        end: text(at("match_end")),
+        stories: text(at("stories")),
+    };
+    let (mut state, rebuilt) = match text(agg_at) {
+        Some(a) => (serde_json::from_str::<FusedState>(&a)?, false),
+        None => (rebuild(tx, fused_id, &member.event.id)?, true),
+    };
+    // Actors already linked (a rebuilt aggregate may list some a version 1 row lacks).
+    let known_actors: BTreeSet<(String, String)> = if rebuilt {
+        BTreeSet::new()
+    } else {
+        state
+            .actor_codes()
+            .map(|(role, code)| (role.to_string(), code.to_string()))
+            .collect()
+    };
+    state.add(member);
+    let Some(f) = state.finish(fused_id) else {
+        return Ok(());
+    };
+    let (values, after) = fused_values(&state, &f)?;
+    let mut sets: Vec<String> = Vec::new();
+    let mut params: Vec<Value> = vec![Value::Integer(fused_id)];
+    for (i, v) in values.into_iter().enumerate() {
+        if old.get(i) != Some(&v) {
+            params.push(v);
+            sets.push(format!("{} = ?{}", columns[i], params.len()));
+        }
+    }
+    if rebuilt {
+        // The version 1 record is superseded by the aggregate.
+        sets.push("record = ''".into());
+    }
+    if !sets.is_empty() {
+        tx.prepare_cached(&format!(
+            "UPDATE fused_events SET {} WHERE id = ?1",
+            sets.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(params))?;
+    }
+    let known: BTreeSet<(&str, &str)> = known_actors
+        .iter()
+        .map(|(r, c)| (r.as_str(), c.as_str()))
+        .collect();
+    link_report(tx, fused_id, &f, member, doc, &known)?;
     if after != before {
         file(tx, fused_id, &after)?;
     }

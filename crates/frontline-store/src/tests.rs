@@ -894,15 +894,15 @@ fn rtree_migration_indexes_events_stored_before_it() {
     store.insert_fused_events(&indexed_events()).unwrap();
     {
         let mut conn = store.conn().unwrap();
-        // Back to the version before, as a database written before the R*Tree existed (the
-        // R*Tree migration is the last one).
-        conn.execute_batch(&format!(
+        // Back to version 2, as a database written before the R*Tree existed (migrations 3
+        // and 4 undone).
+        downgrade_to_v3(&conn);
+        conn.execute_batch(
             "DROP TRIGGER fused_where_insert; DROP TRIGGER fused_where_update;
              DROP TRIGGER fused_where_delete; DROP VIEW fused_where_source;
              DROP TABLE fused_where; DROP INDEX fused_order; DROP INDEX fused_stats;
-             PRAGMA user_version = {};",
-            crate::schema::SCHEMA_VERSION - 1
-        ))
+             PRAGMA user_version = 2;",
+        )
         .unwrap();
         crate::schema::migrate(&mut conn).unwrap();
     }
@@ -940,4 +940,77 @@ fn normal_ingest_fills_the_rtree() {
         .query_row("SELECT COUNT(*) FROM fused_where", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
+}
+
+/// Undoes migration 4: mentions back to one row per mention, as version 3 stored them, and
+/// the indexes it dropped.
+fn downgrade_to_v3(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "CREATE TABLE mentions (
+             doc INTEGER NOT NULL REFERENCES documents(rowid_), idx INTEGER NOT NULL,
+             kind TEXT NOT NULL, start_ INTEGER NOT NULL, end_ INTEGER NOT NULL,
+             sentence INTEGER NOT NULL, key TEXT, data TEXT NOT NULL,
+             PRIMARY KEY (doc, idx)) WITHOUT ROWID;
+         CREATE INDEX mentions_key ON mentions(kind, key);
+         INSERT INTO mentions
+             SELECT m.doc, j.value ->> 0, j.value -> 4 ->> 'kind', j.value ->> 1, j.value ->> 2,
+                    j.value ->> 3, NULL, j.value -> 4
+             FROM document_mentions m, json_each(m.data) j;
+         DROP TABLE document_mentions;
+         CREATE INDEX fused_match ON fused_events(plover_type, match_start);
+         CREATE INDEX fused_acled_match ON fused_events(acled_type, match_start);
+         CREATE INDEX events_date ON events(date_start);
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+}
+
+/// A database of version 3 (one row per mention) keeps every mention through migration 4.
+#[test]
+fn mentions_migration_keeps_every_mention() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    store.put_extractions(&[a.clone(), b.clone()]).unwrap();
+    assert!(!a.mentions.is_empty());
+    let before: Vec<_> = [&a, &b]
+        .iter()
+        .map(|x| store.document(&x.document.id).unwrap().unwrap())
+        .collect();
+    let counts = store.counts().unwrap();
+    assert_eq!(
+        counts.mentions as usize,
+        a.mentions.len() + b.mentions.len()
+    );
+    {
+        let mut conn = store.conn().unwrap();
+        downgrade_to_v3(&conn);
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM mentions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows as u64, counts.mentions);
+        crate::schema::migrate(&mut conn).unwrap();
+    }
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::schema::SCHEMA_VERSION
+    );
+    for (x, d) in [&a, &b].iter().zip(&before) {
+        let after = store.document(&x.document.id).unwrap().unwrap();
+        assert_eq!(after.mentions, x.mentions);
+        assert_eq!(
+            serde_json::to_value(&after).unwrap(),
+            serde_json::to_value(d).unwrap()
+        );
+    }
+    assert_eq!(store.counts().unwrap().mentions, counts.mentions);
 }

@@ -137,11 +137,17 @@ fn run(o: &Opts) -> Result<(), String> {
     let total = Instant::now();
     for chunk in articles.chunks(CHUNK) {
         let (t, c) = (Instant::now(), cpu());
-        let exs: Vec<Extraction> = pool.install(|| {
+        // The copy-detection keys are computed with the extraction, as `frontline ingest`
+        // does, so the store stage is the writer thread's work.
+        let (exs, keys): (Vec<Extraction>, Vec<frontline_store::CopyKeys>) = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|a| pipeline.extract(a.meta(), &a.text))
-                .collect()
+                .map(|a| {
+                    let ex = pipeline.extract(a.meta(), &a.text);
+                    let keys = frontline_store::CopyKeys::of(&ex);
+                    (ex, keys)
+                })
+                .unzip()
         });
         extract_time += t.elapsed();
         extract_cpu += cpu().saturating_sub(c);
@@ -152,7 +158,8 @@ fn run(o: &Opts) -> Result<(), String> {
         }
         if let Some(s) = &store {
             let (t, c) = (Instant::now(), cpu());
-            s.put_extractions(&exs).map_err(|e| format!("store: {e}"))?;
+            s.put_extractions_with_keys(&exs, &keys)
+                .map_err(|e| format!("store: {e}"))?;
             store_time += t.elapsed();
             store_cpu += cpu().saturating_sub(c);
         }
