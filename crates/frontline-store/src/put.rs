@@ -128,6 +128,32 @@ impl CopyKeys {
     }
 }
 
+/// The band lookup and the band insert for `n` band keys (built once for the usual count).
+fn band_sql(n: usize) -> std::borrow::Cow<'static, (String, String)> {
+    static USUAL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let build = |n: usize| {
+        let lookup = (1..=n)
+            .map(|i| {
+                format!(
+                    "SELECT doc FROM (SELECT doc FROM copy_bands WHERE key = ?{i} \
+                     ORDER BY doc DESC LIMIT {MAX_BAND_DOCS})"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let insert = format!(
+            "INSERT OR IGNORE INTO copy_bands (key, doc) VALUES {}",
+            placeholders(n, 2, 1)
+        );
+        (lookup, insert)
+    };
+    if n == copies::BANDS {
+        std::borrow::Cow::Borrowed(USUAL.get_or_init(|| build(n)))
+    } else {
+        std::borrow::Cow::Owned(build(n))
+    }
+}
+
 fn placeholders(rows: usize, width: usize, first: usize) -> String {
     let mut out = String::with_capacity(rows * width * 6);
     for r in 0..rows {
@@ -168,20 +194,12 @@ fn put_one(
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        // One statement for all bands: for each key, the documents filed under it from its
-        // `MAX_BAND_DOCS`-th latest on. The limit is written into the SQL: SQLite plans with
-        // the value of a bound LIMIT or OFFSET, so rebinding one expires the statement and
-        // recompiles it on every run (that cost 5% of the writer's CPU).
+        // One statement for all bands, each band's lookup a subquery reading only the
+        // `MAX_BAND_DOCS` latest documents filed under its key. The limit is written into the
+        // SQL: SQLite plans with the value of a bound LIMIT, so rebinding one expires the
+        // statement and recompiles it on every run (that cost 5% of the writer's CPU).
         if !keys.is_empty() {
-            let sql = format!(
-                "WITH k(key) AS (VALUES {}) \
-                 SELECT c.doc FROM k JOIN copy_bands c ON c.key = k.key AND c.doc >= \
-                 COALESCE((SELECT b.doc FROM copy_bands b WHERE b.key = k.key \
-                 ORDER BY b.doc DESC LIMIT 1 OFFSET {}), 0)",
-                placeholders(keys.len(), 1, 1),
-                MAX_BAND_DOCS - 1
-            );
-            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut stmt = tx.prepare_cached(&band_sql(keys.len()).0)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&keys), |r| r.get::<_, i64>(0))?;
             for r in rows {
                 *hits.entry(r?).or_insert(0) += 1;
@@ -269,15 +287,12 @@ fn put_one(
         .execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
     if !keys.is_empty() {
         // All bands in one statement.
-        let sql = format!(
-            "INSERT OR IGNORE INTO copy_bands (key, doc) VALUES {}",
-            placeholders(keys.len(), 2, 1)
-        );
+        let sql = &band_sql(keys.len()).1;
         let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
         for k in &keys {
             values.extend([*k, rowid]);
         }
-        tx.prepare_cached(&sql)?
+        tx.prepare_cached(sql)?
             .execute(rusqlite::params_from_iter(&values))?;
     }
 
@@ -359,12 +374,6 @@ fn put_one(
             serde_json::to_string(ev)?,
             fused_id,
         ])?;
-        if let Some(fused_id) = fused_id {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
-            )?
-            .execute(params![fused_id, ev.id])?;
-        }
     }
 
     Ok(PutOutcome::New {
@@ -723,6 +732,41 @@ fn fused_values(state: &FusedState, f: &FusedEvent) -> Result<(Vec<Value>, Filin
     Ok((values, filing))
 }
 
+/// Statements over the [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] of `fused_events`.
+struct FusedSql {
+    columns: Vec<&'static str>,
+    insert: String,
+    select: String,
+}
+
+fn fused_sql() -> &'static FusedSql {
+    static SQL: std::sync::OnceLock<FusedSql> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<&'static str> = SUMMARY_COLUMNS
+            .iter()
+            .chain(&STATE_COLUMNS)
+            .copied()
+            .collect();
+        let insert = format!(
+            "INSERT INTO fused_events ({}, record) VALUES ({}, '')",
+            columns.join(", "),
+            (1..=columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let select = format!(
+            "SELECT {} FROM fused_events WHERE id = ?1",
+            columns.join(", ")
+        );
+        FusedSql {
+            columns,
+            insert,
+            select,
+        }
+    })
+}
+
 /// Starts a fused event from its first report: one insert of the whole row, then its actors,
 /// document link, story and candidate filing. Returns its id.
 fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
@@ -735,20 +779,8 @@ fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
         ));
     };
     let (values, filing) = fused_values(&state, &f)?;
-    let columns: Vec<&str> = SUMMARY_COLUMNS
-        .iter()
-        .chain(&STATE_COLUMNS)
-        .copied()
-        .collect();
-    let sql = format!(
-        "INSERT INTO fused_events ({}, record) VALUES ({}, '')",
-        columns.join(", "),
-        (1..=columns.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    tx.prepare_cached(&sql)?
+    let sql = &fused_sql().insert;
+    tx.prepare_cached(sql)?
         .execute(rusqlite::params_from_iter(values))?;
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
@@ -791,18 +823,11 @@ fn link_report(
 /// columns of its row whose values change (only the indexes over those are touched), and
 /// adds its new actors, document link, story and candidate filing.
 fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
-    let columns: Vec<&str> = SUMMARY_COLUMNS
-        .iter()
-        .chain(&STATE_COLUMNS)
-        .copied()
-        .collect();
+    let columns = &fused_sql().columns;
     let n = columns.len();
     let agg_at = SUMMARY_COLUMNS.len();
     let old: Vec<Value> = tx
-        .prepare_cached(&format!(
-            "SELECT {} FROM fused_events WHERE id = ?1",
-            columns.join(", ")
-        ))?
+        .prepare_cached(&fused_sql().select)?
         .query_row([fused_id], |r| {
             (0..n).map(|i| r.get::<_, Value>(i)).collect()
         })?;

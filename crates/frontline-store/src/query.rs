@@ -479,7 +479,12 @@ pub(crate) fn fused_summary(f: &FusedEvent) -> Result<Vec<rusqlite::types::Value
 }
 
 pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    use chrono::Datelike;
+    d.map(|d| match d.year() {
+        // `format` parses its pattern on every call; the writer formats a few dates per event.
+        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
+        _ => d.format("%Y-%m-%d").to_string(),
+    })
 }
 
 fn parse_date(s: Option<String>) -> Option<NaiveDate> {

@@ -282,6 +282,10 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX fused_match;
     DROP INDEX fused_acled_match;
     DROP INDEX events_date;
+
+    -- Which events a fused event merges is `events.fused_id` (indexed by `events_fused`); this
+    -- table held the same pairs a second time and no query read it.
+    DROP TABLE fused_event_members;
     "#,
 ];
 

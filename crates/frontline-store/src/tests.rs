@@ -960,6 +960,12 @@ fn downgrade_to_v3(conn: &rusqlite::Connection) {
          CREATE INDEX fused_match ON fused_events(plover_type, match_start);
          CREATE INDEX fused_acled_match ON fused_events(acled_type, match_start);
          CREATE INDEX events_date ON events(date_start);
+         CREATE TABLE fused_event_members (
+             fused_id INTEGER NOT NULL REFERENCES fused_events(id),
+             event_id TEXT NOT NULL REFERENCES events(id),
+             PRIMARY KEY (fused_id, event_id)) WITHOUT ROWID;
+         INSERT INTO fused_event_members SELECT fused_id, id FROM events
+             WHERE fused_id IS NOT NULL;
          PRAGMA user_version = 3;",
     )
     .unwrap();
@@ -1013,4 +1019,16 @@ fn mentions_migration_keeps_every_mention() {
         );
     }
     assert_eq!(store.counts().unwrap().mentions, counts.mentions);
+}
+
+#[test]
+fn dates_are_written_as_iso_days() {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+    let s = |x| crate::query::date_str(x);
+    assert_eq!(s(d(2017, 6, 9)).as_deref(), Some("2017-06-09"));
+    assert_eq!(s(d(12, 1, 31)).as_deref(), Some("0012-01-31"));
+    for x in [d(2017, 6, 9), d(12, 1, 31), d(-44, 3, 15), d(12345, 12, 1)] {
+        assert_eq!(s(x), x.map(|x| x.format("%Y-%m-%d").to_string()));
+    }
+    assert_eq!(s(None), None);
 }
