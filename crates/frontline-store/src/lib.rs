@@ -39,7 +39,7 @@ pub use query::{
 };
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
-pub use put::CopyKeys;
+pub use put::Prepared;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

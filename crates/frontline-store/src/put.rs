@@ -79,53 +79,104 @@ impl Store {
     /// of its events that happened (asserted, hedged or denied) is fused with a matching fused
     /// event or starts one.
     pub fn put_extractions(&self, batch: &[Extraction]) -> Result<Vec<PutOutcome>> {
-        let keys: Vec<CopyKeys> = batch.iter().map(CopyKeys::of).collect();
-        self.put_extractions_with_keys(batch, &keys)
+        let prepared: Vec<Prepared> = batch.iter().map(Prepared::of).collect();
+        self.put_prepared(batch, &prepared)
     }
 
-    /// [`Store::put_extractions`] with the copy-detection keys of each extraction computed
-    /// beforehand (`keys[i]` is [`CopyKeys::of`]`(&batch[i])`), so that a caller can compute
-    /// them in parallel, off the writer thread. Fails when the lengths differ.
-    pub fn put_extractions_with_keys(
+    /// [`Store::put_extractions`] with the database-independent work on each extraction done
+    /// beforehand (`prepared[i]` is [`Prepared::of`]`(&batch[i])`), so that a caller can do
+    /// it in parallel, off the writer thread. Fails when the lengths or document ids differ.
+    pub fn put_prepared(
         &self,
         batch: &[Extraction],
-        keys: &[CopyKeys],
+        prepared: &[Prepared],
     ) -> Result<Vec<PutOutcome>> {
-        if keys.len() != batch.len() {
+        if prepared.len() != batch.len() {
             return Err(crate::StoreError::BadQuery(format!(
-                "{} copy keys given for {} extractions",
-                keys.len(),
+                "{} prepared documents given for {} extractions",
+                prepared.len(),
                 batch.len()
+            )));
+        }
+        if let Some(ex) = batch
+            .iter()
+            .zip(prepared)
+            .find_map(|(ex, p)| (ex.document.id != p.document_id).then_some(ex))
+        {
+            return Err(crate::StoreError::BadQuery(format!(
+                "the prepared documents are not those of the batch (document {})",
+                ex.document.id
             )));
         }
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
-        for (ex, k) in batch.iter().zip(keys) {
-            out.push(put_one(&tx, ex, &k.signature, &k.lead)?);
+        for (ex, p) in batch.iter().zip(prepared) {
+            out.push(put_one(&tx, ex, p)?);
         }
         tx.commit()?;
         Ok(out)
     }
 }
 
-/// What copy detection needs of a document: the MinHash signature and the lead of its text
-/// without boilerplate. Pure computation, no database access.
+/// What storing a document needs that does not depend on the database: the copy-detection
+/// keys (MinHash signature and lead of the text without boilerplate) and the JSON of its
+/// extras, mentions and events. Pure computation; `frontline ingest` does it on the worker
+/// threads so that the writer thread only writes.
 #[derive(Debug, Clone)]
-pub struct CopyKeys {
+pub struct Prepared {
+    document_id: String,
     signature: Signature,
     lead: Lead,
+    /// JSON of the extras, mentions and each event; `None` where serialising failed (the
+    /// writer then serialises again and reports the error).
+    extras: Option<String>,
+    mentions: Option<String>,
+    events: Vec<Option<String>>,
 }
 
-impl CopyKeys {
-    /// The keys of one extraction.
+impl Prepared {
+    /// Prepares one extraction.
     pub fn of(ex: &Extraction) -> Self {
         let text = analysed_text(ex);
         Self {
+            document_id: ex.document.id.clone(),
             signature: copies::signature(&text),
             lead: Lead::of(&text),
+            extras: extras_json(ex).ok(),
+            mentions: mentions_json(ex).ok(),
+            events: ex
+                .events
+                .iter()
+                .map(|ev| serde_json::to_string(ev).ok())
+                .collect(),
         }
     }
+}
+
+/// The `extras` column of a document (see [`Extras`]).
+fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
+    #[derive(Serialize)]
+    struct ExtrasRef<'a> {
+        boilerplate: &'a [Boilerplate],
+        sentences: &'a [Sentence],
+        warnings: &'a [String],
+    }
+    serde_json::to_string(&ExtrasRef {
+        boilerplate: &ex.boilerplate,
+        sentences: &ex.sentences,
+        warnings: &ex.warnings,
+    })
+}
+
+/// The `data` column of `document_mentions`: `[id, start, end, sentence, data]` per mention.
+fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
+    let mentions: Vec<StoredMention<'_>> = ex
+        .mentions
+        .iter()
+        .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
+        .collect();
+    serde_json::to_string(&mentions)
 }
 
 /// The band lookup and the band insert for `n` band keys (built once for the usual count).
@@ -172,12 +223,8 @@ fn placeholders(rows: usize, width: usize, first: usize) -> String {
     out
 }
 
-fn put_one(
-    tx: &Transaction<'_>,
-    ex: &Extraction,
-    sig: &Signature,
-    lead: &Lead,
-) -> Result<PutOutcome> {
+fn put_one(tx: &Transaction<'_>, ex: &Extraction, prepared: &Prepared) -> Result<PutOutcome> {
+    let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
     let known: Option<i64> = tx
         .prepare_cached("SELECT rowid_ FROM documents WHERE id = ?1")?
@@ -248,11 +295,10 @@ fn put_one(
         None => (None, None),
     };
 
-    let extras = serde_json::to_string(&Extras {
-        boilerplate: ex.boilerplate.clone(),
-        sentences: ex.sentences.clone(),
-        warnings: ex.warnings.clone(),
-    })?;
+    let extras = match &prepared.extras {
+        Some(j) => j.clone(),
+        None => extras_json(ex)?,
+    };
     let origin = doc.origin.as_ref();
     tx.prepare_cached(
         "INSERT INTO documents (id, url, outlet, title, author, published_at, language, \
@@ -297,19 +343,14 @@ fn put_one(
     }
 
     // All mentions of the document in one row (see `document_mentions` in schema.rs).
-    let mentions: Vec<StoredMention<'_>> = ex
-        .mentions
-        .iter()
-        .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
-        .collect();
+    let mentions = match &prepared.mentions {
+        Some(j) => std::borrow::Cow::Borrowed(j.as_str()),
+        None => std::borrow::Cow::Owned(mentions_json(ex)?),
+    };
     tx.prepare_cached(
         "INSERT OR REPLACE INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
     )?
-    .execute(params![
-        rowid,
-        mentions.len() as i64,
-        serde_json::to_string(&mentions)?
-    ])?;
+    .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
 
     let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
@@ -371,7 +412,11 @@ fn put_one(
             loc.and_then(|p| p.country_code.clone()),
             opt_enum_str(Some(&ev.modality))?,
             sentence_text,
-            serde_json::to_string(ev)?,
+            match prepared.events.get(idx) {
+                Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
+                _ => std::borrow::Cow::Owned(serde_json::to_string(ev)?),
+            }
+            .as_ref(),
             fused_id,
         ])?;
     }
@@ -581,15 +626,22 @@ fn dated_candidates(
             None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
         }
     }
-    let exact_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
-    );
-    let range_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
-         AND {DATED_FILTER}"
-    );
+    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (exact_sql, range_sql) = SQL.get_or_init(|| {
+        (
+            format!(
+                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
+                 ON f.id = b.fused_id \
+                 WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
+            ),
+            format!(
+                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
+                 ON f.id = b.fused_id \
+                 WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
+                 AND {DATED_FILTER}"
+            ),
+        )
+    });
     let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
     // Bucket -1 and the buckets of the range are looked up apart: with `OR`, SQLite would not
     // use the bucket part of the index.
@@ -598,7 +650,7 @@ fn dated_candidates(
         .iter()
         .flat_map(|e| spans.iter().map(move |s| (e, s)))
     {
-        let mut stmt = tx.prepare_cached(if to.is_some() { &range_sql } else { &exact_sql })?;
+        let mut stmt = tx.prepare_cached(if to.is_some() { range_sql } else { exact_sql })?;
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![
             from,
             lo,

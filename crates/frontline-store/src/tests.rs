@@ -1032,3 +1032,30 @@ fn dates_are_written_as_iso_days() {
     }
     assert_eq!(s(None), None);
 }
+
+#[test]
+fn prepared_documents_must_match_the_batch() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    let wrong = [crate::Prepared::of(&b)];
+    assert!(
+        store
+            .put_prepared(std::slice::from_ref(&a), &wrong)
+            .is_err()
+    );
+    assert!(store.put_prepared(std::slice::from_ref(&a), &[]).is_err());
+    assert!(!store.contains_document(&a.document.id).unwrap());
+    let right = [crate::Prepared::of(&a)];
+    let out = store
+        .put_prepared(std::slice::from_ref(&a), &right)
+        .unwrap();
+    assert!(out[0].is_new());
+    // The same as storing without preparing.
+    let other = Store::open_in_memory().unwrap();
+    other.put_extraction(&a).unwrap();
+    assert_eq!(
+        serde_json::to_value(store.document(&a.document.id).unwrap()).unwrap(),
+        serde_json::to_value(other.document(&a.document.id).unwrap()).unwrap()
+    );
+}

@@ -137,18 +137,19 @@ fn run(o: &Opts) -> Result<(), String> {
     let total = Instant::now();
     for chunk in articles.chunks(CHUNK) {
         let (t, c) = (Instant::now(), cpu());
-        // The copy-detection keys are computed with the extraction, as `frontline ingest`
-        // does, so the store stage is the writer thread's work.
-        let (exs, keys): (Vec<Extraction>, Vec<frontline_store::CopyKeys>) = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|a| {
-                    let ex = pipeline.extract(a.meta(), &a.text);
-                    let keys = frontline_store::CopyKeys::of(&ex);
-                    (ex, keys)
-                })
-                .unzip()
-        });
+        // What storing needs besides the database is prepared with the extraction, as
+        // `frontline ingest` does, so the store stage is the writer thread's work.
+        let (exs, prepared): (Vec<Extraction>, Vec<frontline_store::Prepared>) =
+            pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|a| {
+                        let ex = pipeline.extract(a.meta(), &a.text);
+                        let prepared = frontline_store::Prepared::of(&ex);
+                        (ex, prepared)
+                    })
+                    .unzip()
+            });
         extract_time += t.elapsed();
         extract_cpu += cpu().saturating_sub(c);
         for ex in &exs {
@@ -158,7 +159,7 @@ fn run(o: &Opts) -> Result<(), String> {
         }
         if let Some(s) = &store {
             let (t, c) = (Instant::now(), cpu());
-            s.put_extractions_with_keys(&exs, &keys)
+            s.put_prepared(&exs, &prepared)
                 .map_err(|e| format!("store: {e}"))?;
             store_time += t.elapsed();
             store_cpu += cpu().saturating_sub(c);

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
 use frontline_ingest::{Input, JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
-use frontline_store::{CopyKeys, PutOutcome, Store};
+use frontline_store::{Prepared, PutOutcome, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
@@ -140,15 +140,15 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let batch_size = args.batch_size as usize;
 
     // The store is written on its own thread while the next batch is extracted.
-    // The copy-detection keys are computed with the extraction, on the worker threads, so
-    // the writer (the bottleneck on two cores) only writes.
-    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<CopyKeys>)>(1);
+    // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
+    // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
+    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(1);
     let writer = std::thread::spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
         let mut outcomes = Vec::new();
-        for (batch, keys) in rx {
+        for (batch, prepared) in rx {
             outcomes.extend(
                 store
-                    .put_extractions_with_keys(&batch, &keys)
+                    .put_prepared(&batch, &prepared)
                     .context("cannot write to the database")?,
             );
         }
@@ -162,17 +162,17 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             return true;
         }
         let docs = std::mem::take(batch);
-        let (extracted, keys): (Vec<Extraction>, Vec<CopyKeys>) = docs
+        let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = docs
             .into_par_iter()
             .map(|raw| {
                 let ex = extract_one(&pipeline, raw, &args);
-                let keys = CopyKeys::of(&ex);
-                (ex, keys)
+                let prepared = Prepared::of(&ex);
+                (ex, prepared)
             })
             .unzip();
         summary.read += extracted.len() as u64;
         progress.inc(extracted.len() as u64);
-        tx.send((extracted, keys)).is_ok()
+        tx.send((extracted, prepared)).is_ok()
     };
     for item in frontline_ingest::read_inputs(inputs, options) {
         match item {
