@@ -109,13 +109,53 @@ impl Store {
             )));
         }
         let mut conn = self.conn()?;
+        let mut bands = self.bands.lock().map_err(|_| crate::StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut out = Vec::with_capacity(batch.len());
-        for (ex, p) in batch.iter().zip(prepared) {
-            out.push(put_one(&tx, ex, p)?);
+        let written = (|| {
+            // Another connection may have written since this one last did: the cached band
+            // lists are then stale.
+            let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            bands.check(version);
+            let mut out = Vec::with_capacity(batch.len());
+            for (ex, p) in batch.iter().zip(prepared) {
+                out.push(put_one(&tx, ex, p, &mut bands)?);
+            }
+            tx.commit()?;
+            Ok(out)
+        })();
+        if written.is_err() {
+            // Rolled back: the cache may list documents that were never stored.
+            bands.clear();
         }
-        tx.commit()?;
-        Ok(out)
+        written
+    }
+}
+
+/// The latest documents filed under LSH band keys, as the band lookup would read them from
+/// `copy_bands` (at most `MAX_BAND_DOCS` per key, oldest first), for the keys this connection
+/// has looked up. Popular keys are then read from memory instead of from the index; the
+/// cache is dropped when another connection writes (`PRAGMA data_version`), when a batch
+/// fails, and when it holds `MAX_CACHED_KEYS` keys.
+#[derive(Debug, Default)]
+pub(crate) struct BandCache {
+    version: Option<i64>,
+    pub(crate) docs: HashMap<i64, Vec<i64>>,
+}
+
+/// Most band keys kept in [`BandCache`] (about 70 MB) before it starts again.
+const MAX_CACHED_KEYS: usize = 1_000_000;
+
+impl BandCache {
+    fn check(&mut self, version: i64) {
+        if self.version != Some(version) || self.docs.len() > MAX_CACHED_KEYS {
+            self.clear();
+            self.version = Some(version);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.docs.clear();
+        self.version = None;
     }
 }
 
@@ -179,27 +219,17 @@ fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
     serde_json::to_string(&mentions)
 }
 
-/// The band lookup and the band insert for `n` band keys (built once for the usual count).
-fn band_sql(n: usize) -> std::borrow::Cow<'static, (String, String)> {
-    static USUAL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+/// The band insert for `n` band keys (built once for the usual count).
+fn band_insert_sql(n: usize) -> std::borrow::Cow<'static, str> {
+    static USUAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let build = |n: usize| {
-        let lookup = (1..=n)
-            .map(|i| {
-                format!(
-                    "SELECT doc FROM (SELECT doc FROM copy_bands WHERE key = ?{i} \
-                     ORDER BY doc DESC LIMIT {MAX_BAND_DOCS})"
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let insert = format!(
+        format!(
             "INSERT OR IGNORE INTO copy_bands (key, doc) VALUES {}",
             placeholders(n, 2, 1)
-        );
-        (lookup, insert)
+        )
     };
     if n == copies::BANDS {
-        std::borrow::Cow::Borrowed(USUAL.get_or_init(|| build(n)))
+        std::borrow::Cow::Borrowed(USUAL.get_or_init(|| build(n)).as_str())
     } else {
         std::borrow::Cow::Owned(build(n))
     }
@@ -223,7 +253,12 @@ fn placeholders(rows: usize, width: usize, first: usize) -> String {
     out
 }
 
-fn put_one(tx: &Transaction<'_>, ex: &Extraction, prepared: &Prepared) -> Result<PutOutcome> {
+fn put_one(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    prepared: &Prepared,
+    bands: &mut BandCache,
+) -> Result<PutOutcome> {
     let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
     let known: Option<i64> = tx
@@ -241,15 +276,26 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, prepared: &Prepared) -> Result
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        // One statement for all bands, each band's lookup a subquery reading only the
-        // `MAX_BAND_DOCS` latest documents filed under its key. The limit is written into the
-        // SQL: SQLite plans with the value of a bound LIMIT, so rebinding one expires the
-        // statement and recompiles it on every run (that cost 5% of the writer's CPU).
-        if !keys.is_empty() {
-            let mut stmt = tx.prepare_cached(&band_sql(keys.len()).0)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&keys), |r| r.get::<_, i64>(0))?;
-            for r in rows {
-                *hits.entry(r?).or_insert(0) += 1;
+        // Each key's latest documents, from the cache or, for a key not in it, from the index.
+        // The limit is written into the SQL: SQLite plans with the value of a bound LIMIT, so
+        // rebinding one expires the statement and recompiles it on every run (that cost 5% of
+        // the writer's CPU).
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT {MAX_BAND_DOCS}"
+        ))?;
+        for k in &keys {
+            let docs = match bands.docs.entry(*k) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut docs = stmt
+                        .query_map([k], |r| r.get::<_, i64>(0))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    docs.reverse();
+                    e.insert(docs)
+                }
+            };
+            for d in docs.iter() {
+                *hits.entry(*d).or_insert(0) += 1;
             }
         }
     }
@@ -333,13 +379,24 @@ fn put_one(tx: &Transaction<'_>, ex: &Extraction, prepared: &Prepared) -> Result
         .execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
     if !keys.is_empty() {
         // All bands in one statement.
-        let sql = &band_sql(keys.len()).1;
+        let sql = band_insert_sql(keys.len());
         let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
         for k in &keys {
             values.extend([*k, rowid]);
         }
-        tx.prepare_cached(sql)?
+        tx.prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(&values))?;
+        // The new document is the latest under each of its keys (all looked up above).
+        for k in &keys {
+            if let Some(docs) = bands.docs.get_mut(k)
+                && docs.last() != Some(&rowid)
+            {
+                docs.push(rowid);
+                if docs.len() > MAX_BAND_DOCS as usize {
+                    docs.remove(0);
+                }
+            }
+        }
     }
 
     // All mentions of the document in one row (see `document_mentions` in schema.rs).

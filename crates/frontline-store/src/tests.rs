@@ -1059,3 +1059,81 @@ fn prepared_documents_must_match_the_batch() {
         serde_json::to_value(other.document(&a.document.id).unwrap()).unwrap()
     );
 }
+
+/// Every band list cached by `store` equals what the index holds (the latest documents per
+/// key, oldest first).
+fn assert_band_cache_matches_index(store: &Store) {
+    let conn = store.conn().unwrap();
+    let cache = store.bands.lock().unwrap();
+    assert!(!cache.docs.is_empty());
+    let mut stmt = conn
+        .prepare("SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT 64")
+        .unwrap();
+    for (key, docs) in &cache.docs {
+        let mut stored: Vec<i64> = stmt
+            .query_map([key], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        stored.reverse();
+        assert_eq!(docs, &stored, "band key {key}");
+    }
+}
+
+/// Copy detection keeps the band lists it has read in memory; another connection's writes
+/// must be seen (the cache is dropped when `PRAGMA data_version` changes).
+#[test]
+fn band_cache_sees_other_connections_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let one = Store::open(&path).unwrap();
+    let two = Store::open(&path).unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    // The same words as `a` (a stopword more), so the same band keys, another document.
+    let b_text = format!("{WIRE} The");
+    let b = extraction(&b_text, Some("Daily"), Some("2017-06-20"), &[]);
+    let c = extraction(COPY, Some("Post"), Some("2017-06-21"), &[]);
+    one.put_extraction(&a).unwrap();
+    assert_band_cache_matches_index(&one);
+    // `one` has `a`'s keys cached; `two` files `b` under the same keys.
+    two.put_extraction(&b).unwrap();
+    one.put_extraction(&c).unwrap();
+    assert_band_cache_matches_index(&one);
+    let stored = one.document(&c.document.id).unwrap().unwrap();
+    // The same as a single connection storing all three.
+    let single = Store::open_in_memory().unwrap();
+    for x in [&a, &b, &c] {
+        single.put_extraction(x).unwrap();
+    }
+    let expected = single.document(&c.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy, expected.nearest_copy);
+    assert_eq!(stored.similarity, expected.similarity);
+}
+
+/// A batch that fails is rolled back; band lists cached while writing it must go too.
+#[test]
+fn band_cache_is_dropped_with_a_failed_batch() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    store.put_extraction(&a).unwrap();
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    // Fails after `b` is written, inside the transaction.
+    store
+        .conn()
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER fail AFTER INSERT ON documents WHEN new.outlet = 'Fail'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+    let bad = extraction(
+        "An unrelated report about the weather in Oslo, where it rained all day.",
+        Some("Fail"),
+        Some("2017-06-20"),
+        &[],
+    );
+    assert!(store.put_extractions(&[b.clone(), bad]).is_err());
+    assert!(!store.contains_document(&b.document.id).unwrap());
+    store.put_extraction(&b).unwrap();
+    assert_band_cache_matches_index(&store);
+}
