@@ -766,6 +766,14 @@ impl FusedState {
         out
     }
 
+    /// The actors named so far, as (role, code), role being `source` or `target`.
+    pub fn actor_codes(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.sources
+            .iter()
+            .map(|a| ("source", a.code.as_str()))
+            .chain(self.targets.iter().map(|a| ("target", a.code.as_str())))
+    }
+
     /// Stories of the documents reporting it.
     pub fn stories(&self) -> BTreeSet<i64> {
         self.groups

@@ -39,6 +39,7 @@ pub use query::{
 };
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
+pub use put::Prepared;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +118,8 @@ impl PutOutcome {
 /// on one file for parallel readers (WAL lets them read while a writer writes).
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Band lists of copy detection read so far (see `put::BandCache`).
+    bands: Mutex<put::BandCache>,
     path: Option<PathBuf>,
 }
 
@@ -185,17 +188,22 @@ impl Store {
             // journal_mode returns a row; query it rather than execute.
             let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         }
+        // A checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: one ingest batch writes
+        // several MiB, so the default checkpointed after every commit, copying pages that the
+        // next batch changes again (index interiors, busy fused events).
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -65536;
-             PRAGMA journal_size_limit = 67108864;",
+             PRAGMA journal_size_limit = 67108864;
+             PRAGMA wal_autocheckpoint = 16384;",
         )?;
         let mut conn = conn;
         schema::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            bands: Mutex::new(put::BandCache::default()),
             path,
         })
     }

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
-use crate::query::{FusedEvent, date_str, fused_summary, opt_enum_str};
+use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
+use rusqlite::types::Value;
 
 /// Parts of an extraction stored as one JSON column of the document.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub(crate) struct Extras {
     #[serde(default)]
     pub warnings: Vec<String>,
 }
+
+/// One mention as stored in `document_mentions.data`: id, start, end, sentence, data.
+pub(crate) type StoredMention<'a> = (usize, usize, usize, usize, &'a MentionData);
 
 /// Most copy candidates examined per document (the ones sharing most bands).
 const MAX_COPY_CANDIDATES: usize = 32;
@@ -54,23 +58,6 @@ fn analysed_text(ex: &Extraction) -> String {
     out
 }
 
-fn mention_key(data: &MentionData) -> Option<String> {
-    match data {
-        MentionData::Actor(a) => Some(a.code.clone()),
-        MentionData::Place(p) => Some(
-            p.geonameid
-                .map_or_else(|| p.name.to_lowercase(), |g| g.to_string()),
-        ),
-        MentionData::Time(t) => Some(t.start.format("%Y-%m-%d").to_string()),
-        MentionData::Quantity(q) => opt_enum_str(Some(&q.quantity_kind)).ok().flatten(),
-        MentionData::Speaker(s) => s
-            .actor
-            .as_ref()
-            .map(|a| a.code.clone())
-            .or_else(|| s.source.clone()),
-    }
-}
-
 /// Whether an event describes something that happened (and so takes part in fusion).
 fn fusable(ev: &Event) -> bool {
     ev.modality.counts() || ev.modality == frontline_model::Modality::Denied
@@ -92,31 +79,187 @@ impl Store {
     /// of its events that happened (asserted, hedged or denied) is fused with a matching fused
     /// event or starts one.
     pub fn put_extractions(&self, batch: &[Extraction]) -> Result<Vec<PutOutcome>> {
-        // Signatures are computed before taking the write lock.
-        let sigs: Vec<(Signature, Lead)> = batch
-            .iter()
-            .map(|ex| {
-                let text = analysed_text(ex);
-                (copies::signature(&text), Lead::of(&text))
-            })
-            .collect();
-        let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut out = Vec::with_capacity(batch.len());
-        for (ex, (sig, lead)) in batch.iter().zip(&sigs) {
-            out.push(put_one(&tx, ex, sig, lead)?);
-        }
-        tx.commit()?;
-        Ok(out)
+        let prepared: Vec<Prepared> = batch.iter().map(Prepared::of).collect();
+        self.put_prepared(batch, &prepared)
     }
+
+    /// [`Store::put_extractions`] with the database-independent work on each extraction done
+    /// beforehand (`prepared[i]` is [`Prepared::of`]`(&batch[i])`), so that a caller can do
+    /// it in parallel, off the writer thread. Fails when the lengths or document ids differ.
+    pub fn put_prepared(
+        &self,
+        batch: &[Extraction],
+        prepared: &[Prepared],
+    ) -> Result<Vec<PutOutcome>> {
+        if prepared.len() != batch.len() {
+            return Err(crate::StoreError::BadQuery(format!(
+                "{} prepared documents given for {} extractions",
+                prepared.len(),
+                batch.len()
+            )));
+        }
+        if let Some(ex) = batch
+            .iter()
+            .zip(prepared)
+            .find_map(|(ex, p)| (ex.document.id != p.document_id).then_some(ex))
+        {
+            return Err(crate::StoreError::BadQuery(format!(
+                "the prepared documents are not those of the batch (document {})",
+                ex.document.id
+            )));
+        }
+        let mut conn = self.conn()?;
+        let mut bands = self.bands.lock().map_err(|_| crate::StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let written = (|| {
+            // Another connection may have written since this one last did: the cached band
+            // lists are then stale.
+            let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            bands.check(version);
+            let mut out = Vec::with_capacity(batch.len());
+            for (ex, p) in batch.iter().zip(prepared) {
+                out.push(put_one(&tx, ex, p, &mut bands)?);
+            }
+            tx.commit()?;
+            Ok(out)
+        })();
+        if written.is_err() {
+            // Rolled back: the cache may list documents that were never stored.
+            bands.clear();
+        }
+        written
+    }
+}
+
+/// The latest documents filed under LSH band keys, as the band lookup would read them from
+/// `copy_bands` (at most `MAX_BAND_DOCS` per key, oldest first), for the keys this connection
+/// has looked up. Popular keys are then read from memory instead of from the index; the
+/// cache is dropped when another connection writes (`PRAGMA data_version`), when a batch
+/// fails, and when it holds `MAX_CACHED_KEYS` keys.
+#[derive(Debug, Default)]
+pub(crate) struct BandCache {
+    version: Option<i64>,
+    pub(crate) docs: HashMap<i64, Vec<i64>>,
+}
+
+/// Most band keys kept in [`BandCache`] (about 70 MB) before it starts again.
+const MAX_CACHED_KEYS: usize = 1_000_000;
+
+impl BandCache {
+    fn check(&mut self, version: i64) {
+        if self.version != Some(version) || self.docs.len() > MAX_CACHED_KEYS {
+            self.clear();
+            self.version = Some(version);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.docs.clear();
+        self.version = None;
+    }
+}
+
+/// What storing a document needs that does not depend on the database: the copy-detection
+/// keys (MinHash signature and lead of the text without boilerplate) and the JSON of its
+/// extras, mentions and events. Pure computation; `frontline ingest` does it on the worker
+/// threads so that the writer thread only writes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    document_id: String,
+    signature: Signature,
+    lead: Lead,
+    /// JSON of the extras, mentions and each event; `None` where serialising failed (the
+    /// writer then serialises again and reports the error).
+    extras: Option<String>,
+    mentions: Option<String>,
+    events: Vec<Option<String>>,
+}
+
+impl Prepared {
+    /// Prepares one extraction.
+    pub fn of(ex: &Extraction) -> Self {
+        let text = analysed_text(ex);
+        Self {
+            document_id: ex.document.id.clone(),
+            signature: copies::signature(&text),
+            lead: Lead::of(&text),
+            extras: extras_json(ex).ok(),
+            mentions: mentions_json(ex).ok(),
+            events: ex
+                .events
+                .iter()
+                .map(|ev| serde_json::to_string(ev).ok())
+                .collect(),
+        }
+    }
+}
+
+/// The `extras` column of a document (see [`Extras`]).
+fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
+    #[derive(Serialize)]
+    struct ExtrasRef<'a> {
+        boilerplate: &'a [Boilerplate],
+        sentences: &'a [Sentence],
+        warnings: &'a [String],
+    }
+    serde_json::to_string(&ExtrasRef {
+        boilerplate: &ex.boilerplate,
+        sentences: &ex.sentences,
+        warnings: &ex.warnings,
+    })
+}
+
+/// The `data` column of `document_mentions`: `[id, start, end, sentence, data]` per mention.
+fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
+    let mentions: Vec<StoredMention<'_>> = ex
+        .mentions
+        .iter()
+        .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
+        .collect();
+    serde_json::to_string(&mentions)
+}
+
+/// The band insert for `n` band keys (built once for the usual count).
+fn band_insert_sql(n: usize) -> std::borrow::Cow<'static, str> {
+    static USUAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let build = |n: usize| {
+        format!(
+            "INSERT OR IGNORE INTO copy_bands (key, doc) VALUES {}",
+            placeholders(n, 2, 1)
+        )
+    };
+    if n == copies::BANDS {
+        std::borrow::Cow::Borrowed(USUAL.get_or_init(|| build(n)).as_str())
+    } else {
+        std::borrow::Cow::Owned(build(n))
+    }
+}
+
+fn placeholders(rows: usize, width: usize, first: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 6);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("?{}", first + r * width + c));
+        }
+        out.push(')');
+    }
+    out
 }
 
 fn put_one(
     tx: &Transaction<'_>,
     ex: &Extraction,
-    sig: &Signature,
-    lead: &Lead,
+    prepared: &Prepared,
+    bands: &mut BandCache,
 ) -> Result<PutOutcome> {
+    let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
     let known: Option<i64> = tx
         .prepare_cached("SELECT rowid_ FROM documents WHERE id = ?1")?
@@ -133,13 +276,26 @@ fn put_one(
     let keys = sig.band_keys();
     let mut hits: HashMap<i64, usize> = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached(
-            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
-        )?;
+        // Each key's latest documents, from the cache or, for a key not in it, from the index.
+        // The limit is written into the SQL: SQLite plans with the value of a bound LIMIT, so
+        // rebinding one expires the statement and recompiles it on every run (that cost 5% of
+        // the writer's CPU).
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT {MAX_BAND_DOCS}"
+        ))?;
         for k in &keys {
-            let rows = stmt.query_map(params![k, MAX_BAND_DOCS], |r| r.get::<_, i64>(0))?;
-            for r in rows {
-                *hits.entry(r?).or_insert(0) += 1;
+            let docs = match bands.docs.entry(*k) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut docs = stmt
+                        .query_map([k], |r| r.get::<_, i64>(0))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    docs.reverse();
+                    e.insert(docs)
+                }
+            };
+            for d in docs.iter() {
+                *hits.entry(*d).or_insert(0) += 1;
             }
         }
     }
@@ -185,11 +341,10 @@ fn put_one(
         None => (None, None),
     };
 
-    let extras = serde_json::to_string(&Extras {
-        boilerplate: ex.boilerplate.clone(),
-        sentences: ex.sentences.clone(),
-        warnings: ex.warnings.clone(),
-    })?;
+    let extras = match &prepared.extras {
+        Some(j) => j.clone(),
+        None => extras_json(ex)?,
+    };
     let origin = doc.origin.as_ref();
     tx.prepare_cached(
         "INSERT INTO documents (id, url, outlet, title, author, published_at, language, \
@@ -222,32 +377,37 @@ fn put_one(
     let rowid = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
         .execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
-    {
-        let mut stmt =
-            tx.prepare_cached("INSERT OR IGNORE INTO copy_bands (key, doc) VALUES (?1, ?2)")?;
+    if !keys.is_empty() {
+        // All bands in one statement.
+        let sql = band_insert_sql(keys.len());
+        let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
         for k in &keys {
-            stmt.execute(params![k, rowid])?;
+            values.extend([*k, rowid]);
+        }
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(&values))?;
+        // The new document is the latest under each of its keys (all looked up above).
+        for k in &keys {
+            if let Some(docs) = bands.docs.get_mut(k)
+                && docs.last() != Some(&rowid)
+            {
+                docs.push(rowid);
+                if docs.len() > MAX_BAND_DOCS as usize {
+                    docs.remove(0);
+                }
+            }
         }
     }
 
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR REPLACE INTO mentions (doc, idx, kind, start_, end_, sentence, key, data) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for m in &ex.mentions {
-            stmt.execute(params![
-                rowid,
-                m.id as i64,
-                opt_enum_str(Some(&m.kind()))?,
-                m.span.start as i64,
-                m.span.end as i64,
-                m.sentence as i64,
-                mention_key(&m.data),
-                serde_json::to_string(&m.data)?,
-            ])?;
-        }
-    }
+    // All mentions of the document in one row (see `document_mentions` in schema.rs).
+    let mentions = match &prepared.mentions {
+        Some(j) => std::borrow::Cow::Borrowed(j.as_str()),
+        None => std::borrow::Cow::Owned(mentions_json(ex)?),
+    };
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
 
     let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
@@ -257,31 +417,34 @@ fn put_one(
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
-        let mut fresh = false;
-        let fused_id = if fusable(ev) {
-            let key = MatchKey::of_event(ev, story_id, doc.published_at);
-            Some(match find_match(tx, &key)? {
-                Some(id) => {
-                    if !created.contains(&id) {
-                        updated.insert(id);
+        let member = fusable(ev).then(|| Member {
+            event: ev.clone(),
+            document_id: doc.id.clone(),
+            outlet: doc.outlet.clone(),
+            story_id,
+            published_at: doc.published_at,
+            sentence_text: sentence_text.to_string(),
+        });
+        // A report that matches no fused event starts one, written whole in one insert.
+        let fused_id = match &member {
+            Some(member) => {
+                let key = MatchKey::of_event(ev, story_id, doc.published_at);
+                Some(match find_match(tx, &key)? {
+                    Some(id) => {
+                        if !created.contains(&id) {
+                            updated.insert(id);
+                        }
+                        add_report(tx, id, member, rowid)?;
+                        id
                     }
-                    id
-                }
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO fused_events (plover_type, n_reports, n_documents, n_sources, \
-                         n_outlets, modality, confidence, n_contradictions, record) \
-                         VALUES (?1, 0, 0, 0, 0, 'asserted', 0, 0, '{}')",
-                    )?
-                    .execute([ev.plover_type.as_str()])?;
-                    let id = tx.last_insert_rowid();
-                    created.insert(id);
-                    fresh = true;
-                    id
-                }
-            })
-        } else {
-            None
+                    None => {
+                        let id = start_fused(tx, member, rowid)?;
+                        created.insert(id);
+                        id
+                    }
+                })
+            }
+            None => None,
         };
         let loc = ev.location.as_ref().map(|l| &l.place);
         tx.prepare_cached(
@@ -306,25 +469,13 @@ fn put_one(
             loc.and_then(|p| p.country_code.clone()),
             opt_enum_str(Some(&ev.modality))?,
             sentence_text,
-            serde_json::to_string(ev)?,
+            match prepared.events.get(idx) {
+                Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
+                _ => std::borrow::Cow::Owned(serde_json::to_string(ev)?),
+            }
+            .as_ref(),
             fused_id,
         ])?;
-        let Some(fused_id) = fused_id else {
-            continue;
-        };
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO fused_event_members (fused_id, event_id) VALUES (?1, ?2)",
-        )?
-        .execute(params![fused_id, ev.id])?;
-        let member = Member {
-            event: ev.clone(),
-            document_id: doc.id.clone(),
-            outlet: doc.outlet.clone(),
-            story_id,
-            published_at: doc.published_at,
-            sentence_text: sentence_text.to_string(),
-        };
-        add_report(tx, fused_id, &member, rowid, fresh)?;
     }
 
     Ok(PutOutcome::New {
@@ -532,15 +683,22 @@ fn dated_candidates(
             None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
         }
     }
-    let exact_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
-    );
-    let range_sql = format!(
-        "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f ON f.id = b.fused_id \
-         WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
-         AND {DATED_FILTER}"
-    );
+    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (exact_sql, range_sql) = SQL.get_or_init(|| {
+        (
+            format!(
+                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
+                 ON f.id = b.fused_id \
+                 WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
+            ),
+            format!(
+                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
+                 ON f.id = b.fused_id \
+                 WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
+                 AND {DATED_FILTER}"
+            ),
+        )
+    });
     let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
     // Bucket -1 and the buckets of the range are looked up apart: with `OR`, SQLite would not
     // use the bucket part of the index.
@@ -549,7 +707,7 @@ fn dated_candidates(
         .iter()
         .flat_map(|e| spans.iter().map(move |s| (e, s)))
     {
-        let mut stmt = tx.prepare_cached(if to.is_some() { &range_sql } else { &exact_sql })?;
+        let mut stmt = tx.prepare_cached(if to.is_some() { range_sql } else { exact_sql })?;
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![
             from,
             lo,
@@ -638,48 +796,14 @@ fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
     Ok(Some(fusion::key_of_fused(&fused, stories)))
 }
 
-/// Adds one report to a fused event: updates its running aggregate and rewrites its row,
-/// actors, document link, stories and candidate filing from it.
-/// `fresh`: the fused event was created for this report and has no aggregate yet.
-fn add_report(
-    tx: &Transaction<'_>,
-    fused_id: i64,
-    member: &Member,
-    doc: i64,
-    fresh: bool,
-) -> Result<()> {
-    let (agg, before): (Option<String>, Filing) = if fresh {
-        (None, Filing::default())
-    } else {
-        tx.prepare_cached(
-            "SELECT agg, plover_type, acled_type, country_code, match_start, match_end, \
-             stories FROM fused_events WHERE id = ?1",
-        )?
-        .query_row([fused_id], |r| {
-            Ok((
-                r.get(0)?,
-                Filing {
-                    plover: r.get(1)?,
-                    acled: r.get(2)?,
-                    country: r.get(3)?,
-                    start: r.get(4)?,
-                    end: r.get(5)?,
-                    stories: r.get(6)?,
-                },
-            ))
-        })?
-    };
-    let mut state = match agg {
-        Some(a) => serde_json::from_str::<FusedState>(&a)?,
-        None if fresh => FusedState::default(),
-        None => rebuild(tx, fused_id, &member.event.id)?,
-    };
-    state.add(member);
-    let Some(f) = state.finish(fused_id) else {
-        return Ok(());
-    };
-    let loc = f.location.as_ref();
-    let key = fusion::key_of_fused(&f, BTreeSet::new());
+/// Columns of `fused_events` written from a fused event's aggregate: the summary columns
+/// ([`SUMMARY_COLUMNS`]) and then these, in this order (see [`fused_values`]).
+const STATE_COLUMNS: [&str; 4] = ["agg", "actor_codes", "actor_countries", "stories"];
+
+/// The values of [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] for a fused event, with what it is
+/// filed under in the candidate index.
+fn fused_values(state: &FusedState, f: &FusedEvent) -> Result<(Vec<Value>, Filing)> {
+    let key = fusion::key_of_fused(f, BTreeSet::new());
     let join = |s: &BTreeSet<String>| {
         let mut out = String::new();
         for (i, x) in s.iter().enumerate() {
@@ -690,35 +814,99 @@ fn add_report(
         }
         out
     };
-    let stories = state.stories();
-    let stories_text = stories
+    let stories_text = state
+        .stories()
         .iter()
         .map(|s| s.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    tx.prepare_cached(
-        "UPDATE fused_events SET plover_type = ?2, acled_type = ?3, acled_sub_type = ?4, \
-         cameo_root = ?5, date_start = ?6, date_end = ?7, time_precision = ?8, match_start = ?9, \
-         match_end = ?10, location_name = ?11, geonameid = ?12, lat = ?13, lon = ?14, \
-         geo_precision = ?15, country_code = ?16, admin1 = ?17, fatalities = ?18, \
-         n_reports = ?19, n_documents = ?20, n_sources = ?21, n_outlets = ?22, \
-         earliest_report = ?23, earliest_document = ?24, modality = ?25, confidence = ?26, \
-         n_contradictions = ?27, record = '', agg = ?28, actor_codes = ?29, \
-         actor_countries = ?30, stories = ?31 WHERE id = ?1",
-    )?
-    .execute(rusqlite::params_from_iter(
-        std::iter::once(rusqlite::types::Value::Integer(fused_id))
-            .chain(fused_summary(&f)?)
-            .chain(
-                [
-                    serde_json::to_string(&state)?,
-                    join(&key.actor_codes),
-                    join(&key.actor_countries),
-                    stories_text.clone(),
-                ]
-                .map(rusqlite::types::Value::Text),
-            ),
-    ))?;
+    let mut values = fused_summary(f)?;
+    values.extend(
+        [
+            serde_json::to_string(state)?,
+            join(&key.actor_codes),
+            join(&key.actor_countries),
+            stories_text.clone(),
+        ]
+        .map(Value::Text),
+    );
+    let filing = Filing {
+        plover: f.plover_type.as_str().to_string(),
+        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
+        country: f.location.as_ref().and_then(|l| l.country_code.clone()),
+        start: date_str(f.match_start),
+        end: date_str(f.match_end),
+        stories: Some(stories_text),
+    };
+    Ok((values, filing))
+}
+
+/// Statements over the [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] of `fused_events`.
+struct FusedSql {
+    columns: Vec<&'static str>,
+    insert: String,
+    select: String,
+}
+
+fn fused_sql() -> &'static FusedSql {
+    static SQL: std::sync::OnceLock<FusedSql> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<&'static str> = SUMMARY_COLUMNS
+            .iter()
+            .chain(&STATE_COLUMNS)
+            .copied()
+            .collect();
+        let insert = format!(
+            "INSERT INTO fused_events ({}, record) VALUES ({}, '')",
+            columns.join(", "),
+            (1..=columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let select = format!(
+            "SELECT {} FROM fused_events WHERE id = ?1",
+            columns.join(", ")
+        );
+        FusedSql {
+            columns,
+            insert,
+            select,
+        }
+    })
+}
+
+/// Starts a fused event from its first report: one insert of the whole row, then its actors,
+/// document link, story and candidate filing. Returns its id.
+fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
+    let mut state = FusedState::default();
+    state.add(member);
+    // The id is not part of the stored columns (the record is rebuilt from `agg` on read).
+    let Some(f) = state.finish(0) else {
+        return Err(crate::StoreError::BadQuery(
+            "a fused event without reports cannot be stored".into(),
+        ));
+    };
+    let (values, filing) = fused_values(&state, &f)?;
+    let sql = &fused_sql().insert;
+    tx.prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(values))?;
+    let fused_id = tx.last_insert_rowid();
+    link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
+    file(tx, fused_id, &filing)?;
+    Ok(fused_id)
+}
+
+/// Writes the links of a report to its fused event `f`: actors not in `known` (role, code),
+/// the document and the story.
+fn link_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    f: &FusedEvent,
+    member: &Member,
+    doc: i64,
+    known: &BTreeSet<(&str, &str)>,
+) -> Result<()> {
     {
         // Names stay those of the first report naming the actor, as in the record.
         let mut stmt = tx.prepare_cached(
@@ -727,7 +915,9 @@ fn add_report(
         )?;
         for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
             for a in actors {
-                stmt.execute(params![fused_id, role, a.code, a.name, a.country])?;
+                if !known.contains(&(role, a.code.as_str())) {
+                    stmt.execute(params![fused_id, role, a.code, a.name, a.country])?;
+                }
             }
         }
     }
@@ -735,14 +925,76 @@ fn add_report(
         .execute(params![fused_id, doc])?;
     tx.prepare_cached("INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)")?
         .execute(params![member.story_id, fused_id])?;
-    let after = Filing {
-        plover: f.plover_type.as_str().to_string(),
-        acled: f.acled.as_ref().map(|a| a.event_type.clone()),
-        country: loc.and_then(|l| l.country_code.clone()),
-        start: date_str(f.match_start),
-        end: date_str(f.match_end),
-        stories: Some(stories_text),
+    Ok(())
+}
+
+/// Adds one report to an existing fused event: updates its running aggregate, rewrites the
+/// columns of its row whose values change (only the indexes over those are touched), and
+/// adds its new actors, document link, story and candidate filing.
+fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
+    let columns = &fused_sql().columns;
+    let n = columns.len();
+    let agg_at = SUMMARY_COLUMNS.len();
+    let old: Vec<Value> = tx
+        .prepare_cached(&fused_sql().select)?
+        .query_row([fused_id], |r| {
+            (0..n).map(|i| r.get::<_, Value>(i)).collect()
+        })?;
+    let text = |i: usize| match old.get(i) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        _ => None,
     };
+    let at = |name: &str| columns.iter().position(|c| *c == name).unwrap_or(n);
+    let before = Filing {
+        plover: text(at("plover_type")).unwrap_or_default(),
+        acled: text(at("acled_type")),
+        country: text(at("country_code")),
+        start: text(at("match_start")),
+        end: text(at("match_end")),
+        stories: text(at("stories")),
+    };
+    let (mut state, rebuilt) = match text(agg_at) {
+        Some(a) => (serde_json::from_str::<FusedState>(&a)?, false),
+        None => (rebuild(tx, fused_id, &member.event.id)?, true),
+    };
+    // Actors already linked (a rebuilt aggregate may list some a version 1 row lacks).
+    let known_actors: BTreeSet<(String, String)> = if rebuilt {
+        BTreeSet::new()
+    } else {
+        state
+            .actor_codes()
+            .map(|(role, code)| (role.to_string(), code.to_string()))
+            .collect()
+    };
+    state.add(member);
+    let Some(f) = state.finish(fused_id) else {
+        return Ok(());
+    };
+    let (values, after) = fused_values(&state, &f)?;
+    let mut sets: Vec<String> = Vec::new();
+    let mut params: Vec<Value> = vec![Value::Integer(fused_id)];
+    for (i, v) in values.into_iter().enumerate() {
+        if old.get(i) != Some(&v) {
+            params.push(v);
+            sets.push(format!("{} = ?{}", columns[i], params.len()));
+        }
+    }
+    if rebuilt {
+        // The version 1 record is superseded by the aggregate.
+        sets.push("record = ''".into());
+    }
+    if !sets.is_empty() {
+        tx.prepare_cached(&format!(
+            "UPDATE fused_events SET {} WHERE id = ?1",
+            sets.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(params))?;
+    }
+    let known: BTreeSet<(&str, &str)> = known_actors
+        .iter()
+        .map(|(r, c)| (r.as_str(), c.as_str()))
+        .collect();
+    link_report(tx, fused_id, &f, member, doc, &known)?;
     if after != before {
         file(tx, fused_id, &after)?;
     }

@@ -409,6 +409,36 @@ fn fused_record(id: i64, agg: Option<String>, record: &str) -> Result<FusedEvent
     }
 }
 
+/// Names of the summary columns of `fused_events`, in the order of [`fused_summary`].
+pub(crate) const SUMMARY_COLUMNS: [&str; 26] = [
+    "plover_type",
+    "acled_type",
+    "acled_sub_type",
+    "cameo_root",
+    "date_start",
+    "date_end",
+    "time_precision",
+    "match_start",
+    "match_end",
+    "location_name",
+    "geonameid",
+    "lat",
+    "lon",
+    "geo_precision",
+    "country_code",
+    "admin1",
+    "fatalities",
+    "n_reports",
+    "n_documents",
+    "n_sources",
+    "n_outlets",
+    "earliest_report",
+    "earliest_document",
+    "modality",
+    "confidence",
+    "n_contradictions",
+];
+
 /// The summary columns of `fused_events` for a fused event, from `plover_type` to
 /// `n_contradictions`, in table order: the values both the fusion update and the bulk insert
 /// write (as parameters 2 to 27, after the id).
@@ -449,7 +479,12 @@ pub(crate) fn fused_summary(f: &FusedEvent) -> Result<Vec<rusqlite::types::Value
 }
 
 pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    use chrono::Datelike;
+    d.map(|d| match d.year() {
+        // `format` parses its pattern on every call; the writer formats a few dates per event.
+        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
+        _ => d.format("%Y-%m-%d").to_string(),
+    })
 }
 
 fn parse_date(s: Option<String>) -> Option<NaiveDate> {
@@ -859,28 +894,20 @@ impl Store {
         });
         let extras: crate::put::Extras = serde_json::from_str(&extras)?;
         let mut mentions = Vec::new();
-        {
-            let mut stmt = conn.prepare_cached(
-                "SELECT idx, start_, end_, sentence, data FROM mentions WHERE doc = ?1 ORDER BY idx",
-            )?;
-            let rows = stmt.query_map([rowid], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?;
-            for row in rows {
-                let (idx, start, end, sentence, data) = row?;
-                let span = Span::new(start as usize, end as usize);
-                let data: MentionData = serde_json::from_str(&data)?;
+        let stored: Option<String> = conn
+            .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
+            .query_row([rowid], |r| r.get(0))
+            .optional()?;
+        if let Some(stored) = stored {
+            let rows: Vec<(usize, usize, usize, usize, MentionData)> =
+                serde_json::from_str(&stored)?;
+            for (id, start, end, sentence, data) in rows {
+                let span = Span::new(start, end);
                 mentions.push(Mention {
-                    id: idx as usize,
+                    id,
                     span,
                     text: span.slice(&text).unwrap_or_default().to_string(),
-                    sentence: sentence as usize,
+                    sentence,
                     data,
                 });
             }
@@ -1048,7 +1075,14 @@ impl Store {
         Ok(StoreCounts {
             documents: n("documents")?,
             stories: n("stories")?,
-            mentions: n("mentions")?,
+            mentions: {
+                let v: i64 = conn.query_row(
+                    "SELECT COALESCE(SUM(n), 0) FROM document_mentions",
+                    [],
+                    |r| r.get(0),
+                )?;
+                v as u64
+            },
             events: n("events")?,
             fused_events: n("fused_events")?,
         })

@@ -257,6 +257,36 @@ const MIGRATIONS: &[&str] = &[
     -- read an index rather than every full record.
     CREATE INDEX fused_stats ON fused_events(plover_type, n_reports);
     "#,
+    // Version 4 (ingest speed): a document's mentions are one row, a JSON array of
+    // `[id, start, end, sentence, data]` in id order, instead of one row per mention (about 47
+    // rows and an index entry each per news report). The `kind` and `key` columns of the old
+    // table were derived from `data`; nothing else is dropped. No query looked mentions up by
+    // key, so the `mentions_key` index goes with the table.
+    r#"
+    CREATE TABLE document_mentions (
+        doc             INTEGER PRIMARY KEY REFERENCES documents(rowid_),
+        -- number of mentions (for counts without parsing `data`)
+        n               INTEGER NOT NULL,
+        data            TEXT NOT NULL
+    );
+    INSERT INTO document_mentions (doc, n, data)
+        SELECT doc, count(*),
+               json_group_array(json_array(idx, start_, end_, sentence, json(data)) ORDER BY idx)
+        FROM mentions GROUP BY doc;
+    DROP TABLE mentions;
+
+    -- Indexes no query reads: candidate search goes through `fused_buckets` and reads
+    -- `match_start` only on the rows it finds, the ACLED filter compares without case (which
+    -- a BINARY index cannot serve), and events are looked up by document and fused event only.
+    -- Each cost a B-tree update per stored event.
+    DROP INDEX fused_match;
+    DROP INDEX fused_acled_match;
+    DROP INDEX events_date;
+
+    -- Which events a fused event merges is `events.fused_id` (indexed by `events_fused`); this
+    -- table held the same pairs a second time and no query read it.
+    DROP TABLE fused_event_members;
+    "#,
 ];
 
 /// Newest schema version this build knows.

@@ -894,15 +894,15 @@ fn rtree_migration_indexes_events_stored_before_it() {
     store.insert_fused_events(&indexed_events()).unwrap();
     {
         let mut conn = store.conn().unwrap();
-        // Back to the version before, as a database written before the R*Tree existed (the
-        // R*Tree migration is the last one).
-        conn.execute_batch(&format!(
+        // Back to version 2, as a database written before the R*Tree existed (migrations 3
+        // and 4 undone).
+        downgrade_to_v3(&conn);
+        conn.execute_batch(
             "DROP TRIGGER fused_where_insert; DROP TRIGGER fused_where_update;
              DROP TRIGGER fused_where_delete; DROP VIEW fused_where_source;
              DROP TABLE fused_where; DROP INDEX fused_order; DROP INDEX fused_stats;
-             PRAGMA user_version = {};",
-            crate::schema::SCHEMA_VERSION - 1
-        ))
+             PRAGMA user_version = 2;",
+        )
         .unwrap();
         crate::schema::migrate(&mut conn).unwrap();
     }
@@ -940,4 +940,200 @@ fn normal_ingest_fills_the_rtree() {
         .query_row("SELECT COUNT(*) FROM fused_where", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
+}
+
+/// Undoes migration 4: mentions back to one row per mention, as version 3 stored them, and
+/// the indexes it dropped.
+fn downgrade_to_v3(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "CREATE TABLE mentions (
+             doc INTEGER NOT NULL REFERENCES documents(rowid_), idx INTEGER NOT NULL,
+             kind TEXT NOT NULL, start_ INTEGER NOT NULL, end_ INTEGER NOT NULL,
+             sentence INTEGER NOT NULL, key TEXT, data TEXT NOT NULL,
+             PRIMARY KEY (doc, idx)) WITHOUT ROWID;
+         CREATE INDEX mentions_key ON mentions(kind, key);
+         INSERT INTO mentions
+             SELECT m.doc, j.value ->> 0, j.value -> 4 ->> 'kind', j.value ->> 1, j.value ->> 2,
+                    j.value ->> 3, NULL, j.value -> 4
+             FROM document_mentions m, json_each(m.data) j;
+         DROP TABLE document_mentions;
+         CREATE INDEX fused_match ON fused_events(plover_type, match_start);
+         CREATE INDEX fused_acled_match ON fused_events(acled_type, match_start);
+         CREATE INDEX events_date ON events(date_start);
+         CREATE TABLE fused_event_members (
+             fused_id INTEGER NOT NULL REFERENCES fused_events(id),
+             event_id TEXT NOT NULL REFERENCES events(id),
+             PRIMARY KEY (fused_id, event_id)) WITHOUT ROWID;
+         INSERT INTO fused_event_members SELECT fused_id, id FROM events
+             WHERE fused_id IS NOT NULL;
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+}
+
+/// A database of version 3 (one row per mention) keeps every mention through migration 4.
+#[test]
+fn mentions_migration_keeps_every_mention() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    store.put_extractions(&[a.clone(), b.clone()]).unwrap();
+    assert!(!a.mentions.is_empty());
+    let before: Vec<_> = [&a, &b]
+        .iter()
+        .map(|x| store.document(&x.document.id).unwrap().unwrap())
+        .collect();
+    let counts = store.counts().unwrap();
+    assert_eq!(
+        counts.mentions as usize,
+        a.mentions.len() + b.mentions.len()
+    );
+    {
+        let mut conn = store.conn().unwrap();
+        downgrade_to_v3(&conn);
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM mentions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows as u64, counts.mentions);
+        crate::schema::migrate(&mut conn).unwrap();
+    }
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::schema::SCHEMA_VERSION
+    );
+    for (x, d) in [&a, &b].iter().zip(&before) {
+        let after = store.document(&x.document.id).unwrap().unwrap();
+        assert_eq!(after.mentions, x.mentions);
+        assert_eq!(
+            serde_json::to_value(&after).unwrap(),
+            serde_json::to_value(d).unwrap()
+        );
+    }
+    assert_eq!(store.counts().unwrap().mentions, counts.mentions);
+}
+
+#[test]
+fn dates_are_written_as_iso_days() {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+    let s = |x| crate::query::date_str(x);
+    assert_eq!(s(d(2017, 6, 9)).as_deref(), Some("2017-06-09"));
+    assert_eq!(s(d(12, 1, 31)).as_deref(), Some("0012-01-31"));
+    for x in [d(2017, 6, 9), d(12, 1, 31), d(-44, 3, 15), d(12345, 12, 1)] {
+        assert_eq!(s(x), x.map(|x| x.format("%Y-%m-%d").to_string()));
+    }
+    assert_eq!(s(None), None);
+}
+
+#[test]
+fn prepared_documents_must_match_the_batch() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    let wrong = [crate::Prepared::of(&b)];
+    assert!(
+        store
+            .put_prepared(std::slice::from_ref(&a), &wrong)
+            .is_err()
+    );
+    assert!(store.put_prepared(std::slice::from_ref(&a), &[]).is_err());
+    assert!(!store.contains_document(&a.document.id).unwrap());
+    let right = [crate::Prepared::of(&a)];
+    let out = store
+        .put_prepared(std::slice::from_ref(&a), &right)
+        .unwrap();
+    assert!(out[0].is_new());
+    // The same as storing without preparing.
+    let other = Store::open_in_memory().unwrap();
+    other.put_extraction(&a).unwrap();
+    assert_eq!(
+        serde_json::to_value(store.document(&a.document.id).unwrap()).unwrap(),
+        serde_json::to_value(other.document(&a.document.id).unwrap()).unwrap()
+    );
+}
+
+/// Every band list cached by `store` equals what the index holds (the latest documents per
+/// key, oldest first).
+fn assert_band_cache_matches_index(store: &Store) {
+    let conn = store.conn().unwrap();
+    let cache = store.bands.lock().unwrap();
+    assert!(!cache.docs.is_empty());
+    let mut stmt = conn
+        .prepare("SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT 64")
+        .unwrap();
+    for (key, docs) in &cache.docs {
+        let mut stored: Vec<i64> = stmt
+            .query_map([key], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        stored.reverse();
+        assert_eq!(docs, &stored, "band key {key}");
+    }
+}
+
+/// Copy detection keeps the band lists it has read in memory; another connection's writes
+/// must be seen (the cache is dropped when `PRAGMA data_version` changes).
+#[test]
+fn band_cache_sees_other_connections_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let one = Store::open(&path).unwrap();
+    let two = Store::open(&path).unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    // The same words as `a` (a stopword more), so the same band keys, another document.
+    let b_text = format!("{WIRE} The");
+    let b = extraction(&b_text, Some("Daily"), Some("2017-06-20"), &[]);
+    let c = extraction(COPY, Some("Post"), Some("2017-06-21"), &[]);
+    one.put_extraction(&a).unwrap();
+    assert_band_cache_matches_index(&one);
+    // `one` has `a`'s keys cached; `two` files `b` under the same keys.
+    two.put_extraction(&b).unwrap();
+    one.put_extraction(&c).unwrap();
+    assert_band_cache_matches_index(&one);
+    let stored = one.document(&c.document.id).unwrap().unwrap();
+    // The same as a single connection storing all three.
+    let single = Store::open_in_memory().unwrap();
+    for x in [&a, &b, &c] {
+        single.put_extraction(x).unwrap();
+    }
+    let expected = single.document(&c.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy, expected.nearest_copy);
+    assert_eq!(stored.similarity, expected.similarity);
+}
+
+/// A batch that fails is rolled back; band lists cached while writing it must go too.
+#[test]
+fn band_cache_is_dropped_with_a_failed_batch() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    store.put_extraction(&a).unwrap();
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    // Fails after `b` is written, inside the transaction.
+    store
+        .conn()
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER fail AFTER INSERT ON documents WHEN new.outlet = 'Fail'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+    let bad = extraction(
+        "An unrelated report about the weather in Oslo, where it rained all day.",
+        Some("Fail"),
+        Some("2017-06-20"),
+        &[],
+    );
+    assert!(store.put_extractions(&[b.clone(), bad]).is_err());
+    assert!(!store.contains_document(&b.document.id).unwrap());
+    store.put_extraction(&b).unwrap();
+    assert_band_cache_matches_index(&store);
 }

@@ -137,12 +137,19 @@ fn run(o: &Opts) -> Result<(), String> {
     let total = Instant::now();
     for chunk in articles.chunks(CHUNK) {
         let (t, c) = (Instant::now(), cpu());
-        let exs: Vec<Extraction> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|a| pipeline.extract(a.meta(), &a.text))
-                .collect()
-        });
+        // What storing needs besides the database is prepared with the extraction, as
+        // `frontline ingest` does, so the store stage is the writer thread's work.
+        let (exs, prepared): (Vec<Extraction>, Vec<frontline_store::Prepared>) =
+            pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|a| {
+                        let ex = pipeline.extract(a.meta(), &a.text);
+                        let prepared = frontline_store::Prepared::of(&ex);
+                        (ex, prepared)
+                    })
+                    .unzip()
+            });
         extract_time += t.elapsed();
         extract_cpu += cpu().saturating_sub(c);
         for ex in &exs {
@@ -152,7 +159,8 @@ fn run(o: &Opts) -> Result<(), String> {
         }
         if let Some(s) = &store {
             let (t, c) = (Instant::now(), cpu());
-            s.put_extractions(&exs).map_err(|e| format!("store: {e}"))?;
+            s.put_prepared(&exs, &prepared)
+                .map_err(|e| format!("store: {e}"))?;
             store_time += t.elapsed();
             store_cpu += cpu().saturating_sub(c);
         }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
 use frontline_ingest::{Input, JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
-use frontline_store::{PutOutcome, Store};
+use frontline_store::{Prepared, PutOutcome, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
@@ -140,13 +140,15 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let batch_size = args.batch_size as usize;
 
     // The store is written on its own thread while the next batch is extracted.
-    let (tx, rx) = mpsc::sync_channel::<Vec<Extraction>>(1);
+    // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
+    // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
+    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(1);
     let writer = std::thread::spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
         let mut outcomes = Vec::new();
-        for batch in rx {
+        for (batch, prepared) in rx {
             outcomes.extend(
                 store
-                    .put_extractions(&batch)
+                    .put_prepared(&batch, &prepared)
                     .context("cannot write to the database")?,
             );
         }
@@ -160,13 +162,17 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             return true;
         }
         let docs = std::mem::take(batch);
-        let extracted: Vec<Extraction> = docs
+        let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = docs
             .into_par_iter()
-            .map(|raw| extract_one(&pipeline, raw, &args))
-            .collect();
+            .map(|raw| {
+                let ex = extract_one(&pipeline, raw, &args);
+                let prepared = Prepared::of(&ex);
+                (ex, prepared)
+            })
+            .unzip();
         summary.read += extracted.len() as u64;
         progress.inc(extracted.len() as u64);
-        tx.send(extracted).is_ok()
+        tx.send((extracted, prepared)).is_ok()
     };
     for item in frontline_ingest::read_inputs(inputs, options) {
         match item {
