@@ -1,4 +1,4 @@
-use frontline_model::{ActorType, Modality, PloverType};
+use frontline_model::{ActorType, Extraction, Modality, PloverType};
 
 use crate::testutil::{EventSpec, actor, extraction, place};
 use crate::{BBox, ContradictionKind, EventFilter, PutOutcome, Store};
@@ -34,6 +34,21 @@ lasted several hours, residents reached by telephone said.";
 const OTHER: &str = "Government warplanes struck the outskirts of Homs late on Monday, state \
 television reported, saying dozens of militants were killed.\nIt did not say how the figure \
 was reached.";
+
+/// The wire's report of an Islamic State assault in Homs on 2017-06-19, which several tests
+/// start from.
+fn wire_report() -> Extraction {
+    extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    )
+}
 
 #[test]
 fn put_is_idempotent() {
@@ -274,16 +289,7 @@ fn negated_events_are_stored_but_not_fused() {
 #[test]
 fn filters_select_events() {
     let store = Store::open_in_memory().unwrap();
-    let a = extraction(
-        WIRE,
-        Some("Wire"),
-        Some("2017-06-19"),
-        &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )],
-    );
+    let a = wire_report();
     let b = extraction(
         COPY,
         Some("Daily"),
@@ -429,16 +435,7 @@ fn filters_select_events() {
 #[test]
 fn document_round_trips_mentions_and_meta() {
     let store = Store::open_in_memory().unwrap();
-    let mut a = extraction(
-        WIRE,
-        Some("Wire"),
-        Some("2017-06-19"),
-        &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )],
-    );
+    let mut a = wire_report();
     a.document.origin = Some(frontline_model::Origin {
         format: "warc".into(),
         path: Some("/data/x.warc.gz".into()),
@@ -465,16 +462,7 @@ fn document_round_trips_mentions_and_meta() {
 fn a_vague_report_does_not_stretch_an_event_over_the_year() {
     use frontline_model::{TimePrecision, TimeRef};
     let store = Store::open_in_memory().unwrap();
-    let a = extraction(
-        WIRE,
-        Some("Wire"),
-        Some("2017-06-19"),
-        &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )],
-    );
+    let a = wire_report();
     // A copy that also mentions attacks "this year": year-precision date, same story.
     let mut b = extraction(
         COPY,
@@ -916,16 +904,7 @@ fn rtree_migration_indexes_events_stored_before_it() {
 #[test]
 fn normal_ingest_fills_the_rtree() {
     let store = Store::open_in_memory().unwrap();
-    let a = extraction(
-        WIRE,
-        Some("Wire"),
-        Some("2017-06-19"),
-        &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )],
-    );
+    let a = wire_report();
     store.put_extractions(&[a]).unwrap();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let f = EventFilter {
@@ -975,16 +954,7 @@ fn downgrade_to_v3(conn: &rusqlite::Connection) {
 #[test]
 fn mentions_migration_keeps_every_mention() {
     let store = Store::open_in_memory().unwrap();
-    let a = extraction(
-        WIRE,
-        Some("Wire"),
-        Some("2017-06-19"),
-        &[EventSpec::assault(
-            vec![isis()],
-            Some(homs()),
-            Some("2017-06-19"),
-        )],
-    );
+    let a = wire_report();
     let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
     store.put_extractions(&[a.clone(), b.clone()]).unwrap();
     assert!(!a.mentions.is_empty());
