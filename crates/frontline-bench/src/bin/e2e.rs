@@ -14,6 +14,10 @@ use frontline_geocode::Geocoder;
 use frontline_model::Extraction;
 use rayon::prelude::*;
 
+/// The same allocator as the `frontline` binary, so the figures are the shipped binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: e2e [--n N=10000] [--seed SEED=42] [--threads T=1] [--store]
 
 Generates N wire-style articles in memory (deterministic for SEED), runs the full Frontline
@@ -137,15 +141,16 @@ fn run(o: &Opts) -> Result<(), String> {
     let total = Instant::now();
     for chunk in articles.chunks(CHUNK) {
         let (t, c) = (Instant::now(), cpu());
-        // What storing needs besides the database is prepared with the extraction, as
-        // `frontline ingest` does, so the store stage is the writer thread's work.
-        let (exs, prepared): (Vec<Extraction>, Vec<frontline_store::Prepared>) =
-            pool.install(|| {
+        // With --store, what storing needs besides the database is prepared with the
+        // extraction, as `frontline ingest` does, so the store stage is the writer thread's work.
+        let with_store = store.is_some();
+        let (exs, prepared): (Vec<Extraction>, Vec<Option<frontline_store::Prepared>>) = pool
+            .install(|| {
                 chunk
                     .par_iter()
                     .map(|a| {
                         let ex = pipeline.extract(a.meta(), &a.text);
-                        let prepared = frontline_store::Prepared::of(&ex);
+                        let prepared = with_store.then(|| frontline_store::Prepared::of(&ex));
                         (ex, prepared)
                     })
                     .unzip()
@@ -159,6 +164,7 @@ fn run(o: &Opts) -> Result<(), String> {
         }
         if let Some(s) = &store {
             let (t, c) = (Instant::now(), cpu());
+            let prepared: Vec<frontline_store::Prepared> = prepared.into_iter().flatten().collect();
             s.put_prepared(&exs, &prepared)
                 .map_err(|e| format!("store: {e}"))?;
             store_time += t.elapsed();
