@@ -126,18 +126,56 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
 }
 
-struct Scored<'a> {
-    place: Place<'a>,
+struct Scored<'p, 'a> {
+    place: &'p Place<'a>,
     score: f32,
 }
 
-fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -> Vec<Scored<'a>> {
-    let mut out: Vec<Scored<'a>> = Vec::with_capacity(f.hits.len());
+/// The gazetteer places of every found name's hits, looked up once per document (both passes
+/// and every qualifier read them): `places[ranges[i].0..ranges[i].1]` are found name `i`'s, in
+/// hit order, each with whether its hit was exact.
+struct Candidates<'a> {
+    places: Vec<(Place<'a>, bool)>,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(g: &'a Gazetteer, found: &[Found]) -> Self {
+        let mut places = Vec::with_capacity(found.iter().map(|f| f.hits.len()).sum());
+        let mut ranges = Vec::with_capacity(found.len());
+        for f in found {
+            let start = places.len();
+            places.extend(
+                f.hits
+                    .iter()
+                    .filter_map(|h| g.place(h.idx).map(|p| (p, h.exact))),
+            );
+            ranges.push((start, places.len()));
+        }
+        Candidates { places, ranges }
+    }
+
+    fn of(&self, i: usize) -> &[(Place<'a>, bool)] {
+        self.ranges
+            .get(i)
+            .and_then(|&(a, b)| self.places.get(a..b))
+            .unwrap_or(&[])
+    }
+}
+
+fn score_candidates<'p, 'a>(
+    cands: &'p Candidates<'a>,
+    i: usize,
+    f: &Found,
+    all: &[Found],
+    doc: &Doc,
+) -> Vec<Scored<'p, 'a>> {
+    let mine = cands.of(i);
+    let mut out: Vec<Scored<'p, 'a>> = Vec::with_capacity(mine.len());
     let others = doc.without(&f.key);
-    for h in &f.hits {
-        let Some(p) = g.place(h.idx) else { continue };
-        let mut s = prior(&p);
-        if !h.exact {
+    for (p, exact) in mine {
+        let mut s = prior(p);
+        if !exact {
             s -= 1.5;
         }
         if let Some(level) = f.level {
@@ -151,8 +189,8 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
         if let Some(a1) = p.admin1_code {
             s += 3.0 * doc.admin1.get(a1).copied().unwrap_or(0.0).min(1.0);
         }
-        if let Some(q) = f.qualifier.and_then(|q| all.get(q)) {
-            s += qualifier_bonus(g, &p, q);
+        if let Some((qi, q)) = f.qualifier.and_then(|qi| all.get(qi).map(|q| (qi, q))) {
+            s += qualifier_bonus(cands, p, qi, q);
         }
         if let Some(c) = doc.centroid {
             if !is_country_code(p.feature_code) && p.feature_code != "CONT" {
@@ -183,7 +221,7 @@ fn score_candidates<'a>(g: &'a Gazetteer, f: &Found, all: &[Found], doc: &Doc) -
     out
 }
 
-fn qualifier_bonus(g: &Gazetteer, p: &Place<'_>, q: &Found) -> f32 {
+fn qualifier_bonus(cands: &Candidates<'_>, p: &Place<'_>, qi: usize, q: &Found) -> f32 {
     if let Some(code) = q.state {
         return if p.country == "US"
             && p.admin1_code
@@ -199,17 +237,13 @@ fn qualifier_bonus(g: &Gazetteer, p: &Place<'_>, q: &Found) -> f32 {
             return 6.0;
         }
     }
-    for h in &q.hits {
-        if let Some(qp) = g.place(h.idx) {
-            if qp.feature_code == "ADM1"
-                && qp.admin1_code.is_some()
-                && qp.admin1_code == p.admin1_code
-            {
-                return 6.0;
-            }
-            if is_country_code(qp.feature_code) && qp.country == p.country {
-                return 5.0;
-            }
+    for (qp, _) in cands.of(qi) {
+        if qp.feature_code == "ADM1" && qp.admin1_code.is_some() && qp.admin1_code == p.admin1_code
+        {
+            return 6.0;
+        }
+        if is_country_code(qp.feature_code) && qp.country == p.country {
+            return 5.0;
         }
     }
     0.0
@@ -233,7 +267,7 @@ fn country_place(c: &Country, demonym: bool) -> PlaceRef {
     }
 }
 
-fn place_ref(g: &Gazetteer, best: &Scored<'_>, rest: &[Scored<'_>]) -> PlaceRef {
+fn place_ref(g: &Gazetteer, best: &Scored<'_, '_>, rest: &[Scored<'_, '_>]) -> PlaceRef {
     let p = &best.place;
     let margin = rest.first().map_or(4.0, |r| best.score - r.score);
     PlaceRef {
@@ -300,8 +334,9 @@ pub(crate) fn resolve(
     let mut picks: Vec<(f64, f64, f32)> = Vec::new();
     let mut add_country: Vec<(String, f32)> = Vec::new();
     let mut add_admin: Vec<(String, f32)> = Vec::new();
-    for f in found {
-        let sc = score_candidates(g, f, found, &doc);
+    let cands = Candidates::new(g, found);
+    for (i, f) in found.iter().enumerate() {
+        let sc = score_candidates(&cands, i, f, found, &doc);
         if let Some(b) = sc.first() {
             let margin = sc.get(1).map_or(3.0, |r| b.score - r.score);
             let w = if f.dateline {
@@ -347,7 +382,7 @@ pub(crate) fn resolve(
     }
 
     let mut out = Vec::with_capacity(found.len());
-    for f in found {
+    for (i, f) in found.iter().enumerate() {
         let surface = &text[f.span.range()];
         if let Some(code) = f.state {
             let place = state_place(g, code).unwrap_or_else(|| PlaceRef::unresolved(surface));
@@ -357,17 +392,15 @@ pub(crate) fn resolve(
             });
             continue;
         }
-        let sc = score_candidates(g, f, found, &doc);
-        let demonym = matches!(f.country, Some((_, CountryNameKind::Demonym)));
-        if demonym {
-            if let Some((c, _)) = f.country {
-                out.push(Toponym {
-                    span: f.span,
-                    place: country_place(c, true),
-                });
-                continue;
-            }
+        // A demonym stands for its country whatever the candidates say: no need to score them.
+        if let Some((c, CountryNameKind::Demonym)) = f.country {
+            out.push(Toponym {
+                span: f.span,
+                place: country_place(c, true),
+            });
+            continue;
         }
+        let sc = score_candidates(&cands, i, f, found, &doc);
         match sc.first() {
             Some(best) => {
                 let p = &best.place;
@@ -438,7 +471,7 @@ fn state_place(g: &Gazetteer, code: &str) -> Option<PlaceRef> {
     Some(place_ref(
         g,
         &Scored {
-            place: p,
+            place: &p,
             score: 10.0,
         },
         &[],
