@@ -16,6 +16,9 @@ use frontline_store::Store;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod common;
+use common::status_and_json;
+
 fn span_of(text: &str, needle: &str) -> Span {
     let start = text
         .find(needle)
@@ -218,16 +221,12 @@ fn app() -> axum::Router {
 
 async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, Value, String) {
     let resp = app.oneshot(req).await.unwrap();
-    let status = resp.status();
     let ctype = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (status, json) = status_and_json(resp).await;
     (status, json, ctype)
 }
 

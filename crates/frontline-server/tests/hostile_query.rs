@@ -22,6 +22,9 @@ use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod common;
+use common::status_and_json;
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -92,17 +95,7 @@ fn get(uri: &str) -> (StatusCode, Value) {
     let req = Request::get(uri)
         .body(Body::empty())
         .unwrap_or_else(|e| panic!("test built a bad URI {uri:?}: {e}"));
-    runtime().block_on(async {
-        let resp = app().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    })
+    runtime().block_on(async { status_and_json(app().oneshot(req).await.unwrap()).await })
 }
 
 /// Percent-encodes every byte outside the unreserved set (so any bytes, even invalid UTF-8,

@@ -12,8 +12,10 @@ use axum::http::{Request, StatusCode, header};
 use frontline_model::{Document, DocumentMeta, Extraction};
 use frontline_server::{AppState, DEFAULT_ADDR, Extractor, ServerConfig, router};
 use frontline_store::Store;
-use serde_json::Value;
 use tower::ServiceExt;
+
+mod common;
+use common::status_and_json;
 
 /// An extractor that counts calls in flight and holds each one until the gate opens.
 #[derive(Default)]
@@ -68,17 +70,6 @@ fn extract_request() -> Request<Body> {
         .header(header::CONTENT_TYPE, "text/plain")
         .body(Body::from("Rebels shelled Aleppo on Tuesday."))
         .unwrap()
-}
-
-async fn status_and_json(resp: axum::response::Response) -> (StatusCode, Value) {
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 async fn wait_until(what: &str, cond: impl Fn() -> bool) {
