@@ -131,30 +131,54 @@ impl Store {
     }
 }
 
-/// The latest documents filed under LSH band keys, as the band lookup would read them from
+/// What copy detection reads from the database, kept in memory by the writing connection:
+/// the latest documents filed under LSH band keys, as the band lookup would read them from
 /// `copy_bands` (at most `MAX_BAND_DOCS` per key, oldest first), for the keys this connection
-/// has looked up. Popular keys are then read from memory instead of from the index; the
-/// cache is dropped when another connection writes (`PRAGMA data_version`), when a batch
-/// fails, and when it holds `MAX_CACHED_KEYS` keys.
+/// has looked up; and the comparison keys of the candidate documents it has read or written.
+/// Popular keys and recent documents are then read from memory instead of from the database
+/// (a candidate's signature sits behind its text and extras in `documents`, so reading it
+/// walks the row's overflow pages). The cache is dropped when another connection writes
+/// (`PRAGMA data_version`) and when a batch fails; each part starts again when it holds
+/// `MAX_CACHED_KEYS` keys or `MAX_CACHED_DOCS` documents.
 #[derive(Debug, Default)]
 pub(crate) struct BandCache {
     version: Option<i64>,
     pub(crate) docs: HashMap<i64, Vec<i64>>,
+    pub(crate) candidates: HashMap<i64, Candidate>,
+}
+
+/// A stored document as copy detection compares it: content id, story, MinHash signature and
+/// lead (`None` for documents stored before leads were kept).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Candidate {
+    pub(crate) id: String,
+    pub(crate) story: i64,
+    pub(crate) signature: Signature,
+    pub(crate) lead: Option<Lead>,
 }
 
 /// Most band keys kept in [`BandCache`] (about 70 MB) before it starts again.
 const MAX_CACHED_KEYS: usize = 1_000_000;
+/// Most candidate documents kept in [`BandCache`] (about 50 MB) before it starts again.
+const MAX_CACHED_DOCS: usize = 60_000;
 
 impl BandCache {
     fn check(&mut self, version: i64) {
-        if self.version != Some(version) || self.docs.len() > MAX_CACHED_KEYS {
+        if self.version != Some(version) {
             self.clear();
             self.version = Some(version);
+        }
+        if self.docs.len() > MAX_CACHED_KEYS {
+            self.docs.clear();
+        }
+        if self.candidates.len() > MAX_CACHED_DOCS {
+            self.candidates.clear();
         }
     }
 
     fn clear(&mut self) {
         self.docs.clear();
+        self.candidates.clear();
         self.version = None;
     }
 }
@@ -308,19 +332,32 @@ fn put_one(
             "SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1",
         )?;
         for (rowid, _) in cands {
-            let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) = stmt
-                .query_row([rowid], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?;
-            let s = sig.similarity(&Signature::from_bytes(&blob));
+            let them = match bands.candidates.entry(rowid) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) =
+                        stmt.query_row([rowid], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })?;
+                    e.insert(Candidate {
+                        id,
+                        story,
+                        signature: Signature::from_bytes(&blob),
+                        lead: their_lead.map(|l| Lead::from_bytes(&l)),
+                    })
+                }
+            };
+            let s = sig.similarity(&them.signature);
             // Documents stored before leads were kept are compared on the whole text only.
-            let lead_agrees =
-                their_lead.is_none_or(|l| lead.similarity(&Lead::from_bytes(&l)) >= LEAD_THRESHOLD);
+            let lead_agrees = them
+                .lead
+                .as_ref()
+                .is_none_or(|l| lead.similarity(l) >= LEAD_THRESHOLD);
             if s >= STORY_THRESHOLD && !lead_agrees {
                 continue;
             }
             if best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, id, story));
+                best = Some((s, them.id.clone(), them.story));
             }
         }
     }
@@ -386,6 +423,16 @@ fn put_one(
         }
         tx.prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(&values))?;
+        // A later copy in this run compares with it from memory.
+        bands.candidates.insert(
+            rowid,
+            Candidate {
+                id: doc.id.clone(),
+                story: story_id,
+                signature: sig.clone(),
+                lead: Some(lead.clone()),
+            },
+        );
         // The new document is the latest under each of its keys (all looked up above).
         for k in &keys {
             if let Some(docs) = bands.docs.get_mut(k)

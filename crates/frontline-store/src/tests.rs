@@ -1031,7 +1031,7 @@ fn prepared_documents_must_match_the_batch() {
 }
 
 /// Every band list cached by `store` equals what the index holds (the latest documents per
-/// key, oldest first).
+/// key, oldest first), and every cached candidate equals its stored row.
 fn assert_band_cache_matches_index(store: &Store) {
     let conn = store.conn().unwrap();
     let cache = store.bands.lock().unwrap();
@@ -1047,6 +1047,26 @@ fn assert_band_cache_matches_index(store: &Store) {
             .unwrap();
         stored.reverse();
         assert_eq!(docs, &stored, "band key {key}");
+    }
+    // The cached comparison keys are those stored.
+    assert!(!cache.candidates.is_empty());
+    let mut stmt = conn
+        .prepare("SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1")
+        .unwrap();
+    for (rowid, cached) in &cache.candidates {
+        let stored = stmt
+            .query_row([rowid], |r| {
+                Ok(crate::put::Candidate {
+                    id: r.get(0)?,
+                    story: r.get(1)?,
+                    signature: crate::copies::Signature::from_bytes(&r.get::<_, Vec<u8>>(2)?),
+                    lead: r
+                        .get::<_, Option<Vec<u8>>>(3)?
+                        .map(|l| crate::copies::Lead::from_bytes(&l)),
+                })
+            })
+            .unwrap();
+        assert_eq!(cached, &stored, "document {rowid}");
     }
 }
 
