@@ -118,8 +118,8 @@ impl PutOutcome {
 /// on one file for parallel readers (WAL lets them read while a writer writes).
 pub struct Store {
     conn: Mutex<Connection>,
-    /// Band lists of copy detection read so far (see `put::BandCache`).
-    bands: Mutex<put::BandCache>,
+    /// What the writer has read or written so far and reads again (see `put::WriteCache`).
+    cache: Mutex<put::WriteCache>,
     path: Option<PathBuf>,
 }
 
@@ -203,7 +203,7 @@ impl Store {
         schema::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
-            bands: Mutex::new(put::BandCache::default()),
+            cache: Mutex::new(put::WriteCache::default()),
             path,
         })
     }

@@ -109,42 +109,54 @@ impl Store {
             )));
         }
         let mut conn = self.conn()?;
-        let mut bands = self.bands.lock().map_err(|_| crate::StoreError::Poisoned)?;
+        let mut cache = self.cache.lock().map_err(|_| crate::StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let written = (|| {
             // Another connection may have written since this one last did: the cached band
             // lists are then stale.
             let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            bands.check(version);
+            cache.check(version);
             let mut out = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
-                out.push(put_one(&tx, ex, p, &mut bands)?);
+                out.push(put_one(&tx, ex, p, &mut cache)?);
             }
             tx.commit()?;
             Ok(out)
         })();
         if written.is_err() {
             // Rolled back: the cache may list documents that were never stored.
-            bands.clear();
+            cache.clear();
         }
         written
     }
 }
 
-/// What copy detection reads from the database, kept in memory by the writing connection:
-/// the latest documents filed under LSH band keys, as the band lookup would read them from
-/// `copy_bands` (at most `MAX_BAND_DOCS` per key, oldest first), for the keys this connection
-/// has looked up; and the comparison keys of the candidate documents it has read or written.
-/// Popular keys and recent documents are then read from memory instead of from the database
-/// (a candidate's signature sits behind its text and extras in `documents`, so reading it
-/// walks the row's overflow pages). The cache is dropped when another connection writes
-/// (`PRAGMA data_version`) and when a batch fails; each part starts again when it holds
-/// `MAX_CACHED_KEYS` keys or `MAX_CACHED_DOCS` documents.
+/// What the writing connection reads from the database again and again, kept in memory:
+/// - for copy detection, the latest documents filed under LSH band keys, as the band lookup
+///   would read them from `copy_bands` (at most `MAX_BAND_DOCS` per key, oldest first), for
+///   the keys this connection has looked up; and the comparison keys of the candidate
+///   documents it has read or written (a candidate's signature sits behind its text and
+///   extras in `documents`, so reading it walks the row's overflow pages);
+/// - for fusion, the running aggregate and stored column values of the fused events it has
+///   written (adding a report then neither reads nor parses the row).
+///
+/// The cache is dropped when another connection writes (`PRAGMA data_version`) and when a
+/// batch fails; each part starts again when it holds `MAX_CACHED_KEYS` keys,
+/// `MAX_CACHED_DOCS` documents or `MAX_CACHED_FUSED` fused events.
 #[derive(Debug, Default)]
-pub(crate) struct BandCache {
+pub(crate) struct WriteCache {
     version: Option<i64>,
     pub(crate) docs: HashMap<i64, Vec<i64>>,
     pub(crate) candidates: HashMap<i64, Candidate>,
+    pub(crate) fused: HashMap<i64, CachedFused>,
+}
+
+/// A fused event as last written by this connection: its aggregate and the values of its
+/// [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`], in [`FusedSql::columns`] order.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedFused {
+    pub(crate) state: FusedState,
+    pub(crate) values: Vec<Value>,
 }
 
 /// A stored document as copy detection compares it: content id, story, MinHash signature and
@@ -157,12 +169,14 @@ pub(crate) struct Candidate {
     pub(crate) lead: Option<Lead>,
 }
 
-/// Most band keys kept in [`BandCache`] (about 70 MB) before it starts again.
+/// Most band keys kept in [`WriteCache`] (about 70 MB) before it starts again.
 const MAX_CACHED_KEYS: usize = 1_000_000;
-/// Most candidate documents kept in [`BandCache`] (about 50 MB) before it starts again.
+/// Most candidate documents kept in [`WriteCache`] (about 50 MB) before it starts again.
 const MAX_CACHED_DOCS: usize = 60_000;
+/// Most fused events kept in [`WriteCache`] (about 60 MB) before it starts again.
+const MAX_CACHED_FUSED: usize = 30_000;
 
-impl BandCache {
+impl WriteCache {
     fn check(&mut self, version: i64) {
         if self.version != Some(version) {
             self.clear();
@@ -174,11 +188,15 @@ impl BandCache {
         if self.candidates.len() > MAX_CACHED_DOCS {
             self.candidates.clear();
         }
+        if self.fused.len() > MAX_CACHED_FUSED {
+            self.fused.clear();
+        }
     }
 
     fn clear(&mut self) {
         self.docs.clear();
         self.candidates.clear();
+        self.fused.clear();
         self.version = None;
     }
 }
@@ -281,7 +299,7 @@ fn put_one(
     tx: &Transaction<'_>,
     ex: &Extraction,
     prepared: &Prepared,
-    bands: &mut BandCache,
+    cache: &mut WriteCache,
 ) -> Result<PutOutcome> {
     let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
@@ -308,7 +326,7 @@ fn put_one(
             "SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT {MAX_BAND_DOCS}"
         ))?;
         for k in &keys {
-            let docs = match bands.docs.entry(*k) {
+            let docs = match cache.docs.entry(*k) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
                     let mut docs = stmt
@@ -332,7 +350,7 @@ fn put_one(
             "SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1",
         )?;
         for (rowid, _) in cands {
-            let them = match bands.candidates.entry(rowid) {
+            let them = match cache.candidates.entry(rowid) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
                     let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) =
@@ -424,7 +442,7 @@ fn put_one(
         tx.prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(&values))?;
         // A later copy in this run compares with it from memory.
-        bands.candidates.insert(
+        cache.candidates.insert(
             rowid,
             Candidate {
                 id: doc.id.clone(),
@@ -435,7 +453,7 @@ fn put_one(
         );
         // The new document is the latest under each of its keys (all looked up above).
         for k in &keys {
-            if let Some(docs) = bands.docs.get_mut(k)
+            if let Some(docs) = cache.docs.get_mut(k)
                 && docs.last() != Some(&rowid)
             {
                 docs.push(rowid);
@@ -481,11 +499,11 @@ fn put_one(
                         if !created.contains(&id) {
                             updated.insert(id);
                         }
-                        add_report(tx, id, member, rowid)?;
+                        add_report(tx, id, member, rowid, cache)?;
                         id
                     }
                     None => {
-                        let id = start_fused(tx, member, rowid)?;
+                        let id = start_fused(tx, member, rowid, cache)?;
                         created.insert(id);
                         id
                     }
@@ -925,7 +943,12 @@ fn fused_sql() -> &'static FusedSql {
 
 /// Starts a fused event from its first report: one insert of the whole row, then its actors,
 /// document link, story and candidate filing. Returns its id.
-fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
+fn start_fused(
+    tx: &Transaction<'_>,
+    member: &Member,
+    doc: i64,
+    cache: &mut WriteCache,
+) -> Result<i64> {
     let mut state = FusedState::default();
     state.add(member);
     // The id is not part of the stored columns (the record is rebuilt from `agg` on read).
@@ -937,10 +960,11 @@ fn start_fused(tx: &Transaction<'_>, member: &Member, doc: i64) -> Result<i64> {
     let (values, filing) = fused_values(&state, &f)?;
     let sql = &fused_sql().insert;
     tx.prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(values))?;
+        .execute(rusqlite::params_from_iter(&values))?;
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
     file(tx, fused_id, &filing)?;
+    cache.fused.insert(fused_id, CachedFused { state, values });
     Ok(fused_id)
 }
 
@@ -978,15 +1002,26 @@ fn link_report(
 /// Adds one report to an existing fused event: updates its running aggregate, rewrites the
 /// columns of its row whose values change (only the indexes over those are touched), and
 /// adds its new actors, document link, story and candidate filing.
-fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) -> Result<()> {
+fn add_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    member: &Member,
+    doc: i64,
+    cache: &mut WriteCache,
+) -> Result<()> {
     let columns = &fused_sql().columns;
     let n = columns.len();
     let agg_at = SUMMARY_COLUMNS.len();
-    let old: Vec<Value> = tx
-        .prepare_cached(&fused_sql().select)?
-        .query_row([fused_id], |r| {
-            (0..n).map(|i| r.get::<_, Value>(i)).collect()
-        })?;
+    // The row as this connection last wrote it, or as stored.
+    let cached = cache.fused.remove(&fused_id);
+    let old: Vec<Value> = match &cached {
+        Some(c) => c.values.clone(),
+        None => tx
+            .prepare_cached(&fused_sql().select)?
+            .query_row([fused_id], |r| {
+                (0..n).map(|i| r.get::<_, Value>(i)).collect()
+            })?,
+    };
     let text = |i: usize| match old.get(i) {
         Some(Value::Text(s)) => Some(s.clone()),
         _ => None,
@@ -1000,9 +1035,10 @@ fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) ->
         end: text(at("match_end")),
         stories: text(at("stories")),
     };
-    let (mut state, rebuilt) = match text(agg_at) {
-        Some(a) => (serde_json::from_str::<FusedState>(&a)?, false),
-        None => (rebuild(tx, fused_id, &member.event.id)?, true),
+    let (mut state, rebuilt) = match (cached, text(agg_at)) {
+        (Some(c), _) => (c.state, false),
+        (None, Some(a)) => (serde_json::from_str::<FusedState>(&a)?, false),
+        (None, None) => (rebuild(tx, fused_id, &member.event.id)?, true),
     };
     // Actors already linked (a rebuilt aggregate may list some a version 1 row lacks).
     let known_actors: BTreeSet<(String, String)> = if rebuilt {
@@ -1020,9 +1056,9 @@ fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) ->
     let (values, after) = fused_values(&state, &f)?;
     let mut sets: Vec<String> = Vec::new();
     let mut params: Vec<Value> = vec![Value::Integer(fused_id)];
-    for (i, v) in values.into_iter().enumerate() {
-        if old.get(i) != Some(&v) {
-            params.push(v);
+    for (i, v) in values.iter().enumerate() {
+        if old.get(i) != Some(v) {
+            params.push(v.clone());
             sets.push(format!("{} = ?{}", columns[i], params.len()));
         }
     }
@@ -1045,7 +1081,26 @@ fn add_report(tx: &Transaction<'_>, fused_id: i64, member: &Member, doc: i64) ->
     if after != before {
         file(tx, fused_id, &after)?;
     }
+    cache.fused.insert(fused_id, CachedFused { state, values });
     Ok(())
+}
+
+/// The stored values of a fused event's [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] and its
+/// aggregate, as [`WriteCache`] keeps them (for tests).
+#[cfg(test)]
+pub(crate) fn stored_fused(
+    conn: &rusqlite::Connection,
+    id: i64,
+) -> Result<(Vec<Value>, FusedState)> {
+    let n = fused_sql().columns.len();
+    let values: Vec<Value> = conn.query_row(&fused_sql().select, [id], |r| {
+        (0..n).map(|i| r.get::<_, Value>(i)).collect()
+    })?;
+    let state = match values.get(SUMMARY_COLUMNS.len()) {
+        Some(Value::Text(a)) => serde_json::from_str(a)?,
+        _ => FusedState::default(),
+    };
+    Ok((values, state))
 }
 
 /// The aggregate of a fused event written by schema version 1, rebuilt from its members.

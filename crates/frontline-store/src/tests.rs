@@ -166,6 +166,9 @@ fn reports_of_one_event_fuse_and_count_independent_sources() {
     for ex in [&a, &b, &c, &d] {
         store.put_extraction(ex).unwrap();
     }
+    // The writer added the later reports from its cache, which must hold what is stored.
+    assert!(!store.cache.lock().unwrap().fused.is_empty());
+    assert_write_cache_matches_db(&store);
     let all = store.events(&EventFilter::default()).unwrap();
     assert_eq!(all.len(), 2, "{all:#?}");
     let homs_ev = all
@@ -1030,11 +1033,11 @@ fn prepared_documents_must_match_the_batch() {
     );
 }
 
-/// Every band list cached by `store` equals what the index holds (the latest documents per
-/// key, oldest first), and every cached candidate equals its stored row.
-fn assert_band_cache_matches_index(store: &Store) {
+/// What the writer of `store` keeps in memory equals what is stored: every band list (the
+/// latest documents per key, oldest first), every candidate document and every fused event.
+fn assert_write_cache_matches_db(store: &Store) {
     let conn = store.conn().unwrap();
-    let cache = store.bands.lock().unwrap();
+    let cache = store.cache.lock().unwrap();
     assert!(!cache.docs.is_empty());
     let mut stmt = conn
         .prepare("SELECT doc FROM copy_bands WHERE key = ?1 ORDER BY doc DESC LIMIT 64")
@@ -1068,6 +1071,12 @@ fn assert_band_cache_matches_index(store: &Store) {
             .unwrap();
         assert_eq!(cached, &stored, "document {rowid}");
     }
+    // The cached fused events are as stored: column values and aggregate.
+    for (id, cached) in &cache.fused {
+        let (values, state) = crate::put::stored_fused(&conn, *id).unwrap();
+        assert_eq!(cached.values, values, "fused event {id}");
+        assert_eq!(cached.state, state, "fused event {id}");
+    }
 }
 
 /// Copy detection keeps the band lists it has read in memory; another connection's writes
@@ -1084,11 +1093,11 @@ fn band_cache_sees_other_connections_writes() {
     let b = extraction(&b_text, Some("Daily"), Some("2017-06-20"), &[]);
     let c = extraction(COPY, Some("Post"), Some("2017-06-21"), &[]);
     one.put_extraction(&a).unwrap();
-    assert_band_cache_matches_index(&one);
+    assert_write_cache_matches_db(&one);
     // `one` has `a`'s keys cached; `two` files `b` under the same keys.
     two.put_extraction(&b).unwrap();
     one.put_extraction(&c).unwrap();
-    assert_band_cache_matches_index(&one);
+    assert_write_cache_matches_db(&one);
     let stored = one.document(&c.document.id).unwrap().unwrap();
     // The same as a single connection storing all three.
     let single = Store::open_in_memory().unwrap();
@@ -1125,5 +1134,75 @@ fn band_cache_is_dropped_with_a_failed_batch() {
     assert!(store.put_extractions(&[b.clone(), bad]).is_err());
     assert!(!store.contains_document(&b.document.id).unwrap());
     store.put_extraction(&b).unwrap();
-    assert_band_cache_matches_index(&store);
+    assert_write_cache_matches_db(&store);
+}
+
+/// A writer that kept what it wrote in memory stores the same rows as one that reads
+/// everything back from the database (a new connection for each document).
+#[test]
+fn a_warm_writer_stores_what_a_cold_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    let mut ev_c = EventSpec::assault(vec![isis()], Some(talbiseh()), Some("2017-06-20"));
+    ev_c.targets = vec![syrmil()];
+    let docs = [
+        extraction(
+            WIRE,
+            Some("Wire"),
+            Some("2017-06-19"),
+            std::slice::from_ref(&ev),
+        ),
+        extraction(
+            COPY,
+            Some("Daily"),
+            Some("2017-06-20"),
+            std::slice::from_ref(&ev),
+        ),
+        extraction(
+            "Militants stormed a checkpoint near Talbiseh, a local council said.",
+            Some("Monitor"),
+            Some("2017-06-20"),
+            &[ev_c],
+        ),
+        extraction(
+            OTHER,
+            Some("State TV"),
+            Some("2017-06-20"),
+            std::slice::from_ref(&ev),
+        ),
+    ];
+    let warm = Store::open(dir.path().join("warm.db")).unwrap();
+    for ex in &docs {
+        warm.put_extraction(ex).unwrap();
+    }
+    let cold_path = dir.path().join("cold.db");
+    for ex in &docs {
+        Store::open(&cold_path).unwrap().put_extraction(ex).unwrap();
+    }
+    let cold = Store::open(&cold_path).unwrap();
+    let rows = |store: &Store, sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let conn = store.conn().unwrap();
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for sql in [
+        "SELECT * FROM fused_events ORDER BY id",
+        "SELECT * FROM fused_buckets ORDER BY 1, 2, 3",
+        "SELECT * FROM fused_actors ORDER BY 1, 2, 3",
+        "SELECT id, fused_id FROM events ORDER BY id",
+        "SELECT id, story_id, nearest_copy, similarity FROM documents ORDER BY rowid_",
+    ] {
+        let (w, c) = (rows(&warm, sql), rows(&cold, sql));
+        assert!(!w.is_empty(), "{sql}");
+        assert_eq!(w, c, "{sql}");
+    }
+    let n = rows(&warm, "SELECT max(n_reports) FROM fused_events");
+    assert!(
+        matches!(n[0][0], rusqlite::types::Value::Integer(k) if k >= 3),
+        "reports were added to a fused event: {n:?}"
+    );
 }
