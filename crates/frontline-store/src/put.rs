@@ -1,6 +1,6 @@
 //! Writing extractions: documents, copies, mentions, events and fusion.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 use frontline_model::{
@@ -14,6 +14,7 @@ use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::{PutOutcome, Result, Store};
 use rusqlite::types::Value;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Parts of an extraction stored as one JSON column of the document.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -316,7 +317,7 @@ fn put_one(
     // Copies: candidates share an LSH band (among the latest documents filed under it); the
     // most similar one above the threshold whose lead agrees wins.
     let keys = sig.band_keys();
-    let mut hits: HashMap<i64, usize> = HashMap::new();
+    let mut hits: HashMap<i64, usize> = HashMap::default();
     {
         // Each key's latest documents, from the cache or, for a key not in it, from the index.
         // The limit is written into the SQL: SQLite plans with the value of a bound LIMIT, so
