@@ -221,11 +221,11 @@ pub struct Prepared {
 impl Prepared {
     /// Prepares one extraction.
     pub fn of(ex: &Extraction) -> Self {
-        let text = analysed_text(ex);
+        let (signature, lead) = copies::signature_and_lead(&analysed_text(ex));
         Self {
             document_id: ex.document.id.clone(),
-            signature: copies::signature(&text),
-            lead: Lead::of(&text),
+            signature,
+            lead,
             extras: extras_json(ex).ok(),
             mentions: mentions_json(ex).ok(),
             events: ex
@@ -343,8 +343,14 @@ fn put_one(
         }
     }
     let mut cands: Vec<(i64, usize)> = hits.into_iter().collect();
-    cands.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    cands.truncate(MAX_COPY_CANDIDATES);
+    // The documents sharing most bands (earliest first among equals): a total order, so
+    // selecting the first ones and sorting only those gives what sorting all would.
+    let order = |a: &(i64, usize), b: &(i64, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    if cands.len() > MAX_COPY_CANDIDATES {
+        cands.select_nth_unstable_by(MAX_COPY_CANDIDATES - 1, order);
+        cands.truncate(MAX_COPY_CANDIDATES);
+    }
+    cands.sort_unstable_by(order);
     let mut best: Option<(f64, String, i64)> = None;
     {
         let mut stmt = tx.prepare_cached(

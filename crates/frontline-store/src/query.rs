@@ -481,8 +481,22 @@ pub(crate) fn fused_summary(f: &FusedEvent) -> Result<Vec<rusqlite::types::Value
 pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
     use chrono::Datelike;
     d.map(|d| match d.year() {
-        // `format` parses its pattern on every call; the writer formats a few dates per event.
-        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
+        // The writer formats many dates per event (`format!` was 1.7% of an ingest's
+        // instructions): the digits are written directly.
+        y @ 0..=9999 => {
+            let mut out = String::with_capacity(10);
+            let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
+            let y = y.unsigned_abs();
+            for v in [y / 1000, y / 100, y / 10, y] {
+                out.push(digit(v));
+            }
+            for v in [d.month(), d.day()] {
+                out.push('-');
+                out.push(digit(v / 10));
+                out.push(digit(v));
+            }
+            out
+        }
         _ => d.format("%Y-%m-%d").to_string(),
     })
 }

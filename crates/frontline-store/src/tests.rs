@@ -1004,6 +1004,12 @@ fn dates_are_written_as_iso_days() {
         assert_eq!(s(x), x.map(|x| x.format("%Y-%m-%d").to_string()));
     }
     assert_eq!(s(None), None);
+    // Every day from year 1 to 9999 (the fast path) as chrono writes it, sampled.
+    let first = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+    for n in (0..3_652_059_u64).step_by(97) {
+        let x = first + chrono::Days::new(n);
+        assert_eq!(s(Some(x)), Some(x.format("%Y-%m-%d").to_string()));
+    }
 }
 
 #[test]
