@@ -1212,3 +1212,30 @@ fn a_warm_writer_stores_what_a_cold_one_does() {
         "reports were added to a fused event: {n:?}"
     );
 }
+
+/// Foreign keys are checked when a batch commits: a batch that breaks one is refused whole
+/// and leaves nothing behind.
+#[test]
+fn a_batch_breaking_a_foreign_key_is_refused_at_commit() {
+    let store = Store::open_in_memory().unwrap();
+    let a = wire_report();
+    store.put_extraction(&a).unwrap();
+    // Makes the writer's insert of a document also write a row pointing at no document.
+    store
+        .conn()
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER dangling AFTER INSERT ON documents WHEN new.outlet = 'Bad'
+             BEGIN INSERT INTO document_mentions (doc, n, data) VALUES (987654, 0, '[]'); END;",
+        )
+        .unwrap();
+    let good = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    let bad = extraction(OTHER, Some("Bad"), Some("2017-06-20"), &[]);
+    let err = store.put_extractions(&[good.clone(), bad]).unwrap_err();
+    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+    assert!(!store.contains_document(&good.document.id).unwrap());
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    // The same documents without the broken row are stored.
+    store.put_extraction(&good).unwrap();
+    assert_write_cache_matches_db(&store);
+}
