@@ -117,11 +117,6 @@ impl Store {
             // lists are then stale.
             let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             cache.check(version);
-            // Foreign keys are checked when the batch commits rather than after each statement
-            // (a violation still fails the commit, and the batch is rolled back). Checked
-            // after each statement, they made SQLite keep a statement journal, a copy of every
-            // page before each statement changed it (3% of an ingest's instructions).
-            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut out = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
                 out.push(put_one(&tx, ex, p, &mut cache)?);

@@ -1213,10 +1213,9 @@ fn a_warm_writer_stores_what_a_cold_one_does() {
     );
 }
 
-/// Foreign keys are checked when a batch commits: a batch that breaks one is refused whole
-/// and leaves nothing behind.
+/// A batch that breaks a foreign key is refused whole and leaves nothing behind.
 #[test]
-fn a_batch_breaking_a_foreign_key_is_refused_at_commit() {
+fn a_batch_breaking_a_foreign_key_is_refused_whole() {
     let store = Store::open_in_memory().unwrap();
     let a = wire_report();
     store.put_extraction(&a).unwrap();
