@@ -623,7 +623,23 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
     Ok(())
 }
 
+/// A `YYYY-MM-DD` day as [`date_str`] writes it. The four-digit form (every day the writer
+/// stores in years 0-9999) is read directly, as the candidate search reads a few per
+/// candidate; anything else goes through chrono.
 fn parse_day(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r).and_then(|d| {
+            d.iter().try_fold(0_u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        })
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
@@ -646,8 +662,18 @@ fn split_list(s: Option<String>) -> BTreeSet<String> {
     .unwrap_or_default()
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
-    s.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
+/// A place precision as stored (its serde name); `None` for anything else.
+fn parse_precision(s: Option<String>) -> Option<GeoPrecision> {
+    Some(match s?.as_str() {
+        "point" => GeoPrecision::Point,
+        "admin2" => GeoPrecision::Admin2,
+        "admin1" => GeoPrecision::Admin1,
+        "region" => GeoPrecision::Region,
+        "country" => GeoPrecision::Country,
+        "continent" => GeoPrecision::Continent,
+        "unresolved" => GeoPrecision::Unresolved,
+        _ => return None,
+    })
 }
 
 /// Columns of `fused_events` a match key is built from (see [`key_from_row`]).
@@ -681,7 +707,7 @@ fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Option<MatchKey
             lat: r.get(5)?,
             lon: r.get(6)?,
             geonameid: r.get::<_, Option<i64>>(7)?.map(|g| g as u64),
-            precision: parse_enum(r.get(8)?),
+            precision: parse_precision(r.get(8)?),
             country: r.get(9)?,
             admin1: r.get(10)?,
             actor_codes: split_list(r.get(11)?),
@@ -797,10 +823,14 @@ fn dated_candidates(
         if let Some(to) = to {
             params.push(to);
         }
-        let rows = stmt.query_map(params.as_slice(), key_from_row)?;
-        for r in rows {
-            let (id, k) = r?;
-            found.entry(id).or_insert(k);
+        // A fused event filed under several of the entries comes back once per entry; its
+        // key is built the first time only.
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if let std::collections::btree_map::Entry::Vacant(e) = found.entry(id) {
+                e.insert(key_from_row(row)?.1);
+            }
         }
     }
     Ok(found.into_iter().take(MAX_CANDIDATES).collect())
@@ -1141,4 +1171,55 @@ fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedSta
         });
     }
     Ok(state)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn parse_precision_reads_every_stored_name() {
+        use GeoPrecision::*;
+        for p in [
+            Point, Admin2, Admin1, Region, Country, Continent, Unresolved,
+        ] {
+            let stored = serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from));
+            assert_eq!(parse_precision(stored), Some(p));
+        }
+        assert_eq!(parse_precision(Some("Point".into())), None);
+        assert_eq!(parse_precision(None), None);
+    }
+
+    #[test]
+    fn parse_day_reads_what_chrono_reads() {
+        let chrono = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        for s in [
+            "2017-06-09",
+            "0012-01-31",
+            "2016-02-29",
+            "2017-02-29",
+            "2017-13-01",
+            "2017-00-10",
+            "2017-6-09",
+            "2017-06-9",
+            "20170-06-09",
+            "-044-03-15",
+            "12345-12-01",
+            "2017-06-09x",
+            "",
+            "abcd-ef-gh",
+            "2017/06/09",
+            "+2017-06-09",
+        ] {
+            assert_eq!(parse_day(s), chrono(s), "{s:?}");
+        }
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
+        for n in (0..3_652_059_u64).step_by(101) {
+            let d = first + Days::new(n);
+            let s = date_str(Some(d)).unwrap_or_default();
+            assert_eq!(parse_day(&s), Some(d), "{s}");
+        }
+    }
 }
