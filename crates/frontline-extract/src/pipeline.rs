@@ -264,7 +264,12 @@ impl Pipeline {
             Time(usize),
             Quantity(usize),
         }
-        let mut pending: Vec<(Span, u8, usize, MentionData, Key)> = Vec::new();
+        let n_found = actors_by_sent.iter().map(Vec::len).sum::<usize>()
+            + attrs_by_sent.iter().map(Vec::len).sum::<usize>()
+            + toponyms.len()
+            + times.len()
+            + quantities.len();
+        let mut pending: Vec<(Span, u8, usize, MentionData, Key)> = Vec::with_capacity(n_found);
         for (si, list) in actors_by_sent.iter().enumerate() {
             for (k, a) in list.iter().enumerate() {
                 pending.push((
@@ -328,6 +333,7 @@ impl Pipeline {
         pending.sort_by_key(|a| (a.0.start, a.1, a.0.end));
         let mut ids: HashMap<Key, usize> =
             HashMap::with_capacity_and_hasher(pending.len(), Default::default());
+        ex.mentions.reserve(pending.len());
         for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
             ids.insert(key, id);
             ex.mentions.push(Mention {
