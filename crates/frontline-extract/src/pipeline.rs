@@ -219,9 +219,10 @@ impl Pipeline {
 
         // document-level finders
         // Times and quantities read the same tokens: tokenise each sentence once for both.
+        let lower = text.to_ascii_lowercase();
         let words: Vec<crate::time::words::Words<'_>> = sentences
             .iter()
-            .map(|s| crate::time::words::Words::new(text, *s))
+            .map(|s| crate::time::words::Words::with_lower(text, &lower, *s))
             .collect();
         let times = crate::time::find_times_in(text, &words, published);
         let quantities = crate::quantity::find_quantities_in(&words);
@@ -240,7 +241,6 @@ impl Pipeline {
         };
 
         // per-sentence actors and attributions
-        let lower = text.to_ascii_lowercase();
         let mut toks = Vec::with_capacity(sentences.len());
         for s in &sentences {
             toks.push(tokenize(text, &lower, *s));
@@ -263,12 +263,14 @@ impl Pipeline {
             Time(usize),
             Quantity(usize),
         }
+        /// A mention waiting for its id: span, kind order, sentence, data, where found.
+        type Pending = (Span, u8, usize, MentionData, Key);
         let n_found = actors_by_sent.iter().map(Vec::len).sum::<usize>()
             + attrs_by_sent.iter().map(Vec::len).sum::<usize>()
             + toponyms.len()
             + times.len()
             + quantities.len();
-        let mut pending: Vec<(Span, u8, usize, MentionData, Key)> = Vec::with_capacity(n_found);
+        let mut pending: Vec<Pending> = Vec::with_capacity(n_found);
         for (si, list) in actors_by_sent.iter().enumerate() {
             for (k, a) in list.iter().enumerate() {
                 pending.push((
@@ -341,8 +343,7 @@ impl Pipeline {
         let mut place_ids: Vec<Option<usize>> = vec![None; toponyms.len()];
         let mut time_ids: Vec<Option<usize>> = vec![None; times.len()];
         let mut qty_ids: Vec<Option<usize>> = vec![None; quantities.len()];
-        let mut slots: Vec<Option<(Span, u8, usize, MentionData, Key)>> =
-            pending.into_iter().map(Some).collect();
+        let mut slots: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
         ex.mentions.reserve(slots.len());
         for (id, &i) in order.iter().enumerate() {
             let Some((span, _, si, data, key)) = slots.get_mut(i).and_then(Option::take) else {
