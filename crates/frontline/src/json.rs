@@ -738,6 +738,26 @@ mod tests {
         same(&"quote at the end of a long string \"");
     }
 
+    #[test]
+    fn every_length_and_escape_position() {
+        let base = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+        for n in 0..=40 {
+            let plain = &base[..n];
+            same(&plain);
+            let mut map = BTreeMap::new();
+            map.insert(plain.to_string(), n);
+            same(&map);
+            for p in 0..n {
+                for c in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '\u{7f}'] {
+                    let mut s: String = base[..p].to_string();
+                    s.push(c);
+                    s.push_str(&base[p + 1..n]);
+                    same(&s);
+                }
+            }
+        }
+    }
+
     #[derive(Serialize)]
     struct Inner {
         a: f64,
