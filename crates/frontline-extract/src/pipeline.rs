@@ -5,7 +5,6 @@
 //! [`Pipeline::extract`] never panics; problems with a document become
 //! [`Extraction::warnings`].
 
-use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use frontline_geocode::Geocoder;
@@ -220,9 +219,10 @@ impl Pipeline {
 
         // document-level finders
         // Times and quantities read the same tokens: tokenise each sentence once for both.
+        let lower = text.to_ascii_lowercase();
         let words: Vec<crate::time::words::Words<'_>> = sentences
             .iter()
-            .map(|s| crate::time::words::Words::new(text, *s))
+            .map(|s| crate::time::words::Words::with_lower(text, &lower, *s))
             .collect();
         let times = crate::time::find_times_in(text, &words, published);
         let quantities = crate::quantity::find_quantities_in(&words);
@@ -241,7 +241,6 @@ impl Pipeline {
         };
 
         // per-sentence actors and attributions
-        let lower = text.to_ascii_lowercase();
         let mut toks = Vec::with_capacity(sentences.len());
         for s in &sentences {
             toks.push(tokenize(text, &lower, *s));
@@ -256,7 +255,7 @@ impl Pipeline {
         }
 
         // mentions, in text order, ids = index
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy)]
         enum Key {
             Actor(usize, usize),
             Speaker(usize, usize),
@@ -264,7 +263,14 @@ impl Pipeline {
             Time(usize),
             Quantity(usize),
         }
-        let mut pending: Vec<(Span, u8, usize, MentionData, Key)> = Vec::new();
+        /// A mention waiting for its id: span, kind order, sentence, data, where found.
+        type Pending = (Span, u8, usize, MentionData, Key);
+        let n_found = actors_by_sent.iter().map(Vec::len).sum::<usize>()
+            + attrs_by_sent.iter().map(Vec::len).sum::<usize>()
+            + toponyms.len()
+            + times.len()
+            + quantities.len();
+        let mut pending: Vec<Pending> = Vec::with_capacity(n_found);
         for (si, list) in actors_by_sent.iter().enumerate() {
             for (k, a) in list.iter().enumerate() {
                 pending.push((
@@ -325,11 +331,34 @@ impl Pipeline {
             }
         }
         pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
-        pending.sort_by_key(|a| (a.0.start, a.1, a.0.end));
-        let mut ids: HashMap<Key, usize> =
-            HashMap::with_capacity_and_hasher(pending.len(), Default::default());
-        for (id, (span, _, si, data, key)) in pending.into_iter().enumerate() {
-            ids.insert(key, id);
+        // Sort positions rather than the (large) entries; ties keep their order, as a stable
+        // sort of the entries would.
+        let mut order: Vec<usize> = (0..pending.len()).collect();
+        order.sort_unstable_by_key(|&i| pending.get(i).map(|p| (p.0.start, p.1, p.0.end, i)));
+        // Mention id of each thing found, by where it was found (None: not a mention).
+        let mut actor_ids: Vec<Vec<Option<usize>>> =
+            actors_by_sent.iter().map(|l| vec![None; l.len()]).collect();
+        let mut speaker_ids: Vec<Vec<Option<usize>>> =
+            attrs_by_sent.iter().map(|l| vec![None; l.len()]).collect();
+        let mut place_ids: Vec<Option<usize>> = vec![None; toponyms.len()];
+        let mut time_ids: Vec<Option<usize>> = vec![None; times.len()];
+        let mut qty_ids: Vec<Option<usize>> = vec![None; quantities.len()];
+        let mut slots: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
+        ex.mentions.reserve(slots.len());
+        for (id, &i) in order.iter().enumerate() {
+            let Some((span, _, si, data, key)) = slots.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
+            let slot = match key {
+                Key::Actor(s, k) => actor_ids.get_mut(s).and_then(|v| v.get_mut(k)),
+                Key::Speaker(s, k) => speaker_ids.get_mut(s).and_then(|v| v.get_mut(k)),
+                Key::Place(k) => place_ids.get_mut(k),
+                Key::Time(k) => time_ids.get_mut(k),
+                Key::Quantity(k) => qty_ids.get_mut(k),
+            };
+            if let Some(slot) = slot {
+                *slot = Some(id);
+            }
             ex.mentions.push(Mention {
                 id,
                 span,
@@ -338,10 +367,12 @@ impl Pipeline {
                 data,
             });
         }
+        drop(slots);
+        let time_id = |a: usize| time_ids.get(a).copied().flatten();
         // time anchors: index into `times` -> mention id
         for m in &mut ex.mentions {
             if let MentionData::Time(t) = &mut m.data {
-                t.anchor = t.anchor.and_then(|a| ids.get(&Key::Time(a)).copied());
+                t.anchor = t.anchor.and_then(time_id);
             }
         }
 
@@ -355,7 +386,8 @@ impl Pipeline {
         let mut places_by: Vec<Vec<PlaceHit>> = vec![Vec::new(); sentences.len()];
         let mut times_by: Vec<Vec<TimeHit>> = vec![Vec::new(); sentences.len()];
         let mut qty_by: Vec<Vec<QuantityHit>> = vec![Vec::new(); sentences.len()];
-        for (k, tp) in toponyms.iter().enumerate() {
+        // The finders' results are not needed after this: their values move into the hits.
+        for (k, tp) in toponyms.into_iter().enumerate() {
             if let Some(si) = sentence_of(tp.span)
                 && let (Some(t), Some(v)) = (toks.get(si), places_by.get_mut(si))
             {
@@ -364,28 +396,28 @@ impl Pipeline {
                     v.push(PlaceHit {
                         start: a,
                         end: b,
-                        place: tp.place.clone(),
-                        mention: ids.get(&Key::Place(k)).copied(),
+                        place: tp.place,
+                        mention: place_ids.get(k).copied().flatten(),
                     });
                 }
             }
         }
-        for (k, tf) in times.iter().enumerate() {
+        for (k, tf) in times.into_iter().enumerate() {
             if let Some(si) = sentence_of(tf.span)
                 && let (Some(t), Some(v)) = (toks.get(si), times_by.get_mut(si))
             {
                 let (a, b) = t.range_of(tf.span);
-                let mut time = tf.time.clone();
-                time.anchor = time.anchor.and_then(|x| ids.get(&Key::Time(x)).copied());
+                let mut time = tf.time;
+                time.anchor = time.anchor.and_then(time_id);
                 v.push(TimeHit {
                     start: a,
                     end: b.max(a + 1),
                     time,
-                    mention: ids.get(&Key::Time(k)).copied(),
+                    mention: time_id(k),
                 });
             }
         }
-        for (k, q) in quantities.iter().enumerate() {
+        for (k, q) in quantities.into_iter().enumerate() {
             if let Some(si) = sentence_of(q.span)
                 && let (Some(t), Some(v)) = (toks.get(si), qty_by.get_mut(si))
             {
@@ -394,33 +426,29 @@ impl Pipeline {
                     start: a,
                     end: b.max(a + 1),
                     span: q.span,
-                    quantity: q.quantity.clone(),
-                    mention: ids.get(&Key::Quantity(k)).copied(),
+                    quantity: q.quantity,
+                    mention: qty_ids.get(k).copied().flatten(),
                 });
             }
         }
+        let mut actors_iter = actors_by_sent.into_iter().zip(actor_ids);
+        let mut attrs_iter = attrs_by_sent.into_iter().zip(speaker_ids);
         for (si, span) in sentences.iter().enumerate() {
             ex.sentences.push(Sentence { span: *span });
-            let (Some(t), Some(al), Some(atl)) =
-                (toks.get(si), actors_by_sent.get(si), attrs_by_sent.get(si))
+            let (Some(t), Some((al, al_ids)), Some((atl, atl_ids))) =
+                (toks.get(si), actors_iter.next(), attrs_iter.next())
             else {
                 continue;
             };
             let actors: Vec<ActorHit> = al
-                .iter()
-                .enumerate()
-                .map(|(k, a)| ActorHit {
-                    found: a.clone(),
-                    mention: ids.get(&Key::Actor(si, k)).copied(),
-                })
+                .into_iter()
+                .zip(al_ids)
+                .map(|(found, mention)| ActorHit { found, mention })
                 .collect();
             let attributions: Vec<AttributionHit> = atl
-                .iter()
-                .enumerate()
-                .map(|(k, a)| AttributionHit {
-                    found: a.clone(),
-                    mention: ids.get(&Key::Speaker(si, k)).copied(),
-                })
+                .into_iter()
+                .zip(atl_ids)
+                .map(|(found, mention)| AttributionHit { found, mention })
                 .collect();
             let input = SentenceInput {
                 index: si,

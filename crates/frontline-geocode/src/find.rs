@@ -44,7 +44,8 @@ struct Tok {
 }
 
 fn tokenize(text: &str, sent: Span, skip: &[Span]) -> Vec<Tok> {
-    let mut out = Vec::new();
+    // About one word per six bytes of prose: sized so that most sentences never regrow.
+    let mut out = Vec::with_capacity(sent.len() / 5 + 2);
     let s = &text[sent.range()];
     let mut start: Option<usize> = None;
     let push = |out: &mut Vec<Tok>, a: usize, b: usize| {

@@ -208,7 +208,7 @@ fn score_candidates<'p, 'a>(
             .then(a.place.idx.cmp(&b.place.idx))
     });
     // One entry per GeoNames id (the same place can be hit by several of its names).
-    let mut seen = Vec::new();
+    let mut seen = Vec::with_capacity(out.len());
     out.retain(|s| {
         let k = s.place.idx;
         if seen.contains(&k) {

@@ -7,6 +7,7 @@
 
 mod cmd;
 mod globals;
+mod json;
 mod table;
 mod util;
 

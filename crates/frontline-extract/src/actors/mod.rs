@@ -482,10 +482,9 @@ impl ActorDictionary {
                 return Some((end, *a, allied));
             }
             let w = t.low(i);
-            if self.allied.contains(w) {
-                allied = true;
-            }
-            if self.modifiers.contains(w) || self.allied.contains(w) {
+            let is_allied = self.allied.contains(w);
+            allied |= is_allied;
+            if is_allied || self.modifiers.contains(w) {
                 i += 1;
             } else {
                 return None;

@@ -627,8 +627,8 @@ impl EventCoder {
             .collect();
         let orig = |i: usize| keep.get(i).and_then(|&k| s.actors.get(k));
         let hits = self.lexicon.find(t);
-        let mut events: Vec<(Event, bool)> = Vec::new();
-        let mut infos: Vec<Info> = Vec::new();
+        let mut events: Vec<(Event, bool)> = Vec::with_capacity(hits.len());
+        let mut infos: Vec<Info> = Vec::with_capacity(hits.len());
         for h in &hits {
             let Some(rule) = self.lexicon.rules.get(h.rule) else {
                 continue;
@@ -731,7 +731,9 @@ impl EventCoder {
                 rule.symmetric,
             );
             let clause = roles::clause(t, h.start, h.end);
-            let mut rules: Vec<String> = vec![rule.rule.clone()];
+            // Sized for the usual number of rule ids and evidence spans, so neither regrows.
+            let mut rules: Vec<String> = Vec::with_capacity(8);
+            rules.push(rule.rule.clone());
             rules.extend(roles.rules.iter().map(|r| r.to_string()));
             let mut sources: Vec<EventActor> = roles
                 .sources
@@ -838,7 +840,8 @@ impl EventCoder {
             // location
             let exclude: Vec<(usize, usize)> =
                 found.iter().map(|a| (a.tok_start, a.tok_end)).collect();
-            let mut evidence = vec![tspan];
+            let mut evidence = Vec::with_capacity(8);
+            evidence.push(tspan);
             let mut location = location::pick(
                 t,
                 s.places,

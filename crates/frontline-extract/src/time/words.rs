@@ -6,6 +6,9 @@ use frontline_text::{Span, Token, TokenKind, tokens};
 pub(crate) struct Words<'a> {
     pub text: &'a str,
     pub toks: Vec<Token>,
+    /// The ASCII-lowercased document, when the sentence is all ASCII: a token's lowercase form
+    /// is then its span of this text, and `low_buf`/`low_ends` stay empty.
+    lower: Option<&'a str>,
     /// The lowercase forms, one after another.
     low_buf: String,
     /// Where each lowercase form ends in `low_buf`.
@@ -15,7 +18,28 @@ pub(crate) struct Words<'a> {
 impl<'a> Words<'a> {
     /// Tokenises `text[span]`.
     pub fn new(text: &'a str, span: Span) -> Self {
+        Self::build(text, None, span)
+    }
+
+    /// Tokenises `text[span]`, reading the lowercase forms of an all-ASCII sentence from
+    /// `lower`, the ASCII-lowercased `text` (the same forms [`Words::new`] computes).
+    pub fn with_lower(text: &'a str, lower: &'a str, span: Span) -> Self {
+        Self::build(text, Some(lower), span)
+    }
+
+    fn build(text: &'a str, lower: Option<&'a str>, span: Span) -> Self {
         let toks = tokens(text, span);
+        let lower = lower
+            .filter(|l| l.len() == text.len() && text.get(span.range()).is_some_and(str::is_ascii));
+        if lower.is_some() {
+            return Self {
+                text,
+                toks,
+                lower,
+                low_buf: String::new(),
+                low_ends: Vec::new(),
+            };
+        }
         let mut low_buf = String::with_capacity(span.len());
         let mut low_ends = Vec::with_capacity(toks.len());
         for t in &toks {
@@ -32,6 +56,7 @@ impl<'a> Words<'a> {
         Self {
             text,
             toks,
+            lower: None,
             low_buf,
             low_ends,
         }
@@ -43,7 +68,15 @@ impl<'a> Words<'a> {
     }
 
     /// Lowercase form of token `i`, or "" past the end.
+    #[inline]
     pub fn low(&self, i: usize) -> &str {
+        if let Some(lower) = self.lower {
+            return self
+                .toks
+                .get(i)
+                .and_then(|t| lower.get(t.span.range()))
+                .unwrap_or("");
+        }
         let Some(&end) = self.low_ends.get(i) else {
             return "";
         };
@@ -110,5 +143,21 @@ mod tests {
         assert!(w.seq(0, &["on", "sunday"]));
         assert_eq!(&t[w.span(1, 4).range()], "Sunday, 25");
         assert_eq!(w.low(99), "");
+    }
+
+    #[test]
+    fn lowercase_from_the_document_matches() {
+        for t in [
+            "On Sunday, 25 FIGHTERS died in Kirkuk.",
+            "Ümit SAID Ärger in İzmir",
+        ] {
+            let lower = t.to_ascii_lowercase();
+            let span = Span::new(0, t.len());
+            let (a, b) = (Words::new(t, span), Words::with_lower(t, &lower, span));
+            assert_eq!(a.len(), b.len());
+            for i in 0..=a.len() {
+                assert_eq!(a.low(i), b.low(i));
+            }
+        }
     }
 }

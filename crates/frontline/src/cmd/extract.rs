@@ -150,7 +150,7 @@ fn write_one(
         }
         Format::Jsonl => {
             line.clear();
-            serde_json::to_writer(&mut *line, extraction)?;
+            crate::json::append(line, extraction)?;
             line.push(b'\n');
             out.write_all(line)?;
         }
