@@ -153,11 +153,22 @@ pub(crate) struct WriteCache {
 }
 
 /// A fused event as last written by this connection: its aggregate and the values of its
-/// [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`], in [`FusedSql::columns`] order.
+/// [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`], in [`FusedSql::columns`] order, except the
+/// aggregate's JSON (`agg`), which is kept as NULL: it changes with every report, so it is
+/// written every time anyway, and keeping it would double the cache's memory.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedFused {
     pub(crate) state: FusedState,
     pub(crate) values: Vec<Value>,
+}
+
+impl CachedFused {
+    fn new(state: FusedState, mut values: Vec<Value>) -> Self {
+        if let Some(agg) = values.get_mut(SUMMARY_COLUMNS.len()) {
+            *agg = Value::Null;
+        }
+        Self { state, values }
+    }
 }
 
 /// A stored document as copy detection compares it: content id, story, MinHash signature and
@@ -174,8 +185,9 @@ pub(crate) struct Candidate {
 const MAX_CACHED_KEYS: usize = 1_000_000;
 /// Most candidate documents kept in [`WriteCache`] (about 50 MB) before it starts again.
 const MAX_CACHED_DOCS: usize = 60_000;
-/// Most fused events kept in [`WriteCache`] (about 60 MB) before it starts again.
-const MAX_CACHED_FUSED: usize = 30_000;
+/// Most fused events kept in [`WriteCache`] before it starts again (about 7 KB each in memory on
+/// the generated corpus, so about 140 MB at most).
+const MAX_CACHED_FUSED: usize = 20_000;
 
 impl WriteCache {
     fn check(&mut self, version: i64) {
@@ -1001,7 +1013,9 @@ fn start_fused(
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
     file(tx, fused_id, &filing)?;
-    cache.fused.insert(fused_id, CachedFused { state, values });
+    cache
+        .fused
+        .insert(fused_id, CachedFused::new(state, values));
     Ok(fused_id)
 }
 
@@ -1118,7 +1132,9 @@ fn add_report(
     if after != before {
         file(tx, fused_id, &after)?;
     }
-    cache.fused.insert(fused_id, CachedFused { state, values });
+    cache
+        .fused
+        .insert(fused_id, CachedFused::new(state, values));
     Ok(())
 }
 

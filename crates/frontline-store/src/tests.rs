@@ -1079,7 +1079,9 @@ fn assert_write_cache_matches_db(store: &Store) {
     }
     // The cached fused events are as stored: column values and aggregate.
     for (id, cached) in &cache.fused {
-        let (values, state) = crate::put::stored_fused(&conn, *id).unwrap();
+        let (mut values, state) = crate::put::stored_fused(&conn, *id).unwrap();
+        // The aggregate's JSON is not kept (see `CachedFused`); it is compared parsed.
+        values[crate::query::SUMMARY_COLUMNS.len()] = rusqlite::types::Value::Null;
         assert_eq!(cached.values, values, "fused event {id}");
         assert_eq!(cached.state, state, "fused event {id}");
     }
