@@ -189,6 +189,48 @@ impl Compound<'_, '_> {
     }
 }
 
+/// The integer methods of a `serde::Serializer`: `$body` writes `$v` with `$write`, the
+/// matching `serde_json::ser::Formatter` method (`write_i8` for `i8`, and so on).
+macro_rules! serialize_integers {
+    ($self:ident, $v:ident, $write:ident => $body:expr) => {
+        serialize_integers!(@each $self, $v, $write, $body;
+            serialize_i8 i8 write_i8, serialize_i16 i16 write_i16, serialize_i32 i32 write_i32,
+            serialize_i64 i64 write_i64, serialize_i128 i128 write_i128,
+            serialize_u8 u8 write_u8, serialize_u16 u16 write_u16, serialize_u32 u32 write_u32,
+            serialize_u64 u64 write_u64, serialize_u128 u128 write_u128);
+    };
+    (@each $self:ident, $v:ident, $write:ident, $body:expr;
+        $($method:ident $t:ident $formatter:ident),*) => {
+        $(
+            fn $method($self, $v: $t) -> Result<()> {
+                let $write = <CompactFormatter as Formatter>::$formatter::<Vec<u8>>;
+                $body
+            }
+        )*
+    };
+}
+
+/// Tuples, tuple structs and tuple variants are written as sequences.
+macro_rules! like_a_sequence {
+    ($($serializer:ident::$method:ident),*) => {
+        $(
+            impl ser::$serializer for Compound<'_, '_> {
+                type Ok = ();
+                type Error = JsonError;
+
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                    ser::SerializeSeq::serialize_element(self, value)
+                }
+
+                fn end(self) -> Result<()> {
+                    self.finish();
+                    Ok(())
+                }
+            }
+        )*
+    };
+}
+
 impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     type Ok = ();
     type Error = JsonError;
@@ -206,45 +248,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<()> {
-        Ok(CompactFormatter.write_i8(self.out, v)?)
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<()> {
-        Ok(CompactFormatter.write_i16(self.out, v)?)
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<()> {
-        Ok(CompactFormatter.write_i32(self.out, v)?)
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        Ok(CompactFormatter.write_i64(self.out, v)?)
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<()> {
-        Ok(CompactFormatter.write_i128(self.out, v)?)
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<()> {
-        Ok(CompactFormatter.write_u8(self.out, v)?)
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<()> {
-        Ok(CompactFormatter.write_u16(self.out, v)?)
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<()> {
-        Ok(CompactFormatter.write_u32(self.out, v)?)
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        Ok(CompactFormatter.write_u64(self.out, v)?)
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<()> {
-        Ok(CompactFormatter.write_u128(self.out, v)?)
-    }
+    serialize_integers!(self, v, write => Ok(write(&mut CompactFormatter, self.out, v)?));
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if v.is_finite() {
@@ -414,47 +418,11 @@ impl ser::SerializeSeq for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = JsonError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-
-    fn end(self) -> Result<()> {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = JsonError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-
-    fn end(self) -> Result<()> {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = JsonError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-
-    fn end(self) -> Result<()> {
-        self.finish();
-        Ok(())
-    }
-}
+like_a_sequence!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
@@ -551,45 +519,7 @@ impl ser::Serializer for KeyWriter<'_> {
         self.quoted(|o| CompactFormatter.write_bool(o, v))
     }
 
-    fn serialize_i8(self, v: i8) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_i8(o, v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_i16(o, v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_i32(o, v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_i64(o, v))
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_i128(o, v))
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_u8(o, v))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_u16(o, v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_u32(o, v))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_u64(o, v))
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<()> {
-        self.quoted(|o| CompactFormatter.write_u128(o, v))
-    }
+    serialize_integers!(self, v, write => self.quoted(|o| write(&mut CompactFormatter, o, v)));
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         if !v.is_finite() {
