@@ -113,8 +113,8 @@ impl Store {
         let mut cache = self.cache.lock().map_err(|_| crate::StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let written = (|| {
-            // Another connection may have written since this one last did: the cached band
-            // lists are then stale.
+            // Another connection may have written since this one last did: what the cache
+            // holds may then be stale.
             let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             cache.check(version);
             let mut out = Vec::with_capacity(batch.len());
