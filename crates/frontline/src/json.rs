@@ -173,7 +173,27 @@ struct Compound<'w, 'a> {
     close: &'static [u8],
 }
 
-impl Compound<'_, '_> {
+impl<'w, 'a> Compound<'w, 'a> {
+    /// Opens a sequence (`[`) or map (`{`) closed by `close`; inside `{"variant":` when it is a
+    /// variant's.
+    fn open(
+        w: &'w mut Writer<'a>,
+        variant: Option<&'static str>,
+        open: u8,
+        close: &'static [u8],
+    ) -> Self {
+        if let Some(variant) = variant {
+            w.out.push(b'{');
+            write_key(w.out, variant);
+        }
+        w.out.push(open);
+        Compound {
+            w,
+            first: true,
+            close,
+        }
+    }
+
     #[inline]
     fn comma(&mut self) {
         if self.first {
@@ -207,6 +227,30 @@ macro_rules! serialize_integers {
                 $body
             }
         )*
+    };
+}
+
+/// `serialize_unit_variant` (the variant's name as a string) and `serialize_newtype_struct`
+/// (the inner value), which values and map keys write alike.
+macro_rules! unit_variant_and_newtype_struct {
+    () => {
+        fn serialize_unit_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            variant: &'static str,
+        ) -> Result<()> {
+            write_str(self.out, variant);
+            Ok(())
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _name: &'static str,
+            value: &T,
+        ) -> Result<()> {
+            value.serialize(self)
+        }
     };
 }
 
@@ -306,23 +350,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         self.serialize_unit()
     }
 
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<()> {
-        write_str(self.out, variant);
-        Ok(())
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        value.serialize(self)
-    }
+    unit_variant_and_newtype_struct!();
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -339,12 +367,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     }
 
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'w, 'a>> {
-        self.out.push(b'[');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b"]",
-        })
+        Ok(Compound::open(self, None, b'[', b"]"))
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Compound<'w, 'a>> {
@@ -362,23 +385,11 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w, 'a>> {
-        self.out.push(b'{');
-        write_key(self.out, variant);
-        self.out.push(b'[');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b"]}",
-        })
+        Ok(Compound::open(self, Some(variant), b'[', b"]}"))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'w, 'a>> {
-        self.out.push(b'{');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b"}",
-        })
+        Ok(Compound::open(self, None, b'{', b"}"))
     }
 
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'w, 'a>> {
@@ -392,14 +403,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w, 'a>> {
-        self.out.push(b'{');
-        write_key(self.out, variant);
-        self.out.push(b'{');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b"}}",
-        })
+        Ok(Compound::open(self, Some(variant), b'{', b"}}"))
     }
 }
 
@@ -570,23 +574,7 @@ impl ser::Serializer for KeyWriter<'_> {
         Err(key_error())
     }
 
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<()> {
-        write_str(self.out, variant);
-        Ok(())
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        value.serialize(self)
-    }
+    unit_variant_and_newtype_struct!();
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
