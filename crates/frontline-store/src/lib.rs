@@ -20,6 +20,7 @@
 //! returning serde-serialisable structs.
 
 mod bulk;
+mod candidates;
 pub mod copies;
 pub mod fusion;
 mod put;

@@ -1,14 +1,13 @@
 //! Writing extractions: documents, copies, mentions, events and fusion.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, NaiveDate};
-use frontline_model::{
-    Boilerplate, Event, Extraction, GeoPrecision, MentionData, PloverType, Sentence, Span,
-};
+use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, MentionData, Sentence, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
@@ -121,6 +120,7 @@ impl Store {
             for (ex, p) in batch.iter().zip(prepared) {
                 out.push(put_one(&tx, ex, p, &mut cache)?);
             }
+            flush_fused(&tx, &mut cache)?;
             tx.commit()?;
             Ok(out)
         })();
@@ -150,6 +150,11 @@ pub(crate) struct WriteCache {
     pub(crate) docs: HashMap<i64, Vec<i64>>,
     pub(crate) candidates: HashMap<i64, Candidate>,
     pub(crate) fused: HashMap<i64, CachedFused>,
+    /// The fusion candidate index (see [`CandidateIndex`]).
+    pub(crate) index: CandidateIndex,
+    /// Fused events whose row is older than their aggregate, written before the batch commits
+    /// ([`flush_fused`]).
+    dirty: BTreeSet<i64>,
 }
 
 /// A fused event as last written by this connection: its aggregate and the values of its
@@ -159,15 +164,29 @@ pub(crate) struct WriteCache {
 #[derive(Debug, Clone)]
 pub(crate) struct CachedFused {
     pub(crate) state: FusedState,
+    /// The values as stored (the aggregate's JSON as NULL).
     pub(crate) values: Vec<Value>,
+    /// The values of the latest state, when newer than the stored ones (the aggregate's JSON
+    /// as NULL): [`flush_fused`] writes them.
+    pending: Option<Vec<Value>>,
+    /// What the fused event is filed under in the candidate index.
+    filing: Filing,
+    /// Its version 1 record is to be emptied when its row is next written.
+    clear_record: bool,
 }
 
 impl CachedFused {
-    fn new(state: FusedState, mut values: Vec<Value>) -> Self {
+    fn new(state: FusedState, mut values: Vec<Value>, filing: Filing) -> Self {
         if let Some(agg) = values.get_mut(SUMMARY_COLUMNS.len()) {
             *agg = Value::Null;
         }
-        Self { state, values }
+        Self {
+            state,
+            values,
+            pending: None,
+            filing,
+            clear_record: false,
+        }
     }
 }
 
@@ -204,12 +223,17 @@ impl WriteCache {
         if self.fused.len() > MAX_CACHED_FUSED {
             self.fused.clear();
         }
+        if self.index.len() > MAX_INDEXED {
+            self.index.clear();
+        }
     }
 
     fn clear(&mut self) {
         self.docs.clear();
         self.candidates.clear();
         self.fused.clear();
+        self.index.clear();
+        self.dirty.clear();
         self.version = None;
     }
 }
@@ -513,7 +537,7 @@ fn put_one(
         let fused_id = match &member {
             Some(member) => {
                 let key = MatchKey::of_event(ev, story_id, doc.published_at);
-                Some(match find_match(tx, &key)? {
+                Some(match find_match(tx, &key, &mut cache.index)? {
                     Some(id) => {
                         if !created.contains(&id) {
                             updated.insert(id);
@@ -579,7 +603,7 @@ const MAX_BUCKETS: i32 = 64;
 /// Most fused events examined as match candidates for one report.
 const MAX_CANDIDATES: usize = 500;
 /// Separator of the lists kept in `actor_codes` and `actor_countries`.
-const SEP: char = '\u{1f}';
+pub(crate) const SEP: char = '\u{1f}';
 
 fn bucket(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce().div_euclid(BUCKET_DAYS))
@@ -590,7 +614,7 @@ fn tkey(kind: char, ty: &str, country: Option<&str>) -> String {
 }
 
 /// What a fused event is filed under in the candidate index.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 struct Filing {
     plover: String,
     acled: Option<String>,
@@ -602,7 +626,7 @@ struct Filing {
 }
 
 /// Files a fused event in the candidate index (only what is not filed already).
-fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
+fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing, index: &mut CandidateIndex) -> Result<()> {
     let (Some(s), Some(e)) = (
         f.start.as_deref().and_then(parse_day),
         f.end.as_deref().and_then(parse_day),
@@ -629,7 +653,9 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
     }
     for k in &keys {
         for b in &buckets {
-            stmt.execute(params![k, b, fused_id])?;
+            if stmt.execute(params![k, b, fused_id])? > 0 {
+                index.file(k, *b, fused_id);
+            }
         }
     }
     Ok(())
@@ -638,7 +664,7 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing) -> Result<()> {
 /// A `YYYY-MM-DD` day as [`date_str`] writes it. The four-digit form (every day the writer
 /// stores in years 0-9999) is read directly, as the candidate search reads a few per
 /// candidate; anything else goes through chrono.
-fn parse_day(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
         b.get(r).and_then(|d| {
@@ -664,18 +690,8 @@ fn shift(d: NaiveDate, days: i64) -> NaiveDate {
     }
 }
 
-fn split_list(s: Option<String>) -> BTreeSet<String> {
-    s.map(|s| {
-        s.split(SEP)
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 /// A place precision as stored (its serde name); `None` for anything else.
-fn parse_precision(s: Option<String>) -> Option<GeoPrecision> {
+pub(crate) fn parse_precision(s: Option<String>) -> Option<GeoPrecision> {
     Some(match s?.as_str() {
         "point" => GeoPrecision::Point,
         "admin2" => GeoPrecision::Admin2,
@@ -688,70 +704,18 @@ fn parse_precision(s: Option<String>) -> Option<GeoPrecision> {
     })
 }
 
-/// Columns of `fused_events` a match key is built from (see [`key_from_row`]).
-const KEY_COLUMNS: &str = "f.id, f.plover_type, f.acled_type, f.match_start, f.match_end, f.lat, \
-     f.lon, f.geonameid, f.geo_precision, f.country_code, f.admin1, f.actor_codes, \
-     f.actor_countries, f.stories, f.agg IS NULL, f.n_reports";
-
-/// A fused event's id and match key from a row of [`KEY_COLUMNS`]; the key is `None` for a
-/// fused event with no report yet or one written by schema version 1 (see [`fused_key`]).
-fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Option<MatchKey>)> {
-    let id: i64 = r.get(0)?;
-    let old: bool = r.get(14)?;
-    let n: i64 = r.get(15)?;
-    if old || n == 0 {
-        return Ok((id, None));
-    }
-    let plover: String = r.get(1)?;
-    Ok((
-        id,
-        Some(MatchKey {
-            plover: PloverType::parse(&plover),
-            acled_type: r.get(2)?,
-            start: r
-                .get::<_, Option<String>>(3)?
-                .as_deref()
-                .and_then(parse_day),
-            end: r
-                .get::<_, Option<String>>(4)?
-                .as_deref()
-                .and_then(parse_day),
-            lat: r.get(5)?,
-            lon: r.get(6)?,
-            geonameid: r.get::<_, Option<i64>>(7)?.map(|g| g as u64),
-            precision: parse_precision(r.get(8)?),
-            country: r.get(9)?,
-            admin1: r.get(10)?,
-            actor_codes: split_list(r.get(11)?),
-            actor_countries: split_list(r.get(12)?),
-            stories: r
-                .get::<_, Option<String>>(13)?
-                .unwrap_or_default()
-                .split(' ')
-                .filter_map(|s| s.parse().ok())
-                .collect(),
-        }),
-    ))
-}
-
-/// The filter of the dated candidate search, on a fused event `f`, with its parameters
-/// numbered from 4 (1 to 3 select the index entries).
-const DATED_FILTER: &str = "(f.plover_type = ?4 OR (?5 IS NOT NULL AND f.acled_type = ?5)) \
-       AND f.match_start <= ?6 AND f.match_end >= ?7 \
-       AND (?8 IS NULL OR f.country_code IS NULL OR f.country_code = ?8 COLLATE NOCASE) \
-       AND (?9 IS NULL OR f.lat IS NULL OR f.geo_precision NOT IN ('point', 'admin2') \
-            OR (f.lat BETWEEN ?9 AND ?10 AND f.lon BETWEEN ?11 AND ?12))";
-
 /// Candidates for a dated report: fused events filed under its type(s) and country (or no
 /// country) in a bucket its widened date range touches, or under bucket -1, that pass the
-/// type, date, country and box filter; by id, at most [`MAX_CANDIDATES`].
+/// type, date, country and box filter; by id, at most [`MAX_CANDIDATES`]. Answered by the
+/// writer's copy of the index ([`CandidateIndex`]).
 fn dated_candidates(
     tx: &Transaction<'_>,
+    index: &mut CandidateIndex,
     key: &MatchKey,
     s: NaiveDate,
     e: NaiveDate,
     by_story: bool,
-) -> Result<Vec<(i64, Option<MatchKey>)>> {
+) -> Result<Vec<i64>> {
     let w = DATE_WINDOW_DAYS as i64;
     let (lo, hi) = (bucket(shift(s, -w)), bucket(shift(e, w)));
     // A box a little larger than the fusion distance around a finely located report.
@@ -759,23 +723,21 @@ fn dated_candidates(
         (Some(lat), Some(lon), Some(GeoPrecision::Point | GeoPrecision::Admin2)) => {
             let dlat = fusion::MAX_DISTANCE_KM / 111.0 * 1.1;
             let dlon = dlat / lat.to_radians().cos().abs().max(0.05);
-            (
-                Some(lat - dlat),
-                Some(lat + dlat),
-                Some(lon - dlon),
-                Some(lon + dlon),
-            )
+            Some((lat - dlat, lat + dlat, lon - dlon, lon + dlon))
         }
-        _ => (None, None, None, None),
+        _ => None,
     };
-    let plover = key.plover.map(|p| p.as_str().to_string());
-    let (end, start) = (date_str(Some(shift(e, w))), date_str(Some(shift(s, -w))));
+    let plover = key.plover.map(|p| p.as_str());
+    let (end, start) = (
+        date_str(Some(shift(e, w))).unwrap_or_default(),
+        date_str(Some(shift(s, -w))).unwrap_or_default(),
+    );
     let mut types = Vec::new();
-    if let Some(p) = &plover {
-        types.push(('p', p.clone()));
+    if let Some(p) = plover {
+        types.push(('p', p));
     }
     if let Some(a) = &key.acled_type {
-        types.push(('a', a.clone()));
+        types.push(('a', a.as_str()));
     }
     // Index entries: an exact key (`to` None) or a key range [from, to).
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
@@ -793,98 +755,81 @@ fn dated_candidates(
             None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
         }
     }
-    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (exact_sql, range_sql) = SQL.get_or_init(|| {
-        (
-            format!(
-                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
-                 ON f.id = b.fused_id \
-                 WHERE b.tkey = ?1 AND b.bucket BETWEEN ?2 AND ?3 AND {DATED_FILTER}"
-            ),
-            format!(
-                "SELECT {KEY_COLUMNS} FROM fused_buckets b CROSS JOIN fused_events f \
-                 ON f.id = b.fused_id \
-                 WHERE b.tkey >= ?1 AND b.tkey < ?13 AND b.bucket BETWEEN ?2 AND ?3 \
-                 AND {DATED_FILTER}"
-            ),
-        )
-    });
-    let mut found: BTreeMap<i64, Option<MatchKey>> = BTreeMap::new();
-    // Bucket -1 and the buckets of the range are looked up apart: with `OR`, SQLite would not
-    // use the bucket part of the index.
+    let filter = DatedFilter {
+        plover,
+        acled: key.acled_type.as_deref(),
+        end: &end,
+        start: &start,
+        country: key.country.as_deref(),
+        bbox,
+    };
+    // Bucket -1 (ranges too long to list) and the buckets of the range.
     let spans = [(-1_i64, -1_i64), (lo, hi)];
-    for ((from, to), (lo, hi)) in entries
-        .iter()
-        .flat_map(|e| spans.iter().map(move |s| (e, s)))
-    {
-        let mut stmt = tx.prepare_cached(if to.is_some() { range_sql } else { exact_sql })?;
-        let mut params: Vec<&dyn rusqlite::ToSql> = vec![
-            from,
-            lo,
-            hi,
-            &plover,
-            &key.acled_type,
-            &end,
-            &start,
-            &key.country,
-            &bbox.0,
-            &bbox.1,
-            &bbox.2,
-            &bbox.3,
-        ];
-        if let Some(to) = to {
-            params.push(to);
-        }
-        // A fused event filed under several of the entries comes back once per entry; its
-        // key is built the first time only.
-        let mut rows = stmt.query(params.as_slice())?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if let std::collections::btree_map::Entry::Vacant(e) = found.entry(id) {
-                e.insert(key_from_row(row)?.1);
-            }
-        }
+    let mut found = BTreeSet::new();
+    for (from, to) in &entries {
+        index.search(tx, from, to.as_deref(), &spans, &filter, &mut found)?;
     }
     Ok(found.into_iter().take(MAX_CANDIDATES).collect())
 }
 
+/// Most fused events of its own story an undated report is compared with (the latest).
+const MAX_STORY_CANDIDATES: usize = 200;
+
 /// The best-matching fused event for a report, if any.
-fn find_match(tx: &Transaction<'_>, key: &MatchKey) -> Result<Option<i64>> {
-    let plover = key.plover.map(|p| p.as_str().to_string());
+fn find_match(
+    tx: &Transaction<'_>,
+    key: &MatchKey,
+    index: &mut CandidateIndex,
+) -> Result<Option<i64>> {
     // A report placed neither in a country nor finely can only fuse with copies of its own
     // story (see `fusion::match_score`): those are looked up under its stories.
     let by_story = key.country.is_none() && !key.located_finely();
-    let mut cands: Vec<(i64, Option<MatchKey>)> = match (key.start, key.end) {
-        (Some(s), Some(e)) => dated_candidates(tx, key, s, e, by_story)?,
+    let mut cands: Vec<i64> = match (key.start, key.end) {
+        (Some(s), Some(e)) => dated_candidates(tx, index, key, s, e, by_story)?,
         _ => Vec::new(),
     };
-    // An undated report: fused events of its own story (copies may lack a date).
+    // An undated report: the latest fused events of its own story of a compatible type
+    // (copies may lack a date).
     if key.start.is_none() {
-        let mut stmt = tx.prepare_cached(&format!(
-            "SELECT {KEY_COLUMNS} FROM fused_stories s JOIN fused_events f ON f.id = s.fused_id \
-             WHERE s.story_id = ?1 AND (f.plover_type = ?2 OR (?3 IS NOT NULL AND f.acled_type = ?3)) \
-             ORDER BY s.fused_id DESC LIMIT 200"
-        ))?;
+        let plover = key.plover.map(|p| p.as_str());
+        let mut stmt = tx.prepare_cached(
+            "SELECT fused_id FROM fused_stories WHERE story_id = ?1 ORDER BY fused_id DESC",
+        )?;
         for story in &key.stories {
-            let rows = stmt.query_map(params![story, plover, key.acled_type], key_from_row)?;
-            for r in rows {
-                let r = r?;
-                if !cands.iter().any(|c| c.0 == r.0) {
-                    cands.push(r);
+            let ids = stmt
+                .query_map([story], |r| r.get::<_, i64>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut taken = 0;
+            for id in ids {
+                if taken == MAX_STORY_CANDIDATES {
+                    break;
+                }
+                let compatible = index
+                    .fetch(tx, id)?
+                    .is_some_and(|f| f.cols.type_matches(plover, key.acled_type.as_deref()));
+                if compatible {
+                    taken += 1;
+                    if !cands.contains(&id) {
+                        cands.push(id);
+                    }
                 }
             }
         }
     }
     let mut best: Option<(f64, i64)> = None;
-    for (id, fkey) in cands {
-        let fkey = match fkey {
+    for id in cands {
+        let read;
+        let fkey = match index.get(id).and_then(|f| f.key.as_ref()) {
             Some(k) => k,
             None => match fused_key(tx, id)? {
-                Some(k) => k,
+                Some(k) => {
+                    read = k;
+                    &read
+                }
                 None => continue,
             },
         };
-        if let Some(score) = fusion::match_score(key, &fkey)
+        if let Some(score) = fusion::match_score(key, fkey)
             && best.is_none_or(|b| score > b.0)
         {
             best = Some((score, id));
@@ -915,8 +860,13 @@ fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
 const STATE_COLUMNS: [&str; 4] = ["agg", "actor_codes", "actor_countries", "stories"];
 
 /// The values of [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] for a fused event, with what it is
-/// filed under in the candidate index.
-fn fused_values(state: &FusedState, f: &FusedEvent) -> Result<(Vec<Value>, Filing)> {
+/// filed under in the candidate index; the aggregate's JSON (`agg`) only `with_agg`, else
+/// NULL.
+fn fused_values(
+    state: &FusedState,
+    f: &FusedEvent,
+    with_agg: bool,
+) -> Result<(Vec<Value>, Filing)> {
     let key = fusion::key_of_fused(f, BTreeSet::new());
     let join = |s: &BTreeSet<String>| {
         let mut out = String::new();
@@ -935,9 +885,13 @@ fn fused_values(state: &FusedState, f: &FusedEvent) -> Result<(Vec<Value>, Filin
         .collect::<Vec<_>>()
         .join(" ");
     let mut values = fused_summary(f)?;
+    values.push(if with_agg {
+        Value::Text(serde_json::to_string(state)?)
+    } else {
+        Value::Null
+    });
     values.extend(
         [
-            serde_json::to_string(state)?,
             join(&key.actor_codes),
             join(&key.actor_countries),
             stories_text.clone(),
@@ -1006,16 +960,20 @@ fn start_fused(
             "a fused event without reports cannot be stored".into(),
         ));
     };
-    let (values, filing) = fused_values(&state, &f)?;
+    let (values, filing) = fused_values(&state, &f, true)?;
     let sql = &fused_sql().insert;
     tx.prepare_cached(sql)?
         .execute(rusqlite::params_from_iter(&values))?;
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
-    file(tx, fused_id, &filing)?;
+    file(tx, fused_id, &filing, &mut cache.index)?;
+    cache.index.set(
+        fused_id,
+        KeyCols::from_values(&fused_sql().columns, &values),
+    );
     cache
         .fused
-        .insert(fused_id, CachedFused::new(state, values));
+        .insert(fused_id, CachedFused::new(state, values, filing));
     Ok(fused_id)
 }
 
@@ -1050,9 +1008,9 @@ fn link_report(
     Ok(())
 }
 
-/// Adds one report to an existing fused event: updates its running aggregate, rewrites the
-/// columns of its row whose values change (only the indexes over those are touched), and
-/// adds its new actors, document link, story and candidate filing.
+/// Adds one report to an existing fused event: updates its running aggregate and its entry in
+/// the candidate index, and adds its new actors, document link, story and candidate filing.
+/// Its row is written once per batch, by [`flush_fused`].
 fn add_report(
     tx: &Transaction<'_>,
     fused_id: i64,
@@ -1063,78 +1021,119 @@ fn add_report(
     let columns = &fused_sql().columns;
     let n = columns.len();
     let agg_at = SUMMARY_COLUMNS.len();
-    // The row as this connection last wrote it, or as stored.
-    let cached = cache.fused.remove(&fused_id);
-    let old: Vec<Value> = match &cached {
-        Some(c) => c.values.clone(),
-        None => tx
+    let mut rebuilt = false;
+    if let std::collections::hash_map::Entry::Vacant(slot) = cache.fused.entry(fused_id) {
+        // Not written by this connection lately: as stored.
+        let old: Vec<Value> = tx
             .prepare_cached(&fused_sql().select)?
             .query_row([fused_id], |r| {
                 (0..n).map(|i| r.get::<_, Value>(i)).collect()
-            })?,
-    };
-    let text = |i: usize| match old.get(i) {
-        Some(Value::Text(s)) => Some(s.clone()),
-        _ => None,
-    };
-    let at = |name: &str| columns.iter().position(|c| *c == name).unwrap_or(n);
-    let before = Filing {
-        plover: text(at("plover_type")).unwrap_or_default(),
-        acled: text(at("acled_type")),
-        country: text(at("country_code")),
-        start: text(at("match_start")),
-        end: text(at("match_end")),
-        stories: text(at("stories")),
-    };
-    let (mut state, rebuilt) = match (cached, text(agg_at)) {
-        (Some(c), _) => (c.state, false),
-        (None, Some(a)) => (serde_json::from_str::<FusedState>(&a)?, false),
-        (None, None) => (rebuild(tx, fused_id, &member.event.id)?, true),
+            })?;
+        let text = |i: usize| match old.get(i) {
+            Some(Value::Text(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let at = |name: &str| columns.iter().position(|c| *c == name).unwrap_or(n);
+        let filing = Filing {
+            plover: text(at("plover_type")).unwrap_or_default(),
+            acled: text(at("acled_type")),
+            country: text(at("country_code")),
+            start: text(at("match_start")),
+            end: text(at("match_end")),
+            stories: text(at("stories")),
+        };
+        let state = match text(agg_at) {
+            Some(a) => serde_json::from_str::<FusedState>(&a)?,
+            None => {
+                rebuilt = true;
+                rebuild(tx, fused_id, &member.event.id)?
+            }
+        };
+        let mut cached = CachedFused::new(state, old, filing);
+        // The version 1 record is superseded by the aggregate.
+        cached.clear_record = rebuilt;
+        slot.insert(cached);
+    }
+    let WriteCache {
+        fused,
+        index,
+        dirty,
+        ..
+    } = cache;
+    let Some(cached) = fused.get_mut(&fused_id) else {
+        return Ok(());
     };
     // Actors already linked (a rebuilt aggregate may list some a version 1 row lacks).
     let known_actors: BTreeSet<(String, String)> = if rebuilt {
         BTreeSet::new()
     } else {
-        state
+        cached
+            .state
             .actor_codes()
             .map(|(role, code)| (role.to_string(), code.to_string()))
             .collect()
     };
-    state.add(member);
-    let Some(f) = state.finish(fused_id) else {
+    cached.state.add(member);
+    let Some(f) = cached.state.finish(fused_id) else {
         return Ok(());
     };
-    let (values, after) = fused_values(&state, &f)?;
-    let mut sets: Vec<String> = Vec::new();
-    let mut params: Vec<Value> = vec![Value::Integer(fused_id)];
-    for (i, v) in values.iter().enumerate() {
-        if old.get(i) != Some(v) {
-            params.push(v.clone());
-            sets.push(format!("{} = ?{}", columns[i], params.len()));
-        }
-    }
-    if rebuilt {
-        // The version 1 record is superseded by the aggregate.
-        sets.push("record = ''".into());
-    }
-    if !sets.is_empty() {
-        tx.prepare_cached(&format!(
-            "UPDATE fused_events SET {} WHERE id = ?1",
-            sets.join(", ")
-        ))?
-        .execute(rusqlite::params_from_iter(params))?;
-    }
+    let (values, after) = fused_values(&cached.state, &f, false)?;
     let known: BTreeSet<(&str, &str)> = known_actors
         .iter()
         .map(|(r, c)| (r.as_str(), c.as_str()))
         .collect();
     link_report(tx, fused_id, &f, member, doc, &known)?;
-    if after != before {
-        file(tx, fused_id, &after)?;
+    if after != cached.filing {
+        file(tx, fused_id, &after, index)?;
+        cached.filing = after;
     }
-    cache
-        .fused
-        .insert(fused_id, CachedFused::new(state, values));
+    index.set(fused_id, KeyCols::from_values(columns, &values));
+    cached.pending = Some(values);
+    dirty.insert(fused_id);
+    Ok(())
+}
+
+/// Writes the rows of the fused events reports were added to since the last call: the columns
+/// whose values changed, and the aggregate.
+fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
+    let columns = &fused_sql().columns;
+    let agg_at = SUMMARY_COLUMNS.len();
+    for fused_id in std::mem::take(&mut cache.dirty) {
+        let Some(cached) = cache.fused.get_mut(&fused_id) else {
+            continue;
+        };
+        let Some(mut values) = cached.pending.take() else {
+            continue;
+        };
+        if let Some(agg) = values.get_mut(agg_at) {
+            *agg = Value::Text(serde_json::to_string(&cached.state)?);
+        }
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&Value> = Vec::with_capacity(values.len() + 1);
+        let id = Value::Integer(fused_id);
+        params.push(&id);
+        for (i, v) in values.iter().enumerate() {
+            if cached.values.get(i) != Some(v) {
+                params.push(v);
+                sets.push(format!("{} = ?{}", columns[i], params.len()));
+            }
+        }
+        if cached.clear_record {
+            sets.push("record = ''".into());
+        }
+        if !sets.is_empty() {
+            tx.prepare_cached(&format!(
+                "UPDATE fused_events SET {} WHERE id = ?1",
+                sets.join(", ")
+            ))?
+            .execute(rusqlite::params_from_iter(params))?;
+        }
+        cached.clear_record = false;
+        if let Some(agg) = values.get_mut(agg_at) {
+            *agg = Value::Null;
+        }
+        cached.values = values;
+    }
     Ok(())
 }
 

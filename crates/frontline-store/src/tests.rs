@@ -1085,6 +1085,19 @@ fn assert_write_cache_matches_db(store: &Store) {
         assert_eq!(cached.values, values, "fused event {id}");
         assert_eq!(cached.state, state, "fused event {id}");
     }
+    // The candidate index holds each fused event's stored match-key columns.
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {} FROM fused_events f WHERE f.id = ?1",
+            crate::candidates::KEY_COLUMNS
+        ))
+        .unwrap();
+    for (id, indexed) in cache.index.iter() {
+        let stored = stmt
+            .query_row([id], |r| crate::candidates::KeyCols::from_row(r, 0))
+            .unwrap();
+        assert_eq!(indexed.cols, stored, "fused event {id}");
+    }
 }
 
 /// Copy detection keeps the band lists it has read in memory; another connection's writes
