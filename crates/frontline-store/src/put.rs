@@ -117,10 +117,25 @@ impl Store {
             let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             cache.check(version);
             let mut out = Vec::with_capacity(batch.len());
+            let mut indexed = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
-                out.push(put_one(&tx, ex, p, &mut cache)?);
+                let (outcome, rowid) = put_one(&tx, ex, p, &mut cache)?;
+                out.push(outcome);
+                if let Some(rowid) = rowid {
+                    indexed.push((rowid, &ex.document));
+                }
             }
             flush_fused(&tx, &mut cache)?;
+            // The full-text index last: FTS5 writes out what it holds in memory whenever a
+            // later statement of the transaction opens a savepoint, so rows added before the
+            // other writes would be written as many small segments, then merged.
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
+            for (rowid, doc) in indexed {
+                stmt.execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
+            }
+            drop(stmt);
             tx.commit()?;
             Ok(out)
         })();
@@ -332,12 +347,14 @@ fn placeholders(rows: usize, width: usize, first: usize) -> String {
     out
 }
 
+/// Stores one document (all but its full-text index entry); returns what happened and, for a
+/// new document, its rowid.
 fn put_one(
     tx: &Transaction<'_>,
     ex: &Extraction,
     prepared: &Prepared,
     cache: &mut WriteCache,
-) -> Result<PutOutcome> {
+) -> Result<(PutOutcome, Option<i64>)> {
     let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
     let known: Option<i64> = tx
@@ -345,9 +362,12 @@ fn put_one(
         .query_row([&doc.id], |r| r.get(0))
         .optional()?;
     if known.is_some() {
-        return Ok(PutOutcome::Known {
-            document_id: doc.id.clone(),
-        });
+        return Ok((
+            PutOutcome::Known {
+                document_id: doc.id.clone(),
+            },
+            None,
+        ));
     }
 
     // Copies: candidates share an LSH band (among the latest documents filed under it); the
@@ -473,8 +493,6 @@ fn put_one(
         lead.to_bytes(),
     ])?;
     let rowid = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-        .execute(params![rowid, doc.title.as_deref().unwrap_or(""), doc.text])?;
     if !keys.is_empty() {
         // All bands in one statement.
         let sql = band_insert_sql(keys.len());
@@ -586,14 +604,17 @@ fn put_one(
         ])?;
     }
 
-    Ok(PutOutcome::New {
-        document_id: doc.id.clone(),
-        story_id,
-        copy,
-        events: ex.events.len(),
-        fused_created: created.len(),
-        fused_updated: updated.len(),
-    })
+    Ok((
+        PutOutcome::New {
+            document_id: doc.id.clone(),
+            story_id,
+            copy,
+            events: ex.events.len(),
+            fused_created: created.len(),
+            fused_updated: updated.len(),
+        },
+        Some(rowid),
+    ))
 }
 
 /// Days per bucket of the candidate index (`fused_buckets`).
