@@ -531,7 +531,7 @@ fn put_one(
         None => std::borrow::Cow::Owned(mentions_json(ex)?),
     };
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
+        "INSERT INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
 
@@ -574,7 +574,7 @@ fn put_one(
         };
         let loc = ev.location.as_ref().map(|l| &l.place);
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
+            "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
              date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
              sentence_text, data, fused_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
