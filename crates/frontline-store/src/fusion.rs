@@ -774,6 +774,16 @@ impl FusedState {
             .chain(self.targets.iter().map(|a| ("target", a.code.as_str())))
     }
 
+    /// Whether a report of this story was added.
+    pub fn has_story(&self, story: i64) -> bool {
+        self.groups.0.iter().any(|g| g.0.contains(&story))
+    }
+
+    /// Whether the last report added came from this document.
+    pub fn last_document_is(&self, document_id: &str) -> bool {
+        self.n_documents > 0 && self.last_document == document_id
+    }
+
     /// Stories of the documents reporting it.
     pub fn stories(&self) -> BTreeSet<i64> {
         self.groups

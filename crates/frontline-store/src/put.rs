@@ -530,13 +530,17 @@ fn put_one(
         Some(j) => std::borrow::Cow::Borrowed(j.as_str()),
         None => std::borrow::Cow::Owned(mentions_json(ex)?),
     };
-    tx.prepare_cached(
-        "INSERT INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
+    tx.prepare_cached("INSERT INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
 
     let mut created: BTreeSet<i64> = BTreeSet::new();
     let mut updated: BTreeSet<i64> = BTreeSet::new();
+    let mut insert_event = tx.prepare_cached(
+        "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
+         date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
+         sentence_text, data, fused_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?;
     for (idx, ev) in ex.events.iter().enumerate() {
         let sentence_text = ex
             .sentences
@@ -573,13 +577,7 @@ fn put_one(
             None => None,
         };
         let loc = ev.location.as_ref().map(|l| &l.place);
-        tx.prepare_cached(
-            "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
-             date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
-             sentence_text, data, fused_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        )?
-        .execute(params![
+        insert_event.execute(params![
             ev.id,
             rowid,
             idx as i64,
@@ -986,7 +984,7 @@ fn start_fused(
     tx.prepare_cached(sql)?
         .execute(rusqlite::params_from_iter(&values))?;
     let fused_id = tx.last_insert_rowid();
-    link_report(tx, fused_id, &f, member, doc, &BTreeSet::new())?;
+    link_report(tx, fused_id, &f, member, doc, &Linked::default())?;
     file(tx, fused_id, &filing, &mut cache.index)?;
     cache.index.set(
         fused_id,
@@ -998,15 +996,26 @@ fn start_fused(
     Ok(fused_id)
 }
 
-/// Writes the links of a report to its fused event `f`: actors not in `known` (role, code),
-/// the document and the story.
+/// What of a report's links to its fused event is stored already.
+#[derive(Debug, Default)]
+struct Linked<'a> {
+    /// Actors (role, code).
+    actors: BTreeSet<(&'a str, &'a str)>,
+    /// The document (an earlier event of it joined the same fused event).
+    document: bool,
+    /// The story.
+    story: bool,
+}
+
+/// Writes the links of a report to its fused event `f` that are not stored yet: actors, the
+/// document and the story.
 fn link_report(
     tx: &Transaction<'_>,
     fused_id: i64,
     f: &FusedEvent,
     member: &Member,
     doc: i64,
-    known: &BTreeSet<(&str, &str)>,
+    known: &Linked<'_>,
 ) -> Result<()> {
     {
         // Names stay those of the first report naming the actor, as in the record.
@@ -1016,16 +1025,22 @@ fn link_report(
         )?;
         for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
             for a in actors {
-                if !known.contains(&(role, a.code.as_str())) {
+                if !known.actors.contains(&(role, a.code.as_str())) {
                     stmt.execute(params![fused_id, role, a.code, a.name, a.country])?;
                 }
             }
         }
     }
-    tx.prepare_cached("INSERT OR IGNORE INTO event_documents (fused_id, doc) VALUES (?1, ?2)")?
-        .execute(params![fused_id, doc])?;
-    tx.prepare_cached("INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)")?
+    if !known.document {
+        tx.prepare_cached("INSERT OR IGNORE INTO event_documents (fused_id, doc) VALUES (?1, ?2)")?
+            .execute(params![fused_id, doc])?;
+    }
+    if !known.story {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO fused_stories (story_id, fused_id) VALUES (?1, ?2)",
+        )?
         .execute(params![member.story_id, fused_id])?;
+    }
     Ok(())
 }
 
@@ -1084,7 +1099,7 @@ fn add_report(
     let Some(cached) = fused.get_mut(&fused_id) else {
         return Ok(());
     };
-    // Actors already linked (a rebuilt aggregate may list some a version 1 row lacks).
+    // Links stored already (a rebuilt aggregate may list some a version 1 row lacks).
     let known_actors: BTreeSet<(String, String)> = if rebuilt {
         BTreeSet::new()
     } else {
@@ -1094,15 +1109,21 @@ fn add_report(
             .map(|(role, code)| (role.to_string(), code.to_string()))
             .collect()
     };
+    let document_linked = !rebuilt && cached.state.last_document_is(&member.document_id);
+    let story_linked = !rebuilt && cached.state.has_story(member.story_id);
     cached.state.add(member);
     let Some(f) = cached.state.finish(fused_id) else {
         return Ok(());
     };
     let (values, after) = fused_values(&cached.state, &f, false)?;
-    let known: BTreeSet<(&str, &str)> = known_actors
-        .iter()
-        .map(|(r, c)| (r.as_str(), c.as_str()))
-        .collect();
+    let known = Linked {
+        actors: known_actors
+            .iter()
+            .map(|(r, c)| (r.as_str(), c.as_str()))
+            .collect(),
+        document: document_linked,
+        story: story_linked,
+    };
     link_report(tx, fused_id, &f, member, doc, &known)?;
     if after != cached.filing {
         file(tx, fused_id, &after, index)?;
