@@ -7,10 +7,12 @@
 //! `&doc.text[mention.span.range()] == mention.text` holds for everything the pipeline emits.
 //!
 //! The serialised form is a versioned contract documented in `docs/schema.md`; bump
-//! [`SCHEMA_VERSION`] on any incompatible change.
+//! [`SCHEMA_VERSION`] on any incompatible change. [`json::append`] writes it (the same bytes as
+//! `serde_json`, with less work).
 
 mod document;
 mod event;
+pub mod json;
 mod mention;
 
 pub use document::{

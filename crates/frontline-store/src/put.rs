@@ -58,6 +58,15 @@ fn analysed_text(ex: &Extraction) -> String {
     out
 }
 
+/// The compact JSON of a value: what `serde_json::to_string` gives, written by
+/// `frontline_model::json` (less work on the many short keys and strings stored).
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    use serde::ser::Error;
+    let mut out = Vec::with_capacity(1024);
+    frontline_model::json::append(&mut out, value).map_err(serde_json::Error::custom)?;
+    String::from_utf8(out).map_err(serde_json::Error::custom)
+}
+
 /// Whether an event describes something that happened (and so takes part in fusion).
 fn fusable(ev: &Event) -> bool {
     ev.modality.counts() || ev.modality == frontline_model::Modality::Denied
@@ -279,11 +288,7 @@ impl Prepared {
             lead,
             extras: extras_json(ex).ok(),
             mentions: mentions_json(ex).ok(),
-            events: ex
-                .events
-                .iter()
-                .map(|ev| serde_json::to_string(ev).ok())
-                .collect(),
+            events: ex.events.iter().map(|ev| to_json(ev).ok()).collect(),
         }
     }
 }
@@ -296,7 +301,7 @@ fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
         sentences: &'a [Sentence],
         warnings: &'a [String],
     }
-    serde_json::to_string(&ExtrasRef {
+    to_json(&ExtrasRef {
         boilerplate: &ex.boilerplate,
         sentences: &ex.sentences,
         warnings: &ex.warnings,
@@ -310,7 +315,7 @@ fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
         .iter()
         .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
         .collect();
-    serde_json::to_string(&mentions)
+    to_json(&mentions)
 }
 
 /// The band insert for `n` band keys (built once for the usual count).
@@ -595,7 +600,7 @@ fn put_one(
             sentence_text,
             match prepared.events.get(idx) {
                 Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
-                _ => std::borrow::Cow::Owned(serde_json::to_string(ev)?),
+                _ => std::borrow::Cow::Owned(to_json(ev)?),
             }
             .as_ref(),
             fused_id,
@@ -905,7 +910,7 @@ fn fused_values(
         .join(" ");
     let mut values = fused_summary(f)?;
     values.push(if with_agg {
-        Value::Text(serde_json::to_string(state)?)
+        Value::Text(to_json(state)?)
     } else {
         Value::Null
     });
@@ -1148,7 +1153,7 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
             continue;
         };
         if let Some(agg) = values.get_mut(agg_at) {
-            *agg = Value::Text(serde_json::to_string(&cached.state)?);
+            *agg = Value::Text(to_json(&cached.state)?);
         }
         let mut sets: Vec<String> = Vec::new();
         let mut params: Vec<&Value> = Vec::with_capacity(values.len() + 1);

@@ -7,9 +7,11 @@
 
 mod cmd;
 mod globals;
-mod json;
 mod table;
 mod util;
+
+/// The compact JSON writer (also used by the store), as `crate::json`.
+use frontline_model::json;
 
 use std::process::ExitCode;
 
