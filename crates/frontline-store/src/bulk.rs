@@ -52,6 +52,18 @@ impl Store {
                         .chain(fused_summary(&f)?)
                         .chain([Value::Text(serde_json::to_string(&f)?)]),
                 ))?;
+                let loc = f.location.as_ref();
+                crate::rtree::sync(
+                    &tx,
+                    f.id,
+                    None,
+                    crate::rtree::where_box(
+                        loc.and_then(|l| l.lat),
+                        loc.and_then(|l| l.lon),
+                        crate::query::date_str(f.date_start).as_deref(),
+                        crate::query::date_str(f.date_end).as_deref(),
+                    ),
+                )?;
                 for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {
                     for a in actors {
                         actor.execute(params![f.id, role, a.code, a.name, a.country])?;

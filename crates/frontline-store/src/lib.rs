@@ -25,6 +25,7 @@ pub mod copies;
 pub mod fusion;
 mod put;
 mod query;
+mod rtree;
 mod schema;
 pub mod testutil;
 

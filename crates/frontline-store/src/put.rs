@@ -11,6 +11,7 @@ use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
+use crate::rtree::{self, WhereBox};
 use crate::{PutOutcome, Result, Store};
 use rusqlite::types::Value;
 use rustc_hash::FxHashMap as HashMap;
@@ -197,10 +198,18 @@ pub(crate) struct CachedFused {
     filing: Filing,
     /// Its version 1 record is to be emptied when its row is next written.
     clear_record: bool,
+    /// Its box in the R*Tree `fused_where` (see rtree.rs), `None` where it has none.
+    boxed: Option<WhereBox>,
 }
 
 impl CachedFused {
-    fn new(state: FusedState, mut values: Vec<Value>, filing: Filing) -> Self {
+    /// A fused event whose row holds `values` and whose box in `fused_where` is `boxed`.
+    fn new(
+        state: FusedState,
+        mut values: Vec<Value>,
+        filing: Filing,
+        boxed: Option<WhereBox>,
+    ) -> Self {
         if let Some(agg) = values.get_mut(SUMMARY_COLUMNS.len()) {
             *agg = Value::Null;
         }
@@ -210,6 +219,7 @@ impl CachedFused {
             pending: None,
             filing,
             clear_record: false,
+            boxed,
         }
     }
 }
@@ -995,9 +1005,11 @@ fn start_fused(
         fused_id,
         KeyCols::from_values(&fused_sql().columns, &values),
     );
+    // Its box is written with its row's last values, by `flush_fused`.
     cache
         .fused
-        .insert(fused_id, CachedFused::new(state, values, filing));
+        .insert(fused_id, CachedFused::new(state, values, filing, None));
+    cache.dirty.insert(fused_id);
     Ok(fused_id)
 }
 
@@ -1090,7 +1102,9 @@ fn add_report(
                 rebuild(tx, fused_id, &member.event.id)?
             }
         };
-        let mut cached = CachedFused::new(state, old, filing);
+        // The stored row's box is what the tree holds.
+        let boxed = rtree::box_of_values(columns, &old);
+        let mut cached = CachedFused::new(state, old, filing, boxed);
         // The version 1 record is superseded by the aggregate.
         cached.clear_record = rebuilt;
         slot.insert(cached);
@@ -1140,8 +1154,9 @@ fn add_report(
     Ok(())
 }
 
-/// Writes the rows of the fused events reports were added to since the last call: the columns
-/// whose values changed, and the aggregate.
+/// Writes the rows of the fused events reports were added to since the last call (the columns
+/// whose values changed, and the aggregate), and the boxes in `fused_where` of those and of
+/// the fused events started since.
 fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
     let columns = &fused_sql().columns;
     let agg_at = SUMMARY_COLUMNS.len();
@@ -1150,6 +1165,10 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
             continue;
         };
         let Some(mut values) = cached.pending.take() else {
+            // Started in this batch and not joined since: its row is as inserted.
+            let now = rtree::box_of_values(columns, &cached.values);
+            rtree::sync(tx, fused_id, cached.boxed, now)?;
+            cached.boxed = now;
             continue;
         };
         if let Some(agg) = values.get_mut(agg_at) {
@@ -1179,6 +1198,9 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
         if let Some(agg) = values.get_mut(agg_at) {
             *agg = Value::Null;
         }
+        let now = rtree::box_of_values(columns, &values);
+        rtree::sync(tx, fused_id, cached.boxed, now)?;
+        cached.boxed = now;
         cached.values = values;
     }
     Ok(())

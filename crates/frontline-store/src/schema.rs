@@ -287,6 +287,14 @@ const MIGRATIONS: &[&str] = &[
     -- table held the same pairs a second time and no query read it.
     DROP TABLE fused_event_members;
     "#,
+    // Version 5 (ingest speed): the R*Tree `fused_where` is kept by the code that writes fused
+    // events (see rtree.rs), once per event per batch, instead of by triggers that fired on
+    // every insert and move. The view stays as the definition of each event's box; deleting
+    // a fused event still deletes its box through the trigger.
+    r#"
+    DROP TRIGGER IF EXISTS fused_where_insert;
+    DROP TRIGGER IF EXISTS fused_where_update;
+    "#,
 ];
 
 /// Newest schema version this build knows.
