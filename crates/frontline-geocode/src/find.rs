@@ -235,8 +235,8 @@ fn is_article_word(w: &str) -> bool {
 
 fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
     hits.iter().any(|h| {
-        g.place(h.idx)
-            .is_some_and(|p| codes.contains(&p.feature_code))
+        g.feature_code(h.idx)
+            .is_some_and(|code| codes.contains(&code))
     })
 }
 

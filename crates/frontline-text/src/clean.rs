@@ -109,6 +109,22 @@ fn is_dropped(c: char) -> bool {
     matches!(fold(c), Fold::Drop)
 }
 
+/// Whether some character of `s` is removed by the cleaner: `s.chars().any(is_dropped)`,
+/// looking only at the non-ASCII characters (no ASCII character is dropped), which are found
+/// by skipping ASCII bytes.
+fn any_dropped(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(k) = rest.bytes().position(|b| !b.is_ascii()) {
+        let mut chars = rest.get(k..).unwrap_or("").chars();
+        match chars.next() {
+            Some(c) if is_dropped(c) => return true,
+            Some(_) => rest = chars.as_str(),
+            None => return false,
+        }
+    }
+    false
+}
+
 fn fold(c: char) -> Fold {
     match c {
         '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' => Fold::Newline,
@@ -334,8 +350,7 @@ fn composes_forward(b: u8) -> bool {
 pub fn clean(raw: &str) -> Cleaned {
     let mut b = Builder::with_capacity(raw.len());
     // Fast path: already NFC and nothing to remove, so no normalisation is needed.
-    let fast =
-        raw.is_ascii() || (unicode_normalization::is_nfc(raw) && !raw.chars().any(is_dropped));
+    let fast = raw.is_ascii() || (unicode_normalization::is_nfc(raw) && !any_dropped(raw));
     // Otherwise normalise chunk by chunk, invisible characters removed first. A chunk is a run
     // of non-ASCII characters, with the ASCII letter before it when there is one; no canonical
     // composition or reordering crosses a chunk boundary, so chunk-wise NFC equals whole-text
@@ -398,6 +413,21 @@ pub fn clean(raw: &str) -> Cleaned {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `any_dropped` agrees with its definition.
+        #[test]
+        fn any_dropped_agrees_with_its_definition(
+            s in "([a-z \n]|[\u{80}-\u{2fff}]|\u{feff}|\u{ad}|\u{200b}|\u{2066}){0,30}"
+        ) {
+            proptest::prop_assert_eq!(any_dropped(&s), s.chars().any(is_dropped));
+        }
+    }
+
+    #[test]
+    fn no_ascii_character_is_dropped() {
+        assert!((0u8..0x80).all(|b| !is_dropped(char::from(b))));
+    }
 
     fn check_map(raw: &str, c: &Cleaned) {
         let mut prev = 0;
