@@ -140,7 +140,7 @@ pub fn sentences(text: &str, region: Span) -> Vec<Span> {
     let mut start = 0;
     let mut i = 0;
     while i < n {
-        let Some(c) = s[i..].chars().next() else {
+        let Some(c) = crate::token::at(s, i) else {
             break;
         };
         if c == '\n' {

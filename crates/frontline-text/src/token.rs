@@ -133,7 +133,7 @@ fn is_hyphen(c: char) -> bool {
 
 /// The character at byte `i` of `s`, if any (`None` past the end or inside a character).
 #[inline]
-fn at(s: &str, i: usize) -> Option<char> {
+pub(crate) fn at(s: &str, i: usize) -> Option<char> {
     // An ASCII byte is always a whole character: no boundary check or decoding needed.
     match s.as_bytes().get(i) {
         Some(&b) if b.is_ascii() => Some(char::from(b)),
