@@ -81,7 +81,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let mut line: Vec<u8> = Vec::new();
     // Chunks bound memory on large folders while keeping output in input order.
     for chunk in inputs.chunks(256) {
-        let results: Vec<Result<Extraction>> = chunk
+        let results: Vec<Result<Done>> = chunk
             .par_iter()
             .map(|input| {
                 let bytes = util::read_bytes(input)?;
@@ -106,12 +106,19 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 };
                 let mut extraction = pipeline.extract(meta, &text);
                 extraction.warnings.splice(0..0, warnings);
-                Ok(extraction)
+                Ok(if format == Format::Jsonl {
+                    Done::Line(jsonl_line(&extraction))
+                } else {
+                    Done::Extraction(extraction)
+                })
             })
             .collect();
         for result in results {
             match result {
-                Ok(extraction) => write_one(&mut out, &mut line, &extraction, format)?,
+                Ok(Done::Line(rendered)) => out.write_all(&rendered?)?,
+                Ok(Done::Extraction(extraction)) => {
+                    write_one(&mut out, &mut line, &extraction, format)?;
+                }
                 Err(err) => {
                     failed += 1;
                     eprintln!("error: {err:#} (skipped)");
@@ -127,6 +134,37 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         eprintln!("{failed} of {} input(s) skipped", inputs.len());
     }
     Ok(())
+}
+
+/// What the extraction of one input hands to the thread that prints.
+enum Done {
+    /// The JSON line (`--format jsonl`), rendered where the document was extracted, so that
+    /// the extraction is also dropped there (freeing memory on the thread that allocated it is
+    /// cheaper) and lines are rendered in parallel.
+    Line(std::result::Result<Vec<u8>, crate::json::JsonError>),
+    /// The extraction, for the other formats.
+    Extraction(Extraction),
+}
+
+thread_local! {
+    /// Each thread's buffer for rendering a JSON line; the line is then copied out at its size.
+    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The JSON line of `extraction`, newline included: what `write_one` writes for `jsonl`.
+fn jsonl_line(extraction: &Extraction) -> std::result::Result<Vec<u8>, crate::json::JsonError> {
+    LINE.with(|cell| {
+        let mut fresh = Vec::new();
+        let mut borrowed = cell.try_borrow_mut();
+        let line = match &mut borrowed {
+            Ok(line) => &mut **line,
+            Err(_) => &mut fresh,
+        };
+        line.clear();
+        crate::json::append(line, extraction)?;
+        line.push(b'\n');
+        Ok(line.clone())
+    })
 }
 
 fn display_args(paths: &[PathBuf]) -> String {
