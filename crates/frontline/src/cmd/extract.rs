@@ -79,6 +79,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let mut failed = 0usize;
     // One JSON line is built in memory and written at once: cheaper than many small writes.
     let mut line: Vec<u8> = Vec::new();
+    let buffers = LineBuffers::default();
     // Chunks bound memory on large folders while keeping output in input order.
     for chunk in inputs.chunks(256) {
         let results: Vec<Result<Done>> = chunk
@@ -107,7 +108,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 let mut extraction = pipeline.extract(meta, &text);
                 extraction.warnings.splice(0..0, warnings);
                 Ok(if format == Format::Jsonl {
-                    Done::Line(jsonl_line(&extraction))
+                    Done::Line(jsonl_line(&extraction, buffers.take()))
                 } else {
                     Done::Extraction(extraction)
                 })
@@ -115,7 +116,11 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             .collect();
         for result in results {
             match result {
-                Ok(Done::Line(rendered)) => out.write_all(&rendered?)?,
+                Ok(Done::Line(rendered)) => {
+                    let rendered = rendered?;
+                    out.write_all(&rendered)?;
+                    buffers.give_back(rendered);
+                }
                 Ok(Done::Extraction(extraction)) => {
                     write_one(&mut out, &mut line, &extraction, format)?;
                 }
@@ -146,25 +151,54 @@ enum Done {
     Extraction(Extraction),
 }
 
-thread_local! {
-    /// Each thread's buffer for rendering a JSON line; the line is then copied out at its size.
-    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Buffers for JSON lines, used again and again: the thread that renders a line takes one,
+/// the printing thread gives it back once the line is written (so lines are neither copied
+/// nor their buffers freed and regrown).
+#[derive(Default)]
+struct LineBuffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl LineBuffers {
+    /// Larger buffers (from very long documents) are freed rather than kept.
+    const KEEP_AT_MOST: usize = 1 << 20;
+
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut free| free.pop())
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() > Self::KEEP_AT_MOST {
+            return;
+        }
+        buffer.clear();
+        if let Ok(mut free) = self.0.lock() {
+            free.push(buffer);
+        }
+    }
 }
 
-/// The JSON line of `extraction`, newline included: what `write_one` writes for `jsonl`.
-fn jsonl_line(extraction: &Extraction) -> std::result::Result<Vec<u8>, crate::json::JsonError> {
-    LINE.with(|cell| {
-        let mut fresh = Vec::new();
-        let mut borrowed = cell.try_borrow_mut();
-        let line = match &mut borrowed {
-            Ok(line) => &mut **line,
-            Err(_) => &mut fresh,
-        };
-        line.clear();
-        crate::json::append(line, extraction)?;
-        line.push(b'\n');
-        Ok(line.clone())
-    })
+/// The JSON line of `extraction`, newline included (what `write_one` writes for `jsonl`),
+/// written into `buffer` (emptied first).
+fn jsonl_line(
+    extraction: &Extraction,
+    mut buffer: Vec<u8>,
+) -> std::result::Result<Vec<u8>, crate::json::JsonError> {
+    buffer.clear();
+    // A line is 11 to 32 times as long as the document's text (generated corpus): sized so
+    // that it rarely regrows (each regrowth copies what was written).
+    let text_len = extraction.document.text.len();
+    buffer.reserve(
+        text_len
+            .saturating_mul(32)
+            .saturating_add(4096)
+            .min(LineBuffers::KEEP_AT_MOST),
+    );
+    crate::json::append(&mut buffer, extraction)?;
+    buffer.push(b'\n');
+    Ok(buffer)
 }
 
 fn display_args(paths: &[PathBuf]) -> String {
