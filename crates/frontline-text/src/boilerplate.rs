@@ -285,6 +285,15 @@ fn normalise(line: &str) -> String {
 
 /// Whether `line` starts with `prefix` at a word boundary.
 fn starts_with_word(line: &str, prefix: &str) -> bool {
+    // Most prefixes of a list differ from the line in the first byte: rejected without
+    // comparing whole strings.
+    if prefix
+        .as_bytes()
+        .first()
+        .is_some_and(|b| line.as_bytes().first() != Some(b))
+    {
+        return false;
+    }
     line.strip_prefix(prefix).is_some_and(|rest| {
         prefix.ends_with(|c: char| !c.is_alphanumeric())
             || !rest.chars().next().is_some_and(char::is_alphanumeric)
@@ -486,6 +495,45 @@ pub fn analysed_regions(text_len: usize, blocks: &[BoilerplateBlock]) -> Vec<Spa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `starts_with_word` by its definition, without the first-byte test.
+    fn starts_with_word_by_definition(line: &str, prefix: &str) -> bool {
+        line.strip_prefix(prefix).is_some_and(|rest| {
+            prefix.ends_with(|c: char| !c.is_alphanumeric())
+                || !rest.chars().next().is_some_and(char::is_alphanumeric)
+        })
+    }
+
+    #[test]
+    fn first_byte_test_rejects_only_what_the_definition_rejects() {
+        let lists = [
+            NEWSLETTER_PREFIXES,
+            PHOTO_PREFIXES,
+            RELATED_PREFIXES,
+            COPYRIGHT_PREFIXES,
+            &["", "a", "\u{e9}t\u{e9}"],
+        ];
+        for list in lists {
+            for prefix in list {
+                let mut lines: Vec<String> = vec![String::new(), "x".into(), "\u{e9}".into()];
+                for (i, _) in prefix.char_indices() {
+                    lines.push(prefix[..i].to_string());
+                }
+                for tail in ["", " more", "s", ":", "\u{e9}"] {
+                    lines.push(format!("{prefix}{tail}"));
+                }
+                for line in &lines {
+                    for p in list {
+                        assert_eq!(
+                            starts_with_word(line, p),
+                            starts_with_word_by_definition(line, p),
+                            "{line:?} {p:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// The share-bar row test as first written: every word collected, then counted and checked.
     fn social_row_by_definition(norm: &str) -> bool {
