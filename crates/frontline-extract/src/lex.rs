@@ -118,6 +118,16 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character at byte `i` of `s`, if any (`None` past the end or inside a character); an
+/// ASCII byte is read as it is, without decoding.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(i..).and_then(|r| r.chars().next()),
+    }
+}
+
 /// Tokenizes `text[region]`. `lower` must be `text.to_ascii_lowercase()` (or any string with
 /// the same byte layout).
 pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
@@ -126,8 +136,11 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
         return Tokens { text, lower, toks };
     };
     let base = region.start;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    // The next character to read is at `pos`; `char_at(s, pos)` looks at it without taking it.
+    let mut pos = 0;
+    while let Some(c) = char_at(s, pos) {
+        let i = pos;
+        pos += c.len_utf8();
         if c.is_whitespace() {
             continue;
         }
@@ -137,17 +150,17 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
                 .last()
                 .is_some_and(|t: &Token| t.span.end == base + i && t.kind == Tok::Word);
             if after_word {
-                let mut end = i + c.len_utf8();
-                if let Some(&(j, n)) = it.peek()
+                let mut end = pos;
+                if let Some(n) = char_at(s, pos)
                     && (n == 's' || n == 'S')
                 {
-                    let next_is_word = s[j + 1..].chars().next().is_some_and(is_word_char);
+                    let next_is_word = char_at(s, pos + 1).is_some_and(is_word_char);
                     if !next_is_word {
-                        it.next();
-                        end = j + 1;
+                        pos += 1;
+                        end = pos;
                     }
                 }
-                let next_is_word = s[end..].chars().next().is_some_and(is_word_char);
+                let next_is_word = char_at(s, end).is_some_and(is_word_char);
                 if !next_is_word {
                     toks.push(Token {
                         span: Span::new(base + i, base + end),
@@ -164,15 +177,12 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
         }
         if c.is_ascii_digit() {
             let mut end = i + 1;
-            while let Some(&(j, n)) = it.peek() {
+            while let Some(n) = char_at(s, pos) {
                 let separator = (n == ',' || n == '.')
-                    && s[j + 1..]
-                        .chars()
-                        .next()
-                        .is_some_and(|d| d.is_ascii_digit());
+                    && char_at(s, pos + 1).is_some_and(|d| d.is_ascii_digit());
                 if n.is_ascii_digit() || separator {
-                    it.next();
-                    end = j + 1;
+                    pos += 1;
+                    end = pos;
                 } else {
                     break;
                 }
@@ -184,21 +194,19 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
             continue;
         }
         if is_word_char(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, n)) = it.peek() {
+            let mut end = pos;
+            while let Some(n) = char_at(s, pos) {
                 if is_word_char(n) {
-                    it.next();
-                    end = j + n.len_utf8();
-                } else if (n == '-' || n == '.')
-                    && s[j + 1..].chars().next().is_some_and(is_word_char)
-                {
+                    pos += n.len_utf8();
+                    end = pos;
+                } else if (n == '-' || n == '.') && char_at(s, pos + 1).is_some_and(is_word_char) {
                     // inner hyphen (al-Waleed) or dotted abbreviation (U.S)
-                    it.next();
-                    end = j + 1;
+                    pos += 1;
+                    end = pos;
                 } else if n == '.' && is_dotted_abbrev(&s[i..end]) {
                     // trailing dot of a dotted abbreviation: "U.S." / "U.N."
-                    it.next();
-                    end = j + 1;
+                    pos += 1;
+                    end = pos;
                     break;
                 } else {
                     break;
@@ -221,6 +229,124 @@ pub fn tokenize<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `tokenize` as it was written over a peekable `char_indices` (the definition the
+    /// index-based version is checked against).
+    fn tokenize_by_chars<'a>(text: &'a str, lower: &'a str, region: Span) -> Tokens<'a> {
+        let mut toks = Vec::with_capacity(region.len() / 5 + 1);
+        let Some(s) = text.get(region.range()) else {
+            return Tokens { text, lower, toks };
+        };
+        let base = region.start;
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if c == '\'' || c == '\u{2019}' {
+                // Possessive clitic after a word: 's or bare '.
+                let after_word = toks
+                    .last()
+                    .is_some_and(|t: &Token| t.span.end == base + i && t.kind == Tok::Word);
+                if after_word {
+                    let mut end = i + c.len_utf8();
+                    if let Some(&(j, n)) = it.peek()
+                        && (n == 's' || n == 'S')
+                    {
+                        let next_is_word = s[j + 1..].chars().next().is_some_and(is_word_char);
+                        if !next_is_word {
+                            it.next();
+                            end = j + 1;
+                        }
+                    }
+                    let next_is_word = s[end..].chars().next().is_some_and(is_word_char);
+                    if !next_is_word {
+                        toks.push(Token {
+                            span: Span::new(base + i, base + end),
+                            kind: Tok::Possessive,
+                        });
+                        continue;
+                    }
+                }
+                toks.push(Token {
+                    span: Span::new(base + i, base + i + c.len_utf8()),
+                    kind: Tok::Punct,
+                });
+                continue;
+            }
+            if c.is_ascii_digit() {
+                let mut end = i + 1;
+                while let Some(&(j, n)) = it.peek() {
+                    let separator = (n == ',' || n == '.')
+                        && s[j + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|d| d.is_ascii_digit());
+                    if n.is_ascii_digit() || separator {
+                        it.next();
+                        end = j + 1;
+                    } else {
+                        break;
+                    }
+                }
+                toks.push(Token {
+                    span: Span::new(base + i, base + end),
+                    kind: Tok::Number,
+                });
+                continue;
+            }
+            if is_word_char(c) {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = it.peek() {
+                    if is_word_char(n) {
+                        it.next();
+                        end = j + n.len_utf8();
+                    } else if (n == '-' || n == '.')
+                        && s[j + 1..].chars().next().is_some_and(is_word_char)
+                    {
+                        // inner hyphen (al-Waleed) or dotted abbreviation (U.S)
+                        it.next();
+                        end = j + 1;
+                    } else if n == '.' && is_dotted_abbrev(&s[i..end]) {
+                        // trailing dot of a dotted abbreviation: "U.S." / "U.N."
+                        it.next();
+                        end = j + 1;
+                        break;
+                    } else {
+                        break;
+                    }
+                }
+                toks.push(Token {
+                    span: Span::new(base + i, base + end),
+                    kind: Tok::Word,
+                });
+                continue;
+            }
+            toks.push(Token {
+                span: Span::new(base + i, base + i + c.len_utf8()),
+                kind: Tok::Punct,
+            });
+        }
+        Tokens { text, lower, toks }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The index-based tokenizer gives the tokens of the `char_indices` one.
+        #[test]
+        fn same_tokens_as_by_chars(
+            s in "([a-zA-Z]{1,3}|[0-9]{1,3}|[ .,'\\-sS]|\u{2019}|\u{e9}|\u{627}|\u{661}|\u{a0}|\u{2014}|\n){0,20}"
+        ) {
+            let lower = s.to_ascii_lowercase();
+            for (a, b) in [(0, s.len()), (1, s.len()), (0, s.len() / 2)] {
+                let region = Span::new(a, b);
+                proptest::prop_assert_eq!(
+                    tokenize(&s, &lower, region).toks,
+                    tokenize_by_chars(&s, &lower, region).toks
+                );
+            }
+        }
+    }
 
     fn words(s: &str) -> Vec<String> {
         let lower = s.to_ascii_lowercase();

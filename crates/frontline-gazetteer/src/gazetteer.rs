@@ -452,6 +452,14 @@ fn entries_for(section: &[u8], h: u64) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+/// The NUL-padded ASCII code at `from..from + len` of a record's bytes ("" if out of range or
+/// not UTF-8).
+fn code_at(raw: &[u8], from: usize, len: usize) -> &str {
+    let b = raw.get(from..from + len).unwrap_or(&[]);
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    std::str::from_utf8(&b[..end]).unwrap_or("")
+}
+
 impl Gazetteer {
     /// A gazetteer over index-file bytes that live as long as the program (the embedded
     /// default, which `build.rs` writes at compile time).
@@ -628,11 +636,7 @@ impl Gazetteer {
             .bytes()
             .get(self.recs.start + idx as usize * REC_LEN..)
             .unwrap_or(&[]);
-        let code = |from: usize, len: usize| {
-            let b = raw.get(from..from + len).unwrap_or(&[]);
-            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-            std::str::from_utf8(&b[..end]).unwrap_or("")
-        };
+        let code = |from: usize, len: usize| code_at(raw, from, len);
         let admin = |a: u32| {
             (a != NO_ADMIN)
                 .then(|| self.admin_codes.get(a as usize).map(String::as_str))
@@ -655,6 +659,17 @@ impl Gazetteer {
                 .filter(|s| !s.is_empty()),
             population: u64::from(r.pop),
         })
+    }
+
+    /// The feature code of the place at a position, as [`Gazetteer::place`] gives it, without
+    /// reading the rest of the record; `None` when out of range.
+    pub fn feature_code(&self, idx: u32) -> Option<&str> {
+        let start = self.recs.start + idx as usize * REC_LEN;
+        if start + REC_LEN > self.recs.end {
+            return None;
+        }
+        let raw = self.blob.bytes().get(start..start + REC_LEN)?;
+        Some(code_at(raw, 23, 5))
     }
 
     /// The display name of an administrative unit (`CC.A1`), when known.
@@ -847,6 +862,22 @@ mod tests {
             assert_eq!(emb.place(idx), built.place(idx));
         }
         assert_eq!(emb.lookup("Aleppo"), built.lookup("Aleppo"));
+    }
+
+    #[test]
+    fn feature_code_is_the_places() {
+        let g = Gazetteer::embedded().unwrap();
+        for idx in 0..g.len() as u32 + 3 {
+            assert_eq!(
+                g.feature_code(idx),
+                g.place(idx).map(|p| p.feature_code),
+                "{idx}"
+            );
+        }
+        let s = small();
+        for idx in 0..s.len() as u32 + 3 {
+            assert_eq!(s.feature_code(idx), s.place(idx).map(|p| p.feature_code));
+        }
     }
 
     #[test]

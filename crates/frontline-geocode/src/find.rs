@@ -66,14 +66,26 @@ fn tokenize(text: &str, sent: Span, skip: &[Span]) -> Vec<Tok> {
             first: false,
         });
     };
-    for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // An ASCII byte is a whole character, alphanumeric exactly when the byte is.
+        let (alphanumeric, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            match s.get(i..).and_then(|r| r.chars().next()) {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if alphanumeric {
             if start.is_none() {
                 start = Some(i);
             }
         } else if let Some(a) = start.take() {
             push(&mut out, a, i);
         }
+        i += len;
     }
     if let Some(a) = start {
         push(&mut out, a, s.len());
@@ -235,8 +247,8 @@ fn is_article_word(w: &str) -> bool {
 
 fn is_place_class(g: &Gazetteer, hits: &[Hit], codes: &[&str]) -> bool {
     hits.iter().any(|h| {
-        g.place(h.idx)
-            .is_some_and(|p| codes.contains(&p.feature_code))
+        g.feature_code(h.idx)
+            .is_some_and(|code| codes.contains(&code))
     })
 }
 
@@ -886,6 +898,56 @@ fn link_qualifiers(text: &str, found: &mut [Found]) {
 mod find_tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
     use super::*;
+
+    /// The word spans `tokenize` finds, by its definition: runs of alphanumeric characters
+    /// read with `char_indices`.
+    fn runs_by_chars(s: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in s.char_indices() {
+            if c.is_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            } else if let Some(a) = start.take() {
+                out.push((a, i));
+            }
+        }
+        if let Some(a) = start {
+            out.push((a, s.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn tokenize_finds_the_runs_of_alphanumerics() {
+        // Every string of up to five characters over letters, digits, space, punctuation,
+        // accented and Arabic letters, an Arabic digit, a combining mark and a symbol.
+        let alphabet = [
+            'a', 'Z', '7', ' ', '-', '\'', '\u{e9}', '\u{627}', '\u{661}', '\u{301}', '\u{2019}',
+        ];
+        let mut strings = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for s in &strings {
+                for c in alphabet {
+                    let mut t = s.clone();
+                    t.push(c);
+                    next.push(t);
+                }
+            }
+            all.extend(next.iter().cloned());
+            strings = next;
+        }
+        for s in &all {
+            let got: Vec<(usize, usize)> = tokenize(s, Span::new(0, s.len()), &[])
+                .iter()
+                .map(|t| (t.start, t.end))
+                .collect();
+            assert_eq!(got, runs_by_chars(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn ascii_transliteration_test_agrees_with_the_general_one() {

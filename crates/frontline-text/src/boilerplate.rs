@@ -285,6 +285,15 @@ fn normalise(line: &str) -> String {
 
 /// Whether `line` starts with `prefix` at a word boundary.
 fn starts_with_word(line: &str, prefix: &str) -> bool {
+    // Most prefixes of a list differ from the line in the first byte: rejected without
+    // comparing whole strings.
+    if prefix
+        .as_bytes()
+        .first()
+        .is_some_and(|b| line.as_bytes().first() != Some(b))
+    {
+        return false;
+    }
     line.strip_prefix(prefix).is_some_and(|rest| {
         prefix.ends_with(|c: char| !c.is_alphanumeric())
             || !rest.chars().next().is_some_and(char::is_alphanumeric)
@@ -309,17 +318,25 @@ fn is_share_bar(norm: &str) -> bool {
     if SHARE_PREFIXES.iter().any(|p| norm.starts_with(p)) && norm.len() <= SHORT {
         return true;
     }
-    // A row of social network names: "Facebook Twitter WhatsApp", "Tweet | Email".
-    let words: Vec<&str> = norm
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | '/' | '\u{b7}' | '\u{2022}'))
+    // A row of social network names: "Facebook Twitter WhatsApp", "Tweet | Email": one to
+    // twelve words, all of them social words, not only "more", "link" and "copy". Read word by
+    // word, so that ordinary text stops at its first word.
+    let mut count = 0;
+    let mut named = false;
+    for w in share_bar_words(norm) {
+        count += 1;
+        if count > 12 || !SOCIAL_WORDS.contains(&w) {
+            return false;
+        }
+        named |= w != "more" && w != "link" && w != "copy";
+    }
+    count > 0 && named
+}
+
+/// The words of a possible share bar, split at spaces and separators.
+fn share_bar_words(norm: &str) -> impl Iterator<Item = &str> {
+    norm.split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | '/' | '\u{b7}' | '\u{2022}'))
         .filter(|w| !w.is_empty())
-        .collect();
-    !words.is_empty()
-        && words.len() <= 12
-        && words.iter().all(|w| SOCIAL_WORDS.contains(w))
-        && words
-            .iter()
-            .any(|w| *w != "more" && *w != "link" && *w != "copy")
 }
 
 fn classify(line: &str) -> Option<(BoilerplateKind, &'static str)> {
@@ -478,6 +495,75 @@ pub fn analysed_regions(text_len: usize, blocks: &[BoilerplateBlock]) -> Vec<Spa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `starts_with_word` by its definition, without the first-byte test.
+    fn starts_with_word_by_definition(line: &str, prefix: &str) -> bool {
+        line.strip_prefix(prefix).is_some_and(|rest| {
+            prefix.ends_with(|c: char| !c.is_alphanumeric())
+                || !rest.chars().next().is_some_and(char::is_alphanumeric)
+        })
+    }
+
+    #[test]
+    fn first_byte_test_rejects_only_what_the_definition_rejects() {
+        let lists = [
+            NEWSLETTER_PREFIXES,
+            PHOTO_PREFIXES,
+            RELATED_PREFIXES,
+            COPYRIGHT_PREFIXES,
+            &["", "a", "\u{e9}t\u{e9}"],
+        ];
+        for list in lists {
+            for prefix in list {
+                let mut lines: Vec<String> = vec![String::new(), "x".into(), "\u{e9}".into()];
+                for (i, _) in prefix.char_indices() {
+                    lines.push(prefix[..i].to_string());
+                }
+                for tail in ["", " more", "s", ":", "\u{e9}"] {
+                    lines.push(format!("{prefix}{tail}"));
+                }
+                for line in &lines {
+                    for p in list {
+                        assert_eq!(
+                            starts_with_word(line, p),
+                            starts_with_word_by_definition(line, p),
+                            "{line:?} {p:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The share-bar row test as first written: every word collected, then counted and checked.
+    fn social_row_by_definition(norm: &str) -> bool {
+        let words: Vec<&str> = share_bar_words(norm).collect();
+        !words.is_empty()
+            && words.len() <= 12
+            && words.iter().all(|w| SOCIAL_WORDS.contains(w))
+            && words
+                .iter()
+                .any(|w| *w != "more" && *w != "link" && *w != "copy")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The word-by-word share-bar test agrees with the definition.
+        #[test]
+        fn share_bar_agrees_with_its_definition(
+            words in proptest::collection::vec(
+                "(share|tweet|x|facebook|more|link|copy|email|the|news|\\||,|/|\u{b7}| )",
+                0..16,
+            ),
+            sep in "[ |,]{0,2}",
+        ) {
+            let norm = words.join(&sep);
+            let row = !SHARE_PREFIXES.iter().any(|p| norm.starts_with(p)) || norm.len() > SHORT;
+            if row {
+                proptest::prop_assert_eq!(is_share_bar(&norm), social_row_by_definition(&norm));
+            }
+        }
+    }
 
     #[test]
     fn photo_markers_start_with_a_bracket() {

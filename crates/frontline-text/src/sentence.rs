@@ -140,7 +140,15 @@ pub fn sentences(text: &str, region: Span) -> Vec<Span> {
     let mut start = 0;
     let mut i = 0;
     while i < n {
-        let Some(c) = s[i..].chars().next() else {
+        // ASCII other than a line break or `.`, `!`, `?` neither breaks a line nor ends a
+        // sentence: skipped in one scan (non-ASCII characters are looked at one by one).
+        i += b
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|&x| !x.is_ascii() || matches!(x, b'\n' | b'.' | b'!' | b'?'))
+            .unwrap_or(n - i);
+        let Some(c) = crate::token::at(s, i) else {
             break;
         };
         if c == '\n' {
@@ -379,6 +387,20 @@ pub(crate) fn clamp(text: &str, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bytes `sentences` skips in one scan are exactly the ASCII characters its loop would
+    /// step over one by one: neither a line break nor terminal punctuation.
+    #[test]
+    fn skipped_bytes_are_the_ones_stepped_over() {
+        for x in 0u8..0x80 {
+            let c = char::from(x);
+            assert_eq!(
+                !matches!(x, b'\n' | b'.' | b'!' | b'?'),
+                c != '\n' && !is_terminal(c),
+                "{x}"
+            );
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text, Span::new(0, text.len()))

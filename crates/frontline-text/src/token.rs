@@ -131,8 +131,18 @@ fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}' || c == '\u{2011}'
 }
 
-/// The character at byte `i` of `s`, if any.
-fn at(s: &str, i: usize) -> Option<char> {
+/// The character at byte `i` of `s`, if any (`None` past the end or inside a character).
+#[inline]
+pub(crate) fn at(s: &str, i: usize) -> Option<char> {
+    // An ASCII byte is always a whole character: no boundary check or decoding needed.
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => at_general(s, i),
+    }
+}
+
+/// [`at`] by its definition: the first character of `s[i..]`.
+fn at_general(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|r| r.chars().next())
 }
 
@@ -298,6 +308,16 @@ fn scan_number(s: &str, mut i: usize) -> (usize, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII shortcut of `at` agrees with its definition at every byte offset.
+        #[test]
+        fn at_agrees_with_its_definition(s in "(?s).{0,40}") {
+            for i in 0..=s.len() + 1 {
+                proptest::prop_assert_eq!(at(&s, i), at_general(&s, i));
+            }
+        }
+    }
 
     fn toks(text: &str) -> Vec<(&str, TokenKind)> {
         tokens(text, Span::new(0, text.len()))

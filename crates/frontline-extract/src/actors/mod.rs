@@ -760,7 +760,11 @@ impl ActorDictionary {
                 }
                 let ag = self.agents.get(usize::from(agent))?;
                 let actor = ActorRef {
-                    code: ag.code.clone(),
+                    code: if allied {
+                        "UAF".into()
+                    } else {
+                        ag.code.clone()
+                    },
                     name: t
                         .text
                         .get(t.span(i, end).range())
@@ -779,14 +783,7 @@ impl ActorDictionary {
                     span: t.span(i, end),
                     tok_start: i,
                     tok_end: end,
-                    actor: ActorRef {
-                        code: if allied {
-                            "UAF".into()
-                        } else {
-                            actor.code.clone()
-                        },
-                        ..actor
-                    },
+                    actor,
                     rules: vec!["AC05-bare-agent"],
                     bare_country: false,
                 }])

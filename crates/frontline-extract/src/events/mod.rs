@@ -620,13 +620,17 @@ impl EventCoder {
                 })
             })
             .collect();
-        let found: Vec<ActorFound> = keep
-            .iter()
-            .filter_map(|&i| s.actors.get(i))
-            .map(|a| a.found.clone())
-            .collect();
-        let orig = |i: usize| keep.get(i).and_then(|&k| s.actors.get(k));
         let hits = self.lexicon.find(t);
+        // Only the triggers below read the participants: most sentences have none.
+        let found: Vec<ActorFound> = if hits.is_empty() {
+            Vec::new()
+        } else {
+            keep.iter()
+                .filter_map(|&i| s.actors.get(i))
+                .map(|a| a.found.clone())
+                .collect()
+        };
+        let orig = |i: usize| keep.get(i).and_then(|&k| s.actors.get(k));
         let mut events: Vec<(Event, bool)> = Vec::with_capacity(hits.len());
         let mut infos: Vec<Info> = Vec::with_capacity(hits.len());
         for h in &hits {

@@ -48,6 +48,29 @@ const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
 
 /// Tries every explicit-date pattern at token `i`; returns the longest match.
 pub(crate) fn match_at(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
+    if !may_start(w, i) {
+        return None;
+    }
+    match_any(w, i, published)
+}
+
+/// Whether some matcher of [`match_any`] can match at token `i`: each needs a number there
+/// (`iso`, `slash`, `bare_year`, a day for `day_first`), a capitalised month (`month_first`),
+/// "last" or "this" before one, an ordinal day (`day_first`) or a `mid-` word (`mid`). Most
+/// tokens are none of these.
+fn may_start(w: &Words, i: usize) -> bool {
+    if w.is_number(i) || w.cap(i) {
+        return true;
+    }
+    let low = w.low(i);
+    matches!(low, "last" | "this")
+        || (low.as_bytes().first().is_some_and(u8::is_ascii_digit) && ordinal_day(low).is_some())
+        || w.raw(i).starts_with("mid-")
+        || w.raw(i).starts_with("Mid-")
+}
+
+/// Every matcher at token `i`; the longest match wins.
+fn match_any(w: &Words, i: usize, published: Option<NaiveDate>) -> Option<Match> {
     let mut best = iso(w, i);
     keep_longest(&mut best, slash(w, i));
     keep_longest(&mut best, month_first(w, i, published));
@@ -282,6 +305,29 @@ fn bare_year(w: &Words, i: usize) -> Option<Match> {
 mod tests {
     use super::*;
     use frontline_text::Span;
+
+    proptest::proptest! {
+        /// The token filter of `match_at` never drops a match.
+        #[test]
+        fn filter_drops_no_match(
+            words in proptest::collection::vec(
+                "(June|Sept|Mar|May|mid-June|Mid-2015|mid-|last|this|of|in|since|the|17th|3rd|\
+                 1st|31|17|2017|1999|6/17/2017|2017-06-17|\\.|,|-|people|March|may|april)",
+                0..8,
+            ),
+            sep in "[ ,.]{1,2}",
+        ) {
+            let text = words.join(&sep);
+            let w = Words::new(&text, Span::new(0, text.len()));
+            let published = NaiveDate::from_ymd_opt(2017, 6, 20);
+            for i in 0..w.len() + 1 {
+                proptest::prop_assert_eq!(
+                    match_at(&w, i, published),
+                    match_any(&w, i, published)
+                );
+            }
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -79,9 +79,10 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let mut failed = 0usize;
     // One JSON line is built in memory and written at once: cheaper than many small writes.
     let mut line: Vec<u8> = Vec::new();
+    let buffers = LineBuffers::default();
     // Chunks bound memory on large folders while keeping output in input order.
     for chunk in inputs.chunks(256) {
-        let results: Vec<Result<Extraction>> = chunk
+        let results: Vec<Result<Done>> = chunk
             .par_iter()
             .map(|input| {
                 let bytes = util::read_bytes(input)?;
@@ -106,12 +107,23 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 };
                 let mut extraction = pipeline.extract(meta, &text);
                 extraction.warnings.splice(0..0, warnings);
-                Ok(extraction)
+                Ok(if format == Format::Jsonl {
+                    Done::Line(jsonl_line(&extraction, buffers.take()))
+                } else {
+                    Done::Extraction(extraction)
+                })
             })
             .collect();
         for result in results {
             match result {
-                Ok(extraction) => write_one(&mut out, &mut line, &extraction, format)?,
+                Ok(Done::Line(rendered)) => {
+                    let rendered = rendered?;
+                    out.write_all(&rendered)?;
+                    buffers.give_back(rendered);
+                }
+                Ok(Done::Extraction(extraction)) => {
+                    write_one(&mut out, &mut line, &extraction, format)?;
+                }
                 Err(err) => {
                     failed += 1;
                     eprintln!("error: {err:#} (skipped)");
@@ -127,6 +139,66 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         eprintln!("{failed} of {} input(s) skipped", inputs.len());
     }
     Ok(())
+}
+
+/// What the extraction of one input hands to the thread that prints.
+enum Done {
+    /// The JSON line (`--format jsonl`), rendered where the document was extracted, so that
+    /// the extraction is also dropped there (freeing memory on the thread that allocated it is
+    /// cheaper) and lines are rendered in parallel.
+    Line(std::result::Result<Vec<u8>, crate::json::JsonError>),
+    /// The extraction, for the other formats.
+    Extraction(Extraction),
+}
+
+/// Buffers for JSON lines, used again and again: the thread that renders a line takes one,
+/// the printing thread gives it back once the line is written (so lines are neither copied
+/// nor their buffers freed and regrown).
+#[derive(Default)]
+struct LineBuffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl LineBuffers {
+    /// Larger buffers (from very long documents) are freed rather than kept.
+    const KEEP_AT_MOST: usize = 1 << 20;
+
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut free| free.pop())
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() > Self::KEEP_AT_MOST {
+            return;
+        }
+        buffer.clear();
+        if let Ok(mut free) = self.0.lock() {
+            free.push(buffer);
+        }
+    }
+}
+
+/// The JSON line of `extraction`, newline included (what `write_one` writes for `jsonl`),
+/// written into `buffer` (emptied first).
+fn jsonl_line(
+    extraction: &Extraction,
+    mut buffer: Vec<u8>,
+) -> std::result::Result<Vec<u8>, crate::json::JsonError> {
+    buffer.clear();
+    // A line is 11 to 32 times as long as the document's text (generated corpus): sized so
+    // that it rarely regrows (each regrowth copies what was written).
+    let text_len = extraction.document.text.len();
+    buffer.reserve(
+        text_len
+            .saturating_mul(32)
+            .saturating_add(4096)
+            .min(LineBuffers::KEEP_AT_MOST),
+    );
+    crate::json::append(&mut buffer, extraction)?;
+    buffer.push(b'\n');
+    Ok(buffer)
 }
 
 fn display_args(paths: &[PathBuf]) -> String {
