@@ -21,6 +21,8 @@
 
 mod bulk;
 mod candidates;
+mod checkpoint;
+pub use checkpoint::BackgroundCheckpoint;
 pub mod copies;
 pub mod fusion;
 mod put;
@@ -193,14 +195,15 @@ impl Store {
         // A checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: one ingest batch writes
         // several MiB, so the default checkpointed after every commit, copying pages that the
         // next batch changes again (index interiors, busy fused events).
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -65536;
              PRAGMA journal_size_limit = 67108864;
-             PRAGMA wal_autocheckpoint = 16384;",
-        )?;
+             PRAGMA wal_autocheckpoint = {};",
+            checkpoint::AUTO_CHECKPOINT_PAGES
+        ))?;
         let mut conn = conn;
         schema::migrate(&mut conn)?;
         Ok(Self {

@@ -1275,3 +1275,49 @@ fn a_batch_breaking_a_foreign_key_is_refused_whole() {
     store.put_extraction(&good).unwrap();
     assert_write_cache_matches_db(&store);
 }
+
+/// While a background checkpoint runs, the writer does not checkpoint itself; when it stops,
+/// everything written is copied back into the database file.
+#[test]
+fn a_background_checkpoint_copies_back_everything_written() {
+    assert!(
+        Store::open_in_memory()
+            .unwrap()
+            .checkpoint_in_background()
+            .unwrap()
+            .is_none()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let store = Store::open(&path).unwrap();
+    let checkpointer = store.checkpoint_in_background().unwrap().unwrap();
+    let auto: i64 = store
+        .conn()
+        .unwrap()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 0);
+    store.put_extraction(&wire_report()).unwrap();
+    store
+        .put_extraction(&extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]))
+        .unwrap();
+    drop(checkpointer);
+    // Every frame of the log is in the database file.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    let (busy, log, copied): (i64, i64, i64) = other
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((busy, copied), (0, log), "{log} frames");
+    assert!(log > 0);
+    store.checkpoint_automatically().unwrap();
+    let auto: i64 = store
+        .conn()
+        .unwrap()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 16384);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    assert_eq!(Store::open(&path).unwrap().counts().unwrap().documents, 2);
+}

@@ -113,6 +113,10 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     }
     let store =
         Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+    // The WAL is checkpointed on a thread of its own, so the writer never waits for the disk.
+    let checkpointer = store
+        .checkpoint_in_background()
+        .with_context(|| format!("cannot open database {}", db.display()))?;
     let pipeline = crate::util::pipeline(globals)?;
 
     let options = Options {
@@ -203,6 +207,10 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let (store, outcomes) = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the database writer thread panicked"))??;
+    drop(checkpointer);
+    store
+        .checkpoint_automatically()
+        .context("cannot write to the database")?;
     progress.finish_and_clear();
 
     for o in &outcomes {
