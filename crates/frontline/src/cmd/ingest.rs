@@ -113,7 +113,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     }
     let store =
         Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
-    // The WAL is checkpointed on a thread of its own, so the writer never waits for the disk.
+    // The WAL is checkpointed on a thread of its own, so the writer rarely waits for the disk.
     let checkpointer = store
         .checkpoint_in_background()
         .with_context(|| format!("cannot open database {}", db.display()))?;
