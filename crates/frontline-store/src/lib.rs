@@ -125,6 +125,8 @@ pub struct Store {
     /// What the writer has read or written so far and reads again (see `put::WriteCache`).
     cache: Mutex<put::WriteCache>,
     path: Option<PathBuf>,
+    /// Set by a background checkpoint: the writer is to restart the log (see checkpoint.rs).
+    restart_log: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Store {
@@ -209,6 +211,7 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
             cache: Mutex::new(put::WriteCache::default()),
+            restart_log: Default::default(),
             path,
         })
     }

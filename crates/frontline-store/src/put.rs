@@ -119,6 +119,7 @@ impl Store {
             )));
         }
         let mut conn = self.conn()?;
+        crate::checkpoint::restart_if_asked(&conn, &self.restart_log)?;
         let mut cache = self.cache.lock().map_err(|_| crate::StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let written = (|| {

@@ -1296,7 +1296,7 @@ fn a_background_checkpoint_copies_back_everything_written() {
         .unwrap()
         .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(auto, 65536);
+    assert_eq!(auto, 262_144);
     store.put_extraction(&wire_report()).unwrap();
     store
         .put_extraction(&extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]))
