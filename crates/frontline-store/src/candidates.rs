@@ -17,13 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use frontline_model::PloverType;
-use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Result;
 use crate::fusion::MatchKey;
-use crate::put::{SEP, parse_day, parse_precision};
+use crate::put::{FusedRow, SEP, parse_day, parse_precision};
 
 /// Columns of `fused_events` a match key is built from, the id first (see
 /// [`KeyCols::from_row`]).
@@ -92,29 +91,10 @@ impl KeyCols {
         })
     }
 
-    /// The columns among the values the writer writes to a fused event's row (`columns[i]`
-    /// names `values[i]`), which always include the aggregate.
-    pub(crate) fn from_values(columns: &[&str], values: &[Value]) -> Self {
-        let at = |name: &str| {
-            columns
-                .iter()
-                .position(|c| *c == name)
-                .and_then(|i| values.get(i))
-                .unwrap_or(&Value::Null)
-        };
-        let text = |name: &str| match at(name) {
-            Value::Text(s) => Some(s.clone()),
-            _ => None,
-        };
-        let real = |name: &str| match at(name) {
-            Value::Real(x) => Some(*x),
-            Value::Integer(i) => Some(*i as f64),
-            _ => None,
-        };
-        let int = |name: &str| match at(name) {
-            Value::Integer(i) => Some(*i),
-            _ => None,
-        };
+    /// The columns among the values the writer writes to a fused event's row (which always
+    /// include the aggregate).
+    pub(crate) fn from_values(row: FusedRow<'_>) -> Self {
+        let text = |name: &str| row.text(name).map(str::to_string);
         let [
             plover,
             acled,
@@ -135,9 +115,9 @@ impl KeyCols {
             acled: text(acled),
             match_start: text(match_start),
             match_end: text(match_end),
-            lat: real(lat),
-            lon: real(lon),
-            geonameid: int(geonameid),
+            lat: row.real(lat),
+            lon: row.real(lon),
+            geonameid: row.int(geonameid),
             geo_precision: text(geo_precision),
             country: text(country),
             admin1: text(admin1),
@@ -145,7 +125,7 @@ impl KeyCols {
             actor_countries: text(actor_countries),
             stories: text(stories),
             old: false,
-            n_reports: int("n_reports").unwrap_or(0),
+            n_reports: row.int("n_reports").unwrap_or(0),
         }
     }
 

@@ -979,6 +979,58 @@ fn fused_sql() -> &'static FusedSql {
     })
 }
 
+/// Values written to a fused event's row, in [`FusedSql::columns`] order, read by column name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FusedRow<'a>(pub(crate) &'a [Value]);
+
+impl<'a> FusedRow<'a> {
+    fn get(&self, name: &str) -> Option<&'a Value> {
+        fused_sql()
+            .columns
+            .iter()
+            .position(|c| *c == name)
+            .and_then(|i| self.0.get(i))
+    }
+
+    /// A text column; `None` for NULL (or a value of another type).
+    pub(crate) fn text(&self, name: &str) -> Option<&'a str> {
+        match self.get(name) {
+            Some(Value::Text(s)) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// A REAL column (an integer read as SQLite would store it there).
+    pub(crate) fn real(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Some(Value::Real(x)) => Some(*x),
+            Some(Value::Integer(i)) => Some(*i as f64),
+            _ => None,
+        }
+    }
+
+    /// An INTEGER column.
+    pub(crate) fn int(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Some(Value::Integer(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// What the fused event is filed under in the candidate index.
+    fn filing(&self) -> Filing {
+        let text = |name: &str| self.text(name).map(str::to_string);
+        Filing {
+            plover: text("plover_type").unwrap_or_default(),
+            acled: text("acled_type"),
+            country: text("country_code"),
+            start: text("match_start"),
+            end: text("match_end"),
+            stories: text("stories"),
+        }
+    }
+}
+
 /// Starts a fused event from its first report: one insert of the whole row, then its actors,
 /// document link, story and candidate filing. Returns its id.
 fn start_fused(
@@ -1002,10 +1054,9 @@ fn start_fused(
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &Linked::default())?;
     file(tx, fused_id, &filing, &mut cache.index)?;
-    cache.index.set(
-        fused_id,
-        KeyCols::from_values(&fused_sql().columns, &values),
-    );
+    cache
+        .index
+        .set(fused_id, KeyCols::from_values(FusedRow(&values)));
     // Its box is written with its row's last values, by `flush_fused`.
     cache
         .fused
@@ -1072,9 +1123,7 @@ fn add_report(
     doc: i64,
     cache: &mut WriteCache,
 ) -> Result<()> {
-    let columns = &fused_sql().columns;
-    let n = columns.len();
-    let agg_at = SUMMARY_COLUMNS.len();
+    let n = fused_sql().columns.len();
     let mut rebuilt = false;
     if let std::collections::hash_map::Entry::Vacant(slot) = cache.fused.entry(fused_id) {
         // Not written by this connection lately: as stored.
@@ -1083,28 +1132,16 @@ fn add_report(
             .query_row([fused_id], |r| {
                 (0..n).map(|i| r.get::<_, Value>(i)).collect()
             })?;
-        let text = |i: usize| match old.get(i) {
-            Some(Value::Text(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let at = |name: &str| columns.iter().position(|c| *c == name).unwrap_or(n);
-        let filing = Filing {
-            plover: text(at("plover_type")).unwrap_or_default(),
-            acled: text(at("acled_type")),
-            country: text(at("country_code")),
-            start: text(at("match_start")),
-            end: text(at("match_end")),
-            stories: text(at("stories")),
-        };
-        let state = match text(agg_at) {
-            Some(a) => serde_json::from_str::<FusedState>(&a)?,
+        let filing = FusedRow(&old).filing();
+        let state = match FusedRow(&old).text("agg") {
+            Some(a) => serde_json::from_str::<FusedState>(a)?,
             None => {
                 rebuilt = true;
                 rebuild(tx, fused_id, &member.event.id)?
             }
         };
         // The stored row's box is what the tree holds.
-        let boxed = rtree::box_of_values(columns, &old);
+        let boxed = rtree::box_of_values(FusedRow(&old));
         let mut cached = CachedFused::new(state, old, filing, boxed);
         // The version 1 record is superseded by the aggregate.
         cached.clear_record = rebuilt;
@@ -1149,7 +1186,7 @@ fn add_report(
         file(tx, fused_id, &after, index)?;
         cached.filing = after;
     }
-    index.set(fused_id, KeyCols::from_values(columns, &values));
+    index.set(fused_id, KeyCols::from_values(FusedRow(&values)));
     cached.pending = Some(values);
     dirty.insert(fused_id);
     Ok(())
@@ -1167,7 +1204,7 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
         };
         let Some(mut values) = cached.pending.take() else {
             // Started in this batch and not joined since: its row is as inserted.
-            let now = rtree::box_of_values(columns, &cached.values);
+            let now = rtree::box_of_values(FusedRow(&cached.values));
             rtree::sync(tx, fused_id, cached.boxed, now)?;
             cached.boxed = now;
             continue;
@@ -1199,7 +1236,7 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
         if let Some(agg) = values.get_mut(agg_at) {
             *agg = Value::Null;
         }
-        let now = rtree::box_of_values(columns, &values);
+        let now = rtree::box_of_values(FusedRow(&values));
         rtree::sync(tx, fused_id, cached.boxed, now)?;
         cached.boxed = now;
         cached.values = values;

@@ -9,9 +9,9 @@
 //! tree with it). The delete trigger stays.
 
 use rusqlite::Transaction;
-use rusqlite::types::Value;
 
 use crate::Result;
+use crate::put::FusedRow;
 
 /// An event's box: longitude, latitude, first and last Julian day.
 pub(crate) type WhereBox = (f64, f64, f64, f64);
@@ -55,29 +55,13 @@ pub(crate) fn where_box(
     ))
 }
 
-/// The box of the values the writer writes to a fused event's row (`columns[i]` names
-/// `values[i]`).
-pub(crate) fn box_of_values(columns: &[&str], values: &[Value]) -> Option<WhereBox> {
-    let at = |name: &str| {
-        columns
-            .iter()
-            .position(|c| *c == name)
-            .and_then(|i| values.get(i))
-    };
-    let real = |name: &str| match at(name) {
-        Some(Value::Real(x)) => Some(*x),
-        Some(Value::Integer(i)) => Some(*i as f64),
-        _ => None,
-    };
-    let text = |name: &str| match at(name) {
-        Some(Value::Text(s)) => Some(s.as_str()),
-        _ => None,
-    };
+/// The box of the values the writer writes to a fused event's row.
+pub(crate) fn box_of_values(row: FusedRow<'_>) -> Option<WhereBox> {
     where_box(
-        real("lat"),
-        real("lon"),
-        text("date_start"),
-        text("date_end"),
+        row.real("lat"),
+        row.real("lon"),
+        row.text("date_start"),
+        row.text("date_end"),
     )
 }
 

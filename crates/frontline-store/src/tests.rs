@@ -1290,13 +1290,15 @@ fn a_background_checkpoint_copies_back_everything_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.db");
     let store = Store::open(&path).unwrap();
+    let auto = |store: &Store| -> i64 {
+        store
+            .conn()
+            .unwrap()
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap()
+    };
     let checkpointer = store.checkpoint_in_background().unwrap().unwrap();
-    let auto: i64 = store
-        .conn()
-        .unwrap()
-        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(auto, 262_144);
+    assert_eq!(auto(&store), 262_144);
     store.put_extraction(&wire_report()).unwrap();
     store
         .put_extraction(&extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]))
@@ -1312,12 +1314,7 @@ fn a_background_checkpoint_copies_back_everything_written() {
     assert_eq!((busy, copied), (0, log), "{log} frames");
     assert!(log > 0);
     store.checkpoint_automatically().unwrap();
-    let auto: i64 = store
-        .conn()
-        .unwrap()
-        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(auto, 16384);
+    assert_eq!(auto(&store), 16384);
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     assert_eq!(Store::open(&path).unwrap().counts().unwrap().documents, 2);
 }
