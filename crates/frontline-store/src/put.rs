@@ -263,7 +263,7 @@ impl WriteCache {
         }
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.docs.clear();
         self.candidates.clear();
         self.fused.clear();
@@ -510,7 +510,8 @@ fn put_one(
     ])?;
     let rowid = tx.last_insert_rowid();
     if !keys.is_empty() {
-        // All bands in one statement.
+        // All bands in one statement. Since schema v6 nothing in it can abort (no foreign key;
+        // OR IGNORE), so SQLite opens no statement journal for it (see schema.rs).
         let sql = band_insert_sql(keys.len());
         let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
         for k in &keys {

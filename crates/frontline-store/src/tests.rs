@@ -945,6 +945,60 @@ fn normal_ingest_fills_the_rtree() {
     assert_eq!(n, 1);
 }
 
+/// Migration 6 rebuilds `copy_bands` without its foreign key and keeps every band; copies are
+/// still found through them afterwards.
+#[test]
+fn band_migration_keeps_every_band() {
+    let store = Store::open_in_memory().unwrap();
+    let a = wire_report();
+    store.put_extractions(std::slice::from_ref(&a)).unwrap();
+    let bands = |conn: &rusqlite::Connection| -> Vec<(i64, i64)> {
+        conn.prepare("SELECT key, doc FROM copy_bands ORDER BY key, doc")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let foreign_keys = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM pragma_foreign_key_list('copy_bands')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    {
+        let mut conn = store.conn().unwrap();
+        let before = bands(&conn);
+        assert!(!before.is_empty());
+        assert_eq!(foreign_keys(&conn), 0);
+        // Back to version 5: the table as migration 1 created it.
+        conn.execute_batch(
+            "CREATE TABLE copy_bands_v5 (
+                 key INTEGER NOT NULL, doc INTEGER NOT NULL REFERENCES documents(rowid_),
+                 PRIMARY KEY (key, doc)) WITHOUT ROWID;
+             INSERT INTO copy_bands_v5 SELECT key, doc FROM copy_bands;
+             DROP TABLE copy_bands;
+             ALTER TABLE copy_bands_v5 RENAME TO copy_bands;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        assert_eq!(foreign_keys(&conn), 1);
+        crate::schema::migrate(&mut conn).unwrap();
+        assert_eq!(bands(&conn), before);
+        assert_eq!(foreign_keys(&conn), 0);
+    }
+    // A fresh store: the cache holds nothing, so the copy is found through the table.
+    store.cache.lock().unwrap().clear();
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    let out = store.put_extractions(&[b]).unwrap();
+    assert!(
+        matches!(out[0], PutOutcome::New { copy: true, .. }),
+        "{out:?}"
+    );
+}
+
 /// Undoes migration 4: mentions back to one row per mention, as version 3 stored them, and
 /// the indexes it dropped.
 fn downgrade_to_v3(conn: &rusqlite::Connection) {
