@@ -120,3 +120,38 @@ fn bad_published_date_is_a_usage_error() {
         .failure()
         .stderr(predicate::str::contains("YYYY-MM-DD"));
 }
+
+/// Batches waiting for the writer are committed together; what is stored must not depend on
+/// how documents fall into batches and commits.
+#[test]
+fn what_is_stored_does_not_depend_on_the_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = |batch: &str| -> String {
+        let db = dir.path().join(format!("b{batch}.db"));
+        frontline()
+            .env("RAYON_NUM_THREADS", "2")
+            .args([
+                "-q",
+                "ingest",
+                "--published",
+                "2019-03-01",
+                "--batch-size",
+                batch,
+            ])
+            .args(["--outlet", "Fixture Wire", "--db"])
+            .arg(&db)
+            .arg(fixtures())
+            .assert()
+            .success();
+        let out = frontline()
+            .args(["export", "--format", "jsonl", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one_by_one = export("1");
+    assert!(one_by_one.lines().count() > 1, "{one_by_one}");
+    assert_eq!(one_by_one, export("1000"));
+}

@@ -50,7 +50,8 @@ pub struct Args {
     /// Outlet name for documents that carry none.
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
-    /// Documents extracted and committed together.
+    /// Documents extracted together; each is committed in one transaction, with the batches
+    /// that wait for the writer when it is behind.
     #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub batch_size: u32,
     /// Worker threads for extraction (default: one per core).
@@ -97,6 +98,28 @@ struct Summary {
 }
 
 /// Runs `frontline ingest`.
+/// Extracted batches that may wait for the writer; when it is behind, it commits them with
+/// the batch it takes, in one transaction.
+const QUEUED_BATCHES: usize = 3;
+
+/// Lowers the scheduling priority of the calling thread by [`EXTRACTION_NICENESS`] (on Linux,
+/// a thread's nice value is its own; elsewhere nothing is changed).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let lowered = getpriority_process(None)
+            .and_then(|nice| setpriority_process(None, (nice + EXTRACTION_NICENESS).min(19)));
+        if let Err(e) = lowered {
+            tracing::debug!("cannot lower the priority of an extraction thread: {e}");
+        }
+    }
+}
+
+/// How much lower than the writer's the extraction threads' priority is (nice levels).
+#[cfg(target_os = "linux")]
+const EXTRACTION_NICENESS: i32 = 10;
+
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
@@ -105,11 +128,16 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         None => frontline_store::default_db_path()
             .context("no home directory to put the default database in; pass --db PATH")?,
     };
-    if let Some(n) = args.threads {
+    {
+        // The extraction threads run at a lower priority than the writer: the writer is the
+        // bottleneck, and with as many extraction threads as cores it otherwise waited for a
+        // core for a sixth of its time; at low priority they still take every idle moment.
+        let mut pool = rayon::ThreadPoolBuilder::new().start_handler(|_| lower_priority());
+        if let Some(n) = args.threads {
+            pool = pool.num_threads(n.max(1));
+        }
         // Fails only if a global pool already exists, which is harmless.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
+        let _ = pool.build_global();
     }
     let store =
         Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
@@ -146,18 +174,34 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     // The store is written on its own thread while the next batch is extracted.
     // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
     // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
-    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(1);
-    let writer = std::thread::spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
-        let mut outcomes = Vec::new();
-        for (batch, prepared) in rx {
-            outcomes.extend(
-                store
-                    .put_prepared(&batch, &prepared)
-                    .context("cannot write to the database")?,
-            );
-        }
-        Ok((store, outcomes))
-    });
+    let queued = QUEUED_BATCHES;
+    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(queued);
+    let writer = std::thread::Builder::new()
+        .name("frontline-writer".into())
+        .spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
+            let mut outcomes = Vec::new();
+            while let Ok((mut batch, mut prepared)) = rx.recv() {
+                // When the writer has fallen behind, the batches waiting for it are committed
+                // together: each commit rewrites the index pages and fused events that many
+                // documents share, so fewer commits write fewer pages.
+                for _ in 0..queued {
+                    let Ok((more, more_prepared)) = rx.try_recv() else {
+                        break;
+                    };
+                    batch.extend(more);
+                    prepared.extend(more_prepared);
+                }
+                outcomes.extend(
+                    store
+                        .put_prepared(&batch, &prepared)
+                        .context("cannot write to the database")?,
+                );
+                // Freeing a batch's extractions is left to the extraction threads.
+                rayon::spawn(move || drop((batch, prepared)));
+            }
+            Ok((store, outcomes))
+        })
+        .context("cannot start the database writer thread")?;
 
     let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
     let mut send_failed = false;
