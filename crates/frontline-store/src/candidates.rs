@@ -255,8 +255,9 @@ pub(crate) struct CandidateIndex {
     loaded: FxHashSet<String>,
     /// Index key -> bucket -> fused event ids, ascending.
     filed: BTreeMap<String, BTreeMap<i64, Vec<i64>>>,
-    /// Fused event id -> its latest columns.
-    rows: FxHashMap<i64, Indexed>,
+    /// Fused event id -> its latest columns (boxed: a map of 300-byte values moved them all
+    /// whenever it grew).
+    rows: FxHashMap<i64, Box<Indexed>>,
 }
 
 /// The part of an index key its entries are loaded by: up to and including its second `|`.
@@ -291,12 +292,12 @@ impl CandidateIndex {
     /// The fused events known, with their columns.
     #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&i64, &Indexed)> {
-        self.rows.iter()
+        self.rows.iter().map(|(id, r)| (id, &**r))
     }
 
     /// A known fused event.
     pub(crate) fn get(&self, id: i64) -> Option<&Indexed> {
-        self.rows.get(&id)
+        self.rows.get(&id).map(|r| &**r)
     }
 
     /// A fused event, read from its row when not known yet; `None` when there is no such row.
@@ -309,20 +310,20 @@ impl CandidateIndex {
                 .query_row([id], |r| KeyCols::from_row(r, 0))
                 .optional()?;
             match cols {
-                Some(c) => e.insert(Indexed::new(c)),
+                Some(c) => e.insert(Box::new(Indexed::new(c))),
                 None => return Ok(None),
             };
         }
-        Ok(self.rows.get(&id))
+        Ok(self.rows.get(&id).map(|r| &**r))
     }
 
     /// Records a fused event's latest columns.
     pub(crate) fn set(&mut self, id: i64, cols: KeyCols) {
         match self.rows.get_mut(&id) {
             Some(known) if known.cols == cols => {}
-            Some(known) => *known = Indexed::new(cols),
+            Some(known) => **known = Indexed::new(cols),
             None => {
-                self.rows.insert(id, Indexed::new(cols));
+                self.rows.insert(id, Box::new(Indexed::new(cols)));
             }
         }
     }
@@ -365,7 +366,7 @@ impl CandidateIndex {
             let id: i64 = row.get(2)?;
             // A fused event known already is known as it is now (its row may be older).
             if let std::collections::hash_map::Entry::Vacant(e) = self.rows.entry(id) {
-                e.insert(Indexed::new(KeyCols::from_row(row, 2)?));
+                e.insert(Box::new(Indexed::new(KeyCols::from_row(row, 2)?)));
             }
             let ids = self
                 .filed

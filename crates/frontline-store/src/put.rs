@@ -175,7 +175,10 @@ pub(crate) struct WriteCache {
     version: Option<i64>,
     pub(crate) docs: HashMap<i64, Vec<i64>>,
     pub(crate) candidates: HashMap<i64, Candidate>,
-    pub(crate) fused: HashMap<i64, CachedFused>,
+    /// Boxed: a map of 900-byte values moved them all whenever it grew.
+    pub(crate) fused: HashMap<i64, Box<CachedFused>>,
+    /// Scratch: copy candidates of the document being stored and their shared bands.
+    hits: HashMap<i64, usize>,
     /// The fusion candidate index (see [`CandidateIndex`]).
     pub(crate) index: CandidateIndex,
     /// Fused events whose row is older than their aggregate, written before the batch commits
@@ -389,7 +392,9 @@ fn put_one(
     // Copies: candidates share an LSH band (among the latest documents filed under it); the
     // most similar one above the threshold whose lead agrees wins.
     let keys = sig.band_keys();
-    let mut hits: HashMap<i64, usize> = HashMap::default();
+    // The map of the previous document, emptied: its table is kept, not grown again.
+    let mut hits = std::mem::take(&mut cache.hits);
+    hits.clear();
     {
         // Each key's latest documents, from the cache or, for a key not in it, from the index.
         // The limit is written into the SQL: SQLite plans with the value of a bound LIMIT, so
@@ -414,7 +419,8 @@ fn put_one(
             }
         }
     }
-    let mut cands: Vec<(i64, usize)> = hits.into_iter().collect();
+    let mut cands: Vec<(i64, usize)> = hits.drain().collect();
+    cache.hits = hits;
     // The documents sharing most bands (earliest first among equals): a total order, so
     // selecting the first ones and sorting only those gives what sorting all would.
     let order = |a: &(i64, usize), b: &(i64, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
@@ -1059,9 +1065,10 @@ fn start_fused(
         .index
         .set(fused_id, KeyCols::from_values(FusedRow(&values)));
     // Its box is written with its row's last values, by `flush_fused`.
-    cache
-        .fused
-        .insert(fused_id, CachedFused::new(state, values, filing, None));
+    cache.fused.insert(
+        fused_id,
+        Box::new(CachedFused::new(state, values, filing, None)),
+    );
     cache.dirty.insert(fused_id);
     Ok(fused_id)
 }
@@ -1146,7 +1153,7 @@ fn add_report(
         let mut cached = CachedFused::new(state, old, filing, boxed);
         // The version 1 record is superseded by the aggregate.
         cached.clear_record = rebuilt;
-        slot.insert(cached);
+        slot.insert(Box::new(cached));
     }
     let WriteCache {
         fused,
