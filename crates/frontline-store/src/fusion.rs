@@ -666,6 +666,17 @@ impl FusedState {
 
     /// The fused record (`id` is the fused event's id); `None` before any report.
     pub fn finish(&self, id: i64) -> Option<FusedEvent> {
+        self.finish_with(id, true)
+    }
+
+    /// The fused record with each contradiction's `claims` left empty: what the store's
+    /// summary columns are made of, at a cost that does not grow with the number of reports
+    /// (the claims are copied, and the dates sorted, only when a record is read).
+    pub fn finish_summary(&self, id: i64) -> Option<FusedEvent> {
+        self.finish_with(id, false)
+    }
+
+    fn finish_with(&self, id: i64, with_claims: bool) -> Option<FusedEvent> {
         let (earliest_report, earliest_document, notes) = self.earliest.clone()?;
         let max = self.types.iter().map(|t| t.n).max()?;
         let t = self.types.iter().find(|t| t.n == max)?;
@@ -717,45 +728,50 @@ impl FusedState {
             modality,
             confidence: self.confidence,
             notes,
-            contradictions: self.contradictions(),
+            contradictions: self.contradictions(with_claims),
             match_start: range.map(|r| r.0),
             match_end: range.map(|r| r.1),
         })
     }
 
-    fn contradictions(&self) -> Vec<Contradiction> {
+    fn contradictions(&self, with_claims: bool) -> Vec<Contradiction> {
+        let claims = |c: &[Claim]| if with_claims { c.to_vec() } else { Vec::new() };
         let mut out = Vec::new();
         if self.perpetrator_clash {
             out.push(Contradiction {
                 kind: ContradictionKind::Perpetrator,
                 detail: "reports name different perpetrators".into(),
-                claims: self.perpetrator_claims.clone(),
+                claims: claims(&self.perpetrator_claims),
             });
         }
         if self.killed_clash {
             out.push(Contradiction {
                 kind: ContradictionKind::Fatalities,
                 detail: "reports give different numbers of dead".into(),
-                claims: self.killed_claims.clone(),
+                claims: claims(&self.killed_claims),
             });
         }
         if self.asserted && !self.hedged.is_empty() {
             out.push(Contradiction {
                 kind: ContradictionKind::Hedging,
                 detail: "some reports state it as fact, others hedge it".into(),
-                claims: self.hedged.clone(),
+                claims: claims(&self.hedged),
             });
         }
         if !self.denied.is_empty() {
             out.push(Contradiction {
                 kind: ContradictionKind::Denial,
                 detail: "a report says the event is denied".into(),
-                claims: self.denied.clone(),
+                claims: claims(&self.denied),
             });
         }
         let first_day = self.days.first().map(|d| d.0);
         if self.days.iter().any(|d| Some(d.0) != first_day) {
-            let mut claims: Vec<Claim> = self.days.iter().map(|d| d.1.clone()).collect();
+            let mut claims: Vec<Claim> = if with_claims {
+                self.days.iter().map(|d| d.1.clone()).collect()
+            } else {
+                Vec::new()
+            };
             claims.sort_by(|a, b| a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id)));
             out.push(Contradiction {
                 kind: ContradictionKind::Date,

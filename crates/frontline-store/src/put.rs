@@ -1049,7 +1049,7 @@ fn start_fused(
     let mut state = FusedState::default();
     state.add(member);
     // The id is not part of the stored columns (the record is rebuilt from `agg` on read).
-    let Some(f) = state.finish(0) else {
+    let Some(f) = state.finish_summary(0) else {
         return Err(crate::StoreError::BadQuery(
             "a fused event without reports cannot be stored".into(),
         ));
@@ -1177,7 +1177,7 @@ fn add_report(
     let document_linked = !rebuilt && cached.state.last_document_is(&member.document_id);
     let story_linked = !rebuilt && cached.state.has_story(member.story_id);
     cached.state.add(member);
-    let Some(f) = cached.state.finish(fused_id) else {
+    let Some(f) = cached.state.finish_summary(fused_id) else {
         return Ok(());
     };
     let (values, after) = fused_values(&cached.state, &f, false)?;

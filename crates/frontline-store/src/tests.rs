@@ -228,6 +228,16 @@ fn fusion_is_incremental_and_flags_contradictions() {
     assert!(kinds.contains(&ContradictionKind::Fatalities), "{kinds:?}");
     assert!(kinds.contains(&ContradictionKind::Hedging), "{kinds:?}");
     assert!(!kinds.contains(&ContradictionKind::Date), "{kinds:?}");
+
+    // What the writer stores is made from the summary: the full record less the claims.
+    let conn = store.conn().unwrap();
+    let (_, state) = crate::put::stored_fused(&conn, id).unwrap();
+    let mut full = state.finish(id).unwrap();
+    assert!(full.contradictions.iter().all(|c| !c.claims.is_empty()));
+    for c in &mut full.contradictions {
+        c.claims.clear();
+    }
+    assert_eq!(state.finish_summary(id).unwrap(), full);
 }
 
 #[test]
