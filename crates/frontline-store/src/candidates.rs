@@ -354,19 +354,23 @@ impl CandidateIndex {
         if self.loaded.contains(prefix) {
             return Ok(());
         }
-        let mut stmt = tx.prepare_cached(&format!(
-            "SELECT b.tkey, b.bucket, {KEY_COLUMNS} FROM fused_buckets b \
-             CROSS JOIN fused_events f ON f.id = b.fused_id \
-             WHERE b.tkey >= ?1 AND b.tkey < ?2 ORDER BY b.tkey, b.bucket, b.fused_id"
-        ))?;
-        let mut rows = stmt.query(rusqlite::params![prefix, prefix_end(prefix)])?;
-        while let Some(row) = rows.next()? {
-            let tkey: String = row.get(0)?;
-            let bucket: i64 = row.get(1)?;
-            let id: i64 = row.get(2)?;
-            // A fused event known already is known as it is now (its row may be older).
-            if let std::collections::hash_map::Entry::Vacant(e) = self.rows.entry(id) {
-                e.insert(Box::new(Indexed::new(KeyCols::from_row(row, 2)?)));
+        // The entries first, then the columns of each fused event not known yet, once: an
+        // event is filed under several buckets, and the columns after its aggregate sit
+        // behind it, in overflow pages when the aggregate is large.
+        let entries: Vec<(String, i64, i64)> = tx
+            .prepare_cached(
+                "SELECT tkey, bucket, fused_id FROM fused_buckets \
+                 WHERE tkey >= ?1 AND tkey < ?2 ORDER BY tkey, bucket, fused_id",
+            )?
+            .query_map(rusqlite::params![prefix, prefix_end(prefix)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        for (tkey, bucket, id) in entries {
+            // A fused event known already is known as it is now (its row may be older); an
+            // entry whose fused event has no row is left out.
+            if self.fetch(tx, id)?.is_none() {
+                continue;
             }
             let ids = self
                 .filed
