@@ -231,6 +231,31 @@ impl Store {
         Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Sets the size of this connection's page cache, in MiB (the default is 64). A writer
+    /// adding to a large database reads fewer index pages back from the file with a larger
+    /// one; the memory is taken only as pages are read.
+    pub fn set_cache_mib(&self, mib: u32) -> Result<()> {
+        let conn = self.conn()?;
+        conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{}",
+            u64::from(mib.max(1)) * 1024
+        ))?;
+        Ok(())
+    }
+
+    /// This connection's page cache size in MiB.
+    pub fn cache_mib(&self) -> Result<u64> {
+        let conn = self.conn()?;
+        let size: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        // Negative: KiB; positive: pages.
+        Ok(if size < 0 {
+            size.unsigned_abs() / 1024
+        } else {
+            let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            (size * page).unsigned_abs() >> 20
+        })
+    }
+
     /// Runs `PRAGMA integrity_check` and returns its messages (`["ok"]` when sound).
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let conn = self.conn()?;

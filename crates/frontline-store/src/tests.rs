@@ -1382,3 +1382,13 @@ fn a_background_checkpoint_copies_back_everything_written() {
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     assert_eq!(Store::open(&path).unwrap().counts().unwrap().documents, 2);
 }
+
+#[test]
+fn cache_size_is_set_in_mib() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.cache_mib().unwrap(), 64);
+    store.set_cache_mib(256).unwrap();
+    assert_eq!(store.cache_mib().unwrap(), 256);
+    store.set_cache_mib(0).unwrap();
+    assert_eq!(store.cache_mib().unwrap(), 1);
+}

