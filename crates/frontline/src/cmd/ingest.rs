@@ -79,8 +79,9 @@ pub struct Args {
     #[arg(long, default_value_t = 32, value_name = "MIB")]
     pub max_record_mib: u64,
     /// Page cache of the database writer, in MiB. A larger one keeps more of a large
-    /// database's pages in memory (100,000 articles were ingested about 15% faster with 256
-    /// than with 64); it is filled as pages are read, so memory use grows by up to this much.
+    /// database's pages in memory, so the writer reads fewer back from the file (see
+    /// docs/performance.md); it is filled as pages are read, so memory use grows by up to this
+    /// much.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     pub cache_mib: u32,
     /// Print every skipped document (by default the first 20 are printed, then a count).
@@ -102,7 +103,6 @@ struct Summary {
     fused_updated: u64,
 }
 
-/// Runs `frontline ingest`.
 /// Extracted batches that may wait for the writer; when it is behind, it commits them with
 /// the batch it takes, in one transaction.
 const QUEUED_BATCHES: usize = 3;
@@ -125,6 +125,7 @@ fn lower_priority() {
 #[cfg(target_os = "linux")]
 const EXTRACTION_NICENESS: i32 = 10;
 
+/// Runs `frontline ingest`.
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
