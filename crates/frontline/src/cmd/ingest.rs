@@ -183,8 +183,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     // The store is written on its own thread while the next batch is extracted.
     // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
     // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
-    let queued = QUEUED_BATCHES;
-    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(queued);
+    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(QUEUED_BATCHES);
     let writer = std::thread::Builder::new()
         .name("frontline-writer".into())
         .spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
@@ -193,7 +192,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 // When the writer has fallen behind, the batches waiting for it are committed
                 // together: each commit rewrites the index pages and fused events that many
                 // documents share, so fewer commits write fewer pages.
-                for _ in 0..queued {
+                for _ in 0..QUEUED_BATCHES {
                     let Ok((more, more_prepared)) = rx.try_recv() else {
                         break;
                     };
