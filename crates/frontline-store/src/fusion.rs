@@ -23,7 +23,8 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use frontline_model::{
-    AcledType, Event, GeoPrecision, Modality, PloverType, QuantityKind, TimePrecision,
+    AcledType, Event, EventActor, EventQuantity, GeoPrecision, Modality, PloverType, QuantityKind,
+    TimePrecision, TimeRef,
 };
 use serde::{Deserialize, Serialize};
 
@@ -337,8 +338,8 @@ impl<T: PartialEq + Clone + Ord> Tally<T> {
     }
 }
 
-fn killed(ev: &Event) -> Option<(f64, f64)> {
-    ev.quantities
+fn killed(quantities: &[EventQuantity]) -> Option<(f64, f64)> {
+    quantities
         .iter()
         .filter(|q| q.quantity.quantity_kind == QuantityKind::Killed)
         .map(|q| {
@@ -444,14 +445,17 @@ pub struct FusedState {
     killed_hi_min: Option<f64>,
     killed_lo_max: Option<f64>,
     killed_clash: bool,
-    killed_claims: Vec<Claim>,
     source_sets: Vec<BTreeSet<String>>,
     perpetrator_clash: bool,
-    perpetrator_claims: Vec<Claim>,
     asserted: bool,
-    hedged: Vec<Claim>,
-    denied: Vec<Claim>,
-    days: Vec<(NaiveDate, Claim)>,
+    #[serde(default)]
+    any_hedged: bool,
+    #[serde(default)]
+    any_denied: bool,
+    #[serde(default)]
+    first_day: Option<NaiveDate>,
+    #[serde(default)]
+    days_differ: bool,
     n_documents: usize,
     last_document: String,
     outlets: Vec<String>,
@@ -493,12 +497,6 @@ impl FusedState {
     /// Adds one report (see [`Member`] for the fields).
     pub fn add(&mut self, m: &Member) {
         let ev = &m.event;
-        let claim = |value: String| Claim {
-            event_id: ev.id.clone(),
-            document_id: m.document_id.clone(),
-            outlet: m.outlet.clone(),
-            value,
-        };
         self.n_reports += 1;
 
         // Type and the codes that go with it.
@@ -574,7 +572,7 @@ impl FusedState {
         add_actors(&mut self.targets, &ev.targets);
 
         // Casualties: two ranges that do not overlap clash.
-        if let Some((lo, hi)) = killed(ev) {
+        if let Some((lo, hi)) = killed(&ev.quantities) {
             if let (Some(min_hi), Some(max_lo)) = (self.killed_hi_min, self.killed_lo_max)
                 && (min_hi < lo || hi < max_lo)
             {
@@ -584,12 +582,6 @@ impl FusedState {
             self.killed_lo_max = Some(self.killed_lo_max.map_or(lo, |v| v.max(lo)));
             self.killed_min = Some(self.killed_min.map_or(lo, |v| v.min(lo)));
             self.killed_max = Some(self.killed_max.map_or(hi, |v| v.max(hi)));
-            let v = if lo == hi {
-                format!("{lo}")
-            } else {
-                format!("{lo}-{hi}")
-            };
-            self.killed_claims.push(claim(v));
         }
 
         // Perpetrators: two reports whose named sources share no actor.
@@ -606,23 +598,23 @@ impl FusedState {
             if !self.source_sets.contains(&codes) {
                 self.source_sets.push(codes);
             }
-            self.perpetrator_claims
-                .push(claim(actor_names(&ev.sources)));
         }
 
         match ev.modality {
             Modality::Asserted => self.asserted = true,
-            Modality::Hedged => self.hedged.push(claim("hedged".into())),
-            Modality::Denied => self.denied.push(claim("denied".into())),
+            Modality::Hedged => self.any_hedged = true,
+            Modality::Denied => self.any_denied = true,
             _ => {}
         }
         if !self.modalities.contains(&ev.modality) {
             self.modalities.push(ev.modality);
         }
-        if let Some(d) = &ev.date
-            && d.precision == TimePrecision::Day
-        {
-            self.days.push((d.start, claim(d.start.to_string())));
+        if let Some(day) = day_of(ev.date.as_ref()) {
+            match self.first_day {
+                None => self.first_day = Some(day),
+                Some(first) if first != day => self.days_differ = true,
+                Some(_) => {}
+            }
         }
         self.confidence = self.confidence.max(ev.confidence);
 
@@ -664,19 +656,29 @@ impl FusedState {
         }
     }
 
-    /// The fused record (`id` is the fused event's id); `None` before any report.
-    pub fn finish(&self, id: i64) -> Option<FusedEvent> {
-        self.finish_with(id, true)
+    /// The fused record (`id` is the fused event's id), with the claims of its
+    /// contradictions taken from `claims`: what [`Claims::add`] collected from the same reports.
+    /// `None` before any report.
+    pub fn finish(&self, id: i64, claims: &Claims) -> Option<FusedEvent> {
+        self.finish_with(id, Some(claims))
     }
 
     /// The fused record with each contradiction's `claims` left empty: what the store's
-    /// summary columns are made of, at a cost that does not grow with the number of reports
-    /// (the claims are copied, and the dates sorted, only when a record is read).
+    /// summary columns are made of, at a cost that does not grow with the number of reports.
     pub fn finish_summary(&self, id: i64) -> Option<FusedEvent> {
-        self.finish_with(id, false)
+        self.finish_with(id, None)
     }
 
-    fn finish_with(&self, id: i64, with_claims: bool) -> Option<FusedEvent> {
+    /// Whether the record lists a contradiction, so that reading it needs the reports' claims.
+    pub fn has_contradictions(&self) -> bool {
+        self.perpetrator_clash
+            || self.killed_clash
+            || (self.asserted && self.any_hedged)
+            || self.any_denied
+            || self.days_differ
+    }
+
+    fn finish_with(&self, id: i64, claims: Option<&Claims>) -> Option<FusedEvent> {
         let (earliest_report, earliest_document, notes) = self.earliest.clone()?;
         let max = self.types.iter().map(|t| t.n).max()?;
         let t = self.types.iter().find(|t| t.n == max)?;
@@ -728,50 +730,47 @@ impl FusedState {
             modality,
             confidence: self.confidence,
             notes,
-            contradictions: self.contradictions(with_claims),
+            contradictions: self.contradictions(claims),
             match_start: range.map(|r| r.0),
             match_end: range.map(|r| r.1),
         })
     }
 
-    fn contradictions(&self, with_claims: bool) -> Vec<Contradiction> {
-        let claims = |c: &[Claim]| if with_claims { c.to_vec() } else { Vec::new() };
+    fn contradictions(&self, claims: Option<&Claims>) -> Vec<Contradiction> {
+        let list = |pick: fn(&Claims) -> &Vec<Claim>| claims.map(pick).cloned().unwrap_or_default();
         let mut out = Vec::new();
         if self.perpetrator_clash {
             out.push(Contradiction {
                 kind: ContradictionKind::Perpetrator,
                 detail: "reports name different perpetrators".into(),
-                claims: claims(&self.perpetrator_claims),
+                claims: list(|c| &c.perpetrator),
             });
         }
         if self.killed_clash {
             out.push(Contradiction {
                 kind: ContradictionKind::Fatalities,
                 detail: "reports give different numbers of dead".into(),
-                claims: claims(&self.killed_claims),
+                claims: list(|c| &c.killed),
             });
         }
-        if self.asserted && !self.hedged.is_empty() {
+        if self.asserted && self.any_hedged {
             out.push(Contradiction {
                 kind: ContradictionKind::Hedging,
                 detail: "some reports state it as fact, others hedge it".into(),
-                claims: claims(&self.hedged),
+                claims: list(|c| &c.hedged),
             });
         }
-        if !self.denied.is_empty() {
+        if self.any_denied {
             out.push(Contradiction {
                 kind: ContradictionKind::Denial,
                 detail: "a report says the event is denied".into(),
-                claims: claims(&self.denied),
+                claims: list(|c| &c.denied),
             });
         }
-        let first_day = self.days.first().map(|d| d.0);
-        if self.days.iter().any(|d| Some(d.0) != first_day) {
-            let mut claims: Vec<Claim> = if with_claims {
-                self.days.iter().map(|d| d.1.clone()).collect()
-            } else {
-                Vec::new()
-            };
+        if self.days_differ {
+            let mut claims: Vec<Claim> = claims
+                .map(|c| c.days.iter().map(|d| d.1.clone()).collect())
+                .unwrap_or_default();
             claims.sort_by(|a, b| a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id)));
             out.push(Contradiction {
                 kind: ContradictionKind::Date,
@@ -810,16 +809,111 @@ impl FusedState {
     }
 }
 
+/// What each report of a fused event says on the points reports can disagree about: the
+/// `claims` of the record's contradictions.
+///
+/// A [`FusedState`] keeps only whether reports disagree, so that its size does not grow with
+/// the number of reports; the store collects the claims from the stored reports when a record
+/// is read. Reports must be added in the order they were added to the state.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Claims {
+    killed: Vec<Claim>,
+    perpetrator: Vec<Claim>,
+    hedged: Vec<Claim>,
+    denied: Vec<Claim>,
+    days: Vec<(NaiveDate, Claim)>,
+}
+
+impl Claims {
+    /// Adds what one report says (`fields` of an event of document `document_id`).
+    pub fn add(&mut self, fields: &ClaimFields, document_id: &str, outlet: Option<&str>) {
+        let claim = |value: String| Claim {
+            event_id: fields.id.clone(),
+            document_id: document_id.to_string(),
+            outlet: outlet.map(str::to_string),
+            value,
+        };
+        if let Some((lo, hi)) = killed(&fields.quantities) {
+            let v = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo}-{hi}")
+            };
+            self.killed.push(claim(v));
+        }
+        if fields
+            .sources
+            .iter()
+            .any(|a| identifying_code(&a.actor.code))
+        {
+            self.perpetrator.push(claim(actor_names(&fields.sources)));
+        }
+        match fields.modality {
+            Modality::Hedged => self.hedged.push(claim("hedged".into())),
+            Modality::Denied => self.denied.push(claim("denied".into())),
+            _ => {}
+        }
+        if let Some(day) = day_of(fields.date.as_ref()) {
+            self.days.push((day, claim(day.to_string())));
+        }
+    }
+}
+
+/// The fields of an event that its claims are made of: what the store reads of each stored
+/// event (JSON of [`Event`], other fields skipped) to list a record's claims.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimFields {
+    /// Event id.
+    pub id: String,
+    /// Who did it.
+    #[serde(default)]
+    pub sources: Vec<EventActor>,
+    /// When.
+    #[serde(default)]
+    pub date: Option<TimeRef>,
+    /// Counts (of dead among others).
+    #[serde(default)]
+    pub quantities: Vec<EventQuantity>,
+    /// Fact, hedged, denied...
+    pub modality: Modality,
+}
+
+impl ClaimFields {
+    /// The fields of `ev`.
+    pub fn of(ev: &Event) -> Self {
+        Self {
+            id: ev.id.clone(),
+            sources: ev.sources.clone(),
+            date: ev.date.clone(),
+            quantities: ev.quantities.clone(),
+            modality: ev.modality,
+        }
+    }
+}
+
+/// The day of a day-precise date.
+fn day_of(date: Option<&TimeRef>) -> Option<NaiveDate> {
+    date.filter(|d| d.precision == TimePrecision::Day)
+        .map(|d| d.start)
+}
+
 /// Merges the reports of one event into its fused record (`id` is the fused event's id).
 ///
 /// Returns `None` for an empty member list. The same as adding the members one by one to a
 /// [`FusedState`] and finishing it, which is what the store does.
 pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
     let mut state = FusedState::default();
+    let mut claims = Claims::default();
     for m in members {
         state.add(m);
+        claims.add(
+            &ClaimFields::of(&m.event),
+            &m.document_id,
+            m.outlet.as_deref(),
+        );
     }
-    state.finish(id)
+    state.finish(id, &claims)
 }
 /// The match key of a fused event.
 pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {

@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
-use crate::fusion::Contradiction;
+use crate::fusion::{ClaimFields, Claims, Contradiction, FusedState};
 use crate::{Result, Store, StoreError};
 
 /// A longitude/latitude box (WGS84 degrees).
@@ -396,17 +396,57 @@ pub(crate) fn opt_enum_str<T: Serialize>(v: Option<&T>) -> Result<Option<String>
 }
 
 /// A fused event's record: finished from its running aggregate, or (written by schema
-/// version 1) read from its stored record.
-fn fused_record(id: i64, agg: Option<String>, record: &str) -> Result<FusedEvent> {
+/// version 1) read from its stored record. With `with_claims`, the claims of its
+/// contradictions are read from its reports (the aggregate keeps only whether reports
+/// disagree); without, they are left empty.
+fn fused_record(
+    conn: &rusqlite::Connection,
+    id: i64,
+    agg: Option<String>,
+    record: &str,
+    with_claims: bool,
+) -> Result<FusedEvent> {
     match agg {
         Some(agg) => {
-            let state: crate::fusion::FusedState = serde_json::from_str(&agg)?;
-            state.finish(id).ok_or_else(|| {
-                crate::StoreError::BadQuery(format!("fused event {id} has no reports"))
-            })
+            let state: FusedState = serde_json::from_str(&agg)?;
+            let claims = if with_claims && state.has_contradictions() {
+                stored_claims(conn, id)?
+            } else {
+                Claims::default()
+            };
+            finish(&state, id, &claims)
         }
         None => Ok(serde_json::from_str(record)?),
     }
+}
+
+fn finish(state: &FusedState, id: i64, claims: &Claims) -> Result<FusedEvent> {
+    state
+        .finish(id, claims)
+        .ok_or_else(|| StoreError::BadQuery(format!("fused event {id} has no reports")))
+}
+
+/// The claims of a fused event's reports, in the order they were added to it (document by
+/// document as stored, then event by event).
+pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Result<Claims> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.data, d.id, d.outlet FROM events e JOIN documents d ON d.rowid_ = e.doc \
+         WHERE e.fused_id = ?1 ORDER BY d.rowid_, e.idx",
+    )?;
+    let rows = stmt.query_map([fused_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut claims = Claims::default();
+    for row in rows {
+        let (data, document_id, outlet) = row?;
+        let fields: ClaimFields = serde_json::from_str(&data)?;
+        claims.add(&fields, &document_id, outlet.as_deref());
+    }
+    Ok(claims)
 }
 
 /// Names of the summary columns of `fused_events`, in the order of [`fused_summary`].
@@ -702,6 +742,17 @@ impl EventFilter {
 impl Store {
     /// Fused events matching `filter`, by date (undated last), then id.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<FusedEvent>> {
+        self.events_with(filter, true)
+    }
+
+    /// The same records as [`Store::events`], with each contradiction's `claims` left empty:
+    /// for readers that do not show them (they are read from every report of the event, and
+    /// cost more to read than the rest of the record).
+    pub fn event_summaries(&self, filter: &EventFilter) -> Result<Vec<FusedEvent>> {
+        self.events_with(filter, false)
+    }
+
+    fn events_with(&self, filter: &EventFilter, with_claims: bool) -> Result<Vec<FusedEvent>> {
         let (clause, mut params) = filter.where_clause()?;
         let mut sql = format!(
             "SELECT f.id, f.agg, f.record FROM fused_events f {clause} \
@@ -728,7 +779,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, agg, record) = row?;
-            out.push(fused_record(id, agg, &record)?);
+            out.push(fused_record(&conn, id, agg, &record, with_claims)?);
         }
         Ok(out)
     }
@@ -781,33 +832,44 @@ impl Store {
         let Some((agg, record)) = row else {
             return Ok(None);
         };
-        let event = fused_record(id, agg, &record)?;
+        let state: Option<FusedState> = agg.as_deref().map(serde_json::from_str).transpose()?;
+        // The claims come from the reports read below, in the order they were stored.
+        let want_claims = state.as_ref().is_some_and(FusedState::has_contradictions);
+        let mut claim_fields = Vec::new();
         let mut stmt = conn.prepare_cached(
             "SELECT e.data, d.id, d.title, d.outlet, d.url, d.published_at, d.story_id, \
-                    d.nearest_copy, d.text, d.extras \
+                    d.nearest_copy, d.text, d.extras, d.rowid_, e.idx \
              FROM events e JOIN documents d ON d.rowid_ = e.doc \
              WHERE e.fused_id = ?1 \
              ORDER BY d.published_at IS NULL, d.published_at, d.rowid_, e.idx",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                ),
+                (r.get::<_, i64>(10)?, r.get::<_, i64>(11)?),
             ))
         })?;
         let mut reports = Vec::new();
         for row in rows {
-            let (data, doc_id, title, outlet, url, published, story_id, nearest, text, extras) =
-                row?;
+            let (
+                (data, doc_id, title, outlet, url, published, story_id, nearest, text, extras),
+                order,
+            ) = row?;
             let ev: frontline_model::Event = serde_json::from_str(&data)?;
+            if want_claims {
+                claim_fields.push((order, ClaimFields::of(&ev), doc_id.clone(), outlet.clone()));
+            }
             let extras: crate::put::Extras = serde_json::from_str(&extras)?;
             let ts = |span: Span| TextSpan {
                 span,
@@ -848,6 +910,17 @@ impl Store {
                 attribution: ev.attribution,
             });
         }
+        let event = match &state {
+            Some(state) => {
+                claim_fields.sort_by_key(|c| c.0);
+                let mut claims = Claims::default();
+                for (_, fields, document_id, outlet) in &claim_fields {
+                    claims.add(fields, document_id, outlet.as_deref());
+                }
+                finish(state, id, &claims)?
+            }
+            None => serde_json::from_str(&record)?,
+        };
         Ok(Some(FusedEventDetail { event, reports }))
     }
 

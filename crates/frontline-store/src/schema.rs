@@ -311,6 +311,25 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE copy_bands;
     ALTER TABLE copy_bands_v6 RENAME TO copy_bands;
     "#,
+    // Version 7 (ingest speed at scale): the running aggregate (`agg`) no longer keeps each
+    // report's claims (casualty counts, perpetrators, hedging, denials, days), which made it
+    // grow with every report: the largest reached 279 KB at 100,000 articles and was rewritten
+    // at every commit. It keeps whether reports disagree; the claims of a record's
+    // contradictions are read from its reports (`events`) when the record is read. The
+    // aggregates stored by version 6 are rewritten to the new form.
+    r#"
+    UPDATE fused_events SET agg = json_remove(
+        json_set(agg,
+            '$.any_hedged', json(iif(json_array_length(agg, '$.hedged') > 0, 'true', 'false')),
+            '$.any_denied', json(iif(json_array_length(agg, '$.denied') > 0, 'true', 'false')),
+            '$.first_day', json_extract(agg, '$.days[0][0]'),
+            '$.days_differ', json(iif(EXISTS (
+                SELECT 1 FROM json_each(agg, '$.days') AS d
+                WHERE json_extract(d.value, '$[0]') IS NOT json_extract(agg, '$.days[0][0]')
+            ), 'true', 'false'))),
+        '$.killed_claims', '$.perpetrator_claims', '$.hedged', '$.denied', '$.days')
+    WHERE agg IS NOT NULL;
+    "#,
 ];
 
 /// Newest schema version this build knows.

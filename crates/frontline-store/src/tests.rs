@@ -229,15 +229,33 @@ fn fusion_is_incremental_and_flags_contradictions() {
     assert!(kinds.contains(&ContradictionKind::Hedging), "{kinds:?}");
     assert!(!kinds.contains(&ContradictionKind::Date), "{kinds:?}");
 
-    // What the writer stores is made from the summary: the full record less the claims.
+    // The claims are read from the reports, in the order they were added; each names its
+    // report.
+    let fatalities = f
+        .contradictions
+        .iter()
+        .find(|c| c.kind == ContradictionKind::Fatalities)
+        .unwrap();
+    let values: Vec<&str> = fatalities.claims.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(values, ["9", "40"]);
+    assert_eq!(fatalities.claims[0].document_id, a.document.id);
+    assert_eq!(fatalities.claims[0].outlet.as_deref(), Some("Wire"));
+
+    // What the writer stores is made from the summary: the full record less the claims. The
+    // stored aggregate keeps no claim (its size does not grow with the reports).
     let conn = store.conn().unwrap();
-    let (_, state) = crate::put::stored_fused(&conn, id).unwrap();
-    let mut full = state.finish(id).unwrap();
+    let (values, state) = crate::put::stored_fused(&conn, id).unwrap();
+    let mut full = f.clone();
     assert!(full.contradictions.iter().all(|c| !c.claims.is_empty()));
     for c in &mut full.contradictions {
         c.claims.clear();
     }
     assert_eq!(state.finish_summary(id).unwrap(), full);
+    let Some(rusqlite::types::Value::Text(agg)) = values.get(crate::query::SUMMARY_COLUMNS.len())
+    else {
+        panic!("no aggregate: {values:?}")
+    };
+    assert!(!agg.contains("event_id"), "{agg}");
 }
 
 #[test]
@@ -1391,4 +1409,79 @@ fn cache_size_is_set_in_mib() {
     assert_eq!(store.cache_mib().unwrap(), 256);
     store.set_cache_mib(0).unwrap();
     assert_eq!(store.cache_mib().unwrap(), 1);
+}
+
+/// Migration 7 rewrites the aggregates of version 6, which kept every report's claims, to the
+/// form that keeps only whether reports disagree; the records read afterwards are the same,
+/// claims included, and a report joining later updates the migrated aggregate.
+#[test]
+fn claims_migration_keeps_every_record() {
+    let store = Store::open_in_memory().unwrap();
+    let mut e1 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    e1.killed = Some(9.0);
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[e1]);
+    store.put_extraction(&a).unwrap();
+    put_contradicting_state_tv(&store);
+    let before = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(before.len(), 1);
+    assert!(before[0].contradictions.len() >= 3, "{before:#?}");
+    let id = before[0].id;
+    {
+        let mut conn = store.conn().unwrap();
+        let agg: String = conn
+            .query_row("SELECT agg FROM fused_events WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let now: serde_json::Value = serde_json::from_str(&agg).unwrap();
+        // The aggregate as version 6 stored it: the claims in it, under their old names.
+        let claims = crate::query::stored_claims(&conn, id).unwrap();
+        let serde_json::Value::Object(claims) = serde_json::to_value(&claims).unwrap() else {
+            panic!("claims are not an object")
+        };
+        let mut old = now.clone();
+        let fields = old.as_object_mut().unwrap();
+        for key in ["any_hedged", "any_denied", "first_day", "days_differ"] {
+            assert!(fields.remove(key).is_some(), "{key} missing from {agg}");
+        }
+        for (key, value) in claims {
+            let key = match key.as_str() {
+                "killed" | "perpetrator" => format!("{key}_claims"),
+                _ => key,
+            };
+            fields.insert(key, value);
+        }
+        assert!(old["days"].as_array().is_some_and(|d| !d.is_empty()));
+        conn.execute(
+            "UPDATE fused_events SET agg = ?1 WHERE id = ?2",
+            rusqlite::params![old.to_string(), id],
+        )
+        .unwrap();
+        conn.execute_batch("PRAGMA user_version = 6").unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        let migrated: String = conn
+            .query_row("SELECT agg FROM fused_events WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let migrated: serde_json::Value = serde_json::from_str(&migrated).unwrap();
+        assert_eq!(migrated, now);
+    }
+    store.cache.lock().unwrap().clear();
+    assert_eq!(store.events(&EventFilter::default()).unwrap(), before);
+
+    // Days that differ are found in a migrated aggregate too.
+    let mut e3 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-20"));
+    e3.killed = Some(9.0);
+    let c = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[e3]);
+    store.put_extraction(&c).unwrap();
+    let after = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(after.len(), 1, "{after:#?}");
+    let days = after[0]
+        .contradictions
+        .iter()
+        .find(|c| c.kind == ContradictionKind::Date)
+        .unwrap();
+    let values: Vec<&str> = days.claims.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(values, ["2017-06-19", "2017-06-19", "2017-06-20"]);
 }

@@ -199,23 +199,30 @@ fn build_filter(args: &Args) -> Result<EventFilter> {
     Ok(f)
 }
 
-/// Writes every matching event; returns how many.
 /// Calls `each` on every stored event the filter selects, in export order, a page at a time;
-/// returns how many there were.
+/// returns how many there were. Without `with_claims` the records' contradictions come without
+/// their claims (see `Store::event_summaries`).
 fn for_each_event(
     store: &Store,
     filter: &EventFilter,
+    with_claims: bool,
     mut each: impl FnMut(&FusedEvent, u64) -> Result<()>,
 ) -> Result<u64> {
     let mut n = 0u64;
     let limit = filter_limit(filter);
     let mut offset = 0u32;
     'pages: loop {
-        let page = store.events(&EventFilter {
+        let page_filter = EventFilter {
             limit: Some(PAGE),
             offset: Some(offset),
             ..filter.clone()
-        })?;
+        };
+        // Only GeoJSON writes these records' claims (JSONL writes each event's detail).
+        let page = if with_claims {
+            store.events(&page_filter)?
+        } else {
+            store.event_summaries(&page_filter)?
+        };
         if page.is_empty() {
             break;
         }
@@ -250,7 +257,7 @@ fn write_all(
         Format::Parquet => bail!("Parquet is written by write_parquet"),
         _ => {}
     }
-    let n = for_each_event(store, filter, |ev, n| {
+    let n = for_each_event(store, filter, format == Format::Geojson, |ev, n| {
         match format {
             Format::Jsonl => {
                 let detail = store
@@ -295,7 +302,7 @@ fn write_all(
 #[cfg(feature = "parquet")]
 fn write_parquet(store: &Store, filter: &EventFilter, file: std::fs::File) -> Result<u64> {
     let mut w = super::export_parquet::ParquetWriter::new(file)?;
-    let n = for_each_event(store, filter, |ev, _| w.push(AcledRow::of(ev)))?;
+    let n = for_each_event(store, filter, false, |ev, _| w.push(AcledRow::of(ev)))?;
     w.finish()?;
     Ok(n)
 }
