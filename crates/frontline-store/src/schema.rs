@@ -330,6 +330,35 @@ const MIGRATIONS: &[&str] = &[
         '$.killed_claims', '$.perpetrator_claims', '$.hedged', '$.denied', '$.days')
     WHERE agg IS NOT NULL;
     "#,
+    // Version 8 (ingest speed): `events` without the unique index on its text `id`. Event ids
+    // are `<document id>:<index>`, so `(doc, idx)` is as unique, and its index, unlike one on
+    // the id (a hash), only ever grows at its end. No query looks an event up by its id.
+    r#"
+    CREATE TABLE events_v8 (
+        id              TEXT NOT NULL,
+        doc             INTEGER NOT NULL REFERENCES documents(rowid_),
+        idx             INTEGER NOT NULL,
+        plover_type     TEXT NOT NULL,
+        acled_type      TEXT,
+        acled_sub_type  TEXT,
+        date_start      TEXT,
+        date_end        TEXT,
+        time_precision  TEXT,
+        lat             REAL,
+        lon             REAL,
+        geo_precision   TEXT,
+        country_code    TEXT,
+        modality        TEXT NOT NULL,
+        fused_id        INTEGER REFERENCES fused_events(id),
+        sentence_text   TEXT NOT NULL,
+        data            TEXT NOT NULL
+    );
+    INSERT INTO events_v8 SELECT * FROM events ORDER BY rowid;
+    DROP TABLE events;
+    ALTER TABLE events_v8 RENAME TO events;
+    CREATE UNIQUE INDEX events_doc ON events(doc, idx);
+    CREATE INDEX events_fused ON events(fused_id);
+    "#,
 ];
 
 /// Newest schema version this build knows.

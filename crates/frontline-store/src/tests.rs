@@ -1145,6 +1145,8 @@ fn prepared_documents_must_match_the_batch() {
 /// What the writer of `store` keeps in memory equals what is stored: every band list (the
 /// latest documents per key, oldest first), every candidate document and every fused event.
 fn assert_write_cache_matches_db(store: &Store) {
+    // Every linked row has its parent (foreign keys are checked here, not on each write).
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     let conn = store.conn().unwrap();
     let cache = store.cache.lock().unwrap();
     assert!(!cache.docs.is_empty());
@@ -1332,25 +1334,29 @@ fn a_warm_writer_stores_what_a_cold_one_does() {
     );
 }
 
-/// A batch that breaks a foreign key is refused whole and leaves nothing behind.
+/// A batch in which one write fails is refused whole and leaves nothing behind.
 #[test]
-fn a_batch_breaking_a_foreign_key_is_refused_whole() {
+fn a_failing_batch_is_refused_whole() {
     let store = Store::open_in_memory().unwrap();
     let a = wire_report();
     store.put_extraction(&a).unwrap();
-    // Makes the writer's insert of a document also write a row pointing at no document.
+    // Makes the writer's insert of the second document of the batch fail, after the first
+    // document and its copy links were written.
     store
         .conn()
         .unwrap()
         .execute_batch(
-            "CREATE TRIGGER dangling AFTER INSERT ON documents WHEN new.outlet = 'Bad'
-             BEGIN INSERT INTO document_mentions (doc, n, data) VALUES (987654, 0, '[]'); END;",
+            "CREATE TRIGGER refuse AFTER INSERT ON documents WHEN new.outlet = 'Bad'
+             BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;",
         )
         .unwrap();
     let good = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
     let bad = extraction(OTHER, Some("Bad"), Some("2017-06-20"), &[]);
     let err = store.put_extractions(&[good.clone(), bad]).unwrap_err();
-    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+    assert!(
+        err.to_string().contains("refused by a test trigger"),
+        "{err}"
+    );
     assert!(!store.contains_document(&good.document.id).unwrap());
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     // The same documents without the broken row are stored.
@@ -1484,4 +1490,102 @@ fn claims_migration_keeps_every_record() {
         .unwrap();
     let values: Vec<&str> = days.claims.iter().map(|c| c.value.as_str()).collect();
     assert_eq!(values, ["2017-06-19", "2017-06-19", "2017-06-20"]);
+}
+
+/// Foreign keys are not enforced on write; `integrity_check` finds a row without its parent.
+#[test]
+fn integrity_check_reports_rows_without_parents() {
+    let store = Store::open_in_memory().unwrap();
+    store.put_extractions(&[wire_report()]).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    store
+        .conn()
+        .unwrap()
+        .execute(
+            "INSERT INTO event_documents (fused_id, doc) VALUES (?1, 1)",
+            [987_654],
+        )
+        .unwrap();
+    let problems = store.integrity_check().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("foreign key: event_documents row")
+            && problems[0].ends_with("has no parent in fused_events"),
+        "{problems:?}"
+    );
+}
+
+/// Migration 8 rebuilds `events` without the unique index on the text id; every event is
+/// kept, in order, and `(doc, idx)` is unique instead.
+#[test]
+fn events_migration_keeps_every_event() {
+    let store = Store::open_in_memory().unwrap();
+    store.put_extractions(&[wire_report()]).unwrap();
+    let rows = |conn: &rusqlite::Connection| -> Vec<(String, i64, i64, Option<i64>, String)> {
+        conn.prepare("SELECT id, doc, idx, fused_id, data FROM events ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let indexes = |conn: &rusqlite::Connection| -> Vec<(String, bool)> {
+        conn.prepare("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before_records = store.events(&EventFilter::default()).unwrap();
+    {
+        let mut conn = store.conn().unwrap();
+        let before = rows(&conn);
+        assert!(!before.is_empty());
+        // Back to version 7: the table as migration 1 created it.
+        conn.execute_batch(
+            "CREATE TABLE events_v7 (
+                 id TEXT PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents(rowid_),
+                 idx INTEGER NOT NULL, plover_type TEXT NOT NULL, acled_type TEXT,
+                 acled_sub_type TEXT, date_start TEXT, date_end TEXT, time_precision TEXT,
+                 lat REAL, lon REAL, geo_precision TEXT, country_code TEXT,
+                 modality TEXT NOT NULL, fused_id INTEGER REFERENCES fused_events(id),
+                 sentence_text TEXT NOT NULL, data TEXT NOT NULL);
+             INSERT INTO events_v7 SELECT * FROM events ORDER BY rowid;
+             DROP TABLE events;
+             ALTER TABLE events_v7 RENAME TO events;
+             CREATE INDEX events_doc ON events(doc);
+             CREATE INDEX events_fused ON events(fused_id);
+             PRAGMA user_version = 7;",
+        )
+        .unwrap();
+        assert!(
+            indexes(&conn)
+                .iter()
+                .any(|i| i.0 == "sqlite_autoindex_events_1")
+        );
+        crate::schema::migrate(&mut conn).unwrap();
+        assert_eq!(rows(&conn), before);
+        assert_eq!(
+            indexes(&conn),
+            [
+                ("events_doc".to_string(), true),
+                ("events_fused".to_string(), false)
+            ]
+        );
+        // The same event twice is refused, as before.
+        let again = conn.execute(
+            "INSERT INTO events SELECT * FROM events WHERE rowid = 1",
+            [],
+        );
+        assert!(again.is_err());
+    }
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    store.cache.lock().unwrap().clear();
+    assert_eq!(
+        store.events(&EventFilter::default()).unwrap(),
+        before_records
+    );
 }
