@@ -50,6 +50,19 @@ fn wire_report() -> Extraction {
     )
 }
 
+/// Every row of `sql`, each read as the tuple `T`.
+fn rows_of<T>(conn: &rusqlite::Connection, sql: &str) -> Vec<T>
+where
+    T: for<'a> TryFrom<&'a rusqlite::Row<'a>, Error = rusqlite::Error>,
+{
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| T::try_from(r))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 #[test]
 fn put_is_idempotent() {
     let store = Store::open_in_memory().unwrap();
@@ -880,16 +893,7 @@ fn bulk_insert_and_date_box_filters_use_the_rtree() {
 /// The R*Tree holds, for every fused event, the box its view defines (the writer keeps it
 /// since schema v5; see rtree.rs).
 fn assert_rtree_matches_view(conn: &rusqlite::Connection) {
-    let read = |sql: &str| -> Vec<(i64, f64, f64, f64, f64)> {
-        conn.prepare(sql)
-            .unwrap()
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
+    let read = |sql: &str| -> Vec<(i64, f64, f64, f64, f64)> { rows_of(conn, sql) };
     let tree = read("SELECT id, min_lon, min_lat, min_day, max_day FROM fused_where ORDER BY id");
     let view = read(
         "SELECT id, lon, lat, d0, d1 FROM fused_where_source WHERE d0 IS NOT NULL ORDER BY id",
@@ -981,12 +985,7 @@ fn band_migration_keeps_every_band() {
     let a = wire_report();
     store.put_extractions(std::slice::from_ref(&a)).unwrap();
     let bands = |conn: &rusqlite::Connection| -> Vec<(i64, i64)> {
-        conn.prepare("SELECT key, doc FROM copy_bands ORDER BY key, doc")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        rows_of(conn, "SELECT key, doc FROM copy_bands ORDER BY key, doc")
     };
     let foreign_keys = |conn: &rusqlite::Connection| -> i64 {
         conn.query_row(
@@ -1522,22 +1521,16 @@ fn events_migration_keeps_every_event() {
     let store = Store::open_in_memory().unwrap();
     store.put_extractions(&[wire_report()]).unwrap();
     let rows = |conn: &rusqlite::Connection| -> Vec<(String, i64, i64, Option<i64>, String)> {
-        conn.prepare("SELECT id, doc, idx, fused_id, data FROM events ORDER BY rowid")
-            .unwrap()
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        rows_of(
+            conn,
+            "SELECT id, doc, idx, fused_id, data FROM events ORDER BY rowid",
+        )
     };
     let indexes = |conn: &rusqlite::Connection| -> Vec<(String, bool)> {
-        conn.prepare("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        rows_of(
+            conn,
+            "SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name",
+        )
     };
     let before_records = store.events(&EventFilter::default()).unwrap();
     {
