@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use frontline_model::{
-    AcledType, Event, EventActor, EventQuantity, GeoPrecision, Modality, PloverType, QuantityKind,
+    AcledType, Event, EventQuantity, GeoPrecision, Modality, PloverType, QuantityKind,
     TimePrecision, TimeRef,
 };
 use serde::{Deserialize, Serialize};
@@ -826,68 +826,111 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// Adds what one report says (`fields` of an event of document `document_id`).
-    pub fn add(&mut self, fields: &ClaimFields, document_id: &str, outlet: Option<&str>) {
+    /// Adds what one report says (`report`, of document `document_id`).
+    pub fn add(&mut self, report: &ReportClaims, document_id: &str, outlet: Option<&str>) {
         let claim = |value: String| Claim {
-            event_id: fields.id.clone(),
+            event_id: report.event_id.clone(),
             document_id: document_id.to_string(),
             outlet: outlet.map(str::to_string),
             value,
         };
-        if let Some((lo, hi)) = killed(&fields.quantities) {
-            let v = if lo == hi {
-                format!("{lo}")
-            } else {
-                format!("{lo}-{hi}")
-            };
-            self.killed.push(claim(v));
+        if let Some(v) = &report.stored.killed {
+            self.killed.push(claim(v.clone()));
         }
-        if fields
-            .sources
-            .iter()
-            .any(|a| identifying_code(&a.actor.code))
-        {
-            self.perpetrator.push(claim(actor_names(&fields.sources)));
+        if let Some(v) = &report.stored.perpetrators {
+            self.perpetrator.push(claim(v.clone()));
         }
-        match fields.modality {
+        match report.modality {
             Modality::Hedged => self.hedged.push(claim("hedged".into())),
             Modality::Denied => self.denied.push(claim("denied".into())),
             _ => {}
         }
-        if let Some(day) = day_of(fields.date.as_ref()) {
+        if let Some(day) = report.day {
             self.days.push((day, claim(day.to_string())));
         }
     }
 }
 
-/// The fields of an event that its claims are made of: what the store reads of each stored
-/// event (JSON of [`Event`], other fields skipped) to list a record's claims.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ClaimFields {
+/// What one report can claim against others: the material of [`Claims`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportClaims {
     /// Event id.
-    pub id: String,
-    /// Who did it.
-    #[serde(default)]
-    pub sources: Vec<EventActor>,
-    /// When.
-    #[serde(default)]
-    pub date: Option<TimeRef>,
-    /// Counts (of dead among others).
-    #[serde(default)]
-    pub quantities: Vec<EventQuantity>,
-    /// Fact, hedged, denied...
+    pub event_id: String,
+    /// The event's modality (hedged and denied reports are claims).
     pub modality: Modality,
+    /// The day of a day-precise date.
+    pub day: Option<NaiveDate>,
+    /// The casualty count and perpetrators, as the store keeps them (`events.claims`).
+    pub stored: StoredClaims,
 }
 
-impl ClaimFields {
-    /// The fields of `ev`.
+/// The claims of a report that only its event JSON holds, kept by the store next to the event
+/// (`events.claims`, compact JSON) so that listing a record's claims parses no event.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredClaims {
+    /// The casualty count ("9", or a range "12-15"), when the report gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "k")]
+    pub killed: Option<String>,
+    /// The perpetrators' names, when the report names an identifying actor among them.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "p")]
+    pub perpetrators: Option<String>,
+}
+
+/// What the store keeps of a report for its record's claims (`events.claims`, compact JSON):
+/// its document and outlet with its [`StoredClaims`], so that listing the claims of a fused
+/// event reads one index (`events_claims`) and nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredReport {
+    /// Document id.
+    #[serde(rename = "d")]
+    pub document_id: String,
+    /// Outlet of the document, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "o")]
+    pub outlet: Option<String>,
+    /// Casualty count and perpetrators.
+    #[serde(flatten)]
+    pub claims: StoredClaims,
+}
+
+impl StoredReport {
+    /// What the store keeps of `ev`, reported by document `document_id` of `outlet`.
+    pub fn of(ev: &Event, document_id: &str, outlet: Option<&str>) -> Self {
+        Self {
+            document_id: document_id.to_string(),
+            outlet: outlet.map(str::to_string),
+            claims: StoredClaims::of(ev),
+        }
+    }
+}
+
+impl StoredClaims {
+    /// The stored claims of `ev`.
     pub fn of(ev: &Event) -> Self {
         Self {
-            id: ev.id.clone(),
-            sources: ev.sources.clone(),
-            date: ev.date.clone(),
-            quantities: ev.quantities.clone(),
+            killed: killed(&ev.quantities).map(|(lo, hi)| {
+                if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("{lo}-{hi}")
+                }
+            }),
+            perpetrators: ev
+                .sources
+                .iter()
+                .any(|a| identifying_code(&a.actor.code))
+                .then(|| actor_names(&ev.sources)),
+        }
+    }
+}
+
+impl ReportClaims {
+    /// The claims of `ev`.
+    pub fn of(ev: &Event) -> Self {
+        Self {
+            event_id: ev.id.clone(),
             modality: ev.modality,
+            day: day_of(ev.date.as_ref()),
+            stored: StoredClaims::of(ev),
         }
     }
 }
@@ -908,7 +951,7 @@ pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
     for m in members {
         state.add(m);
         claims.add(
-            &ClaimFields::of(&m.event),
+            &ReportClaims::of(&m.event),
             &m.document_id,
             m.outlet.as_deref(),
         );

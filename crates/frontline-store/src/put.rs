@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
-use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member};
+use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::rtree::{self, WhereBox};
 use crate::{PutOutcome, Result, Store};
@@ -290,6 +290,8 @@ pub struct Prepared {
     extras: Option<String>,
     mentions: Option<String>,
     events: Vec<Option<String>>,
+    /// JSON of each event's [`StoredReport`] (`None` as for `events`).
+    claims: Vec<Option<String>>,
 }
 
 impl Prepared {
@@ -303,6 +305,14 @@ impl Prepared {
             extras: extras_json(ex).ok(),
             mentions: mentions_json(ex).ok(),
             events: ex.events.iter().map(|ev| to_json(ev).ok()).collect(),
+            claims: ex
+                .events
+                .iter()
+                .map(|ev| {
+                    let doc = &ex.document;
+                    to_json(&StoredReport::of(ev, &doc.id, doc.outlet.as_deref())).ok()
+                })
+                .collect(),
         }
     }
 }
@@ -561,8 +571,9 @@ fn put_one(
     let mut insert_event = tx.prepare_cached(
         "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
          date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
-         sentence_text, data, fused_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         sentence_text, data, fused_id, claims) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18)",
     )?;
     for (idx, ev) in ex.events.iter().enumerate() {
         let sentence_text = ex
@@ -622,6 +633,15 @@ fn put_one(
             }
             .as_ref(),
             fused_id,
+            match prepared.claims.get(idx) {
+                Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
+                _ => std::borrow::Cow::Owned(to_json(&StoredReport::of(
+                    ev,
+                    &doc.id,
+                    doc.outlet.as_deref(),
+                ))?),
+            }
+            .as_ref(),
         ])?;
     }
 

@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
-use crate::fusion::{ClaimFields, Claims, Contradiction, FusedState};
+use crate::fusion::{Claims, Contradiction, FusedState, ReportClaims, StoredReport};
 use crate::{Result, Store, StoreError};
 
 /// A longitude/latitude box (WGS84 degrees).
@@ -427,24 +427,51 @@ fn finish(state: &FusedState, id: i64, claims: &Claims) -> Result<FusedEvent> {
 }
 
 /// The claims of a fused event's reports, in the order they were added to it (document by
-/// document as stored, then event by event).
+/// document as stored, then event by event). What they say is read from the index
+/// `events_claims` alone (`events.claims` holds each report's document, outlet, casualty count
+/// and perpetrators); events stored before schema v9 have none there and are parsed from
+/// their JSON.
 pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Result<Claims> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.data, d.id, d.outlet FROM events e JOIN documents d ON d.rowid_ = e.doc \
-         WHERE e.fused_id = ?1 ORDER BY d.rowid_, e.idx",
+        "SELECT e.rowid, e.id, e.modality, \
+                CASE WHEN e.time_precision = 'day' THEN e.date_start END, e.claims \
+         FROM events e INDEXED BY events_claims \
+         WHERE e.fused_id = ?1 ORDER BY e.doc, e.idx",
     )?;
     let rows = stmt.query_map([fused_id], |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
     let mut claims = Claims::default();
     for row in rows {
-        let (data, document_id, outlet) = row?;
-        let fields: ClaimFields = serde_json::from_str(&data)?;
-        claims.add(&fields, &document_id, outlet.as_deref());
+        let (rowid, event_id, modality, day, stored) = row?;
+        match stored {
+            Some(stored) => {
+                let stored: StoredReport = serde_json::from_str(&stored)?;
+                let report = ReportClaims {
+                    event_id,
+                    modality: serde_json::from_value(serde_json::Value::String(modality))?,
+                    day: day.as_deref().and_then(crate::put::parse_day),
+                    stored: stored.claims,
+                };
+                claims.add(&report, &stored.document_id, stored.outlet.as_deref());
+            }
+            None => {
+                let (data, document_id, outlet): (String, String, Option<String>) = conn
+                    .prepare_cached(
+                        "SELECT e.data, d.id, d.outlet FROM events e \
+                         JOIN documents d ON d.rowid_ = e.doc WHERE e.rowid = ?1",
+                    )?
+                    .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                let ev: frontline_model::Event = serde_json::from_str(&data)?;
+                claims.add(&ReportClaims::of(&ev), &document_id, outlet.as_deref());
+            }
+        }
     }
     Ok(claims)
 }
@@ -868,7 +895,7 @@ impl Store {
             ) = row?;
             let ev: frontline_model::Event = serde_json::from_str(&data)?;
             if want_claims {
-                claim_fields.push((order, ClaimFields::of(&ev), doc_id.clone(), outlet.clone()));
+                claim_fields.push((order, ReportClaims::of(&ev), doc_id.clone(), outlet.clone()));
             }
             let extras: crate::put::Extras = serde_json::from_str(&extras)?;
             let ts = |span: Span| TextSpan {

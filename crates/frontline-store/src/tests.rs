@@ -1546,7 +1546,9 @@ fn events_migration_keeps_every_event() {
                  lat REAL, lon REAL, geo_precision TEXT, country_code TEXT,
                  modality TEXT NOT NULL, fused_id INTEGER REFERENCES fused_events(id),
                  sentence_text TEXT NOT NULL, data TEXT NOT NULL);
-             INSERT INTO events_v7 SELECT * FROM events ORDER BY rowid;
+             INSERT INTO events_v7 SELECT id, doc, idx, plover_type, acled_type,
+                 acled_sub_type, date_start, date_end, time_precision, lat, lon, geo_precision,
+                 country_code, modality, fused_id, sentence_text, data FROM events ORDER BY rowid;
              DROP TABLE events;
              ALTER TABLE events_v7 RENAME TO events;
              CREATE INDEX events_doc ON events(doc);
@@ -1561,11 +1563,20 @@ fn events_migration_keeps_every_event() {
         );
         crate::schema::migrate(&mut conn).unwrap();
         assert_eq!(rows(&conn), before);
+        // Events of older versions have no stored claims: their records read the event JSON.
+        let without: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM events WHERE claims IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(without, before.len() as i64);
         assert_eq!(
             indexes(&conn),
             [
-                ("events_doc".to_string(), true),
-                ("events_fused".to_string(), false)
+                ("events_claims".to_string(), false),
+                ("events_doc".to_string(), true)
             ]
         );
         // The same event twice is refused, as before.
