@@ -671,11 +671,20 @@ impl FusedState {
 
     /// Whether the record lists a contradiction, so that reading it needs the reports' claims.
     pub fn has_contradictions(&self) -> bool {
-        self.perpetrator_clash
-            || self.killed_clash
-            || (self.asserted && self.any_hedged)
-            || self.any_denied
-            || self.days_differ
+        self.contradiction_kinds().next().is_some()
+    }
+
+    /// What the reports disagree about, in the order the record lists it.
+    fn contradiction_kinds(&self) -> impl Iterator<Item = ContradictionKind> {
+        [
+            (ContradictionKind::Perpetrator, self.perpetrator_clash),
+            (ContradictionKind::Fatalities, self.killed_clash),
+            (ContradictionKind::Hedging, self.asserted && self.any_hedged),
+            (ContradictionKind::Denial, self.any_denied),
+            (ContradictionKind::Date, self.days_differ),
+        ]
+        .into_iter()
+        .filter_map(|(kind, present)| present.then_some(kind))
     }
 
     fn finish_with(&self, id: i64, claims: Option<&Claims>) -> Option<FusedEvent> {
@@ -738,47 +747,41 @@ impl FusedState {
 
     fn contradictions(&self, claims: Option<&Claims>) -> Vec<Contradiction> {
         let list = |pick: fn(&Claims) -> &Vec<Claim>| claims.map(pick).cloned().unwrap_or_default();
-        let mut out = Vec::new();
-        if self.perpetrator_clash {
-            out.push(Contradiction {
-                kind: ContradictionKind::Perpetrator,
-                detail: "reports name different perpetrators".into(),
-                claims: list(|c| &c.perpetrator),
-            });
-        }
-        if self.killed_clash {
-            out.push(Contradiction {
-                kind: ContradictionKind::Fatalities,
-                detail: "reports give different numbers of dead".into(),
-                claims: list(|c| &c.killed),
-            });
-        }
-        if self.asserted && self.any_hedged {
-            out.push(Contradiction {
-                kind: ContradictionKind::Hedging,
-                detail: "some reports state it as fact, others hedge it".into(),
-                claims: list(|c| &c.hedged),
-            });
-        }
-        if self.any_denied {
-            out.push(Contradiction {
-                kind: ContradictionKind::Denial,
-                detail: "a report says the event is denied".into(),
-                claims: list(|c| &c.denied),
-            });
-        }
-        if self.days_differ {
-            let mut claims: Vec<Claim> = claims
-                .map(|c| c.days.iter().map(|d| d.1.clone()).collect())
-                .unwrap_or_default();
-            claims.sort_by(|a, b| a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id)));
-            out.push(Contradiction {
-                kind: ContradictionKind::Date,
-                detail: "reports give different days".into(),
-                claims,
-            });
-        }
-        out
+        self.contradiction_kinds()
+            .map(|kind| {
+                let (detail, claims) = match kind {
+                    ContradictionKind::Perpetrator => (
+                        "reports name different perpetrators",
+                        list(|c| &c.perpetrator),
+                    ),
+                    ContradictionKind::Fatalities => (
+                        "reports give different numbers of dead",
+                        list(|c| &c.killed),
+                    ),
+                    ContradictionKind::Hedging => (
+                        "some reports state it as fact, others hedge it",
+                        list(|c| &c.hedged),
+                    ),
+                    ContradictionKind::Denial => {
+                        ("a report says the event is denied", list(|c| &c.denied))
+                    }
+                    ContradictionKind::Date => {
+                        let mut days: Vec<Claim> = claims
+                            .map(|c| c.days.iter().map(|d| d.1.clone()).collect())
+                            .unwrap_or_default();
+                        days.sort_by(|a, b| {
+                            a.value.cmp(&b.value).then(a.event_id.cmp(&b.event_id))
+                        });
+                        ("reports give different days", days)
+                    }
+                };
+                Contradiction {
+                    kind,
+                    detail: detail.into(),
+                    claims,
+                }
+            })
+            .collect()
     }
 
     /// The actors named so far, as (role, code), role being `source` or `target`.
@@ -826,18 +829,19 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// Adds what one report says (`report`, of document `document_id`).
-    pub fn add(&mut self, report: &ReportClaims, document_id: &str, outlet: Option<&str>) {
+    /// Adds what one report says.
+    pub fn add(&mut self, report: &ReportClaims) {
+        let stored = &report.stored;
         let claim = |value: String| Claim {
             event_id: report.event_id.clone(),
-            document_id: document_id.to_string(),
-            outlet: outlet.map(str::to_string),
+            document_id: stored.document_id.clone(),
+            outlet: stored.outlet.clone(),
             value,
         };
-        if let Some(v) = &report.stored.killed {
+        if let Some(v) = &stored.killed {
             self.killed.push(claim(v.clone()));
         }
-        if let Some(v) = &report.stored.perpetrators {
+        if let Some(v) = &stored.perpetrators {
             self.perpetrator.push(claim(v.clone()));
         }
         match report.modality {
@@ -860,25 +864,25 @@ pub struct ReportClaims {
     pub modality: Modality,
     /// The day of a day-precise date.
     pub day: Option<NaiveDate>,
-    /// The casualty count and perpetrators, as the store keeps them (`events.claims`).
-    pub stored: StoredClaims,
+    /// Its document, outlet, casualty count and perpetrators, as the store keeps them.
+    pub stored: StoredReport,
 }
 
-/// The claims of a report that only its event JSON holds, kept by the store next to the event
-/// (`events.claims`, compact JSON) so that listing a record's claims parses no event.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StoredClaims {
-    /// The casualty count ("9", or a range "12-15"), when the report gives one.
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "k")]
-    pub killed: Option<String>,
-    /// The perpetrators' names, when the report names an identifying actor among them.
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "p")]
-    pub perpetrators: Option<String>,
+impl ReportClaims {
+    /// The claims of `ev`, reported by document `document_id` of `outlet`.
+    pub fn of(ev: &Event, document_id: &str, outlet: Option<&str>) -> Self {
+        Self {
+            event_id: ev.id.clone(),
+            modality: ev.modality,
+            day: day_of(ev.date.as_ref()),
+            stored: StoredReport::of(ev, document_id, outlet),
+        }
+    }
 }
 
-/// What the store keeps of a report for its record's claims (`events.claims`, compact JSON):
-/// its document and outlet with its [`StoredClaims`], so that listing the claims of a fused
-/// event reads one index (`events_claims`) and nothing else.
+/// What the store keeps of a report for its record's claims besides its modality and day
+/// (`events.claims`, compact JSON), so that listing the claims of a fused event reads one
+/// index (`events_claims`) and neither the event's JSON nor its document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoredReport {
     /// Document id.
@@ -887,9 +891,12 @@ pub struct StoredReport {
     /// Outlet of the document, when known.
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "o")]
     pub outlet: Option<String>,
-    /// Casualty count and perpetrators.
-    #[serde(flatten)]
-    pub claims: StoredClaims,
+    /// The casualty count ("9", or a range "12-15"), when the report gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "k")]
+    pub killed: Option<String>,
+    /// The perpetrators' names, when the report names an identifying actor among them.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "p")]
+    pub perpetrators: Option<String>,
 }
 
 impl StoredReport {
@@ -898,15 +905,6 @@ impl StoredReport {
         Self {
             document_id: document_id.to_string(),
             outlet: outlet.map(str::to_string),
-            claims: StoredClaims::of(ev),
-        }
-    }
-}
-
-impl StoredClaims {
-    /// The stored claims of `ev`.
-    pub fn of(ev: &Event) -> Self {
-        Self {
             killed: killed(&ev.quantities).map(|(lo, hi)| {
                 if lo == hi {
                     format!("{lo}")
@@ -919,18 +917,6 @@ impl StoredClaims {
                 .iter()
                 .any(|a| identifying_code(&a.actor.code))
                 .then(|| actor_names(&ev.sources)),
-        }
-    }
-}
-
-impl ReportClaims {
-    /// The claims of `ev`.
-    pub fn of(ev: &Event) -> Self {
-        Self {
-            event_id: ev.id.clone(),
-            modality: ev.modality,
-            day: day_of(ev.date.as_ref()),
-            stored: StoredClaims::of(ev),
         }
     }
 }
@@ -950,11 +936,11 @@ pub fn aggregate(id: i64, members: &[Member]) -> Option<FusedEvent> {
     let mut claims = Claims::default();
     for m in members {
         state.add(m);
-        claims.add(
-            &ReportClaims::of(&m.event),
+        claims.add(&ReportClaims::of(
+            &m.event,
             &m.document_id,
             m.outlet.as_deref(),
-        );
+        ));
     }
     state.finish(id, &claims)
 }

@@ -451,16 +451,12 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
     for row in rows {
         let (rowid, event_id, modality, day, stored) = row?;
         match stored {
-            Some(stored) => {
-                let stored: StoredReport = serde_json::from_str(&stored)?;
-                let report = ReportClaims {
-                    event_id,
-                    modality: serde_json::from_value(serde_json::Value::String(modality))?,
-                    day: day.as_deref().and_then(crate::put::parse_day),
-                    stored: stored.claims,
-                };
-                claims.add(&report, &stored.document_id, stored.outlet.as_deref());
-            }
+            Some(stored) => claims.add(&ReportClaims {
+                event_id,
+                modality: serde_json::from_value(serde_json::Value::String(modality))?,
+                day: day.as_deref().and_then(crate::put::parse_day),
+                stored: serde_json::from_str::<StoredReport>(&stored)?,
+            }),
             None => {
                 let (data, document_id, outlet): (String, String, Option<String>) = conn
                     .prepare_cached(
@@ -469,7 +465,7 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
                     )?
                     .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 let ev: frontline_model::Event = serde_json::from_str(&data)?;
-                claims.add(&ReportClaims::of(&ev), &document_id, outlet.as_deref());
+                claims.add(&ReportClaims::of(&ev, &document_id, outlet.as_deref()));
             }
         }
     }
@@ -895,7 +891,7 @@ impl Store {
             ) = row?;
             let ev: frontline_model::Event = serde_json::from_str(&data)?;
             if want_claims {
-                claim_fields.push((order, ReportClaims::of(&ev), doc_id.clone(), outlet.clone()));
+                claim_fields.push((order, ReportClaims::of(&ev, &doc_id, outlet.as_deref())));
             }
             let extras: crate::put::Extras = serde_json::from_str(&extras)?;
             let ts = |span: Span| TextSpan {
@@ -941,8 +937,8 @@ impl Store {
             Some(state) => {
                 claim_fields.sort_by_key(|c| c.0);
                 let mut claims = Claims::default();
-                for (_, fields, document_id, outlet) in &claim_fields {
-                    claims.add(fields, document_id, outlet.as_deref());
+                for (_, report) in &claim_fields {
+                    claims.add(report);
                 }
                 finish(state, id, &claims)?
             }
