@@ -22,6 +22,7 @@
 mod bulk;
 mod candidates;
 mod checkpoint;
+pub mod codec;
 pub use checkpoint::BackgroundCheckpoint;
 pub mod copies;
 pub mod fusion;

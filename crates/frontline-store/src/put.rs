@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
+use crate::codec::{self, Packed, ToStore};
 use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
@@ -285,11 +286,13 @@ pub struct Prepared {
     document_id: String,
     signature: Signature,
     lead: Lead,
-    /// JSON of the extras, mentions and each event; `None` where serialising failed (the
-    /// writer then serialises again and reports the error).
+    /// JSON of the extras; `None` where serialising failed (the writer then serialises again
+    /// and reports the error).
     extras: Option<String>,
-    mentions: Option<String>,
-    events: Vec<Option<String>>,
+    /// The mentions and each event, serialised and compressed (see codec.rs); `None` as for
+    /// `extras`.
+    mentions: Option<ToStore>,
+    events: Vec<Option<ToStore>>,
     /// JSON of each event's [`StoredReport`] (`None` as for `events`).
     claims: Vec<Option<String>>,
 }
@@ -303,8 +306,14 @@ impl Prepared {
             signature,
             lead,
             extras: extras_json(ex).ok(),
-            mentions: mentions_json(ex).ok(),
-            events: ex.events.iter().map(|ev| to_json(ev).ok()).collect(),
+            mentions: mentions_json(ex)
+                .ok()
+                .map(|j| ToStore::of(codec::MENTIONS, j)),
+            events: ex
+                .events
+                .iter()
+                .map(|ev| to_json(ev).ok().map(|j| ToStore::of(codec::EVENTS, j)))
+                .collect(),
             claims: ex
                 .events
                 .iter()
@@ -333,7 +342,7 @@ fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
 }
 
 /// The `data` column of `document_mentions`: `[id, start, end, sentence, data]` per mention.
-fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
+pub(crate) fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
     let mentions: Vec<StoredMention<'_>> = ex
         .mentions
         .iter()
@@ -560,8 +569,8 @@ fn put_one(
 
     // All mentions of the document in one row (see `document_mentions` in schema.rs).
     let mentions = match &prepared.mentions {
-        Some(j) => std::borrow::Cow::Borrowed(j.as_str()),
-        None => std::borrow::Cow::Owned(mentions_json(ex)?),
+        Some(v) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(ToStore::of(codec::MENTIONS, mentions_json(ex)?)),
     };
     tx.prepare_cached("INSERT INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)")?
         .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
@@ -628,8 +637,8 @@ fn put_one(
             opt_enum_str(Some(&ev.modality))?,
             sentence_text,
             match prepared.events.get(idx) {
-                Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
-                _ => std::borrow::Cow::Owned(to_json(ev)?),
+                Some(Some(v)) => std::borrow::Cow::Borrowed(v),
+                _ => std::borrow::Cow::Owned(ToStore::of(codec::EVENTS, to_json(ev)?)),
             }
             .as_ref(),
             fused_id,
@@ -1301,7 +1310,7 @@ fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedSta
     )?;
     let rows = stmt.query_map(params![fused_id, adding], |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<_, Packed>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, Option<String>>(2)?,
             r.get::<_, i64>(3)?,
@@ -1312,7 +1321,7 @@ fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedSta
     for row in rows {
         let (data, document_id, outlet, story_id, published, sentence_text) = row?;
         state.add(&Member {
-            event: serde_json::from_str(&data)?,
+            event: serde_json::from_str(&data.0)?,
             document_id,
             outlet,
             story_id,

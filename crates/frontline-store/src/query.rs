@@ -12,6 +12,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
+use crate::codec::Packed;
 use crate::fusion::{Claims, Contradiction, FusedState, ReportClaims, StoredReport};
 use crate::{Result, Store, StoreError};
 
@@ -458,13 +459,13 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
                 stored: serde_json::from_str::<StoredReport>(&stored)?,
             }),
             None => {
-                let (data, document_id, outlet): (String, String, Option<String>) = conn
+                let (data, document_id, outlet): (Packed, String, Option<String>) = conn
                     .prepare_cached(
                         "SELECT e.data, d.id, d.outlet FROM events e \
                          JOIN documents d ON d.rowid_ = e.doc WHERE e.rowid = ?1",
                     )?
                     .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                let ev: frontline_model::Event = serde_json::from_str(&data)?;
+                let ev: frontline_model::Event = serde_json::from_str(&data.0)?;
                 claims.add(&ReportClaims::of(&ev, &document_id, outlet.as_deref()));
             }
         }
@@ -869,7 +870,7 @@ impl Store {
         let rows = stmt.query_map([id], |r| {
             Ok((
                 (
-                    r.get::<_, String>(0)?,
+                    r.get::<_, Packed>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
@@ -889,7 +890,7 @@ impl Store {
                 (data, doc_id, title, outlet, url, published, story_id, nearest, text, extras),
                 order,
             ) = row?;
-            let ev: frontline_model::Event = serde_json::from_str(&data)?;
+            let ev: frontline_model::Event = serde_json::from_str(&data.0)?;
             if want_claims {
                 claim_fields.push((order, ReportClaims::of(&ev, &doc_id, outlet.as_deref())));
             }
@@ -1004,13 +1005,13 @@ impl Store {
         });
         let extras: crate::put::Extras = serde_json::from_str(&extras)?;
         let mut mentions = Vec::new();
-        let stored: Option<String> = conn
+        let stored: Option<Packed> = conn
             .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
             .query_row([rowid], |r| r.get(0))
             .optional()?;
         if let Some(stored) = stored {
             let rows: Vec<(usize, usize, usize, usize, MentionData)> =
-                serde_json::from_str(&stored)?;
+                serde_json::from_str(&stored.0)?;
             for (id, start, end, sentence, data) in rows {
                 let span = Span::new(start, end);
                 mentions.push(Mention {

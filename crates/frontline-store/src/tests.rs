@@ -1026,9 +1026,25 @@ fn band_migration_keeps_every_band() {
     );
 }
 
+/// Rewrites the compressed JSON columns as the TEXT that versions before 10 stored.
+fn unpack_json_columns(conn: &rusqlite::Connection) {
+    for table in ["events", "document_mentions"] {
+        let rows: Vec<(i64, crate::codec::Packed)> =
+            rows_of(conn, &format!("SELECT rowid, data FROM {table}"));
+        for (rowid, json) in rows {
+            conn.execute(
+                &format!("UPDATE {table} SET data = ?1 WHERE rowid = ?2"),
+                rusqlite::params![json.0, rowid],
+            )
+            .unwrap();
+        }
+    }
+}
+
 /// Undoes migration 4: mentions back to one row per mention, as version 3 stored them, and
 /// the indexes it dropped.
 fn downgrade_to_v3(conn: &rusqlite::Connection) {
+    unpack_json_columns(conn);
     conn.execute_batch(
         "CREATE TABLE mentions (
              doc INTEGER NOT NULL REFERENCES documents(rowid_), idx INTEGER NOT NULL,
@@ -1535,6 +1551,7 @@ fn events_migration_keeps_every_event() {
     let before_records = store.events(&EventFilter::default()).unwrap();
     {
         let mut conn = store.conn().unwrap();
+        unpack_json_columns(&conn);
         let before = rows(&conn);
         assert!(!before.is_empty());
         // Back to version 7: the table as migration 1 created it.
@@ -1592,4 +1609,90 @@ fn events_migration_keeps_every_event() {
         store.events(&EventFilter::default()).unwrap(),
         before_records
     );
+}
+
+/// Since version 10 the event and mention JSON is stored compressed (codec.rs); rows written
+/// before stay TEXT. A database holding both kinds reads exactly as one holding either.
+#[test]
+fn json_columns_read_the_same_compressed_or_not() {
+    let second = || {
+        extraction(
+            COPY,
+            Some("Monitor"),
+            Some("2017-06-19"),
+            &[EventSpec::assault(
+                vec![isis()],
+                Some(homs()),
+                Some("2017-06-19"),
+            )],
+        )
+    };
+    let read = |store: &Store| {
+        let fused: Vec<i64> = store
+            .events(&EventFilter::default())
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert!(!fused.is_empty());
+        let details: Vec<_> = fused
+            .iter()
+            .map(|id| serde_json::to_value(store.event(*id).unwrap()).unwrap())
+            .collect();
+        let docs: Vec<_> = [wire_report(), second()]
+            .iter()
+            .map(|ex| serde_json::to_value(store.document(&ex.document.id).unwrap()).unwrap())
+            .collect();
+        (details, docs)
+    };
+
+    let packed = Store::open_in_memory().unwrap();
+    packed.put_extractions(&[wire_report()]).unwrap();
+    packed.put_extractions(&[second()]).unwrap();
+    {
+        let conn = packed.conn().unwrap();
+        let kinds: Vec<(String,)> = rows_of(
+            &conn,
+            "SELECT DISTINCT typeof(data) FROM events \
+             UNION SELECT DISTINCT typeof(data) FROM document_mentions",
+        );
+        assert_eq!(kinds, [("blob".to_string(),)]);
+    }
+    let expected = read(&packed);
+    assert!(
+        expected
+            .0
+            .iter()
+            .any(|d| d["reports"].as_array().is_some_and(|r| r.len() == 2))
+    );
+
+    // The first report as a version 9 database stored it, the second written after migrating.
+    let mixed = Store::open_in_memory().unwrap();
+    mixed.put_extractions(&[wire_report()]).unwrap();
+    {
+        let mut conn = mixed.conn().unwrap();
+        unpack_json_columns(&conn);
+        conn.execute_batch("PRAGMA user_version = 9").unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+    }
+    mixed.cache.lock().unwrap().clear();
+    mixed.put_extractions(&[second()]).unwrap();
+    {
+        let conn = mixed.conn().unwrap();
+        let kinds: Vec<(String, i64)> = rows_of(
+            &conn,
+            "SELECT typeof(data), count(*) FROM events GROUP BY 1 ORDER BY 1",
+        );
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+    }
+    assert_eq!(read(&mixed), expected);
+
+    // A damaged value is an error naming the problem, not a panic.
+    mixed
+        .conn()
+        .unwrap()
+        .execute_batch("UPDATE document_mentions SET data = x'01deadbeef'")
+        .unwrap();
+    let err = mixed.document(&wire_report().document.id).unwrap_err();
+    assert!(err.to_string().contains("compressed frame"), "{err}");
 }
