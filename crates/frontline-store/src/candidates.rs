@@ -328,6 +328,18 @@ impl CandidateIndex {
         }
     }
 
+    /// Whether `fused_buckets` holds this entry, as far as the index knows: only entries under
+    /// a loaded prefix are known (all of them are, those loaded and those filed since), so
+    /// `false` means absent or not known.
+    pub(crate) fn is_filed(&self, tkey: &str, bucket: i64, id: i64) -> bool {
+        self.loaded.contains(prefix_of(tkey))
+            && self
+                .filed
+                .get(tkey)
+                .and_then(|b| b.get(&bucket))
+                .is_some_and(|ids| ids.binary_search(&id).is_ok())
+    }
+
     /// Records an entry just added to `fused_buckets` (kept only under a loaded prefix: an
     /// unloaded one reads it from the table when it loads).
     pub(crate) fn file(&mut self, tkey: &str, bucket: i64, id: i64) {

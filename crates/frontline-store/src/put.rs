@@ -724,6 +724,11 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing, index: &mut CandidateIn
     }
     for k in &keys {
         for b in &buckets {
+            // A fused event whose filing changed (a new story, a longer date range) is filed
+            // again under every key and bucket; most of them it is filed under already.
+            if index.is_filed(k, *b, fused_id) {
+                continue;
+            }
             if stmt.execute(params![k, b, fused_id])? > 0 {
                 index.file(k, *b, fused_id);
             }
