@@ -561,6 +561,33 @@ mod tests {
         }
     }
 
+    /// `is_filed` answers only for loaded prefixes, where the index holds every entry of the
+    /// table; anywhere else it says "not known" and the writer inserts (OR IGNORE).
+    #[test]
+    fn is_filed_knows_only_loaded_prefixes() {
+        let store = crate::Store::open_in_memory().unwrap();
+        let mut conn = store.conn().unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO fused_events (id, plover_type, n_reports, n_documents, n_sources,
+                 n_outlets, modality, confidence, n_contradictions, record)
+                 VALUES (7, 'ASSAULT', 1, 1, 1, 1, 'asserted', 0.7, 0, '');
+             INSERT INTO fused_buckets VALUES ('p|ASSAULT|IQ', 3, 7), ('s|5|', 3, 7);",
+        )
+        .unwrap();
+        let mut index = CandidateIndex::default();
+        // Not loaded: unknown, even after filing.
+        index.file("p|ASSAULT|IQ", 3, 7);
+        assert!(!index.is_filed("p|ASSAULT|IQ", 3, 7));
+        index.load(&tx, "p|ASSAULT|SY").unwrap();
+        assert!(index.is_filed("p|ASSAULT|IQ", 3, 7));
+        assert!(!index.is_filed("p|ASSAULT|IQ", 4, 7));
+        assert!(!index.is_filed("p|ASSAULT|IQ", 3, 8));
+        assert!(!index.is_filed("s|5|", 3, 7));
+        index.file("p|ASSAULT|IQ", 4, 7);
+        assert!(index.is_filed("p|ASSAULT|IQ", 4, 7));
+    }
+
     #[test]
     fn prefixes_cover_their_keys() {
         assert_eq!(prefix_of("p|ASSAULT|IQ"), "p|ASSAULT|");
