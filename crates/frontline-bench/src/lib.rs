@@ -315,6 +315,31 @@ pub fn corpus(seed: u64, n: usize) -> impl Iterator<Item = Article> {
     (0..n).map(move |i| article(seed, i))
 }
 
+/// The `OUT_DIR` argument of the corpus tools (`gen-corpus`, `train-dicts`): the folder, or
+/// the exit code after printing `usage` for `-h`/`--help` (success), an unknown option or a
+/// missing argument (2).
+pub fn out_dir_arg(
+    arg: Option<String>,
+    usage: &str,
+) -> Result<std::path::PathBuf, std::process::ExitCode> {
+    use std::process::ExitCode;
+    match arg {
+        Some(a) if a == "-h" || a == "--help" => {
+            println!("{usage}");
+            Err(ExitCode::SUCCESS)
+        }
+        Some(a) if a.starts_with('-') => {
+            eprintln!("error: unknown option {a:?}\n{usage}");
+            Err(ExitCode::from(2))
+        }
+        Some(a) => Ok(a.into()),
+        None => {
+            eprintln!("{usage}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {

@@ -86,29 +86,45 @@ pub enum CodecError {
 /// Compresses `json` with dictionary `dict` into a stored value: the id byte, then the frame.
 pub(crate) fn pack(dict: u8, json: &str) -> Result<Vec<u8>, CodecError> {
     COMPRESSORS.with(|cell| {
-        let mut all = cell.borrow_mut();
-        let at = match all.iter().position(|(id, _)| *id == dict) {
-            Some(at) => at,
-            None => {
-                let prepared = ENCODERS
-                    .iter()
-                    .find(|(id, _)| *id == dict)
-                    .map(|(_, d)| d)
-                    .ok_or(CodecError::UnknownDictionary(dict))?;
-                let mut c = zstd::bulk::Compressor::with_prepared_dictionary(prepared)?;
-                // The id byte names the dictionary; the frame need not repeat it.
-                c.set_parameter(zstd::zstd_safe::CParameter::DictIdFlag(false))?;
-                c.set_parameter(zstd::zstd_safe::CParameter::ContentSizeFlag(true))?;
-                all.push((dict, c));
-                all.len() - 1
-            }
-        };
-        let mut out = Vec::with_capacity(json.len() / 3 + 16);
-        out.push(dict);
-        let frame = all[at].1.compress(json.as_bytes())?;
-        out.extend_from_slice(&frame);
-        Ok(out)
+        cached(&mut cell.borrow_mut(), dict, || {
+            let prepared = prepared(&ENCODERS, dict)?;
+            let mut c = zstd::bulk::Compressor::with_prepared_dictionary(prepared)?;
+            // The id byte names the dictionary; the frame need not repeat it.
+            c.set_parameter(zstd::zstd_safe::CParameter::DictIdFlag(false))?;
+            c.set_parameter(zstd::zstd_safe::CParameter::ContentSizeFlag(true))?;
+            Ok(c)
+        })
+        .and_then(|c| {
+            let mut out = Vec::with_capacity(json.len() / 3 + 16);
+            out.push(dict);
+            out.extend_from_slice(&c.compress(json.as_bytes())?);
+            Ok(out)
+        })
     })
+}
+
+/// The per-thread context for `dict` in `all`, made by `make` on first use.
+fn cached<C>(
+    all: &mut Vec<(u8, C)>,
+    dict: u8,
+    make: impl FnOnce() -> Result<C, CodecError>,
+) -> Result<&mut C, CodecError> {
+    let at = match all.iter().position(|(id, _)| *id == dict) {
+        Some(at) => at,
+        None => {
+            all.push((dict, make()?));
+            all.len() - 1
+        }
+    };
+    Ok(&mut all[at].1)
+}
+
+/// The prepared dictionary `dict` of `all`.
+fn prepared<D>(all: &[(u8, D)], dict: u8) -> Result<&D, CodecError> {
+    all.iter()
+        .find(|(id, _)| *id == dict)
+        .map(|(_, d)| d)
+        .ok_or(CodecError::UnknownDictionary(dict))
 }
 
 /// Decompresses a stored value written by [`pack`].
@@ -124,22 +140,12 @@ pub(crate) fn unpack(value: &[u8]) -> Result<String, CodecError> {
     };
     let bytes = DECOMPRESSORS.with(|cell| {
         let mut all = cell.borrow_mut();
-        let at = match all.iter().position(|(id, _)| *id == dict) {
-            Some(at) => at,
-            None => {
-                let prepared = DECODERS
-                    .iter()
-                    .find(|(id, _)| *id == dict)
-                    .map(|(_, d)| d)
-                    .ok_or(CodecError::UnknownDictionary(dict))?;
-                all.push((
-                    dict,
-                    zstd::bulk::Decompressor::with_prepared_dictionary(prepared)?,
-                ));
-                all.len() - 1
-            }
-        };
-        Ok::<_, CodecError>(all[at].1.decompress(frame, size)?)
+        let d = cached(&mut all, dict, || {
+            Ok(zstd::bulk::Decompressor::with_prepared_dictionary(
+                prepared(&DECODERS, dict)?,
+            )?)
+        })?;
+        Ok::<_, CodecError>(d.decompress(frame, size)?)
     })?;
     String::from_utf8(bytes).map_err(|_| CodecError::NotText)
 }

@@ -12,20 +12,9 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let usage = "usage: gen-corpus OUT_DIR [N=10000] [SEED=42]\n\
                  Writes N deterministic wire-style articles (one .txt each) and corpus.jsonl.";
-    let out = match args.next() {
-        Some(a) if a == "-h" || a == "--help" => {
-            println!("{usage}");
-            return ExitCode::SUCCESS;
-        }
-        Some(a) if a.starts_with('-') => {
-            eprintln!("error: unknown option {a:?}\n{usage}");
-            return ExitCode::from(2);
-        }
-        Some(a) => PathBuf::from(a),
-        None => {
-            eprintln!("{usage}");
-            return ExitCode::from(2);
-        }
+    let out = match frontline_bench::out_dir_arg(args.next(), usage) {
+        Ok(out) => out,
+        Err(code) => return code,
     };
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);

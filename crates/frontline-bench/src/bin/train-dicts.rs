@@ -12,7 +12,6 @@
 //! to `crates/frontline-store/dicts/` under new ids and append them to
 //! `frontline_store::codec::DICTIONARIES`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use frontline_extract::pipeline::Pipeline;
@@ -27,20 +26,9 @@ fn main() -> ExitCode {
     let usage = "usage: train-dicts OUT_DIR [N=4000] [SEED=7]\n\
                  Trains the store's zstd dictionaries on N synthetic articles and writes\n\
                  OUT_DIR/events.zdict and OUT_DIR/mentions.zdict.";
-    let out = match args.next() {
-        Some(a) if a == "-h" || a == "--help" => {
-            println!("{usage}");
-            return ExitCode::SUCCESS;
-        }
-        Some(a) if a.starts_with('-') => {
-            eprintln!("error: unknown option {a:?}\n{usage}");
-            return ExitCode::from(2);
-        }
-        Some(a) => PathBuf::from(a),
-        None => {
-            eprintln!("{usage}");
-            return ExitCode::from(2);
-        }
+    let out = match frontline_bench::out_dir_arg(args.next(), usage) {
+        Ok(out) => out,
+        Err(code) => return code,
     };
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(4000);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(7);
