@@ -285,6 +285,37 @@ mod tests {
         assert_eq!(found, pinned, "a shipped dictionary changed or was removed");
     }
 
+    proptest::proptest! {
+        /// Any text comes back as it went in, under every dictionary.
+        #[test]
+        fn any_text_round_trips(text in ".{0,2000}", which in 0..DICTIONARIES.len()) {
+            let id = DICTIONARIES[which].0;
+            let packed = pack(id, &text).unwrap();
+            proptest::prop_assert_eq!(unpack(&packed).unwrap(), text);
+        }
+
+        /// Stored bytes are input: whatever they are, reading them gives text or an error.
+        #[test]
+        fn any_bytes_unpack_without_panicking(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            let _ = unpack(&bytes);
+        }
+
+        /// A packed value damaged in one byte is an error or some text, never a panic.
+        #[test]
+        fn damaged_values_unpack_without_panicking(
+            text in "[a-z\\[\\]{}:,\"0-9]{1,400}",
+            at in 0usize..1000,
+            byte in proptest::num::u8::ANY,
+        ) {
+            let mut packed = pack(EVENTS, &text).unwrap();
+            let at = at % packed.len();
+            packed[at] = byte;
+            let _ = unpack(&packed);
+        }
+    }
+
     #[test]
     fn packed_values_are_smaller_and_read_back_through_sql() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
