@@ -8,7 +8,7 @@
 //! GeoWebNews, LGL and GeoVirus texts; see docs/performance.md). The writer then copies a
 //! quarter of the bytes into pages and the log, and the database is about half the size.
 //!
-//! Values written before v10 are TEXT and are read as they are: [`Packed`] accepts both, so no
+//! Values written before v10 are TEXT and are read as they are: the reader (`Packed`) accepts both, so no
 //! migration rewrites old rows.
 //!
 //! The dictionaries are files in `dicts/`, trained by `train-dicts` (crate frontline-bench) on
@@ -23,37 +23,34 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRe
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 
 /// Dictionary id of event JSON (`events.data`).
-pub(crate) const EVENTS: u8 = 1;
+pub const EVENTS: u8 = 1;
 /// Dictionary id of a document's mentions (`document_mentions.data`).
-pub(crate) const MENTIONS: u8 = 2;
+pub const MENTIONS: u8 = 2;
 
-/// zstd level: 3 compresses about 6% better than 1 at the same speed with a dictionary.
+/// zstd level: with a dictionary, 3 compressed event JSON 3-4% better than 1, at 6-25% lower
+/// speed (docs/performance.md); compressing runs on the extraction threads, which have time.
 const LEVEL: i32 = 3;
 
 /// Largest value [`Packed`] decompresses (a stored frame claiming more is refused as corrupt).
 const MAX_DECODED: u64 = 256 << 20;
 
-/// Every dictionary ever shipped, by id: `(id, what it compresses, bytes)`. Append only.
-pub const DICTIONARIES: &[(u8, &str, &[u8])] = &[
-    (EVENTS, "events", include_bytes!("../dicts/events-1.zdict")),
-    (
-        MENTIONS,
-        "mentions",
-        include_bytes!("../dicts/mentions-1.zdict"),
-    ),
+/// Every dictionary ever shipped, by id (see [`EVENTS`], [`MENTIONS`]). Append only.
+pub const DICTIONARIES: &[(u8, &[u8])] = &[
+    (EVENTS, include_bytes!("../dicts/events-1.zdict")),
+    (MENTIONS, include_bytes!("../dicts/mentions-1.zdict")),
 ];
 
 /// Prepared (digested) dictionaries, built once per process on first use.
 static ENCODERS: LazyLock<Vec<(u8, EncoderDictionary<'static>)>> = LazyLock::new(|| {
     DICTIONARIES
         .iter()
-        .map(|(id, _, bytes)| (*id, EncoderDictionary::copy(bytes, LEVEL)))
+        .map(|(id, bytes)| (*id, EncoderDictionary::copy(bytes, LEVEL)))
         .collect()
 });
 static DECODERS: LazyLock<Vec<(u8, DecoderDictionary<'static>)>> = LazyLock::new(|| {
     DICTIONARIES
         .iter()
-        .map(|(id, _, bytes)| (*id, DecoderDictionary::copy(bytes)))
+        .map(|(id, bytes)| (*id, DecoderDictionary::copy(bytes)))
         .collect()
 });
 
@@ -235,7 +232,7 @@ mod tests {
     #[test]
     fn packs_and_unpacks_every_dictionary() {
         let json = r#"{"id":"abc:1","plover_type":"ASSAULT","rules":["EV160-armed-clash"]}"#;
-        for (id, _, _) in DICTIONARIES {
+        for (id, _) in DICTIONARIES {
             let packed = pack(*id, json).unwrap();
             assert_eq!(packed[0], *id);
             assert_eq!(unpack(&packed).unwrap(), json);
@@ -280,7 +277,7 @@ mod tests {
         ];
         let found: Vec<(u8, u64)> = DICTIONARIES
             .iter()
-            .map(|(id, _, bytes)| (*id, fnv(bytes)))
+            .map(|(id, bytes)| (*id, fnv(bytes)))
             .collect();
         assert_eq!(found, pinned, "a shipped dictionary changed or was removed");
     }
