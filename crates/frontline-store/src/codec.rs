@@ -8,8 +8,8 @@
 //! GeoWebNews, LGL and GeoVirus texts; see docs/performance.md). The writer then copies a
 //! quarter of the bytes into pages and the log, and the database is about half the size.
 //!
-//! Values written before v10 are TEXT and are read as they are: the reader (`Packed`) accepts both, so no
-//! migration rewrites old rows.
+//! Values written before v10 are TEXT and are read as they are: the reader (`Packed`)
+//! accepts both, so no migration rewrites old rows.
 //!
 //! The dictionaries are files in `dicts/`, trained by `train-dicts` (crate frontline-bench) on
 //! the JSON this store writes for the benchmark generator's synthetic articles. A stored value
