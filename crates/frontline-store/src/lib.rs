@@ -130,6 +130,14 @@ pub struct Store {
     restart_log: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Err(e) = self.flush() {
+            tracing::warn!(error = %e, "could not file the latest copy-detection rows; the next write files them");
+        }
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()

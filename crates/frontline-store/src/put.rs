@@ -75,6 +75,33 @@ fn fusable(ev: &Event) -> bool {
 }
 
 impl Store {
+    /// Writes what the writer keeps only in memory, the band rows of the latest documents for
+    /// copy detection, to the database. `frontline ingest` calls it at the end of a run, and
+    /// dropping the store does too. Skipping it loses nothing: the next batch written to the
+    /// database, by any connection, files them first.
+    pub fn flush(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        let mut cache = self.cache.lock().map_err(|_| crate::StoreError::Poisoned)?;
+        if cache.unfiled.is_empty() {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let filed = (|| {
+            let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            cache.check(version);
+            prepare_bands(&tx, &mut cache)?;
+            if !cache.unfiled.is_empty() {
+                file_bands(&tx, &mut cache)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if filed.is_err() {
+            cache.clear();
+        }
+        filed
+    }
+
     /// Stores one extraction (see [`Store::put_extractions`]).
     pub fn put_extraction(&self, ex: &Extraction) -> Result<PutOutcome> {
         let mut out = self.put_extractions(std::slice::from_ref(ex))?;
@@ -128,6 +155,7 @@ impl Store {
             // holds may then be stale.
             let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             cache.check(version);
+            prepare_bands(&tx, &mut cache)?;
             let mut out = Vec::with_capacity(batch.len());
             let mut indexed = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
@@ -138,6 +166,9 @@ impl Store {
                 }
             }
             flush_fused(&tx, &mut cache)?;
+            if cache.unfiled.len() >= MAX_UNFILED_ROWS {
+                file_bands(&tx, &mut cache)?;
+            }
             // The full-text index last: FTS5 writes out what it holds in memory whenever a
             // later statement of the transaction opens a savepoint, so rows added before the
             // other writes would be written as many small segments, then merged.
@@ -168,6 +199,9 @@ impl Store {
 /// - for fusion, the running aggregate and stored column values of the fused events it has
 ///   written (adding a report then neither reads nor parses the row).
 ///
+/// It also holds the band rows of the documents this connection stored that are not yet in
+/// `copy_bands` (see [`file_bands`]); the band lists above include them.
+///
 /// The cache is dropped when another connection writes (`PRAGMA data_version`) and when a
 /// batch fails; each part starts again when it holds `MAX_CACHED_KEYS` keys,
 /// `MAX_CACHED_DOCS` documents or `MAX_CACHED_FUSED` fused events.
@@ -185,6 +219,12 @@ pub(crate) struct WriteCache {
     /// Fused events whose row is older than their aggregate, written before the batch commits
     /// ([`flush_fused`]).
     dirty: BTreeSet<i64>,
+    /// Band rows `(key, doc)` of documents stored by this connection and not yet written to
+    /// `copy_bands` ([`file_bands`]). Every key among them is in `docs`.
+    pub(crate) unfiled: Vec<(i64, i64)>,
+    /// `copy_bands_filed.upto` as this connection last read or wrote it; `None` until the
+    /// documents above it are filed ([`prepare_bands`]) after the cache was dropped.
+    filed_upto: Option<i64>,
 }
 
 /// A fused event as last written by this connection: its aggregate and the values of its
@@ -253,9 +293,6 @@ impl WriteCache {
             self.clear();
             self.version = Some(version);
         }
-        if self.docs.len() > MAX_CACHED_KEYS {
-            self.docs.clear();
-        }
         if self.candidates.len() > MAX_CACHED_DOCS {
             self.candidates.clear();
         }
@@ -267,14 +304,96 @@ impl WriteCache {
         }
     }
 
+    /// Forgets everything, including the unfiled band rows: their documents are stored (or
+    /// were rolled back), and the next batch files those above `copy_bands_filed.upto` from
+    /// the database ([`prepare_bands`]).
     pub(crate) fn clear(&mut self) {
         self.docs.clear();
         self.candidates.clear();
         self.fused.clear();
         self.index.clear();
         self.dirty.clear();
+        self.unfiled.clear();
+        self.filed_upto = None;
         self.version = None;
     }
+}
+
+/// Most band rows kept unfiled in memory (16 bytes each, so about 16 MB; the rows of about
+/// 24,000 documents) before [`file_bands`] writes them. The unit tests file every few
+/// documents, so that both ways are taken.
+const MAX_UNFILED_ROWS: usize = if cfg!(test) { 200 } else { 1_000_000 };
+
+/// Makes the band lists of the cache usable at the start of a batch: after the cache was
+/// dropped, files the band rows of every document above `copy_bands_filed.upto` (left by a
+/// killed run, a failed batch or another connection), computed from their stored signatures;
+/// and before the cache's band lists grow too large, files what is unfiled and starts them
+/// again.
+fn prepare_bands(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
+    if cache.filed_upto.is_none() {
+        cache.unfiled.clear();
+        let upto: i64 = tx
+            .query_row("SELECT upto FROM copy_bands_filed WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(0);
+        let mut stmt = tx.prepare_cached(
+            "SELECT rowid_, minhash FROM documents WHERE rowid_ > ?1 ORDER BY rowid_",
+        )?;
+        let mut rows = stmt.query([upto])?;
+        let mut above = false;
+        while let Some(row) = rows.next()? {
+            let (rowid, blob): (i64, Vec<u8>) = (row.get(0)?, row.get(1)?);
+            for key in Signature::from_bytes(&blob).band_keys() {
+                cache.unfiled.push((key, rowid));
+            }
+            above = true;
+        }
+        drop(rows);
+        drop(stmt);
+        cache.filed_upto = Some(upto);
+        if above {
+            file_bands(tx, cache)?;
+        }
+    }
+    if cache.docs.len() > MAX_CACHED_KEYS {
+        // Unfiled rows must stay reachable: once filed they are read from `copy_bands`.
+        file_bands(tx, cache)?;
+        cache.docs.clear();
+    }
+    Ok(())
+}
+
+/// Writes the unfiled band rows to `copy_bands`, sorted by key, and moves
+/// `copy_bands_filed.upto` to the newest document.
+///
+/// Band keys are hashes: written with each document, the rows of a batch fell on random pages
+/// of the index, and at 100,000 documents every commit wrote back most of its leaf pages.
+/// Written sorted, many thousand documents at a time, each leaf page is written once per
+/// filing. Within the writer's transaction no other connection writes, and the batch starts by
+/// filing what others left ([`prepare_bands`]), so every document up to the newest is filed.
+fn file_bands(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
+    let rows = &mut cache.unfiled;
+    rows.sort_unstable();
+    rows.dedup();
+    let mut values: Vec<i64> = Vec::with_capacity(copies::BANDS * 2);
+    for chunk in rows.chunks(copies::BANDS) {
+        values.clear();
+        for (key, doc) in chunk {
+            values.extend([*key, *doc]);
+        }
+        tx.prepare_cached(&band_insert_sql(chunk.len()))?
+            .execute(rusqlite::params_from_iter(&values))?;
+    }
+    rows.clear();
+    let upto: i64 = tx.query_row("SELECT coalesce(max(rowid_), 0) FROM documents", [], |r| {
+        r.get(0)
+    })?;
+    tx.prepare_cached("INSERT OR REPLACE INTO copy_bands_filed (id, upto) VALUES (1, ?1)")?
+        .execute([upto])?;
+    cache.filed_upto = Some(upto);
+    Ok(())
 }
 
 /// What storing a document needs that does not depend on the database: the copy-detection
@@ -535,15 +654,8 @@ fn put_one(
     ])?;
     let rowid = tx.last_insert_rowid();
     if !keys.is_empty() {
-        // All bands in one statement. Since schema v6 nothing in it can abort (no foreign key;
-        // OR IGNORE), so SQLite opens no statement journal for it (see schema.rs).
-        let sql = band_insert_sql(keys.len());
-        let mut values: Vec<i64> = Vec::with_capacity(keys.len() * 2);
-        for k in &keys {
-            values.extend([*k, rowid]);
-        }
-        tx.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(&values))?;
+        // Filed in `copy_bands` later, with many other documents' (see `file_bands`).
+        cache.unfiled.extend(keys.iter().map(|k| (*k, rowid)));
         // A later copy in this run compares with it from memory.
         cache.candidates.insert(
             rowid,

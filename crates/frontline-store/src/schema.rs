@@ -385,6 +385,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- no table changes
     "#,
+    // Version 11 (ingest speed at scale): the writer files band rows in `copy_bands` in
+    // batches of many documents, sorted by key, instead of 42 random keys with every document
+    // (see `file_bands` in put.rs). `copy_bands_filed.upto` is the rowid up to which every
+    // document's band rows are in `copy_bands`; a writer files the documents above it (from
+    // their stored signature) before it looks a band up, so documents a killed run left
+    // unfiled are filed by the next one. Every document stored before has its rows.
+    r#"
+    CREATE TABLE copy_bands_filed (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        upto            INTEGER NOT NULL
+    );
+    INSERT INTO copy_bands_filed (id, upto) SELECT 1, coalesce(max(rowid_), 0) FROM documents;
+    "#,
 ];
 
 /// Newest schema version this build knows.

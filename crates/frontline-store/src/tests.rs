@@ -936,6 +936,7 @@ fn rtree_follows_inserts_and_deletes() {
 fn rtree_migration_indexes_events_stored_before_it() {
     let store = Store::open_in_memory().unwrap();
     store.insert_fused_events(&indexed_events()).unwrap();
+    undo_v11(&store);
     {
         let mut conn = store.conn().unwrap();
         // Back to version 2, as a database written before the R*Tree existed (migrations 3
@@ -995,6 +996,7 @@ fn band_migration_keeps_every_band() {
         )
         .unwrap()
     };
+    undo_v11(&store);
     {
         let mut conn = store.conn().unwrap();
         let before = bands(&conn);
@@ -1027,6 +1029,16 @@ fn band_migration_keeps_every_band() {
 }
 
 /// Rewrites the compressed JSON columns as the TEXT that versions before 10 stored.
+/// Makes `store` a version 10 database: every band row filed, no `copy_bands_filed`.
+fn undo_v11(store: &Store) {
+    store.flush().unwrap();
+    store
+        .conn()
+        .unwrap()
+        .execute_batch("DROP TABLE copy_bands_filed; PRAGMA user_version = 10;")
+        .unwrap();
+}
+
 fn unpack_json_columns(conn: &rusqlite::Connection) {
     for table in ["events", "document_mentions"] {
         let rows: Vec<(i64, crate::codec::Packed)> =
@@ -1088,6 +1100,7 @@ fn mentions_migration_keeps_every_mention() {
         counts.mentions as usize,
         a.mentions.len() + b.mentions.len()
     );
+    undo_v11(&store);
     {
         let mut conn = store.conn().unwrap();
         downgrade_to_v3(&conn);
@@ -1158,7 +1171,10 @@ fn prepared_documents_must_match_the_batch() {
 }
 
 /// What the writer of `store` keeps in memory equals what is stored: every band list (the
-/// latest documents per key, oldest first), every candidate document and every fused event.
+/// latest documents per key, oldest first, of the rows in `copy_bands` and those not yet
+/// filed), every candidate document and every fused event. Every document up to
+/// `copy_bands_filed.upto` has its band rows filed, and the unfiled rows are of documents
+/// above it.
 fn assert_write_cache_matches_db(store: &Store) {
     // Every linked row has its parent (foreign keys are checked here, not on each write).
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
@@ -1174,8 +1190,36 @@ fn assert_write_cache_matches_db(store: &Store) {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        stored.reverse();
+        stored.extend(cache.unfiled.iter().filter(|r| r.0 == *key).map(|r| r.1));
+        stored.sort_unstable();
+        stored.dedup();
+        let stored = stored[stored.len().saturating_sub(64)..].to_vec();
         assert_eq!(docs, &stored, "band key {key}");
+    }
+    let upto: i64 = conn
+        .query_row("SELECT upto FROM copy_bands_filed", [], |r| r.get(0))
+        .unwrap();
+    assert!(cache.unfiled.iter().all(|r| r.1 > upto));
+    assert!(
+        cache
+            .unfiled
+            .iter()
+            .all(|(key, _)| cache.docs.contains_key(key))
+    );
+    let mut stmt = conn
+        .prepare(
+            "SELECT rowid_, minhash, (SELECT COUNT(*) FROM copy_bands WHERE doc = rowid_)
+             FROM documents WHERE rowid_ <= ?1",
+        )
+        .unwrap();
+    let filed: Vec<(i64, Vec<u8>, usize)> = stmt
+        .query_map([upto], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (rowid, minhash, n) in filed {
+        let keys = crate::copies::Signature::from_bytes(&minhash).band_keys();
+        assert_eq!(n, keys.len(), "band rows of document {rowid}");
     }
     // The cached comparison keys are those stored.
     assert!(!cache.candidates.is_empty());
@@ -1277,6 +1321,67 @@ fn band_cache_is_dropped_with_a_failed_batch() {
     assert!(!store.contains_document(&b.document.id).unwrap());
     store.put_extraction(&b).unwrap();
     assert_write_cache_matches_db(&store);
+    // `a`'s band rows, unfiled when the batch failed, were filed from the database.
+    let stored = store.document(&b.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy.as_deref(), Some(a.document.id.as_str()));
+}
+
+fn band_rows(path: &std::path::Path) -> Vec<(i64, i64)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT key, doc FROM copy_bands ORDER BY key, doc")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Band rows wait in memory and are filed by `Store::flush` (and when the store is
+/// dropped), all of them, sorted into `copy_bands`.
+#[test]
+fn flush_files_the_band_rows_held_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let store = Store::open(&path).unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    store.put_extraction(&a).unwrap();
+    assert!(band_rows(&path).is_empty());
+    assert_write_cache_matches_db(&store);
+    store.flush().unwrap();
+    assert_eq!(band_rows(&path).len(), crate::copies::BANDS);
+    assert_write_cache_matches_db(&store);
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    store.put_extraction(&b).unwrap();
+    drop(store);
+    assert_eq!(band_rows(&path).len(), 2 * crate::copies::BANDS);
+    let store = Store::open(&path).unwrap();
+    let stored = store.document(&b.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy.as_deref(), Some(a.document.id.as_str()));
+}
+
+/// A writer killed before filing its band rows (here: never dropped) leaves them to the next
+/// writer, which files them before it looks a band up, so copies of those documents are found.
+#[test]
+fn band_rows_a_killed_writer_left_unfiled_are_filed_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let killed = Store::open(&path).unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    let c = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[]);
+    killed.put_extractions(&[a.clone(), c]).unwrap();
+    std::mem::forget(killed);
+    assert!(band_rows(&path).is_empty());
+
+    let next = Store::open(&path).unwrap();
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    next.put_extraction(&b).unwrap();
+    assert_eq!(band_rows(&path).len(), 2 * crate::copies::BANDS);
+    assert_write_cache_matches_db(&next);
+    let stored = next.document(&b.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy.as_deref(), Some(a.document.id.as_str()));
+    drop(next);
+    assert_eq!(band_rows(&path).len(), 3 * crate::copies::BANDS);
 }
 
 /// A writer that kept what it wrote in memory stores the same rows as one that reads
@@ -1447,6 +1552,7 @@ fn claims_migration_keeps_every_record() {
     assert_eq!(before.len(), 1);
     assert!(before[0].contradictions.len() >= 3, "{before:#?}");
     let id = before[0].id;
+    undo_v11(&store);
     {
         let mut conn = store.conn().unwrap();
         let agg: String = conn
@@ -1549,6 +1655,7 @@ fn events_migration_keeps_every_event() {
         )
     };
     let before_records = store.events(&EventFilter::default()).unwrap();
+    undo_v11(&store);
     {
         let mut conn = store.conn().unwrap();
         unpack_json_columns(&conn);
@@ -1669,6 +1776,7 @@ fn json_columns_read_the_same_compressed_or_not() {
     // The first report as a version 9 database stored it, the second written after migrating.
     let mixed = Store::open_in_memory().unwrap();
     mixed.put_extractions(&[wire_report()]).unwrap();
+    undo_v11(&mixed);
     {
         let mut conn = mixed.conn().unwrap();
         unpack_json_columns(&conn);
@@ -1695,4 +1803,33 @@ fn json_columns_read_the_same_compressed_or_not() {
         .unwrap();
     let err = mixed.document(&wire_report().document.id).unwrap_err();
     assert!(err.to_string().contains("compressed frame"), "{err}");
+}
+
+/// Migration 11 marks every document of a version 10 database as filed: they all have their
+/// band rows already.
+#[test]
+fn filing_migration_marks_every_stored_document_filed() {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[]);
+    let c = extraction(OTHER, Some("State TV"), Some("2017-06-19"), &[]);
+    store.put_extractions(&[a.clone(), c]).unwrap();
+    undo_v11(&store);
+    {
+        let mut conn = store.conn().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        let (upto, newest): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT upto FROM copy_bands_filed), (SELECT max(rowid_) FROM documents)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(upto, newest);
+    }
+    store.cache.lock().unwrap().clear();
+    let b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[]);
+    store.put_extraction(&b).unwrap();
+    assert_write_cache_matches_db(&store);
+    let stored = store.document(&b.document.id).unwrap().unwrap();
+    assert_eq!(stored.nearest_copy.as_deref(), Some(a.document.id.as_str()));
 }

@@ -128,4 +128,20 @@ fn killed_ingest_leaves_a_sound_resumable_database() {
     // And once more: nothing new.
     run_all(&store);
     assert_eq!(store.counts().unwrap(), resumed);
+    // The band rows the killed child held in memory were filed from the database, and the
+    // rest when the store closed: every document has its rows, as many as every other.
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let per_doc: Vec<(i64, i64)> = conn
+        .prepare(
+            "SELECT d.rowid_, (SELECT COUNT(*) FROM copy_bands b WHERE b.doc = d.rowid_)
+             FROM documents d",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(per_doc.len(), BATCH * BATCHES);
+    assert!(per_doc.iter().all(|(_, n)| *n > 0 && *n == per_doc[0].1));
 }

@@ -207,6 +207,8 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 // Freeing a batch's extractions is left to the extraction threads.
                 rayon::spawn(move || drop((batch, prepared)));
             }
+            // The copy-detection rows the writer still holds in memory.
+            store.flush().context("cannot write to the database")?;
             Ok((store, outcomes))
         })
         .context("cannot start the database writer thread")?;
