@@ -41,3 +41,84 @@ fn demo_samples_fuse_into_multi_source_events_with_disagreements() {
         .collect();
     assert!(countries.len() >= 5, "events in only {countries:?}");
 }
+
+/// Fusion measured on the demo's clusters: each file `NN-<place>-<kind>.txt` reports the
+/// cluster's one real event in its lead, and the files of a cluster are the outlets telling
+/// it (wire story, syndicated and reworded copies, state media, monitors, claims, denials).
+/// The lead event of an article is the first event coded from its earliest sentence that has
+/// one. Asserted: no fused record holds lead events of two clusters. Printed (`cargo test -p
+/// frontline-server --test samples -- --nocapture`): how many records each cluster's lead
+/// events fall into (one is the goal), and the record's independent sources against the
+/// count expected when copies (syndicated, reworded) count with their wire story.
+#[test]
+fn fusion_on_the_demo_clusters() {
+    use std::collections::BTreeMap;
+    let pipeline = Pipeline::new(Geocoder::embedded().unwrap()).unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let all = samples::all().unwrap();
+    let mut lead: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut batch = Vec::new();
+    for s in all.iter().cloned() {
+        let cluster = s.file.split('-').nth(1).unwrap().to_string();
+        let ex = pipeline.extract(s.meta, &s.text);
+        let first = ex
+            .events
+            .iter()
+            .min_by_key(|e| e.sentence)
+            .map(|e| e.id.clone());
+        lead.entry(cluster)
+            .or_default()
+            .push((s.file.to_string(), first.unwrap_or_default()));
+        batch.push(ex);
+    }
+    store.put_extractions(&batch).unwrap();
+    // Event id -> fused record.
+    let mut fused_of: BTreeMap<String, i64> = BTreeMap::new();
+    let mut sources: BTreeMap<i64, usize> = BTreeMap::new();
+    for f in store.events(&EventFilter::default()).unwrap() {
+        sources.insert(f.id, f.n_sources);
+        for r in store.event(f.id).unwrap().unwrap().reports {
+            fused_of.insert(r.event_id, f.id);
+        }
+    }
+    let mut cluster_of_record: BTreeMap<i64, String> = BTreeMap::new();
+    let mut whole = 0;
+    for (cluster, files) in &lead {
+        let records: BTreeSet<i64> = files
+            .iter()
+            .filter_map(|(_, ev)| fused_of.get(ev).copied())
+            .collect();
+        for r in &records {
+            if let Some(other) = cluster_of_record.insert(*r, cluster.clone()) {
+                assert_eq!(&other, cluster, "record {r} fuses two clusters");
+            }
+        }
+        let copies = files
+            .iter()
+            .filter(|(f, _)| f.contains("-syndicated") || f.contains("-reworded"))
+            .count();
+        let expected_sources = files.len() - copies;
+        let unfused = files
+            .iter()
+            .filter(|(_, ev)| !fused_of.contains_key(ev))
+            .count();
+        if records.len() == 1 && unfused == 0 {
+            whole += 1;
+        }
+        let got: Vec<usize> = records.iter().map(|r| sources[r]).collect();
+        println!(
+            "{cluster:<10} {} articles -> {} record(s){}; sources {got:?}, expected {expected_sources}",
+            files.len(),
+            records.len(),
+            if unfused > 0 {
+                format!(" and {unfused} lead event(s) in no record")
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!(
+        "clusters whose lead events are one record: {whole} of {}",
+        lead.len()
+    );
+}
