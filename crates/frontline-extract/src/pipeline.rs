@@ -398,6 +398,7 @@ impl Pipeline {
                         end: b,
                         place: tp.place,
                         mention: place_ids.get(k).copied().flatten(),
+                        dateline: tp.dateline,
                     });
                 }
             }

@@ -44,6 +44,10 @@ pub struct Toponym {
     pub span: Span,
     /// What it was resolved to, or what was inferred about it.
     pub place: PlaceRef,
+    /// It opens the document as a dateline ("KYIV (Reuters) -"): where the story was filed,
+    /// which is not always where its events happened. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dateline: bool,
 }
 
 /// The geoparser. Cheap to clone and share across threads (the gazetteer is behind an `Arc`).

@@ -388,6 +388,7 @@ pub(crate) fn resolve(
             let place = state_place(g, code).unwrap_or_else(|| PlaceRef::unresolved(surface));
             out.push(Toponym {
                 span: f.span,
+                dateline: f.dateline,
                 place,
             });
             continue;
@@ -396,6 +397,7 @@ pub(crate) fn resolve(
         if let Some((c, CountryNameKind::Demonym)) = f.country {
             out.push(Toponym {
                 span: f.span,
+                dateline: f.dateline,
                 place: country_place(c, true),
             });
             continue;
@@ -428,6 +430,7 @@ pub(crate) fn resolve(
                 {
                     out.push(Toponym {
                         span: f.span,
+                        dateline: f.dateline,
                         place: country_place(c, false),
                     });
                 } else if weak_loose && !f.cued {
@@ -435,6 +438,7 @@ pub(crate) fn resolve(
                 } else if weak_loose {
                     out.push(Toponym {
                         span: f.span,
+                        dateline: f.dateline,
                         place: inferred(surface, f, found, sentences, text, &doc),
                     });
                 } else if tiny || weak_initial {
@@ -443,6 +447,7 @@ pub(crate) fn resolve(
                 } else {
                     out.push(Toponym {
                         span: f.span,
+                        dateline: f.dateline,
                         place: place_ref(g, best, &sc[1..]),
                     });
                 }
@@ -450,10 +455,12 @@ pub(crate) fn resolve(
             None => match f.country {
                 Some((c, _)) => out.push(Toponym {
                     span: f.span,
+                    dateline: f.dateline,
                     place: country_place(c, false),
                 }),
                 None => out.push(Toponym {
                     span: f.span,
+                    dateline: f.dateline,
                     place: inferred(surface, f, found, sentences, text, &doc),
                 }),
             },

@@ -20,6 +20,8 @@ pub struct PlaceHit {
     pub place: PlaceRef,
     /// Mention id.
     pub mention: Option<usize>,
+    /// The document's dateline ("KYIV (Reuters) -"): where the story was filed.
+    pub dateline: bool,
 }
 
 const SIMPLE: &[&str] = &[
@@ -252,14 +254,21 @@ pub fn pick(
         });
     }
     // a place in the clause without a locative cue ("The town of Madaya was besieged",
-    // "shelling of Omdurman")
-    if let Some((i, _)) = cands.iter().find(|(_, p)| {
+    // "shelling of Omdurman"); the dateline only when the clause names no other ("KYIV
+    // (Reuters) - Missiles struck the capital"), since it says where the story was filed
+    // ("OUAGADOUGOU (Reuters) - Militants attacked the town of Djibo")
+    let uncued = |p: &PlaceHit| {
         granularity(&p.place) < 5
             && !matches!(
                 relation_before(t, p.start).map(|r| r.0).as_deref(),
                 Some("with" | "border with" | "to" | "toward" | "towards" | "from" | "between")
             )
-    }) {
+    };
+    if let Some((i, _)) = cands
+        .iter()
+        .find(|(_, p)| !p.dateline && uncued(p))
+        .or_else(|| cands.iter().find(|(_, p)| uncued(p)))
+    {
         return Some(Chosen {
             place: *i,
             relation: "in".into(),

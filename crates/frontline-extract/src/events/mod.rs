@@ -255,7 +255,7 @@ pub fn registry() -> &'static [RuleInfo] {
         },
         RuleInfo {
             id: "LO60-clause-place",
-            description: "a place in the clause without a locative cue",
+            description: "a place in the clause without a locative cue (the dateline only when it names no other)",
         },
         RuleInfo {
             id: "MO41-hedged-source",

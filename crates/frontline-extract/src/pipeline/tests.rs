@@ -159,3 +159,33 @@ proptest! {
         }
     }
 }
+
+fn geo_pipeline() -> &'static Pipeline {
+    static P: OnceLock<Pipeline> = OnceLock::new();
+    P.get_or_init(|| Pipeline::new(frontline_geocode::Geocoder::embedded().unwrap()).unwrap())
+}
+
+/// The dateline says where the story was filed: a place the clause names wins over it, and it
+/// is the event's place only when the clause names none.
+#[test]
+fn the_dateline_is_the_place_only_when_the_clause_names_no_other() {
+    let place = |s: &str| {
+        let ex = geo_pipeline().extract(meta(), s);
+        ex.check_spans().unwrap();
+        let ev = ex
+            .events
+            .first()
+            .unwrap_or_else(|| panic!("no event in {s:?}"));
+        ev.location.as_ref().map(|l| l.place.name.clone())
+    };
+    assert_eq!(
+        place("OUAGADOUGOU (Corvid) - Militants attacked an army base in the northern town of Djibo on Sunday.")
+            .as_deref(),
+        Some("Djibo")
+    );
+    assert_eq!(
+        place("BAGHDAD (Corvid) - A car bomb exploded near a crowded market on Sunday, killing 12 people.")
+            .as_deref(),
+        Some("Baghdad")
+    );
+}
