@@ -22,7 +22,8 @@ pub(crate) struct Found {
     pub country: Option<(&'static Country, CountryNameKind)>,
     /// A US state given by abbreviation ("Ga.", "GA").
     pub state: Option<&'static str>,
-    /// Unit level announced by a following word ("X County" → ADM2).
+    /// Unit level announced by a following word ("X County" → ADM2) or by the words before
+    /// ("the city of X" → `P`, any populated place; "the province of X" → ADM1).
     pub level: Option<&'static str>,
     /// Preceded by a locative or strong cue.
     pub cued: bool,
@@ -341,6 +342,19 @@ impl Ctx<'_, '_> {
             loc = true;
         }
         (loc, strong)
+    }
+
+    /// Unit level announced by the words before token `i`: "the city of X" (a populated
+    /// place, `P`), "the province of X" (`ADM1`), "the district of X" (`ADM2`).
+    fn level_before(&self, i: usize) -> Option<&'static str> {
+        let (p, _) = self.prev(i)?;
+        if p == 0 || self.lowers.get(p) != "of" {
+            return None;
+        }
+        match self.lowers.get(p - 1) {
+            "city" | "town" | "village" | "hamlet" => Some("P"),
+            w => suffix_level(w),
+        }
     }
 
     fn suffix_after(&self, j: usize) -> Option<&str> {
@@ -698,7 +712,7 @@ fn find_in_sentence(
                 }
             }
             // An organisation or a person after ("X University", "Jordan Henderson").
-            let mut level = None;
+            let mut level = ctx.level_before(i);
             let mut place_suffix = false;
             if let Some(w) = ctx.suffix_after(i + n) {
                 let nt = &toks[i + n];

@@ -178,12 +178,23 @@ fn score_candidates<'p, 'a>(
         if !exact {
             s -= 1.5;
         }
-        if let Some(level) = f.level {
-            if p.feature_code == level {
-                s += 3.0;
-            } else if p.feature_class == 'P' {
-                s -= 1.0;
+        match f.level {
+            // "the city of X": a populated place rather than the unit named after it
+            Some("P") => {
+                if p.feature_class == 'P' {
+                    s += 3.0;
+                } else if !is_country_code(p.feature_code) {
+                    s -= 1.0;
+                }
             }
+            Some(level) => {
+                if p.feature_code == level {
+                    s += 3.0;
+                } else if p.feature_class == 'P' {
+                    s -= 1.0;
+                }
+            }
+            None => {}
         }
         s += 4.0 * others.share(p.country);
         if let Some(a1) = p.admin1_code {

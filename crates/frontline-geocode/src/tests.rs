@@ -149,3 +149,33 @@ fn debug_print() {
         );
     }
 }
+
+/// "The city of X" asks for the populated place, "the province of X" for the unit, where a
+/// city and its province share a name.
+#[test]
+fn the_words_before_of_choose_between_a_city_and_its_province() {
+    let v = parse("Yemen's government agreed to a ceasefire in the port city of Hodeidah.");
+    let city = find(&v, "Hodeidah");
+    assert_eq!(
+        city.place.precision,
+        GeoPrecision::Point,
+        "{:?}",
+        city.place
+    );
+    let v = parse("Yemen's government agreed to a ceasefire in the province of Hodeidah.");
+    let unit = find(&v, "Hodeidah");
+    assert_eq!(
+        unit.place.precision,
+        GeoPrecision::Admin1,
+        "{:?}",
+        unit.place
+    );
+}
+
+/// A dateline is flagged as one; the places of the story are not.
+#[test]
+fn datelines_are_flagged() {
+    let v = parse("MOGADISHU (Corvid) - A car bomb exploded outside a restaurant in Somalia.");
+    assert!(find(&v, "MOGADISHU").dateline);
+    assert!(!find(&v, "Somalia").dateline);
+}
