@@ -352,6 +352,44 @@ fn first_after(
     })
 }
 
+/// Whether the "by" before the actor at token `at` belongs to a participle describing a
+/// noun ("a facility used by the army", "areas held by rebels") rather than to the event
+/// ("an attack carried out by", "a bombing claimed by").
+fn by_modifies_a_noun(t: &Tokens<'_>, at: usize) -> bool {
+    let mut k = at;
+    if k >= 1 && t.low(k - 1) == "the" {
+        k -= 1;
+    }
+    if k < 2 || t.low(k - 1) != "by" {
+        return false;
+    }
+    let w = t.low(k - 2);
+    let participle = (w.len() >= 4 && w.ends_with("ed"))
+        || matches!(
+            w,
+            "held" | "run" | "built" | "owned" | "known" | "seen" | "hit"
+        );
+    participle
+        && !matches!(
+            w,
+            "claimed"
+                | "launched"
+                | "conducted"
+                | "led"
+                | "staged"
+                | "perpetrated"
+                | "committed"
+                | "mounted"
+                | "executed"
+                | "orchestrated"
+                | "waged"
+                | "ordered"
+                | "initiated"
+                | "fired"
+                | "carried"
+        )
+}
+
 /// Fills the roles for one trigger.
 #[allow(clippy::too_many_arguments)]
 pub fn fill(
@@ -398,7 +436,11 @@ pub fn fill(
                 "RO42-nominal-on"
             });
         }
-        if let Some(x) = first_after(t, actors, end, cb, Some(&["by", "from"])) {
+        if let Some(x) = first_after(t, actors, end, cb, Some(&["by", "from"])).filter(|&x| {
+            actors
+                .get(x)
+                .is_none_or(|a| !by_modifies_a_noun(t, a.tok_start))
+        }) {
             r.sources = coordinated_right(t, actors, x, cb);
             r.rules.push("RO40-nominal-of-by");
         }

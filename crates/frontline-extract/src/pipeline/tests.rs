@@ -189,3 +189,24 @@ fn the_dateline_is_the_place_only_when_the_clause_names_no_other() {
         Some("Baghdad")
     );
 }
+
+/// "by" after a participle that describes a noun ("a facility used by", "a checkpoint held
+/// by") names who uses or holds it, not who acted; after one that describes the event ("a
+/// bombing claimed by") it still names the perpetrator.
+#[test]
+fn a_by_phrase_on_a_noun_is_not_the_perpetrator() {
+    let e = events(
+        "Russian forces carried out a precision strike on a facility used by the Ukrainian armed forces overnight.",
+    );
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].plover_type, PloverType::Assault);
+    assert_eq!(codes(&e[0].sources), ["RUSMIL"]);
+    let e = events("Witnesses described an attack on a checkpoint held by Syrian troops.");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        !codes(&e[0].sources).contains(&"SYRMIL".to_string()),
+        "{e:#?}"
+    );
+    let e = events("A suicide bombing claimed by Islamic State killed 12 people at the market.");
+    assert_eq!(codes(&e[0].sources), ["IMGMUSISI"]);
+}
