@@ -154,22 +154,15 @@ fn debug_print() {
 /// city and its province share a name.
 #[test]
 fn the_words_before_of_choose_between_a_city_and_its_province() {
-    let v = parse("Yemen's government agreed to a ceasefire in the port city of Hodeidah.");
-    let city = find(&v, "Hodeidah");
-    assert_eq!(
-        city.place.precision,
-        GeoPrecision::Point,
-        "{:?}",
-        city.place
-    );
-    let v = parse("Yemen's government agreed to a ceasefire in the province of Hodeidah.");
-    let unit = find(&v, "Hodeidah");
-    assert_eq!(
-        unit.place.precision,
-        GeoPrecision::Admin1,
-        "{:?}",
-        unit.place
-    );
+    for (unit, precision) in [
+        ("port city", GeoPrecision::Point),
+        ("province", GeoPrecision::Admin1),
+    ] {
+        let text = format!("Yemen's government agreed to a ceasefire in the {unit} of Hodeidah.");
+        let v = parse(&text);
+        let place = &find(&v, "Hodeidah").place;
+        assert_eq!(place.precision, precision, "{text}: {place:?}");
+    }
 }
 
 /// A dateline is flagged as one; the places of the story are not.

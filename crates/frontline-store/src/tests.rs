@@ -1328,13 +1328,7 @@ fn band_cache_is_dropped_with_a_failed_batch() {
 
 fn band_rows(path: &std::path::Path) -> Vec<(i64, i64)> {
     let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT key, doc FROM copy_bands ORDER BY key, doc")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    rows_of(&conn, "SELECT key, doc FROM copy_bands ORDER BY key, doc")
 }
 
 /// Band rows wait in memory and are filed by `Store::flush` (and when the store is
