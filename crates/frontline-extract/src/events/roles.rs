@@ -189,10 +189,18 @@ fn is_oblique(t: &Tokens<'_>, a: &ActorFound) -> bool {
     let s = a.tok_start;
     let p1 = if s >= 1 { t.low(s - 1) } else { "" };
     let p2 = if s >= 2 { t.low(s - 2) } else { "" };
-    // "thousands of protesters", "dozens of fighters": a quantity, not a preposition
-    let quantifier = p1 == "of"
+    // "thousands of protesters", "dozens of fighters", "units of the army": a quantity or a
+    // part, not a preposition
+    let of_at = if p1 == "the" {
+        s.saturating_sub(2)
+    } else {
+        s.saturating_sub(1)
+    };
+    let before_of = if of_at >= 1 { t.low(of_at - 1) } else { "" };
+    let quantifier = s >= 1
+        && t.low(of_at) == "of"
         && (matches!(
-            p2,
+            before_of,
             "thousands"
                 | "hundreds"
                 | "dozens"
@@ -206,10 +214,11 @@ fn is_oblique(t: &Tokens<'_>, a: &ActorFound) -> bool {
                 | "members"
                 | "groups"
                 | "units"
+                | "elements"
                 | "several"
         ) || t
             .toks
-            .get(s.wrapping_sub(2))
+            .get(of_at.wrapping_sub(1))
             .is_some_and(|k| k.kind == Tok::Number));
     !quantifier && (OBLIQUE.contains(&p1) || (p1 == "the" && OBLIQUE.contains(&p2)))
 }

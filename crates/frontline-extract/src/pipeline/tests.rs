@@ -210,3 +210,18 @@ fn a_by_phrase_on_a_noun_is_not_the_perpetrator() {
     let e = events("A suicide bombing claimed by Islamic State killed 12 people at the market.");
     assert_eq!(codes(&e[0].sources), ["IMGMUSISI"]);
 }
+
+/// "Units of the Syrian Arab Army" acted: a part of an actor, with or without the article, is
+/// that actor; the army's official name is the Syrian military.
+#[test]
+fn a_part_of_an_actor_is_that_actor() {
+    for s in [
+        "Units of the Syrian Arab Army destroyed positions belonging to terrorist groups.",
+        "Units of the Syrian army destroyed positions belonging to terrorist groups.",
+        "The Syrian Arab Army destroyed positions belonging to terrorist groups.",
+    ] {
+        let e = events(s);
+        assert_eq!(e.len(), 1, "{s}: {e:#?}");
+        assert_eq!(codes(&e[0].sources), ["SYRMIL"], "{s}");
+    }
+}
