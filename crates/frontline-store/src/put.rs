@@ -87,9 +87,7 @@ impl Store {
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let filed = (|| {
-            let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            cache.check(version);
-            prepare_bands(&tx, &mut cache)?;
+            begin(&tx, &mut cache)?;
             if !cache.unfiled.is_empty() {
                 file_bands(&tx, &mut cache)?;
             }
@@ -151,11 +149,7 @@ impl Store {
         let mut cache = self.cache.lock().map_err(|_| crate::StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let written = (|| {
-            // Another connection may have written since this one last did: what the cache
-            // holds may then be stale.
-            let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            cache.check(version);
-            prepare_bands(&tx, &mut cache)?;
+            begin(&tx, &mut cache)?;
             let mut out = Vec::with_capacity(batch.len());
             let mut indexed = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
@@ -324,6 +318,15 @@ impl WriteCache {
 /// documents, so that both ways are taken.
 const MAX_UNFILED_ROWS: usize = if cfg!(test) { 200 } else { 1_000_000 };
 
+/// At the start of a write transaction: drops what the cache holds if another connection
+/// wrote since this one last did (it may be stale), then makes its band lists usable
+/// ([`prepare_bands`]).
+fn begin(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
+    let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    cache.check(version);
+    prepare_bands(tx, cache)
+}
+
 /// Makes the band lists of the cache usable at the start of a batch: after the cache was
 /// dropped, files the band rows of every document above `copy_bands_filed.upto` (left by a
 /// killed run, a failed batch or another connection), computed from their stored signatures;
@@ -331,7 +334,6 @@ const MAX_UNFILED_ROWS: usize = if cfg!(test) { 200 } else { 1_000_000 };
 /// again.
 fn prepare_bands(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
     if cache.filed_upto.is_none() {
-        cache.unfiled.clear();
         let upto: i64 = tx
             .query_row("SELECT upto FROM copy_bands_filed WHERE id = 1", [], |r| {
                 r.get(0)
@@ -373,6 +375,8 @@ fn prepare_bands(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
 /// Written sorted, many thousand documents at a time, each leaf page is written once per
 /// filing. Within the writer's transaction no other connection writes, and the batch starts by
 /// filing what others left ([`prepare_bands`]), so every document up to the newest is filed.
+/// Since schema v6 nothing in the multi-row insert can abort (no foreign key; OR IGNORE), so
+/// SQLite opens no statement journal for it (see schema.rs).
 fn file_bands(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
     let rows = &mut cache.unfiled;
     rows.sort_unstable();
