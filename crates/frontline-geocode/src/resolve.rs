@@ -126,6 +126,10 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
 }
 
+/// Greatest distance between a province's centre and a city taken for its capital of the same
+/// name when their GeoNames province codes disagree.
+const CAPITAL_KM: f64 = 200.0;
+
 struct Scored<'p, 'a> {
     place: &'p Place<'a>,
     score: f32,
@@ -210,6 +214,43 @@ fn score_candidates<'p, 'a>(
             }
         }
         out.push(Scored { place: p, score: s });
+    }
+    // A bare name shared by a province and its capital ("Idlib", "Basra", "Kharkiv") is read
+    // as the city, as a reader of "a market in Idlib" does: the province needs a cue ("Idlib
+    // province", handled by `level`). The province keeps its place among the other candidates
+    // (places of the name elsewhere), just under its capital. The capital is the PPLA of the
+    // same country hit by the same kind of match (exact or by transliteration) with the same
+    // province code or, since GeoNames' codes for some countries' cities and provinces
+    // disagree (Yemen, Sudan), within `CAPITAL_KM` of the province's centre.
+    if f.level.is_none() {
+        let capital_score = |adm1: &Place<'_>, adm1_exact: bool| {
+            out.iter()
+                .zip(mine)
+                .filter(|(c, (_, exact))| {
+                    *exact == adm1_exact
+                        && c.place.feature_code == "PPLA"
+                        && c.place.country == adm1.country
+                        && (c.place.admin1_code == adm1.admin1_code
+                            || haversine_km((c.place.lat, c.place.lon), (adm1.lat, adm1.lon))
+                                <= CAPITAL_KM)
+                })
+                .map(|(c, _)| c.score)
+                .reduce(f32::max)
+        };
+        let caps: Vec<Option<f32>> = out
+            .iter()
+            .zip(mine)
+            .map(|(c, (_, exact))| {
+                (c.place.feature_code == "ADM1")
+                    .then(|| capital_score(c.place, *exact))
+                    .flatten()
+            })
+            .collect();
+        for (c, cap) in out.iter_mut().zip(caps) {
+            if let Some(cap) = cap {
+                c.score = c.score.min(cap - 0.5);
+            }
+        }
     }
     // Entries equal under this order are the same place with the same score: an unstable sort
     // gives the same result.

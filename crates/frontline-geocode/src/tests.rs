@@ -165,6 +165,37 @@ fn the_words_before_of_choose_between_a_city_and_its_province() {
     }
 }
 
+/// A bare name shared by a province and its capital is the city; a cue asks for the province.
+#[test]
+fn a_bare_name_shared_by_a_province_and_its_capital_is_the_city() {
+    for (text, name, precision) in [
+        (
+            "Yemeni officials said shells hit a market in Hodeidah on Monday.",
+            "Hodeidah",
+            GeoPrecision::Point,
+        ),
+        (
+            "Police dispersed a crowd in Basra on Friday.",
+            "Basra",
+            GeoPrecision::Point,
+        ),
+        (
+            "Yemeni officials said fighting spread across Hodeidah province.",
+            "Hodeidah",
+            GeoPrecision::Admin1,
+        ),
+        (
+            "Officials in Basra governorate said the road was shut.",
+            "Basra",
+            GeoPrecision::Admin1,
+        ),
+    ] {
+        let v = parse(text);
+        let place = &find(&v, name).place;
+        assert_eq!(place.precision, precision, "{text}: {place:?}");
+    }
+}
+
 /// A dateline is flagged as one; the places of the story are not.
 #[test]
 fn datelines_are_flagged() {
