@@ -3,7 +3,8 @@
 //! `LO10-object-place` (the place a territorial verb takes: "captured al-Waleed"),
 //! `LO20-prep-after` (a locative phrase after the trigger), `LO30-prep-before` (before it),
 //! `LO40-border` (no toponym, but "at/along the border"), `LO50-sentence-place` (a locative
-//! place elsewhere in the sentence).
+//! place elsewhere in the sentence), and `LO15-unresolved-anchor` (a place the gazetteer lacks
+//! gives way to the known place it is placed by: "the Zamzam camp outside El Fasher").
 
 use frontline_model::{GeoPrecision, PlaceRef};
 
@@ -150,9 +151,63 @@ fn granularity(p: &PlaceRef) -> u8 {
     }
 }
 
+/// Tokens after an unresolved place within which a resolved place can anchor it.
+const ANCHOR_WINDOW: usize = 8;
+
 /// Picks the location for a trigger at `trig` in clause `clause`. `exclude` are token ranges
 /// (actor spans) whose places are parts of actor names.
+///
+/// When the place chosen is one the gazetteer does not know and the text anchors it to one it
+/// does ("the Zamzam camp outside El Fasher", "Zamzam, near El Fasher"), the anchor is the
+/// location, with its relation (`LO15-unresolved-anchor`): a located "near El Fasher" says
+/// more than a name without coordinates.
 pub fn pick(
+    t: &Tokens<'_>,
+    places: &[PlaceHit],
+    trig: (usize, usize),
+    clause: (usize, usize),
+    territorial: bool,
+    allow_from: bool,
+    exclude: &[(usize, usize)],
+) -> Option<Chosen> {
+    let chosen = pick_place(t, places, trig, clause, territorial, allow_from, exclude)?;
+    let hit = places.get(chosen.place)?;
+    if hit.place.precision != GeoPrecision::Unresolved {
+        return Some(chosen);
+    }
+    let anchor = places.iter().enumerate().find_map(|(i, p)| {
+        if p.start < hit.end
+            || p.start > hit.end + ANCHOR_WINDOW
+            || p.place.demonym
+            || p.place.precision == GeoPrecision::Unresolved
+            || granularity(&p.place) >= 5
+            || exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
+        {
+            return None;
+        }
+        let (rel, at) = relation_before(t, p.start)?;
+        let anchoring = matches!(
+            rel.as_str(),
+            "near" | "outside" | "in" | "around" | "close to" | "next to"
+        ) || rel.ends_with(" of")
+            && DIRECTIONS.contains(&rel.trim_end_matches(" of"));
+        // nothing between the two but the unresolved place's own words ("camp for displaced
+        // people") or one comma ("Zamzam, near El Fasher")
+        let plain = (hit.end == at - 1 && t.low(hit.end) == ",")
+            || (hit.end..at).all(|k| t.low(k).chars().all(|c| c.is_alphabetic() || c == '-'));
+        (anchoring && plain).then_some((i, rel))
+    });
+    Some(match anchor {
+        Some((place, relation)) => Chosen {
+            place,
+            relation,
+            rule: "LO15-unresolved-anchor",
+        },
+        None => chosen,
+    })
+}
+
+fn pick_place(
     t: &Tokens<'_>,
     places: &[PlaceHit],
     trig: (usize, usize),

@@ -254,6 +254,14 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "place directly after the trigger",
         },
         RuleInfo {
+            id: "AC10-protest-intervention",
+            description: "a protest broken up by state forces is ACLED's 'Protest with intervention'",
+        },
+        RuleInfo {
+            id: "LO15-unresolved-anchor",
+            description: "a place the gazetteer lacks, anchored to one it has ('the Zamzam camp outside El Fasher')",
+        },
+        RuleInfo {
             id: "LO60-clause-place",
             description: "a place in the clause without a locative cue (the dateline only when it names no other)",
         },
@@ -1223,6 +1231,7 @@ impl EventCoder {
             .filter(|(_, d)| !*d)
             .map(|((e, _), _)| e)
             .collect();
+        protest_intervention(t, &mut out);
         for e in &mut out {
             e.id = format!("{}:{}", state.doc_id, state.count);
             state.count += 1;
@@ -1239,6 +1248,92 @@ impl EventCoder {
             }
         }
         out
+    }
+}
+
+/// Words that put a protest in a sentence even when no protest event is coded from it ("as
+/// protesters gathered", "14 demonstrators were detained").
+const PROTEST_WORDS: &[&str] = &[
+    "protesters",
+    "protester",
+    "protestors",
+    "demonstrators",
+    "demonstrator",
+    "marchers",
+    "protest",
+    "protests",
+    "demonstration",
+    "demonstrations",
+    "rally",
+    "sit-in",
+];
+
+/// `AC10-protest-intervention`: ACLED codes a protest that state forces break up, by arrests,
+/// tear gas or dispersal, as one event, "Protests / Protest with intervention". In a sentence
+/// that tells of a protest (a protest event, or protesters other than those coerced), a
+/// coercive act by the state (or by no named agent) that kills no one, and the protest itself,
+/// take that ACLED type; crowd control that kills is "Excessive force against protesters".
+/// Their PLOVER types stay apart (COERCE or ASSAULT, PROTEST): the shared ACLED type is what
+/// lets reports that tell it from either side ("police fired tear gas at protesters",
+/// "hundreds protested and were dispersed") fuse.
+fn protest_intervention(t: &Tokens<'_>, events: &mut [Event]) {
+    use frontline_model::PloverType;
+    let set = |e: &mut Event, sub: &str| {
+        e.acled = Some(frontline_model::AcledType {
+            event_type: "Protests".into(),
+            sub_event_type: sub.into(),
+        });
+        e.rules.push("AC10-protest-intervention".into());
+    };
+    let crowd_control = |e: &Event| e.plover_mode.as_deref() == Some("crowd-control");
+    let killing = |e: &Event| {
+        e.quantities
+            .iter()
+            .any(|q| q.quantity.quantity_kind == QuantityKind::Killed)
+    };
+    let state = |e: &Event| e.sources.iter().all(|a| acled::is_state(&a.actor));
+    for e in events.iter_mut() {
+        if crowd_control(e) && state(e) && killing(e) {
+            set(e, "Excessive force against protesters");
+        }
+    }
+    // the protesters arrested or dispersed are not a protest under way ("arrested dozens of
+    // protesters" may come days after it: ACLED's "Arrests")
+    let targets: Vec<Span> = events
+        .iter()
+        .flat_map(|e| e.targets.iter().map(|a| a.span))
+        .collect();
+    let protest = events.iter().any(|e| e.plover_type == PloverType::Protest)
+        || (0..t.len()).any(|k| {
+            let sp = t.span(k, k + 1);
+            PROTEST_WORDS.contains(&t.low(k))
+                && !targets
+                    .iter()
+                    .any(|a| a.start <= sp.start && sp.end <= a.end)
+        });
+    if !protest {
+        return;
+    }
+    let intervening = |e: &Event| {
+        (e.plover_type == PloverType::Coerce || crowd_control(e))
+            && state(e)
+            && !killing(e)
+            && !e.targets.iter().any(|a| {
+                matches!(
+                    a.actor.actor_type,
+                    frontline_model::ActorType::Rebel
+                        | frontline_model::ActorType::Militia
+                        | frontline_model::ActorType::Military
+                )
+            })
+    };
+    if !events.iter().any(intervening) {
+        return;
+    }
+    for e in events.iter_mut() {
+        if e.plover_type == PloverType::Protest || intervening(e) {
+            set(e, "Protest with intervention");
+        }
     }
 }
 

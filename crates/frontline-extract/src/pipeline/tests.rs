@@ -1,5 +1,5 @@
 use super::*;
-use frontline_model::{Modality, PloverType};
+use frontline_model::{GeoPrecision, Modality, PloverType};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -188,6 +188,87 @@ fn the_dateline_is_the_place_only_when_the_clause_names_no_other() {
             .as_deref(),
         Some("Baghdad")
     );
+}
+
+/// A place the gazetteer lacks gives way to the known place the text puts it by; one that
+/// stands alone stays as it is, unresolved.
+#[test]
+fn an_unknown_place_gives_way_to_its_anchor() {
+    let loc = |s: &str| {
+        let ex = geo_pipeline().extract(meta(), s);
+        ex.check_spans().unwrap();
+        let ev = ex
+            .events
+            .first()
+            .unwrap_or_else(|| panic!("no event in {s:?}"));
+        let l = ev
+            .location
+            .as_ref()
+            .unwrap_or_else(|| panic!("no place in {s:?}"));
+        (l.place.name.clone(), l.relation.clone(), l.place.precision)
+    };
+    assert_eq!(
+        loc("The militia stormed the Qarfoul camp for displaced people outside Kadugli on Monday."),
+        ("Kadugli".into(), "outside".into(), GeoPrecision::Point)
+    );
+    assert_eq!(
+        loc("Gunmen attacked Qarfoul, near Kadugli, on Monday."),
+        ("Kadugli".into(), "near".into(), GeoPrecision::Point)
+    );
+    let (name, _, precision) = loc("Gunmen attacked the Qarfoul camp on Monday.");
+    assert_eq!(
+        (name.as_str(), precision),
+        ("Qarfoul", GeoPrecision::Unresolved)
+    );
+    // a place further on, after the event's own words, is not an anchor
+    let (name, _, _) =
+        loc("Gunmen attacked the Qarfoul camp on Monday, days after talks in Kadugli.");
+    assert_eq!(name, "Qarfoul");
+}
+
+/// A protest that police break up is one ACLED event, "Protest with intervention", whichever
+/// side the sentence tells it from; coercion with no protest in the sentence, or one that kills,
+/// is not.
+#[test]
+fn a_protest_broken_up_is_a_protest_with_intervention() {
+    let acled = |s: &str| -> Vec<(PloverType, String)> {
+        events(s)
+            .iter()
+            .map(|e| {
+                let a = e.acled.as_ref().map(|a| a.sub_event_type.clone());
+                (e.plover_type, a.unwrap_or_default())
+            })
+            .collect()
+    };
+    let with = "Protest with intervention".to_string();
+    assert_eq!(
+        acled("Police arrested 20 people as hundreds of protesters gathered outside parliament."),
+        [(PloverType::Coerce, with.clone())]
+    );
+    let e =
+        acled("Riot police fired tear gas at protesters outside parliament, killing two people.");
+    assert_eq!(
+        e,
+        [(
+            PloverType::Assault,
+            "Excessive force against protesters".to_string()
+        )]
+    );
+    let e = acled(
+        "Thousands of people protested in the capital on Friday, and police used tear gas to disperse them.",
+    );
+    assert!(e.contains(&(PloverType::Protest, with.clone())), "{e:?}");
+    assert!(
+        e.iter().all(|(_, a)| a == &with),
+        "every event of the sentence is the one protest: {e:?}"
+    );
+    // the coerced protesters alone are no protest under way: ACLED's "Arrests"
+    let e = acled("Riot police detained 40 protesters in the port city overnight.");
+    assert_eq!(e, [(PloverType::Coerce, "Arrests".to_string())]);
+    let e = acled("Police arrested 20 people in a raid on a weapons market.");
+    assert!(e.iter().all(|(_, a)| a != &with), "{e:?}");
+    let e = acled("Thousands of people protested peacefully in the capital on Friday.");
+    assert_eq!(e, [(PloverType::Protest, "Peaceful protest".to_string())]);
 }
 
 /// "by" after a participle that describes a noun ("a facility used by", "a checkpoint held
