@@ -254,6 +254,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "place directly after the trigger",
         },
         RuleInfo {
+            id: "RO61-armed-destruction",
+            description: "armed forces destroying enemy positions, depots or vehicles are fighting (ASSAULT), not destroying property",
+        },
+        RuleInfo {
             id: "AC10-protest-intervention",
             description: "a protest broken up by state forces is ACLED's 'Protest with intervention'",
         },
@@ -845,6 +849,20 @@ impl EventCoder {
                 cameo = "06".into();
                 rules.push("RO60-military-linkup".into());
             }
+            // armed forces destroying their enemy's positions, depots or vehicles are fighting,
+            // not destroying property (whose homes they demolish is not what they destroy)
+            if ptype == frontline_model::PloverType::Coerce
+                && mode.as_deref() == Some("destroy")
+                && !sources.is_empty()
+                && sources.iter().all(armed)
+                && (h.end..(h.end + 4).min(t.len())).any(|k| MILITARY_OBJECTS.contains(&t.low(k)))
+            {
+                ptype = frontline_model::PloverType::Assault;
+                mode = None;
+                acled_key = "attack".into();
+                cameo = "19".into();
+                rules.push("RO61-armed-destruction".into());
+            }
             let srefs: Vec<&frontline_model::ActorRef> = sources.iter().map(|a| &a.actor).collect();
             let trefs: Vec<&frontline_model::ActorRef> = targets.iter().map(|a| &a.actor).collect();
             let acled = self.acled.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
@@ -1250,6 +1268,34 @@ impl EventCoder {
         out
     }
 }
+
+/// What armed forces destroy when they fight (`RO61-armed-destruction`): "destroyed enemy
+/// positions", "destroyed two tanks".
+const MILITARY_OBJECTS: &[&str] = &[
+    "position",
+    "positions",
+    "depot",
+    "depots",
+    "base",
+    "bases",
+    "outpost",
+    "outposts",
+    "fortifications",
+    "bunker",
+    "bunkers",
+    "tank",
+    "tanks",
+    "vehicle",
+    "vehicles",
+    "launcher",
+    "launchers",
+    "artillery",
+    "ammunition",
+    "weapons",
+    "tunnel",
+    "tunnels",
+    "headquarters",
+];
 
 /// Words that put a protest in a sentence even when no protest event is coded from it ("as
 /// protesters gathered", "14 demonstrators were detained").

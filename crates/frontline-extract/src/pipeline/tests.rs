@@ -271,6 +271,31 @@ fn a_protest_broken_up_is_a_protest_with_intervention() {
     assert_eq!(e, [(PloverType::Protest, "Peaceful protest".to_string())]);
 }
 
+/// Armed forces destroying the enemy's positions are fighting; destroying homes, a school or
+/// crops is destroying property.
+#[test]
+fn armed_forces_destroying_positions_are_fighting() {
+    let types = |s: &str| events(s).iter().map(|e| e.plover_type).collect::<Vec<_>>();
+    assert_eq!(
+        types(
+            "Army units destroyed positions and weapons depots belonging to rebel groups near Hama."
+        ),
+        [PloverType::Assault]
+    );
+    assert_eq!(
+        types("Government troops destroyed two rebel tanks on Monday."),
+        [PloverType::Assault]
+    );
+    assert_eq!(
+        types("Militants destroyed a school in the village on Monday."),
+        [PloverType::Coerce]
+    );
+    assert_eq!(
+        types("Soldiers demolished the homes of the attackers' families."),
+        [PloverType::Coerce]
+    );
+}
+
 /// "by" after a participle that describes a noun ("a facility used by", "a checkpoint held
 /// by") names who uses or holds it, not who acted; after one that describes the event ("a
 /// bombing claimed by") it still names the perpetrator.
