@@ -258,6 +258,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "armed forces destroying enemy positions, depots or vehicles are fighting (ASSAULT), not destroying property",
         },
         RuleInfo {
+            id: "LO70-armed-group-country",
+            description: "an unresolved place with no country is in the country of the non-state armed group acting there",
+        },
+        RuleInfo {
             id: "AC10-protest-intervention",
             description: "a protest broken up by state forces is ACLED's 'Protest with intervention'",
         },
@@ -938,6 +942,27 @@ impl EventCoder {
                     relation: rel,
                 });
                 rules.push("LO40-border".into());
+            }
+            // a place the gazetteer lacks, in a document that names no country for it, is in
+            // the country of the armed group that acted there: rebels and militias fight at
+            // home (a state's forces, and the armed groups a state sends abroad as its proxies,
+            // such as Wagner, often do not, so theirs is not used)
+            if let Some(l) = &mut location
+                && l.place.precision == GeoPrecision::Unresolved
+                && l.place.country_code.is_none()
+                && let Some((country, name)) = sources.iter().find_map(|a| {
+                    let iso3 = a.actor.country.as_deref()?;
+                    let at_home = matches!(
+                        a.actor.actor_type,
+                        frontline_model::ActorType::Rebel | frontline_model::ActorType::Militia
+                    ) && !a.actor.affiliations.iter().any(|f| f.starts_with(iso3));
+                    let c = dict.country(iso3)?;
+                    at_home.then(|| (c.iso2.clone(), a.actor.name.clone()))
+                })
+            {
+                l.place.inferred = Some(format!("in {country} (where {name} operates)"));
+                l.place.country_code = Some(country);
+                rules.push("LO70-armed-group-country".into());
             }
             if let Some(l) = &location {
                 evidence.push(l.span);

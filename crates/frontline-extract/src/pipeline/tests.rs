@@ -220,6 +220,21 @@ fn an_unknown_place_gives_way_to_its_anchor() {
         (name.as_str(), precision),
         ("Qarfoul", GeoPrecision::Unresolved)
     );
+    // alone, it is in the country of the rebels or militia that acted there
+    let country = |s: &str| {
+        let ex = geo_pipeline().extract(meta(), s);
+        let l = ex.events.first().and_then(|e| e.location.clone());
+        l.and_then(|l| l.place.country_code)
+    };
+    assert_eq!(
+        country("The Rapid Support Forces stormed the Umm Sayala camp on Monday.").as_deref(),
+        Some("SD")
+    );
+    // a state's proxy deployed abroad says nothing of where it fought
+    assert_eq!(
+        country("Wagner mercenaries stormed the Umm Sayala camp on Monday."),
+        None
+    );
     // a place further on, after the event's own words, is not an anchor
     let (name, _, _) =
         loc("Gunmen attacked the Qarfoul camp on Monday, days after talks in Kadugli.");
