@@ -46,10 +46,10 @@ fn demo_samples_fuse_into_multi_source_events_with_disagreements() {
 /// cluster's one real event in its lead, and the files of a cluster are the outlets telling
 /// it (wire story, syndicated and reworded copies, state media, monitors, claims, denials).
 /// The lead event of an article is the first event coded from its earliest sentence that has
-/// one. Asserted: no fused record holds lead events of two clusters. Printed (`cargo test -p
-/// frontline-server --test samples -- --nocapture`): how many records each cluster's lead
-/// events fall into (one is the goal), and the record's independent sources against the
-/// count expected when copies (syndicated, reworded) count with their wire story.
+/// one. Asserted: no fused record holds lead events of two clusters, each cluster's lead
+/// events are one record, and that record has the independent sources expected when copies
+/// (syndicated, reworded) count with their wire story. Printed (`cargo test -p
+/// frontline-server --test samples -- --nocapture`): the records and sources per cluster.
 #[test]
 fn fusion_on_the_demo_clusters() {
     use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ fn fusion_on_the_demo_clusters() {
         }
     }
     let mut cluster_of_record: BTreeMap<i64, String> = BTreeMap::new();
-    let mut whole = 0;
+    let (mut whole, mut right_sources) = (0, 0);
     for (cluster, files) in &lead {
         let records: BTreeSet<i64> = files
             .iter()
@@ -106,6 +106,9 @@ fn fusion_on_the_demo_clusters() {
             whole += 1;
         }
         let got: Vec<usize> = records.iter().map(|r| sources[r]).collect();
+        if got == [expected_sources] {
+            right_sources += 1;
+        }
         println!(
             "{cluster:<10} {} articles -> {} record(s){}; sources {got:?}, expected {expected_sources}",
             files.len(),
@@ -120,5 +123,10 @@ fn fusion_on_the_demo_clusters() {
     println!(
         "clusters whose lead events are one record: {whole} of {}",
         lead.len()
+    );
+    assert_eq!(whole, lead.len(), "every cluster is one record");
+    assert!(
+        right_sources == lead.len(),
+        "every cluster has the expected number of independent sources"
     );
 }

@@ -17,8 +17,20 @@
 //! of the first [`LEAD_WORDS`] content words of the two documents have a Jaccard similarity of
 //! at least [`LEAD_THRESHOLD`] ([`Lead`]; computed exactly, the lead is short).
 //!
+//! A reworded copy can share too few words for that: an outlet that rewrites a wire story
+//! keeps its facts, not its sentences. So a candidate whose estimated similarity is at least
+//! [`REWORD_THRESHOLD`] is also a copy when the two were published within [`REWORD_DAYS`] of
+//! each other and report the same figures
+//! ([`Figures`]: the killed, wounded, displaced, arrested and abducted counts), one document's
+//! all among the other's, and those figures are telling: two or more of them, or one of at
+//! least [`TELLING_FIGURE`] (one soldier killed is reported every day; 14 protesters arrested
+//! much less often). An outlet with its own sources brings a figure of its own (a monitor's
+//! higher toll, a claimant's count), and documents without figures are never copies this way.
+//!
 //! Hashes are FNV-1a and SplitMix64, written here so that signatures stored in a database stay
 //! valid across Rust releases and platforms.
+
+use frontline_model::{MentionData, QuantityKind};
 
 /// Number of hash functions in a signature.
 pub const NUM_HASHES: usize = 128;
@@ -34,6 +46,63 @@ pub const SHINGLE: usize = 1;
 pub const LEAD_WORDS: usize = 30;
 /// Jaccard similarity of the leads from which two documents can be copies of one story.
 pub const LEAD_THRESHOLD: f64 = 0.4;
+/// Estimated Jaccard similarity from which two documents reporting the same figures are
+/// copies of one story (a reworded copy).
+pub const REWORD_THRESHOLD: f64 = 0.22;
+/// Most days between the publication of a document and of its reworded copy (both dates must
+/// be known).
+pub const REWORD_DAYS: i64 = 3;
+/// A single figure at least this large is telling enough to recognise a reworded copy by.
+pub const TELLING_FIGURE: u64 = 10;
+
+/// The figures a document reports: distinct (kind, value) pairs of its killed, wounded,
+/// displaced, arrested and abducted counts, sorted. Counts of other things (a crowd, a
+/// temperature, drones) and areas, distances and sums are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures(pub Vec<(u8, u64)>);
+
+impl Figures {
+    /// The figures among a document's mentions.
+    pub fn of_mentions<'m>(mentions: impl IntoIterator<Item = &'m MentionData>) -> Figures {
+        let mut v: Vec<(u8, u64)> = mentions
+            .into_iter()
+            .filter_map(|m| match m {
+                MentionData::Quantity(q) => {
+                    let kind = match q.quantity_kind {
+                        QuantityKind::Killed => 1,
+                        QuantityKind::Wounded => 2,
+                        QuantityKind::Displaced => 3,
+                        QuantityKind::Arrested => 4,
+                        QuantityKind::Abducted => 5,
+                        _ => return None,
+                    };
+                    (q.value.is_finite() && q.value >= 0.0).then(|| (kind, q.value.round() as u64))
+                }
+                _ => None,
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        Figures(v)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the two report the same figures: the smaller set (not empty, and telling) is
+    /// all within the larger.
+    pub fn agree(&self, other: &Figures) -> bool {
+        let (small, large) = if self.0.len() <= other.0.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let telling = small.0.len() >= 2 || small.0.iter().any(|(_, v)| *v >= TELLING_FIGURE);
+        !small.0.is_empty() && telling && small.0.iter().all(|f| large.0.binary_search(f).is_ok())
+    }
+}
 
 /// The lead of a document: hashes of the distinct words among its first [`LEAD_WORDS`] content
 /// words, sorted.
@@ -535,6 +604,26 @@ mod reference {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Figures agree when the smaller set is all within the larger and telling: two or more
+    /// figures, or one of at least ten.
+    #[test]
+    fn figures_agree_when_one_set_holds_the_other() {
+        let f = |v: &[(u8, u64)]| Figures(v.to_vec());
+        assert!(f(&[(1, 12), (2, 30)]).agree(&f(&[(1, 12), (2, 30)])));
+        assert!(f(&[(1, 20)]).agree(&f(&[(1, 10), (1, 20)])));
+        assert!(f(&[(1, 10), (1, 20)]).agree(&f(&[(1, 20)])));
+        // a figure of its own: a monitor's higher toll
+        assert!(!f(&[(1, 17), (2, 30)]).agree(&f(&[(1, 12), (2, 30)])));
+        // the same number of another kind
+        assert!(!f(&[(4, 14)]).agree(&f(&[(1, 14)])));
+        // one small figure says little
+        assert!(!f(&[(1, 2)]).agree(&f(&[(1, 2)])));
+        assert!(f(&[(1, 2), (2, 5)]).agree(&f(&[(1, 2), (2, 5)])));
+        // none at all
+        assert!(!f(&[]).agree(&f(&[(1, 12)])));
+        assert!(!f(&[]).agree(&f(&[])));
+    }
 
     /// The new implementation against [`reference`], on one text.
     fn check_against_reference(text: &str) -> Result<(), TestCaseError> {

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
 use crate::codec::{self, Packed, ToStore};
-use crate::copies::{self, LEAD_THRESHOLD, Lead, STORY_THRESHOLD, Signature};
+use crate::copies::{
+    self, Figures, LEAD_THRESHOLD, Lead, REWORD_DAYS, REWORD_THRESHOLD, STORY_THRESHOLD, Signature,
+};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::rtree::{self, WhereBox};
@@ -263,14 +265,32 @@ impl CachedFused {
     }
 }
 
-/// A stored document as copy detection compares it: content id, story, MinHash signature and
-/// lead (`None` for documents stored before leads were kept).
+/// A stored document as copy detection compares it: content id, story, MinHash signature,
+/// lead (`None` for documents stored before leads were kept), publication date and, once a
+/// comparison has needed them, the figures it reports (read from its stored mentions).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Candidate {
     pub(crate) id: String,
     pub(crate) story: i64,
     pub(crate) signature: Signature,
     pub(crate) lead: Option<Lead>,
+    pub(crate) published: Option<NaiveDate>,
+    pub(crate) figures: Option<Figures>,
+}
+
+/// The figures a stored document reports, from its stored mentions (none when it has none).
+pub(crate) fn stored_figures(tx: &rusqlite::Connection, rowid: i64) -> Result<Figures> {
+    let stored: Option<Packed> = tx
+        .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
+        .query_row([rowid], |r| r.get(0))
+        .optional()?;
+    Ok(match stored {
+        Some(p) => {
+            let rows: Vec<(usize, usize, usize, usize, MentionData)> = serde_json::from_str(&p.0)?;
+            Figures::of_mentions(rows.iter().map(|r| &r.4))
+        }
+        None => Figures::default(),
+    })
 }
 
 /// Most band keys kept in [`WriteCache`] (about 70 MB) before it starts again.
@@ -409,6 +429,7 @@ pub struct Prepared {
     document_id: String,
     signature: Signature,
     lead: Lead,
+    figures: Figures,
     /// JSON of the extras; `None` where serialising failed (the writer then serialises again
     /// and reports the error).
     extras: Option<String>,
@@ -428,6 +449,7 @@ impl Prepared {
             document_id: ex.document.id.clone(),
             signature,
             lead,
+            figures: Figures::of_mentions(ex.mentions.iter().map(|m| &m.data)),
             extras: extras_json(ex).ok(),
             mentions: mentions_json(ex)
                 .ok()
@@ -571,24 +593,33 @@ fn put_one(
         cands.truncate(MAX_COPY_CANDIDATES);
     }
     cands.sort_unstable_by(order);
-    let mut best: Option<(f64, String, i64)> = None;
+    // (similarity, document id, story, whether a copy)
+    let mut best: Option<(f64, String, i64, bool)> = None;
     {
         let mut stmt = tx.prepare_cached(
-            "SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1",
+            "SELECT id, story_id, minhash, lead, published_at FROM documents WHERE rowid_ = ?1",
         )?;
         for (rowid, _) in cands {
             let them = match cache.candidates.entry(rowid) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let (id, story, blob, their_lead): (String, i64, Vec<u8>, Option<Vec<u8>>) =
-                        stmt.query_row([rowid], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                        })?;
+                    #[allow(clippy::type_complexity)]
+                    let (id, story, blob, their_lead, published): (
+                        String,
+                        i64,
+                        Vec<u8>,
+                        Option<Vec<u8>>,
+                        Option<String>,
+                    ) = stmt.query_row([rowid], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })?;
                     e.insert(Candidate {
                         id,
                         story,
                         signature: Signature::from_bytes(&blob),
                         lead: their_lead.map(|l| Lead::from_bytes(&l)),
+                        published: published.as_deref().and_then(parse_day),
+                        figures: None,
                     })
                 }
             };
@@ -598,16 +629,34 @@ fn put_one(
                 .lead
                 .as_ref()
                 .is_none_or(|l| lead.similarity(l) >= LEAD_THRESHOLD);
-            if s >= STORY_THRESHOLD && !lead_agrees {
+            let by_words = s >= STORY_THRESHOLD && lead_agrees;
+            // A reworded copy: fewer words in common, the same figures.
+            // (published within a few days of each other: copies follow the story closely)
+            let close = match (doc.published_at, them.published) {
+                (Some(a), Some(b)) => a.signed_duration_since(b).num_days().abs() <= REWORD_DAYS,
+                _ => false,
+            };
+            let reworded =
+                !by_words && s >= REWORD_THRESHOLD && close && !prepared.figures.is_empty() && {
+                    if them.figures.is_none() {
+                        them.figures = Some(stored_figures(tx, rowid)?);
+                    }
+                    them.figures
+                        .as_ref()
+                        .is_some_and(|f| f.agree(&prepared.figures))
+                };
+            if s >= STORY_THRESHOLD && !by_words && !reworded {
                 continue;
             }
-            if best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, them.id.clone(), them.story));
+            let copy = by_words || reworded;
+            // A copy wins over any document that is not one; among equals, the most similar.
+            if best.as_ref().is_none_or(|b| (copy, s) > (b.3, b.0)) {
+                best = Some((s, them.id.clone(), them.story, copy));
             }
         }
     }
     let (story_id, copy) = match &best {
-        Some((s, _, story)) if *s >= STORY_THRESHOLD => {
+        Some((_, _, story, true)) => {
             tx.prepare_cached("UPDATE stories SET n_documents = n_documents + 1 WHERE id = ?1")?
                 .execute([story])?;
             (*story, true)
@@ -619,7 +668,7 @@ fn put_one(
         }
     };
     let (nearest, similarity) = match &best {
-        Some((s, id, _)) => (Some(id.clone()), Some(*s)),
+        Some((s, id, _, _)) => (Some(id.clone()), Some(*s)),
         None => (None, None),
     };
 
@@ -668,6 +717,8 @@ fn put_one(
                 story: story_id,
                 signature: sig.clone(),
                 lead: Some(lead.clone()),
+                published: doc.published_at,
+                figures: Some(prepared.figures.clone()),
             },
         );
         // The new document is the latest under each of its keys (all looked up above).

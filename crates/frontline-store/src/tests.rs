@@ -139,6 +139,75 @@ fn copies_share_a_story() {
     assert_eq!(da.story_documents, vec![b.document.id]);
 }
 
+/// Adds a quantity mention (a figure) to an extraction, over its first word.
+fn with_figure(mut ex: Extraction, kind: frontline_model::QuantityKind, value: f64) -> Extraction {
+    let span = frontline_model::Span::new(0, ex.document.text.find(' ').unwrap_or(1));
+    ex.mentions.push(frontline_model::Mention {
+        id: ex.mentions.len(),
+        span,
+        text: span
+            .slice(&ex.document.text)
+            .unwrap_or_default()
+            .to_string(),
+        sentence: 0,
+        data: frontline_model::MentionData::Quantity(frontline_model::Quantity {
+            value,
+            value_max: None,
+            unit: frontline_model::Unit::People,
+            quantity_kind: kind,
+            approximate: false,
+        }),
+    });
+    ex
+}
+
+/// A reworded copy shares fewer words than a syndicated one; it is recognised by reporting the
+/// wire story's figures within days of it. A report with a figure of its own, one published
+/// weeks later, or one with no figures is not a copy.
+#[test]
+fn reworded_copies_are_recognised_by_their_figures() {
+    use frontline_model::QuantityKind::{Killed, Wounded};
+    const WIRE_RW: &str = "An air strike hit a crowded vegetable market in the northwestern city \
+        of Idlib on Tuesday, killing at least 12 civilians and wounding 30 others, rescue \
+        workers said. The aircraft came twice, a civil defence volunteer said.";
+    const REWORDED: &str = "At least a dozen people were killed on Tuesday when warplanes bombed \
+        a busy market in Idlib, according to local rescuers. About 30 people were hurt and the \
+        jets came back twice, a volunteer said.";
+    let figures =
+        |ex: Extraction, killed: f64| with_figure(with_figure(ex, Killed, killed), Wounded, 30.0);
+    let wire = figures(
+        extraction(WIRE_RW, Some("Wire"), Some("2021-03-02"), &[]),
+        12.0,
+    );
+    let cases = [
+        ("2021-03-03", Some(12.0), true),
+        ("2021-03-03", Some(17.0), false),
+        ("2021-03-30", Some(12.0), false),
+        ("2021-03-03", None, false),
+    ];
+    for (date, killed, copy) in cases {
+        let store = Store::open_in_memory().unwrap();
+        let text_ex = extraction(REWORDED, Some("Daily"), Some(date), &[]);
+        let b = match killed {
+            Some(k) => figures(text_ex, k),
+            None => text_ex,
+        };
+        store.put_extractions(&[wire.clone(), b.clone()]).unwrap();
+        let da = store.document(&wire.document.id).unwrap().unwrap();
+        let db = store.document(&b.document.id).unwrap().unwrap();
+        let s = db.similarity.unwrap_or(0.0);
+        assert!(
+            (crate::copies::REWORD_THRESHOLD..crate::copies::STORY_THRESHOLD).contains(&s),
+            "the two share some words, not enough for a copy by words: {s}"
+        );
+        assert_eq!(
+            da.story_id == db.story_id,
+            copy,
+            "published {date}, killed {killed:?}: copy expected {copy}"
+        );
+    }
+}
+
 #[test]
 fn reports_of_one_event_fuse_and_count_independent_sources() {
     let store = Store::open_in_memory().unwrap();
@@ -1224,7 +1293,9 @@ fn assert_write_cache_matches_db(store: &Store) {
     // The cached comparison keys are those stored.
     assert!(!cache.candidates.is_empty());
     let mut stmt = conn
-        .prepare("SELECT id, story_id, minhash, lead FROM documents WHERE rowid_ = ?1")
+        .prepare(
+            "SELECT id, story_id, minhash, lead, published_at FROM documents WHERE rowid_ = ?1",
+        )
         .unwrap();
     for (rowid, cached) in &cache.candidates {
         let stored = stmt
@@ -1236,9 +1307,22 @@ fn assert_write_cache_matches_db(store: &Store) {
                     lead: r
                         .get::<_, Option<Vec<u8>>>(3)?
                         .map(|l| crate::copies::Lead::from_bytes(&l)),
+                    published: r
+                        .get::<_, Option<String>>(4)?
+                        .as_deref()
+                        .and_then(crate::put::parse_day),
+                    figures: None,
                 })
             })
             .unwrap();
+        // figures are read when a comparison first needs them
+        let stored = crate::put::Candidate {
+            figures: cached
+                .figures
+                .as_ref()
+                .map(|_| crate::put::stored_figures(&conn, *rowid).unwrap()),
+            ..stored
+        };
         assert_eq!(cached, &stored, "document {rowid}");
     }
     // The cached fused events are as stored: column values and aggregate.
