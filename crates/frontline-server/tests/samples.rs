@@ -46,7 +46,7 @@ fn demo_samples_fuse_into_multi_source_events_with_disagreements() {
 /// cluster's one real event in its lead, and the files of a cluster are the outlets telling
 /// it (wire story, syndicated and reworded copies, state media, monitors, claims, denials).
 /// The lead event of an article is the first event coded from its earliest sentence that has
-/// one. Asserted: no fused record holds lead events of two clusters, each cluster's lead
+/// one. Asserted: no fused record holds reports of two clusters, each cluster's lead
 /// events are one record, and that record has the independent sources expected when copies
 /// (syndicated, reworded) count with their wire story. Printed (`cargo test -p
 /// frontline-server --test samples -- --nocapture`): the records and sources per cluster.
@@ -57,10 +57,12 @@ fn fusion_on_the_demo_clusters() {
     let store = Store::open_in_memory().unwrap();
     let all = samples::all().unwrap();
     let mut lead: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut cluster_of_document: BTreeMap<String, String> = BTreeMap::new();
     let mut batch = Vec::new();
     for s in all.iter().cloned() {
         let cluster = s.file.split('-').nth(1).unwrap().to_string();
         let ex = pipeline.extract(s.meta, &s.text);
+        cluster_of_document.insert(ex.document.id.clone(), cluster.clone());
         let first = ex
             .events
             .iter()
@@ -77,7 +79,14 @@ fn fusion_on_the_demo_clusters() {
     let mut sources: BTreeMap<i64, usize> = BTreeMap::new();
     for f in store.events(&EventFilter::default()).unwrap() {
         sources.insert(f.id, f.n_sources);
-        for r in store.event(f.id).unwrap().unwrap().reports {
+        let reports = store.event(f.id).unwrap().unwrap().reports;
+        // no record, lead event or not, holds reports of two clusters
+        let clusters: BTreeSet<&String> = reports
+            .iter()
+            .map(|r| &cluster_of_document[&r.document_id])
+            .collect();
+        assert_eq!(clusters.len(), 1, "record {} mixes {clusters:?}", f.id);
+        for r in reports {
             fused_of.insert(r.event_id, f.id);
         }
     }
