@@ -154,26 +154,21 @@ fn granularity(p: &PlaceRef) -> u8 {
 /// Tokens after an unresolved place within which a resolved place can anchor it.
 const ANCHOR_WINDOW: usize = 8;
 
-/// Picks the location for a trigger at `trig` in clause `clause`. `exclude` are token ranges
-/// (actor spans) whose places are parts of actor names.
-///
-/// When the place chosen is one the gazetteer does not know and the text anchors it to one it
-/// does ("the Zamzam camp outside El Fasher", "Zamzam, near El Fasher"), the anchor is the
-/// location, with its relation (`LO15-unresolved-anchor`): a located "near El Fasher" says
-/// more than a name without coordinates.
-pub fn pick(
+/// When the place chosen by [`pick`] is one the gazetteer does not know and the text anchors
+/// it to one it does ("the Zamzam camp outside El Fasher", "Zamzam, near El Fasher"), the
+/// anchor is the location, with its relation (`LO15-unresolved-anchor`): a located "near El
+/// Fasher" says more than a name without coordinates.
+pub fn anchored(
     t: &Tokens<'_>,
     places: &[PlaceHit],
-    trig: (usize, usize),
-    clause: (usize, usize),
-    territorial: bool,
-    allow_from: bool,
+    chosen: Chosen,
     exclude: &[(usize, usize)],
-) -> Option<Chosen> {
-    let chosen = pick_place(t, places, trig, clause, territorial, allow_from, exclude)?;
-    let hit = places.get(chosen.place)?;
+) -> Chosen {
+    let Some(hit) = places.get(chosen.place) else {
+        return chosen;
+    };
     if hit.place.precision != GeoPrecision::Unresolved {
-        return Some(chosen);
+        return chosen;
     }
     let anchor = places.iter().enumerate().find_map(|(i, p)| {
         if p.start < hit.end
@@ -197,17 +192,19 @@ pub fn pick(
             || (hit.end..at).all(|k| t.low(k).chars().all(|c| c.is_alphabetic() || c == '-'));
         (anchoring && plain).then_some((i, rel))
     });
-    Some(match anchor {
+    match anchor {
         Some((place, relation)) => Chosen {
             place,
             relation,
             rule: "LO15-unresolved-anchor",
         },
         None => chosen,
-    })
+    }
 }
 
-fn pick_place(
+/// Picks the location for a trigger at `trig` in clause `clause`. `exclude` are token ranges
+/// (actor spans) whose places are parts of actor names.
+pub fn pick(
     t: &Tokens<'_>,
     places: &[PlaceHit],
     trig: (usize, usize),

@@ -885,6 +885,7 @@ impl EventCoder {
                 ptype == frontline_model::PloverType::Retreat,
                 &exclude,
             )
+            .map(|c| location::anchored(t, s.places, c, &exclude))
             .and_then(|c| {
                 let p = s.places.get(c.place)?;
                 rules.push(c.rule.to_string());

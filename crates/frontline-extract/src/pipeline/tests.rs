@@ -165,19 +165,22 @@ fn geo_pipeline() -> &'static Pipeline {
     P.get_or_init(|| Pipeline::new(frontline_geocode::Geocoder::embedded().unwrap()).unwrap())
 }
 
+/// The location of the first event coded from `s` (with the gazetteer), its spans checked.
+fn first_location(s: &str) -> Option<frontline_model::EventLocation> {
+    let ex = geo_pipeline().extract(meta(), s);
+    ex.check_spans().unwrap();
+    let ev = ex
+        .events
+        .first()
+        .unwrap_or_else(|| panic!("no event in {s:?}"));
+    ev.location.clone()
+}
+
 /// The dateline says where the story was filed: a place the clause names wins over it, and it
 /// is the event's place only when the clause names none.
 #[test]
 fn the_dateline_is_the_place_only_when_the_clause_names_no_other() {
-    let place = |s: &str| {
-        let ex = geo_pipeline().extract(meta(), s);
-        ex.check_spans().unwrap();
-        let ev = ex
-            .events
-            .first()
-            .unwrap_or_else(|| panic!("no event in {s:?}"));
-        ev.location.as_ref().map(|l| l.place.name.clone())
-    };
+    let place = |s: &str| first_location(s).map(|l| l.place.name);
     assert_eq!(
         place("OUAGADOUGOU (Corvid) - Militants attacked an army base in the northern town of Djibo on Sunday.")
             .as_deref(),
@@ -195,17 +198,8 @@ fn the_dateline_is_the_place_only_when_the_clause_names_no_other() {
 #[test]
 fn an_unknown_place_gives_way_to_its_anchor() {
     let loc = |s: &str| {
-        let ex = geo_pipeline().extract(meta(), s);
-        ex.check_spans().unwrap();
-        let ev = ex
-            .events
-            .first()
-            .unwrap_or_else(|| panic!("no event in {s:?}"));
-        let l = ev
-            .location
-            .as_ref()
-            .unwrap_or_else(|| panic!("no place in {s:?}"));
-        (l.place.name.clone(), l.relation.clone(), l.place.precision)
+        let l = first_location(s).unwrap_or_else(|| panic!("no place in {s:?}"));
+        (l.place.name, l.relation, l.place.precision)
     };
     assert_eq!(
         loc("The militia stormed the Qarfoul camp for displaced people outside Kadugli on Monday."),
@@ -221,11 +215,7 @@ fn an_unknown_place_gives_way_to_its_anchor() {
         ("Qarfoul", GeoPrecision::Unresolved)
     );
     // alone, it is in the country of the rebels or militia that acted there
-    let country = |s: &str| {
-        let ex = geo_pipeline().extract(meta(), s);
-        let l = ex.events.first().and_then(|e| e.location.clone());
-        l.and_then(|l| l.place.country_code)
-    };
+    let country = |s: &str| first_location(s).and_then(|l| l.place.country_code);
     assert_eq!(
         country("The Rapid Support Forces stormed the Umm Sayala camp on Monday.").as_deref(),
         Some("SD")
