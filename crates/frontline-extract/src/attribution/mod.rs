@@ -136,8 +136,8 @@ const SAY_VERBS: &[&str] = &[
     "cited",
 ];
 
-/// [`SAY_VERBS`] as a set (tested at every token).
-fn is_say_verb(w: &str) -> bool {
+/// [`SAY_VERBS`] as a set (tested at every token): whether `w` (lower-case) is a reporting verb.
+pub fn is_say_verb(w: &str) -> bool {
     static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
     SET.get_or_init(|| SAY_VERBS.iter().copied().collect())

@@ -262,6 +262,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "an unresolved place with no country is in the country of the non-state armed group acting there",
         },
         RuleInfo {
+            id: "MO11-denied-speech",
+            description: "'X denied that Y attacked': the reported act is denied",
+        },
+        RuleInfo {
             id: "AC10-protest-intervention",
             description: "a protest broken up by state forces is ACLED's 'Protest with intervention'",
         },
@@ -1116,6 +1120,24 @@ impl EventCoder {
                 }
             } else {
                 m
+            };
+            // "X denied that its fighters had attacked ...": a denial reported as speech covers
+            // the reported clause, which the clause-bounded scan above does not reach; not a
+            // clause another reporting verb opens ("denied targeting civilians and said it had
+            // fought the army")
+            let m = match s.attributions.iter().find(|a| {
+                a.found.content.0 <= h.start
+                    && h.end <= a.found.content.1
+                    && crate::modality::is_deny_word(&a.found.cue.to_ascii_lowercase())
+                    && !(a.found.cue_tok + 1..h.start)
+                        .any(|k| crate::attribution::is_say_verb(t.low(k)))
+            }) {
+                Some(a) if m.modality == Modality::Asserted => crate::modality::ModalityFound {
+                    modality: Modality::Denied,
+                    cue: Some(t.span(a.found.cue_tok, a.found.cue_tok + 1)),
+                    rule: Some("MO11-denied-speech"),
+                },
+                _ => m,
             };
             if let (Some(r), Some(c)) = (m.rule, m.cue) {
                 rules.push(r.to_string());

@@ -150,6 +150,11 @@ const DENY_WORDS: &[&str] = &[
 /// Tokens that end a modality cue's scope when met between the cue and the trigger.
 const SCOPE_BREAKS: &[&str] = &[";", "but", "however", "meanwhile", "."];
 
+/// Whether `w` (lower-case) is a word by which a party denies an act ("denied", "refuted").
+pub fn is_deny_word(w: &str) -> bool {
+    DENY_WORDS.contains(&w)
+}
+
 /// Whether `w` is a single-word modality cue.
 pub fn is_cue_word(w: &str) -> bool {
     HEDGE_WORDS.contains(&w)

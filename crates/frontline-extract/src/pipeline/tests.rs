@@ -301,6 +301,26 @@ fn armed_forces_destroying_positions_are_fighting() {
     );
 }
 
+/// A denial reported as speech covers the clause it reports; a plain report does not.
+#[test]
+fn a_denial_that_covers_the_reported_clause() {
+    let modality = |s: &str| events(s).iter().map(|e| e.modality).collect::<Vec<_>>();
+    assert_eq!(
+        modality(
+            "The militia denied on Thursday that its fighters had attacked civilians at the camp."
+        ),
+        [Modality::Denied]
+    );
+    assert_eq!(
+        modality("The militia said on Thursday that its fighters had attacked an army post."),
+        [Modality::Asserted]
+    );
+    // what the denier goes on to say it did is not denied
+    let e = events("The militia denied targeting civilians and said it had attacked an army post.");
+    let attacked = e.iter().find(|e| e.trigger_text == "attacked").unwrap();
+    assert_eq!(attacked.modality, Modality::Asserted, "{e:#?}");
+}
+
 /// "by" after a participle that describes a noun ("a facility used by", "a checkpoint held
 /// by") names who uses or holds it, not who acted; after one that describes the event ("a
 /// bombing claimed by") it still names the perpetrator.
