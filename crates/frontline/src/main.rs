@@ -5,6 +5,16 @@
 //! logging, and turns errors into a one-line message and a non-zero exit. Like ripgrep, it
 //! quits quietly when its output pipe is closed (`frontline extract ... | head`).
 
+/// `println!` that returns the write error instead of panicking: a closed output pipe
+/// (`frontline gazetteer lookup X | head -1`) then ends the command quietly (see
+/// `is_broken_pipe`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod cmd;
 mod globals;
 mod table;

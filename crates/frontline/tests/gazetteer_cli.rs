@@ -110,3 +110,31 @@ fn full_import_places_the_crossing_and_the_garrison() {
     let v = geoparse(home, &[], &article);
     assert_eq!(place(&v, "Tanf")["geonameid"], 7_910_002);
 }
+
+/// Output into a pipe closed by its reader (`frontline gazetteer lookup X | head -0`) ends the
+/// command quietly, with success, as ripgrep does; it used to panic.
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("frontline");
+    for args in [
+        &["gazetteer", "lookup", "Kharkiv"][..],
+        &["gazetteer", "info"][..],
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(args)
+            .env_remove("FRONTLINE_GAZETTEER")
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // the reader goes away before the command writes
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

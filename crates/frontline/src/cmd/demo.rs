@@ -97,7 +97,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         path.display()
     );
     if no_serve {
-        println!("Built {what}");
+        outln!("Built {what}")?;
         return Ok(());
     }
     let stores = open_stores(&path, server.connections)?;

@@ -63,17 +63,17 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
     }
     let secs = start.elapsed().as_secs_f64();
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the report")?
-        );
+        )?;
         return Ok(());
     }
-    println!("Suite {} — {}", args.suite.display(), report.to_table());
+    outln!("Suite {} — {}", args.suite.display(), report.to_table())?;
     if args.failures > 0 {
-        println!("\nMismatches (first {}):", args.failures);
+        outln!("\nMismatches (first {}):", args.failures)?;
         for m in report.mismatches.iter().take(args.failures) {
-            println!("  {}: {}", m.item, m.what);
+            outln!("  {}: {}", m.item, m.what)?;
         }
     }
     if !globals.quiet {

@@ -132,26 +132,47 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
             }
         }
     }
-    println!(
+    outln!(
         "{corpus_name}: {n} documents, {} gold toponyms; Frontline ran in {:.2}s ({:.0} docs/s on {} threads)",
         rows[0].1.gold,
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64().max(1e-9),
         rayon::current_num_threads()
-    );
-    println!(
+    )?;
+    outln!(
         "| {:<14} | {:>6} | {:>6} | {:>6} | {:>7} | {:>7} | {:>6} | {:>9} |",
-        "system", "P", "R", "F1", "acc@161", "e2e@161", "AUC", "median km"
-    );
-    println!(
+        "system",
+        "P",
+        "R",
+        "F1",
+        "acc@161",
+        "e2e@161",
+        "AUC",
+        "median km"
+    )?;
+    outln!(
         "|{:-<16}|{:->8}|{:->8}|{:->8}|{:->9}|{:->9}|{:->8}|{:->11}|",
-        "", "", "", "", "", "", "", ""
-    );
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ""
+    )?;
     for (name, s) in &rows {
-        println!(
+        outln!(
             "| {:<14} | {:>6.3} | {:>6.3} | {:>6.3} | {:>7.3} | {:>7.3} | {:>6.3} | {:>9.1} |",
-            name, s.precision, s.recall, s.f1, s.acc161, s.e2e161, s.auc, s.median_error_km
-        );
+            name,
+            s.precision,
+            s.recall,
+            s.f1,
+            s.acc161,
+            s.e2e161,
+            s.auc,
+            s.median_error_km
+        )?;
     }
     Ok(())
 }

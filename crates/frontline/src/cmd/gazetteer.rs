@@ -45,16 +45,16 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
             let geo = crate::util::geocoder(globals)?;
             let g = geo.gazetteer();
             let (exact, loose) = g.index_len();
-            println!("source: {}", g.source());
-            println!("places: {}", g.len());
-            println!("index keys: {exact} exact, {loose} transliteration-folded");
-            println!("countries: {}", frontline_gazetteer::countries::all().len());
+            outln!("source: {}", g.source())?;
+            outln!("places: {}", g.len())?;
+            outln!("index keys: {exact} exact, {loose} transliteration-folded")?;
+            outln!("countries: {}", frontline_gazetteer::countries::all().len())?;
             if let Some(p) = crate::util::default_index_path() {
-                println!(
+                outln!(
                     "import location: {}{}",
                     p.display(),
                     if p.is_file() { " (present)" } else { " (none)" }
-                );
+                )?;
             }
             Ok(())
         }
@@ -68,10 +68,10 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
                 .collect();
             rows.sort_by_key(|(_, p)| std::cmp::Reverse(p.population));
             if let Some(c) = frontline_gazetteer::countries::lookup(&name) {
-                println!("country: {} ({}/{})", c.name, c.iso2, c.iso3);
+                outln!("country: {} ({}/{})", c.name, c.iso2, c.iso3)?;
             }
             for (h, p) in rows.iter().take(50) {
-                println!(
+                outln!(
                     "{}\t{}\t{:.4}\t{:.4}\t{}.{}\t{}\t{}\tpop {}\t{}",
                     p.geonameid
                         .map_or_else(|| "-".to_string(), |i| i.to_string()),
@@ -84,10 +84,10 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
                     p.admin1_code.and_then(|a| g.admin_name(a)).unwrap_or(""),
                     p.population,
                     if h.exact { "exact" } else { "folded" }
-                );
+                )?;
             }
             if rows.is_empty() {
-                println!("no match for {name:?}");
+                outln!("no match for {name:?}")?;
             }
             Ok(())
         }

@@ -61,6 +61,6 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
     } else {
         serde_json::to_string_pretty(&out)?
     };
-    println!("{json}");
+    outln!("{json}")?;
     Ok(())
 }

@@ -287,7 +287,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     }
     let elapsed = started.elapsed();
     let counts = store.counts().context("cannot count database rows")?;
-    print_summary(&summary, elapsed, &db, &counts, printed_skips);
+    print_summary(&summary, elapsed, &db, &counts, printed_skips)?;
     if summary.read == 0 && summary.skipped > 0 {
         bail!("no document could be read ({} skipped)", summary.skipped);
     }
@@ -351,42 +351,48 @@ fn print_summary(
     db: &std::path::Path,
     counts: &frontline_store::StoreCounts,
     printed_skips: usize,
-) {
+) -> std::io::Result<()> {
     let secs = elapsed.as_secs_f64().max(1e-9);
-    println!(
+    outln!(
         "read {} documents in {:.1} s ({:.0} documents/s)",
         s.read,
         secs,
         s.read as f64 / secs
-    );
-    println!(
+    )?;
+    outln!(
         "  new: {}  (copies of earlier stories: {})  already known: {}  skipped: {}",
-        s.new, s.copies, s.known, s.skipped
-    );
+        s.new,
+        s.copies,
+        s.known,
+        s.skipped
+    )?;
     if !s.skipped_by_reason.is_empty() {
         let reasons: Vec<String> = s
             .skipped_by_reason
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
-        println!("  skipped by reason: {}", reasons.join(", "));
+        outln!("  skipped by reason: {}", reasons.join(", "))?;
         if (printed_skips as u64) < s.skipped {
-            println!(
+            outln!(
                 "  ({} skipped documents not shown; use --show-all-skipped)",
                 s.skipped - printed_skips as u64
-            );
+            )?;
         }
     }
-    println!(
+    outln!(
         "  events: {}  fused events: {} new, {} updated with further reports",
-        s.events, s.fused_created, s.fused_updated
-    );
-    println!(
+        s.events,
+        s.fused_created,
+        s.fused_updated
+    )?;
+    outln!(
         "database {}: {} documents, {} stories, {} events, {} fused events",
         db.display(),
         counts.documents,
         counts.stories,
         counts.events,
         counts.fused_events
-    );
+    )?;
+    Ok(())
 }

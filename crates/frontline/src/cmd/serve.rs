@@ -124,8 +124,8 @@ pub fn serve_blocking(
         if !local.ip().is_loopback() && !globals.quiet {
             eprintln!("warning: listening on {local}, reachable from other machines");
         }
-        println!("Serving {what}");
-        println!("Open http://{local}/ in a browser (Ctrl-C to stop)");
+        outln!("Serving {what}")?;
+        outln!("Open http://{local}/ in a browser (Ctrl-C to stop)")?;
         frontline_server::serve(listener, frontline_server::router(state))
             .await
             .context("server failed")
