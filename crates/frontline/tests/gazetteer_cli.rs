@@ -112,14 +112,20 @@ fn full_import_places_the_crossing_and_the_garrison() {
 }
 
 /// Output into a pipe closed by its reader (`frontline gazetteer lookup X | head -0`) ends the
-/// command quietly, with success, as ripgrep does; it used to panic.
+/// command quietly, with success, as ripgrep does; it used to panic (lines) or fail (JSON).
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     let home = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("frontline");
+    let article = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/articles/01_mosul_airstrike.txt")
+        .display()
+        .to_string();
+    // println-style lines, and JSON written by serde (its error wraps the pipe's)
     for args in [
         &["gazetteer", "lookup", "Kharkiv"][..],
         &["gazetteer", "info"][..],
+        &["extract", article.as_str()][..],
     ] {
         let mut child = std::process::Command::new(&bin)
             .args(args)
