@@ -782,6 +782,24 @@ fn find_in_sentence(
             {
                 // Sentence-initial demonyms are still demonyms ("Syrian troops...").
             }
+            // A unit word asks for a unit ("Dayr az Zawr province"): when no exact match of a
+            // transliterated name is one, the units among its transliteration matches join the
+            // candidates.
+            if let Some(unit) = level.filter(|l| l.starts_with("ADM"))
+                && key.len() >= 5
+                && looks_transliterated(surface)
+                && !hits
+                    .iter()
+                    .any(|h| g.place(h.idx).is_some_and(|p| p.feature_code == unit))
+            {
+                for h in cache.loose(g, &key) {
+                    if !hits.iter().any(|x| x.idx == h.idx)
+                        && g.place(h.idx).is_some_and(|p| p.feature_code == unit)
+                    {
+                        hits.push(*h);
+                    }
+                }
+            }
             found.push(Found {
                 span,
                 sentence: si,

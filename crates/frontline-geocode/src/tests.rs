@@ -196,6 +196,18 @@ fn a_bare_name_shared_by_a_province_and_its_capital_is_the_city() {
     }
 }
 
+/// A unit word finds the unit under a spelling the gazetteer has only for its capital: "Dayr
+/// az Zawr" is an exact name of the city only, and a transliteration of the governorate's.
+#[test]
+fn a_unit_word_finds_the_unit_under_another_spelling() {
+    let v = parse("Syrian troops shelled positions in Dayr az Zawr province on Monday.");
+    let place = &find(&v, "Dayr az Zawr").place;
+    assert_eq!(place.precision, GeoPrecision::Admin1, "{place:?}");
+    let v = parse("Syrian troops shelled positions in Dayr az Zawr on Monday.");
+    let place = &find(&v, "Dayr az Zawr").place;
+    assert_eq!(place.precision, GeoPrecision::Point, "{place:?}");
+}
+
 /// A dateline is flagged as one; the places of the story are not.
 #[test]
 fn datelines_are_flagged() {
