@@ -270,6 +270,16 @@ fn read_at(w: &Words, i: usize) -> Option<(QuantityFound, usize)> {
         (Some(_), Some(k)) if kind.is_some() && k == n.end && trigger_word(w, k) => {
             (Unit::People, kind.unwrap_or(QuantityKind::Count), k + 1)
         }
+        // "killing two of them", "wounding 12 of those": a part of a group, counted by the
+        // trigger (without one, "two of them" may be tanks)
+        (Some(pronoun), Some(k))
+            if kind.is_some()
+                && k > 0
+                && w.low(k - 1) == "of"
+                && matches!(pronoun.as_str(), "them" | "those" | "whom" | "us") =>
+        {
+            (Unit::People, kind.unwrap_or(QuantityKind::Count), k + 1)
+        }
         (Some(_), Some(k)) => (Unit::Count, QuantityKind::Count, k + 1),
         _ => match kind {
             // "killed 25", "the toll rose to 25 dead"
@@ -412,6 +422,15 @@ mod tests {
             (q.unit, q.quantity_kind),
             (Unit::People, QuantityKind::Killed)
         );
+        // a part of a group, counted by the trigger
+        let (s, q) = one("Police fired on the marchers, killing two of them.");
+        assert_eq!(
+            (s.as_str(), q.unit, q.quantity_kind),
+            ("two of them", Unit::People, QuantityKind::Killed)
+        );
+        let got = run("The rebels had six tanks and lost two of them.");
+        assert_eq!(got[1].0, "two of them");
+        assert_eq!(got[1].1.unit, Unit::Count);
     }
 
     #[test]
