@@ -609,7 +609,7 @@ impl FusedState {
         if !self.modalities.contains(&ev.modality) {
             self.modalities.push(ev.modality);
         }
-        if let Some(day) = day_of(ev.date.as_ref()) {
+        if let Some(day) = event_day(ev) {
             match self.first_day {
                 None => self.first_day = Some(day),
                 Some(first) if first != day => self.days_differ = true,
@@ -874,7 +874,7 @@ impl ReportClaims {
         Self {
             event_id: ev.id.clone(),
             modality: ev.modality,
-            day: day_of(ev.date.as_ref()),
+            day: event_day(ev),
             stored: StoredReport::of(ev, document_id, outlet),
         }
     }
@@ -897,6 +897,10 @@ pub struct StoredReport {
     /// The perpetrators' names, when the report names an identifying actor among them.
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "p")]
     pub perpetrators: Option<String>,
+    /// The report's date is its publication date, the text giving none: no claim about the
+    /// day (see [`event_day`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", rename = "u")]
+    pub undated: bool,
 }
 
 impl StoredReport {
@@ -917,7 +921,24 @@ impl StoredReport {
                 .iter()
                 .any(|a| identifying_code(&a.actor.code))
                 .then(|| actor_names(&ev.sources)),
+            undated: dated_by_publication(ev),
         }
+    }
+}
+
+/// Whether the event's date is its document's publication date, the text giving none
+/// (`DT40-publication-date`).
+fn dated_by_publication(ev: &Event) -> bool {
+    ev.rules.iter().any(|r| r.starts_with("DT40"))
+}
+
+/// The day a report says the event happened on, for the `date` contradiction: its day-precise
+/// date, unless that date is only the publication date.
+fn event_day(ev: &Event) -> Option<NaiveDate> {
+    if dated_by_publication(ev) {
+        None
+    } else {
+        day_of(ev.date.as_ref())
     }
 }
 

@@ -452,12 +452,18 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
     for row in rows {
         let (rowid, event_id, modality, day, stored) = row?;
         match stored {
-            Some(stored) => claims.add(&ReportClaims {
-                event_id,
-                modality: serde_json::from_value(serde_json::Value::String(modality))?,
-                day: day.as_deref().and_then(crate::put::parse_day),
-                stored: serde_json::from_str::<StoredReport>(&stored)?,
-            }),
+            Some(stored) => {
+                let stored = serde_json::from_str::<StoredReport>(&stored)?;
+                claims.add(&ReportClaims {
+                    event_id,
+                    modality: serde_json::from_value(serde_json::Value::String(modality))?,
+                    day: day
+                        .as_deref()
+                        .and_then(crate::put::parse_day)
+                        .filter(|_| !stored.undated),
+                    stored,
+                })
+            }
             None => {
                 let (data, document_id, outlet): (Packed, String, Option<String>) = conn
                     .prepare_cached(

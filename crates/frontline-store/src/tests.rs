@@ -1691,6 +1691,39 @@ fn claims_migration_keeps_every_record() {
     assert_eq!(values, ["2017-06-19", "2017-06-19", "2017-06-20"]);
 }
 
+/// A report whose date is only its publication date (`DT40`) claims no day: it raises no
+/// `date` contradiction and is not listed among the days claimed.
+#[test]
+fn a_publication_date_is_no_claim_about_the_day() {
+    let store = Store::open_in_memory().unwrap();
+    let ev = |day: &str| EventSpec::assault(vec![isis()], Some(homs()), Some(day));
+    let a = extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[ev("2017-06-19")]);
+    let mut b = extraction(COPY, Some("Daily"), Some("2017-06-20"), &[ev("2017-06-20")]);
+    b.events[0].rules.push("DT40-publication-date".into());
+    store.put_extractions(&[a, b]).unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!((all.len(), all[0].n_reports), (1, 2), "{all:#?}");
+    let kinds: Vec<ContradictionKind> = all[0].contradictions.iter().map(|c| c.kind).collect();
+    assert!(!kinds.contains(&ContradictionKind::Date), "{kinds:?}");
+    // a report that gives another day in its text does contradict; the undated one is not
+    // among the claims
+    let c = extraction(
+        "Islamic State fighters attacked Homs on Tuesday, the monitor said.",
+        Some("Monitor"),
+        Some("2017-06-21"),
+        &[ev("2017-06-20")],
+    );
+    store.put_extraction(&c).unwrap();
+    let f = &store.events(&EventFilter::default()).unwrap()[0];
+    let days = f
+        .contradictions
+        .iter()
+        .find(|c| c.kind == ContradictionKind::Date)
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    let values: Vec<&str> = days.claims.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(values, ["2017-06-19", "2017-06-20"]);
+}
+
 /// Foreign keys are not enforced on write; `integrity_check` finds a row without its parent.
 #[test]
 fn integrity_check_reports_rows_without_parents() {

@@ -978,8 +978,28 @@ impl EventCoder {
                 .prev_date
                 .as_ref()
                 .filter(|_| state.prev_date_sentence.is_some_and(|p| s.index <= p + 2));
+            // the time a reporting verb takes ("denied on Thursday that ...", "..., the army
+            // said on Tuesday") is when it was said, not when the reported act happened: a
+            // time just after the cue, outside the reported words or before their "that"
+            let event_times: Vec<dates::TimeHit> = s
+                .times
+                .iter()
+                .filter(|th| {
+                    !s.attributions.iter().any(|a| {
+                        let f = &a.found;
+                        f.content.0 <= h.start
+                            && h.end <= f.content.1
+                            && th.start > f.cue_tok
+                            && th.start <= f.cue_tok + 3
+                            && (th.end <= f.content.0
+                                || th.start >= f.content.1
+                                || (th.end < h.start && t.low(th.end) == "that"))
+                    })
+                })
+                .cloned()
+                .collect();
             let date = dates::pick(
-                s.times,
+                &event_times,
                 (h.start, h.end),
                 clause,
                 prev_date,

@@ -321,6 +321,31 @@ fn a_denial_that_covers_the_reported_clause() {
     assert_eq!(attacked.modality, Modality::Asserted, "{e:#?}");
 }
 
+/// The time a reporting verb takes is when it was said: the reported act is not dated by it.
+/// A time in the reported clause itself still dates the act.
+#[test]
+fn the_time_of_saying_does_not_date_the_act() {
+    let dated = |s: &str| {
+        let e = events(s);
+        let ev = e.first().unwrap_or_else(|| panic!("no event in {s:?}"));
+        let rule = ev.rules.iter().find(|r| r.starts_with("DT")).cloned();
+        (ev.date.as_ref().map(|d| d.start.to_string()), rule)
+    };
+    // published Sunday 2021-03-14
+    let (_, rule) = dated("The militia denied on Friday that its fighters had attacked the camp.");
+    assert_eq!(rule.as_deref(), Some("DT40-publication-date"));
+    let (_, rule) = dated("Militants attacked an army post, the army said on Friday.");
+    assert_eq!(rule.as_deref(), Some("DT40-publication-date"));
+    let (day, rule) =
+        dated("The army said on Friday that militants had attacked an army post on Thursday.");
+    assert_eq!(
+        (day.as_deref(), rule.as_deref()),
+        (Some("2021-03-11"), Some("DT10-clause-time"))
+    );
+    let (day, _) = dated("On Friday, militants attacked an army post near the town.");
+    assert_eq!(day.as_deref(), Some("2021-03-12"));
+}
+
 /// "by" after a participle that describes a noun ("a facility used by", "a checkpoint held
 /// by") names who uses or holds it, not who acted; after one that describes the event ("a
 /// bombing claimed by") it still names the perpetrator.
