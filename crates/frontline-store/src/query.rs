@@ -462,7 +462,7 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
                         .and_then(crate::put::parse_day)
                         .filter(|_| !stored.undated),
                     stored,
-                })
+                });
             }
             None => {
                 let (data, document_id, outlet): (Packed, String, Option<String>) = conn
