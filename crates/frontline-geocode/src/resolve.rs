@@ -222,7 +222,7 @@ fn score_candidates<'p, 'a>(
     // same country hit by the same kind of match (exact or by transliteration) with the same
     // province code or, since GeoNames' codes for some countries' cities and provinces
     // disagree (Yemen, Sudan), within `CAPITAL_KM` of the province's centre.
-    if f.level.is_none() {
+    if f.level.is_none() && out.iter().any(|c| c.place.feature_code == "ADM1") {
         let capital_score = |adm1: &Place<'_>, adm1_exact: bool| {
             out.iter()
                 .zip(mine)

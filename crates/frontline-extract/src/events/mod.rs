@@ -660,6 +660,12 @@ impl EventCoder {
             let Some(ptype) = rule.plover_type else {
                 continue;
             };
+            // the attributions whose reported words hold the trigger
+            let reporting: Vec<&AttributionHit> = s
+                .attributions
+                .iter()
+                .filter(|a| a.found.content.0 <= h.start && h.end <= a.found.content.1)
+                .collect();
             let tspan = t.span(h.start, h.end);
             // inside an actor or place name ("Popular Mobilization Units")
             let inside = found
@@ -810,13 +816,11 @@ impl EventCoder {
             }
             if sources.is_empty() && roles.anaphora {
                 // in reported speech, "the campaign"/"it" is the speaking party's own side
-                let speaker = s.attributions.iter().find(|a| {
-                    a.found.content.0 <= h.start
-                        && h.end <= a.found.content.1
-                        && a.found
-                            .actor
-                            .as_ref()
-                            .is_some_and(|x| x.country.is_some() || x.entity.is_some())
+                let speaker = reporting.iter().find(|a| {
+                    a.found
+                        .actor
+                        .as_ref()
+                        .is_some_and(|x| x.country.is_some() || x.entity.is_some())
                 });
                 match speaker.and_then(|a| a.found.actor.clone().map(|x| (x, a))) {
                     Some((actor, a)) => {
@@ -981,23 +985,22 @@ impl EventCoder {
             // the time a reporting verb takes ("denied on Thursday that ...", "..., the army
             // said on Tuesday") is when it was said, not when the reported act happened: a
             // time just after the cue, outside the reported words or before their "that"
-            let event_times: Vec<dates::TimeHit> = s
-                .times
-                .iter()
-                .filter(|th| {
-                    !s.attributions.iter().any(|a| {
-                        let f = &a.found;
-                        f.content.0 <= h.start
-                            && h.end <= f.content.1
-                            && th.start > f.cue_tok
-                            && th.start <= f.cue_tok + 3
-                            && (th.end <= f.content.0
-                                || th.start >= f.content.1
-                                || (th.end < h.start && t.low(th.end) == "that"))
-                    })
+            let spoken = |th: &dates::TimeHit| {
+                reporting.iter().any(|a| {
+                    let f = &a.found;
+                    th.start > f.cue_tok
+                        && th.start <= f.cue_tok + 3
+                        && (th.end <= f.content.0
+                            || th.start >= f.content.1
+                            || (th.end < h.start && t.low(th.end) == "that"))
                 })
-                .cloned()
-                .collect();
+            };
+            let event_times: std::borrow::Cow<'_, [dates::TimeHit]> = if s.times.iter().any(spoken)
+            {
+                s.times.iter().filter(|th| !spoken(th)).cloned().collect()
+            } else {
+                std::borrow::Cow::Borrowed(s.times)
+            };
             let date = dates::pick(
                 &event_times,
                 (h.start, h.end),
@@ -1048,14 +1051,11 @@ impl EventCoder {
             };
 
             // attribution
-            let mut attribution: Vec<Attribution> = s
-                .attributions
+            let mut attribution: Vec<Attribution> = reporting
                 .iter()
                 .filter(|a| {
                     let f = &a.found;
-                    f.content.0 <= h.start
-                        && h.end <= f.content.1
-                        && !(f.span.start <= tspan.start && tspan.end <= f.span.end)
+                    !(f.span.start <= tspan.start && tspan.end <= f.span.end)
                 })
                 .map(|a| {
                     rules.push(a.found.rule.to_string());
@@ -1122,20 +1122,14 @@ impl EventCoder {
             };
             // "unconfirmed reports said ...": the source itself hedges
             let m = if m.modality == Modality::Asserted
-                && s.attributions.iter().any(|a| {
-                    a.found.content.0 <= h.start
-                        && h.end <= a.found.content.1
-                        && ["unconfirmed", "unverified", "rumour", "rumor"]
-                            .iter()
-                            .any(|w| a.found.speaker.to_ascii_lowercase().contains(w))
+                && reporting.iter().any(|a| {
+                    ["unconfirmed", "unverified", "rumour", "rumor"]
+                        .iter()
+                        .any(|w| a.found.speaker.to_ascii_lowercase().contains(w))
                 }) {
                 crate::modality::ModalityFound {
                     modality: Modality::Hedged,
-                    cue: s
-                        .attributions
-                        .iter()
-                        .find(|a| a.found.content.0 <= h.start && h.end <= a.found.content.1)
-                        .map(|a| a.found.span),
+                    cue: reporting.first().map(|a| a.found.span),
                     rule: Some("MO41-hedged-source"),
                 }
             } else {
@@ -1145,10 +1139,8 @@ impl EventCoder {
             // the reported clause, which the clause-bounded scan above does not reach; not a
             // clause another reporting verb opens ("denied targeting civilians and said it had
             // fought the army")
-            let m = match s.attributions.iter().find(|a| {
-                a.found.content.0 <= h.start
-                    && h.end <= a.found.content.1
-                    && crate::modality::is_deny_word(&a.found.cue.to_ascii_lowercase())
+            let m = match reporting.iter().find(|a| {
+                crate::modality::is_deny_word(&a.found.cue.to_ascii_lowercase())
                     && !(a.found.cue_tok + 1..h.start)
                         .any(|k| crate::attribution::is_say_verb(t.low(k)))
             }) {
@@ -1411,6 +1403,23 @@ fn protest_intervention(t: &Tokens<'_>, events: &mut [Event]) {
             set(e, "Excessive force against protesters");
         }
     }
+    let intervening = |e: &Event| {
+        (e.plover_type == PloverType::Coerce || crowd_control(e))
+            && state(e)
+            && !killing(e)
+            && !e.targets.iter().any(|a| {
+                matches!(
+                    a.actor.actor_type,
+                    frontline_model::ActorType::Rebel
+                        | frontline_model::ActorType::Militia
+                        | frontline_model::ActorType::Military
+                )
+            })
+    };
+    // (most sentences have no such act: the words are not read then)
+    if !events.iter().any(intervening) {
+        return;
+    }
     // the protesters arrested or dispersed are not a protest under way ("arrested dozens of
     // protesters" may come days after it: ACLED's "Arrests")
     let targets: Vec<Span> = events
@@ -1426,22 +1435,6 @@ fn protest_intervention(t: &Tokens<'_>, events: &mut [Event]) {
                     .any(|a| a.start <= sp.start && sp.end <= a.end)
         });
     if !protest {
-        return;
-    }
-    let intervening = |e: &Event| {
-        (e.plover_type == PloverType::Coerce || crowd_control(e))
-            && state(e)
-            && !killing(e)
-            && !e.targets.iter().any(|a| {
-                matches!(
-                    a.actor.actor_type,
-                    frontline_model::ActorType::Rebel
-                        | frontline_model::ActorType::Militia
-                        | frontline_model::ActorType::Military
-                )
-            })
-    };
-    if !events.iter().any(intervening) {
         return;
     }
     for e in events.iter_mut() {
