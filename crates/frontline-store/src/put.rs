@@ -279,18 +279,9 @@ pub(crate) struct Candidate {
 }
 
 /// The figures a stored document reports, from its stored mentions (none when it has none).
-pub(crate) fn stored_figures(tx: &rusqlite::Connection, rowid: i64) -> Result<Figures> {
-    let stored: Option<Packed> = tx
-        .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
-        .query_row([rowid], |r| r.get(0))
-        .optional()?;
-    Ok(match stored {
-        Some(p) => {
-            let rows: Vec<(usize, usize, usize, usize, MentionData)> = serde_json::from_str(&p.0)?;
-            Figures::of_mentions(rows.iter().map(|r| &r.4))
-        }
-        None => Figures::default(),
-    })
+pub(crate) fn stored_figures(conn: &rusqlite::Connection, rowid: i64) -> Result<Figures> {
+    let rows = crate::query::stored_mentions(conn, rowid)?;
+    Ok(Figures::of_mentions(rows.iter().map(|r| &r.4)))
 }
 
 /// Most band keys kept in [`WriteCache`] (about 70 MB) before it starts again.
@@ -630,8 +621,8 @@ fn put_one(
                 .as_ref()
                 .is_none_or(|l| lead.similarity(l) >= LEAD_THRESHOLD);
             let by_words = s >= STORY_THRESHOLD && lead_agrees;
-            // A reworded copy: fewer words in common, the same figures.
-            // (published within a few days of each other: copies follow the story closely)
+            // A reworded copy: fewer words in common, the same figures, published within a few
+            // days (copies follow the story closely).
             let close = match (doc.published_at, them.published) {
                 (Some(a), Some(b)) => a.signed_duration_since(b).num_days().abs() <= REWORD_DAYS,
                 _ => false,

@@ -427,6 +427,25 @@ fn finish(state: &FusedState, id: i64, claims: &Claims) -> Result<FusedEvent> {
         .ok_or_else(|| StoreError::BadQuery(format!("fused event {id} has no reports")))
 }
 
+/// A stored document's mentions as `document_mentions` keeps them: (id, start, end, sentence,
+/// data), without their text (empty when it has none).
+pub(crate) type StoredMention = (usize, usize, usize, usize, MentionData);
+
+/// The stored mentions of the document with rowid `rowid`.
+pub(crate) fn stored_mentions(
+    conn: &rusqlite::Connection,
+    rowid: i64,
+) -> Result<Vec<StoredMention>> {
+    let stored: Option<Packed> = conn
+        .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
+        .query_row([rowid], |r| r.get(0))
+        .optional()?;
+    Ok(match stored {
+        Some(p) => serde_json::from_str(&p.0)?,
+        None => Vec::new(),
+    })
+}
+
 /// The claims of a fused event's reports, in the order they were added to it (document by
 /// document as stored, then event by event). What they say is read from the index
 /// `events_claims` alone (`events.claims` holds each report's document, outlet, casualty count
@@ -1010,25 +1029,19 @@ impl Store {
             record_index: origin_index.map(|v| v as u64),
         });
         let extras: crate::put::Extras = serde_json::from_str(&extras)?;
-        let mut mentions = Vec::new();
-        let stored: Option<Packed> = conn
-            .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
-            .query_row([rowid], |r| r.get(0))
-            .optional()?;
-        if let Some(stored) = stored {
-            let rows: Vec<(usize, usize, usize, usize, MentionData)> =
-                serde_json::from_str(&stored.0)?;
-            for (id, start, end, sentence, data) in rows {
+        let mentions: Vec<Mention> = stored_mentions(&conn, rowid)?
+            .into_iter()
+            .map(|(id, start, end, sentence, data)| {
                 let span = Span::new(start, end);
-                mentions.push(Mention {
+                Mention {
                     id,
                     span,
                     text: span.slice(&text).unwrap_or_default().to_string(),
                     sentence,
                     data,
-                });
-            }
-        }
+                }
+            })
+            .collect();
         let mut events = Vec::new();
         {
             let mut stmt = conn.prepare_cached(
