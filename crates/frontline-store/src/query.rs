@@ -427,15 +427,12 @@ fn finish(state: &FusedState, id: i64, claims: &Claims) -> Result<FusedEvent> {
         .ok_or_else(|| StoreError::BadQuery(format!("fused event {id} has no reports")))
 }
 
-/// A stored document's mentions as `document_mentions` keeps them: (id, start, end, sentence,
-/// data), without their text (empty when it has none).
-pub(crate) type StoredMention = (usize, usize, usize, usize, MentionData);
+/// One mention as `document_mentions` keeps it, read back: (id, start, end, sentence, data),
+/// without its text (the owned form of `put::StoredMention`).
+pub(crate) type MentionRow = (usize, usize, usize, usize, MentionData);
 
-/// The stored mentions of the document with rowid `rowid`.
-pub(crate) fn stored_mentions(
-    conn: &rusqlite::Connection,
-    rowid: i64,
-) -> Result<Vec<StoredMention>> {
+/// The stored mentions of the document with rowid `rowid` (none when it has none).
+pub(crate) fn stored_mentions(conn: &rusqlite::Connection, rowid: i64) -> Result<Vec<MentionRow>> {
     let stored: Option<Packed> = conn
         .prepare_cached("SELECT data FROM document_mentions WHERE doc = ?1")?
         .query_row([rowid], |r| r.get(0))
