@@ -38,7 +38,7 @@ INTER = {"state", "rebels", "political_militia", "identity_militia", "rioters", 
          "civilians", "external"}
 MODALITY = {"asserted", "claimed", "denied", "uncertain"}
 MUST_NOT = {"hospital", "metaphor", "running_total", "plan", "anniversary", "disaster",
-            "habitual", "other_sense", "policy", "hypothetical"}
+            "habitual", "other_sense", "policy", "hypothetical", "crime"}
 
 
 def load_text(shared: Path, doc: str) -> bytes:
