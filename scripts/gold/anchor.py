@@ -54,7 +54,10 @@ def load_text(shared: Path, doc: str) -> bytes:
         raise SystemExit(f"{doc}: no such document in {path}")
     if parts[0] == "geo" and len(parts) == 3:
         return (shared / "eval/geo/corpora" / parts[1] / parts[2]).read_bytes()
-    raise SystemExit(f"{doc}: unknown document id (re3d:<folder>:<_id> or geo:<Corpus>:<i>)")
+    if parts[0] == "local" and len(parts) == 2 and ".." not in parts[1]:
+        # the project's own texts (eval/fusion): a path relative to the repository root
+        return (Path(__file__).resolve().parents[2] / parts[1]).read_bytes()
+    raise SystemExit(f"{doc}: unknown document id (re3d:<folder>:<_id>, geo:<Corpus>:<i>, local:<path>)")
 
 
 def span(text: bytes, item, where: str):

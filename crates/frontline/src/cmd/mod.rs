@@ -2,8 +2,10 @@
 
 pub mod demo;
 pub mod eval;
+pub mod eval_articles;
 pub mod eval_events;
 pub mod eval_geo;
+pub mod eval_plover;
 pub mod explain;
 pub mod export;
 #[cfg(feature = "parquet")]

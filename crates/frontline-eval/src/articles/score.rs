@@ -1,0 +1,632 @@
+//! Scoring one document's emitted events against its gold (docs/evaluation.md, "Scoring").
+
+use std::collections::BTreeMap;
+
+use frontline_model::{
+    ActorRef, ActorType, Event, GeoPrecision, Modality, PloverType, QuantityKind, Span,
+};
+use serde::Serialize;
+
+use super::gold::{GoldActor, GoldDocument, GoldEvent};
+
+/// A share: how many were right out of how many were judged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Ratio {
+    /// Right.
+    pub right: usize,
+    /// Judged.
+    pub total: usize,
+}
+
+impl Ratio {
+    /// Counts one judgement.
+    pub fn add(&mut self, right: bool) {
+        self.total += 1;
+        self.right += usize::from(right);
+    }
+
+    /// The share (`None` when nothing was judged).
+    pub fn share(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.right as f64 / self.total as f64)
+    }
+}
+
+/// What an emitted event was judged to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Judgement {
+    /// Matched gold event `gold` (its index in the document's events).
+    Match {
+        /// Index of the gold event.
+        gold: usize,
+    },
+    /// Retells gold event `gold`, already matched.
+    Duplicate {
+        /// Index of the gold event.
+        gold: usize,
+    },
+    /// Matched a background gold event (neither a hit nor a false event).
+    Background {
+        /// Index of the gold event.
+        gold: usize,
+    },
+    /// Matched nothing.
+    False,
+}
+
+/// One emitted event that the scorer counted, with its raw trigger span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Judged {
+    /// Index of the event in the extraction.
+    pub event: usize,
+    /// The trigger's byte span in the raw text.
+    pub raw_trigger: [usize; 2],
+    /// The verdict.
+    pub judgement: Judgement,
+}
+
+/// Whether an emitted event is counted: its modality counts (asserted, hedged) and it has an
+/// ACLED type.
+pub fn counted(ev: &Event) -> bool {
+    ev.modality.counts() && ev.acled.is_some()
+}
+
+/// PLOVER types of material acts.
+pub fn material(t: PloverType) -> bool {
+    matches!(
+        t,
+        PloverType::Assault
+            | PloverType::Coerce
+            | PloverType::Protest
+            | PloverType::Mobilize
+            | PloverType::Retreat
+    )
+}
+
+fn overlaps(a: [usize; 2], b: [usize; 2]) -> bool {
+    a[0] < b[1] && b[0] < a[1]
+}
+
+/// Matches the counted events of one document to its gold events, one to one, in text order.
+/// `raw_span` maps a span of the cleaned text to the raw text.
+pub fn judge_document(
+    gold: &GoldDocument,
+    events: &[Event],
+    raw_span: impl Fn(Span) -> Span,
+) -> Vec<Judged> {
+    let mut taken = vec![false; gold.events.len()];
+    let mut out = Vec::new();
+    for (i, ev) in events.iter().enumerate() {
+        if !counted(ev) {
+            continue;
+        }
+        let t = raw_span(ev.trigger);
+        let trig = [t.start, t.end];
+        let cands: Vec<usize> = gold
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.evidence.iter().any(|e| overlaps(trig, *e)))
+            .map(|(k, _)| k)
+            .collect();
+        let free: Vec<usize> = cands.iter().copied().filter(|k| !taken[*k]).collect();
+        let acled_type = ev.acled.as_ref().map(|a| a.event_type.as_str());
+        let pick = free
+            .iter()
+            .copied()
+            .find(|k| Some(gold.events[*k].acled.event_type.as_str()) == acled_type)
+            .or_else(|| {
+                free.iter()
+                    .copied()
+                    .find(|k| gold.events[*k].plover.kind == ev.plover_type.as_str())
+            })
+            .or_else(|| free.first().copied());
+        let judgement = match pick {
+            Some(k) => {
+                taken[k] = true;
+                if gold.events[k].background {
+                    Judgement::Background { gold: k }
+                } else {
+                    Judgement::Match { gold: k }
+                }
+            }
+            None => match cands.first() {
+                Some(&k) if gold.events[k].background => Judgement::Background { gold: k },
+                Some(&k) => Judgement::Duplicate { gold: k },
+                None => Judgement::False,
+            },
+        };
+        out.push(Judged {
+            event: i,
+            raw_trigger: trig,
+            judgement,
+        });
+    }
+    out
+}
+
+/// An error listed by `--failures`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// Document id.
+    pub doc: String,
+    /// `missed`, `false`, `duplicate`, `must_not`.
+    pub kind: String,
+    /// Raw byte span (the trigger, or the gold event's first evidence span).
+    pub span: [usize; 2],
+    /// What, in a few words.
+    pub what: String,
+}
+
+/// The figures of a run over many documents.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ArticleScores {
+    /// Documents scored.
+    pub documents: usize,
+    /// Gold events required (not background).
+    pub gold_events: usize,
+    /// Background gold events.
+    pub gold_background: usize,
+    /// Counted emitted events.
+    pub emitted: usize,
+    /// Emitted events of material types (ASSAULT, COERCE, PROTEST, MOBILIZE, RETREAT).
+    pub emitted_material: usize,
+    /// Matched gold events.
+    pub matched: usize,
+    /// Within-document duplicates.
+    pub duplicates: usize,
+    /// False events.
+    pub false_events: usize,
+    /// Emitted events matching background gold events.
+    pub background_matched: usize,
+    /// Field accuracy over matched events, by field name.
+    pub fields: BTreeMap<String, Ratio>,
+    /// Location errors in km over matched events with coordinates (sorted when read).
+    pub location_errors_km: Vec<f64>,
+    /// Must-not spans, and how many carry a counted event, by class.
+    pub must_not: BTreeMap<String, Ratio>,
+    /// False events by PLOVER type.
+    pub false_by_type: BTreeMap<String, usize>,
+    /// Duplicates by PLOVER type.
+    pub duplicates_by_type: BTreeMap<String, usize>,
+    /// Missed gold events by ACLED sub-event type.
+    pub missed_by_subtype: BTreeMap<String, usize>,
+    /// Gold events by ACLED sub-event type.
+    pub gold_by_subtype: BTreeMap<String, usize>,
+    /// Misses and false events, in document order.
+    pub failures: Vec<Failure>,
+}
+
+impl ArticleScores {
+    /// Precision of event detection.
+    pub fn precision(&self) -> f64 {
+        let denom = self.matched + self.duplicates + self.false_events;
+        if denom == 0 {
+            1.0
+        } else {
+            self.matched as f64 / denom as f64
+        }
+    }
+
+    /// Recall of event detection.
+    pub fn recall(&self) -> f64 {
+        if self.gold_events == 0 {
+            1.0
+        } else {
+            self.matched as f64 / self.gold_events as f64
+        }
+    }
+
+    /// F1 of event detection.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    /// Median location error in km (`None` without located matches).
+    pub fn median_error_km(&self) -> Option<f64> {
+        let mut v = self.location_errors_km.clone();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        Some(v[v.len() / 2])
+    }
+
+    fn field(&mut self, name: &str, right: bool) {
+        self.fields.entry(name.to_string()).or_default().add(right);
+    }
+
+    /// Adds one document: its gold, the extraction's events, the judgements of
+    /// [`judge_document`].
+    pub fn add_document(&mut self, gold: &GoldDocument, events: &[Event], judged: &[Judged]) {
+        self.documents += 1;
+        for g in &gold.events {
+            if g.background {
+                self.gold_background += 1;
+            } else {
+                self.gold_events += 1;
+                *self
+                    .gold_by_subtype
+                    .entry(g.acled.sub_event_type.clone())
+                    .or_default() += 1;
+            }
+        }
+        let mut matched = vec![false; gold.events.len()];
+        for j in judged {
+            let Some(ev) = events.get(j.event) else {
+                continue;
+            };
+            let ptype = ev.plover_type.as_str().to_string();
+            match j.judgement {
+                Judgement::Background { .. } => {
+                    self.background_matched += 1;
+                    continue;
+                }
+                Judgement::Match { gold: k } => {
+                    matched[k] = true;
+                    self.matched += 1;
+                    self.score_fields(&gold.events[k], ev);
+                }
+                Judgement::Duplicate { gold: k } => {
+                    self.duplicates += 1;
+                    *self.duplicates_by_type.entry(ptype.clone()).or_default() += 1;
+                    self.failures.push(Failure {
+                        doc: gold.doc.clone(),
+                        kind: "duplicate".into(),
+                        span: j.raw_trigger,
+                        what: format!("{ptype} retells gold {}", gold.events[k].id),
+                    });
+                }
+                Judgement::False => {
+                    self.false_events += 1;
+                    *self.false_by_type.entry(ptype.clone()).or_default() += 1;
+                    let class = gold
+                        .must_not
+                        .iter()
+                        .find(|m| overlaps(j.raw_trigger, m.span))
+                        .map(|m| format!(" in a must-not span ({})", m.class))
+                        .unwrap_or_default();
+                    self.failures.push(Failure {
+                        doc: gold.doc.clone(),
+                        kind: "false".into(),
+                        span: j.raw_trigger,
+                        what: format!(
+                            "{ptype} / {}{class}",
+                            ev.acled.as_ref().map_or("-", |a| a.sub_event_type.as_str())
+                        ),
+                    });
+                }
+            }
+            self.emitted += 1;
+            if material(ev.plover_type) {
+                self.emitted_material += 1;
+            }
+        }
+        for (k, g) in gold.events.iter().enumerate() {
+            if !g.background && !matched[k] {
+                *self
+                    .missed_by_subtype
+                    .entry(g.acled.sub_event_type.clone())
+                    .or_default() += 1;
+                self.failures.push(Failure {
+                    doc: gold.doc.clone(),
+                    kind: "missed".into(),
+                    span: g.evidence[0],
+                    what: format!(
+                        "gold {} {} / {}",
+                        g.id, g.plover.kind, g.acled.sub_event_type
+                    ),
+                });
+            }
+        }
+        for m in &gold.must_not {
+            let hit = judged.iter().any(|j| overlaps(j.raw_trigger, m.span));
+            self.must_not.entry(m.class.clone()).or_default().add(hit);
+            if hit {
+                self.failures.push(Failure {
+                    doc: gold.doc.clone(),
+                    kind: "must_not".into(),
+                    span: m.span,
+                    what: format!("a counted event in a must-not span ({})", m.class),
+                });
+            }
+        }
+    }
+
+    fn score_fields(&mut self, g: &GoldEvent, ev: &Event) {
+        self.field("plover_type", g.plover.kind == ev.plover_type.as_str());
+        let acled = ev.acled.as_ref();
+        self.field(
+            "acled_event_type",
+            acled.is_some_and(|a| a.event_type == g.acled.event_type),
+        );
+        self.field(
+            "acled_sub_event_type",
+            acled.is_some_and(|a| {
+                a.event_type == g.acled.event_type && a.sub_event_type == g.acled.sub_event_type
+            }),
+        );
+        let loc_country = g.location.as_ref().map(|l| l.country.as_str());
+        let srcs: Vec<&ActorRef> = ev.sources.iter().map(|a| &a.actor).collect();
+        let tgts: Vec<&ActorRef> = ev.targets.iter().map(|a| &a.actor).collect();
+        let a1 = actor_right(Some(&g.actor1), &srcs, loc_country);
+        let a2 = actor_right(g.actor2.as_ref(), &tgts, loc_country);
+        self.field("actor1", a1);
+        self.field("actor2", a2);
+        self.field("actors_both", a1 && a2);
+        self.score_location(g, ev);
+        if let Some(d) = &g.date {
+            let right = ev.date.as_ref().is_some_and(|t| {
+                t.start >= d.start - chrono::Duration::days(1)
+                    && t.end <= d.end + chrono::Duration::days(1)
+            });
+            self.field("date_within_1_day", right);
+        }
+        if let Some(f) = g.fatalities {
+            let killed = ev
+                .quantities
+                .iter()
+                .filter(|q| q.quantity.quantity_kind == QuantityKind::Killed)
+                .map(|q| q.quantity.value.max(0.0) as u64)
+                .max();
+            let right = match killed {
+                Some(k) => f.low <= k && k <= f.high,
+                None => f.low == 0,
+            };
+            self.field("fatalities_in_range", right);
+        }
+        let modality = match ev.modality {
+            Modality::Asserted => "asserted",
+            Modality::Hedged => "claimed",
+            Modality::Denied => "denied",
+            Modality::Negated | Modality::Hypothetical => "other",
+        };
+        let gm = if g.modality == "uncertain" {
+            "claimed"
+        } else {
+            g.modality.as_str()
+        };
+        self.field("modality", modality == gm);
+    }
+
+    fn score_location(&mut self, g: &GoldEvent, ev: &Event) {
+        let Some(gl) = &g.location else {
+            return;
+        };
+        let place = ev
+            .location
+            .as_ref()
+            .map(|l| (&l.place, l.relation.as_str()));
+        let coords = place.and_then(|(p, _)| Some((p.lat?, p.lon?)));
+        self.field("location_with_coordinates", coords.is_some());
+        let Some((lat, lon)) = coords else {
+            self.field("location_within_50km", false);
+            return;
+        };
+        let km = crate::geo::haversine_km(gl.lat, gl.lon, lat, lon);
+        self.location_errors_km.push(km);
+        let (p, relation) = place.unzip();
+        let same_admin1 = gl.geo_precision == 3
+            && match (p.and_then(|p| p.admin1.as_deref()), gl.admin1.as_deref()) {
+                (Some(a), Some(b)) => norm_admin(a) == norm_admin(b),
+                _ => false,
+            };
+        self.field("location_within_50km", km <= 50.0 || same_admin1);
+        if let Some(cc) = p.and_then(|p| p.country_code.as_deref()) {
+            self.field_inverse(
+                "location_wrong_country",
+                !cc.eq_ignore_ascii_case(&gl.country),
+            );
+        }
+        if let Some(p) = p {
+            let near = relation.is_some_and(|r| r != "in" && r != "at");
+            let pred = match p.precision {
+                GeoPrecision::Point if near => 2,
+                GeoPrecision::Point => 1,
+                GeoPrecision::Admin2 | GeoPrecision::Region => 2,
+                _ => 3,
+            };
+            self.field("geo_precision_equal", pred == gl.geo_precision);
+        }
+    }
+
+    /// Counts a field where `wrong` is what is measured (wrong country): `right` holds the
+    /// cases that are wrong, so the share is the error rate.
+    fn field_inverse(&mut self, name: &str, wrong: bool) {
+        self.fields.entry(name.to_string()).or_default().add(wrong);
+    }
+}
+
+fn norm_admin(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut out = lower.as_str();
+    for suffix in [
+        " governorate",
+        " province",
+        " region",
+        " state",
+        " district",
+        " muhafazat",
+    ] {
+        out = out.trim_end_matches(suffix);
+    }
+    for prefix in ["muhafazat ", "al-", "al "] {
+        out = out.trim_start_matches(prefix);
+    }
+    out.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The ACLED interaction category Frontline's actor implies (`external` for a state's forces
+/// acting outside its country, IGOs and coalitions).
+pub fn inter_of(a: &ActorRef, event_country: Option<&str>) -> &'static str {
+    let foreign = |c: &str| {
+        event_country.is_some_and(|ec| {
+            frontline_gazetteer::countries::by_iso3(c)
+                .is_some_and(|k| !k.iso2.eq_ignore_ascii_case(ec))
+        })
+    };
+    match a.actor_type {
+        ActorType::Igo => "external",
+        _ if a.code.ends_with("COA") => "external",
+        ActorType::State | ActorType::Government | ActorType::Military | ActorType::Police => {
+            match a.country.as_deref() {
+                Some(c) if foreign(c) => "external",
+                _ => "state",
+            }
+        }
+        ActorType::Rebel => "rebels",
+        ActorType::Militia => "political_militia",
+        ActorType::Party => "political_militia",
+        ActorType::Civilian | ActorType::Media | ActorType::Ngo | ActorType::Business => {
+            "civilians"
+        }
+        ActorType::Protester => "protesters",
+        ActorType::Other => "other",
+    }
+}
+
+/// Whether the emitted actors include the gold one: its code, or failing that its ACLED
+/// interaction category. A gold `None` is right when nothing was emitted; an unidentified
+/// gold perpetrator (`UNK`) is right when nothing, or only a generic actor (a bare sector code),
+/// was emitted.
+pub fn actor_right(gold: Option<&GoldActor>, emitted: &[&ActorRef], country: Option<&str>) -> bool {
+    let Some(g) = gold else {
+        return emitted.is_empty();
+    };
+    if g.code == "UNK" {
+        return emitted.is_empty() || emitted.iter().all(|a| a.code.len() <= 3);
+    }
+    emitted.iter().any(|a| a.code == g.code)
+        || emitted.iter().any(|a| inter_of(a, country) == g.inter)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::articles::gold::parse_gold;
+    use frontline_store::testutil::{EventSpec, actor, extraction, place};
+
+    // text:   "Jets struck Raqqa. Later jets struck Raqqa again. Talks went on."
+    // offsets: 0..18 first sentence, 19..49 second, 50..65 third
+    const GOLD: &str = r#"{"doc": "t:1", "split": "dev", "text_sha256": "x",
+      "events": [{"id": "e1", "plover": {"type": "ASSAULT", "mode": "aerial"},
+        "acled": {"event_type": "Battles", "sub_event_type": "Armed clash"},
+        "actor1": {"name": "jets", "code": "SYRMIL", "inter": "state"},
+        "location": {"name": "Raqqa", "lat": 35.95, "lon": 39.01, "geo_precision": 1,
+                     "admin1": "Raqqa", "country": "SY"},
+        "date": {"start": "2017-06-01", "end": "2017-06-01", "time_precision": 1},
+        "fatalities": {"low": 0, "high": 0},
+        "modality": "asserted", "background": false, "evidence": [[0, 18], [19, 49]]}],
+      "must_not": [{"span": [50, 65], "class": "policy"}]}"#;
+
+    fn events(triggers: &[(usize, usize)]) -> Vec<Event> {
+        let army = actor("SYRMIL", "army", Some("SYR"), ActorType::Military);
+        let raqqa = place("Raqqa", 1, 35.95, 39.02, "SY");
+        let specs: Vec<EventSpec> = triggers
+            .iter()
+            .map(|_| {
+                EventSpec::assault(vec![army.clone()], Some(raqqa.clone()), Some("2017-06-01"))
+            })
+            .collect();
+        let mut ex = extraction("Jets struck Raqqa.", None, None, &specs);
+        for (ev, (s, e)) in ex.events.iter_mut().zip(triggers) {
+            ev.trigger = Span::new(*s, *e);
+        }
+        ex.events
+    }
+
+    fn gold() -> GoldDocument {
+        parse_gold(&GOLD.replace('\n', " "), std::path::Path::new("t"))
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn headline_and_body_are_one_event_and_a_duplicate() {
+        let g = gold();
+        let evs = events(&[(5, 11), (25, 31)]);
+        let j = judge_document(&g, &evs, |s| s);
+        assert_eq!(j[0].judgement, Judgement::Match { gold: 0 });
+        assert_eq!(j[1].judgement, Judgement::Duplicate { gold: 0 });
+        let mut s = ArticleScores::default();
+        s.add_document(&g, &evs, &j);
+        assert_eq!((s.matched, s.duplicates, s.false_events), (1, 1, 0));
+        assert!((s.precision() - 0.5).abs() < 1e-9);
+        assert!((s.recall() - 1.0).abs() < 1e-9);
+        assert_eq!(s.fields["actor1"], Ratio { right: 1, total: 1 });
+        assert_eq!(
+            s.fields["location_within_50km"],
+            Ratio { right: 1, total: 1 }
+        );
+        assert_eq!(s.fields["date_within_1_day"], Ratio { right: 1, total: 1 });
+        assert_eq!(
+            s.fields["fatalities_in_range"],
+            Ratio { right: 1, total: 1 }
+        );
+        assert_eq!(s.must_not["policy"], Ratio { right: 0, total: 1 });
+    }
+
+    #[test]
+    fn an_event_in_a_must_not_span_is_false_and_counted_there() {
+        let g = gold();
+        let evs = events(&[(56, 60)]);
+        let j = judge_document(&g, &evs, |s| s);
+        assert_eq!(j[0].judgement, Judgement::False);
+        let mut s = ArticleScores::default();
+        s.add_document(&g, &evs, &j);
+        assert_eq!(s.false_events, 1);
+        assert_eq!(s.must_not["policy"], Ratio { right: 1, total: 1 });
+        assert_eq!(s.recall(), 0.0);
+        assert!(s.failures.iter().any(|f| f.kind == "missed"));
+    }
+
+    #[test]
+    fn uncounted_events_are_not_scored() {
+        let g = gold();
+        let mut evs = events(&[(5, 11), (25, 31)]);
+        evs[0].modality = Modality::Hypothetical;
+        evs[1].acled = None;
+        assert!(judge_document(&g, &evs, |s| s).is_empty());
+    }
+
+    #[test]
+    fn background_matches_are_neither_hits_nor_false() {
+        let mut g = gold();
+        g.events[0].background = true;
+        let evs = events(&[(5, 11)]);
+        let j = judge_document(&g, &evs, |s| s);
+        let mut s = ArticleScores::default();
+        s.add_document(&g, &evs, &j);
+        assert_eq!(
+            (s.gold_events, s.background_matched, s.false_events),
+            (0, 1, 0)
+        );
+    }
+
+    #[test]
+    fn unidentified_perpetrators_are_right_only_when_not_guessed() {
+        let g = GoldActor {
+            name: None,
+            code: "UNK".into(),
+            inter: "rebels".into(),
+        };
+        let is = actor("IMGMUSISI", "IS", None, ActorType::Rebel);
+        let gunmen = actor("REB", "gunmen", None, ActorType::Rebel);
+        assert!(actor_right(Some(&g), &[], None));
+        assert!(actor_right(Some(&g), &[&gunmen], None));
+        assert!(!actor_right(Some(&g), &[&is], None));
+    }
+
+    #[test]
+    fn a_state_acting_abroad_is_external() {
+        let us = actor("USAMIL", "US forces", Some("USA"), ActorType::Military);
+        assert_eq!(inter_of(&us, Some("SY")), "external");
+        assert_eq!(inter_of(&us, Some("US")), "state");
+    }
+}
