@@ -1,10 +1,9 @@
 //! The JSON API: handlers, their parameters and the OpenAPI document generated from them.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use frontline_model::{DocumentMeta, PloverType};
@@ -48,6 +47,9 @@ pub struct FilterParams {
     pub offset: Option<String>,
     /// `json` (default) or `geojson`. Ignored by `/api/stats`.
     pub format: Option<String>,
+    /// `oldest` (default: by date, undated last) or `newest` (latest date first, undated
+    /// last). Ignored by `/api/stats`.
+    pub order: Option<String>,
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -93,6 +95,7 @@ impl FilterParams {
     /// Turns the raw parameters into a store filter, with a stable error code for each
     /// malformed parameter.
     pub fn to_filter(&self, state: &AppState) -> Result<(EventFilter, Format), AppError> {
+        self.check_controls()?;
         let since = parse_date("since", &self.since)?;
         let until = parse_date("until", &self.until)?;
         if let (Some(s), Some(u)) = (since, until)
@@ -153,6 +156,16 @@ impl FilterParams {
                 ));
             }
         };
+        let newest_first = match blank(&self.order) {
+            None | Some("oldest") => false,
+            Some("newest") => true,
+            Some(other) => {
+                return Err(AppError::bad_request(
+                    "invalid_param",
+                    format!("order: {other:?} is not one of oldest, newest"),
+                ));
+            }
+        };
         let filter = EventFilter {
             since,
             until,
@@ -165,8 +178,48 @@ impl FilterParams {
             min_sources: parse_u32("min_sources", &self.min_sources)?,
             limit: Some(limit),
             offset: parse_u32("offset", &self.offset)?,
+            newest_first,
         };
         Ok((filter, format))
+    }
+}
+
+impl FilterParams {
+    /// Refuses any value holding a control character (a NUL, a newline, an escape...) once
+    /// the blanks around it are trimmed, with the parameter's own code: none belongs in a
+    /// filter, and a NUL in `actor` used to reach the `LIKE` pattern and match almost every
+    /// event.
+    fn check_controls(&self) -> Result<(), AppError> {
+        let all: [(&str, &Option<String>, &'static str); 13] = [
+            ("since", &self.since, "invalid_date"),
+            ("until", &self.until, "invalid_date"),
+            ("bbox", &self.bbox, "invalid_bbox"),
+            ("type", &self.plover_type, "invalid_type"),
+            ("acled_type", &self.acled_type, "invalid_param"),
+            ("actor", &self.actor, "invalid_param"),
+            ("country", &self.country, "invalid_country"),
+            ("text", &self.text, "invalid_query"),
+            ("min_sources", &self.min_sources, "invalid_number"),
+            ("limit", &self.limit, "invalid_number"),
+            ("offset", &self.offset, "invalid_number"),
+            ("format", &self.format, "invalid_format"),
+            ("order", &self.order, "invalid_param"),
+        ];
+        for (name, value, code) in all {
+            // The value as it is used: blanks around it (a tab, a newline) are trimmed away.
+            if let Some(v) = blank(value)
+                && let Some(c) = v.chars().find(|c| c.is_control())
+            {
+                return Err(AppError::bad_request(
+                    code,
+                    format!(
+                        "{name}: control character U+{:04X} is not allowed in a filter",
+                        u32::from(c)
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -269,14 +322,33 @@ fn parse_event_id(raw: &str) -> Result<i64, AppError> {
     })
 }
 
-/// One fused event with every report behind it.
+/// Which reports of a fused event `GET /api/events/{id}` returns.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// Reports per page (default 100, at most 1000).
+    pub limit: Option<String>,
+    /// Reports to skip, earliest first.
+    pub offset: Option<String>,
+}
+
+/// The body of `GET /api/events/{id}`: the event, a page of its reports, and the page size.
+#[derive(Debug, Serialize)]
+struct EventPage {
+    #[serde(flatten)]
+    detail: frontline_store::FusedEventDetail,
+    reports_limit: u32,
+}
+
+/// One fused event with one page of the reports behind it.
 #[utoipa::path(
     get,
     path = "/api/events/{id}",
-    params(("id" = i64, Path, description = "Fused event id")),
+    params(("id" = i64, Path, description = "Fused event id"), ReportParams),
     responses(
-        (status = 200, description = "The fused event (`event`) and its reports (`reports`), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `event.contradictions`", body = Object),
-        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 200, description = "The fused event (its fields at the top level) and one page of its reports (`reports`, earliest first; `reports_total` counts them all, `reports_offset` and `reports_limit` say which page this is), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `contradictions`", body = Object),
+        (status = 400, description = "Malformed id or parameter", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),
     ),
     tag = "events"
@@ -284,11 +356,31 @@ fn parse_event_id(raw: &str) -> Result<i64, AppError> {
 pub async fn get_event(
     State(state): State<AppState>,
     raw: Result<Path<String>, PathRejection>,
+    q: Result<Query<ReportParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let raw = path_id("event", raw)?;
     let id = parse_event_id(&raw)?;
-    match state.query(move |s| s.event(id)).await? {
-        Some(detail) => Ok(Json(detail).into_response()),
+    let params = q
+        .map(|Query(p)| p)
+        .map_err(|e| AppError::bad_request("invalid_param", e.body_text()))?;
+    let cfg = state.config();
+    let limit = parse_u32("limit", &params.limit)?.unwrap_or(cfg.default_report_page);
+    if limit == 0 || limit > cfg.max_report_page {
+        return Err(AppError::bad_request(
+            "invalid_number",
+            format!("limit: {limit} is outside 1..={}", cfg.max_report_page),
+        ));
+    }
+    let offset = parse_u32("offset", &params.offset)?.unwrap_or(0);
+    match state
+        .query(move |s| s.event_page(id, offset, limit))
+        .await?
+    {
+        Some(detail) => Ok(Json(EventPage {
+            detail,
+            reports_limit: limit,
+        })
+        .into_response()),
         None => Err(AppError::NotFound {
             what: "event",
             id: raw,
@@ -372,36 +464,182 @@ pub struct ExtractRequest {
     pub published_at: Option<String>,
 }
 
+/// How `POST /api/extract` answers.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExtractParams {
+    /// `summary` (default): the document's metadata, counts, and up to 200 events, without
+    /// the text or mentions; `full`: the whole extraction (schema `docs/schema.md`), refused
+    /// with 422 `response_too_large` when it would exceed the server's limit (8 MiB by
+    /// default).
+    pub view: Option<String>,
+}
+
+/// The summary form of an extraction: bounded whatever the article, since it copies no text
+/// and lists a bounded number of events.
+#[derive(Debug, Serialize)]
+pub struct ExtractSummary<'a> {
+    /// Always `summary`.
+    pub view: &'static str,
+    /// Version of the extraction schema.
+    pub schema_version: &'a str,
+    /// The document, without its text.
+    pub document: DocumentSummary<'a>,
+    /// How many of each thing were found.
+    pub counts: ExtractCounts,
+    /// The first events (see `events_omitted`), as in the full form.
+    pub events: &'a [frontline_model::Event],
+    /// Events found but not listed here (ask for `view=full`).
+    pub events_omitted: usize,
+    /// Processing warnings.
+    pub warnings: &'a [String],
+}
+
+/// A document's metadata in [`ExtractSummary`].
+#[derive(Debug, Serialize)]
+pub struct DocumentSummary<'a> {
+    /// Content hash.
+    pub id: &'a str,
+    /// Headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    /// Outlet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<&'a str>,
+    /// URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    /// Publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<NaiveDate>,
+    /// Length of the cleaned text in bytes.
+    pub text_bytes: usize,
+}
+
+/// Counts in [`ExtractSummary`].
+#[derive(Debug, Serialize)]
+pub struct ExtractCounts {
+    /// Sentences analysed.
+    pub sentences: usize,
+    /// Mentions (actors, places, times, quantities, speakers).
+    pub mentions: usize,
+    /// Events.
+    pub events: usize,
+    /// Blocks set aside as boilerplate.
+    pub boilerplate: usize,
+}
+
+/// Serialises `value` as JSON, or `None` once it grows past `cap` bytes (stopping there, so
+/// a large answer is never built whole).
+fn json_capped<T: Serialize>(value: &T, cap: usize) -> Result<Option<Vec<u8>>, AppError> {
+    struct Capped {
+        buf: Vec<u8>,
+        cap: usize,
+    }
+    impl std::io::Write for Capped {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.buf.len() + b.len() > self.cap {
+                return Err(std::io::Error::other("over the cap"));
+            }
+            self.buf.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Capped {
+        buf: Vec::new(),
+        cap,
+    };
+    match serde_json::to_writer(&mut w, value) {
+        Ok(()) => Ok(Some(w.buf)),
+        Err(e) if e.is_io() => Ok(None),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// Reads a request body of at most `limit` bytes, by `deadline`.
+async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+    deadline: tokio::time::Instant,
+    secs: f64,
+) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let read = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| AppError::bad_request("invalid_body", e.to_string()))?;
+            if buf.len() + chunk.len() > limit {
+                return Err(AppError::PayloadTooLarge { limit });
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(())
+    };
+    match tokio::time::timeout_at(deadline, read).await {
+        Ok(Ok(())) => Ok(buf),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(AppError::BodyTimeout { secs }),
+    }
+}
+
 /// Extracts actors, places, times, quantities and events from one article (nothing is
 /// stored). Send JSON (`ExtractRequest`) or the bare text as `text/plain`.
+///
+/// Answers a summary by default (`view=full` for everything). Extractions run a few at a
+/// time (503 `busy` when no slot frees before the deadline); the body must arrive within the
+/// body-read timeout (408 `body_timeout`), counted inside the request's own.
 #[utoipa::path(
     post,
     path = "/api/extract",
+    params(ExtractParams),
     request_body(content = ExtractRequest, description = "The article", content_type = "application/json"),
     responses(
-        (status = 200, description = "The extraction (schema `docs/schema.md`)", body = Object),
-        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 200, description = "The summary (`ExtractSummary`), or with `view=full` the extraction (schema `docs/schema.md`)", body = Object),
+        (status = 400, description = "Malformed body or parameter", body = ErrorBody),
+        (status = 408, description = "The body did not arrive in time", body = ErrorBody),
         (status = 413, description = "Body larger than the limit", body = ErrorBody),
-        (status = 503, description = "No pipeline on this server, or timeout", body = ErrorBody),
+        (status = 422, description = "The full form would be larger than the limit", body = ErrorBody),
+        (status = 503, description = "Extraction not enabled on this server, busy, or timeout", body = ErrorBody),
     ),
     tag = "extract"
 )]
 pub async fn extract(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    q: Result<Query<ExtractParams>, QueryRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, AppError> {
-    let limit = state.config().max_body_bytes;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge { limit }
-        } else {
-            AppError::bad_request("invalid_body", e.body_text())
+    let cfg = state.config().clone();
+    let started = tokio::time::Instant::now();
+    let deadline = started + cfg.request_timeout;
+    let params = q
+        .map(|Query(p)| p)
+        .map_err(|e| AppError::bad_request("invalid_param", e.body_text()))?;
+    let full = match blank(&params.view) {
+        None | Some("summary") => false,
+        Some("full") => true,
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "invalid_param",
+                format!("view: {other:?} is not one of summary, full"),
+            ));
         }
-    })?;
-    if body.len() > limit {
-        return Err(AppError::PayloadTooLarge { limit });
+    };
+    if !state.can_extract() {
+        return Err(AppError::Unavailable(
+            "extraction is not enabled on this server (start `frontline serve` with --enable-extract)"
+                .into(),
+        ));
     }
+    let limit = cfg.max_body_bytes;
+    let body_deadline = deadline.min(started + cfg.body_read_timeout);
+    let secs = (body_deadline - started).as_secs_f64();
+    let body = read_body(body, limit, body_deadline, secs).await?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -410,7 +648,7 @@ pub async fn extract(
         serde_json::from_slice::<ExtractRequest>(&body)
             .map_err(|e| AppError::bad_request("invalid_body", format!("body: {e}")))?
     } else {
-        let text = String::from_utf8(body.to_vec()).map_err(|e| {
+        let text = String::from_utf8(body).map_err(|e| {
             AppError::bad_request(
                 "invalid_body",
                 format!(
@@ -440,8 +678,41 @@ pub async fn extract(
         published_at: parse_date("published_at", &req.published_at)?,
         ..Default::default()
     };
-    let extraction = state.extract(meta, req.text).await?;
-    Ok(Json(extraction).into_response())
+    let ex = state.extract(meta, req.text, deadline).await?;
+    let json = if full {
+        json_capped(&ex, cfg.max_extract_response_bytes)?.ok_or_else(|| {
+            AppError::ResponseTooLarge(format!(
+                "the full extraction is larger than this server's limit of {} bytes; ask for the summary (view=summary) or send a shorter text",
+                cfg.max_extract_response_bytes
+            ))
+        })?
+    } else {
+        let shown = ex.events.len().min(cfg.max_summary_events);
+        let d = &ex.document;
+        let summary = ExtractSummary {
+            view: "summary",
+            schema_version: &ex.schema_version,
+            document: DocumentSummary {
+                id: &d.id,
+                title: d.title.as_deref(),
+                outlet: d.outlet.as_deref(),
+                url: d.url.as_deref(),
+                published_at: d.published_at,
+                text_bytes: d.text.len(),
+            },
+            counts: ExtractCounts {
+                sentences: ex.sentences.len(),
+                mentions: ex.mentions.len(),
+                events: ex.events.len(),
+                boilerplate: ex.boilerplate.len(),
+            },
+            events: &ex.events[..shown],
+            events_omitted: ex.events.len() - shown,
+            warnings: &ex.warnings,
+        };
+        serde_json::to_vec(&summary).map_err(AppError::internal)?
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Database counts, for a quick health check.

@@ -396,7 +396,7 @@ async fn extract_runs_the_extractor_and_limits_size() {
     assert_eq!(v["document"]["outlet"], "X");
     assert_eq!(v["document"]["published_at"], "2025-03-05");
 
-    let plain = Request::post("/api/extract")
+    let plain = Request::post("/api/extract?view=full")
         .header(header::CONTENT_TYPE, "text/plain")
         .body(Body::from("Rebels shelled Aleppo."))
         .unwrap();
@@ -513,4 +513,32 @@ async fn slow_requests_time_out_with_503() {
     .await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
     assert_eq!(v["error"]["code"], "timeout");
+}
+
+/// Issue 23, item 8: the map asks for the newest events first (it loads at most 10,000 and
+/// says how many of how many it shows), so a large database no longer shows only its oldest.
+#[tokio::test]
+async fn events_can_be_listed_newest_first() {
+    let (s, v) = get(app(), "/api/events?order=newest").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let names: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["location"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Mosul", "Aleppo"]);
+    let (_, v) = get(app(), "/api/events?order=newest&limit=1").await;
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["events"].as_array().unwrap().len(), 1);
+    assert_eq!(v["events"][0]["location"]["name"], "Mosul");
+    let (_, v) = get(app(), "/api/events?order=newest&limit=1&offset=1").await;
+    assert_eq!(v["events"][0]["location"]["name"], "Aleppo");
+    let (_, v) = get(app(), "/api/events?order=newest&country=SY&format=geojson").await;
+    assert_eq!(v["features"].as_array().unwrap().len(), 1);
+    let (_, v) = get(app(), "/api/events?order=oldest&limit=1").await;
+    assert_eq!(v["events"][0]["location"]["name"], "Aleppo");
+    let (s, v) = get(app(), "/api/events?order=latest").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"]["code"], "invalid_param");
 }

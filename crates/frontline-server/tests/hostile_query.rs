@@ -151,7 +151,9 @@ fn codes_of(name: &str) -> &'static [&'static str] {
         "min_sources" | "limit" | "offset" => &["invalid_number"],
         "format" => &["invalid_format"],
         "text" => &["invalid_query"],
-        "acled_type" | "actor" => &[],
+        // Any text, but control characters are refused (issue 23: a NUL in `actor` matched
+        // almost every event).
+        "acled_type" | "actor" => &["invalid_param"],
         _ => &["invalid_param"],
     }
 }

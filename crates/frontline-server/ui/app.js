@@ -13,6 +13,9 @@ const el = (tag, attrs = {}, ...kids) => {
     if (k === "class") e.className = v;
     else if (k === "text") e.textContent = v;
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    // Through the CSSOM, which the Content-Security-Policy allows; a `style` attribute would
+    // be inline style, which it refuses.
+    else if (k === "style") e.style.cssText = v;
     else e.setAttribute(k, v === true ? "" : v);
   }
   for (const kid of kids.flat()) {
@@ -201,13 +204,17 @@ function visibleEvents() {
   return state.events.filter((e) => !types.size || types.has(e.plover_type));
 }
 
+// Most events the map loads at once: the newest ones, and the page says so when there are
+// more (see renderCount).
+const MAP_LIMIT = 10000;
+
 let loadSeq = 0;
 async function reload() {
   const seq = ++loadSeq;
   try {
     const [stats, page] = await Promise.all([
       api(`/api/stats?${filterQuery(false)}`),
-      api(`/api/events?limit=10000&${filterQuery(true)}`),
+      api(`/api/events?limit=${MAP_LIMIT}&order=newest&${filterQuery(true)}`),
     ]);
     if (seq !== loadSeq) return;
     state.stats = stats;
@@ -231,6 +238,9 @@ function renderCount() {
   const off = visibleEvents().filter((e) => !hasPoint(e)).length;
   $("#range-label").textContent = state.brush ? `${dayStr(state.brush[0])} → ${dayStr(state.brush[1])}` : "";
   $("#unlocated").textContent = off ? `${off} without a known place, not on the map` : "";
+  $("#shown-note").textContent = state.total > state.events.length
+    ? `Showing the ${state.events.length.toLocaleString()} newest of ${state.total.toLocaleString()} matching events: narrow the filters or the period to see older ones.`
+    : "";
   document.body.dataset.count = String(n);
 }
 
@@ -685,9 +695,18 @@ async function openEvent(id) {
       el("span", { class: "pill", text: e.modality })),
     el("h2", { style: "margin-top:.5em", text: e.notes || `${typeLabel(e.plover_type)} in ${placeText(e.location)}` }),
     facts, contra,
-    el("h3", { text: `Reports (${d.reports.length})` }),
+    el("h3", { text: reportsHeading(d) }),
     legend(),
     el("div", { class: "reports" }, cards));
+}
+
+// "Reports (3)", or, when the server sent one page of many, which ones are shown.
+function reportsHeading(d) {
+  const total = d.reports_total ?? d.reports.length;
+  if (total <= d.reports.length) return `Reports (${d.reports.length})`;
+  const from = (d.reports_offset || 0) + 1;
+  const to = (d.reports_offset || 0) + d.reports.length;
+  return `Reports ${from.toLocaleString()}–${to.toLocaleString()} of ${total.toLocaleString()} (earliest first)`;
 }
 
 function contradictionText(c) {
@@ -757,7 +776,7 @@ async function runExtract() {
   const body = { text, title: $("#p-title").value || null, outlet: $("#p-outlet").value || null, published_at: $("#p-date").value || null };
   const t0 = performance.now();
   try {
-    const ex = await api("/api/extract", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const ex = await api("/api/extract?view=full", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     if (seq !== pasteSeq) return;
     status.textContent = `Done in ${Math.round(performance.now() - t0)} ms`;
     renderExtraction(ex);
