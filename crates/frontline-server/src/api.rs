@@ -27,7 +27,8 @@ pub struct FilterParams {
     /// Box `minlon,minlat,maxlon,maxlat` (WGS84 degrees); `minlon > maxlon` crosses the
     /// antimeridian.
     pub bbox: Option<String>,
-    /// PLOVER event type, e.g. `ASSAULT` (case-insensitive).
+    /// One or more event types, comma-separated: PLOVER (`ASSAULT`) or ACLED event or
+    /// sub-event types (`Battles`, `Air/drone strike`), any letter case; any of them matches.
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub plover_type: Option<String>,
@@ -35,7 +36,8 @@ pub struct FilterParams {
     pub acled_type: Option<String>,
     /// Actor code (`SYRMIL`) or part of an actor name.
     pub actor: Option<String>,
-    /// ISO 3166-1 alpha-2 country of the event's location (`SY`).
+    /// One or more countries of the event's location, comma-separated: ISO 3166-1 alpha-2
+    /// (`SY`), alpha-3 (`SYR`) or name (`Syria`); any of them matches.
     pub country: Option<String>,
     /// Words that must all occur in a report's title or text.
     pub text: Option<String>,
@@ -112,32 +114,8 @@ impl FilterParams {
                     .map_err(|e| AppError::bad_request("invalid_bbox", e))
             })
             .transpose()?;
-        let plover_type = blank(&self.plover_type)
-            .map(|s| {
-                PloverType::parse(s).ok_or_else(|| {
-                    let all: Vec<&str> = PloverType::ALL.iter().map(|t| t.as_str()).collect();
-                    AppError::bad_request(
-                        "invalid_type",
-                        format!(
-                            "type: {s:?} is not a PLOVER type; one of {}",
-                            all.join(", ")
-                        ),
-                    )
-                })
-            })
-            .transpose()?;
-        let country = blank(&self.country)
-            .map(|s| {
-                if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
-                    Ok(s.to_ascii_uppercase())
-                } else {
-                    Err(AppError::bad_request(
-                        "invalid_country",
-                        format!("country: {s:?} is not an ISO 3166-1 alpha-2 code like SY"),
-                    ))
-                }
-            })
-            .transpose()?;
+        let (plover_types, acled_types) = parse_types(&self.plover_type)?;
+        let countries = parse_countries(&self.country)?;
         let cfg = state.config();
         let limit = parse_u32("limit", &self.limit)?.unwrap_or(cfg.default_page);
         if limit == 0 || limit > cfg.max_page {
@@ -170,10 +148,13 @@ impl FilterParams {
             since,
             until,
             bbox,
-            plover_type,
+            plover_type: None,
             acled_type: blank(&self.acled_type).map(str::to_string),
             actor: blank(&self.actor).map(str::to_string),
-            country,
+            country: None,
+            plover_types,
+            acled_types,
+            countries,
             text: blank(&self.text).map(str::to_string),
             min_sources: parse_u32("min_sources", &self.min_sources)?,
             limit: Some(limit),
@@ -182,6 +163,104 @@ impl FilterParams {
         };
         Ok((filter, format))
     }
+}
+
+/// ACLED's event types and sub-event types (its codebook), as the pipeline writes them.
+pub const ACLED_TYPES: [&str; 31] = [
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Protests",
+    "Riots",
+    "Strategic developments",
+    "Armed clash",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Chemical weapon",
+    "Air/drone strike",
+    "Suicide bomb",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+    "Sexual violence",
+    "Attack",
+    "Abduction/forced disappearance",
+    "Peaceful protest",
+    "Protest with intervention",
+    "Excessive force against protesters",
+    "Violent demonstration",
+    "Mob violence",
+    "Agreement",
+    "Arrests",
+    "Change to group/activity",
+    "Disrupted weapons use",
+    "Headquarters or base established",
+    "Looting/property destruction",
+    "Non-violent transfer of territory",
+    "Other",
+];
+
+/// The comma-separated items of a parameter (blank items skipped).
+fn items(v: &Option<String>) -> impl Iterator<Item = &str> {
+    blank(v)
+        .into_iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// `type`: one or more PLOVER types (`ASSAULT`) or ACLED event or sub-event types
+/// (`Battles`, `Air/drone strike`), comma-separated, any letter case.
+fn parse_types(v: &Option<String>) -> Result<(Vec<PloverType>, Vec<String>), AppError> {
+    let (mut plover, mut acled) = (Vec::new(), Vec::new());
+    for item in items(v) {
+        if let Some(t) = PloverType::parse(item) {
+            plover.push(t);
+        } else if let Some(a) = ACLED_TYPES.iter().find(|a| a.eq_ignore_ascii_case(item)) {
+            acled.push((*a).to_string());
+        } else {
+            let all: Vec<&str> = PloverType::ALL.iter().map(|t| t.as_str()).collect();
+            return Err(AppError::bad_request(
+                "invalid_type",
+                format!(
+                    "type: {item:?} is neither a PLOVER type ({}) nor an ACLED event or sub-event type (Battles, Air/drone strike...)",
+                    all.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok((plover, acled))
+}
+
+/// `country`: one or more countries, comma-separated, each an ISO 3166-1 alpha-2 code (`SY`,
+/// taken as given), an alpha-3 code (`SYR`) or a name (`Syria`, `Côte d'Ivoire`), as
+/// alpha-2 codes.
+fn parse_countries(v: &Option<String>) -> Result<Vec<String>, AppError> {
+    use frontline_gazetteer::countries;
+    let mut out = Vec::new();
+    for item in items(v) {
+        let alpha = item.bytes().all(|b| b.is_ascii_alphabetic());
+        let found = match item.len() {
+            2 if alpha => {
+                out.push(item.to_ascii_uppercase());
+                continue;
+            }
+            3 if alpha => countries::by_iso3(item).or_else(|| countries::lookup(item)),
+            _ => countries::lookup(item),
+        };
+        match found {
+            Some(c) => out.push(c.iso2.to_ascii_uppercase()),
+            None => {
+                return Err(AppError::bad_request(
+                    "invalid_country",
+                    format!(
+                        "country: {item:?} is not an ISO 3166-1 code (SY, SYR) or a country name (Syria)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl FilterParams {
@@ -748,4 +827,26 @@ pub struct ApiDoc;
 /// `GET /openapi.json`.
 pub async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ACLED_TYPES;
+
+    /// Every ACLED type the pipeline can write is one `type` accepts.
+    #[test]
+    fn acled_types_cover_the_pipeline_table() {
+        let table = include_str!("../../frontline-extract/data/events/acled.toml");
+        let mut seen = 0;
+        for line in table.lines().filter(|l| l.contains("= [")) {
+            for name in line.split('"').skip(1).step_by(2) {
+                seen += 1;
+                assert!(
+                    ACLED_TYPES.contains(&name),
+                    "{name:?} missing from ACLED_TYPES"
+                );
+            }
+        }
+        assert!(seen > 20, "{seen}");
+    }
 }

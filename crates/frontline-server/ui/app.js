@@ -184,9 +184,12 @@ const state = {
   fitted: false,
 };
 
-function filterQuery(withTime) {
+// The API query of the filters; `withTypes` adds the ticked types (the stats are asked
+// without them, so that every type keeps its box and count).
+function filterQuery(withTime, withTypes = false) {
   const f = state.filters;
   const q = new URLSearchParams();
+  if (withTypes && f.types.size) q.set("type", [...f.types].join(","));
   if (f.text) q.set("text", f.text);
   if (f.actor) q.set("actor", f.actor);
   if (f.country) q.set("country", f.country);
@@ -198,7 +201,8 @@ function filterQuery(withTime) {
   return q;
 }
 
-// The type filter is applied here (several types may be ticked; the API takes one).
+// The ticked types, applied here too (the events loaded before a box was ticked are shown at
+// once while the new ones load).
 function visibleEvents() {
   const types = state.filters.types;
   return state.events.filter((e) => !types.size || types.has(e.plover_type));
@@ -214,7 +218,7 @@ async function reload() {
   try {
     const [stats, page] = await Promise.all([
       api(`/api/stats?${filterQuery(false)}`),
-      api(`/api/events?limit=${MAP_LIMIT}&order=newest&${filterQuery(true)}`),
+      api(`/api/events?limit=${MAP_LIMIT}&order=newest&${filterQuery(true, true)}`),
     ]);
     if (seq !== loadSeq) return;
     state.stats = stats;
@@ -257,7 +261,9 @@ function renderTypeFilters() {
       type: "checkbox", value: t, checked: state.filters.types.has(t),
       onchange: (ev) => {
         if (ev.target.checked) state.filters.types.add(t); else state.filters.types.delete(t);
-        renderCount(); drawMap();
+        // Shown at once from what is loaded, then loaded again with the types asked of the
+        // server, so that the map's 10,000 are the newest of those types.
+        renderCount(); drawMap(); reload();
       },
     }),
     el("span", { class: "swatch", style: `background:${colourOf(t)}` }),

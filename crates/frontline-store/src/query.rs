@@ -96,6 +96,19 @@ pub struct EventFilter {
     /// Newest first (by the best date, then the latest id; undated last) instead of oldest
     /// first.
     pub newest_first: bool,
+    /// Any of several types: an event matches when its PLOVER type is one of `plover_types`
+    /// or its ACLED event type or sub-event type is one of `acled_types` (case-insensitive).
+    /// Empty lists (the default) select every type; the single `plover_type` and
+    /// `acled_type` above must hold as well when given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plover_types: Vec<PloverType>,
+    /// See `plover_types`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub acled_types: Vec<String>,
+    /// Any of these countries of the event's location (ISO 3166-1 alpha-2, case-insensitive);
+    /// empty selects all. `country` above must hold as well when given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
 }
 
 /// The location of a fused event.
@@ -802,6 +815,55 @@ impl EventFilter {
             push(
                 &format!("{p}f.plover_type = ?"),
                 vec![Value::Text(t.as_str().to_string())],
+                &mut params,
+            );
+        }
+        let acled: Vec<&str> = self
+            .acled_types
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !self.plover_types.is_empty() || !acled.is_empty() {
+            let mut any = Vec::new();
+            let mut vals = Vec::new();
+            if !self.plover_types.is_empty() {
+                any.push(format!(
+                    "{p}f.plover_type IN ({})",
+                    vec!["?"; self.plover_types.len()].join(", ")
+                ));
+                vals.extend(
+                    self.plover_types
+                        .iter()
+                        .map(|t| Value::Text(t.as_str().to_string())),
+                );
+            }
+            if !acled.is_empty() {
+                let list = vec!["?"; acled.len()].join(", ");
+                any.push(format!("f.acled_type COLLATE NOCASE IN ({list})"));
+                any.push(format!("f.acled_sub_type COLLATE NOCASE IN ({list})"));
+                for _ in 0..2 {
+                    vals.extend(acled.iter().map(|t| Value::Text((*t).to_string())));
+                }
+            }
+            push(&format!("({})", any.join(" OR ")), vals, &mut params);
+        }
+        let countries: Vec<&str> = self
+            .countries
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if !countries.is_empty() {
+            push(
+                &format!(
+                    "f.country_code COLLATE NOCASE IN ({})",
+                    vec!["?"; countries.len()].join(", ")
+                ),
+                countries
+                    .iter()
+                    .map(|c| Value::Text((*c).to_string()))
+                    .collect(),
                 &mut params,
             );
         }

@@ -490,6 +490,58 @@ fn filters_select_events() {
         }),
         2
     );
+    // Several values per filter (issue 23, item 13): any of them.
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Assault, PloverType::Protest],
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Protest],
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Protest],
+            acled_types: vec!["armed CLASH".into()],
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        n(EventFilter {
+            acled_types: vec!["Riots".into(), "battles".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["IQ".into(), "sy".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["IQ".into()],
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["SY".into()],
+            plover_types: vec![PloverType::Protest],
+            ..Default::default()
+        }),
+        0
+    );
     assert_eq!(
         n(EventFilter {
             text: Some("neighbourhoods".into()),
