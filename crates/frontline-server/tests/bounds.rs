@@ -217,3 +217,56 @@ async fn extract_answers_a_bounded_summary_by_default() {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     assert_eq!(v["error"]["code"], "invalid_param");
 }
+
+/// The review's case at full size, through the real pipeline: a 6 MB text repeating one
+/// attack sentence (about 70,000 events, all one fused event) is stored with its first
+/// 1,000 events and a counted warning, and its detail is one bounded page. Ignored: minutes
+/// of extraction in a debug build; `DENSE_MB` sets the size (e.g. `DENSE_MB=1`).
+#[tokio::test]
+#[ignore = "minutes in a debug build"]
+async fn a_six_megabyte_one_sentence_document_through_the_pipeline() {
+    use frontline_extract::pipeline::Pipeline;
+    use frontline_geocode::Geocoder;
+    let mb: usize = std::env::var("DENSE_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let sentence = "Government forces shelled the town of Maarat al-Numan on Tuesday, killing \
+                    four civilians, a monitor said. ";
+    let text = sentence.repeat(mb * 1024 * 1024 / sentence.len());
+    let pipeline = Pipeline::new(Geocoder::embedded().unwrap()).unwrap();
+    let meta = DocumentMeta {
+        outlet: Some("Wire".into()),
+        published_at: chrono::NaiveDate::from_ymd_opt(2025, 3, 4),
+        ..Default::default()
+    };
+    let ex = pipeline.extract(meta, &text);
+    let coded = ex.events.len();
+    assert!(coded > MAX_EVENTS_PER_DOCUMENT, "only {coded} events coded");
+    let store = Store::open_in_memory().unwrap();
+    store.put_extraction(&ex).unwrap();
+    let doc_id = ex.document.id.clone();
+    drop(ex);
+    let app = router(AppState::new(vec![store], None, ServerConfig::default()));
+    let (_, _, list) = get(&app, "/api/events?limit=10").await;
+    let mut worst = 0;
+    for e in list["events"].as_array().unwrap() {
+        let id = e["id"].as_i64().unwrap();
+        let (s, size, v) = get(&app, &format!("/api/events/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(v["reports"].as_array().unwrap().len() <= 100);
+        assert!(v["reports_total"].as_u64().unwrap() <= MAX_EVENTS_PER_DOCUMENT as u64);
+        worst = worst.max(size);
+    }
+    assert!(worst < 1024 * 1024, "a detail of {worst} bytes");
+    let (_, _, d) = get(&app, &format!("/api/documents/{doc_id}")).await;
+    let note = format!(
+        "{} of the {coded} events coded in this document were not stored",
+        coded - MAX_EVENTS_PER_DOCUMENT
+    );
+    assert!(
+        d["warnings"].to_string().contains(&note),
+        "{}",
+        d["warnings"]
+    );
+}
