@@ -492,7 +492,14 @@ pub async fn get_document(
     }
     let key = id.to_ascii_lowercase();
     match state.query(move |s| s.document(&key)).await? {
-        Some(doc) => Ok(Json(doc).into_response()),
+        Some(mut doc) => {
+            // Where the file was on the ingesting machine is not the API's to say (issue 23,
+            // item 2): a local path names users, folders and files of that machine.
+            if let Some(origin) = doc.document.origin.as_mut() {
+                origin.path = None;
+            }
+            Ok(Json(doc).into_response())
+        }
         None => Err(AppError::NotFound {
             what: "document",
             id,

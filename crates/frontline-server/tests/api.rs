@@ -581,3 +581,31 @@ async fn filters_take_several_values_codes_and_names() {
         assert_eq!(s, StatusCode::OK, "{q}: {v}");
     }
 }
+
+/// Issue 23, item 2 (the API's part): a stored document's local path is not served.
+#[tokio::test]
+async fn documents_do_not_expose_local_paths() {
+    let store = Store::open_in_memory().unwrap();
+    let mut ex = report(
+        "Wire A",
+        "2025-03-04",
+        &ALEPPO,
+        12,
+        PloverType::Assault,
+        "Intro.",
+    );
+    ex.document.origin = Some(frontline_model::Origin {
+        format: "jsonl".into(),
+        path: Some("/home/alice/secret/leads.jsonl".into()),
+        record_offset: Some(120),
+        record_index: Some(3),
+    });
+    store.put_extraction(&ex).unwrap();
+    let app = router(AppState::new(vec![store], None, ServerConfig::default()));
+    let (s, v) = get(app, &format!("/api/documents/{}", ex.document.id)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!v.to_string().contains("/home/alice"), "{v}");
+    assert_eq!(v["document"]["origin"]["format"], "jsonl");
+    assert_eq!(v["document"]["origin"]["record_index"], 3);
+    assert!(v["document"]["origin"]["path"].is_null());
+}
