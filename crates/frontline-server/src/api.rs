@@ -15,14 +15,47 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::error::{AppError, ErrorBody};
 use crate::state::AppState;
 
+/// `format` of `/api/events`, as the OpenAPI document types it (the handler reads the raw
+/// string, so that a wrong value gets its own error code).
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum EventFormat {
+    /// `{"total", "limit", "offset", "events"}`.
+    Json,
+    /// A GeoJSON FeatureCollection.
+    Geojson,
+}
+
+/// `order` of `/api/events`, as the OpenAPI document types it.
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum EventOrder {
+    /// Earliest date first (the default).
+    Oldest,
+    /// Latest date first.
+    Newest,
+}
+
+/// `view` of `POST /api/extract`, as the OpenAPI document types it.
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExtractView {
+    /// The bounded summary (the default).
+    Summary,
+    /// The whole extraction, up to the size cap.
+    Full,
+}
+
 /// Filters shared by `/api/events` and `/api/stats`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FilterParams {
     /// Events on or after this day (`YYYY-MM-DD`).
+    #[param(value_type = Option<String>, format = Date)]
     pub since: Option<String>,
     /// Events on or before this day (`YYYY-MM-DD`).
+    #[param(value_type = Option<String>, format = Date)]
     pub until: Option<String>,
     /// Box `minlon,minlat,maxlon,maxlat` (WGS84 degrees); `minlon > maxlon` crosses the
     /// antimeridian.
@@ -42,15 +75,20 @@ pub struct FilterParams {
     /// Words that must all occur in a report's title or text.
     pub text: Option<String>,
     /// At least this many independent sources.
+    #[param(value_type = Option<u32>, minimum = 0)]
     pub min_sources: Option<String>,
     /// Page size (default 500, at most 10000). Ignored by `/api/stats`.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     pub limit: Option<String>,
     /// Events to skip. Ignored by `/api/stats`.
+    #[param(value_type = Option<u32>, minimum = 0)]
     pub offset: Option<String>,
     /// `json` (default) or `geojson`. Ignored by `/api/stats`.
+    #[param(value_type = Option<EventFormat>)]
     pub format: Option<String>,
     /// `oldest` (default: by date, undated last) or `newest` (latest date first, undated
     /// last). Ignored by `/api/stats`.
+    #[param(value_type = Option<EventOrder>)]
     pub order: Option<String>,
 }
 
@@ -407,8 +445,10 @@ fn parse_event_id(raw: &str) -> Result<i64, AppError> {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// Reports per page (default 100, at most 1000).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
     /// Reports to skip, earliest first.
+    #[param(value_type = Option<u32>, minimum = 0)]
     pub offset: Option<String>,
 }
 
@@ -559,6 +599,7 @@ pub struct ExtractParams {
     /// the text or mentions; `full`: the whole extraction (schema `docs/schema.md`), refused
     /// with 422 `response_too_large` when it would exceed the server's limit (8 MiB by
     /// default).
+    #[param(value_type = Option<ExtractView>)]
     pub view: Option<String>,
 }
 
@@ -821,7 +862,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, AppError>
         description = "Structured, geolocated, sourced conflict events from news reports. Errors are `{\"error\": {\"code\", \"message\"}}` with a stable code."
     ),
     paths(list_events, get_event, get_document, stats, extract, health),
-    components(schemas(EventsPage, ErrorBody, ExtractRequest)),
+    components(schemas(EventsPage, ErrorBody, ExtractRequest, EventFormat, EventOrder, ExtractView)),
     tags(
         (name = "events", description = "Fused events and their reports"),
         (name = "documents", description = "Stored reports"),

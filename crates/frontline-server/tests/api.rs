@@ -609,3 +609,50 @@ async fn documents_do_not_expose_local_paths() {
     assert_eq!(v["document"]["origin"]["record_index"], 3);
     assert!(v["document"]["origin"]["path"].is_null());
 }
+
+/// Issue 23, item 13 (in part): the OpenAPI document types the query parameters, so generated
+/// clients get integers, dates and enums rather than strings.
+#[tokio::test]
+async fn openapi_types_the_query_parameters() {
+    let (_, doc) = get(app(), "/openapi.json").await;
+    let param = |path: &str, method: &str, name: &str| -> Value {
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{method} {path} has no parameters"))
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{method} {path}: no {name}"))["schema"]
+            .clone()
+    };
+    let resolve = |schema: Value| -> Value {
+        // An enum is a reference to a component schema (possibly inside oneOf with null).
+        let text = schema.to_string();
+        let Some(at) = text.find("#/components/schemas/") else {
+            return schema;
+        };
+        let name: String = text[at + 21..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        doc["components"]["schemas"][name].clone()
+    };
+    for name in ["limit", "offset", "min_sources"] {
+        let s = param("/api/events", "get", name).to_string();
+        assert!(s.contains("integer"), "{name}: {s}");
+    }
+    for name in ["since", "until"] {
+        let s = param("/api/events", "get", name).to_string();
+        assert!(s.contains("\"date\""), "{name}: {s}");
+    }
+    let format = resolve(param("/api/events", "get", "format")).to_string();
+    assert!(
+        format.contains("geojson") && format.contains("json"),
+        "{format}"
+    );
+    let order = resolve(param("/api/events", "get", "order")).to_string();
+    assert!(order.contains("newest"), "{order}");
+    let limit = param("/api/events/{id}", "get", "limit").to_string();
+    assert!(limit.contains("integer"), "{limit}");
+    let view = resolve(param("/api/extract", "post", "view")).to_string();
+    assert!(view.contains("summary") && view.contains("full"), "{view}");
+}
