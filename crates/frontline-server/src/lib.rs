@@ -13,8 +13,11 @@
 //! - `GET /api/health`, `GET /openapi.json`;
 //! - `GET /`: the web UI (map, timeline, filters, event panel, article view, paste page).
 //!
-//! Errors are JSON `{"error": {"code", "message"}}` with stable codes ([`AppError`]).
-//! Requests time out, the number in flight is bounded, and the demo binds to loopback.
+//! Errors are JSON `{"error": {"code", "message"}}` with stable codes ([`AppError`]), 404,
+//! 405 and 414 included. Requests time out; the read-only routes and extraction have separate
+//! bounds on what is in flight; [`serve_with`] times out slow headers and caps connections;
+//! [`guard`] checks the `Host` header (against DNS rebinding) and adds the security headers;
+//! the server binds to loopback by default.
 
 pub mod api;
 pub mod assets;

@@ -40,9 +40,13 @@ pub struct ServerOpts {
     /// Seconds a request may take before it is answered with 503 `timeout`.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
-    /// Most requests handled at once (more wait their turn).
+    /// Most requests to the read-only routes handled at once (more wait their turn).
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub concurrency: usize,
+    /// Most extractions (POST /api/extract) running at once; each can take about 100 MB for
+    /// the largest article. More wait for a turn until their deadline.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub extractions: usize,
     /// Load the extraction pipeline and answer POST /api/extract (the paste page). Off by
     /// default for `serve`: each extraction costs CPU and memory for anyone who can reach the
     /// server. `demo` has it on when it listens on loopback.
@@ -62,6 +66,7 @@ impl ServerOpts {
             max_body_bytes: self.max_body_kib.saturating_mul(1024),
             request_timeout: Duration::from_secs(self.timeout.max(1)),
             max_concurrency: self.concurrency.max(1),
+            max_extractions: self.extractions.max(1),
             allowed_hosts: frontline_server::HostAllowList::new(&self.allow_host),
             ..ServerConfig::default()
         }
