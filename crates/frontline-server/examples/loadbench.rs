@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use frontline_model::{AcledType, ActorType, GeoPrecision, Modality, PloverType, TimePrecision};
-use frontline_server::{AppState, ServerConfig, router};
+use frontline_server::{AppState, ConnectionLimits, ServerConfig, router, serve_with};
 use frontline_store::{BBox, EventFilter, FusedActor, FusedEvent, FusedLocation, Store};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
@@ -602,7 +602,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        tokio::spawn(async move { axum::serve(listener, router(state)).await });
+        // The server's own accept loop, with the limits `frontline serve` runs with.
+        let limits = ConnectionLimits::of(state.config());
+        tokio::spawn(async move {
+            serve_with(listener, router(state), limits, std::future::pending()).await
+        });
         // Warm-up (not counted).
         client(addr, &o, 20, 1).await?;
         let per = (o.requests / o.concurrency as u64).max(1);

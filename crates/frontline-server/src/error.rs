@@ -37,6 +37,40 @@ pub enum AppError {
     /// The request took longer than the server allows (503).
     #[error("the request took too long")]
     Timeout,
+    /// The request body did not arrive within the body-read timeout (408).
+    #[error("the request body did not arrive within {secs:.1} s")]
+    BodyTimeout {
+        /// The timeout in seconds.
+        secs: f64,
+    },
+    /// Every extraction slot stayed busy until the request's deadline (503).
+    #[error("the server is busy with other extractions; try again later")]
+    Busy,
+    /// The answer would be larger than the server sends (422); a smaller form exists.
+    #[error("{0}")]
+    ResponseTooLarge(String),
+    /// The method is not one the path answers to (405).
+    #[error("{method} is not allowed on {path}")]
+    MethodNotAllowed {
+        /// The method asked for.
+        method: String,
+        /// The path.
+        path: String,
+    },
+    /// The request URI is longer than the server reads (414).
+    #[error("the request URI is {len} bytes long, over the limit of {limit}")]
+    UriTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The `Host` header names a host this server does not answer for (403), as a page
+    /// whose DNS name was rebound to this machine would send.
+    #[error(
+        "this server does not answer for host {0:?}; start it with --allow-host NAME to accept that name"
+    )]
+    ForbiddenHost(String),
     /// The feature is not available on this server, e.g. extraction without a pipeline (503).
     #[error("{0}")]
     Unavailable(String),
@@ -66,6 +100,12 @@ impl AppError {
             Self::NotFound { .. } => "not_found",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Timeout => "timeout",
+            Self::BodyTimeout { .. } => "body_timeout",
+            Self::Busy => "busy",
+            Self::ResponseTooLarge(_) => "response_too_large",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::UriTooLong { .. } => "uri_too_long",
+            Self::ForbiddenHost(_) => "forbidden_host",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -77,7 +117,12 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout | Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::ResponseTooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::ForbiddenHost(_) => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -104,7 +149,8 @@ pub struct ErrorDetail {
     /// Stable machine-readable code: `invalid_param`, `invalid_query`, `invalid_date`,
     /// `invalid_bbox`, `invalid_type`, `invalid_country`, `invalid_number`, `invalid_format`,
     /// `invalid_id`, `invalid_body`, `not_found`, `payload_too_large`, `timeout`,
-    /// `unavailable`, `internal`.
+    /// `body_timeout`, `busy`, `response_too_large`, `method_not_allowed`, `uri_too_long`,
+    /// `forbidden_host`, `unavailable`, `internal`.
     pub code: String,
     /// Human-readable explanation.
     pub message: String,
@@ -115,6 +161,9 @@ impl IntoResponse for AppError {
         match &self {
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),
             Self::Timeout => tracing::warn!("request timed out"),
+            Self::BodyTimeout { .. } | Self::Busy | Self::ForbiddenHost(_) => {
+                tracing::info!(code = self.code(), "request refused: {self}");
+            }
             other => tracing::debug!(code = other.code(), "request rejected: {other}"),
         }
         let body = ErrorBody {

@@ -1,8 +1,11 @@
 //! Shared state: a small pool of store connections and the extraction pipeline.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use frontline_model::{DocumentMeta, Extraction};
 use frontline_store::{Store, StoreError};
@@ -16,6 +19,25 @@ use crate::error::AppError;
 pub trait Extractor: Send + Sync + 'static {
     /// Extracts everything from one article.
     fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction;
+
+    /// Like [`Extractor::extract`], giving up (`None`) once `cancel` is set, as soon as the
+    /// implementation next looks at it. The server sets it when the request times out.
+    ///
+    /// The default runs [`Extractor::extract`] to its end and then looks: the pipeline has
+    /// no point inside one document where it could stop (it is linear in the text's length,
+    /// which the body limit bounds).
+    fn extract_cancellable(
+        &self,
+        meta: DocumentMeta,
+        text: &str,
+        cancel: &AtomicBool,
+    ) -> Option<Extraction> {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        let ex = self.extract(meta, text);
+        (!cancel.load(Ordering::Relaxed)).then_some(ex)
+    }
 }
 
 impl Extractor for frontline_extract::pipeline::Pipeline {
@@ -31,12 +53,39 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered with 503 `timeout`.
     pub request_timeout: Duration,
-    /// Most requests handled at once; more wait their turn.
+    /// Most requests to the read-only routes handled at once; more wait their turn.
     pub max_concurrency: usize,
+    /// Most requests to `POST /api/extract` in flight at once, reading their bodies
+    /// included; more wait their turn. Separate from `max_concurrency`, so that extraction
+    /// requests never hold the slots of the read-only routes.
+    pub max_extract_requests: usize,
+    /// Most extractions running at once; a request waits for one of these slots until its
+    /// deadline, then gets 503 `busy`.
+    pub max_extractions: usize,
+    /// Longest the body of a request may take to arrive (408 `body_timeout`); counted
+    /// inside `request_timeout`.
+    pub body_read_timeout: Duration,
+    /// Largest body of the full form of `POST /api/extract` (`view=full`); larger gets 422
+    /// `response_too_large`.
+    pub max_extract_response_bytes: usize,
+    /// Most events listed by the summary form of `POST /api/extract` (the default).
+    pub max_summary_events: usize,
+    /// Longest a client may take to send a request's headers (see [`crate::serve_with`]).
+    pub header_read_timeout: Duration,
+    /// Most connections open at once (see [`crate::serve_with`]).
+    pub max_connections: usize,
+    /// Longest request URI answered (414 `uri_too_long` beyond).
+    pub max_uri_bytes: usize,
+    /// Which `Host` headers are answered.
+    pub allowed_hosts: HostAllowList,
     /// Most events one page of `/api/events` may hold.
     pub max_page: u32,
     /// Events per page when `limit` is not given.
     pub default_page: u32,
+    /// Most reports one page of `/api/events/{id}` may hold.
+    pub max_report_page: u32,
+    /// Reports per page of `/api/events/{id}` when `limit` is not given.
+    pub default_report_page: u32,
 }
 
 impl Default for ServerConfig {
@@ -45,9 +94,86 @@ impl Default for ServerConfig {
             max_body_bytes: 512 * 1024,
             request_timeout: Duration::from_secs(30),
             max_concurrency: 64,
+            max_extract_requests: 8,
+            max_extractions: 2,
+            body_read_timeout: Duration::from_secs(10),
+            max_extract_response_bytes: 8 * 1024 * 1024,
+            max_summary_events: 200,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 256,
+            max_uri_bytes: 8 * 1024,
+            allowed_hosts: HostAllowList::default(),
             max_page: 10_000,
             default_page: 500,
+            max_report_page: 1_000,
+            default_report_page: 100,
         }
+    }
+}
+
+/// The `Host` headers a server answers, against DNS rebinding: a page on an attacker's domain
+/// whose name is made to resolve to this machine would reach it with its own name as `Host`.
+///
+/// Always allowed: IP literals (`127.0.0.1:8080`, `[::1]`, the address the server was given:
+/// a rebound page cannot send one, as its `Host` is its domain's name) and `localhost` (with
+/// its subdomains, which browsers resolve to loopback themselves). Other names only when
+/// listed (`--allow-host`); `*` allows any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostAllowList {
+    names: Vec<String>,
+}
+
+impl HostAllowList {
+    /// The default list plus `names` (case-insensitive; `*` allows any host).
+    pub fn new<I, S>(names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self {
+            names: names
+                .into_iter()
+                .map(|n| n.as_ref().trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|n| !n.is_empty())
+                .collect(),
+        }
+    }
+
+    /// Whether a request with this `Host` header value is answered.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim();
+        let name = if let Some(rest) = host.strip_prefix('[') {
+            // An IPv6 literal, with or without a port.
+            let Some((ip, tail)) = rest.split_once(']') else {
+                return false;
+            };
+            let port_ok = tail.is_empty()
+                || tail
+                    .strip_prefix(':')
+                    .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            return port_ok && ip.parse::<std::net::Ipv6Addr>().is_ok();
+        } else {
+            match host.rsplit_once(':') {
+                Some((name, port))
+                    if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    name
+                }
+                Some(_) => return false,
+                None => host,
+            }
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if name.is_empty() {
+            return false;
+        }
+        if name.parse::<std::net::Ipv4Addr>().is_ok()
+            || name == "localhost"
+            || name.ends_with(".localhost")
+        {
+            return true;
+        }
+        self.names.iter().any(|n| n == "*" || *n == name)
     }
 }
 
@@ -61,6 +187,8 @@ struct Inner {
     stores: Vec<Arc<Store>>,
     next: AtomicUsize,
     extractor: Option<Arc<dyn Extractor>>,
+    /// Slots of running extractions (`max_extractions`).
+    extractions: Arc<Semaphore>,
     config: ServerConfig,
 }
 
@@ -90,6 +218,7 @@ impl AppState {
                 stores: stores.into_iter().map(Arc::new).collect(),
                 next: AtomicUsize::new(0),
                 extractor,
+                extractions: Arc::new(Semaphore::new(config.max_extractions.max(1))),
                 config,
             }),
         }
@@ -119,17 +248,46 @@ impl AppState {
         }
     }
 
-    /// Runs the extraction pipeline on the blocking pool, within the request timeout.
-    pub async fn extract(&self, meta: DocumentMeta, text: String) -> Result<Extraction, AppError> {
+    /// Whether this server has an extraction pipeline.
+    pub fn can_extract(&self) -> bool {
+        self.inner.extractor.is_some()
+    }
+
+    /// Runs the extraction pipeline on the blocking pool, finished by `deadline`.
+    ///
+    /// Waits for one of the `max_extractions` slots until the deadline (503 `busy` if none
+    /// frees). At the deadline the request is answered with 503 `timeout` and the work is
+    /// abandoned: the cancellation flag is set (see [`Extractor::extract_cancellable`]), and
+    /// the slot stays taken until the blocking thread has stopped, so abandoned work cannot
+    /// pile up beyond the bound.
+    pub async fn extract(
+        &self,
+        meta: DocumentMeta,
+        text: String,
+        deadline: Instant,
+    ) -> Result<Extraction, AppError> {
         let Some(extractor) = self.inner.extractor.clone() else {
             return Err(AppError::Unavailable(
-                "this server was started without an extraction pipeline".into(),
+                "extraction is not enabled on this server (start `frontline serve` with --enable-extract)"
+                    .into(),
             ));
         };
-        let task = tokio::task::spawn_blocking(move || extractor.extract(meta, &text));
-        match tokio::time::timeout(self.inner.config.request_timeout, task).await {
-            Err(_) => Err(AppError::Timeout),
-            Ok(joined) => Ok(joined?),
+        let slots = Arc::clone(&self.inner.extractions);
+        let Ok(Ok(permit)) = tokio::time::timeout_at(deadline, slots.acquire_owned()).await else {
+            return Err(AppError::Busy);
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            extractor.extract_cancellable(meta, &text, &flag)
+        });
+        match tokio::time::timeout_at(deadline, task).await {
+            Err(_) => {
+                cancel.store(true, Ordering::Relaxed);
+                Err(AppError::Timeout)
+            }
+            Ok(joined) => joined?.ok_or(AppError::Timeout),
         }
     }
 }

@@ -151,7 +151,9 @@ fn codes_of(name: &str) -> &'static [&'static str] {
         "min_sources" | "limit" | "offset" => &["invalid_number"],
         "format" => &["invalid_format"],
         "text" => &["invalid_query"],
-        "acled_type" | "actor" => &[],
+        // Any text, but control characters are refused (issue 23: a NUL in `actor` matched
+        // almost every event).
+        "acled_type" | "actor" => &["invalid_param"],
         _ => &["invalid_param"],
     }
 }
@@ -243,7 +245,27 @@ fn valid_type() -> impl Strategy<Value = String> {
 
 fn invalid_type() -> impl Strategy<Value = String> {
     "[A-Za-z_' ;=-]{1,16}".prop_filter("a real type", |s| {
-        !s.trim().is_empty() && PloverType::parse(s).is_none()
+        !s.trim().is_empty()
+            && PloverType::parse(s).is_none()
+            && !frontline_server::api::ACLED_TYPES
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(s.trim()))
+    })
+}
+
+/// Not a country: neither a code nor a name the country table knows (`country` takes
+/// alpha-2, alpha-3 and names since issue 23).
+fn invalid_country() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z]{3,8}",
+        "[A-Za-z]",
+        "[0-9]{2}",
+        Just("S'".to_string())
+    ]
+    .prop_filter("a real country", |s| {
+        let t = s.trim();
+        frontline_gazetteer::countries::by_iso3(t).is_none()
+            && frontline_gazetteer::countries::lookup(t).is_none()
     })
 }
 
@@ -340,13 +362,7 @@ fn malformed_param() -> BoxedStrategy<Param> {
         invalid_date().prop_map(|v| invalid("until", v)),
         invalid_bbox().prop_map(|v| invalid("bbox", v)),
         invalid_type().prop_map(|v| invalid("type", v)),
-        prop_oneof![
-            "[A-Za-z]{3,8}",
-            "[A-Za-z]",
-            "[0-9]{2}",
-            Just("S'".to_string())
-        ]
-        .prop_map(|v| invalid("country", v)),
+        invalid_country().prop_map(|v| invalid("country", v)),
         invalid_u32().prop_map(|v| invalid("min_sources", v)),
         invalid_u32().prop_map(|v| invalid("offset", v)),
         prop_oneof![

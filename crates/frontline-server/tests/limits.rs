@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
-//! Server limits (issue 7): bodies over the limit whatever their framing, the number of
-//! requests in flight across all routes, and the loopback default address.
+//! Server limits (issues 7 and 23): bodies over the limit whatever their framing, and slow
+//! bodies; extractions bounded apart from the read-only routes, which keep answering while
+//! extraction is saturated; work abandoned on timeout; the loopback default address.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,11 +84,11 @@ async fn wait_until(what: &str, cond: impl Fn() -> bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn requests_in_flight_are_bounded_per_route() {
+async fn extractions_in_flight_are_bounded() {
     let gate = Arc::new(Gate::default());
     let _open = OpenOnDrop(gate.clone());
     let cfg = ServerConfig {
-        max_concurrency: 2,
+        max_extractions: 2,
         ..Default::default()
     };
     let app = app(cfg, Some(gate.clone()));
@@ -109,35 +110,170 @@ async fn requests_in_flight_are_bounded_per_route() {
     assert_eq!(gate.max_in_flight.load(Ordering::SeqCst), 2);
 }
 
+/// Issue 23, item 3: the bound used to be one semaphore for every route (issue 7's test
+/// checked that `/api/health` waited while `/api/extract` held the only slot), so 64 clients
+/// trickling bodies to `/api/extract` held `/api/health` for 32 s. Extraction requests now
+/// have slots of their own; the read-only routes answer while they are all taken.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_concurrency_bound_is_shared_by_all_routes() {
+async fn read_routes_answer_while_extract_is_saturated() {
     let gate = Arc::new(Gate::default());
     let _open = OpenOnDrop(gate.clone());
     let cfg = ServerConfig {
-        max_concurrency: 1,
+        max_concurrency: 2,
+        max_extract_requests: 2,
+        max_extractions: 2,
         ..Default::default()
     };
     let app = app(cfg, Some(gate.clone()));
-    let extract = tokio::spawn(app.clone().oneshot(extract_request()));
-    wait_until("the extract request holds the only slot", || {
+    // Two extractions hold the extractor; two more wait for an extraction request slot; and
+    // a fifth trickles its body and never finishes it.
+    let extracts: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(app.clone().oneshot(extract_request())))
+        .collect();
+    let trickle = tokio::spawn(app.clone().oneshot(never_ending_body()));
+    wait_until("two requests are in the extractor", || {
+        gate.in_flight.load(Ordering::SeqCst) == 2
+    })
+    .await;
+    for uri in ["/api/health", "/api/events", "/api/stats", "/"] {
+        let answered = tokio::time::timeout(
+            Duration::from_secs(2),
+            app.clone()
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap()),
+        )
+        .await;
+        let resp = answered.unwrap_or_else(|_| panic!("{uri} waited behind /api/extract"));
+        let (s, v) = status_and_json(resp.unwrap()).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {v}");
+    }
+    gate.release();
+    for c in extracts {
+        let (s, v) = status_and_json(c.await.unwrap().unwrap()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    trickle.abort();
+}
+
+/// A text/plain body that sends one chunk and then never ends.
+fn never_ending_body() -> Request<Body> {
+    let first =
+        futures_util::stream::iter([Ok::<_, std::io::Error>("Rebels shelled ".to_string())]);
+    let stream = futures_util::StreamExt::chain(first, futures_util::stream::pending());
+    Request::post("/api/extract")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_gets_408() {
+    let gate = Arc::new(Gate::default());
+    gate.release();
+    let cfg = ServerConfig {
+        body_read_timeout: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let t0 = std::time::Instant::now();
+    let resp = tokio::time::timeout(
+        Duration::from_secs(5),
+        app(cfg, Some(gate)).oneshot(never_ending_body()),
+    )
+    .await
+    .expect("a trickled body held the request for more than 5 s");
+    let (s, v) = status_and_json(resp.unwrap()).await;
+    assert_eq!(s, StatusCode::REQUEST_TIMEOUT, "{v}");
+    assert_eq!(v["error"]["code"], "body_timeout");
+    assert!(t0.elapsed() >= Duration::from_millis(150));
+
+    // The body timeout counts inside the request's: a shorter request timeout wins.
+    let gate = Arc::new(Gate::default());
+    gate.release();
+    let cfg = ServerConfig {
+        body_read_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let resp = tokio::time::timeout(
+        Duration::from_secs(5),
+        app(cfg, Some(gate)).oneshot(never_ending_body()),
+    )
+    .await
+    .expect("the request timeout did not bound the body read");
+    let (s, v) = status_and_json(resp.unwrap()).await;
+    assert_eq!(s, StatusCode::REQUEST_TIMEOUT, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn extractions_wait_for_a_slot_until_the_deadline_then_busy() {
+    let gate = Arc::new(Gate::default());
+    let _open = OpenOnDrop(gate.clone());
+    let cfg = ServerConfig {
+        max_extractions: 1,
+        request_timeout: Duration::from_millis(400),
+        ..Default::default()
+    };
+    let app = app(cfg, Some(gate.clone()));
+    let first = tokio::spawn(app.clone().oneshot(extract_request()));
+    wait_until("the first extraction runs", || {
         gate.in_flight.load(Ordering::SeqCst) == 1
     })
     .await;
-    let mut health = tokio::spawn(
-        app.clone()
-            .oneshot(Request::get("/api/health").body(Body::empty()).unwrap()),
-    );
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), &mut health)
-            .await
-            .is_err(),
-        "a second route answered while the only slot was taken"
-    );
+    let (s, v) = status_and_json(app.clone().oneshot(extract_request()).await.unwrap()).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(v["error"]["code"], "busy");
     gate.release();
-    let (s, _) = status_and_json(extract.await.unwrap().unwrap()).await;
-    assert_eq!(s, StatusCode::OK);
-    let (s, v) = status_and_json(health.await.unwrap().unwrap()).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    let _ = first.await;
+}
+
+/// An extractor that works sentence by sentence until cancelled, and records that it
+/// stopped.
+#[derive(Default)]
+struct Endless {
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl Extractor for Endless {
+    fn extract(&self, meta: DocumentMeta, text: &str) -> Extraction {
+        Extraction::new(Document::from_meta(meta, text.to_string()))
+    }
+
+    fn extract_cancellable(
+        &self,
+        _meta: DocumentMeta,
+        _text: &str,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Option<Extraction> {
+        // At most 20 s, so that a broken server cannot hang the test run.
+        for _ in 0..2_000 {
+            if cancel.load(Ordering::Relaxed) {
+                self.stopped.store(true, Ordering::SeqCst);
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_extraction_is_cancelled_and_frees_its_slot() {
+    let endless = Arc::new(Endless::default());
+    let cfg = ServerConfig {
+        max_extractions: 1,
+        request_timeout: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let app = app(cfg, Some(endless.clone()));
+    let (s, v) = status_and_json(app.clone().oneshot(extract_request()).await.unwrap()).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(v["error"]["code"], "timeout");
+    wait_until("the abandoned extraction stops", || {
+        endless.stopped.load(Ordering::SeqCst)
+    })
+    .await;
+    // Its slot is free again: the next request runs (and times out) rather than "busy".
+    let (s, v) = status_and_json(app.oneshot(extract_request()).await.unwrap()).await;
+    assert_eq!(v["error"]["code"], "timeout", "{s}: {v}");
 }
 
 #[tokio::test]

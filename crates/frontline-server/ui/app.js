@@ -13,6 +13,9 @@ const el = (tag, attrs = {}, ...kids) => {
     if (k === "class") e.className = v;
     else if (k === "text") e.textContent = v;
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    // Through the CSSOM, which the Content-Security-Policy allows; a `style` attribute would
+    // be inline style, which it refuses.
+    else if (k === "style") e.style.cssText = v;
     else e.setAttribute(k, v === true ? "" : v);
   }
   for (const kid of kids.flat()) {
@@ -181,9 +184,12 @@ const state = {
   fitted: false,
 };
 
-function filterQuery(withTime) {
+// The API query of the filters; `withTypes` adds the ticked types (the stats are asked
+// without them, so that every type keeps its box and count).
+function filterQuery(withTime, withTypes = false) {
   const f = state.filters;
   const q = new URLSearchParams();
+  if (withTypes && f.types.size) q.set("type", [...f.types].join(","));
   if (f.text) q.set("text", f.text);
   if (f.actor) q.set("actor", f.actor);
   if (f.country) q.set("country", f.country);
@@ -195,11 +201,16 @@ function filterQuery(withTime) {
   return q;
 }
 
-// The type filter is applied here (several types may be ticked; the API takes one).
+// The ticked types, applied here too (the events loaded before a box was ticked are shown at
+// once while the new ones load).
 function visibleEvents() {
   const types = state.filters.types;
   return state.events.filter((e) => !types.size || types.has(e.plover_type));
 }
+
+// Most events the map loads at once: the newest ones, and the page says so when there are
+// more (see renderCount).
+const MAP_LIMIT = 10000;
 
 let loadSeq = 0;
 async function reload() {
@@ -207,7 +218,7 @@ async function reload() {
   try {
     const [stats, page] = await Promise.all([
       api(`/api/stats?${filterQuery(false)}`),
-      api(`/api/events?limit=10000&${filterQuery(true)}`),
+      api(`/api/events?limit=${MAP_LIMIT}&order=newest&${filterQuery(true, true)}`),
     ]);
     if (seq !== loadSeq) return;
     state.stats = stats;
@@ -231,6 +242,9 @@ function renderCount() {
   const off = visibleEvents().filter((e) => !hasPoint(e)).length;
   $("#range-label").textContent = state.brush ? `${dayStr(state.brush[0])} → ${dayStr(state.brush[1])}` : "";
   $("#unlocated").textContent = off ? `${off} without a known place, not on the map` : "";
+  $("#shown-note").textContent = state.total > state.events.length
+    ? `Showing the ${state.events.length.toLocaleString()} newest of ${state.total.toLocaleString()} matching events: narrow the filters or the period to see older ones.`
+    : "";
   document.body.dataset.count = String(n);
 }
 
@@ -247,7 +261,9 @@ function renderTypeFilters() {
       type: "checkbox", value: t, checked: state.filters.types.has(t),
       onchange: (ev) => {
         if (ev.target.checked) state.filters.types.add(t); else state.filters.types.delete(t);
-        renderCount(); drawMap();
+        // Shown at once from what is loaded, then loaded again with the types asked of the
+        // server, so that the map's 10,000 are the newest of those types.
+        renderCount(); drawMap(); reload();
       },
     }),
     el("span", { class: "swatch", style: `background:${colourOf(t)}` }),
@@ -685,9 +701,18 @@ async function openEvent(id) {
       el("span", { class: "pill", text: e.modality })),
     el("h2", { style: "margin-top:.5em", text: e.notes || `${typeLabel(e.plover_type)} in ${placeText(e.location)}` }),
     facts, contra,
-    el("h3", { text: `Reports (${d.reports.length})` }),
+    el("h3", { text: reportsHeading(d) }),
     legend(),
     el("div", { class: "reports" }, cards));
+}
+
+// "Reports (3)", or, when the server sent one page of many, which ones are shown.
+function reportsHeading(d) {
+  const total = d.reports_total ?? d.reports.length;
+  if (total <= d.reports.length) return `Reports (${d.reports.length})`;
+  const from = (d.reports_offset || 0) + 1;
+  const to = (d.reports_offset || 0) + d.reports.length;
+  return `Reports ${from.toLocaleString()}–${to.toLocaleString()} of ${total.toLocaleString()} (earliest first)`;
 }
 
 function contradictionText(c) {
@@ -757,7 +782,7 @@ async function runExtract() {
   const body = { text, title: $("#p-title").value || null, outlet: $("#p-outlet").value || null, published_at: $("#p-date").value || null };
   const t0 = performance.now();
   try {
-    const ex = await api("/api/extract", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const ex = await api("/api/extract?view=full", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     if (seq !== pasteSeq) return;
     status.textContent = `Done in ${Math.round(performance.now() - t0)} ms`;
     renderExtraction(ex);

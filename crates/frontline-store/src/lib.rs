@@ -44,7 +44,7 @@ pub use query::{
 };
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
-pub use put::Prepared;
+pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

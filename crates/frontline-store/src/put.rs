@@ -33,6 +33,25 @@ pub(crate) struct Extras {
 /// One mention as stored in `document_mentions.data`: id, start, end, sentence, data.
 pub(crate) type StoredMention<'a> = (usize, usize, usize, usize, &'a MentionData);
 
+/// Most events stored for one document; those beyond are counted in a warning of the
+/// document (see [`events_note`]). A live blog or a long report codes a few hundred events; a
+/// text that repeats one attack sentence tens of thousands of times coded as many events, all
+/// reports of one fused event, and made every reader of that event (detail, export) as large.
+pub const MAX_EVENTS_PER_DOCUMENT: usize = 1_000;
+
+/// The warning stored with a document that coded more than [`MAX_EVENTS_PER_DOCUMENT`]
+/// events, or `None`.
+pub(crate) fn events_note(ex: &Extraction) -> Option<String> {
+    let n = ex.events.len();
+    (n > MAX_EVENTS_PER_DOCUMENT).then(|| {
+        format!(
+            "{} of the {n} events coded in this document were not stored: at most \
+             {MAX_EVENTS_PER_DOCUMENT} events are kept per document",
+            n - MAX_EVENTS_PER_DOCUMENT
+        )
+    })
+}
+
 /// Most copy candidates examined per document (the ones sharing most bands).
 const MAX_COPY_CANDIDATES: usize = 32;
 /// Most documents read per LSH band key, the latest first. A band shared by many documents
@@ -448,11 +467,13 @@ impl Prepared {
             events: ex
                 .events
                 .iter()
+                .take(MAX_EVENTS_PER_DOCUMENT)
                 .map(|ev| to_json(ev).ok().map(|j| ToStore::of(codec::EVENTS, j)))
                 .collect(),
             claims: ex
                 .events
                 .iter()
+                .take(MAX_EVENTS_PER_DOCUMENT)
                 .map(|ev| {
                     let doc = &ex.document;
                     to_json(&StoredReport::of(ev, &doc.id, doc.outlet.as_deref())).ok()
@@ -462,18 +483,28 @@ impl Prepared {
     }
 }
 
-/// The `extras` column of a document (see [`Extras`]).
+/// The `extras` column of a document (see [`Extras`]), with the note of [`events_note`]
+/// after the extraction's own warnings.
 fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
     #[derive(Serialize)]
     struct ExtrasRef<'a> {
         boilerplate: &'a [Boilerplate],
         sentences: &'a [Sentence],
-        warnings: &'a [String],
+        warnings: std::borrow::Cow<'a, [String]>,
     }
+    let warnings = match events_note(ex) {
+        None => std::borrow::Cow::Borrowed(ex.warnings.as_slice()),
+        Some(note) => {
+            tracing::warn!(document = %ex.document.id, "{note}");
+            let mut w = ex.warnings.clone();
+            w.push(note);
+            std::borrow::Cow::Owned(w)
+        }
+    };
     to_json(&ExtrasRef {
         boilerplate: &ex.boilerplate,
         sentences: &ex.sentences,
-        warnings: &ex.warnings,
+        warnings,
     })
 }
 
@@ -742,7 +773,8 @@ fn put_one(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
          ?18)",
     )?;
-    for (idx, ev) in ex.events.iter().enumerate() {
+    let stored_events = ex.events.len().min(MAX_EVENTS_PER_DOCUMENT);
+    for (idx, ev) in ex.events.iter().enumerate().take(stored_events) {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
@@ -817,7 +849,7 @@ fn put_one(
             document_id: doc.id.clone(),
             story_id,
             copy,
-            events: ex.events.len(),
+            events: stored_events,
             fused_created: created.len(),
             fused_updated: updated.len(),
         },

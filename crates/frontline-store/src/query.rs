@@ -93,6 +93,22 @@ pub struct EventFilter {
     pub limit: Option<u32>,
     /// Skip this many results first.
     pub offset: Option<u32>,
+    /// Newest first (by the best date, then the latest id; undated last) instead of oldest
+    /// first.
+    pub newest_first: bool,
+    /// Any of several types: an event matches when its PLOVER type is one of `plover_types`
+    /// or its ACLED event type or sub-event type is one of `acled_types` (case-insensitive).
+    /// Empty lists (the default) select every type; the single `plover_type` and
+    /// `acled_type` above must hold as well when given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plover_types: Vec<PloverType>,
+    /// See `plover_types`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub acled_types: Vec<String>,
+    /// Any of these countries of the event's location (ISO 3166-1 alpha-2, case-insensitive);
+    /// empty selects all. `country` above must hold as well when given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
 }
 
 /// The location of a fused event.
@@ -290,8 +306,99 @@ pub struct FusedEventDetail {
     /// The fused record.
     #[serde(flatten)]
     pub event: FusedEvent,
-    /// Every report, earliest first.
+    /// The reports asked for (every report, or one page of them), earliest first.
     pub reports: Vec<Report>,
+    /// Reports of the event, all pages together.
+    pub reports_total: u64,
+    /// Reports skipped before `reports` (0 unless a later page was asked for).
+    pub reports_offset: u32,
+}
+
+/// What the reports of one document share, read once per document: its metadata, text and
+/// sentences.
+struct ReportDocument {
+    id: String,
+    title: Option<String>,
+    outlet: Option<String>,
+    url: Option<String>,
+    published_at: Option<NaiveDate>,
+    story_id: i64,
+    nearest_copy: Option<String>,
+    text: String,
+    sentences: Vec<Sentence>,
+}
+
+impl ReportDocument {
+    fn read(conn: &rusqlite::Connection, rowid: i64) -> Result<Self> {
+        let (doc, extras) = conn
+            .prepare_cached(
+                "SELECT id, title, outlet, url, published_at, story_id, nearest_copy, text, \
+                        extras FROM documents WHERE rowid_ = ?1",
+            )?
+            .query_row([rowid], |r| {
+                Ok((
+                    Self {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        outlet: r.get(2)?,
+                        url: r.get(3)?,
+                        published_at: parse_date(r.get(4)?),
+                        story_id: r.get(5)?,
+                        nearest_copy: r.get(6)?,
+                        text: r.get(7)?,
+                        sentences: Vec::new(),
+                    },
+                    r.get::<_, String>(8)?,
+                ))
+            })?;
+        let extras: crate::put::Extras = serde_json::from_str(&extras)?;
+        Ok(Self {
+            sentences: extras.sentences,
+            ..doc
+        })
+    }
+
+    /// One event of this document as a report.
+    fn report(&self, ev: frontline_model::Event) -> Report {
+        let ts = |span: Span| TextSpan {
+            span,
+            text: span.slice(&self.text).unwrap_or_default().to_string(),
+        };
+        let quotes = ev
+            .attribution
+            .iter()
+            .flat_map(|a| {
+                a.quotes.iter().map(|q| Quote {
+                    speaker: a.speaker.clone(),
+                    text: ts(*q),
+                })
+            })
+            .collect();
+        Report {
+            event_id: ev.id,
+            document_id: self.id.clone(),
+            title: self.title.clone(),
+            outlet: self.outlet.clone(),
+            url: self.url.clone(),
+            published_at: self.published_at,
+            story_id: self.story_id,
+            nearest_copy: self.nearest_copy.clone(),
+            plover_type: ev.plover_type,
+            acled: ev.acled,
+            modality: ev.modality,
+            confidence: ev.confidence,
+            trigger: ts(ev.trigger),
+            sentence: self.sentences.get(ev.sentence).map(|s| ts(s.span)),
+            date: ev.date,
+            location: ev.location,
+            quotes,
+            evidence: ev.evidence.iter().map(|s| ts(*s)).collect(),
+            sources: ev.sources,
+            targets: ev.targets,
+            quantities: ev.quantities,
+            attribution: ev.attribution,
+        }
+    }
 }
 
 /// A stored document with what was found in it.
@@ -711,6 +818,55 @@ impl EventFilter {
                 &mut params,
             );
         }
+        let acled: Vec<&str> = self
+            .acled_types
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !self.plover_types.is_empty() || !acled.is_empty() {
+            let mut any = Vec::new();
+            let mut vals = Vec::new();
+            if !self.plover_types.is_empty() {
+                any.push(format!(
+                    "{p}f.plover_type IN ({})",
+                    vec!["?"; self.plover_types.len()].join(", ")
+                ));
+                vals.extend(
+                    self.plover_types
+                        .iter()
+                        .map(|t| Value::Text(t.as_str().to_string())),
+                );
+            }
+            if !acled.is_empty() {
+                let list = vec!["?"; acled.len()].join(", ");
+                any.push(format!("f.acled_type COLLATE NOCASE IN ({list})"));
+                any.push(format!("f.acled_sub_type COLLATE NOCASE IN ({list})"));
+                for _ in 0..2 {
+                    vals.extend(acled.iter().map(|t| Value::Text((*t).to_string())));
+                }
+            }
+            push(&format!("({})", any.join(" OR ")), vals, &mut params);
+        }
+        let countries: Vec<&str> = self
+            .countries
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if !countries.is_empty() {
+            push(
+                &format!(
+                    "f.country_code COLLATE NOCASE IN ({})",
+                    vec!["?"; countries.len()].join(", ")
+                ),
+                countries
+                    .iter()
+                    .map(|c| Value::Text((*c).to_string()))
+                    .collect(),
+                &mut params,
+            );
+        }
         if let Some(t) = self
             .acled_type
             .as_deref()
@@ -804,7 +960,22 @@ impl Store {
             "SELECT f.id, f.agg, f.record FROM fused_events f {clause} \
              ORDER BY f.date_start IS NULL, f.date_start, f.id"
         );
-        if filter.limit.is_some() || filter.offset.is_some() {
+        if filter.newest_first {
+            // The page's ids are chosen from the index `fused_order` alone (it holds the date
+            // and the id), then only their rows are read: sorting the rows themselves would
+            // read every matching record.
+            const NEWEST: &str = "ORDER BY f.date_start IS NULL, f.date_start DESC, f.id DESC";
+            let n = params.len();
+            params.push(Value::Integer(filter.limit.map_or(-1, i64::from)));
+            params.push(Value::Integer(i64::from(filter.offset.unwrap_or(0))));
+            sql = format!(
+                "SELECT f.id, f.agg, f.record FROM fused_events f WHERE f.id IN \
+                 (SELECT f.id FROM fused_events f {clause} {NEWEST} LIMIT ?{} OFFSET ?{}) \
+                 {NEWEST}",
+                n + 1,
+                n + 2
+            );
+        } else if filter.limit.is_some() || filter.offset.is_some() {
             params.push(Value::Integer(filter.limit.map_or(-1, i64::from)));
             params.push(Value::Integer(i64::from(filter.offset.unwrap_or(0))));
             sql.push_str(&format!(
@@ -865,8 +1036,20 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// One fused event with all its reports, or `None` if there is no such id.
+    /// One fused event with all its reports, or `None` if there is no such id. For a reader
+    /// that shows the reports a page at a time, [`Store::event_page`] reads only that page.
     pub fn event(&self, id: i64) -> Result<Option<FusedEventDetail>> {
+        self.event_page(id, 0, u32::MAX)
+    }
+
+    /// One fused event with the reports `offset..offset + limit` (earliest first), or `None`
+    /// if there is no such id. `reports_total` counts them all.
+    ///
+    /// The record's contradictions are read from the index `events_claims` (no report text);
+    /// each document behind the page is read once, however many of its events are reports of
+    /// this fused event (a document that repeats one sentence thousands of times used to be
+    /// read, text and extras, once per report).
+    pub fn event_page(&self, id: i64, offset: u32, limit: u32) -> Result<Option<FusedEventDetail>> {
         let conn = self.conn()?;
         let row: Option<(Option<String>, String)> = conn
             .query_row(
@@ -878,96 +1061,40 @@ impl Store {
         let Some((agg, record)) = row else {
             return Ok(None);
         };
-        let state: Option<FusedState> = agg.as_deref().map(serde_json::from_str).transpose()?;
-        // The claims come from the reports read below, in the order they were stored.
-        let want_claims = state.as_ref().is_some_and(FusedState::has_contradictions);
-        let mut claim_fields = Vec::new();
+        let event = fused_record(&conn, id, agg, &record, true)?;
+        let total: i64 = conn
+            .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
         let mut stmt = conn.prepare_cached(
-            "SELECT e.data, d.id, d.title, d.outlet, d.url, d.published_at, d.story_id, \
-                    d.nearest_copy, d.text, d.extras, d.rowid_, e.idx \
-             FROM events e JOIN documents d ON d.rowid_ = e.doc \
+            "SELECT e.data, e.doc FROM events e JOIN documents d ON d.rowid_ = e.doc \
              WHERE e.fused_id = ?1 \
-             ORDER BY d.published_at IS NULL, d.published_at, d.rowid_, e.idx",
+             ORDER BY d.published_at IS NULL, d.published_at, d.rowid_, e.idx \
+             LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok((
-                (
-                    r.get::<_, Packed>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
-                ),
-                (r.get::<_, i64>(10)?, r.get::<_, i64>(11)?),
-            ))
-        })?;
+        let rows = stmt.query_map(
+            rusqlite::params![id, i64::from(limit), i64::from(offset)],
+            |r| Ok((r.get::<_, Packed>(0)?, r.get::<_, i64>(1)?)),
+        )?;
         let mut reports = Vec::new();
+        // The document of the previous row: rows come document by document.
+        let mut doc: Option<(i64, ReportDocument)> = None;
         for row in rows {
-            let (
-                (data, doc_id, title, outlet, url, published, story_id, nearest, text, extras),
-                order,
-            ) = row?;
+            let (data, rowid) = row?;
             let ev: frontline_model::Event = serde_json::from_str(&data.0)?;
-            if want_claims {
-                claim_fields.push((order, ReportClaims::of(&ev, &doc_id, outlet.as_deref())));
+            if doc.as_ref().is_none_or(|(r, _)| *r != rowid) {
+                doc = Some((rowid, ReportDocument::read(&conn, rowid)?));
             }
-            let extras: crate::put::Extras = serde_json::from_str(&extras)?;
-            let ts = |span: Span| TextSpan {
-                span,
-                text: span.slice(&text).unwrap_or_default().to_string(),
+            let Some((_, d)) = &doc else {
+                continue;
             };
-            let quotes = ev
-                .attribution
-                .iter()
-                .flat_map(|a| {
-                    a.quotes.iter().map(|q| Quote {
-                        speaker: a.speaker.clone(),
-                        text: ts(*q),
-                    })
-                })
-                .collect();
-            reports.push(Report {
-                event_id: ev.id.clone(),
-                document_id: doc_id,
-                title,
-                outlet,
-                url,
-                published_at: parse_date(published),
-                story_id,
-                nearest_copy: nearest,
-                plover_type: ev.plover_type,
-                acled: ev.acled.clone(),
-                modality: ev.modality,
-                confidence: ev.confidence,
-                trigger: ts(ev.trigger),
-                sentence: extras.sentences.get(ev.sentence).map(|s| ts(s.span)),
-                date: ev.date.clone(),
-                location: ev.location.clone(),
-                quotes,
-                evidence: ev.evidence.iter().map(|s| ts(*s)).collect(),
-                sources: ev.sources,
-                targets: ev.targets,
-                quantities: ev.quantities,
-                attribution: ev.attribution,
-            });
+            reports.push(d.report(ev));
         }
-        let event = match &state {
-            Some(state) => {
-                claim_fields.sort_by_key(|c| c.0);
-                let mut claims = Claims::default();
-                for (_, report) in &claim_fields {
-                    claims.add(report);
-                }
-                finish(state, id, &claims)?
-            }
-            None => serde_json::from_str(&record)?,
-        };
-        Ok(Some(FusedEventDetail { event, reports }))
+        Ok(Some(FusedEventDetail {
+            event,
+            reports,
+            reports_total: total.max(0) as u64,
+            reports_offset: offset,
+        }))
     }
 
     /// A stored document with its mentions, or `None` if there is no such id.

@@ -490,6 +490,58 @@ fn filters_select_events() {
         }),
         2
     );
+    // Several values per filter (issue 23, item 13): any of them.
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Assault, PloverType::Protest],
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Protest],
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            plover_types: vec![PloverType::Protest],
+            acled_types: vec!["armed CLASH".into()],
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        n(EventFilter {
+            acled_types: vec!["Riots".into(), "battles".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["IQ".into(), "sy".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["IQ".into()],
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            countries: vec!["SY".into()],
+            plover_types: vec![PloverType::Protest],
+            ..Default::default()
+        }),
+        0
+    );
     assert_eq!(
         n(EventFilter {
             text: Some("neighbourhoods".into()),
@@ -1943,4 +1995,110 @@ fn filing_migration_marks_every_stored_document_filed() {
     assert_write_cache_matches_db(&store);
     let stored = store.document(&b.document.id).unwrap().unwrap();
     assert_eq!(stored.nearest_copy.as_deref(), Some(a.document.id.as_str()));
+}
+
+/// Issue 23, item 1: a document that repeats one attack sentence codes thousands of identical
+/// events, all reports of one fused event. The store keeps at most
+/// `MAX_EVENTS_PER_DOCUMENT` of them, says so in the document's warnings, and the detail of
+/// the fused event is read a page at a time.
+#[test]
+fn an_event_dense_document_is_bounded_and_its_reports_paged() {
+    use crate::MAX_EVENTS_PER_DOCUMENT;
+    let store = Store::open_in_memory().unwrap();
+    let n = MAX_EVENTS_PER_DOCUMENT + 500;
+    let text = "Islamic State fighters attacked army positions outside Homs on Monday.\n".repeat(n);
+    let spec = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    let ex = extraction(&text, Some("Wire"), Some("2017-06-19"), &vec![spec; n]);
+    let out = store.put_extraction(&ex).unwrap();
+    match out {
+        PutOutcome::New { events, .. } => assert_eq!(events, MAX_EVENTS_PER_DOCUMENT),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store.counts().unwrap().events,
+        MAX_EVENTS_PER_DOCUMENT as u64
+    );
+    let doc = store.document(&ex.document.id).unwrap().unwrap();
+    assert_eq!(doc.events.len(), MAX_EVENTS_PER_DOCUMENT);
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.starts_with("500 of the 1500 events coded in this document were not stored")),
+        "{:?}",
+        doc.warnings
+    );
+    let fused = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(fused.len(), 1);
+    let id = fused[0].id;
+    let page = store.event_page(id, 0, 100).unwrap().unwrap();
+    assert_eq!(page.reports.len(), 100);
+    assert_eq!(page.reports_total, MAX_EVENTS_PER_DOCUMENT as u64);
+    assert_eq!(page.reports[0].event_id, format!("{}:0", ex.document.id));
+    let last = store
+        .event_page(id, MAX_EVENTS_PER_DOCUMENT as u32 - 10, 100)
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.reports.len(), 10);
+    assert_eq!(last.reports_offset, MAX_EVENTS_PER_DOCUMENT as u32 - 10);
+    assert_eq!(last.event, page.event);
+    // The whole detail is the pages together.
+    let all = store.event(id).unwrap().unwrap();
+    assert_eq!(all.reports.len(), MAX_EVENTS_PER_DOCUMENT);
+    assert_eq!(all.reports[..100], page.reports[..]);
+    assert_eq!(all.reports[all.reports.len() - 10..], last.reports[..]);
+}
+
+/// Issue 23, item 8: newest first, undated last, paged like the default order.
+#[test]
+fn events_newest_first_with_undated_last() {
+    let store = Store::open_in_memory().unwrap();
+    for (text, day) in [
+        ("Fighters attacked Homs on Monday.", Some("2017-06-19")),
+        ("Fighters attacked Deir ez-Zor in the spring.", None),
+        ("Fighters attacked Talbiseh in August.", Some("2017-08-02")),
+    ] {
+        let p = if text.contains("Homs") {
+            homs()
+        } else if text.contains("Deir") {
+            deir()
+        } else {
+            talbiseh()
+        };
+        let spec = EventSpec::assault(vec![isis()], Some(p), day);
+        store
+            .put_extraction(&extraction(text, Some("Wire"), day, &[spec]))
+            .unwrap();
+    }
+    let names = |f: EventFilter| -> Vec<String> {
+        store
+            .events(&f)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.location.unwrap().name)
+            .collect()
+    };
+    let newest = EventFilter {
+        newest_first: true,
+        ..Default::default()
+    };
+    assert_eq!(names(newest.clone()), ["Talbiseh", "Homs", "Deir ez-Zor"]);
+    assert_eq!(
+        names(EventFilter::default()),
+        ["Homs", "Talbiseh", "Deir ez-Zor"]
+    );
+    assert_eq!(
+        names(EventFilter {
+            limit: Some(1),
+            offset: Some(1),
+            ..newest.clone()
+        }),
+        ["Homs"]
+    );
+    assert_eq!(
+        names(EventFilter {
+            since: Some(chrono::NaiveDate::from_ymd_opt(2017, 6, 1).unwrap()),
+            ..newest
+        }),
+        ["Talbiseh", "Homs"]
+    );
 }

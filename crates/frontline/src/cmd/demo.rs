@@ -18,7 +18,8 @@ use crate::globals::Globals;
 /// outlets: wire stories, syndicated and reworded copies, state broadcasters in their own
 /// words, monitors' claims, with a few disagreements on tolls and perpetrators. They go through
 /// the real pipeline and store, into a temporary folder deleted on exit (or --db PATH to keep
-/// it), and the map opens at http://127.0.0.1:8080/.
+/// it), and the map opens at http://127.0.0.1:8080/. The paste page (POST /api/extract) is on
+/// while the demo listens on loopback; on another address it needs --enable-extract.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on.
@@ -30,6 +31,9 @@ pub struct Args {
     /// Build the database, print what was stored, and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Do not answer POST /api/extract (the paste page), even on loopback.
+    #[arg(long)]
+    pub no_extract: bool,
     #[command(flatten)]
     pub server: ServerOpts,
 }
@@ -40,6 +44,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         addr,
         db,
         no_serve,
+        no_extract,
         server,
     } = args;
     let samples = frontline_server::samples::all().context("bundled samples are broken")?;
@@ -101,7 +106,13 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         return Ok(());
     }
     let stores = open_stores(&path, server.connections)?;
-    let extractor = (!server.no_extract).then_some(extractor);
+    let extract = !no_extract && (addr.ip().is_loopback() || server.enable_extract);
+    if !extract && !no_extract && !globals.quiet {
+        eprintln!(
+            "note: the paste page (POST /api/extract) is off on {addr}, which is not loopback; give --enable-extract to offer it"
+        );
+    }
+    let extractor = extract.then_some(extractor);
     let state = AppState::new(stores, extractor, server.config());
     let result = serve_blocking(addr, state, &what, globals);
     drop(tmp);

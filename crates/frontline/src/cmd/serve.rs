@@ -15,6 +15,7 @@ use crate::globals::Globals;
 ///
 /// Open http://127.0.0.1:8080/ in a browser. The API is described at /openapi.json and in
 /// docs/api.md. The server binds to loopback by default; give --addr 0.0.0.0:8080 to expose it.
+/// POST /api/extract (and the paste page) is off unless --enable-extract is given.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Database to serve (built by `frontline ingest`). Default: the data dir's frontline.db.
@@ -39,12 +40,23 @@ pub struct ServerOpts {
     /// Seconds a request may take before it is answered with 503 `timeout`.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
-    /// Most requests handled at once (more wait their turn).
+    /// Most requests to the read-only routes handled at once (more wait their turn).
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub concurrency: usize,
-    /// Do not load the extraction pipeline: starts faster, and POST /api/extract answers 503.
+    /// Most extractions (POST /api/extract) running at once; each can take about 100 MB for
+    /// the largest article. More wait for a turn until their deadline.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub extractions: usize,
+    /// Load the extraction pipeline and answer POST /api/extract (the paste page). Off by
+    /// default for `serve`: each extraction costs CPU and memory for anyone who can reach the
+    /// server. `demo` has it on when it listens on loopback.
     #[arg(long)]
-    pub no_extract: bool,
+    pub enable_extract: bool,
+    /// Also answer requests whose Host header is NAME (repeatable; `*` for any), e.g. the
+    /// server's DNS name behind a proxy. IP addresses and localhost are always answered;
+    /// other names are refused, against DNS rebinding.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 impl ServerOpts {
@@ -54,6 +66,8 @@ impl ServerOpts {
             max_body_bytes: self.max_body_kib.saturating_mul(1024),
             request_timeout: Duration::from_secs(self.timeout.max(1)),
             max_concurrency: self.concurrency.max(1),
+            max_extractions: self.extractions.max(1),
+            allowed_hosts: frontline_server::HostAllowList::new(&self.allow_host),
             ..ServerConfig::default()
         }
     }
@@ -74,10 +88,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
         );
     }
     let stores = open_stores(&path, args.server.connections)?;
-    let extractor = if args.server.no_extract {
-        None
-    } else {
+    let extractor = if args.server.enable_extract {
         Some(pipeline(globals)?)
+    } else {
+        None
     };
     let counts = stores[0]
         .counts()
@@ -122,12 +136,21 @@ pub fn serve_blocking(
         let listener = frontline_server::bind(addr).await?;
         let local = listener.local_addr().unwrap_or(addr);
         if !local.ip().is_loopback() && !globals.quiet {
-            eprintln!("warning: listening on {local}, reachable from other machines");
+            eprintln!(
+                "warning: listening on {local}, reachable from other machines (by IP address; \
+                 give --allow-host NAME for each DNS name clients use)"
+            );
         }
         outln!("Serving {what}")?;
         outln!("Open http://{local}/ in a browser (Ctrl-C to stop)")?;
-        frontline_server::serve(listener, frontline_server::router(state))
-            .await
-            .context("server failed")
+        let limits = frontline_server::ConnectionLimits::of(state.config());
+        frontline_server::serve_with(
+            listener,
+            frontline_server::router(state),
+            limits,
+            frontline_server::shutdown_signal(),
+        )
+        .await
+        .context("server failed")
     })
 }
