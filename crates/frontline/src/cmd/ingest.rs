@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
-use frontline_ingest::{Input, JsonlFields, Options, RawDocument};
+use frontline_ingest::{JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
 use frontline_store::{Prepared, PutOutcome, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -87,6 +87,8 @@ pub struct Args {
     /// Print every skipped document (by default the first 20 are printed, then a count).
     #[arg(long)]
     pub show_all_skipped: bool,
+    #[command(flatten)]
+    pub read: crate::util::ReadArgs,
 }
 
 /// What a run did.
@@ -101,6 +103,8 @@ struct Summary {
     events: u64,
     fused_created: u64,
     fused_updated: u64,
+    /// Feed item links that were not read (local files refused).
+    links_not_followed: u64,
 }
 
 /// Extracted batches that may wait for the writer; when it is behind, it commits them with
@@ -129,6 +133,8 @@ const EXTRACTION_NICENESS: i32 = 10;
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
+    // Inputs are checked before the database is created: a mistyped path leaves nothing.
+    let inputs = crate::util::reader_inputs(&args.inputs)?;
     let db = match &args.db {
         Some(p) => p.clone(),
         None => frontline_store::default_db_path()
@@ -157,6 +163,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let pipeline = crate::util::pipeline(globals)?;
 
     let options = Options {
+        feed_local_pages: args.read.feed_local_pages,
         jsonl: JsonlFields {
             text: args.jsonl_text_field.clone(),
             title: args.jsonl_title_field.clone(),
@@ -169,10 +176,6 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         max_record_bytes: args.max_record_mib.max(1) << 20,
         ..Options::default()
     };
-    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
-    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
-        bail!("`-` (standard input) can be given only once");
-    }
 
     let progress = progress_bar(globals.quiet);
     let started = Instant::now();
@@ -235,6 +238,11 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     for item in frontline_ingest::read_inputs(inputs, options) {
         match item {
             Ok(raw) => {
+                summary.links_not_followed += raw
+                    .warnings
+                    .iter()
+                    .filter(|w| w.starts_with(frontline_ingest::LINK_NOT_FOLLOWED))
+                    .count() as u64;
                 batch.push(raw);
                 if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
                     send_failed = true;
@@ -243,6 +251,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             }
             Err(e) => {
                 summary.skipped += 1;
+                summary.links_not_followed += u64::from(e.reason == "link_refused");
                 *summary
                     .skipped_by_reason
                     .entry(e.reason.to_string())
@@ -337,12 +346,43 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     pb.set_style(
         ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {human_pos} documents ({per_sec}) {msg}",
+            "{spinner} {elapsed_precise} {human_pos} documents ({rate}) {msg}",
         )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        .map_or_else(
+            |_| ProgressStyle::default_spinner(),
+            |style| {
+                style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&rate(state.per_sec()));
+                    },
+                )
+            },
+        ),
     );
     pb.enable_steady_tick(Duration::from_millis(120));
     pb
+}
+
+/// A rate for people: whole documents per second, with thousands separated
+/// (`4,178/s`; `0.4/s` below one a second).
+fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "0/s".into();
+    }
+    if per_sec < 1.0 {
+        return format!("{per_sec:.1}/s");
+    }
+    let digits = format!("{:.0}", per_sec);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str("/s");
+    out
 }
 
 fn print_summary(
@@ -380,6 +420,12 @@ fn print_summary(
             )?;
         }
     }
+    if s.links_not_followed > 0 {
+        outln!(
+            "  feed links not followed (local files; see --feed-local-pages): {}",
+            s.links_not_followed
+        )?;
+    }
     outln!(
         "  events: {}  fused events: {} new, {} updated with further reports",
         s.events,
@@ -395,4 +441,20 @@ fn print_summary(
         counts.fused_events
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate;
+
+    /// Issue 23, item 12: no `4,177.9979/s`.
+    #[test]
+    fn rates_are_whole_numbers_with_separators() {
+        assert_eq!(rate(4177.9979), "4,178/s");
+        assert_eq!(rate(999.4), "999/s");
+        assert_eq!(rate(1_234_567.0), "1,234,567/s");
+        assert_eq!(rate(0.42), "0.4/s");
+        assert_eq!(rate(0.0), "0/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 }
