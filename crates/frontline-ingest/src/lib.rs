@@ -35,6 +35,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use frontline_model::{DocumentMeta, Origin};
 
@@ -101,6 +103,10 @@ pub struct Options {
     /// `file:` links never are. Links not followed are named in a warning that starts with
     /// [`LINK_NOT_FOLLOWED`].
     pub feed_local_pages: bool,
+    /// When set, the bytes read from input files (as stored on disk, before decompression)
+    /// are added to it as they are read, so that a caller can show progress against
+    /// [`total_size`].
+    pub bytes_read: Option<Arc<AtomicU64>>,
 }
 
 impl Default for Options {
@@ -111,6 +117,7 @@ impl Default for Options {
             max_decompressed_bytes: 16 << 30,
             include_hidden: false,
             feed_local_pages: false,
+            bytes_read: None,
         }
     }
 }
@@ -230,7 +237,14 @@ impl Iterator for Documents {
                             )));
                         }
                     };
-                    match open_stream(&name, Some(&path), Box::new(file), &self.options) {
+                    let reader: Box<dyn Read + Send> = match &self.options.bytes_read {
+                        Some(counter) => Box::new(Counting {
+                            inner: file,
+                            counter: Arc::clone(counter),
+                        }),
+                        None => Box::new(file),
+                    };
+                    match open_stream(&name, Some(&path), reader, &self.options) {
                         Ok(it) => self.current = Some(it),
                         Err(e) => return Some(Err(e)),
                     }
@@ -238,6 +252,41 @@ impl Iterator for Documents {
             }
         }
     }
+}
+
+/// A reader that adds the bytes read through it to a shared counter.
+struct Counting<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The total size in bytes of the files that [`read_inputs`] would read (folders walked as it
+/// walks them), or `None` when it cannot be known: standard input, or a path that cannot be
+/// listed.
+pub fn total_size(inputs: &[Input], include_hidden: bool) -> Option<u64> {
+    let mut total = 0u64;
+    for input in inputs {
+        let Input::Path(path) = input else {
+            return None;
+        };
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            for f in list_dir(path, include_hidden).ok()? {
+                total += std::fs::metadata(&f).map_or(0, |m| m.len());
+            }
+        } else {
+            total += meta.len();
+        }
+    }
+    Some(total)
 }
 
 /// Files under a folder, recursively, sorted; hidden entries skipped unless asked for.

@@ -657,3 +657,26 @@ fn unreadable_jsonl_dates_are_warnings() {
         chrono::NaiveDate::from_ymd_opt(2025, 6, 3)
     );
 }
+
+/// Issue 23, item 12: the total size of the inputs is known for files and folders, and the
+/// bytes read are counted against it.
+#[test]
+fn total_size_and_bytes_read() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.txt", b"Troops advanced on Monday.");
+    write(dir.path(), "sub/b.txt", b"Rebels withdrew on Tuesday.");
+    write(dir.path(), "sub/.hidden", b"not counted");
+    let inputs = vec![Input::Path(dir.path().join("sub")), Input::Path(a)];
+    assert_eq!(total_size(&inputs, false), Some(26 + 27));
+    assert_eq!(total_size(&[Input::Stdin], false), None);
+    let counter = Arc::new(AtomicU64::new(0));
+    let options = Options {
+        bytes_read: Some(Arc::clone(&counter)),
+        ..Options::default()
+    };
+    let docs = read_all(inputs, options);
+    assert_eq!(docs.len(), 2);
+    assert_eq!(counter.load(Ordering::Relaxed), 26 + 27);
+}

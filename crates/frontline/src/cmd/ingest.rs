@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -177,7 +178,15 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         ..Options::default()
     };
 
-    let progress = progress_bar(globals.quiet);
+    // For files of known size, progress is shown against their total (bytes read from disk),
+    // with an ETA; for standard input, as a count of documents.
+    let total = frontline_ingest::total_size(&inputs, options.include_hidden);
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let options = Options {
+        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
+        ..options
+    };
+    let progress = progress_bar(globals.quiet, total);
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut printed_skips = 0usize;
@@ -232,7 +241,17 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             })
             .unzip();
         summary.read += extracted.len() as u64;
-        progress.inc(extracted.len() as u64);
+        if total.is_some() {
+            progress.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{} documents ({})",
+                indicatif::HumanCount(summary.read),
+                rate(summary.read as f64 / secs)
+            ));
+        } else {
+            progress.inc(extracted.len() as u64);
+        }
         tx.send((extracted, prepared)).is_ok()
     };
     for item in frontline_ingest::read_inputs(inputs, options) {
@@ -339,11 +358,23 @@ fn extract_one(pipeline: &Pipeline, raw: RawDocument, args: &Args) -> Extraction
     ex
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+/// The progress display: against `total` bytes when the inputs' size is known (a bar, the
+/// share done and an ETA), else a count of documents.
+fn progress_bar(quiet: bool, total: Option<u64>) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let pb = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    if total.is_some() {
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:30}] {percent}% of {total_bytes}, ETA {eta} · {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(120));
+        return pb;
+    }
     pb.set_style(
         ProgressStyle::with_template(
             "{spinner} {elapsed_precise} {human_pos} documents ({rate}) {msg}",
