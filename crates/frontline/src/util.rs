@@ -73,7 +73,15 @@ pub fn geocoder(globals: &Globals) -> Result<Geocoder> {
         .map(|d| d.join("gazetteer.idx"))
         .filter(|p| p.is_file())
     {
-        tracing::info!("using imported gazetteer {}", path.display());
+        // Said on every run: an import (perhaps of a few countries only) silently replaced
+        // the embedded gazetteer before.
+        if !globals.quiet {
+            eprintln!(
+                "note: using the imported gazetteer {} instead of the embedded one \
+                 (--gazetteer PATH chooses another)",
+                path.display()
+            );
+        }
         return Geocoder::open(&path)
             .with_context(|| format!("cannot open gazetteer {}", path.display()));
     }

@@ -392,3 +392,26 @@ fn csv_export_neutralises_formulas() {
     assert!(csv.contains("'=HYPERLINK("), "{csv}");
     assert!(!csv.contains(",=HYPERLINK("), "{csv}");
 }
+
+/// Item 12: the help lists the command's options first, then the global ones under their own
+/// heading (they were interleaved).
+#[test]
+fn help_lists_global_options_after_the_command_options() {
+    for cmd in ["ingest", "extract", "export"] {
+        let out = frontline().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        let heading = help
+            .find("Global options:")
+            .expect("a Global options heading");
+        let gazetteer = help.find("--gazetteer").unwrap();
+        let quiet = help.find("--quiet").unwrap();
+        let own = help
+            .find("--db")
+            .or_else(|| help.find("--published"))
+            .unwrap();
+        assert!(
+            own < heading && heading < gazetteer && heading < quiet,
+            "{help}"
+        );
+    }
+}

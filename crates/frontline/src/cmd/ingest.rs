@@ -21,9 +21,12 @@ use crate::globals::Globals;
 
 /// Read articles, extract events and store them, fusing reports of one event across outlets.
 ///
-/// Inputs are files, folders (read recursively) or `-` for standard input. Each file's format
-/// is recognised from its content: plain text, HTML pages, RSS/Atom/JSON feeds, WARC or
-/// WARC.gz web archives, JSON Lines (gzip-compressed inputs are opened transparently).
+/// Inputs are files, folders (read recursively) or `-` for standard input (streamed). Each
+/// file's format is recognised from its content: plain text (with optional front matter:
+/// `outlet:`, `title:`, `published:`, `url:` lines, then `---`), HTML pages, RSS/Atom/JSON
+/// feeds, WARC or WARC.gz web archives, JSON Lines (gzip-compressed inputs are opened
+/// transparently). Character sets are decoded by BOM, declaration, then detection. Feed
+/// items bring in only their own text unless --feed-local-pages is given. See docs/inputs.md.
 ///
 /// Ingesting is idempotent and resumable: a document already stored (same cleaned text) is
 /// counted as "already known" and skipped, and every batch is committed whole, so an
