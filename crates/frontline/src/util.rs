@@ -199,6 +199,67 @@ pub fn read_one(arg: &Path, read: &ReadArgs) -> Result<(frontline_ingest::RawDoc
     }
 }
 
+/// The progress display on stderr (hidden when it is not a terminal or with `--quiet`):
+/// against `total` bytes when the inputs' size is known (a bar, the share done and an ETA;
+/// the caller sets the message, e.g. a count of documents), else a count of `unit`s with a
+/// whole-number rate.
+pub fn progress_bar(quiet: bool, total: Option<u64>, unit: &'static str) -> indicatif::ProgressBar {
+    if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb =
+        indicatif::ProgressBar::with_draw_target(total, indicatif::ProgressDrawTarget::stderr());
+    if total.is_some() {
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:30}] {percent}% of {total_bytes}, ETA {eta} · {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        return pb;
+    }
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{elapsed_precise}} {{human_pos}} {unit} ({{rate}}) {{msg}}"
+        ))
+        .map_or_else(
+            |_| indicatif::ProgressStyle::default_spinner(),
+            |style| {
+                style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&rate(state.per_sec()));
+                    },
+                )
+            },
+        ),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// A rate for people: whole units per second, with thousands separated
+/// (`4,178/s`; `0.4/s` below one a second).
+pub fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "0/s".into();
+    }
+    if per_sec < 1.0 {
+        return format!("{per_sec:.1}/s");
+    }
+    let digits = format!("{:.0}", per_sec);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str("/s");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +302,16 @@ mod tests {
         );
         let err = parse_date("18/06/2017").unwrap_err();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+
+    /// Issue 23, item 12: no `4,177.9979/s`.
+    #[test]
+    fn rates_are_whole_numbers_with_separators() {
+        assert_eq!(rate(4177.9979), "4,178/s");
+        assert_eq!(rate(999.4), "999/s");
+        assert_eq!(rate(1_234_567.0), "1,234,567/s");
+        assert_eq!(rate(0.42), "0.4/s");
+        assert_eq!(rate(0.0), "0/s");
+        assert_eq!(rate(f64::NAN), "0/s");
     }
 }

@@ -87,10 +87,19 @@ pub struct Args {
 
 const PAGE: u32 = 2000;
 
+/// Whether `for_each_event` shows a count of events on stderr: not with `--quiet`, nor when
+/// the export itself is written to the terminal.
+static SHOW_PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Runs `frontline export`.
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
-pub fn run(args: Args, _globals: &Globals) -> Result<()> {
+pub fn run(args: Args, globals: &Globals) -> Result<()> {
+    let to_terminal = args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    SHOW_PROGRESS.store(
+        !globals.quiet && !to_terminal,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     #[cfg(not(feature = "parquet"))]
     if args.format == Format::Parquet {
         bail!(NO_PARQUET);
@@ -208,6 +217,12 @@ fn for_each_event(
     with_claims: bool,
     mut each: impl FnMut(&FusedEvent, u64) -> Result<()>,
 ) -> Result<u64> {
+    // A count of events on stderr when the export goes to a file or a pipe.
+    let progress = crate::util::progress_bar(
+        !SHOW_PROGRESS.load(std::sync::atomic::Ordering::Relaxed),
+        None,
+        "events",
+    );
     let mut n = 0u64;
     let limit = filter_limit(filter);
     let mut offset = 0u32;
@@ -233,11 +248,13 @@ fn for_each_event(
             }
             each(ev, n)?;
             n += 1;
+            progress.inc(1);
         }
         if (page.len() as u32) < PAGE {
             break;
         }
     }
+    progress.finish_and_clear();
     Ok(n)
 }
 

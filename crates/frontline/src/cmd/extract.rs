@@ -1,8 +1,10 @@
 //! `frontline extract`: run the full extraction pipeline over articles and print the results,
 //! without a database.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -65,13 +67,26 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let inputs = util::reader_inputs(&args.inputs)?;
     let single_file = inputs.len() == 1 && !args.inputs[0].is_dir();
     let pipeline = util::pipeline(globals)?;
-    let mut docs =
-        frontline_ingest::read_inputs(inputs, args.read.options(util::MAX_INPUT_BYTES)).peekable();
+    // Progress on stderr when the results go elsewhere than the terminal (`> out.jsonl`):
+    // against the inputs' total size when it is known.
+    let total = frontline_ingest::total_size(&inputs, false);
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let options = frontline_ingest::Options {
+        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
+        ..args.read.options(util::MAX_INPUT_BYTES)
+    };
+    let progress = util::progress_bar(
+        globals.quiet || std::io::stdout().is_terminal(),
+        total,
+        "documents",
+    );
+    let started = std::time::Instant::now();
+    let mut docs = frontline_ingest::read_inputs(inputs, options).peekable();
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
-    let mut total = 0usize;
+    let mut total_docs = 0usize;
     let mut chosen = args.format;
     // One JSON line is built in memory and written at once: cheaper than many small writes.
     let mut line: Vec<u8> = Vec::new();
@@ -82,7 +97,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         if chunk.is_empty() {
             break;
         }
-        total += chunk.len();
+        total_docs += chunk.len();
         // One pretty JSON object for one file that holds one document; JSON lines otherwise.
         let format = *chosen.get_or_insert(
             if single_file && chunk.len() == 1 && docs.peek().is_none() {
@@ -127,20 +142,32 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 }
                 Err(err) => {
                     failed += 1;
-                    eprintln!("error: {err} (skipped)");
+                    progress.suspend(|| eprintln!("error: {err} (skipped)"));
                 }
             }
         }
+        if total.is_some() {
+            progress.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{} documents ({})",
+                indicatif::HumanCount(total_docs as u64),
+                util::rate(total_docs as f64 / secs)
+            ));
+        } else {
+            progress.set_position(total_docs as u64);
+        }
     }
+    progress.finish_and_clear();
     out.flush()?;
-    if total == 0 {
+    if total_docs == 0 {
         bail!("no input files found in {}", display_args(&args.inputs));
     }
-    if failed == total {
+    if failed == total_docs {
         bail!("no document could be processed");
     }
     if failed > 0 {
-        eprintln!("{failed} of {total} document(s) skipped");
+        eprintln!("{failed} of {total_docs} document(s) skipped");
     }
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! `frontline ingest`: read articles, extract events, store them, fuse reports.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +13,6 @@ use frontline_extract::pipeline::Pipeline;
 use frontline_ingest::{JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
 use frontline_store::{Prepared, PutOutcome, Store};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::globals::Globals;
@@ -189,7 +187,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         bytes_read: total.map(|_| Arc::clone(&bytes_read)),
         ..options
     };
-    let progress = progress_bar(globals.quiet, total);
+    let progress = crate::util::progress_bar(globals.quiet, total, "documents");
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut printed_skips = 0usize;
@@ -250,7 +248,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             progress.set_message(format!(
                 "{} documents ({})",
                 indicatif::HumanCount(summary.read),
-                rate(summary.read as f64 / secs)
+                crate::util::rate(summary.read as f64 / secs)
             ));
         } else {
             progress.inc(extracted.len() as u64);
@@ -361,64 +359,6 @@ fn extract_one(pipeline: &Pipeline, raw: RawDocument, args: &Args) -> Extraction
     ex
 }
 
-/// The progress display: against `total` bytes when the inputs' size is known (a bar, the
-/// share done and an ETA), else a count of documents.
-fn progress_bar(quiet: bool, total: Option<u64>) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
-    if total.is_some() {
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:30}] {percent}% of {total_bytes}, ETA {eta} · {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb.enable_steady_tick(Duration::from_millis(120));
-        return pb;
-    }
-    pb.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {human_pos} documents ({rate}) {msg}",
-        )
-        .map_or_else(
-            |_| ProgressStyle::default_spinner(),
-            |style| {
-                style.with_key(
-                    "rate",
-                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = w.write_str(&rate(state.per_sec()));
-                    },
-                )
-            },
-        ),
-    );
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
-}
-
-/// A rate for people: whole documents per second, with thousands separated
-/// (`4,178/s`; `0.4/s` below one a second).
-fn rate(per_sec: f64) -> String {
-    if !per_sec.is_finite() || per_sec <= 0.0 {
-        return "0/s".into();
-    }
-    if per_sec < 1.0 {
-        return format!("{per_sec:.1}/s");
-    }
-    let digits = format!("{:.0}", per_sec);
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out.push_str("/s");
-    out
-}
-
 fn print_summary(
     s: &Summary,
     elapsed: Duration,
@@ -475,20 +415,4 @@ fn print_summary(
         counts.fused_events
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rate;
-
-    /// Issue 23, item 12: no `4,177.9979/s`.
-    #[test]
-    fn rates_are_whole_numbers_with_separators() {
-        assert_eq!(rate(4177.9979), "4,178/s");
-        assert_eq!(rate(999.4), "999/s");
-        assert_eq!(rate(1_234_567.0), "1,234,567/s");
-        assert_eq!(rate(0.42), "0.4/s");
-        assert_eq!(rate(0.0), "0/s");
-        assert_eq!(rate(f64::NAN), "0/s");
-    }
 }
