@@ -415,3 +415,40 @@ fn help_lists_global_options_after_the_command_options() {
         );
     }
 }
+
+/// Item 12: the README's sample output is what the command prints (it was stale). Every line
+/// of the sample, less its `...` elisions, appears in the real output.
+#[test]
+fn the_readme_sample_output_is_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("$ frontline extract ")
+        .expect("the sample in README.md");
+    let block = &readme[start..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut lines = block.lines();
+    let command = lines.next().unwrap().trim_start_matches("$ frontline ");
+    let out = frontline()
+        .current_dir(&root)
+        .args(command.split_whitespace())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    for line in lines {
+        for piece in line.split("...") {
+            let piece = piece.trim_matches(|c: char| c == ';' || c == ' ');
+            if !piece.is_empty() {
+                assert!(
+                    printed.contains(piece),
+                    "README line {line:?}: {piece:?} not in\n{printed}"
+                );
+            }
+        }
+    }
+}
