@@ -421,8 +421,25 @@ fn open_stream(
             let one = match format {
                 Format::Feed => {
                     let base = path.and_then(Path::parent).map(Path::to_path_buf);
-                    return feed::read_feed(name, &bytes, base.as_deref(), options)
-                        .map(|docs| Box::new(docs.into_iter()) as DocIter);
+                    // The XML parser reads a declared encoding itself; a feed that declares
+                    // none and is not UTF-8 is decoded by detection first.
+                    let (bytes, notes) = if std::str::from_utf8(&bytes).is_err()
+                        && charset::meta_charset(&bytes).is_none()
+                    {
+                        let d = decode_text(&bytes, None, true);
+                        (d.text.into_bytes(), d.warnings)
+                    } else {
+                        (bytes, Vec::new())
+                    };
+                    return feed::read_feed(name, &bytes, base.as_deref(), options).map(|docs| {
+                        let docs = docs.into_iter().map(move |mut d| {
+                            if let Ok(doc) = &mut d {
+                                doc.warnings.splice(0..0, notes.iter().cloned());
+                            }
+                            d
+                        });
+                        Box::new(docs) as DocIter
+                    });
                 }
                 Format::Html => {
                     let (text, mut warnings) = decode(&bytes, None, true);

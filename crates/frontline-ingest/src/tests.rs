@@ -680,3 +680,28 @@ fn total_size_and_bytes_read() {
     assert_eq!(docs.len(), 2);
     assert_eq!(counter.load(Ordering::Relaxed), 26 + 27);
 }
+
+/// Issue 23, item 7: feeds in a legacy character set, declared or not.
+#[test]
+fn feeds_in_legacy_charsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cyr, _, _) = encoding_rs::WINDOWS_1251.encode(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss version=\"2.0\"><channel><title>Новости</title><item><title>Обстрел</title><description>Российские войска обстреляли Харьков.</description></item></channel></rss>",
+    );
+    let (lat, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><item><title>x</title><description>Les forces armées ont attaqué le dépôt de Gao.</description></item></channel></rss>",
+    );
+    let a = write(dir.path(), "a.xml", &cyr);
+    let b = write(dir.path(), "b.xml", &lat);
+    let out = read_all(vec![Input::Path(a), Input::Path(b)], Options::default());
+    let a = out[0].as_ref().unwrap();
+    assert_eq!(a.meta.outlet.as_deref(), Some("Новости"));
+    assert!(a.text.contains("обстреляли Харьков"));
+    let b = out[1].as_ref().unwrap();
+    assert!(b.text.contains("armées ont attaqué le dépôt"), "{}", b.text);
+    assert!(
+        b.warnings.iter().any(|w| w.contains("guessed")),
+        "{:?}",
+        b.warnings
+    );
+}
