@@ -279,13 +279,16 @@ impl<R: BufRead> WarcReader<R> {
             let n = b.len().min(4);
             b.is_empty() || b"\r\n\r\n".starts_with(&b[..n]) || b.starts_with(b"\n\n")
         });
+        let whole = digest_ok(&block);
+        if whole == Some(true) {
+            return Block::Read(block, None);
+        }
         let embedded = find_record_start(&block).or_else(|| {
             // The block may end just inside the next record's version line (`\r\n\r\nWA`).
             let next = self.reader.fill_buf().unwrap_or_default();
             split_version_line(&block, next)
         });
-        match (digest_ok(&block), embedded) {
-            (Some(true), _) => return Block::Read(block, None),
+        match (whole, embedded) {
             (None, None) if trailer_ok => return Block::Read(block, None),
             (None, None) => {
                 // No digest to check against and no other record inside: keep the block but
