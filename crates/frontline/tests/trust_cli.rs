@@ -343,11 +343,12 @@ fn a_missing_input_creates_no_database() {
 #[test]
 fn logs_have_no_colour_codes_in_files() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        dir.path(),
-        "d.jsonl",
-        b"{\"text\": \"Rebels shelled Idlib on Monday.\", \"published\": \"someday\"}\n",
-    );
+    // UTF-8 text with one stray byte: a warning on stderr (before and after issue 23).
+    let mut bytes = "Rebels shelled Idlib \u{2014} on Monday. "
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"The caf\xe9 was hit.\n");
+    let p = write(dir.path(), "d.txt", &bytes);
     let out = frontline()
         .args(["-v", "extract"])
         .arg(&p)
