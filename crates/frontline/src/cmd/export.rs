@@ -449,8 +449,9 @@ impl AcledRow {
             iso,
             admin1: loc.and_then(|l| l.admin1.clone()),
             location: loc.map(|l| l.name.clone()),
-            latitude: loc.and_then(|l| l.lat),
-            longitude: loc.and_then(|l| l.lon),
+            // Rounded here, so that CSV and Parquet hold the same values.
+            latitude: loc.and_then(|l| l.lat).map(|v| round_to(v, COORD_DECIMALS)),
+            longitude: loc.and_then(|l| l.lon).map(|v| round_to(v, COORD_DECIMALS)),
             geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
             source: ev.outlets.join("; "),
             notes: ev.notes.clone(),
