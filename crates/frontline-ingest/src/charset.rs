@@ -102,9 +102,9 @@ fn with(enc: &'static Encoding, bytes: &[u8], mut warnings: Vec<String>) -> Deco
     }
 }
 
-/// Whether bytes with `invalid` broken sequences are still UTF-8 text: they hold more valid
-/// multi-byte sequences than broken ones. Text in a legacy single-byte character set holds
-/// none (its accented letters are lone high bytes).
+/// Whether bytes with `invalid` broken sequences are still UTF-8 text: they hold at least as
+/// many valid multi-byte sequences as broken ones (and at least one). Text in a legacy
+/// single-byte character set holds almost none (its accented letters are lone high bytes).
 fn mostly_utf8(bytes: &[u8], invalid: usize) -> bool {
     let mut valid_multi = 0usize;
     let mut rest = bytes;
@@ -126,7 +126,7 @@ fn mostly_utf8(bytes: &[u8], invalid: usize) -> bool {
             return true;
         }
     }
-    valid_multi > invalid
+    valid_multi > 0 && valid_multi >= invalid
 }
 
 /// The character set declared inside the first bytes of a page: `<meta charset=...>`,
@@ -257,6 +257,13 @@ mod tests {
 
     #[test]
     fn utf8_with_a_few_broken_bytes_stays_utf8() {
+        let mut one = "Idlib — ".as_bytes().to_vec();
+        one.push(0xe9);
+        let d = decode_text(&one, None, false);
+        assert_eq!(
+            d.charset, "UTF-8",
+            "one valid sequence and one broken byte: {d:?}"
+        );
         let mut b = "Forces in Deir ez-Zor — “heavy clashes” — near Raqqa"
             .as_bytes()
             .to_vec();
