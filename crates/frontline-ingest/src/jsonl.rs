@@ -121,10 +121,7 @@ impl<R: BufRead> JsonlReader<R> {
                     meta.published_at = Some(r.date);
                     warnings.extend(r.note);
                 }
-                Err(e) => {
-                    tracing::warn!("{input}: {e}");
-                    warnings.push(e.to_string());
-                }
+                Err(e) => warnings.push(e.to_string()),
             }
         }
         let text = if crate::sniff(text.as_bytes(), None) == crate::Format::Html {

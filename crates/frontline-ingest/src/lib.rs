@@ -54,7 +54,9 @@ pub struct RawDocument {
     pub meta: DocumentMeta,
     /// Its raw text (for HTML, the main text Readability found, one paragraph per line).
     pub text: String,
-    /// Non-fatal problems met while reading it (invalid UTF-8 replaced, ...).
+    /// Non-fatal problems met while reading it (bytes replaced, a guessed character set, a
+    /// publication date that could not be read, a feed link not followed, a WARC record cut).
+    /// Callers show them with the document's name; they are also kept with its extraction.
     pub warnings: Vec<String>,
 }
 
@@ -460,9 +462,6 @@ fn open_stream(
                             let origin = meta.origin.take();
                             meta = fm.meta;
                             meta.origin = origin;
-                            for w in &fm.warnings {
-                                tracing::warn!("{name}: {w}");
-                            }
                             warnings.extend(fm.warnings);
                             text[fm.body_start..].trim().to_string()
                         }

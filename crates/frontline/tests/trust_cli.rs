@@ -313,8 +313,27 @@ fn publication_dates_in_common_forms() {
     assert!(docs[5]["document"]["published_at"].is_null());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("d.jsonl line 6") && stderr.contains("\"the other day\""),
+        stderr.contains("d.jsonl record 6") && stderr.contains("\"the other day\""),
         "{stderr}"
+    );
+    // ingest names it too, and counts the documents read with warnings.
+    let db = dir.path().join("f.db");
+    let out = frontline()
+        .args(["ingest", "--db"])
+        .arg(&db)
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("d.jsonl record 6: publication date \"the other day\""),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("documents read with warnings: 2"),
+        "{stdout}"
     );
 }
 

@@ -86,7 +86,8 @@ pub struct Args {
     /// much.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     pub cache_mib: u32,
-    /// Print every skipped document (by default the first 20 are printed, then a count).
+    /// Print every skipped document and every document read with warnings (by default the
+    /// first 20 of each are printed, then a count).
     #[arg(long)]
     pub show_all_skipped: bool,
     #[command(flatten)]
@@ -107,6 +108,8 @@ struct Summary {
     fused_updated: u64,
     /// Feed item links that were not read (local files refused).
     links_not_followed: u64,
+    /// Documents read with warnings (a guessed character set, an unreadable date...).
+    warned: u64,
 }
 
 /// Extracted batches that may wait for the writer; when it is behind, it commits them with
@@ -191,6 +194,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut printed_skips = 0usize;
+    let mut printed_warnings = 0usize;
     let batch_size = args.batch_size as usize;
 
     // The store is written on its own thread while the next batch is extracted.
@@ -258,6 +262,18 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     for item in frontline_ingest::read_inputs(inputs, options) {
         match item {
             Ok(raw) => {
+                if !raw.warnings.is_empty() {
+                    summary.warned += 1;
+                    if args.show_all_skipped || printed_warnings < 20 {
+                        let name = crate::util::document_name(&raw.meta);
+                        progress.suspend(|| {
+                            for w in &raw.warnings {
+                                eprintln!("warning: {name}: {w}");
+                            }
+                        });
+                        printed_warnings += 1;
+                    }
+                }
                 summary.links_not_followed += raw
                     .warnings
                     .iter()
@@ -393,6 +409,17 @@ fn print_summary(
                 s.skipped - printed_skips as u64
             )?;
         }
+    }
+    if s.warned > 0 {
+        outln!(
+            "  documents read with warnings: {}{}",
+            s.warned,
+            if s.warned > 20 {
+                " (the first 20 are on stderr; --show-all-skipped shows all)"
+            } else {
+                " (on stderr)"
+            }
+        )?;
     }
     if s.links_not_followed > 0 {
         outln!(
