@@ -529,6 +529,7 @@ fn ingest_streams_standard_input() {
     let small = ingest_stdin_peak_kib(dir.path(), 20_000);
     let large = ingest_stdin_peak_kib(dir.path(), 300_000);
     assert!(small > 0 && large > 0, "no memory reading: {small} {large}");
+    eprintln!("peak RSS: {small} KiB for 4 MB, {large} KiB for 64 MB");
     assert!(
         large < small + 24 * 1024,
         "64 MB on stdin took {large} KiB at peak, 4 MB {small} KiB"
