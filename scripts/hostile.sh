@@ -35,10 +35,10 @@ SUITES=(
   "extract-quantity|frontline-extract|--lib|quantity::props::"
   "extract-time|frontline-extract|--lib|time::props::"
   "extract-pipeline|frontline-extract|--lib|pipeline::tests::never_panics_and_spans_hold pipeline::tests::wordy_garble_is_fine"
-  "ingest-readers|frontline-ingest|--lib|tests::warc_reader_never_panics tests::http_and_chunked_payloads_never_panic tests::jsonl_reader_never_panics tests::sniff_never_panics html::tests::never_panics_on_arbitrary_markup dates::tests::never_panics"
+  "ingest-readers|frontline-ingest|--lib|tests::warc_reader_never_panics tests::http_and_chunked_payloads_never_panic tests::jsonl_reader_never_panics tests::sniff_never_panics html::tests::never_panics_on_arbitrary_markup dates::tests::never_panics dates::tests::written_out_round_trips dates::tests::unix_seconds_round_trip charset::tests::never_panics charset::tests::valid_utf8_without_declaration_is_kept frontmatter::tests::never_panics_and_body_is_a_suffix"
   "store-copies|frontline-store|--lib|copies::tests::signature_bytes_round_trip"
   "server-query|frontline-server|--test hostile_query|query_parameters_get_200_or_a_stable_400 one_malformed_parameter_gets_its_own_code raw_query_strings_never_fail_the_server ids_are_checked"
-  "ingest-hostile|frontline-ingest|--test hostile_ingest|any_bytes_in_a_file_give_documents_or_clear_errors sniff_never_panics read_html_never_panics parse_date_never_panics parse_date_round_trips_iso_dates"
+  "ingest-hostile|frontline-ingest|--test hostile_ingest|any_bytes_in_a_file_give_documents_or_clear_errors sniff_never_panics read_html_never_panics parse_date_never_panics parse_date_round_trips_iso_dates a_lying_content_length_loses_no_other_record"
   "extract-hostile|frontline-extract|--test hostile_extract|extract_bytes_never_panics mutated_wire_copy_gives_valid_spans numbers_and_dates_of_any_size times_and_quantities_on_any_text"
 )
 

@@ -7,18 +7,65 @@ use frontline_model::{DocumentMeta, Origin};
 use crate::html::{read_html, visible_text};
 use crate::{IngestError, Options, RawDocument, decode, raw};
 
-/// The local file an item's link points to, when it is a relative path or a `file://` URL
-/// that exists next to the feed.
-fn local_page(href: &str, base: Option<&Path>) -> Option<PathBuf> {
-    let href = href.trim();
-    let p = if let Some(rest) = href.strip_prefix("file://") {
-        PathBuf::from(rest)
-    } else if href.contains("://") {
-        return None;
-    } else {
-        base?.join(href.split(['#', '?']).next().unwrap_or(href))
+/// The start of the warning given for an item link that was not followed (callers count
+/// these warnings by this prefix).
+pub const LINK_NOT_FOLLOWED: &str = "feed link not followed";
+
+/// What to do with an item's link.
+#[derive(Debug, PartialEq)]
+enum Link {
+    /// A web address or nothing: not fetched, the item's own content is used.
+    Remote,
+    /// A file inside the feed's folder, allowed by [`Options::feed_local_pages`].
+    Local(PathBuf),
+    /// A local file that is not read, and why.
+    Refused(String),
+}
+
+/// Whether `href` starts with a URL scheme (`http:`, `file:`, `mailto:`...).
+fn has_scheme(href: &str) -> bool {
+    let Some((scheme, _)) = href.split_once(':') else {
+        return false;
     };
-    p.is_file().then_some(p)
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decides whether an item link may be read from disk. `file:` URLs never are; a relative or
+/// absolute path only when `allow` is set, and only when, after resolving `..` and symbolic
+/// links, it names a regular file inside the feed's own folder `base`.
+fn classify_link(href: &str, base: Option<&Path>, allow: bool) -> Link {
+    let href = href.trim();
+    if href.is_empty() {
+        return Link::Remote;
+    }
+    if href.len() >= 5 && href[..5].eq_ignore_ascii_case("file:") {
+        return Link::Refused("file: links are never read".into());
+    }
+    if has_scheme(href) || href.starts_with("//") {
+        return Link::Remote;
+    }
+    if !allow {
+        return Link::Refused(
+            "local files are read only with --feed-local-pages (files inside the feed's folder)"
+                .into(),
+        );
+    }
+    let Some(base) = base else {
+        return Link::Refused("the feed has no folder (standard input)".into());
+    };
+    let rel = href.split(['#', '?']).next().unwrap_or(href);
+    let (Ok(folder), Ok(target)) = (base.canonicalize(), base.join(rel).canonicalize()) else {
+        return Link::Refused("no such file in the feed's folder".into());
+    };
+    if !target.starts_with(&folder) {
+        return Link::Refused("outside the feed's folder".into());
+    }
+    if !target.is_file() {
+        return Link::Refused("not a regular file".into());
+    }
+    Link::Local(target)
 }
 
 /// Whether a string holds markup.
@@ -85,13 +132,27 @@ pub(crate) fn read_feed(
                     .map(|s| s.content.clone())
                     .filter(|s| !s.trim().is_empty())
             });
-        // Prefer a full local page over a short inline summary.
-        let local = link.as_deref().and_then(|l| local_page(l, base));
+        // Prefer a full local page (when allowed) over a short inline summary.
+        let mut warnings = Vec::new();
+        let local = match link
+            .as_deref()
+            .map(|l| (l, classify_link(l, base, options.feed_local_pages)))
+        {
+            Some((_, Link::Local(path))) => Some(path),
+            Some((l, Link::Refused(why))) => {
+                let l: String = l.chars().take(200).collect();
+                warnings.push(format!("{LINK_NOT_FOLLOWED}: {l:?}: {why}"));
+                None
+            }
+            _ => None,
+        };
         let item = if let Some(path) = local {
             match std::fs::read(&path) {
                 Ok(b) if b.len() as u64 <= options.max_record_bytes => {
-                    let (html, warnings) = decode(&b);
+                    let (html, more) = decode(&b, None, true);
+                    warnings.extend(more);
                     let page = read_html(&html, meta.url.as_deref());
+                    warnings.extend(page.warnings);
                     meta.title = meta.title.or(page.meta.title);
                     meta.author = meta.author.or(page.meta.author);
                     meta.published_at = meta.published_at.or(page.meta.published_at);
@@ -123,7 +184,13 @@ pub(crate) fn read_feed(
             } else {
                 body
             };
-            raw(&input, meta, text, Vec::new())
+            raw(&input, meta, text, warnings)
+        } else if let Some(w) = warnings.pop() {
+            Err(IngestError::new(
+                input,
+                "link_refused",
+                format!("item has no content or summary; {w}"),
+            ))
         } else {
             Err(IngestError::new(
                 input,

@@ -3,7 +3,7 @@
 use dom_smoothie::{Config, Readability, TextMode};
 use frontline_model::DocumentMeta;
 
-use crate::dates::parse_date;
+use crate::dates::read_date;
 
 /// What was read from an HTML page.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +12,9 @@ pub struct HtmlPage {
     pub meta: DocumentMeta,
     /// The main text, one paragraph per line.
     pub text: String,
+    /// Problems with the page's metadata (a publication date that could not be read, or an
+    /// ambiguous one and how it was read).
+    pub warnings: Vec<String>,
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -35,6 +38,7 @@ pub fn read_html(html: &str, url: Option<&str>) -> HtmlPage {
         url: url.map(str::to_string),
         ..Default::default()
     };
+    let mut warnings = Vec::new();
     let parsed = Readability::new(html, url, Some(cfg)).map(|mut r| {
         let article = r.parse();
         let md = r.get_article_metadata(r.parse_json_ld());
@@ -45,7 +49,19 @@ pub fn read_html(html: &str, url: Option<&str>) -> HtmlPage {
             meta.title = non_empty(Some(md.title));
             meta.author = non_empty(md.byline);
             meta.outlet = non_empty(md.site_name);
-            meta.published_at = md.published_time.as_deref().and_then(parse_date);
+            if let Some(value) = md
+                .published_time
+                .as_deref()
+                .filter(|v| !v.trim().is_empty())
+            {
+                match read_date(value) {
+                    Ok(r) => {
+                        meta.published_at = Some(r.date);
+                        warnings.extend(r.note);
+                    }
+                    Err(e) => warnings.push(e.to_string()),
+                }
+            }
             meta.language = md
                 .lang
                 .map(|l| l.chars().take(2).collect::<String>().to_ascii_lowercase())
@@ -60,7 +76,11 @@ pub fn read_html(html: &str, url: Option<&str>) -> HtmlPage {
         }
         Err(_) => visible_text(html),
     };
-    HtmlPage { meta, text }
+    HtmlPage {
+        meta,
+        text,
+        warnings,
+    }
 }
 
 /// Collapses runs of spaces inside lines and blank-line runs.

@@ -5,7 +5,7 @@ use std::io::{BufRead, Read};
 use frontline_model::{DocumentMeta, Origin};
 use serde_json::Value;
 
-use crate::dates::parse_date;
+use crate::dates::read_date;
 use crate::html::read_html;
 use crate::{IngestError, RawDocument, raw};
 
@@ -105,9 +105,7 @@ impl<R: BufRead> JsonlReader<R> {
             outlet: string_field(&v, &self.fields.outlet),
             title: string_field(&v, &self.fields.title),
             author: string_field(&v, &self.fields.author),
-            published_at: string_field(&v, &self.fields.published)
-                .as_deref()
-                .and_then(parse_date),
+            published_at: None,
             language: string_field(&v, &self.fields.language),
             origin: Some(Origin {
                 format: "jsonl".into(),
@@ -116,17 +114,28 @@ impl<R: BufRead> JsonlReader<R> {
                 record_index: Some(self.line_no - 1),
             }),
         };
+        let mut warnings = Vec::new();
+        if let Some(value) = string_field(&v, &self.fields.published) {
+            match read_date(&value) {
+                Ok(r) => {
+                    meta.published_at = Some(r.date);
+                    warnings.extend(r.note);
+                }
+                Err(e) => warnings.push(e.to_string()),
+            }
+        }
         let text = if crate::sniff(text.as_bytes(), None) == crate::Format::Html {
             let page = read_html(&text, meta.url.as_deref());
             meta.title = meta.title.or(page.meta.title);
             meta.outlet = meta.outlet.or(page.meta.outlet);
             meta.author = meta.author.or(page.meta.author);
             meta.published_at = meta.published_at.or(page.meta.published_at);
+            warnings.extend(page.warnings);
             page.text
         } else {
             text
         };
-        raw(&input, meta, text, Vec::new())
+        raw(&input, meta, text, warnings)
     }
 }
 

@@ -5,11 +5,14 @@
 //! holds HTML is read as HTML, and a gzip stream is opened and sniffed again (so `.warc.gz`
 //! and `.jsonl.gz` work whatever they are called). Supported:
 //!
-//! - plain text (one document per file);
+//! - plain text (one document per file), with optional front matter (`outlet:`, `title:`,
+//!   `published:`, `url:`, `author:`, `language:` lines, then a `---` line; see the
+//!   `frontmatter` module and docs/ingest.md);
 //! - HTML pages: main text by Readability ([`dom_smoothie`]), with title, outlet, author and
 //!   publication date from `<meta>`, OpenGraph and JSON-LD;
-//! - RSS, Atom and JSON Feed: one document per item, from its inline content, or from the page
-//!   it links to when that page is a local file next to the feed;
+//! - RSS, Atom and JSON Feed: one document per item, from its inline content; the page an item
+//!   links to is read only when [`Options::feed_local_pages`] is set and it is a file inside the
+//!   feed's own folder (never a `file:` URL, never outside the folder);
 //! - WARC and WARC.gz (Common Crawl style): `response` and `resource` records holding HTML,
 //!   and `conversion` records (WET) holding text;
 //! - JSON Lines, with configurable field names ([`JsonlFields`]);
@@ -19,8 +22,10 @@
 //! is reported and skipped without ending the run. Every document keeps its [`Origin`]: reader,
 //! path, and record index and byte offset inside multi-record files.
 
+mod charset;
 mod dates;
 mod feed;
+mod frontmatter;
 mod html;
 mod jsonl;
 mod sniff;
@@ -30,10 +35,14 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use frontline_model::{DocumentMeta, Origin};
 
-pub use dates::parse_date;
+pub use charset::{DecodedText, decode_text};
+pub use dates::{DateError, DateReading, parse_date, read_date};
+pub use feed::LINK_NOT_FOLLOWED;
 pub use html::{HtmlPage, read_html};
 pub use jsonl::JsonlFields;
 pub use sniff::{Format, sniff};
@@ -45,7 +54,9 @@ pub struct RawDocument {
     pub meta: DocumentMeta,
     /// Its raw text (for HTML, the main text Readability found, one paragraph per line).
     pub text: String,
-    /// Non-fatal problems met while reading it (invalid UTF-8 replaced, ...).
+    /// Non-fatal problems met while reading it (bytes replaced, a guessed character set, a
+    /// publication date that could not be read, a feed link not followed, a WARC record cut).
+    /// Callers show them with the document's name; they are also kept with its extraction.
     pub warnings: Vec<String>,
 }
 
@@ -58,7 +69,7 @@ pub struct IngestError {
     /// What went wrong.
     pub problem: String,
     /// A short stable reason code for summaries (`io`, `binary`, `empty`, `too_large`,
-    /// `malformed`, `no_text`, `unsupported`).
+    /// `malformed`, `no_text`, `unsupported`, `link_refused`).
     pub reason: &'static str,
 }
 
@@ -88,6 +99,16 @@ pub struct Options {
     pub max_decompressed_bytes: u64,
     /// Whether to follow hidden files and folders (names starting with `.`) when walking.
     pub include_hidden: bool,
+    /// Whether a feed item whose link is a relative path may be read from that file. Off by
+    /// default: a feed brings in only what its items carry. When on, only regular files
+    /// inside the feed's own folder (after resolving `..` and symbolic links) are read;
+    /// `file:` links never are. Links not followed are named in a warning that starts with
+    /// [`LINK_NOT_FOLLOWED`].
+    pub feed_local_pages: bool,
+    /// When set, the bytes read from input files (as stored on disk, before decompression)
+    /// are added to it as they are read, so that a caller can show progress against
+    /// [`total_size`].
+    pub bytes_read: Option<Arc<AtomicU64>>,
 }
 
 impl Default for Options {
@@ -97,6 +118,8 @@ impl Default for Options {
             max_record_bytes: 32 << 20,
             max_decompressed_bytes: 16 << 30,
             include_hidden: false,
+            feed_local_pages: false,
+            bytes_read: None,
         }
     }
 }
@@ -132,6 +155,21 @@ pub fn read_inputs(inputs: Vec<Input>, options: Options) -> Documents {
     }
 }
 
+/// Reads every document of one stream, sniffed like a file (what `-` does with standard
+/// input): JSON Lines and WARC records are read one at a time as they arrive, so memory use
+/// does not grow with the stream's length. `name` names the stream in errors.
+pub fn read_stream(name: &str, reader: impl Read + Send + 'static, options: Options) -> Documents {
+    let current: DocIter = match open_stream(name, None, Box::new(reader), &options) {
+        Ok(it) => it,
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    };
+    Documents {
+        pending: VecDeque::new(),
+        current: Some(current),
+        options,
+    }
+}
+
 /// The iterator returned by [`read_inputs`].
 pub struct Documents {
     pending: VecDeque<Input>,
@@ -161,15 +199,9 @@ impl Iterator for Documents {
             let input = self.pending.pop_front()?;
             match input {
                 Input::Stdin => {
-                    let mut buf = Vec::new();
-                    if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
-                        return Some(Err(IngestError::new(
-                            "-",
-                            "io",
-                            format!("cannot read: {e}"),
-                        )));
-                    }
-                    match open_stream("-", None, Box::new(Cursor::new(buf)), &self.options) {
+                    // Streamed as a file is: multi-record formats (JSON Lines, WARC) yield
+                    // each record as it arrives, holding one record at a time.
+                    match open_stream("-", None, Box::new(std::io::stdin()), &self.options) {
                         Ok(it) => self.current = Some(it),
                         Err(e) => return Some(Err(e)),
                     }
@@ -207,7 +239,14 @@ impl Iterator for Documents {
                             )));
                         }
                     };
-                    match open_stream(&name, Some(&path), Box::new(file), &self.options) {
+                    let reader: Box<dyn Read + Send> = match &self.options.bytes_read {
+                        Some(counter) => Box::new(Counting {
+                            inner: file,
+                            counter: Arc::clone(counter),
+                        }),
+                        None => Box::new(file),
+                    };
+                    match open_stream(&name, Some(&path), reader, &self.options) {
                         Ok(it) => self.current = Some(it),
                         Err(e) => return Some(Err(e)),
                     }
@@ -215,6 +254,41 @@ impl Iterator for Documents {
             }
         }
     }
+}
+
+/// A reader that adds the bytes read through it to a shared counter.
+struct Counting<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The total size in bytes of the files that [`read_inputs`] would read (folders walked as it
+/// walks them), or `None` when it cannot be known: standard input, or a path that cannot be
+/// listed.
+pub fn total_size(inputs: &[Input], include_hidden: bool) -> Option<u64> {
+    let mut total = 0u64;
+    for input in inputs {
+        let Input::Path(path) = input else {
+            return None;
+        };
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            for f in list_dir(path, include_hidden).ok()? {
+                total += std::fs::metadata(&f).map_or(0, |m| m.len());
+            }
+        } else {
+            total += meta.len();
+        }
+    }
+    Some(total)
 }
 
 /// Files under a folder, recursively, sorted; hidden entries skipped unless asked for.
@@ -303,10 +377,18 @@ fn open_stream(
         };
         buffered = Box::new(BufReader::with_capacity(64 << 10, bounded));
     }
-    let head = buffered
+    let mut head = buffered
         .fill_buf()
         .map_err(|e| IngestError::new(name, "io", format!("cannot read: {e}")))?
         .to_vec();
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        // UTF-16 with a byte order mark: decoded to UTF-8 first, then sniffed and read as
+        // any other input (its NUL bytes would otherwise make it look binary).
+        let bytes = read_bounded(name, buffered, options.max_record_bytes)?;
+        let utf8 = decode_text(&bytes, None, false).text.into_bytes();
+        head = utf8[..utf8.len().min(64 << 10)].to_vec();
+        buffered = Box::new(Cursor::new(utf8));
+    }
     let format = sniff(&head, path);
     tracing::debug!(input = name, ?format, "sniffed");
     let origin = |fmt: &str| Origin {
@@ -330,28 +412,60 @@ fn open_stream(
         Format::Binary => Err(IngestError::new(
             name,
             "binary",
-            "looks like a binary file, not text, HTML, a feed, WARC or JSON Lines",
+            "does not look like text, HTML, a feed, WARC or JSON Lines (too many NUL or control \
+             bytes); is it an image, archive or other binary file?",
         )),
         Format::Text | Format::Html | Format::Feed => {
             let bytes = read_bounded(name, buffered, options.max_record_bytes)?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(IngestError::new(name, "empty", "input is empty"));
+            }
             let one = match format {
                 Format::Feed => {
                     let base = path.and_then(Path::parent).map(Path::to_path_buf);
-                    return feed::read_feed(name, &bytes, base.as_deref(), options)
-                        .map(|docs| Box::new(docs.into_iter()) as DocIter);
+                    // The XML parser reads a declared encoding itself; a feed that declares
+                    // none and is not UTF-8 is decoded by detection first.
+                    let (bytes, notes) = if std::str::from_utf8(&bytes).is_err()
+                        && charset::meta_charset(&bytes).is_none()
+                    {
+                        let d = decode_text(&bytes, None, true);
+                        (d.text.into_bytes(), d.warnings)
+                    } else {
+                        (bytes, Vec::new())
+                    };
+                    return feed::read_feed(name, &bytes, base.as_deref(), options).map(|docs| {
+                        let docs = docs.into_iter().map(move |mut d| {
+                            if let Ok(doc) = &mut d {
+                                doc.warnings.splice(0..0, notes.iter().cloned());
+                            }
+                            d
+                        });
+                        Box::new(docs) as DocIter
+                    });
                 }
                 Format::Html => {
-                    let (text, warnings) = decode(&bytes);
+                    let (text, mut warnings) = decode(&bytes, None, true);
                     let page = read_html(&text, None);
+                    warnings.extend(page.warnings);
                     let mut meta = page.meta;
                     meta.origin = Some(origin("html"));
                     raw(name, meta, page.text, warnings)
                 }
                 _ => {
-                    let (text, warnings) = decode(&bytes);
-                    let meta = DocumentMeta {
+                    let (text, mut warnings) = decode(&bytes, None, false);
+                    let mut meta = DocumentMeta {
                         origin: Some(origin(if path.is_some() { "text" } else { "stdin" })),
                         ..Default::default()
+                    };
+                    let text = match frontmatter::front_matter(&text) {
+                        Some(fm) => {
+                            let origin = meta.origin.take();
+                            meta = fm.meta;
+                            meta.origin = origin;
+                            warnings.extend(fm.warnings);
+                            text[fm.body_start..].trim().to_string()
+                        }
+                        None => text,
                     };
                     raw(name, meta, text, warnings)
                 }
@@ -372,24 +486,25 @@ fn read_bounded(name: &str, reader: impl Read, max: u64) -> Result<Vec<u8>, Inge
         return Err(IngestError::new(
             name,
             "too_large",
-            format!("larger than the {max}-byte limit for one document"),
+            if max % (1 << 20) == 0 {
+                format!(
+                    "larger than {} MiB, the limit for one document; split it into articles \
+                     (one file each, or one JSON Lines record each)",
+                    max >> 20
+                )
+            } else {
+                format!("larger than the {max}-byte limit for one document")
+            },
         ));
     }
     Ok(bytes)
 }
 
-/// Decodes bytes as UTF-8, lossily, with a warning when bytes were replaced.
-pub(crate) fn decode(bytes: &[u8]) -> (String, Vec<String>) {
-    let d = frontline_text::decode(bytes);
-    let mut warnings = Vec::new();
-    if !d.invalid_at.is_empty() {
-        warnings.push(format!(
-            "invalid UTF-8 replaced at {} byte offset(s), first at {}",
-            d.invalid_at.len(),
-            d.invalid_at[0]
-        ));
-    }
-    (d.text, warnings)
+/// Decodes bytes (see [`decode_text`]): `declared` is a character set stated outside them,
+/// `markup` whether to look for one inside.
+pub(crate) fn decode(bytes: &[u8], declared: Option<&str>, markup: bool) -> (String, Vec<String>) {
+    let d = decode_text(bytes, declared, markup);
+    (d.text, d.warnings)
 }
 
 /// A document, or a `no_text` error when its text is blank.

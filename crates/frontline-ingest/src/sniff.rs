@@ -32,7 +32,17 @@ pub fn sniff(head: &[u8], path: Option<&Path>) -> Format {
     }
     let probe = &head[..head.len().min(8192)];
     if probe.contains(&0) {
-        // UTF-16 text has NULs too, but it is rare in news feeds; treat as binary.
+        // UTF-16 with a byte order mark is decoded before sniffing; without one, treat as
+        // binary.
+        return Format::Binary;
+    }
+    // Control bytes other than line breaks, tabs and form feeds: more than one in ten is not
+    // text in any character set.
+    let control = probe
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
+        .count();
+    if control * 10 > probe.len() {
         return Format::Binary;
     }
     let start = probe

@@ -99,7 +99,7 @@ fn reads_folders_recursively_sniffing_each_file() {
     assert_eq!(ok[3].meta.origin.as_ref().unwrap().record_index, Some(1));
     let mut reasons: Vec<&str> = errs.iter().map(|e| e.reason).collect();
     reasons.sort_unstable();
-    assert_eq!(reasons, vec!["binary", "no_text"]);
+    assert_eq!(reasons, vec!["binary", "empty"]);
     assert!(errs.iter().any(|e| e.input.ends_with("blob.bin")));
 }
 
@@ -287,7 +287,11 @@ fn reads_rss_with_inline_content_and_local_pages() {
 <item><title>No body</title><link>https://bw.example/3</link></item>
 </channel></rss>"#;
     let p = write(dir.path(), "feed.xml", rss.as_bytes());
-    let out = read_all(vec![Input::Path(p)], Options::default());
+    let local = Options {
+        feed_local_pages: true,
+        ..Options::default()
+    };
+    let out = read_all(vec![Input::Path(p)], local);
     assert_eq!(out.len(), 3);
     let a = out[0].as_ref().unwrap();
     assert_eq!(a.meta.outlet.as_deref(), Some("Border Wire"));
@@ -469,4 +473,235 @@ fn warc_date_stands_in_for_a_missing_publication_date() {
         ok[0].meta
     );
     assert_eq!(ok[1].meta.published_at.unwrap().to_string(), "2019-03-04");
+}
+
+/// Issue 23, item 2: a feed whose items link to a secret file outside its folder (by `file:`
+/// URL, `..`, an absolute path, or a symbolic link inside the folder) must not read it, with or
+/// without `feed_local_pages`; each refusal is named in a warning or a `link_refused` error.
+#[test]
+fn feed_links_never_read_files_outside_the_feed_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let secret = write(
+        root.path(),
+        "secret.txt",
+        b"TOP SECRET: the password is hunter2. Troops shelled the town on Monday.",
+    );
+    let feed_dir = root.path().join("feeds");
+    write(&feed_dir, "pages/ok.html", ARTICLE_HTML.as_bytes());
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, feed_dir.join("pages/link.txt")).unwrap();
+    let s = secret.display().to_string();
+    let links = [
+        format!("file://{s}"),
+        format!("FILE:{s}"),
+        "../secret.txt".to_string(),
+        "pages/../../secret.txt".to_string(),
+        s.clone(),
+        "pages/link.txt".to_string(),
+        "/etc/passwd".to_string(),
+    ];
+    let mut items = String::new();
+    for (i, l) in links.iter().enumerate() {
+        items.push_str(&format!(
+            "<item><title>Item {i}</title><link>{l}</link></item>\n"
+        ));
+    }
+    // One item with inline text and a bad link: kept, from its own text, with a warning.
+    items.push_str(&format!(
+        "<item><title>Inline</title><link>file://{s}</link><description>Rebels \
+         attacked a checkpoint on Sunday, police said.</description></item>\n"
+    ));
+    items.push_str("<item><title>Allowed</title><link>pages/ok.html</link></item>\n");
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>{items}</channel></rss>"
+    );
+    let p = write(&feed_dir, "feed.xml", rss.as_bytes());
+    for allow in [false, true] {
+        let options = Options {
+            feed_local_pages: allow,
+            ..Options::default()
+        };
+        let out = read_all(vec![Input::Path(p.clone())], options);
+        assert_eq!(out.len(), links.len() + 2);
+        for d in out.iter().flatten() {
+            assert!(!d.text.contains("SECRET"), "secret read: {:?}", d.meta);
+            assert!(!d.text.contains("root:"), "passwd read: {:?}", d.meta);
+        }
+        for r in &out[..links.len()] {
+            let e = r.as_ref().unwrap_err();
+            assert_eq!(e.reason, "link_refused", "{e}");
+            assert!(e.problem.contains(LINK_NOT_FOLLOWED), "{e}");
+        }
+        let inline = out[links.len()].as_ref().unwrap();
+        assert!(inline.text.contains("Rebels attacked"));
+        assert!(
+            inline
+                .warnings
+                .iter()
+                .any(|w| w.starts_with(LINK_NOT_FOLLOWED) && w.contains("never read")),
+            "{:?}",
+            inline.warnings
+        );
+        let allowed = out.last().unwrap();
+        if allow {
+            assert!(
+                allowed
+                    .as_ref()
+                    .unwrap()
+                    .text
+                    .contains("Fighting broke out")
+            );
+        } else {
+            let e = allowed.as_ref().unwrap_err();
+            assert!(e.problem.contains("--feed-local-pages"), "{e}");
+        }
+    }
+}
+
+/// Issue 23, item 10: a stream is read record by record. An endless JSON Lines stream gives
+/// its first documents after reading a bounded number of bytes (standard input was read to
+/// its end before the first document).
+#[test]
+fn streams_are_read_record_by_record() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    struct Endless {
+        line: Vec<u8>,
+        at: usize,
+        read: Arc<AtomicU64>,
+    }
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let mut n = 0;
+            while n < buf.len() {
+                buf[n] = self.line[self.at];
+                self.at = (self.at + 1) % self.line.len();
+                n += 1;
+            }
+            self.read.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+    let read = Arc::new(AtomicU64::new(0));
+    let stream = Endless {
+        line: b"{\"text\": \"Troops shelled the town on Monday, officials said.\"}\n".to_vec(),
+        at: 0,
+        read: Arc::clone(&read),
+    };
+    let docs: Vec<_> = read_stream("-", stream, Options::default())
+        .take(1000)
+        .collect();
+    assert_eq!(docs.len(), 1000);
+    assert!(docs.iter().all(Result::is_ok));
+    assert!(read.load(Ordering::Relaxed) < 1 << 20, "{read:?}");
+}
+
+/// Issue 23, items 7 and 9: charsets and front matter through the readers.
+#[test]
+fn text_files_with_front_matter_and_legacy_charsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "a.txt",
+        b"outlet: Corvid Wire\ntitle: Strike\npublished: June 3, 2025\nurl: https://c.example/1\n---\nAn air strike hit the market on Tuesday.\n",
+    );
+    let (arabic, _, _) = encoding_rs::WINDOWS_1256.encode(
+        "<html><head><meta charset=\"windows-1256\"><title>x</title></head><body><p>قصف الطيران مدينة حلب يوم الاثنين</p></body></html>",
+    );
+    let q = write(dir.path(), "b.html", &arabic);
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in "Обстрел Харькова в понедельник.".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let r = write(dir.path(), "c.txt", &utf16);
+    let out = read_all(
+        vec![Input::Path(p), Input::Path(q), Input::Path(r)],
+        Options::default(),
+    );
+    let a = out[0].as_ref().unwrap();
+    assert_eq!(a.text, "An air strike hit the market on Tuesday.");
+    assert_eq!(a.meta.outlet.as_deref(), Some("Corvid Wire"));
+    assert_eq!(a.meta.title.as_deref(), Some("Strike"));
+    assert_eq!(a.meta.url.as_deref(), Some("https://c.example/1"));
+    assert_eq!(
+        a.meta.published_at,
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 3)
+    );
+    assert_eq!(a.meta.origin.as_ref().unwrap().format, "text");
+    let b = out[1].as_ref().unwrap();
+    assert!(b.text.contains("قصف الطيران مدينة حلب"), "{}", b.text);
+    let c = out[2].as_ref().unwrap();
+    assert!(c.text.contains("Обстрел Харькова"), "{}", c.text);
+}
+
+/// Issue 23, item 11: an unreadable date in a record is a warning naming the value.
+#[test]
+fn unreadable_jsonl_dates_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "d.jsonl",
+        b"{\"text\": \"Troops advanced.\", \"published\": \"last Tuesday\"}\n{\"text\": \"Troops advanced again.\", \"published\": 1748944800}\n",
+    );
+    let out = read_all(vec![Input::Path(p)], Options::default());
+    let a = out[0].as_ref().unwrap();
+    assert_eq!(a.meta.published_at, None);
+    assert!(
+        a.warnings.iter().any(|w| w.contains("\"last Tuesday\"")),
+        "{:?}",
+        a.warnings
+    );
+    let b = out[1].as_ref().unwrap();
+    assert_eq!(
+        b.meta.published_at,
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 3)
+    );
+}
+
+/// Issue 23, item 12: the total size of the inputs is known for files and folders, and the
+/// bytes read are counted against it.
+#[test]
+fn total_size_and_bytes_read() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.txt", b"Troops advanced on Monday.");
+    write(dir.path(), "sub/b.txt", b"Rebels withdrew on Tuesday.");
+    write(dir.path(), "sub/.hidden", b"not counted");
+    let inputs = vec![Input::Path(dir.path().join("sub")), Input::Path(a)];
+    assert_eq!(total_size(&inputs, false), Some(26 + 27));
+    assert_eq!(total_size(&[Input::Stdin], false), None);
+    let counter = Arc::new(AtomicU64::new(0));
+    let options = Options {
+        bytes_read: Some(Arc::clone(&counter)),
+        ..Options::default()
+    };
+    let docs = read_all(inputs, options);
+    assert_eq!(docs.len(), 2);
+    assert_eq!(counter.load(Ordering::Relaxed), 26 + 27);
+}
+
+/// Issue 23, item 7: feeds in a legacy character set, declared or not.
+#[test]
+fn feeds_in_legacy_charsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cyr, _, _) = encoding_rs::WINDOWS_1251.encode(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss version=\"2.0\"><channel><title>Новости</title><item><title>Обстрел</title><description>Российские войска обстреляли Харьков.</description></item></channel></rss>",
+    );
+    let (lat, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><item><title>x</title><description>Les forces armées ont attaqué le dépôt de Gao.</description></item></channel></rss>",
+    );
+    let a = write(dir.path(), "a.xml", &cyr);
+    let b = write(dir.path(), "b.xml", &lat);
+    let out = read_all(vec![Input::Path(a), Input::Path(b)], Options::default());
+    let a = out[0].as_ref().unwrap();
+    assert_eq!(a.meta.outlet.as_deref(), Some("Новости"));
+    assert!(a.text.contains("обстреляли Харьков"));
+    let b = out[1].as_ref().unwrap();
+    assert!(b.text.contains("armées ont attaqué le dépôt"), "{}", b.text);
+    assert!(
+        b.warnings.iter().any(|w| w.contains("guessed")),
+        "{:?}",
+        b.warnings
+    );
 }

@@ -48,7 +48,9 @@ fn check_errors(results: &[Result<RawDocument, IngestError>], path: &Path) {
                     "too_large",
                     "malformed",
                     "no_text",
-                    "unsupported"
+                    "unsupported",
+                    "resync",
+                    "link_refused"
                 ]
                 .contains(&e.reason),
                 "unknown reason {}",
@@ -75,6 +77,38 @@ fn warc_record(block: &[u8]) -> Vec<u8> {
     r.extend_from_slice(block);
     r.extend_from_slice(b"\r\n\r\n");
     r
+}
+
+/// A record as `warc_record` writes it, with a stated `Content-Length` of `len` (a lie when it
+/// differs from the block's) and, when given, a `WARC-Block-Digest` line.
+fn warc_record_with(block: &[u8], len: usize, digest: Option<&str>) -> Vec<u8> {
+    let digest = digest.map_or(String::new(), |d| format!("WARC-Block-Digest: {d}\r\n"));
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://example.invalid/a\r\n\
+         {digest}Content-Type: text/html\r\nContent-Length: {len}\r\n\r\n"
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+/// SHA-1 in base32, as WARC writers put it in `WARC-Block-Digest`.
+fn sha1_base32(b: &[u8]) -> String {
+    use sha1::Digest;
+    let h: [u8; 20] = sha1::Sha1::digest(b).into();
+    const ALPHA: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for byte in h {
+        acc = (acc << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHA[((acc >> bits) & 31) as usize] as char);
+        }
+    }
+    format!("sha1:{out}")
 }
 
 /// Seeds that look like each format, so mutations reach past the sniffer.
@@ -149,6 +183,57 @@ proptest! {
         check_errors(&results, &p);
         for d in results.iter().flatten() {
             prop_assert!(d.meta.origin.is_some(), "a document without origin");
+        }
+    }
+
+    /// Issue 23, item 5: whatever one record's `Content-Length` says (short or long by up to
+    /// 400 bytes, with or without a digest), no header is glued into a text, every other
+    /// record is read, and the liar is read, cut or reported.
+    #[test]
+    fn a_lying_content_length_loses_no_other_record(
+        n in 2usize..6,
+        liar in 0usize..6,
+        delta in -120i64..400,
+        with_digest in any::<bool>(),
+    ) {
+        let liar = liar % n;
+        let days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+        let mut warc = Vec::new();
+        for (i, day) in days.iter().enumerate().take(n) {
+            let html = WARC_HTML.replace("Friday", day);
+            let b = html.as_bytes();
+            let digest = with_digest.then(|| sha1_base32(b));
+            let len = if i == liar {
+                usize::try_from(b.len() as i64 + delta).unwrap_or(0)
+            } else {
+                b.len()
+            };
+            warc.extend(warc_record_with(b, len, digest.as_deref()));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "lying.warc", &warc);
+        let results = read_path(&p, Options::default());
+        check_errors(&results, &p);
+        let docs: Vec<&RawDocument> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        for d in &docs {
+            prop_assert!(!d.text.contains("WARC-Type") && !d.text.contains("WARC/1.0"),
+                "header glued into {:?}", d.text);
+        }
+        for (i, day) in days.iter().enumerate().take(n) {
+            if i != liar {
+                prop_assert!(docs.iter().any(|d| d.text.contains(day)),
+                    "record {i} ({day}) lost, liar {liar} by {delta}: {results:?}");
+            }
+        }
+        // A last record long by 1 to 4 bytes takes in only the blank line that ends it: its
+        // text is whole, and nothing follows to lose.
+        let harmless = (1..=4).contains(&delta) && liar == n - 1;
+        if delta != 0 && !harmless {
+            let reported = results.iter().any(|r| match r {
+                Err(e) => e.input.contains("offset"),
+                Ok(d) => !d.warnings.is_empty(),
+            });
+            prop_assert!(reported, "liar {liar} by {delta} not reported: {results:?}");
         }
     }
 
@@ -307,4 +392,118 @@ fn arabic_rtl_marks_and_zero_width_joiners_survive() {
     let doc = results[0].as_ref().expect("Arabic text is text");
     assert!(doc.text.contains("القوات"));
     assert_eq!(sniff(text.as_bytes(), None), Format::Text);
+}
+
+/// Issue 23, item 5: a record whose `Content-Length` is too long swallowed the next record,
+/// whose header ended up in the first record's text. The reader must cut the first record at
+/// the next record's start (kept when its digest matches the cut block, or when there is none),
+/// read the next record, and report the resynchronisation.
+#[test]
+fn lying_warc_content_length_does_not_drop_the_next_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = WARC_HTML.as_bytes();
+    let second_html = WARC_HTML.replace("Friday", "Sunday");
+    let third_html = WARC_HTML.replace("Friday", "Tuesday");
+    let cases = [4, 5, 7, 9, 10, 14, 40, 200]
+        .into_iter()
+        .flat_map(|over| [(over, None), (over, Some(sha1_base32(first)))]);
+    for (over, digest) in cases {
+        // Too long by `over` bytes: runs into the next record's version line or header.
+        let mut warc = warc_record_with(first, first.len() + over, digest.as_deref());
+        warc.extend(warc_record(second_html.as_bytes()));
+        warc.extend(warc_record(third_html.as_bytes()));
+        let p = write(dir.path(), "lying.warc", &warc);
+        let results = read_path(&p, Options::default());
+        check_errors(&results, &p);
+        let docs: Vec<&RawDocument> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(docs.len(), 3, "over by {over}: {results:?}");
+        assert!(docs[0].text.contains("Friday"));
+        assert!(
+            !docs[0].text.contains("WARC"),
+            "header glued: {}",
+            docs[0].text
+        );
+        assert!(
+            docs[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains("Content-Length")),
+            "{:?}",
+            docs[0].warnings
+        );
+        assert!(docs[1].text.contains("Sunday"), "{}", docs[1].text);
+        assert!(docs[2].text.contains("Tuesday"));
+    }
+    // Too long past the end of the archive: the last record is still read.
+    let mut warc = warc_record_with(first, first.len() + 100_000, None);
+    warc.extend(warc_record(second_html.as_bytes()));
+    let p = write(dir.path(), "lying-end.warc", &warc);
+    let results = read_path(&p, Options::default());
+    let docs: Vec<&RawDocument> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(docs.len(), 2, "{results:?}");
+    assert!(docs[1].text.contains("Sunday"));
+}
+
+/// A block that does not match its `WARC-Block-Digest` is skipped and reported; a record whose
+/// `Content-Length` is too short leaves bytes that are skipped, counted and reported, and the
+/// next record is read.
+#[test]
+fn warc_digest_mismatch_and_short_length_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = WARC_HTML.as_bytes();
+    let second_html = WARC_HTML.replace("Friday", "Sunday");
+    // Wrong digest (of other bytes), right length: skipped.
+    let mut warc = warc_record_with(first, first.len(), Some(&sha1_base32(b"other bytes")));
+    warc.extend(warc_record(second_html.as_bytes()));
+    let p = write(dir.path(), "digest.warc", &warc);
+    let results = read_path(&p, Options::default());
+    check_errors(&results, &p);
+    assert_eq!(results.len(), 2, "{results:?}");
+    let e = results[0].as_ref().unwrap_err();
+    assert!(e.problem.contains("WARC-Block-Digest"), "{e}");
+    assert!(results[1].as_ref().unwrap().text.contains("Sunday"));
+    // A matching hex digest is accepted.
+    let hex: String = {
+        use sha1::Digest;
+        let h: [u8; 20] = sha1::Sha1::digest(first).into();
+        h.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let warc = warc_record_with(first, first.len(), Some(&format!("sha1:{hex}")));
+    let p = write(dir.path(), "hex.warc", &warc);
+    let results = read_path(&p, Options::default());
+    assert!(results[0].as_ref().unwrap().warnings.is_empty());
+    // Too short by 60 bytes, no digest: the first record is kept with a warning, the rest of
+    // its block is skipped and reported, the next record is read.
+    let mut warc = warc_record_with(first, first.len() - 60, None);
+    warc.extend(warc_record(second_html.as_bytes()));
+    let p = write(dir.path(), "short.warc", &warc);
+    let results = read_path(&p, Options::default());
+    check_errors(&results, &p);
+    let first_doc = results[0].as_ref().unwrap();
+    assert!(
+        first_doc
+            .warnings
+            .iter()
+            .any(|w| w.contains("Content-Length"))
+    );
+    let skipped = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .collect::<Vec<_>>();
+    assert_eq!(skipped.len(), 1, "{results:?}");
+    assert_eq!(skipped[0].reason, "resync");
+    assert!(
+        skipped[0].problem.contains("skipped 64 bytes"),
+        "{}",
+        skipped[0].problem
+    );
+    assert!(
+        results
+            .last()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Sunday")
+    );
 }

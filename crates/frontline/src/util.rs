@@ -1,6 +1,5 @@
 //! Helpers shared by subcommands: building the pipeline, reading inputs, parsing dates.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -20,6 +19,36 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2017-06-18), got {s:?}"))
+}
+
+/// Parses a listening address for clap: `IP:PORT` (`127.0.0.1:8080`, `[::1]:8080`,
+/// `0.0.0.0:8080`), a bare `PORT` or `:PORT` (on loopback, 127.0.0.1), or `localhost:PORT`
+/// (127.0.0.1, without asking a resolver).
+// Used by `serve --addr` and `demo --addr` (`value_parser = crate::util::parse_addr`), wired
+// in by the server side of issue 23, which owns cmd/serve.rs and cmd/demo.rs.
+#[allow(dead_code)]
+pub fn parse_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::{Ipv4Addr, SocketAddr};
+    let s = s.trim();
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let port = s
+        .strip_prefix(':')
+        .or_else(|| {
+            s.get(..10)
+                .filter(|h| h.eq_ignore_ascii_case("localhost:"))
+                .map(|_| &s[10..])
+        })
+        .unwrap_or(s);
+    port.parse::<u16>()
+        .map(|p| SocketAddr::from((Ipv4Addr::LOCALHOST, p)))
+        .map_err(|_| {
+            format!(
+                "expected IP:PORT (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), PORT or \
+                 localhost:PORT, got {s:?}"
+            )
+        })
 }
 
 /// The platform data directory (`~/.local/share/frontline` on Linux), if one can be found.
@@ -44,7 +73,15 @@ pub fn geocoder(globals: &Globals) -> Result<Geocoder> {
         .map(|d| d.join("gazetteer.idx"))
         .filter(|p| p.is_file())
     {
-        tracing::info!("using imported gazetteer {}", path.display());
+        // Said on every run: an import (perhaps of a few countries only) silently replaced
+        // the embedded gazetteer before.
+        if !globals.quiet {
+            eprintln!(
+                "note: using the imported gazetteer {} instead of the embedded one \
+                 (--gazetteer PATH chooses another)",
+                path.display()
+            );
+        }
         return Geocoder::open(&path)
             .with_context(|| format!("cannot open gazetteer {}", path.display()));
     }
@@ -64,36 +101,43 @@ pub fn pipeline(globals: &Globals) -> Result<Pipeline> {
     Ok(pipeline)
 }
 
-/// One input: a file path, or `-` for standard input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    /// Standard input.
-    Stdin,
-    /// A file.
-    File(PathBuf),
+/// How inputs are read, shared by `extract`, `explain`, `geoparse` and `ingest`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadArgs {
+    /// Feeds: read the page an item links to when it is a file inside the feed's own folder
+    /// (after resolving `..` and symbolic links). Off by default: a feed brings in only the
+    /// text its items carry. `file:` links and files elsewhere are never read; links not
+    /// followed are counted and named.
+    #[arg(long)]
+    pub feed_local_pages: bool,
 }
 
-impl Input {
-    /// How to name the input in messages.
-    pub fn display(&self) -> String {
-        match self {
-            Input::Stdin => "<stdin>".to_string(),
-            Input::File(p) => p.display().to_string(),
+impl ReadArgs {
+    /// Reader options with these settings and `max_record_bytes` as the one-document limit.
+    pub fn options(&self, max_record_bytes: u64) -> frontline_ingest::Options {
+        frontline_ingest::Options {
+            max_record_bytes,
+            feed_local_pages: self.feed_local_pages,
+            ..frontline_ingest::Options::default()
         }
     }
 }
 
-/// Expands the command-line inputs: `-` is stdin, a folder is walked recursively (sorted, hidden
-/// files skipped), anything else is a file. A path that does not exist is an error.
-pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>> {
-    let mut out = Vec::new();
+/// The command line's inputs for the readers: `-` is standard input (at most once), anything
+/// else a path that must exist (checked before anything is created or read).
+pub fn reader_inputs<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+) -> Result<Vec<frontline_ingest::Input>> {
+    let mut out = Vec::with_capacity(args.len());
     for arg in args {
+        let arg = Path::new(arg.as_ref());
         if arg.as_os_str() == "-" {
-            out.push(Input::Stdin);
-        } else if arg.is_dir() {
-            walk(arg, &mut out).with_context(|| format!("cannot read folder {}", arg.display()))?;
-        } else if arg.exists() {
-            out.push(Input::File(arg.clone()));
+            if out.contains(&frontline_ingest::Input::Stdin) {
+                bail!("`-` (standard input) can be given only once");
+            }
+            out.push(frontline_ingest::Input::Stdin);
+        } else if std::fs::metadata(arg).is_ok() {
+            out.push(frontline_ingest::Input::Path(arg.to_path_buf()));
         } else {
             bail!("{}: no such file or folder", arg.display());
         }
@@ -101,114 +145,153 @@ pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(Input::File(path));
-        }
-    }
-    Ok(())
-}
-
-/// Reads an input's bytes, refusing inputs over [`MAX_INPUT_BYTES`].
-pub fn read_bytes(input: &Input) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    match input {
-        Input::Stdin => {
-            std::io::stdin()
-                .lock()
-                .take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut buf)
-                .context("cannot read standard input")?;
-        }
-        Input::File(p) => {
-            let f =
-                std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
-            // One allocation of the file's size (`take` hides the size from `read_to_end`).
-            if let Ok(m) = f.metadata() {
-                buf.reserve(usize::try_from(m.len().min(MAX_INPUT_BYTES) + 1).unwrap_or(0));
-            }
-            f.take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut buf)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-        }
-    }
-    if buf.len() as u64 > MAX_INPUT_BYTES {
-        bail!(
-            "{}: input is larger than {} MiB, the limit for one document; split it into \
-             articles (one file each, or one JSON Lines record each for `frontline ingest`)",
-            input.display(),
-            MAX_INPUT_BYTES / (1024 * 1024)
-        );
-    }
-    Ok(buf)
-}
-
-/// Decodes bytes as text for analysis. Invalid UTF-8 is replaced, with a warning naming the
-/// first bad byte offset; empty input and binary data are errors.
-pub fn decode_text(input: &Input, bytes: &[u8]) -> Result<(String, Vec<String>)> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        bail!("{}: input is empty", input.display());
-    }
-    if looks_binary(bytes) {
-        bail!(
-            "{}: does not look like text (too many control or invalid bytes); \
-             is it an image, archive or other binary file?",
-            input.display()
-        );
-    }
-    let decoded = frontline_text::decode(bytes);
-    let mut warnings = Vec::new();
-    if let Some(first) = decoded.invalid_at.first() {
-        let msg = format!(
-            "{}: invalid UTF-8 at byte offset {first} ({} invalid sequence(s) replaced with U+FFFD)",
-            input.display(),
-            decoded.invalid_at.len()
-        );
-        tracing::warn!("{msg}");
-        warnings.push(msg);
-    }
-    Ok((decoded.text, warnings))
-}
-
-/// Heuristic: a sample with NUL bytes or many control/invalid bytes is binary.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(8192)];
-    if sample.is_empty() {
-        return false;
-    }
-    let nul = sample.iter().filter(|&&b| b == 0).count();
-    let ctrl = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
-    let invalid = match std::str::from_utf8(sample) {
-        Ok(_) => 0,
-        Err(_) => String::from_utf8_lossy(sample).matches('\u{FFFD}').count(),
+/// How to name a document read by the readers in messages: its path (or `-`), and its record
+/// inside multi-record files.
+pub fn document_name(meta: &frontline_model::DocumentMeta) -> String {
+    let Some(o) = &meta.origin else {
+        return "<input>".into();
     };
-    nul * 100 > sample.len() || (ctrl + invalid) * 10 > sample.len()
+    let path = o.path.clone().unwrap_or_else(|| "-".into());
+    match o.record_index {
+        Some(i) if o.format != "text" && o.format != "html" => format!("{path} record {}", i + 1),
+        _ => path,
+    }
+}
+
+/// Reads exactly one document for commands that analyse one (`explain`, `geoparse`): the
+/// first the readers find in `arg` (a file, HTML page, feed, archive, or `-`). Its reader
+/// warnings are logged with its name and returned.
+pub fn read_one(arg: &Path, read: &ReadArgs) -> Result<(frontline_ingest::RawDocument, String)> {
+    let inputs = reader_inputs(&[arg])?;
+    let mut docs = frontline_ingest::read_inputs(inputs, read.options(MAX_INPUT_BYTES));
+    let mut errors = Vec::new();
+    for item in docs.by_ref() {
+        match item {
+            Ok(doc) => {
+                let name = document_name(&doc.meta);
+                for w in &doc.warnings {
+                    tracing::warn!("{name}: {w}");
+                }
+                for e in &errors {
+                    eprintln!("error: {e} (skipped)");
+                }
+                if !errors.is_empty() || docs.next().is_some() {
+                    tracing::warn!(
+                        "{}: holds more than one document; only the first is analysed \
+                         (use `frontline extract` for all)",
+                        arg.display()
+                    );
+                }
+                return Ok((doc, name));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => bail!("{}: no document found", arg.display()),
+        1 => bail!("{}", errors[0]),
+        n => {
+            for e in &errors {
+                eprintln!("error: {e} (skipped)");
+            }
+            bail!("{}: no document could be read ({n} skipped)", arg.display())
+        }
+    }
+}
+
+/// The progress display on stderr (hidden when it is not a terminal or with `--quiet`):
+/// against `total` bytes when the inputs' size is known (a bar, the share done and an ETA;
+/// the caller sets the message, e.g. a count of documents), else a count of `unit`s with a
+/// whole-number rate.
+pub fn progress_bar(quiet: bool, total: Option<u64>, unit: &'static str) -> indicatif::ProgressBar {
+    if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb =
+        indicatif::ProgressBar::with_draw_target(total, indicatif::ProgressDrawTarget::stderr());
+    if total.is_some() {
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:30}] {percent}% of {total_bytes}, ETA {eta} · {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        return pb;
+    }
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{elapsed_precise}} {{human_pos}} {unit} ({{rate}}) {{msg}}"
+        ))
+        .map_or_else(
+            |_| indicatif::ProgressStyle::default_spinner(),
+            |style| {
+                style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&rate(state.per_sec()));
+                    },
+                )
+            },
+        ),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// A rate for people: whole units per second, with thousands separated
+/// (`4,178/s`; `0.4/s` below one a second).
+pub fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "0/s".into();
+    }
+    if per_sec < 1.0 {
+        return format!("{per_sec:.1}/s");
+    }
+    let digits = format!("{:.0}", per_sec);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str("/s");
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Issue 23, item 12: `--addr 8081` and `--addr localhost:8081`.
     #[test]
-    fn binary_detection() {
-        assert!(looks_binary(&[0u8, 1, 2, 3, 0, 0, 255, 254, 0, 0]));
-        assert!(!looks_binary("Syrian troops met Iraqi forces.".as_bytes()));
-        let mut mostly_text = b"Iraqi forces captured the crossing. ".repeat(10);
-        mostly_text.push(0xff);
-        assert!(!looks_binary(&mostly_text));
+    fn addresses_accept_a_port_and_localhost() {
+        let lo = |p: u16| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+        assert_eq!(parse_addr("8081"), Ok(lo(8081)));
+        assert_eq!(parse_addr(":8081"), Ok(lo(8081)));
+        assert_eq!(parse_addr("localhost:8081"), Ok(lo(8081)));
+        assert_eq!(parse_addr("LOCALHOST:8081"), Ok(lo(8081)));
+        assert_eq!(parse_addr("127.0.0.1:9000"), Ok(lo(9000)));
+        assert_eq!(
+            parse_addr("0.0.0.0:80").map(|a| a.to_string()),
+            Ok("0.0.0.0:80".into())
+        );
+        assert_eq!(
+            parse_addr("[::1]:8080").map(|a| a.to_string()),
+            Ok("[::1]:8080".into())
+        );
+        for bad in [
+            "",
+            "70000",
+            "localhost",
+            "example.org:80",
+            "8081x",
+            "localhost:",
+        ] {
+            let e = parse_addr(bad).unwrap_err();
+            assert!(e.contains("PORT"), "{e}");
+        }
     }
 
     #[test]
@@ -219,5 +302,16 @@ mod tests {
         );
         let err = parse_date("18/06/2017").unwrap_err();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+
+    /// Issue 23, item 12: no `4,177.9979/s`.
+    #[test]
+    fn rates_are_whole_numbers_with_separators() {
+        assert_eq!(rate(4177.9979), "4,178/s");
+        assert_eq!(rate(999.4), "999/s");
+        assert_eq!(rate(1_234_567.0), "1,234,567/s");
+        assert_eq!(rate(0.42), "0.4/s");
+        assert_eq!(rate(0.0), "0/s");
+        assert_eq!(rate(f64::NAN), "0/s");
     }
 }

@@ -71,6 +71,9 @@ fn binary_garbage_is_refused_not_panicked_on() {
         .stderr(predicate::str::contains("panicked").not());
 }
 
+/// Latin-1 text (no valid UTF-8 multi-byte sequence) is decoded by detection since issue 23,
+/// item 7, with a warning naming the first invalid offset and saying it was a guess; UTF-8
+/// text with a stray byte keeps the replacement character.
 #[test]
 fn invalid_utf8_is_decoded_with_a_warning_naming_the_offset() {
     let dir = tempfile::tempdir().unwrap();
@@ -78,14 +81,32 @@ fn invalid_utf8_is_decoded_with_a_warning_naming_the_offset() {
     let mut bytes = b"Rebels shelled the town of Kidal on Monday, officials said. ".to_vec();
     let offset = bytes.len();
     bytes.extend_from_slice(b"The caf\xe9 was hit.\n");
-    std::fs::write(&p, bytes).unwrap();
+    std::fs::write(&p, &bytes).unwrap();
     let out = frontline().arg("extract").arg(&p).output().unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let expected = format!("byte offset {}", offset + 7);
     assert!(stderr.contains(&expected), "stderr: {stderr}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["warnings"][0].as_str().unwrap().contains(&expected));
+    let warning = v["warnings"][0].as_str().unwrap();
+    assert!(warning.contains(&expected), "{warning}");
+    assert!(warning.contains("windows-1252, guessed"), "{warning}");
+    assert!(v["document"]["text"].as_str().unwrap().contains("café"));
+
+    let p = dir.path().join("utf8.txt");
+    let mut bytes = "Rebels shelled Kidal — “heavy fire” — on Monday. "
+        .as_bytes()
+        .to_vec();
+    let offset = bytes.len();
+    bytes.extend_from_slice(b"The caf\xe9 was hit.\n");
+    std::fs::write(&p, &bytes).unwrap();
+    let out = frontline().arg("extract").arg(&p).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warning = v["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains(&format!("first at {}", offset + 7)),
+        "{warning}"
+    );
     assert!(
         v["document"]["text"]
             .as_str()

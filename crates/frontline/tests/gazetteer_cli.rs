@@ -101,14 +101,40 @@ fn full_import_places_the_crossing_and_the_garrison() {
     assert_eq!(place(&v, "Damascus")["country_code"], "SY");
     assert_eq!(place(&v, "Jordan")["precision"], "country");
 
-    // Imported into the data dir (no --out), later runs use it without being told.
-    frontline(home)
-        .args(["gazetteer", "import", "--geonames"])
-        .arg(fixture())
-        .assert()
-        .success();
+    // Imported into the data dir (no --out), later runs use it, and say so (issue 23,
+    // item 12: a partial import silently replaced the embedded gazetteer).
+    let import = |home: &Path| {
+        let out = frontline(home)
+            .args(["gazetteer", "import", "--geonames"])
+            .arg(fixture())
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = import(home);
+    assert!(
+        stderr.contains("instead of the embedded gazetteer"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("countr"), "{stderr}");
+    assert!(stderr.contains("will not be found"), "{stderr}");
+    assert!(!stderr.contains("it replaces"), "{stderr}");
     let v = geoparse(home, &[], &article);
     assert_eq!(place(&v, "Tanf")["geonameid"], 7_910_002);
+    let out = frontline(home)
+        .args(["geoparse"])
+        .arg(&article)
+        .output()
+        .unwrap();
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("note: using the imported gazetteer"),
+        "{note}"
+    );
+    let again = import(home);
+    assert!(again.contains("it replaces the earlier import"), "{again}");
 }
 
 /// Output into a pipe closed by its reader (`frontline gazetteer lookup X | head -0`) ends the

@@ -109,6 +109,18 @@ fn ingest_fails_clearly_when_nothing_is_readable() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("missing.txt"))
+        .stderr(predicate::str::contains("no such file or folder"));
+    // A missing path is refused before the database is created (issue 23, item 12).
+    assert!(!dir.path().join("f.db").exists());
+    let blob = dir.path().join("blob.bin");
+    std::fs::write(&blob, [0u8, 1, 2, 3, 0, 0]).unwrap();
+    frontline()
+        .args(["ingest", "--db"])
+        .arg(dir.path().join("f.db"))
+        .arg(&blob)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("blob.bin"))
         .stderr(predicate::str::contains("no document could be read"));
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use frontline_extract::events::{NearMiss, registry};
-use frontline_model::{DocumentMeta, Event, Extraction, Origin, Span};
+use frontline_model::{Event, Extraction, Span};
 
 use crate::globals::Globals;
 
@@ -13,7 +13,9 @@ use crate::globals::Globals;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  frontline explain report.txt --published 2017-06-18 --event 1")]
 pub struct Args {
-    /// Article to explain (plain text; `-` reads standard input).
+    /// Article to explain, read as `frontline ingest` reads it (text with optional front
+    /// matter, HTML, a feed, WARC, JSON Lines, gzip; the first document of a file that holds
+    /// several); `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Only this event (its index in the article, from 0).
@@ -29,30 +31,23 @@ pub struct Args {
     /// Also list the rules that almost fired.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub near_misses: bool,
+    #[command(flatten)]
+    pub read: crate::util::ReadArgs,
 }
 
 /// Runs `frontline explain`.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    let bytes = if args.file.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("reading stdin")?;
-        b
-    } else {
-        std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?
-    };
+    let (raw, _name) = crate::util::read_one(&args.file, &args.read)?;
     let pipeline = crate::util::pipeline(globals)?;
-    let meta = DocumentMeta {
-        published_at: args.published,
-        outlet: args.outlet,
-        origin: Some(Origin {
-            format: "text".into(),
-            path: Some(args.file.display().to_string()),
-            ..Origin::default()
-        }),
-        ..DocumentMeta::default()
-    };
-    let decoded = frontline_text::decode(&bytes);
-    let (ex, near) = pipeline.explain(meta, &decoded.text);
+    let mut meta = raw.meta;
+    if meta.published_at.is_none() {
+        meta.published_at = args.published;
+    }
+    if meta.outlet.is_none() {
+        meta.outlet = args.outlet;
+    }
+    let (mut ex, near) = pipeline.explain(meta, &raw.text);
+    ex.warnings.splice(0..0, raw.warnings);
     if let Some(n) = args.event
         && n >= ex.events.len()
     {

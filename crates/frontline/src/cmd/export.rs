@@ -87,10 +87,19 @@ pub struct Args {
 
 const PAGE: u32 = 2000;
 
+/// Whether `for_each_event` shows a count of events on stderr: not with `--quiet`, nor when
+/// the export itself is written to the terminal.
+static SHOW_PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Runs `frontline export`.
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
-pub fn run(args: Args, _globals: &Globals) -> Result<()> {
+pub fn run(args: Args, globals: &Globals) -> Result<()> {
+    let to_terminal = args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    SHOW_PROGRESS.store(
+        !globals.quiet && !to_terminal,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     #[cfg(not(feature = "parquet"))]
     if args.format == Format::Parquet {
         bail!(NO_PARQUET);
@@ -208,6 +217,12 @@ fn for_each_event(
     with_claims: bool,
     mut each: impl FnMut(&FusedEvent, u64) -> Result<()>,
 ) -> Result<u64> {
+    // A count of events on stderr when the export goes to a file or a pipe.
+    let progress = crate::util::progress_bar(
+        !SHOW_PROGRESS.load(std::sync::atomic::Ordering::Relaxed),
+        None,
+        "events",
+    );
     let mut n = 0u64;
     let limit = filter_limit(filter);
     let mut offset = 0u32;
@@ -233,11 +248,13 @@ fn for_each_event(
             }
             each(ev, n)?;
             n += 1;
+            progress.inc(1);
         }
         if (page.len() as u32) < PAGE {
             break;
         }
     }
+    progress.finish_and_clear();
     Ok(n)
 }
 
@@ -263,6 +280,8 @@ fn write_all(
                 let detail = store
                     .event(ev.id)?
                     .with_context(|| format!("event {} vanished during export", ev.id))?;
+                let mut detail = serde_json::to_value(&detail)?;
+                round_floats(&mut detail, None);
                 serde_json::to_writer(&mut *out, &detail)?;
                 out.write_all(b"\n")?;
             }
@@ -430,8 +449,9 @@ impl AcledRow {
             iso,
             admin1: loc.and_then(|l| l.admin1.clone()),
             location: loc.map(|l| l.name.clone()),
-            latitude: loc.and_then(|l| l.lat),
-            longitude: loc.and_then(|l| l.lon),
+            // Rounded here, so that CSV and Parquet hold the same values.
+            latitude: loc.and_then(|l| l.lat).map(|v| round_to(v, COORD_DECIMALS)),
+            longitude: loc.and_then(|l| l.lon).map(|v| round_to(v, COORD_DECIMALS)),
             geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
             source: ev.outlets.join("; "),
             notes: ev.notes.clone(),
@@ -458,8 +478,8 @@ fn csv_row(ev: &FusedEvent) -> Vec<String> {
         opt(r.iso),
         opt(r.admin1),
         opt(r.location),
-        opt(r.latitude),
-        opt(r.longitude),
+        coord(r.latitude),
+        coord(r.longitude),
         opt(r.geo_precision),
         r.source,
         r.notes,
@@ -468,6 +488,9 @@ fn csv_row(ev: &FusedEvent) -> Vec<String> {
         r.n_sources.to_string(),
         r.contradictions,
     ]
+    .into_iter()
+    .map(neutralise)
+    .collect()
 }
 
 fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
@@ -480,12 +503,83 @@ fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
         o.remove("match_start");
         o.remove("match_end");
     }
-    Ok(serde_json::json!({
+    let mut feature = serde_json::json!({
         "type": "Feature",
         "id": ev.id,
         "geometry": geometry,
         "properties": props,
-    }))
+    });
+    round_floats(&mut feature, None);
+    Ok(feature)
+}
+
+/// Decimals kept for coordinates (about 0.1 m) and for confidences.
+const COORD_DECIMALS: i32 = 6;
+const CONFIDENCE_DECIMALS: i32 = 3;
+
+/// `v` rounded to `decimals` places. A value that is exactly a float32 (as stored
+/// coordinates and confidences are) is first read as the shortest decimal that float32 stands
+/// for, so that `35.28799819946289` is written `35.288`, not `35.287998`.
+fn round_to(v: f64, decimals: i32) -> f64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let narrow = v as f32;
+    let v = if f64::from(narrow) == v {
+        narrow.to_string().parse::<f64>().unwrap_or(v)
+    } else {
+        v
+    };
+    let f = 10f64.powi(decimals);
+    let r = (v * f).round() / f;
+    if r.is_finite() { r } else { v }
+}
+
+/// Rounds the floats of exported JSON by what they are: coordinates (`lat`, `lon`,
+/// `latitude`, `longitude`, `coordinates`, bounding boxes) to 6 decimals, confidences and
+/// scores to 3. Other numbers are left as they are.
+fn round_floats(v: &mut serde_json::Value, key: Option<&str>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                round_floats(item, Some(k.as_str()));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| round_floats(i, key)),
+        Value::Number(n) if n.is_f64() => {
+            let decimals = match key {
+                Some("lat" | "lon" | "latitude" | "longitude" | "coordinates" | "bbox") => {
+                    COORD_DECIMALS
+                }
+                Some(k) if k.contains("confidence") || k.contains("score") => CONFIDENCE_DECIMALS,
+                _ => return,
+            };
+            if let Some(x) = n.as_f64().map(|x| round_to(x, decimals))
+                && let Some(r) = serde_json::Number::from_f64(x)
+            {
+                *n = r;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A coordinate for a text cell: at most 6 decimals, trailing zeros dropped.
+fn coord(v: Option<f64>) -> String {
+    v.map(|v| round_to(v, COORD_DECIMALS).to_string())
+        .unwrap_or_default()
+}
+
+/// A cell as spreadsheet tools should read it: text starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be taken for a formula (CSV injection), so it gets a leading
+/// `'` (the convention spreadsheets use for "this is text"). Numbers (`-12.5`, a negative
+/// coordinate) are left as they are.
+fn neutralise(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !cell.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 /// CAMEO actor type code for a PLOVER actor type.
@@ -585,8 +679,8 @@ pub fn gdelt_row(ev: &FusedEvent, url: Option<&str>) -> Vec<String> {
             row.push(opt(l.country_code.clone()));
             row.push(String::new()); // ADM1Code
             row.push(String::new()); // ADM2Code
-            row.push(opt(l.lat));
-            row.push(opt(l.lon));
+            row.push(coord(l.lat));
+            row.push(coord(l.lon));
             row.push(opt(l.geonameid));
         }
         None => row.extend(std::iter::repeat_n(String::new(), 8)),
@@ -601,9 +695,9 @@ pub fn gdelt_row(ev: &FusedEvent, url: Option<&str>) -> Vec<String> {
         .map(|d| format!("{}000000", d.format("%Y%m%d")))));
     row.push(opt(url));
     // Tabs and newlines inside fields would break the table.
-    row.iter_mut()
-        .for_each(|c| *c = c.replace(['\t', '\n', '\r'], " "));
-    row
+    row.into_iter()
+        .map(|c| neutralise(c.replace(['\t', '\n', '\r'], " ")))
+        .collect()
 }
 
 #[cfg(test)]
@@ -621,5 +715,66 @@ mod tests {
         .unwrap();
         assert_eq!(gdelt_row(&ev, None).len(), 61);
         assert_eq!(csv_row(&ev).len(), CSV_COLUMNS.len());
+    }
+
+    /// Issue 23, item 5: formula-like text cells are neutralised, numbers are not.
+    #[test]
+    fn formula_cells_are_neutralised_numbers_are_not() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+        ] {
+            assert_eq!(neutralise(bad.to_string()), format!("'{bad}"));
+        }
+        for ok in ["-12.5", "-0.000001", "+3", "35.288", "Idlib", "", "1e5"] {
+            assert_eq!(neutralise(ok.to_string()), ok);
+        }
+        let ev: FusedEvent = serde_json::from_value(serde_json::json!({
+            "id": 7, "plover_type": "ASSAULT",
+            "sources": [{"name": "=cmd|'/C calc'!A0", "code": "-X", "actor_type": "REBEL",
+                         "reports": 1}],
+            "targets": [],
+            "n_reports": 1, "n_documents": 1, "n_sources": 1, "n_outlets": 0,
+            "outlets": ["@outlet"],
+            "location": {"name": "-Place", "lat": f64::from(-35.288_f32),
+                         "lon": f64::from(40.309_f32), "precision": "point",
+                         "country_code": "SY", "relation": "in"},
+            "earliest_document": "x", "modality": "asserted", "confidence": 0.5,
+            "notes": "+note", "contradictions": []
+        }))
+        .unwrap();
+        let row = csv_row(&ev);
+        assert!(row.contains(&"'=cmd|'/C calc'!A0".to_string()), "{row:?}");
+        assert!(row.contains(&"'@outlet".to_string()), "{row:?}");
+        assert!(row.contains(&"'+note".to_string()), "{row:?}");
+        assert!(row.contains(&"'-Place".to_string()), "{row:?}");
+        assert!(row.contains(&"-35.288".to_string()), "{row:?}");
+        assert!(row.contains(&"40.309".to_string()), "{row:?}");
+        let g = gdelt_row(&ev, Some("=1+1"));
+        assert!(g.contains(&"'=1+1".to_string()), "{g:?}");
+        assert!(g.contains(&"-35.288".to_string()), "{g:?}");
+    }
+
+    /// Issue 23, item 12: no float32 noise in JSON exports.
+    #[test]
+    fn json_floats_are_rounded() {
+        // Float32 values widened to f64, as the store's are.
+        let (lat, lon) = (f64::from(35.288_f32), f64::from(-40.309_f32));
+        let mut v = serde_json::json!({
+            "location": {"lat": lat, "lon": lon, "count": 0.123456789},
+            "confidence": f64::from(0.85_f32),
+            "geometry": {"coordinates": [-lon, lat]},
+            "reports": [{"confidence": 0.3333333}],
+        });
+        assert_ne!(lat.to_string(), "35.288");
+        round_floats(&mut v, None);
+        assert_eq!(
+            v.to_string(),
+            r#"{"confidence":0.85,"geometry":{"coordinates":[40.309,35.288]},"location":{"count":0.123456789,"lat":35.288,"lon":-40.309},"reports":[{"confidence":0.333}]}"#
+        );
     }
 }

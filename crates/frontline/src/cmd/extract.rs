@@ -1,17 +1,19 @@
 //! `frontline extract`: run the full extraction pipeline over articles and print the results,
 //! without a database.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use frontline_model::{DocumentMeta, Extraction, Origin};
+use frontline_model::Extraction;
 use rayon::prelude::*;
 
 use crate::globals::Globals;
-use crate::util::{self, Input};
+use crate::util;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -26,9 +28,11 @@ pub enum Format {
 
 /// Extract actors, places, times, quantities and events from articles.
 ///
+/// Inputs are read as `frontline ingest` reads them (format recognised from the content: plain
+/// text with optional front matter, HTML, RSS/Atom/JSON feeds, WARC, JSON Lines, gzip).
 /// Prints one JSON object per document: {"schema_version", "document", "boilerplate",
-/// "sentences", "mentions", "events"} (see docs/schema.md). Several inputs or a folder give one
-/// JSON line per document, processed in parallel and printed in input order. A document that
+/// "sentences", "mentions", "events"} (see docs/schema.md). Several documents give one
+/// JSON line each, processed in parallel and printed in input order. A document that
 /// cannot be read is reported on stderr and skipped. One document may be up to 64 MiB (time is
 /// linear in its length; its results take about 100 bytes of memory per byte of text).
 ///
@@ -51,62 +55,74 @@ pub struct Args {
     /// Outlet that published the articles (e.g. "Associated Press").
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
-    /// Output format [default: json for one input, jsonl for several].
+    /// Output format [default: json for one file holding one document, jsonl otherwise].
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
+    #[command(flatten)]
+    pub read: util::ReadArgs,
 }
 
 /// Runs `frontline extract`.
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
-    let inputs = util::expand_inputs(&args.inputs)?;
-    if inputs.is_empty() {
-        bail!("no input files found in {}", display_args(&args.inputs));
-    }
-    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
-        bail!("`-` (standard input) can be given only once");
-    }
-    let format = args
-        .format
-        .unwrap_or(if inputs.len() == 1 && !args.inputs[0].is_dir() {
-            Format::Json
-        } else {
-            Format::Jsonl
-        });
+    let inputs = util::reader_inputs(&args.inputs)?;
+    let single_file = inputs.len() == 1 && !args.inputs[0].is_dir();
     let pipeline = util::pipeline(globals)?;
+    // Progress on stderr when the results go elsewhere than the terminal (`> out.jsonl`):
+    // against the inputs' total size when it is known.
+    let total = frontline_ingest::total_size(&inputs, false);
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let options = frontline_ingest::Options {
+        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
+        ..args.read.options(util::MAX_INPUT_BYTES)
+    };
+    let progress = util::progress_bar(
+        globals.quiet || std::io::stdout().is_terminal(),
+        total,
+        "documents",
+    );
+    let started = std::time::Instant::now();
+    let mut docs = frontline_ingest::read_inputs(inputs, options).peekable();
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
+    let mut total_docs = 0usize;
+    let mut chosen = args.format;
     // One JSON line is built in memory and written at once: cheaper than many small writes.
     let mut line: Vec<u8> = Vec::new();
     let buffers = LineBuffers::default();
-    // Chunks bound memory on large folders while keeping output in input order.
-    for chunk in inputs.chunks(256) {
-        let results: Vec<Result<Done>> = chunk
-            .par_iter()
-            .map(|input| {
-                let bytes = util::read_bytes(input)?;
-                let (text, warnings) = util::decode_text(input, &bytes)?;
-                let meta = DocumentMeta {
-                    outlet: args.outlet.clone(),
-                    published_at: args.published,
-                    origin: Some(Origin {
-                        format: if *input == Input::Stdin {
-                            "stdin"
-                        } else {
-                            "text"
-                        }
-                        .into(),
-                        path: match input {
-                            Input::File(p) => Some(p.display().to_string()),
-                            Input::Stdin => None,
-                        },
-                        ..Origin::default()
-                    }),
-                    ..DocumentMeta::default()
-                };
-                let mut extraction = pipeline.extract(meta, &text);
-                extraction.warnings.splice(0..0, warnings);
+    // Chunks bound memory on large folders and archives while keeping output in input order.
+    loop {
+        let chunk: Vec<_> = docs.by_ref().take(256).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        total_docs += chunk.len();
+        // One pretty JSON object for one file that holds one document; JSON lines otherwise.
+        let format = *chosen.get_or_insert(
+            if single_file && chunk.len() == 1 && docs.peek().is_none() {
+                Format::Json
+            } else {
+                Format::Jsonl
+            },
+        );
+        let results: Vec<Result<Done, frontline_ingest::IngestError>> = chunk
+            .into_par_iter()
+            .map(|item| {
+                let raw = item?;
+                let name = util::document_name(&raw.meta);
+                for w in &raw.warnings {
+                    tracing::warn!("{name}: {w}");
+                }
+                let mut meta = raw.meta;
+                if meta.outlet.is_none() {
+                    meta.outlet.clone_from(&args.outlet);
+                }
+                if meta.published_at.is_none() {
+                    meta.published_at = args.published;
+                }
+                let mut extraction = pipeline.extract(meta, &raw.text);
+                extraction.warnings.splice(0..0, raw.warnings);
                 Ok(if format == Format::Jsonl {
                     Done::Line(jsonl_line(&extraction, buffers.take()))
                 } else {
@@ -126,17 +142,32 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                 }
                 Err(err) => {
                     failed += 1;
-                    eprintln!("error: {err:#} (skipped)");
+                    progress.suspend(|| eprintln!("error: {err} (skipped)"));
                 }
             }
         }
+        if total.is_some() {
+            progress.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{} documents ({})",
+                indicatif::HumanCount(total_docs as u64),
+                util::rate(total_docs as f64 / secs)
+            ));
+        } else {
+            progress.set_position(total_docs as u64);
+        }
     }
+    progress.finish_and_clear();
     out.flush()?;
-    if failed == inputs.len() {
+    if total_docs == 0 {
+        bail!("no input files found in {}", display_args(&args.inputs));
+    }
+    if failed == total_docs {
         bail!("no document could be processed");
     }
     if failed > 0 {
-        eprintln!("{failed} of {} input(s) skipped", inputs.len());
+        eprintln!("{failed} of {total_docs} document(s) skipped");
     }
     Ok(())
 }

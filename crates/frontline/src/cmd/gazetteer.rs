@@ -137,6 +137,22 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
         bar.set_position(done);
     })
     .with_context(|| format!("cannot import GeoNames from {}", dir.display()))?;
+    // What the new index replaces, said before it is written.
+    let replaced = if out.is_file() {
+        frontline_gazetteer::Gazetteer::open(&out).map_or_else(
+            |_| format!("an unreadable index at {}", out.display()),
+            |g| {
+                format!(
+                    "the earlier import at {} ({} places)",
+                    out.display(),
+                    g.len()
+                )
+            },
+        )
+    } else {
+        String::new()
+    };
+    let countries = countries_covered(&gaz);
     bar.set_message("writing the index");
     gaz.save(&out)
         .with_context(|| format!("cannot write {}", out.display()))?;
@@ -153,8 +169,56 @@ fn import(dir: &std::path::Path, out: Option<PathBuf>, globals: &Globals) -> any
         eprintln!("  skipped: {e}");
     }
     eprintln!(
-        "wrote {} (later runs use it; pass --gazetteer to choose another)",
-        out.display()
+        "wrote {}: {} places in {}",
+        out.display(),
+        report.places,
+        describe_countries(&countries)
     );
+    if !replaced.is_empty() {
+        eprintln!("it replaces {replaced}");
+    }
+    if Some(&out) == crate::util::default_index_path().as_ref() {
+        let embedded = frontline_gazetteer::Gazetteer::embedded().map_or(0, |g| g.len());
+        eprintln!(
+            "later runs use it instead of the embedded gazetteer ({embedded} places, every \
+             country){}; pass --gazetteer PATH to choose another, or delete the file to go back",
+            if countries.len() < 100 {
+                ": places outside the countries above will not be found"
+            } else {
+                ""
+            }
+        );
+    } else {
+        eprintln!("use it with --gazetteer {}", out.display());
+    }
     Ok(())
+}
+
+/// The countries (ISO alpha-2) that have places in a gazetteer other than the country itself
+/// (every index has an entry per country), sorted.
+fn countries_covered(g: &frontline_gazetteer::Gazetteer) -> Vec<String> {
+    let mut set = std::collections::BTreeSet::new();
+    for i in 0..u32::try_from(g.len()).unwrap_or(u32::MAX) {
+        if let Some(p) = g.place(i)
+            && !p.country.is_empty()
+            && !p.feature_code.starts_with("PCL")
+        {
+            set.insert(p.country.to_string());
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// `3 countries (IQ, SY, YE)`, or just the count for many.
+fn describe_countries(c: &[String]) -> String {
+    if c.len() <= 12 {
+        format!(
+            "{} countr{} ({})",
+            c.len(),
+            if c.len() == 1 { "y" } else { "ies" },
+            c.join(", ")
+        )
+    } else {
+        format!("{} countries", c.len())
+    }
 }

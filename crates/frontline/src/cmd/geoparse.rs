@@ -13,7 +13,9 @@ use crate::util;
     after_help = "Examples:\n  frontline geoparse report.txt\n  cat report.txt | frontline geoparse -\n  frontline --gazetteer ~/geonames.idx geoparse report.txt --compact"
 )]
 pub struct Args {
-    /// Text file to read (UTF-8; invalid bytes are replaced), or `-` for standard input.
+    /// Article to read, as `frontline ingest` reads it (text with optional front matter,
+    /// HTML, a feed, WARC, JSON Lines, gzip; the first document of a file that holds several),
+    /// or `-` for standard input.
     pub input: PathBuf,
     /// One line of JSON instead of indented output.
     #[arg(long)]
@@ -21,6 +23,8 @@ pub struct Args {
     /// Also report names inside boilerplate (comment forms, share bars, credits).
     #[arg(long)]
     pub keep_boilerplate: bool,
+    #[command(flatten)]
+    pub read: util::ReadArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -32,12 +36,8 @@ struct Out<'a> {
 
 /// Runs `frontline geoparse`.
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
-    let input = if args.input.as_os_str() == "-" {
-        util::Input::Stdin
-    } else {
-        util::Input::File(args.input.clone())
-    };
-    let (text, _warnings) = util::decode_text(&input, &util::read_bytes(&input)?)?;
+    let (raw, _name) = util::read_one(&args.input, &args.read)?;
+    let text = raw.text;
     let geo = util::geocoder(globals)?;
     let skip: Vec<Span> = if args.keep_boilerplate {
         Vec::new()

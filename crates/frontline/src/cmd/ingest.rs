@@ -1,28 +1,30 @@
 //! `frontline ingest`: read articles, extract events, store them, fuse reports.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
-use frontline_ingest::{Input, JsonlFields, Options, RawDocument};
+use frontline_ingest::{JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
 use frontline_store::{Prepared, PutOutcome, Store};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::globals::Globals;
 
 /// Read articles, extract events and store them, fusing reports of one event across outlets.
 ///
-/// Inputs are files, folders (read recursively) or `-` for standard input. Each file's format
-/// is recognised from its content: plain text, HTML pages, RSS/Atom/JSON feeds, WARC or
-/// WARC.gz web archives, JSON Lines (gzip-compressed inputs are opened transparently).
+/// Inputs are files, folders (read recursively) or `-` for standard input (streamed). Each
+/// file's format is recognised from its content: plain text (with optional front matter:
+/// `outlet:`, `title:`, `published:`, `url:` lines, then `---`), HTML pages, RSS/Atom/JSON
+/// feeds, WARC or WARC.gz web archives, JSON Lines (gzip-compressed inputs are opened
+/// transparently). Character sets are decoded by BOM, declaration, then detection. Feed
+/// items bring in only their own text unless --feed-local-pages is given. See docs/inputs.md.
 ///
 /// Ingesting is idempotent and resumable: a document already stored (same cleaned text) is
 /// counted as "already known" and skipped, and every batch is committed whole, so an
@@ -84,9 +86,12 @@ pub struct Args {
     /// much.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     pub cache_mib: u32,
-    /// Print every skipped document (by default the first 20 are printed, then a count).
+    /// Print every skipped document and every document read with warnings (by default the
+    /// first 20 of each are printed, then a count).
     #[arg(long)]
     pub show_all_skipped: bool,
+    #[command(flatten)]
+    pub read: crate::util::ReadArgs,
 }
 
 /// What a run did.
@@ -101,6 +106,10 @@ struct Summary {
     events: u64,
     fused_created: u64,
     fused_updated: u64,
+    /// Feed item links that were not read (local files refused).
+    links_not_followed: u64,
+    /// Documents read with warnings (a guessed character set, an unreadable date...).
+    warned: u64,
 }
 
 /// Extracted batches that may wait for the writer; when it is behind, it commits them with
@@ -129,6 +138,8 @@ const EXTRACTION_NICENESS: i32 = 10;
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
+    // Inputs are checked before the database is created: a mistyped path leaves nothing.
+    let inputs = crate::util::reader_inputs(&args.inputs)?;
     let db = match &args.db {
         Some(p) => p.clone(),
         None => frontline_store::default_db_path()
@@ -157,6 +168,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
     let pipeline = crate::util::pipeline(globals)?;
 
     let options = Options {
+        feed_local_pages: args.read.feed_local_pages,
         jsonl: JsonlFields {
             text: args.jsonl_text_field.clone(),
             title: args.jsonl_title_field.clone(),
@@ -169,15 +181,20 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         max_record_bytes: args.max_record_mib.max(1) << 20,
         ..Options::default()
     };
-    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
-    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
-        bail!("`-` (standard input) can be given only once");
-    }
 
-    let progress = progress_bar(globals.quiet);
+    // For files of known size, progress is shown against their total (bytes read from disk),
+    // with an ETA; for standard input, as a count of documents.
+    let total = frontline_ingest::total_size(&inputs, options.include_hidden);
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let options = Options {
+        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
+        ..options
+    };
+    let progress = crate::util::progress_bar(globals.quiet, total, "documents");
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut printed_skips = 0usize;
+    let mut printed_warnings = 0usize;
     let batch_size = args.batch_size as usize;
 
     // The store is written on its own thread while the next batch is extracted.
@@ -229,12 +246,39 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             })
             .unzip();
         summary.read += extracted.len() as u64;
-        progress.inc(extracted.len() as u64);
+        if total.is_some() {
+            progress.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{} documents ({})",
+                indicatif::HumanCount(summary.read),
+                crate::util::rate(summary.read as f64 / secs)
+            ));
+        } else {
+            progress.inc(extracted.len() as u64);
+        }
         tx.send((extracted, prepared)).is_ok()
     };
     for item in frontline_ingest::read_inputs(inputs, options) {
         match item {
             Ok(raw) => {
+                if !raw.warnings.is_empty() {
+                    summary.warned += 1;
+                    if args.show_all_skipped || printed_warnings < 20 {
+                        let name = crate::util::document_name(&raw.meta);
+                        progress.suspend(|| {
+                            for w in &raw.warnings {
+                                eprintln!("warning: {name}: {w}");
+                            }
+                        });
+                        printed_warnings += 1;
+                    }
+                }
+                summary.links_not_followed += raw
+                    .warnings
+                    .iter()
+                    .filter(|w| w.starts_with(frontline_ingest::LINK_NOT_FOLLOWED))
+                    .count() as u64;
                 batch.push(raw);
                 if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
                     send_failed = true;
@@ -243,6 +287,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             }
             Err(e) => {
                 summary.skipped += 1;
+                summary.links_not_followed += u64::from(e.reason == "link_refused");
                 *summary
                     .skipped_by_reason
                     .entry(e.reason.to_string())
@@ -330,21 +375,6 @@ fn extract_one(pipeline: &Pipeline, raw: RawDocument, args: &Args) -> Extraction
     ex
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    pb.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {human_pos} documents ({per_sec}) {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
-}
-
 fn print_summary(
     s: &Summary,
     elapsed: Duration,
@@ -379,6 +409,23 @@ fn print_summary(
                 s.skipped - printed_skips as u64
             )?;
         }
+    }
+    if s.warned > 0 {
+        outln!(
+            "  documents read with warnings: {}{}",
+            s.warned,
+            if s.warned > 20 {
+                " (the first 20 are on stderr; --show-all-skipped shows all)"
+            } else {
+                " (on stderr)"
+            }
+        )?;
+    }
+    if s.links_not_followed > 0 {
+        outln!(
+            "  feed links not followed (local files; see --feed-local-pages): {}",
+            s.links_not_followed
+        )?;
     }
     outln!(
         "  events: {}  fused events: {} new, {} updated with further reports",
