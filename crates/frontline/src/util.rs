@@ -24,9 +24,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// Parses a listening address for clap: `IP:PORT` (`127.0.0.1:8080`, `[::1]:8080`,
 /// `0.0.0.0:8080`), a bare `PORT` or `:PORT` (on loopback, 127.0.0.1), or `localhost:PORT`
 /// (127.0.0.1, without asking a resolver).
-// Used by `serve --addr` and `demo --addr` (`value_parser = crate::util::parse_addr`), wired
-// in by the server side of issue 23, which owns cmd/serve.rs and cmd/demo.rs.
-#[allow(dead_code)]
+// Used by `serve --addr` and `demo --addr` (`value_parser = crate::util::parse_addr`).
 pub fn parse_addr(s: &str) -> Result<std::net::SocketAddr, String> {
     use std::net::{Ipv4Addr, SocketAddr};
     let s = s.trim();

@@ -246,8 +246,9 @@ fn declared_and_guessed_charsets_are_decoded() {
 fn ingesting_the_demo_samples_reproduces_the_demo() {
     let dir = tempfile::tempdir().unwrap();
     let demo_db = dir.path().join("demo.db");
+    // item 12 too: `--addr` takes localhost:PORT (and PORT), not only IP:PORT
     let out = frontline()
-        .args(["demo", "--no-serve", "--db"])
+        .args(["demo", "--no-serve", "--addr", "localhost:8099", "--db"])
         .arg(&demo_db)
         .output()
         .unwrap();
@@ -282,6 +283,34 @@ fn ingesting_the_demo_samples_reproduces_the_demo() {
     assert!(demo.lines().count() > 10, "{demo}");
     assert_eq!(demo, ingested);
     assert!(demo.contains("Corvid Wire"));
+}
+
+/// Item 12: `--addr` takes a bare port; a wrong value is refused with the forms it takes.
+#[test]
+fn addr_takes_a_port_and_explains_a_wrong_value() {
+    let out = frontline()
+        .args([
+            "serve",
+            "--addr",
+            "not-an-address",
+            "--db",
+            "/nonexistent/x.db",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("expected IP:PORT"), "{err}");
+    let out = frontline()
+        .args(["demo", "--no-serve", "--addr", "8099", "--db"])
+        .arg(tempfile::tempdir().unwrap().path().join("d.db"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Item 11: dates in common forms are read; one that cannot be is named in a warning.

@@ -22,8 +22,13 @@ use crate::globals::Globals;
 /// while the demo listens on loopback; on another address it needs --enable-extract.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = frontline_server::DEFAULT_ADDR, value_name = "IP:PORT")]
+    /// Address to listen on: IP:PORT, PORT (loopback) or localhost:PORT.
+    #[arg(
+        long,
+        default_value = frontline_server::DEFAULT_ADDR,
+        value_name = "IP:PORT",
+        value_parser = crate::util::parse_addr
+    )]
     pub addr: SocketAddr,
     /// Write the demo database here (kept after exit) instead of a temporary folder.
     #[arg(long, value_name = "PATH")]

@@ -21,8 +21,13 @@ pub struct Args {
     /// Database to serve (built by `frontline ingest`). Default: the data dir's frontline.db.
     #[arg(long, value_name = "PATH", env = "FRONTLINE_DB")]
     pub db: Option<PathBuf>,
-    /// Address to listen on.
-    #[arg(long, default_value = frontline_server::DEFAULT_ADDR, value_name = "IP:PORT")]
+    /// Address to listen on: IP:PORT, PORT (loopback) or localhost:PORT.
+    #[arg(
+        long,
+        default_value = frontline_server::DEFAULT_ADDR,
+        value_name = "IP:PORT",
+        value_parser = crate::util::parse_addr
+    )]
     pub addr: SocketAddr,
     #[command(flatten)]
     pub server: ServerOpts,
