@@ -8,6 +8,7 @@ use frontline_model::{
 use serde::Serialize;
 
 use super::gold::{GoldActor, GoldDocument, GoldEvent};
+use crate::events::Counts;
 
 /// A share: how many were right out of how many were judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -198,33 +199,29 @@ pub struct ArticleScores {
 }
 
 impl ArticleScores {
+    /// Detection as true positives (matched), false positives (duplicates and false events)
+    /// and false negatives (gold events not matched).
+    pub fn detection(&self) -> Counts {
+        Counts {
+            tp: self.matched,
+            fp: self.duplicates + self.false_events,
+            fn_: self.gold_events.saturating_sub(self.matched),
+        }
+    }
+
     /// Precision of event detection.
     pub fn precision(&self) -> f64 {
-        let denom = self.matched + self.duplicates + self.false_events;
-        if denom == 0 {
-            1.0
-        } else {
-            self.matched as f64 / denom as f64
-        }
+        self.detection().precision()
     }
 
     /// Recall of event detection.
     pub fn recall(&self) -> f64 {
-        if self.gold_events == 0 {
-            1.0
-        } else {
-            self.matched as f64 / self.gold_events as f64
-        }
+        self.detection().recall()
     }
 
     /// F1 of event detection.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        self.detection().f1()
     }
 
     /// Median location error in km (`None` without located matches).
