@@ -36,6 +36,54 @@ pub const DATE_WINDOW_DAYS: u64 = 2;
 pub const MAX_DISTANCE_KM: f64 = 50.0;
 /// Distance under which two reports are at the same spot even if their actors differ.
 pub const SAME_SPOT_KM: f64 = 10.0;
+/// Greatest distance between two reports that both place the event at a town or village
+/// (GeoNames precision `point`, ACLED precision 1): two towns farther apart are two places,
+/// whatever else the reports share (the gazetteer gives one point per town, so reports of
+/// one town agree to the metre; a few km allows a village named for its surroundings).
+pub const MAX_POINT_KM: f64 = 10.0;
+
+/// ACLED event types of organised political violence. Reports of one fight, strike or
+/// capture are coded under any of them and under PLOVER `ASSAULT` or `COERCE` as the wording
+/// goes ("struck", "attack", "overran", "liberated", "seized"), so they form one type family
+/// for matching ([`type_family`]).
+pub const VIOLENCE_ACLED_TYPES: [&str; 3] = [
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+];
+
+/// The type family of a report or fused event: `Some("violence")` for political violence
+/// (PLOVER `ASSAULT` in any mode, or any type whose ACLED event type is one of
+/// [`VIOLENCE_ACLED_TYPES`]: a capture coded `COERCE` is ACLED `Battles`), `None` otherwise
+/// (those types match only themselves).
+pub fn type_family(plover: Option<&str>, acled: Option<&str>) -> Option<&'static str> {
+    (plover == Some("ASSAULT") || acled.is_some_and(|a| VIOLENCE_ACLED_TYPES.contains(&a)))
+        .then_some("violence")
+}
+
+/// The candidate-index types (`('p', PLOVER)` or `('a', ACLED event type)`) a report of this
+/// type is looked up under: its own two, and, in the violence family, every type of the
+/// family.
+pub fn family_types<'a>(plover: Option<&'a str>, acled: Option<&'a str>) -> Vec<(char, &'a str)> {
+    let mut out = Vec::with_capacity(5);
+    if let Some(p) = plover {
+        out.push(('p', p));
+    }
+    if let Some(a) = acled {
+        out.push(('a', a));
+    }
+    if type_family(plover, acled).is_some() {
+        if plover != Some("ASSAULT") {
+            out.push(('p', "ASSAULT"));
+        }
+        for a in VIOLENCE_ACLED_TYPES {
+            if acled != Some(a) {
+                out.push(('a', a));
+            }
+        }
+    }
+    out
+}
 
 /// CAMEO role codes that name a kind of actor, not a particular one ("soldiers" -> `MIL`).
 /// Two reports sharing only such a code do not thereby share an actor.
@@ -157,7 +205,12 @@ impl MatchKey {
             key.lat = p.lat;
             key.lon = p.lon;
             key.geonameid = p.geonameid;
-            key.precision = Some(p.precision);
+            // "near X", "north of X": X is a reference point, not the place itself (ACLED's
+            // precision 2), so the town-to-town distance rule does not apply to it.
+            key.precision = Some(match p.precision {
+                GeoPrecision::Point if !at_the_place(&loc.relation) => GeoPrecision::Admin2,
+                other => other,
+            });
             key.country = p.country_code.clone();
             key.admin1 = p.admin1.clone();
         }
@@ -184,6 +237,12 @@ impl MatchKey {
     }
 }
 
+/// Whether a location's relation puts the event at the place itself ("in", "at", "on"; or
+/// none given) rather than by it ("near", "north of", "outside", "towards").
+fn at_the_place(relation: &str) -> bool {
+    matches!(relation.trim(), "" | "in" | "at" | "on" | "inside" | "into")
+}
+
 /// Great-circle distance in kilometres.
 pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
@@ -208,13 +267,24 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     // Type.
     let same_type = ev.plover.is_some() && ev.plover == fused.plover;
     let same_acled = ev.acled_type.is_some() && ev.acled_type == fused.acled_type;
-    if !same_type && !same_acled {
+    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
+    // Only of one family (a capture against an attack on the same town): needs the same
+    // place or the same story, checked below.
+    let family_only =
+        !same_type && !same_acled && family(ev).is_some() && family(ev) == family(fused);
+    if !same_type && !same_acled && !family_only {
         return None;
     }
     let same_story = !ev.stories.is_disjoint(&fused.stories);
 
     // Date.
-    let mut score = if same_type { 1.0 } else { 0.5 };
+    let mut score = if same_type {
+        1.0
+    } else if same_acled {
+        0.5
+    } else {
+        0.25
+    };
     match (ev.start, ev.end, fused.start, fused.end) {
         (Some(s1), Some(e1), Some(s2), Some(e2)) => {
             if widen(s1, true) > e2 || widen(e1, false) < s2 {
@@ -264,12 +334,14 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         fused.lon,
     ) {
         let d = haversine_km(la1, lo1, la2, lo2);
-        if d > MAX_DISTANCE_KM {
+        let both_towns = ev.precision == Some(GeoPrecision::Point)
+            && fused.precision == Some(GeoPrecision::Point);
+        if d > MAX_DISTANCE_KM || (both_towns && d > MAX_POINT_KM) {
             return None;
         }
         let same_spot =
             d <= SAME_SPOT_KM || (ev.geonameid.is_some() && ev.geonameid == fused.geonameid);
-        if actors == Actors::Disjoint && !same_spot && !same_story {
+        if (actors == Actors::Disjoint || family_only) && !same_spot && !same_story {
             return None;
         }
         return Some(score + 1.0 + (1.0 - d / MAX_DISTANCE_KM));
@@ -292,8 +364,9 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             {
                 return None;
             }
-            // Only coarsely placed: needs the same actors or the same story.
-            if actors == Actors::Shared || same_story {
+            // Only coarsely placed: needs the same actors or the same story (and, for types
+            // only of one family, the same story).
+            if (actors == Actors::Shared && !family_only) || same_story {
                 Some(score + 0.5)
             } else {
                 None
@@ -445,6 +518,9 @@ pub struct FusedState {
     killed_hi_min: Option<f64>,
     killed_lo_max: Option<f64>,
     killed_clash: bool,
+    /// The report the best estimate of deaths is taken from (see [`BestToll`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    killed_best: Option<BestToll>,
     source_sets: Vec<BTreeSet<String>>,
     perpetrator_clash: bool,
     asserted: bool,
@@ -465,6 +541,26 @@ pub struct FusedState {
     confidence: f32,
     fine_range: Option<(NaiveDate, NaiveDate)>,
     any_range: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The report a fused event's best estimate of deaths comes from (UCDP's "best" between its
+/// "low" and "high"): a report stating the event as fact before a hedged or claimed one, then
+/// the latest published (a later report has the update: bodies are found, the wounded die),
+/// then the higher figure. The rank does not depend on the order reports are added in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct BestToll {
+    asserted: bool,
+    published: Option<NaiveDate>,
+    /// The report's figure (the low end of a range it gives).
+    value: f64,
+}
+
+impl BestToll {
+    fn outranks(&self, other: &BestToll) -> bool {
+        (self.asserted, self.published, self.value)
+            .partial_cmp(&(other.asserted, other.published, other.value))
+            .is_some_and(std::cmp::Ordering::is_gt)
+    }
 }
 
 fn union(r: &mut Option<(NaiveDate, NaiveDate)>, s: NaiveDate, e: NaiveDate) {
@@ -582,6 +678,14 @@ impl FusedState {
             self.killed_lo_max = Some(self.killed_lo_max.map_or(lo, |v| v.max(lo)));
             self.killed_min = Some(self.killed_min.map_or(lo, |v| v.min(lo)));
             self.killed_max = Some(self.killed_max.map_or(hi, |v| v.max(hi)));
+            let this = BestToll {
+                asserted: ev.modality == Modality::Asserted,
+                published: m.published_at,
+                value: lo,
+            };
+            if self.killed_best.is_none_or(|b| this.outranks(&b)) {
+                self.killed_best = Some(this);
+            }
         }
 
         // Perpetrators: two reports whose named sources share no actor.
@@ -728,6 +832,11 @@ impl FusedState {
             sources: sort(&self.sources),
             targets: sort(&self.targets),
             fatalities: self.killed_min.map(|v| v.max(0.0).round() as u64),
+            fatalities_best: self
+                .killed_best
+                .map(|b| b.value.max(0.0).round() as u64)
+                // an aggregate stored before the best estimate was kept: the lowest
+                .or(self.killed_min.map(|v| v.max(0.0).round() as u64)),
             fatalities_max: self.killed_max.map(|v| v.max(0.0).round() as u64),
             n_reports: self.n_reports,
             n_documents: self.n_documents,

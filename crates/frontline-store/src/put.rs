@@ -998,41 +998,47 @@ fn dated_candidates(
         date_str(Some(shift(e, w))).unwrap_or_default(),
         date_str(Some(shift(s, -w))).unwrap_or_default(),
     );
-    let mut types = Vec::new();
-    if let Some(p) = plover {
-        types.push(('p', p));
-    }
-    if let Some(a) = &key.acled_type {
-        types.push(('a', a.as_str()));
-    }
-    // Index entries: an exact key (`to` None) or a key range [from, to).
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    if by_story {
-        entries.extend(key.stories.iter().map(|st| (format!("s|{st}|"), None)));
-        types.clear();
-    }
+    // The report's own types and, in the violence family, the family's (see
+    // `fusion::type_family`); each searched with a filter on that one type.
+    let types = fusion::family_types(plover, key.acled_type.as_deref());
+    // Index entries: an exact key (`to` None) or a key range [from, to), with the type its
+    // filter asks for.
+    let mut entries: Vec<(String, Option<String>, char, &str)> = Vec::new();
     for (kind, ty) in &types {
+        if by_story {
+            entries.extend(
+                key.stories
+                    .iter()
+                    .map(|st| (format!("s|{st}|"), None, *kind, *ty)),
+            );
+            continue;
+        }
         match &key.country {
             Some(c) => {
-                entries.push((tkey(*kind, ty, Some(c)), None));
-                entries.push((tkey(*kind, ty, None), None));
+                entries.push((tkey(*kind, ty, Some(c)), None, *kind, *ty));
+                entries.push((tkey(*kind, ty, None), None, *kind, *ty));
             }
             // No country: every country of the type.
-            None => entries.push((format!("{kind}|{ty}|"), Some(format!("{kind}|{ty}}}")))),
+            None => entries.push((
+                format!("{kind}|{ty}|"),
+                Some(format!("{kind}|{ty}}}")),
+                *kind,
+                *ty,
+            )),
         }
     }
-    let filter = DatedFilter {
-        plover,
-        acled: key.acled_type.as_deref(),
-        end: &end,
-        start: &start,
-        country: key.country.as_deref(),
-        bbox,
-    };
     // Bucket -1 (ranges too long to list) and the buckets of the range.
     let spans = [(-1_i64, -1_i64), (lo, hi)];
     let mut found = BTreeSet::new();
-    for (from, to) in &entries {
+    for (from, to, kind, ty) in &entries {
+        let filter = DatedFilter {
+            plover: (*kind == 'p').then_some(*ty),
+            acled: (*kind == 'a').then_some(*ty),
+            end: &end,
+            start: &start,
+            country: key.country.as_deref(),
+            bbox,
+        };
         index.search(tx, from, to.as_deref(), &spans, &filter, &mut found)?;
     }
     Ok(found.into_iter().take(MAX_CANDIDATES).collect())
@@ -1058,6 +1064,7 @@ fn find_match(
     // (copies may lack a date).
     if key.start.is_none() {
         let plover = key.plover.map(|p| p.as_str());
+        let family = fusion::family_types(plover, key.acled_type.as_deref());
         let mut stmt = tx.prepare_cached(
             "SELECT fused_id FROM fused_stories WHERE story_id = ?1 ORDER BY fused_id DESC",
         )?;
@@ -1070,9 +1077,12 @@ fn find_match(
                 if taken == MAX_STORY_CANDIDATES {
                     break;
                 }
-                let compatible = index
-                    .fetch(tx, id)?
-                    .is_some_and(|f| f.cols.type_matches(plover, key.acled_type.as_deref()));
+                let compatible = index.fetch(tx, id)?.is_some_and(|f| {
+                    family.iter().any(|(k, t)| {
+                        f.cols
+                            .type_matches((*k == 'p').then_some(*t), (*k == 'a').then_some(*t))
+                    })
+                });
                 if compatible {
                     taken += 1;
                     if !cands.contains(&id) {

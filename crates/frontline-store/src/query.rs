@@ -188,6 +188,11 @@ pub struct FusedEvent {
     /// Deaths: the lowest figure any report gives (ACLED's conservative practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fatalities: Option<u64>,
+    /// Deaths: the best estimate (UCDP's "best", between `fatalities` and `fatalities_max`):
+    /// the figure of the latest report stating the event as fact (a later report carries the
+    /// update), hedged and claimed reports only when no report states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatalities_best: Option<u64>,
     /// Deaths: the highest figure any report gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fatalities_max: Option<u64>,

@@ -21,6 +21,10 @@ fn talbiseh() -> frontline_model::PlaceRef {
     // About 12 km north of Homs.
     place("Talbiseh", 163270, 34.8394, 36.7306, "SY")
 }
+fn homs_outskirts() -> frontline_model::PlaceRef {
+    // About 5 km north of the centre of Homs.
+    place("Homs northern outskirts", 900001, 34.7718, 36.7234, "SY")
+}
 fn deir() -> frontline_model::PlaceRef {
     place("Deir ez-Zor", 170794, 35.3359, 40.1408, "SY")
 }
@@ -225,11 +229,11 @@ fn reports_of_one_event_fuse_and_count_independent_sources() {
         Some("2017-06-20"),
         std::slice::from_ref(&ev),
     );
-    // An independent report placing it at a town 12 km away, one day later.
-    let mut ev_c = EventSpec::assault(vec![isis()], Some(talbiseh()), Some("2017-06-20"));
+    // An independent report placing it a few km away, one day later.
+    let mut ev_c = EventSpec::assault(vec![isis()], Some(homs_outskirts()), Some("2017-06-20"));
     ev_c.targets = vec![syrmil()];
     let c = extraction(
-        "Militants stormed a checkpoint near Talbiseh, a local council said.",
+        "Militants stormed a checkpoint on the northern outskirts of Homs, a local council said.",
         Some("Monitor"),
         Some("2017-06-20"),
         &[ev_c],
@@ -303,6 +307,8 @@ fn fusion_is_incremental_and_flags_contradictions() {
     assert_eq!(f.n_reports, 2);
     assert_eq!(f.n_sources, 2);
     assert_eq!(f.fatalities, Some(9));
+    // the hedged 40 widens the range, the report stating it as fact gives the best estimate
+    assert_eq!(f.fatalities_best, Some(9));
     assert_eq!(f.fatalities_max, Some(40));
     assert_eq!(f.modality, Modality::Asserted);
     let kinds: Vec<ContradictionKind> = f.contradictions.iter().map(|c| c.kind).collect();
@@ -383,6 +389,113 @@ fn different_actors_at_different_places_do_not_fuse() {
     let d = extraction("Crowds marched in Homs.", Some("D"), None, &[protest]);
     store.put_extractions(&[a, b, c, d]).unwrap();
     assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 4);
+}
+
+#[test]
+fn a_later_toll_update_is_the_best_estimate_and_the_range_holds_every_report() {
+    let store = Store::open_in_memory().unwrap();
+    let mut first = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    first.killed = Some(9.0);
+    let mut claim = first.clone();
+    claim.killed = Some(30.0);
+    claim.modality = Modality::Hedged;
+    let mut update = first.clone();
+    update.killed = Some(13.0);
+    // the update first, to show the order reports arrive in does not matter
+    let docs = [
+        extraction(
+            "Officials said on Wednesday the toll rose to 13.",
+            Some("Monitor"),
+            Some("2017-06-21"),
+            &[update],
+        ),
+        extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[first]),
+        extraction(OTHER, Some("Group"), Some("2017-06-22"), &[claim]),
+    ];
+    store.put_extractions(&docs).unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let f = &all[0];
+    assert_eq!(
+        (f.fatalities, f.fatalities_best, f.fatalities_max),
+        (Some(9), Some(13), Some(30))
+    );
+    assert_write_cache_matches_db(&store);
+}
+
+#[test]
+fn two_towns_more_than_a_few_km_apart_do_not_fuse() {
+    // Same type, day and perpetrator, same story even (a wire telling two strikes): Homs and
+    // Talbiseh, 12 km apart, are two places.
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        WIRE,
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[
+            EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19")),
+            EventSpec::assault(vec![isis()], Some(talbiseh()), Some("2017-06-19")),
+        ],
+    );
+    store.put_extraction(&a).unwrap();
+    assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 2);
+}
+
+#[test]
+fn a_capture_and_an_attack_on_the_same_town_are_one_event() {
+    // One report codes the fall of the town as a capture (COERCE, ACLED Battles / Non-state
+    // actor overtakes territory), another as an attack (ASSAULT, Violence against civilians):
+    // one type family, the same town, the same day.
+    let store = Store::open_in_memory().unwrap();
+    let mut capture = extraction(
+        "Islamic State fighters overran Homs on Monday.",
+        Some("Wire"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(homs()),
+            Some("2017-06-19"),
+        )],
+    );
+    capture.events[0].plover_type = PloverType::Coerce;
+    capture.events[0].acled = Some(frontline_model::AcledType {
+        event_type: "Battles".into(),
+        sub_event_type: "Non-state actor overtakes territory".into(),
+    });
+    let mut attack = extraction(
+        "Jihadists attacked residents of Homs, state television said.",
+        Some("State TV"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(vec![], Some(homs()), Some("2017-06-19"))],
+    );
+    attack.events[0].acled = Some(frontline_model::AcledType {
+        event_type: "Violence against civilians".into(),
+        sub_event_type: "Attack".into(),
+    });
+    // Another type family at the same town and day stays apart.
+    let mut protest = EventSpec::assault(vec![], Some(homs()), Some("2017-06-19"));
+    protest.plover = PloverType::Protest;
+    let mut protest = extraction("Crowds marched in Homs.", Some("D"), None, &[protest]);
+    protest.events[0].acled = None;
+    // A capture of a town 12 km away stays apart too.
+    let mut other = extraction(
+        "Islamic State fighters overran Talbiseh on Monday.",
+        Some("Local"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(talbiseh()),
+            Some("2017-06-19"),
+        )],
+    );
+    other.events[0].plover_type = PloverType::Coerce;
+    store
+        .put_extractions(&[capture, attack, protest, other])
+        .unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert!(all.iter().any(|f| f.n_documents == 2 && f.n_sources == 2));
+    assert_write_cache_matches_db(&store);
 }
 
 #[test]
@@ -803,6 +916,7 @@ fn fused(
         }],
         targets: vec![],
         fatalities: None,
+        fatalities_best: None,
         fatalities_max: None,
         n_reports: 2,
         n_documents: 2,

@@ -77,6 +77,12 @@ fn all_formats_parse_and_agree() {
         "source",
         "notes",
         "fatalities",
+        "fatalities_low",
+        "fatalities_best",
+        "fatalities_high",
+        "n_sources",
+        "n_documents",
+        "n_outlets",
     ] {
         assert!(headers.iter().any(|h| h == col), "missing column {col}");
     }

@@ -342,7 +342,7 @@ fn filter_limit(f: &EventFilter) -> Option<u64> {
 }
 
 /// CSV columns, in order (documented in docs/exports.md).
-pub const CSV_COLUMNS: [&str; 21] = [
+pub const CSV_COLUMNS: [&str; 26] = [
     "event_id",
     "event_date",
     "year",
@@ -364,6 +364,11 @@ pub const CSV_COLUMNS: [&str; 21] = [
     "plover_type",
     "n_sources",
     "contradictions",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "n_documents",
+    "n_outlets",
 ];
 
 fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
@@ -419,6 +424,11 @@ pub struct AcledRow {
     pub plover_type: String,
     pub n_sources: usize,
     pub contradictions: String,
+    pub fatalities_low: Option<u64>,
+    pub fatalities_best: Option<u64>,
+    pub fatalities_high: Option<u64>,
+    pub n_documents: usize,
+    pub n_outlets: usize,
 }
 
 impl AcledRow {
@@ -459,6 +469,11 @@ impl AcledRow {
             plover_type: ev.plover_type.as_str().to_string(),
             n_sources: ev.n_sources,
             contradictions: contradictions.join(";"),
+            fatalities_low: ev.fatalities,
+            fatalities_best: ev.fatalities_best,
+            fatalities_high: ev.fatalities_max,
+            n_documents: ev.n_documents,
+            n_outlets: ev.n_outlets,
         }
     }
 }
@@ -487,6 +502,11 @@ fn csv_row(ev: &FusedEvent) -> Vec<String> {
         r.plover_type,
         r.n_sources.to_string(),
         r.contradictions,
+        opt(r.fatalities_low),
+        opt(r.fatalities_best),
+        opt(r.fatalities_high),
+        r.n_documents.to_string(),
+        r.n_outlets.to_string(),
     ]
     .into_iter()
     .map(neutralise)

@@ -36,6 +36,11 @@ pub const SCHEMA: &str = "message frontline_event {
   required binary plover_type (UTF8);
   required int32 n_sources;
   required binary contradictions (UTF8);
+  optional int64 fatalities_low;
+  optional int64 fatalities_best;
+  optional int64 fatalities_high;
+  required int32 n_documents;
+  required int32 n_outlets;
 }";
 
 const ROW_GROUP: usize = 50_000;
@@ -117,6 +122,16 @@ impl ParquetWriter {
         })?;
         put::<ByteArrayType>(&mut rg, &rows, true, |r| {
             Some(r.contradictions.as_str().into())
+        })?;
+        let toll = |v: Option<u64>| v.map(|f| i64::try_from(f).unwrap_or(i64::MAX));
+        put::<Int64Type>(&mut rg, &rows, false, |r| toll(r.fatalities_low))?;
+        put::<Int64Type>(&mut rg, &rows, false, |r| toll(r.fatalities_best))?;
+        put::<Int64Type>(&mut rg, &rows, false, |r| toll(r.fatalities_high))?;
+        put::<Int32Type>(&mut rg, &rows, true, |r| {
+            Some(i32::try_from(r.n_documents).unwrap_or(i32::MAX))
+        })?;
+        put::<Int32Type>(&mut rg, &rows, true, |r| {
+            Some(i32::try_from(r.n_outlets).unwrap_or(i32::MAX))
         })?;
         if rg.next_column()?.is_some() {
             bail!("the Parquet schema has more columns than the export writes");
