@@ -466,6 +466,7 @@ impl Pipeline {
                 .code_sentence(&self.dict, &input, &mut state, &mut near);
             ex.events.extend(evs);
         }
+        crate::events::location::fill_from_document(&mut ex.events, &toks, &places_by);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

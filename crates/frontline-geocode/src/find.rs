@@ -263,6 +263,8 @@ struct Sets {
     place_suffix: HashSet<&'static str>,
     never: HashSet<&'static str>,
     strict_locative: HashSet<&'static str>,
+    /// Name keys of [`NOT_PLACES`].
+    not_places: HashSet<String>,
 }
 
 fn sets() -> &'static Sets {
@@ -278,6 +280,7 @@ fn sets() -> &'static Sets {
             place_suffix: set(PLACE_SUFFIX),
             never: set(NEVER),
             strict_locative: set(STRICT_LOCATIVE),
+            not_places: NOT_PLACES.iter().map(|w| normalize::key(w)).collect(),
         }
     })
 }
@@ -633,6 +636,31 @@ fn find_in_sentence(
             if key.is_empty() {
                 continue;
             }
+            // A group, religion, weapon or broadcaster ("Taliban", "Shi'ite", "Molotov"), or
+            // a name followed by a channel number ("Kurdistan 24"): not a place, and none of
+            // its words is one either.
+            let channel = toks.get(i + n).is_some_and(|nt| {
+                text.get(last.end..nt.start) == Some(" ")
+                    && text.get(nt.start..nt.end) == Some("24")
+            });
+            // "Shi'ite": the tokens stop at the apostrophe
+            let apostrophe = text[last.end..].starts_with(['\'', '’']).then(|| {
+                let rest = &text[last.end..];
+                let len = rest
+                    .char_indices()
+                    .find(|&(k, c)| k > 0 && !c.is_alphabetic())
+                    .map_or(rest.len(), |(k, _)| k);
+                normalize::key(&text[t.start..last.end + len])
+            });
+            if sets().not_places.contains(&key)
+                || channel
+                || apostrophe.is_some_and(|k| sets().not_places.contains(&k))
+            {
+                last_end_tok = Some(i + n - 1);
+                i += n;
+                matched = true;
+                break;
+            }
             let looked = cache.exact(g, &key);
             let country = if n <= 4 {
                 looked.country.or_else(|| {
@@ -787,7 +815,7 @@ fn find_in_sentence(
             // candidates.
             if let Some(unit) = level.filter(|l| l.starts_with("ADM"))
                 && key.len() >= 5
-                && looks_transliterated(surface)
+                && (looks_transliterated(surface) || place_suffix)
                 && !hits
                     .iter()
                     .any(|h| g.place(h.idx).is_some_and(|p| p.feature_code == unit))

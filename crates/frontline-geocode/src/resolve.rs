@@ -459,10 +459,13 @@ pub(crate) fn resolve(
             Some(best) => {
                 let p = &best.place;
                 let others = doc.without(&f.key);
-                // A transliteration-only match must sit in one of the story's main countries.
+                // A transliteration-only match must sit in one of the story's main countries,
+                // unless it is the kind of unit the name's unit word asks for ("Anbar
+                // province": Al Anbar Governorate).
                 let weak_loose = !f.hits.iter().any(|h| h.exact && h.idx == p.idx)
                     && others.share(p.country) < 0.5
-                    && !is_country_code(p.feature_code);
+                    && !is_country_code(p.feature_code)
+                    && f.level.is_none_or(|l| l != p.feature_code);
                 let tiny = precision(p) == GeoPrecision::Point
                     && p.population < 1_000
                     && doc.country_share(p.country) < 0.3

@@ -215,3 +215,24 @@ fn datelines_are_flagged() {
     assert!(find(&v, "MOGADISHU").dateline);
     assert!(!find(&v, "Somalia").dateline);
 }
+
+/// Groups, religions, peoples, weapons and broadcasters are not places, whatever towns share
+/// their names, and none of their words is matched alone.
+#[test]
+fn groups_religions_weapons_and_broadcasters_are_not_places() {
+    let text = "Taliban fighters and Shi'ite militiamen threw a Molotov cocktail at an Arab \
+                family, Kurdistan 24 reported. The Rapid Support Forces and the Party of God \
+                denied it in Kabul.";
+    let v = parse(text);
+    let names: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(names, ["Kabul"], "{v:#?}");
+}
+
+/// A province word asks for the province even when the bare name is also a village elsewhere.
+#[test]
+fn a_province_word_finds_the_province_not_a_namesake_village() {
+    let v = parse("Gunmen attacked a convoy in Anbar province on Monday.");
+    let place = &find(&v, "Anbar").place;
+    assert_eq!(place.country_code.as_deref(), Some("IQ"), "{place:?}");
+    assert_eq!(place.precision, GeoPrecision::Admin1, "{place:?}");
+}

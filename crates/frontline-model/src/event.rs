@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ActorRef, PlaceRef, Quantity, Span, TimeRef};
+use crate::{ActorRef, GeoPrecision, PlaceRef, Quantity, Span, TimeRef};
 
 /// PLOVER event types (openeventdata/PLOVER).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -150,6 +150,25 @@ pub struct EventLocation {
     pub mention: Option<usize>,
     /// How the clause attaches it: `at`, `in`, `near`, `northeast of`, `along the border of`...
     pub relation: String,
+}
+
+impl EventLocation {
+    /// ACLED `geo_precision`: 1 the town or village itself; 2 near a town, part of a region, a
+    /// district or a border area; 3 only a province, a region, a country or wider. Derived from
+    /// the place's precision and the relation ("near", "north of" make a town 2).
+    pub fn acled_precision(&self) -> u8 {
+        let near = self.relation != "in" && self.relation != "at";
+        // "in the northern part of", "in the countryside of": part of a region
+        let part = self.relation.starts_with("in the ") && self.relation.ends_with(" of");
+        match self.place.precision {
+            GeoPrecision::Point if near => 2,
+            GeoPrecision::Point => 1,
+            GeoPrecision::Admin1 if part => 2,
+            GeoPrecision::Admin2 | GeoPrecision::Region => 2,
+            GeoPrecision::Unresolved if self.place.lat.is_some() => 2,
+            _ => 3,
+        }
+    }
 }
 
 /// A quantity attached to an event.

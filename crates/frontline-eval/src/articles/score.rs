@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use frontline_model::{
-    ActorRef, ActorType, Event, GeoPrecision, Modality, PloverType, QuantityKind, Span,
+    ActorRef, ActorType, Event, EventLocation, Modality, PloverType, QuantityKind, Span,
 };
 use serde::Serialize;
 
@@ -268,6 +268,14 @@ impl ArticleScores {
                     matched[k] = true;
                     self.matched += 1;
                     self.score_fields(&gold.events[k], ev);
+                    if let Some(what) = location_failure(&gold.events[k], ev) {
+                        self.failures.push(Failure {
+                            doc: gold.doc.clone(),
+                            kind: "location".into(),
+                            span: j.raw_trigger,
+                            what,
+                        });
+                    }
                 }
                 Judgement::Duplicate { gold: k } => {
                     self.duplicates += 1;
@@ -407,7 +415,7 @@ impl ArticleScores {
         };
         let km = crate::geo::haversine_km(gl.lat, gl.lon, lat, lon);
         self.location_errors_km.push(km);
-        let (p, relation) = place.unzip();
+        let p = place.map(|x| x.0);
         let same_admin1 = gl.geo_precision == 3
             && match (p.and_then(|p| p.admin1.as_deref()), gl.admin1.as_deref()) {
                 (Some(a), Some(b)) => norm_admin(a) == norm_admin(b),
@@ -420,15 +428,11 @@ impl ArticleScores {
                 !cc.eq_ignore_ascii_case(&gl.country),
             );
         }
-        if let Some(p) = p {
-            let near = relation.is_some_and(|r| r != "in" && r != "at");
-            let pred = match p.precision {
-                GeoPrecision::Point if near => 2,
-                GeoPrecision::Point => 1,
-                GeoPrecision::Admin2 | GeoPrecision::Region => 2,
-                _ => 3,
-            };
-            self.field("geo_precision_equal", pred == gl.geo_precision);
+        if let Some(l) = &ev.location {
+            self.field(
+                "geo_precision_equal",
+                l.acled_precision() == gl.geo_precision,
+            );
         }
     }
 
@@ -437,6 +441,44 @@ impl ArticleScores {
     fn field_inverse(&mut self, name: &str, wrong: bool) {
         self.fields.entry(name.to_string()).or_default().add(wrong);
     }
+}
+
+/// A matched event whose place is missing or more than 50 km off, in a few words: the gold
+/// place and precision beside the emitted one and the rules that chose it.
+fn location_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
+    let gl = g.location.as_ref()?;
+    let got = ev.location.as_ref();
+    let coords = got.and_then(|l| Some((l.place.lat?, l.place.lon?)));
+    let km = coords.map(|(lat, lon)| crate::geo::haversine_km(gl.lat, gl.lon, lat, lon));
+    let precision = got.map(EventLocation::acled_precision);
+    if km.is_some_and(|k| k <= 50.0) && precision == Some(gl.geo_precision) {
+        return None;
+    }
+    let rules: Vec<&str> = ev
+        .rules
+        .iter()
+        .filter(|r| r.starts_with("LO"))
+        .map(String::as_str)
+        .collect();
+    Some(format!(
+        "gold {} ({}, p{}) got {}{} p{} [{}]",
+        gl.name.as_deref().unwrap_or("-"),
+        gl.country,
+        gl.geo_precision,
+        got.map_or_else(
+            || "nothing".to_string(),
+            |l| format!(
+                "{} {} ({}, {:?})",
+                l.relation,
+                l.place.name,
+                l.place.country_code.as_deref().unwrap_or("-"),
+                l.place.precision
+            )
+        ),
+        km.map_or_else(String::new, |k| format!(" {k:.0} km")),
+        precision.unwrap_or(0),
+        rules.join(",")
+    ))
 }
 
 fn norm_admin(s: &str) -> String {

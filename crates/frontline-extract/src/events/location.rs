@@ -5,8 +5,21 @@
 //! `LO40-border` (no toponym, but "at/along the border"), `LO50-sentence-place` (a locative
 //! place elsewhere in the sentence), and `LO15-unresolved-anchor` (a place the gazetteer lacks
 //! gives way to the known place it is placed by: "the Zamzam camp outside El Fasher").
+//!
+//! After every sentence is coded, [`fill_from_document`] places the events their clause and
+//! sentence left without coordinates, in this order: the storyline's current place
+//! (`LO80-storyline`: the place of the last act its own sentence placed, at most
+//! [`STORY_GAP`] sentences back and within a week of it), the dateline (`LO85-dateline`), and
+//! the document's focus, its most salient place below the country in its main country
+//! (`LO90-document-focus`), or that country when it names nothing finer
+//! (`LO95-document-country`). A name the gazetteer lacks is placed in a province, district or
+//! region of its sentence (`LO75-unresolved-in-sentence`), else of the storyline, dateline or
+//! focus, never in a town it is not tied to. A country-only place gives way to a finer
+//! storyline or dateline place inside that country (`LO82-storyline-refines-country`). A
+//! place the text narrows ("northern Aleppo", "the Idlib countryside") gets a relation "in the
+//! ... of" that makes its ACLED precision 2 ([`frontline_model::EventLocation::acled_precision`]).
 
-use frontline_model::{GeoPrecision, PlaceRef};
+use frontline_model::{Event, EventLocation, GeoPrecision, PlaceRef, PloverType};
 
 use crate::lex::Tokens;
 
@@ -376,6 +389,283 @@ pub fn border_phrase(t: &Tokens<'_>, clause: (usize, usize)) -> Option<(usize, u
             None
         }
     })
+}
+
+/// Sentences back within which the last located event is still the storyline's place.
+pub const STORY_GAP: usize = 3;
+
+/// Acts that happen at a place (not talks, statements or accusations).
+fn material(t: PloverType) -> bool {
+    matches!(
+        t,
+        PloverType::Assault
+            | PloverType::Coerce
+            | PloverType::Protest
+            | PloverType::Mobilize
+            | PloverType::Retreat
+    )
+}
+
+fn has_coords(p: &PlaceRef) -> bool {
+    p.lat.is_some() && p.lon.is_some()
+}
+
+/// A place that can stand for where something happened below the country level.
+fn sub_country(p: &PlaceRef) -> bool {
+    !p.demonym && has_coords(p) && granularity(p) < 5
+}
+
+fn located_at(t: &Tokens<'_>, hit: &PlaceHit, relation: &str) -> EventLocation {
+    EventLocation {
+        place: hit.place.clone(),
+        span: t.span(hit.start, hit.end),
+        mention: hit.mention,
+        relation: relation.to_string(),
+    }
+}
+
+/// The document's focus: the place below the country it names most (the lede and the dateline
+/// count twice), or, when it names nothing finer, the country it names most as a place.
+fn document_focus<'a>(toks: &[Tokens<'a>], places_by: &[Vec<PlaceHit>]) -> Option<EventLocation> {
+    let mut best: Option<(u32, usize, usize, usize)> = None; // weight, first (si, k) order
+    let mut weights: Vec<(&PlaceRef, u32, usize, usize)> = Vec::new();
+    for (si, hits) in places_by.iter().enumerate() {
+        for (k, h) in hits.iter().enumerate() {
+            if h.place.demonym || !has_coords(&h.place) || granularity(&h.place) >= 6 {
+                continue;
+            }
+            // a capital named without a locative word stands for its government ("Moscow
+            // says", "talks between Rabat and ..."), not for where things happen
+            let locative = toks
+                .get(si)
+                .and_then(|t| relation_before(t, h.start))
+                .is_some_and(|(r, _)| {
+                    !matches!(r.as_str(), "of" | "from" | "to" | "between" | "with")
+                });
+            if h.place.feature_code.as_deref() == Some("PPLC") && !locative && !h.dateline {
+                continue;
+            }
+            let w = if si < 2 || h.dateline { 2 } else { 1 };
+            let same = |p: &PlaceRef| match (p.geonameid, h.place.geonameid) {
+                (Some(a), Some(b)) => a == b,
+                _ => p.name == h.place.name,
+            };
+            match weights.iter_mut().find(|x| same(x.0)) {
+                Some(x) => x.1 += w,
+                None => weights.push((&h.place, w, si, k)),
+            }
+        }
+    }
+    // the document's main country: the one its places and demonyms name most; the focus lies
+    // in it, so that a namesake abroad ("Piccadilly" in Australia) is never the focus
+    let mut votes: Vec<(&str, u32)> = Vec::new();
+    for h in places_by.iter().flatten() {
+        if let Some(cc) = h.place.country_code.as_deref() {
+            match votes.iter_mut().find(|v| v.0 == cc) {
+                Some(v) => v.1 += 1,
+                None => votes.push((cc, 1)),
+            }
+        }
+    }
+    let main = votes.iter().max_by_key(|v| v.1).map(|v| v.0);
+    for fine in [true, false] {
+        for &(p, w, si, k) in &weights {
+            if fine != (granularity(p) < 5) || (main.is_some() && p.country_code.as_deref() != main)
+            {
+                continue;
+            }
+            if best.is_none_or(|b| w > b.0) {
+                best = Some((w, si, k, 0));
+            }
+        }
+        if best.is_some() {
+            break;
+        }
+    }
+    let (_, si, k, _) = best?;
+    let hit = places_by.get(si)?.get(k)?;
+    Some(located_at(toks.get(si)?, hit, "in"))
+}
+
+/// Compass adjectives that name part of a place ("northern Aleppo").
+const PART_ADJ: &[&str] = &[
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north-eastern",
+    "north-western",
+    "south-eastern",
+    "south-western",
+];
+
+/// Words that name the area around a place ("Idlib countryside", "the outskirts of Kharkiv").
+const AROUND: &[&str] = &["countryside", "outskirts", "suburbs", "environs"];
+
+/// A location "in" a place that the text narrows to part of it ("northern Aleppo", "the Idlib
+/// countryside", "in the countryside of Hama") says so in its relation, which makes its ACLED
+/// precision 2 (part of a region, or the area around a town).
+fn part_of(t: &Tokens<'_>, l: &mut EventLocation) {
+    if !matches!(l.relation.as_str(), "in" | "at") || l.place.demonym {
+        return;
+    }
+    let (a, b) = t.range_of(l.span);
+    if b <= a || b > t.len() {
+        return;
+    }
+    let before = |k: usize| if a >= k { t.low(a - k) } else { "" };
+    let part = if PART_ADJ.contains(&before(1)) {
+        Some(format!("in the {} part of", before(1)))
+    } else if b < t.len() && AROUND.contains(&t.low(b)) {
+        Some(format!("in the {} of", t.low(b)))
+    } else if before(1) == "of" && AROUND.contains(&before(2)) {
+        Some(format!("in the {} of", before(2)))
+    } else {
+        None
+    };
+    if let Some(p) = part {
+        l.relation = p;
+    }
+}
+
+/// Places the events that their clause and sentence left without coordinates (see the module
+/// documentation for the order), and records the rule that did it.
+pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: &[Vec<PlaceHit>]) {
+    if events.is_empty() {
+        return;
+    }
+    let dateline = places_by.iter().enumerate().find_map(|(si, hits)| {
+        let h = hits.iter().find(|h| h.dateline && sub_country(&h.place))?;
+        Some(located_at(toks.get(si)?, h, "in"))
+    });
+    let focus = document_focus(toks, places_by);
+    // countries the document names as places (not as demonyms)
+    let named_country = |cc: &str| {
+        places_by.iter().flatten().any(|h| {
+            !h.place.demonym
+                && h.place.precision == GeoPrecision::Country
+                && h.place.country_code.as_deref() == Some(cc)
+        })
+    };
+    for e in events.iter_mut() {
+        if let (Some(l), Some(t)) = (&mut e.location, toks.get(e.sentence)) {
+            part_of(t, l);
+        }
+    }
+    let mut story: Option<(usize, Option<frontline_model::TimeRef>, EventLocation)> = None;
+    for e in events.iter_mut() {
+        // an event more than a week away from the last located one is another story (a raid
+        // of years ago retold as background)
+        let current = story
+            .as_ref()
+            .filter(|(si, _, _)| e.sentence >= *si && e.sentence - *si <= STORY_GAP)
+            .filter(|(_, d, _)| match (d, &e.date) {
+                (Some(a), Some(b)) => (a.start - b.start).num_days().abs() <= 7,
+                _ => true,
+            })
+            .map(|(_, _, l)| l.clone());
+        match &mut e.location {
+            Some(l) if has_coords(&l.place) => {
+                if l.place.precision == GeoPrecision::Country
+                    && let Some(cc) = l.place.country_code.clone()
+                    && let Some(finer) = current.as_ref().or(dateline.as_ref()).filter(|f| {
+                        sub_country(&f.place) && f.place.country_code.as_deref() == Some(&cc)
+                    })
+                {
+                    *l = finer.clone();
+                    e.rules.push("LO82-storyline-refines-country".into());
+                }
+            }
+            Some(l) => {
+                // a name the gazetteer lacks: the province, district or region its sentence,
+                // storyline, dateline or document gives (a town is no anchor unless the
+                // clause ties the name to it, LO15), if it lies in the name's country (or the name's
+                // country is only inferred from who acted, not named by the document)
+                let cc = l.place.country_code.clone();
+                let fits = |f: &EventLocation| {
+                    has_coords(&f.place)
+                        && matches!(
+                            f.place.precision,
+                            GeoPrecision::Admin1 | GeoPrecision::Admin2 | GeoPrecision::Region
+                        )
+                        && match cc.as_deref() {
+                            Some(c) => {
+                                f.place.country_code.as_deref() == Some(c) || !named_country(c)
+                            }
+                            None => true,
+                        }
+                };
+                let in_sentence = places_by.get(e.sentence).and_then(|hits| {
+                    let t = toks.get(e.sentence)?;
+                    hits.iter()
+                        .filter(|h| sub_country(&h.place))
+                        .map(|h| located_at(t, h, "in"))
+                        .filter(|f| fits(f))
+                        .min_by_key(|f| f.place.precision != GeoPrecision::Admin1)
+                });
+                let pick = in_sentence
+                    .map(|f| (f, "LO75-unresolved-in-sentence"))
+                    .or_else(|| {
+                        current
+                            .clone()
+                            .filter(|f| fits(f))
+                            .map(|f| (f, "LO80-storyline"))
+                    })
+                    .or_else(|| {
+                        dateline
+                            .clone()
+                            .filter(|f| fits(f))
+                            .map(|f| (f, "LO85-dateline"))
+                    })
+                    .or_else(|| {
+                        focus
+                            .clone()
+                            .filter(|f| fits(f))
+                            .map(|f| (f, "LO90-document-focus"))
+                    });
+                if let Some((mut f, rule)) = pick {
+                    f.place.inferred = Some(format!(
+                        "{} (not in the gazetteer) is in {}",
+                        l.place.name, f.place.name
+                    ));
+                    *l = f;
+                    e.rules.push(rule.into());
+                }
+            }
+            None => {
+                let pick = current
+                    .map(|f| (f, "LO80-storyline"))
+                    .or_else(|| dateline.clone().map(|f| (f, "LO85-dateline")))
+                    .or_else(|| {
+                        focus.clone().map(|f| {
+                            let rule = if f.place.precision == GeoPrecision::Country {
+                                "LO95-document-country"
+                            } else {
+                                "LO90-document-focus"
+                            };
+                            (f, rule)
+                        })
+                    });
+                if let Some((f, rule)) = pick {
+                    e.location = Some(f);
+                    e.rules.push(rule.into());
+                }
+            }
+        }
+        // the storyline's place is set by acts (not talks or statements) placed by their own
+        // clause or sentence, so that a visit to the capital does not carry on to the fighting
+        if let Some(l) = &e.location
+            && has_coords(&l.place)
+            && material(e.plover_type)
+            && !e.rules.iter().any(|r| r.starts_with("LO9"))
+        {
+            story = Some((e.sentence, e.date.clone(), l.clone()));
+        }
+    }
 }
 
 #[cfg(test)]

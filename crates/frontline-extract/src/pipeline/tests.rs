@@ -381,3 +381,64 @@ fn a_part_of_an_actor_is_that_actor() {
         assert_eq!(codes(&e[0].sources), ["SYRMIL"], "{s}");
     }
 }
+
+/// An event its sentence does not place takes the place of the storyline it continues (the
+/// last act placed within a few sentences), never that of talks or of a story years away.
+#[test]
+fn an_unplaced_event_takes_the_place_of_its_storyline() {
+    let ex = geo_pipeline().extract(
+        meta(),
+        "Militants attacked an army base near Djibo on Friday. The gunmen also killed five \
+         villagers on Friday.",
+    );
+    ex.check_spans().unwrap();
+    let last = ex.events.last().unwrap();
+    let l = last.location.as_ref().unwrap();
+    assert_eq!(l.place.name, "Djibo", "{:#?}", ex.events);
+    assert!(
+        last.rules.iter().any(|r| r == "LO80-storyline"),
+        "{last:#?}"
+    );
+    let ex = geo_pipeline().extract(
+        meta(),
+        "Ministers met in Niamey on Friday. The gunmen killed five villagers on Friday.",
+    );
+    let last = ex.events.last().unwrap();
+    assert!(
+        !last.rules.iter().any(|r| r == "LO80-storyline"),
+        "{last:#?}"
+    );
+}
+
+/// An event neither its sentence nor its storyline places is at the dateline, else in the
+/// document's most salient place, with the ACLED precision of what that place is.
+#[test]
+fn an_unplaced_event_falls_back_to_the_dateline_then_the_focus() {
+    let ex = geo_pipeline().extract(
+        meta(),
+        "Idlib province is home to three million people. Aid groups in Idlib province say the \
+         roads are shut. Gunmen killed five villagers on Friday.",
+    );
+    ex.check_spans().unwrap();
+    let last = ex.events.last().unwrap();
+    let l = last.location.as_ref().unwrap();
+    assert_eq!(l.place.precision, GeoPrecision::Admin1, "{l:#?}");
+    assert_eq!(l.acled_precision(), 3);
+    assert!(
+        last.rules.iter().any(|r| r == "LO90-document-focus"),
+        "{last:#?}"
+    );
+}
+
+/// Part of a place ("northern Idlib", "the Idlib countryside") is ACLED precision 2; the place
+/// itself is 1 for a town.
+#[test]
+fn part_of_a_place_is_precision_two() {
+    let loc = |s: &str| first_location(s).unwrap_or_else(|| panic!("no place in {s:?}"));
+    let l = loc("Gunmen killed five villagers in Kadugli on Friday.");
+    assert_eq!(l.acled_precision(), 1, "{l:#?}");
+    let l = loc("Gunmen killed five villagers in the Kadugli countryside on Friday.");
+    assert_eq!(l.acled_precision(), 2, "{l:#?}");
+    let l = loc("Gunmen killed five villagers in northern Kadugli on Friday.");
+    assert_eq!(l.acled_precision(), 2, "{l:#?}");
+}
