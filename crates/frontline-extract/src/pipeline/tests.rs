@@ -381,3 +381,35 @@ fn a_part_of_an_actor_is_that_actor() {
         assert_eq!(codes(&e[0].sources), ["SYRMIL"], "{s}");
     }
 }
+
+#[test]
+fn talk_carries_no_acled_type() {
+    // AL10-verbal: meetings, accusations, demands are PLOVER events, not ACLED events
+    let e = events("The foreign ministers of France and Egypt met in Cairo on Monday.");
+    let m = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Consult)
+        .unwrap();
+    assert!(m.acled.is_none(), "{m:#?}");
+    assert!(m.rules.iter().any(|r| r == "AL10-verbal"));
+    let e = events("Kenya accused Somalia of harbouring militants.");
+    assert!(e.iter().all(|x| x.acled.is_none()), "{e:#?}");
+}
+
+#[test]
+fn agreements_are_acled_events_only_when_they_settle_fighting() {
+    // AL11-agreement-not-settlement: a trade deal is talk; a ceasefire is an ACLED Agreement
+    let e = events("Ghana and Togo signed a trade agreement on Tuesday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Agree)
+        .unwrap();
+    assert!(a.acled.is_none(), "{a:#?}");
+    assert!(a.rules.iter().any(|r| r == "AL11-agreement-not-settlement"));
+    let e = events("The army and the rebels signed a ceasefire on Tuesday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Agree)
+        .unwrap();
+    assert_eq!(a.acled.as_ref().unwrap().sub_event_type, "Agreement");
+}
