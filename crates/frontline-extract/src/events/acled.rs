@@ -11,8 +11,13 @@ const ACLED_TOML: &str = include_str!("../../data/events/acled.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Row {
-    state: [String; 2],
-    nonstate: [String; 2],
+    /// `true`: talk, not an act; ACLED codes no event (`verbal`).
+    #[serde(default)]
+    none: bool,
+    #[serde(default)]
+    state: Option<[String; 2]>,
+    #[serde(default)]
+    nonstate: Option<[String; 2]>,
     #[serde(default)]
     civilian_target: Option<[String; 2]>,
     #[serde(default)]
@@ -39,9 +44,20 @@ pub fn is_state(a: &ActorRef) -> bool {
 impl AcledMap {
     /// The embedded table.
     pub fn embedded() -> Result<Self, toml::de::Error> {
-        Ok(Self {
-            rows: toml::from_str(ACLED_TOML)?,
-        })
+        let rows: HashMap<String, Row> = toml::from_str(ACLED_TOML)?;
+        for (k, r) in &rows {
+            if !r.none && (r.state.is_none() || r.nonstate.is_none()) {
+                return Err(serde::de::Error::custom(format!(
+                    "acled.toml [{k}]: needs `state` and `nonstate`, or `none = true`"
+                )));
+            }
+        }
+        Ok(Self { rows })
+    }
+
+    /// Whether `key` maps to no ACLED event (talk, not an act).
+    pub fn is_none(&self, key: &str) -> bool {
+        self.rows.get(key).is_some_and(|r| r.none)
     }
 
     /// Whether the table has an entry for `key`.
@@ -58,6 +74,9 @@ impl AcledMap {
         targets: &[&ActorRef],
     ) -> Option<(AcledType, &'static str)> {
         let row = self.rows.get(key)?;
+        if row.none {
+            return None;
+        }
         let pair = |p: &[String; 2]| AcledType {
             event_type: p[0].clone(),
             sub_event_type: p[1].clone(),
@@ -76,9 +95,9 @@ impl AcledMap {
             sources.iter().any(|s| is_state(s))
         };
         if state {
-            Some((pair(&row.state), "state"))
+            Some((pair(row.state.as_ref()?), "state"))
         } else {
-            Some((pair(&row.nonstate), "nonstate"))
+            Some((pair(row.nonstate.as_ref()?), "nonstate"))
         }
     }
 }
@@ -117,6 +136,15 @@ mod tests {
                 .sub_event_type,
             "Non-state actor overtakes territory"
         );
+    }
+
+    #[test]
+    fn talk_has_no_acled_type() {
+        let m = AcledMap::embedded().unwrap();
+        let g = actor("SYRGOV", ActorType::Government, Some("SYR"));
+        assert!(m.is_none("verbal"));
+        assert!(m.map("verbal", &[&g], &[&g]).is_none());
+        assert!(m.map("agreement", &[&g], &[&g]).is_some());
     }
 
     #[test]

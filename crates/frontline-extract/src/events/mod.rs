@@ -445,6 +445,31 @@ fn in_adjunct(t: &Tokens<'_>, start: usize, floor: usize) -> bool {
     false
 }
 
+/// Whether the sentence names what ACLED codes as an agreement: a ceasefire, truce or
+/// armistice, a peace deal, a prisoner exchange, a surrender (`AL11`).
+fn settles_fighting(t: &Tokens<'_>) -> bool {
+    (0..t.len()).any(|k| {
+        let w = t.low(k);
+        let next = if k + 1 < t.len() { t.low(k + 1) } else { "" };
+        matches!(
+            w,
+            "ceasefire"
+                | "ceasefires"
+                | "cease-fire"
+                | "truce"
+                | "truces"
+                | "armistice"
+                | "surrender"
+                | "surrendered"
+        ) || (w == "peace" && matches!(next, "deal" | "agreement" | "accord" | "treaty" | "pact"))
+            || (matches!(w, "prisoner" | "prisoners")
+                && matches!(next, "exchange" | "swap" | "swaps" | "exchanges"))
+            || (matches!(w, "exchange" | "swap" | "exchanged" | "swapped")
+                && matches!(next, "of" | "prisoners"))
+            || (w == "cease" && next == "fire")
+    })
+}
+
 fn union_actors(into: &mut Vec<EventActor>, from: &[EventActor]) {
     for a in from {
         if !into.iter().any(|x| x.actor.code == a.actor.code) {
@@ -857,7 +882,7 @@ impl EventCoder {
             {
                 ptype = frontline_model::PloverType::Cooperate;
                 mode = Some("military".into());
-                acled_key = "strategic_other".into();
+                acled_key = "verbal".into();
                 cameo = "06".into();
                 rules.push("RO60-military-linkup".into());
             }
@@ -874,6 +899,15 @@ impl EventCoder {
                 acled_key = "attack".into();
                 cameo = "19".into();
                 rules.push("RO61-armed-destruction".into());
+            }
+            // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
+            // a ceasefire, truce, peace deal, prisoner exchange or surrender
+            if acled_key == "agreement" && !settles_fighting(t) {
+                acled_key = "verbal".into();
+                rules.push("AL11-agreement-not-settlement".into());
+            }
+            if self.acled.is_none(&acled_key) {
+                rules.push("AL10-verbal".into());
             }
             let srefs: Vec<&frontline_model::ActorRef> = sources.iter().map(|a| &a.actor).collect();
             let trefs: Vec<&frontline_model::ActorRef> = targets.iter().map(|a| &a.actor).collect();
@@ -1268,6 +1302,7 @@ impl EventCoder {
                             .find(|r| strong.rules.first() == Some(&r.rule))
                             .map(|r| r.acled.clone());
                         if let Some(k) = key
+                            && strong.acled.is_some()
                             && let Some((a, _)) = self.acled.map(&k, &srefs, &trefs)
                         {
                             strong.acled = Some(a);

@@ -441,4 +441,34 @@ fn part_of_a_place_is_precision_two() {
     assert_eq!(l.acled_precision(), 2, "{l:#?}");
     let l = loc("Gunmen killed five villagers in northern Kadugli on Friday.");
     assert_eq!(l.acled_precision(), 2, "{l:#?}");
+#[test]
+fn talk_carries_no_acled_type() {
+    // AL10-verbal: meetings, accusations, demands are PLOVER events, not ACLED events
+    let e = events("The foreign ministers of France and Egypt met in Cairo on Monday.");
+    let m = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Consult)
+        .unwrap();
+    assert!(m.acled.is_none(), "{m:#?}");
+    assert!(m.rules.iter().any(|r| r == "AL10-verbal"));
+    let e = events("Kenya accused Somalia of harbouring militants.");
+    assert!(e.iter().all(|x| x.acled.is_none()), "{e:#?}");
+}
+
+#[test]
+fn agreements_are_acled_events_only_when_they_settle_fighting() {
+    // AL11-agreement-not-settlement: a trade deal is talk; a ceasefire is an ACLED Agreement
+    let e = events("Ghana and Togo signed a trade agreement on Tuesday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Agree)
+        .unwrap();
+    assert!(a.acled.is_none(), "{a:#?}");
+    assert!(a.rules.iter().any(|r| r == "AL11-agreement-not-settlement"));
+    let e = events("The army and the rebels signed a ceasefire on Tuesday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Agree)
+        .unwrap();
+    assert_eq!(a.acled.as_ref().unwrap().sub_event_type, "Agreement");
 }
