@@ -387,6 +387,7 @@ fn synthetic(rng: &mut Rng, bursts: &[Vec<u64>], serial: u64) -> FusedEvent {
         sources: vec![actor(src, ActorType::Military, n_reports)],
         targets: vec![actor(tgt, ActorType::Rebel, 1)],
         fatalities,
+        fatalities_best: fatalities,
         fatalities_max: fatalities.map(|f| f + rng.below(3)),
         n_reports,
         n_documents: n_reports,

@@ -153,6 +153,8 @@ pub struct Member {
     pub published_at: Option<NaiveDate>,
     /// The sentence the event was coded from.
     pub sentence_text: String,
+    /// Keys of the news outlets the document credits (`credits::credits`).
+    pub credits: Vec<String>,
 }
 
 /// What matching looks at, for an event or a fused event.
@@ -439,28 +441,48 @@ pub fn independent_sources(members: &[Member]) -> usize {
     let mut last: Option<&str> = None;
     for m in members {
         if last != Some(m.document_id.as_str()) {
-            groups.add(m.story_id, m.outlet.as_deref());
+            groups.add(m.story_id, m.outlet.as_deref(), &m.credits);
             last = Some(&m.document_id);
         }
     }
     groups.0.len()
 }
 
-/// Groups of documents that are not independent of each other (connected by a shared story or
-/// a shared outlet): the stories and normalised outlets of each group.
+/// Groups of documents that are not independent of each other (connected by a shared story, a
+/// shared outlet, or a credit line: a document crediting an outlet of the group, or crediting
+/// an outlet another document of the group credits): the stories and the outlets of each
+/// group. The outlet set holds each normalised outlet name, `=key` for each of its keys
+/// (`credits::outlet_keys`) and `^key` for each outlet a document credits (an aggregate stored
+/// before credits were kept has the names only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct SourceGroups(Vec<(BTreeSet<i64>, BTreeSet<String>)>);
 
 impl SourceGroups {
-    fn add(&mut self, story: i64, outlet: Option<&str>) {
+    fn add(&mut self, story: i64, outlet: Option<&str>, credits: &[String]) {
         let outlet = outlet.map(|o| o.trim().to_lowercase());
         let mut merged = (BTreeSet::from([story]), BTreeSet::new());
         if let Some(o) = &outlet {
             merged.1.insert(o.clone());
+            for k in crate::credits::outlet_keys(o) {
+                merged.1.insert(format!("={k}"));
+            }
         }
+        for c in credits {
+            merged.1.insert(format!("^{c}"));
+        }
+        let credited = |set: &BTreeSet<String>, other: &BTreeSet<String>| {
+            set.iter().any(|e| {
+                e.strip_prefix('^').is_some_and(|k| {
+                    other.contains(&format!("={k}")) || other.contains(&format!("^{k}"))
+                })
+            })
+        };
         let mut rest = Vec::with_capacity(self.0.len());
         for g in self.0.drain(..) {
-            let joins = g.0.contains(&story) || outlet.as_ref().is_some_and(|o| g.1.contains(o));
+            let joins = g.0.contains(&story)
+                || outlet.as_ref().is_some_and(|o| g.1.contains(o))
+                || credited(&merged.1, &g.1)
+                || credited(&g.1, &merged.1);
             if joins {
                 merged.0.extend(g.0);
                 merged.1.extend(g.1);
@@ -731,7 +753,7 @@ impl FusedState {
             {
                 self.outlets.push(o.clone());
             }
-            self.groups.add(m.story_id, m.outlet.as_deref());
+            self.groups.add(m.story_id, m.outlet.as_deref(), &m.credits);
             let earlier = |e: &(Option<NaiveDate>, String, String)| {
                 (m.published_at.is_none(), m.published_at) < (e.0.is_none(), e.0)
             };

@@ -25,6 +25,7 @@ mod checkpoint;
 pub mod codec;
 pub use checkpoint::BackgroundCheckpoint;
 pub mod copies;
+pub mod credits;
 pub mod fusion;
 mod put;
 mod query;

@@ -773,6 +773,12 @@ fn put_one(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
          ?18)",
     )?;
+    // The outlets the document credits, for counting independent sources.
+    let doc_credits = if ex.events.iter().any(fusable) {
+        crate::credits::credits(&doc.text)
+    } else {
+        Vec::new()
+    };
     let stored_events = ex.events.len().min(MAX_EVENTS_PER_DOCUMENT);
     for (idx, ev) in ex.events.iter().enumerate().take(stored_events) {
         let sentence_text = ex
@@ -787,6 +793,7 @@ fn put_one(
             story_id,
             published_at: doc.published_at,
             sentence_text: sentence_text.to_string(),
+            credits: doc_credits.clone(),
         });
         // A report that matches no fused event starts one, written whole in one insert.
         let fused_id = match &member {
@@ -1532,6 +1539,8 @@ fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedSta
             story_id,
             published_at: published.as_deref().and_then(parse_day),
             sentence_text,
+            // the rebuild of a schema-1 aggregate reads no text: copies and outlets only
+            credits: Vec::new(),
         });
     }
     Ok(state)

@@ -424,6 +424,40 @@ fn a_later_toll_update_is_the_best_estimate_and_the_range_holds_every_report() {
 }
 
 #[test]
+fn a_rewrite_crediting_the_wire_counts_with_it() {
+    // Three outlets, three stories as copy detection sees them (the rewrite shares too few
+    // words); the rewrite credits the wire ("— NNA"), so the wire and it are one source, the
+    // monitor another.
+    let store = Store::open_in_memory().unwrap();
+    let ev = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    let docs = [
+        extraction(
+            WIRE,
+            Some("Northstar News Agency"),
+            Some("2017-06-19"),
+            std::slice::from_ref(&ev),
+        ),
+        extraction(
+            "Jihadists hit an army post by Homs overnight; nine troops died.\n— NNA",
+            Some("Levant Daily"),
+            Some("2017-06-19"),
+            std::slice::from_ref(&ev),
+        ),
+        extraction(
+            OTHER,
+            Some("Homs Monitor"),
+            Some("2017-06-19"),
+            std::slice::from_ref(&ev),
+        ),
+    ];
+    store.put_extractions(&docs).unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!((all[0].n_documents, all[0].n_sources), (3, 2));
+    assert_write_cache_matches_db(&store);
+}
+
+#[test]
 fn two_towns_more_than_a_few_km_apart_do_not_fuse() {
     // Same type, day and perpetrator, same story even (a wire telling two strikes): Homs and
     // Talbiseh, 12 km apart, are two places.
