@@ -675,6 +675,29 @@ fn find_in_sentence(
             if hits.is_empty() && key.len() >= 5 && n <= 4 && looks_transliterated(surface) {
                 hits = cache.loose(g, &key).to_vec();
             }
+            // A name after a locative word ("in Anbar") whose exact matches are only villages
+            // may be a province under another spelling ("Anbar", exactly only a Turkish
+            // village's alternate name, is "Al Anbar"): its first-level units by
+            // transliteration join the candidates, and the resolver keeps one only where the
+            // document's countries support it.
+            if !hits.is_empty()
+                && cued
+                && key.len() >= 5
+                && n <= 2
+                && country.is_none()
+                && hits.iter().all(|h| {
+                    g.place(h.idx)
+                        .is_some_and(|p| p.feature_class == 'P' && p.population < 20_000)
+                })
+            {
+                for h in cache.loose(g, &key) {
+                    if !hits.iter().any(|x| x.idx == h.idx)
+                        && g.place(h.idx).is_some_and(|p| p.feature_code == "ADM1")
+                    {
+                        hits.push(*h);
+                    }
+                }
+            }
             if hits.is_empty() && country.is_none() {
                 continue;
             }

@@ -454,7 +454,17 @@ pub(crate) fn resolve(
             });
             continue;
         }
-        let sc = score_candidates(&cands, i, f, found, &doc);
+        let mut sc = score_candidates(&cands, i, f, found, &doc);
+        // a province found only by transliteration beside exact matches of villages stands
+        // only where the document's countries support it ("Anbar" in a story about Iraq)
+        if f.level.is_none() && f.hits.iter().any(|h| h.exact) {
+            let others = doc.without(&f.key);
+            sc.retain(|c| {
+                c.place.feature_code != "ADM1"
+                    || f.hits.iter().any(|h| h.exact && h.idx == c.place.idx)
+                    || others.share(c.place.country) >= 0.5
+            });
+        }
         match sc.first() {
             Some(best) => {
                 let p = &best.place;

@@ -236,3 +236,12 @@ fn a_province_word_finds_the_province_not_a_namesake_village() {
     assert_eq!(place.country_code.as_deref(), Some("IQ"), "{place:?}");
     assert_eq!(place.precision, GeoPrecision::Admin1, "{place:?}");
 }
+
+/// A bare name whose exact matches are only villages abroad is the province of the story's
+/// country that it spells another way.
+#[test]
+fn a_bare_province_name_in_its_story_is_the_province() {
+    let v = parse("Iraqi troops fought militants in Anbar on Monday, the army in Iraq said.");
+    let place = &find(&v, "Anbar").place;
+    assert_eq!(place.country_code.as_deref(), Some("IQ"), "{place:?}");
+}
