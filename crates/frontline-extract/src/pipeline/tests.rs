@@ -441,6 +441,8 @@ fn part_of_a_place_is_precision_two() {
     assert_eq!(l.acled_precision(), 2, "{l:#?}");
     let l = loc("Gunmen killed five villagers in northern Kadugli on Friday.");
     assert_eq!(l.acled_precision(), 2, "{l:#?}");
+}
+
 #[test]
 fn talk_carries_no_acled_type() {
     // AL10-verbal: meetings, accusations, demands are PLOVER events, not ACLED events
