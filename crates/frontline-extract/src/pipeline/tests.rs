@@ -413,3 +413,55 @@ fn agreements_are_acled_events_only_when_they_settle_fighting() {
         .unwrap();
     assert_eq!(a.acled.as_ref().unwrap().sub_event_type, "Agreement");
 }
+
+fn counted(s: &str) -> Vec<frontline_model::Event> {
+    events(s)
+        .into_iter()
+        .filter(|e| e.acled.is_some() && e.modality.counts())
+        .collect()
+}
+
+#[test]
+fn infinitive_is_an_aim() {
+    // MO31-infinitive
+    let e = events("The president announced his decision to deploy troops to the border.");
+    let m = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Mobilize)
+        .unwrap();
+    assert_eq!(m.modality, Modality::Hypothetical, "{m:#?}");
+    assert!(m.rules.iter().any(|r| r == "MO31-infinitive"));
+}
+
+#[test]
+fn the_weapon_decides_the_sub_type() {
+    let sub = |s: &str| {
+        counted(s)
+            .first()
+            .and_then(|e| e.acled.as_ref().map(|a| a.sub_event_type.clone()))
+            .unwrap_or_default()
+    };
+    // AL20-weapon
+    assert_eq!(
+        sub("Gunmen attacked the checkpoint with grenades on Monday."),
+        "Grenade"
+    );
+    assert_eq!(
+        sub("Militants attacked the army base with mortars overnight."),
+        "Shelling/artillery/missile attack"
+    );
+    // AL21-strike-is-air
+    assert_eq!(
+        sub("A coalition strike on Tuesday destroyed a militant convoy."),
+        "Air/drone strike"
+    );
+}
+
+#[test]
+fn movements_of_private_persons_are_not_acled_events() {
+    // AL12-movement-no-force
+    let e = events("The family moved to another apartment last year.");
+    assert!(e.iter().all(|x| x.acled.is_none()), "{e:#?}");
+    let e = events("Syrian troops advanced into the village on Monday.");
+    assert!(e.iter().any(|x| x.acled.is_some()), "{e:#?}");
+}
