@@ -466,6 +466,8 @@ impl Pipeline {
                 .code_sentence(&self.dict, &input, &mut state, &mut near);
             ex.events.extend(evs);
         }
+        // one record per real event: the sentences that tell it merge (MG30)
+        crate::events::merge::merge_document(&mut ex.events, &mut near);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

@@ -11,6 +11,7 @@ pub mod acled;
 pub mod dates;
 pub mod lexicon;
 pub mod location;
+pub mod merge;
 pub mod roles;
 pub mod sense;
 

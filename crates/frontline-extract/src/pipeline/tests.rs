@@ -422,6 +422,43 @@ fn counted(s: &str) -> Vec<frontline_model::Event> {
 }
 
 #[test]
+fn one_record_per_event_in_a_document() {
+    // MG30-same-event: the headline and the body tell one attack
+    let e = counted(
+        "Militants attack police post. Militants attacked a police post on Monday, killing three \
+         officers. The attack on the post lasted an hour.",
+    );
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].rules.iter().any(|r| r == "MG30-same-event"));
+    let sentences: std::collections::BTreeSet<usize> = e[0]
+        .evidence
+        .iter()
+        .map(|sp| {
+            if sp.start < 30 {
+                0
+            } else if sp.start < 100 {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
+    assert!(sentences.len() >= 2, "{:?}", e[0].evidence);
+}
+
+#[test]
+fn separate_events_stay_separate() {
+    // different days
+    let e = counted(
+        "Militants attacked a police post on Monday. Militants attacked an army base on Wednesday.",
+    );
+    assert_eq!(e.len(), 2, "{e:#?}");
+    // different attackers
+    let e = counted("Rebels attacked the town. Soldiers attacked the village.");
+    assert_eq!(e.len(), 2, "{e:#?}");
+}
+
+#[test]
 fn infinitive_is_an_aim() {
     // MO31-infinitive
     let e = events("The president announced his decision to deploy troops to the border.");
