@@ -467,6 +467,8 @@ impl Pipeline {
             ex.events.extend(evs);
         }
         crate::events::location::fill_from_document(&mut ex.events, &toks, &places_by);
+        // one record per real event: the sentences that tell it merge (MG30)
+        crate::events::merge::merge_document(&mut ex.events, &mut near);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

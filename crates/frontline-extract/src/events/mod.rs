@@ -11,7 +11,9 @@ pub mod acled;
 pub mod dates;
 pub mod lexicon;
 pub mod location;
+pub mod merge;
 pub mod roles;
+pub mod sense;
 
 use chrono::NaiveDate;
 use frontline_model::{
@@ -470,6 +472,141 @@ fn settles_fighting(t: &Tokens<'_>) -> bool {
     })
 }
 
+/// The ACLED sub-type that the weapon named beside an unspecific attack decides
+/// (`AL20-weapon`): "grenades", "mortars", "drones", "an IED", "a suicide bomber", "chlorine";
+/// a bare "strike" or "strikes" is an air strike unless a ground weapon is named
+/// (`AL21-strike-is-air`).
+fn weapon_subtype(
+    t: &Tokens<'_>,
+    rule: &lexicon::TriggerRule,
+    h: &lexicon::TriggerHit,
+    clause: (usize, usize),
+    acled: Option<&frontline_model::AcledType>,
+) -> Option<(&'static str, &'static str)> {
+    let acled = acled?;
+    let generic = ["EV160", "EV161", "EV162", "EV172"]
+        .iter()
+        .any(|p| rule.rule.starts_with(p))
+        || (rule.rule.starts_with("EV170")
+            && matches!(t.low(h.start), "bomb" | "bombs" | "bombed" | "bombing"));
+    if !generic
+        || !matches!(
+            acled.event_type.as_str(),
+            "Battles" | "Violence against civilians" | "Explosions/Remote violence"
+        )
+    {
+        return None;
+    }
+    if acled.sub_event_type == "Government regains territory"
+        || acled.sub_event_type == "Non-state actor overtakes territory"
+    {
+        return None;
+    }
+    // within the clause, and at most 30 tokens either side of the trigger
+    let c0 = clause.0.min(h.start).max(h.start.saturating_sub(30));
+    let c1 = clause.1.max(h.end).min(h.end + 30).min(t.len());
+    let mut found: Option<&'static str> = None;
+    for k in c0..c1 {
+        let w = t.low(k);
+        let next = t.low(k + 1);
+        let sub =
+            match w {
+                "chemical"
+                    if matches!(
+                        next,
+                        "weapon" | "weapons" | "attack" | "attacks" | "agent" | "agents"
+                    ) =>
+                {
+                    Some("Chemical weapon")
+                }
+                "chlorine" | "sarin" | "mustard" | "nerve" if w != "nerve" || next == "agent" => {
+                    Some("Chemical weapon")
+                }
+                "suicide" => Some("Suicide bomb"),
+                "grenade" | "grenades" => Some("Grenade"),
+                "ied" | "ieds" | "landmine" | "landmines" | "roadside" | "vbied"
+                | "booby-trapped" => Some("Remote explosive/landmine/IED"),
+                "car" | "truck" if matches!(next, "bomb" | "bombs" | "bombing" | "bombings") => {
+                    Some("Remote explosive/landmine/IED")
+                }
+                "mortar" | "mortars" | "artillery" | "shell" | "shells" | "shelling" | "rocket"
+                | "rockets" | "missile" | "missiles" | "howitzer" | "howitzers" => {
+                    Some("Shelling/artillery/missile attack")
+                }
+                "drone" | "drones" | "aircraft" | "warplane" | "warplanes" | "jets"
+                | "airstrike" | "airstrikes" | "helicopter" | "helicopters" | "bomber"
+                | "bombers" => Some("Air/drone strike"),
+                _ => None,
+            };
+        if let Some(sub) = sub {
+            // the most specific weapon wins: suicide > chemical > grenade > IED > shelling > air
+            let rank = |s: &str| match s {
+                "Suicide bomb" => 0,
+                "Chemical weapon" => 1,
+                "Grenade" => 2,
+                "Remote explosive/landmine/IED" => 3,
+                "Shelling/artillery/missile attack" => 4,
+                _ => 5,
+            };
+            if found.is_none_or(|f| rank(sub) < rank(f)) {
+                found = Some(sub);
+            }
+        }
+    }
+    if let Some(sub) = found {
+        if sub == acled.sub_event_type {
+            return None;
+        }
+        return Some((sub, "AL20-weapon"));
+    }
+    // a noun: after a determiner, a number or a modifier ("a strike", "three strikes", "a
+    // coalition strike"), or before its verb ("strikes engaged", "the strike hit")
+    let prev = if h.start > 0 { t.low(h.start - 1) } else { "" };
+    let noun_use = h.form == lexicon::Form::Noun
+        || matches!(
+            prev,
+            "a" | "an"
+                | "the"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "coalition"
+                | "u.s."
+                | "us"
+                | "air"
+                | "precision"
+                | "drone"
+                | "israeli"
+                | "russian"
+                | "american"
+        )
+        || (!prev.is_empty() && prev.bytes().all(|b| b.is_ascii_digit()))
+        || matches!(
+            t.low(h.end),
+            "engaged"
+                | "destroyed"
+                | "disabled"
+                | "suppressed"
+                | "hit"
+                | "killed"
+                | "damaged"
+                | "struck"
+                | "targeted"
+                | "on"
+        );
+    if matches!(t.low(h.start), "strike" | "strikes") && noun_use {
+        return Some(("Air/drone strike", "AL21-strike-is-air"));
+    }
+    None
+}
+
 fn union_actors(into: &mut Vec<EventActor>, from: &[EventActor]) {
     for a in from {
         if !into.iter().any(|x| x.actor.code == a.actor.code) {
@@ -538,6 +675,14 @@ impl EventCoder {
                 if a.clause == b.clause
                     && ((same_type && gap <= 4) || (b.noun && gap <= 3 && between_is_light))
                 {
+                    // a material act nested under talk ("welcomed the liberation of the
+                    // city") is the event: keep both (MG11-act-under-talk)
+                    if !same_type
+                        && events.get(i).is_some_and(|e| e.0.acled.is_none())
+                        && events.get(j).is_some_and(|e| e.0.acled.is_some())
+                    {
+                        continue;
+                    }
                     // keep the noun (more specific: "car bomb", "drone strike") when the types
                     // agree; a nested noun of another type is simply dropped
                     let (keep, lose) = if same_type && b.noun && !a.noun {
@@ -742,6 +887,8 @@ impl EventCoder {
             if h.form == Form::Verb
                 && h.start > 0
                 && matches!(t.low(h.start - 1), "a" | "an" | "the")
+                // "the strike hit", "a strike on": a noun the lexicon lists as a verb (AL21)
+                && !matches!(t.low(h.start), "strike" | "strikes")
             {
                 near.push(NearMiss {
                     sentence: s.index,
@@ -774,6 +921,17 @@ impl EventCoder {
                     continue;
                 }
             }
+            let clause = roles::clause(t, h.start, h.end);
+            // another sense of the word, or a sentence that tells no act
+            if let Some(reason) = sense::non_event(t, rule, h, clause) {
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: tspan,
+                    rule: rule.rule.clone(),
+                    reason: reason.into(),
+                });
+                continue;
+            }
             let participle = self.lexicon.is_participle(h.rule, t, h.start, h.end);
             let roles = roles::fill(
                 t,
@@ -785,7 +943,6 @@ impl EventCoder {
                 rule.territory,
                 rule.symmetric,
             );
-            let clause = roles::clause(t, h.start, h.end);
             // Sized for the usual number of rule ids and evidence spans, so neither regrows.
             let mut rules: Vec<String> = Vec::with_capacity(8);
             rules.push(rule.rule.clone());
@@ -902,16 +1059,54 @@ impl EventCoder {
             }
             // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
             // a ceasefire, truce, peace deal, prisoner exchange or surrender
+            // a prisoner exchange is an agreement; other releases are not ACLED events
+            if rule.rule.starts_with("EV081") && settles_fighting(t) {
+                acled_key = "agreement".into();
+            }
+            // movements and withdrawals are ACLED events only for organised forces: a suspect
+            // who "moved", a man who "left the room", are not
+            let organised = |a: &EventActor| {
+                matches!(
+                    a.actor.actor_type,
+                    frontline_model::ActorType::Military
+                        | frontline_model::ActorType::Militia
+                        | frontline_model::ActorType::Rebel
+                        | frontline_model::ActorType::Police
+                        | frontline_model::ActorType::State
+                        | frontline_model::ActorType::Government
+                        | frontline_model::ActorType::Igo
+                )
+            };
+            if matches!(
+                ptype,
+                frontline_model::PloverType::Mobilize | frontline_model::PloverType::Retreat
+            ) && mode.as_deref() != Some("base")
+                && !sources.iter().any(organised)
+                && !targets.iter().any(organised)
+                && !self.acled.is_none(&acled_key)
+            {
+                acled_key = "verbal".into();
+                rules.push("AL12-movement-no-force".into());
+            }
             if acled_key == "agreement" && !settles_fighting(t) {
                 acled_key = "verbal".into();
                 rules.push("AL11-agreement-not-settlement".into());
             }
-            if self.acled.is_none(&acled_key) {
+            if acled_key == "verbal" {
                 rules.push("AL10-verbal".into());
+            } else if self.acled.is_none(&acled_key) {
+                rules.push("AL13-consequence".into());
             }
             let srefs: Vec<&frontline_model::ActorRef> = sources.iter().map(|a| &a.actor).collect();
             let trefs: Vec<&frontline_model::ActorRef> = targets.iter().map(|a| &a.actor).collect();
-            let acled = self.acled.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
+            let mut acled = self.acled.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
+            if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref()) {
+                acled = Some(frontline_model::AcledType {
+                    event_type: "Explosions/Remote violence".into(),
+                    sub_event_type: sub.into(),
+                });
+                rules.push(why.into());
+            }
 
             // location
             let exclude: Vec<(usize, usize)> =
@@ -1185,6 +1380,42 @@ impl EventCoder {
                 },
                 _ => m,
             };
+            // "the decision to deploy troops", "forces moved in to retake the town": an
+            // infinitive names an aim, not an act, unless a verb of doing governs it
+            let m = if m.modality == Modality::Asserted
+                && h.form == Form::Verb
+                && h.start >= 1
+                && t.low(h.start - 1) == "to"
+                && !matches!(
+                    if h.start >= 2 { t.low(h.start - 2) } else { "" },
+                    "began"
+                        | "begun"
+                        | "begin"
+                        | "started"
+                        | "start"
+                        | "continued"
+                        | "continue"
+                        | "continues"
+                        | "managed"
+                        | "went"
+                        | "proceeded"
+                        | "had"
+                        | "has"
+                        | "have"
+                        | "forced"
+                        | "used"
+                        | "came"
+                        | "moved"
+                        | "able"
+                ) {
+                crate::modality::ModalityFound {
+                    modality: Modality::Hypothetical,
+                    cue: Some(t.span(h.start - 1, h.start)),
+                    rule: Some("MO31-infinitive"),
+                }
+            } else {
+                m
+            };
             if let (Some(r), Some(c)) = (m.rule, m.cue) {
                 rules.push(r.to_string());
                 evidence.push(c);
@@ -1301,8 +1532,14 @@ impl EventCoder {
                             .iter()
                             .find(|r| strong.rules.first() == Some(&r.rule))
                             .map(|r| r.acled.clone());
+                        // the weapon's sub-type (AL20, AL21) stays: only the actor columns of
+                        // the strong trigger's own key are re-read
                         if let Some(k) = key
                             && strong.acled.is_some()
+                            && !strong
+                                .rules
+                                .iter()
+                                .any(|r| r.starts_with("AL20-") || r.starts_with("AL21-"))
                             && let Some((a, _)) = self.acled.map(&k, &srefs, &trefs)
                         {
                             strong.acled = Some(a);

@@ -474,3 +474,92 @@ fn agreements_are_acled_events_only_when_they_settle_fighting() {
         .unwrap();
     assert_eq!(a.acled.as_ref().unwrap().sub_event_type, "Agreement");
 }
+
+fn counted(s: &str) -> Vec<frontline_model::Event> {
+    events(s)
+        .into_iter()
+        .filter(|e| e.acled.is_some() && e.modality.counts())
+        .collect()
+}
+
+#[test]
+fn one_record_per_event_in_a_document() {
+    // MG30-same-event: the headline and the body tell one attack
+    let e = counted(
+        "Militants attack police post. Militants attacked a police post on Monday, killing three \
+         officers. The attack on the post lasted an hour.",
+    );
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].rules.iter().any(|r| r == "MG30-same-event"));
+    let sentences: std::collections::BTreeSet<usize> = e[0]
+        .evidence
+        .iter()
+        .map(|sp| {
+            if sp.start < 30 {
+                0
+            } else if sp.start < 100 {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
+    assert!(sentences.len() >= 2, "{:?}", e[0].evidence);
+}
+
+#[test]
+fn separate_events_stay_separate() {
+    // different days
+    let e = counted(
+        "Militants attacked a police post on Monday. Militants attacked an army base on Wednesday.",
+    );
+    assert_eq!(e.len(), 2, "{e:#?}");
+    // different attackers
+    let e = counted("Rebels attacked the town. Soldiers attacked the village.");
+    assert_eq!(e.len(), 2, "{e:#?}");
+}
+
+#[test]
+fn infinitive_is_an_aim() {
+    // MO31-infinitive
+    let e = events("The president announced his decision to deploy troops to the border.");
+    let m = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Mobilize)
+        .unwrap();
+    assert_eq!(m.modality, Modality::Hypothetical, "{m:#?}");
+    assert!(m.rules.iter().any(|r| r == "MO31-infinitive"));
+}
+
+#[test]
+fn the_weapon_decides_the_sub_type() {
+    let sub = |s: &str| {
+        counted(s)
+            .first()
+            .and_then(|e| e.acled.as_ref().map(|a| a.sub_event_type.clone()))
+            .unwrap_or_default()
+    };
+    // AL20-weapon
+    assert_eq!(
+        sub("Gunmen attacked the checkpoint with grenades on Monday."),
+        "Grenade"
+    );
+    assert_eq!(
+        sub("Militants attacked the army base with mortars overnight."),
+        "Shelling/artillery/missile attack"
+    );
+    // AL21-strike-is-air
+    assert_eq!(
+        sub("A coalition strike on Tuesday destroyed a militant convoy."),
+        "Air/drone strike"
+    );
+}
+
+#[test]
+fn movements_of_private_persons_are_not_acled_events() {
+    // AL12-movement-no-force
+    let e = events("The family moved to another apartment last year.");
+    assert!(e.iter().all(|x| x.acled.is_none()), "{e:#?}");
+    let e = events("Syrian troops advanced into the village on Monday.");
+    assert!(e.iter().any(|x| x.acled.is_some()), "{e:#?}");
+}

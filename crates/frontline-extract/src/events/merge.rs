@@ -1,0 +1,279 @@
+//! Merging within a document (`MG30-same-event`): the sentences that tell one event (the
+//! headline, the lede, later paragraphs) become one event that carries every evidence span and
+//! the best-supported fields. Separate events stay separate: two events merge only when they
+//! are of one kind (the same ACLED type, or an unspecific attack or killing beside a specific
+//! attack), their places, dates and actors agree where both give them, and both count or both
+//! do not. Talk (events without an ACLED type) is left alone.
+
+use frontline_model::{Event, EventLocation, GeoPrecision, PloverType, TimePrecision, TimeRef};
+
+use super::NearMiss;
+
+/// The rule id every merged event carries.
+pub const MERGE_RULE: &str = "MG30-same-event";
+
+/// How exactly an event's type is known, for merging: a destruction, a movement or a
+/// blockade told beside an attack is part of it (0); an unspecific attack or killing ("the
+/// attack", "killed") (1); an unspecific explosion ("the blast", "bombed") (2); a specific
+/// attack, capture or any other act (3).
+fn rank(e: &Event) -> u8 {
+    let first = e.rules.first().map_or("", String::as_str);
+    let refined = e
+        .rules
+        .iter()
+        .any(|r| r.starts_with("AL20-") || r.starts_with("AL21-"));
+    match e.plover_type {
+        PloverType::Mobilize => 0,
+        PloverType::Coerce if matches!(e.plover_mode.as_deref(), Some("destroy" | "blockade")) => 0,
+        PloverType::Assault if refined => 3,
+        PloverType::Assault
+            if first.starts_with("EV160-")
+                || first.starts_with("EV161-")
+                || first.starts_with("EV162-") =>
+        {
+            1
+        }
+        PloverType::Assault
+            if (first.starts_with("EV172-") || first.starts_with("EV170-"))
+                && matches!(
+                    e.trigger_text.to_ascii_lowercase().as_str(),
+                    "explosion"
+                        | "explosions"
+                        | "blast"
+                        | "exploded"
+                        | "explodes"
+                        | "detonated"
+                        | "blew up"
+                        | "bomb blast"
+                        | "bombed"
+                        | "bombing"
+                        | "bomb"
+                ) =>
+        {
+            2
+        }
+        _ => 3,
+    }
+}
+
+/// Acts that a report of one event tells in several words: attacks, captures, and what is
+/// done in their course (moving in, destroying, encircling).
+fn violent(e: &Event) -> bool {
+    matches!(
+        e.plover_type,
+        PloverType::Assault | PloverType::Coerce | PloverType::Mobilize
+    )
+}
+
+fn same_kind(a: &Event, b: &Event) -> bool {
+    match (&a.acled, &b.acled) {
+        (Some(x), Some(y)) if x == y && a.plover_type == b.plover_type => true,
+        (Some(_), Some(_)) => {
+            let (ra, rb) = (rank(a), rank(b));
+            violent(a)
+                && violent(b)
+                && ra.min(rb) < 3
+                // a movement or destruction joins an attack or a capture, not another of its kind
+                && !(ra == 0 && rb == 0)
+                && (ra.max(rb) > 0)
+                && (a.plover_type == PloverType::Assault
+                    || b.plover_type == PloverType::Assault
+                    || ra == 0
+                    || rb == 0)
+        }
+        _ => false,
+    }
+}
+
+fn places_agree(a: Option<&EventLocation>, b: Option<&EventLocation>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return true;
+    };
+    let (p, q) = (&a.place, &b.place);
+    if p.geonameid.is_some() && p.geonameid == q.geonameid {
+        return true;
+    }
+    if p.name.eq_ignore_ascii_case(&q.name) {
+        return true;
+    }
+    // a country or province beside a town in it: the same event told more or less exactly
+    let coarse = |x: GeoPrecision| {
+        matches!(
+            x,
+            GeoPrecision::Admin1 | GeoPrecision::Region | GeoPrecision::Country
+        )
+    };
+    if (coarse(p.precision) || coarse(q.precision))
+        && p.country_code.is_some()
+        && p.country_code == q.country_code
+    {
+        return p.precision != q.precision || p.precision == GeoPrecision::Country;
+    }
+    if let (Some(la), Some(lo), Some(lb), Some(lq)) = (p.lat, p.lon, q.lat, q.lon) {
+        // within about 20 km
+        return (la - lb).abs() < 0.18 && (lo - lq).abs() < 0.22;
+    }
+    false
+}
+
+/// The event's own date: a date taken from the publication date only (`DT40`) says nothing
+/// about the event's day.
+fn own_date(e: &Event) -> Option<&TimeRef> {
+    e.date
+        .as_ref()
+        .filter(|_| !e.rules.iter().any(|r| r.starts_with("DT40")))
+}
+
+fn dates_agree(a: &Event, b: &Event) -> bool {
+    let (Some(a), Some(b)) = (own_date(a), own_date(b)) else {
+        return true;
+    };
+    // a week or a month ("this week") may hold several events: a summary does not absorb
+    // the dated events it sums up
+    if a.precision != TimePrecision::Day || b.precision != TimePrecision::Day {
+        return a.start == b.start && a.end == b.end;
+    }
+    a.start <= b.end.succ_opt().unwrap_or(b.end) && b.start <= a.end.succ_opt().unwrap_or(a.end)
+}
+
+/// Two actors that may be one: the same code, the same country, a bare country or state
+/// ("Syria") beside any of its forces, or a bare sector ("MIL") beside a coded one of that
+/// sector ("SYRMIL").
+fn actor_may_be(x: &frontline_model::ActorRef, y: &frontline_model::ActorRef) -> bool {
+    if x.code == y.code {
+        return true;
+    }
+    if x.country.is_some() && x.country == y.country {
+        return true;
+    }
+    let bare_country = |a: &frontline_model::ActorRef| {
+        a.country.as_deref().is_some_and(|c| c == a.code) && a.entity.is_none()
+    };
+    let sector_of = |a: &frontline_model::ActorRef| {
+        a.country
+            .as_deref()
+            .and_then(|c| a.code.strip_prefix(c))
+            .unwrap_or(a.code.as_str())
+            .to_string()
+    };
+    bare_country(x)
+        || bare_country(y)
+        || (x.country.is_none() && x.entity.is_none() && sector_of(y) == x.code)
+        || (y.country.is_none() && y.entity.is_none() && sector_of(x) == y.code)
+}
+
+fn actors_agree(a: &[frontline_model::EventActor], b: &[frontline_model::EventActor]) -> bool {
+    a.is_empty()
+        || b.is_empty()
+        || a.iter()
+            .any(|x| b.iter().any(|y| actor_may_be(&x.actor, &y.actor)))
+}
+
+/// Whether `b` tells the event `a` tells (see the module's rules).
+pub fn same_event(a: &Event, b: &Event) -> bool {
+    a.modality.counts() == b.modality.counts()
+        && same_kind(a, b)
+        && places_agree(a.location.as_ref(), b.location.as_ref())
+        && dates_agree(a, b)
+        && actors_agree(&a.sources, &b.sources)
+        && actors_agree(&a.targets, &b.targets)
+}
+
+/// Folds `other` into `keep`: evidence, and each field where `other` is better supported.
+fn absorb(keep: &mut Event, other: Event) {
+    if rank(&other) > rank(keep) {
+        keep.plover_type = other.plover_type;
+        keep.plover_mode = other.plover_mode.clone();
+        keep.acled = other.acled.clone();
+        keep.cameo_root = other.cameo_root.clone();
+    }
+    let finer = match (&keep.location, &other.location) {
+        (None, Some(_)) => true,
+        (Some(k), Some(o)) => o.place.precision < k.place.precision,
+        _ => false,
+    };
+    if finer {
+        keep.location = other.location.clone();
+        if other.territory.is_some() {
+            keep.territory = other.territory.clone();
+        }
+    }
+    if own_date(keep).is_none() && own_date(&other).is_some() {
+        keep.date = other.date.clone();
+        keep.rules.retain(|r| !r.starts_with("DT40"));
+        if let Some(r) = other.rules.iter().find(|r| r.starts_with("DT")) {
+            keep.rules.push(r.clone());
+        }
+    }
+    if keep.sources.is_empty() {
+        keep.sources = other.sources.clone();
+    }
+    if keep.targets.is_empty() {
+        keep.targets = other.targets.clone();
+    }
+    if keep.territory.is_none() {
+        keep.territory = other.territory.clone();
+    }
+    // sorted and deduplicated once per document (`finish`), so that folding many reports
+    // into one stays linear
+    keep.quantities.extend(other.quantities);
+    for a in other.attribution {
+        if keep.attribution.len() < 16 && !keep.attribution.contains(&a) {
+            keep.attribution.push(a);
+        }
+    }
+    keep.evidence.push(other.trigger);
+    keep.evidence.extend(other.evidence);
+    keep.confidence = keep.confidence.max(other.confidence);
+    if !keep.rules.iter().any(|r| r == MERGE_RULE) {
+        keep.rules.push(MERGE_RULE.into());
+    }
+}
+
+/// Merges the events of one document that tell the same event into the first that tells it,
+/// records each merge as a near miss for `explain`, and renumbers the event ids.
+pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
+    if events.len() < 2 {
+        return;
+    }
+    let mut kept: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
+        // the latest 64 events are candidates, so a document's cost stays linear
+        let from = kept.len().saturating_sub(64);
+        let into = kept
+            .get(from..)
+            .and_then(|w| w.iter().position(|k| same_event(k, &e)))
+            .map(|i| i + from);
+        match into.and_then(|i| kept.get_mut(i)) {
+            Some(k) => {
+                near.push(NearMiss {
+                    sentence: e.sentence,
+                    span: e.trigger,
+                    rule: e.rules.first().cloned().unwrap_or_default(),
+                    reason: format!(
+                        "{MERGE_RULE}: tells the event of sentence {} (\"{}\"): same type, place, \
+                         date and actors where both give them",
+                        k.sentence, k.trigger_text
+                    ),
+                });
+                absorb(k, e);
+            }
+            None => kept.push(e),
+        }
+    }
+    for e in kept
+        .iter_mut()
+        .filter(|e| e.rules.iter().any(|r| r == MERGE_RULE))
+    {
+        e.evidence.sort_unstable();
+        e.evidence.dedup();
+        e.quantities.sort_by_key(|q| q.span);
+        e.quantities.dedup_by_key(|q| q.span);
+    }
+    for (i, e) in kept.iter_mut().enumerate() {
+        if let Some((doc, _)) = e.id.rsplit_once(':') {
+            e.id = format!("{doc}:{i}");
+        }
+    }
+    *events = kept;
+}

@@ -1,0 +1,699 @@
+//! Event or not: trigger words used in another sense, and sentences that tell no act (`NE`
+//! rules). Each check looks at the trigger's tokens and its clause and returns the rule id and
+//! reason of a near miss, shown by `frontline explain`; the trigger is then not coded.
+
+use crate::lex::Tokens;
+use frontline_model::PloverType;
+
+use super::lexicon::{Form, TriggerHit, TriggerRule};
+
+/// How far, in tokens, a check looks on either side of the trigger.
+const WINDOW: usize = 30;
+
+fn any_in(t: &Tokens<'_>, from: usize, to: usize, words: &[&str]) -> bool {
+    (from..to.min(t.len())).any(|k| words.contains(&t.low(k)))
+}
+
+fn is_number(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_year(w: &str) -> bool {
+    w.len() == 4 && is_number(w) && (w.starts_with("19") || w.starts_with("20"))
+}
+
+/// Whether the sentence is written in title case (a headline): most words capitalised.
+fn title_case(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    let (mut words, mut caps) = (0usize, 0usize);
+    for k in from..to.min(t.len()) {
+        if t.raw(k).chars().next().is_some_and(char::is_alphabetic) {
+            words += 1;
+            caps += usize::from(t.is_cap(k));
+        }
+    }
+    words >= 3 && caps * 3 >= words * 2
+}
+
+const GOODS: &[&str] = &[
+    "weapons",
+    "weapon",
+    "arms",
+    "ammunition",
+    "rifles",
+    "guns",
+    "gun",
+    "drugs",
+    "heroin",
+    "cocaine",
+    "cannabis",
+    "items",
+    "cash",
+    "money",
+    "documents",
+    "evidence",
+    "phones",
+    "computers",
+    "cars",
+    "vehicle",
+    "goods",
+    "contraband",
+    "property",
+    "passports",
+];
+
+const LEGAL_BEFORE: &[&[&str]] = &[
+    &["charged", "with"],
+    &["charge", "of"],
+    &["charges", "of"],
+    &["counts", "of"],
+    &["count", "of"],
+    &["convicted", "of"],
+    &["guilty", "of"],
+    &["suspected", "of"],
+    &["sentenced", "for"],
+    &["trial", "for"],
+    &["arrested", "for"],
+    &["acquitted", "of"],
+];
+
+const LEGAL_AFTER: &[&str] = &[
+    "suspect",
+    "suspects",
+    "victim",
+    "victims",
+    "charge",
+    "charges",
+    "warrant",
+    "warrants",
+    "case",
+    "cases",
+    "trial",
+    "conviction",
+    "convictions",
+    "investigation",
+    "complaint",
+];
+
+const LEGAL_GOVERNORS: &[&str] = &[
+    "charged",
+    "charges",
+    "convicted",
+    "guilty",
+    "sentenced",
+    "indicted",
+    "prosecuted",
+    "acquitted",
+    "jailed",
+    "imprisoned",
+];
+
+const MODIFIED: &[&str] = &[
+    "position",
+    "positions",
+    "experience",
+    "experiences",
+    "planners",
+    "planner",
+    "helicopter",
+    "helicopters",
+    "aircraft",
+    "capability",
+    "capabilities",
+    "jets",
+    "boots",
+    "gear",
+    "readiness",
+    "training",
+    "mission",
+    "missions",
+];
+
+const CRIME_WORDS: &[&str] = &[
+    "robbery",
+    "robberies",
+    "rob",
+    "burglary",
+    "theft",
+    "stolen",
+    "shoplifting",
+    "drug",
+    "drugs",
+    "dealer",
+    "dealers",
+    "heroin",
+    "cocaine",
+    "fraud",
+    "dui",
+    "parole",
+    "parolee",
+    "homicide",
+    "bail",
+    "bond",
+    "misdemeanor",
+    "felony",
+    "larceny",
+    "trespassing",
+];
+
+const DISASTER_WORDS: &[&str] = &[
+    "earthquake",
+    "earthquakes",
+    "quake",
+    "flood",
+    "floods",
+    "flooding",
+    "cholera",
+    "epidemic",
+    "outbreak",
+    "disease",
+    "virus",
+    "hurricane",
+    "cyclone",
+    "typhoon",
+    "tornado",
+    "storm",
+    "landslide",
+    "landslides",
+    "mudslide",
+    "tsunami",
+    "accident",
+    "accidents",
+    "crash",
+    "collision",
+    "derailment",
+    "wildfire",
+    "wildfires",
+    "blaze",
+    "avalanche",
+    "factory",
+    "refinery",
+    "leak",
+    "stampede",
+    "malaria",
+    "ebola",
+    "flu",
+    "famine",
+    "drought",
+    "heatwave",
+];
+
+const HABIT_WORDS: &[&str] = &[
+    "often",
+    "usually",
+    "regularly",
+    "frequently",
+    "routinely",
+    "typically",
+    "generally",
+    "habitually",
+];
+
+const COMMEMORATION: &[&str] = &[
+    "anniversary",
+    "commemorate",
+    "commemorates",
+    "commemorated",
+    "commemorating",
+    "commemoration",
+    "memorial",
+    "sentenced",
+    "convicted",
+    "verdict",
+    "acquitted",
+    "testified",
+];
+
+const METAPHOR_OBJECTS: &[&str] = &[
+    "low",
+    "high",
+    "record",
+    "snag",
+    "wall",
+    "roadblock",
+    "nerve",
+    "headlines",
+    "stride",
+    "jackpot",
+    "home",
+    "lows",
+    "highs",
+];
+
+const SPORT_WORDS: &[&str] = &[
+    "ufc",
+    "boxing",
+    "boxer",
+    "fighter",
+    "martial",
+    "bout",
+    "championship",
+    "tournament",
+    "match",
+    "season",
+    "league",
+    "mma",
+    "wrestling",
+    "game",
+    "games",
+];
+
+/// Whether the trigger `h` of `rule` is an event; otherwise the near-miss reason.
+pub fn non_event(
+    t: &Tokens<'_>,
+    rule: &TriggerRule,
+    h: &TriggerHit,
+    clause: (usize, usize),
+) -> Option<&'static str> {
+    let w = t.low(h.start);
+    let next = t.low(h.end);
+    let prev = if h.start > 0 { t.low(h.start - 1) } else { "" };
+    let ptype = rule.plover_type;
+    // every scan stays within a window around the trigger, so that the cost of a sentence
+    // stays linear in its triggers whatever its length
+    let (w0, w1) = (
+        h.start.saturating_sub(WINDOW),
+        (h.end + WINDOW).min(t.len()),
+    );
+    let violent = matches!(ptype, Some(PloverType::Assault | PloverType::Coerce));
+    // "March 10", "in March": the month
+    if t.raw(h.start) == "March"
+        && h.end == h.start + 1
+        && (h.start > 0 || is_number(next))
+        && !title_case(t, w0, w1)
+    {
+        return Some("NE10-month: \"March\" names the month");
+    }
+    // "taken to hospital", "precautions were taken", "taken off life support": a bare
+    // "taken" is a capture only when the taker or the loser follows ("taken by", "from")
+    if rule.territory
+        && h.end == h.start + 1
+        && matches!(w, "taken" | "take" | "takes" | "took")
+        && !matches!(next, "by" | "from")
+    {
+        return Some("NE11-taken-sense: \"taken\" without a taker is not a capture");
+    }
+    // "agents seized some items", "weapons were taken": goods, not territory
+    if rule.territory
+        && matches!(
+            w,
+            "seized" | "seize" | "seizes" | "seizing" | "captured" | "taken" | "confiscated"
+        )
+        && (any_in(t, h.end, h.end + 4, GOODS)
+            || (h.start >= 3 && any_in(t, h.start.saturating_sub(3), h.start, GOODS)))
+    {
+        return Some("NE12-seized-goods: goods or weapons seized, not territory");
+    }
+    // "charged with assault", "a murder suspect", "kidnapping warrants": a charge, not an act
+    if violent {
+        let before = LEGAL_BEFORE.iter().any(|p| {
+            h.start >= p.len()
+                && p.iter()
+                    .enumerate()
+                    .all(|(k, x)| t.low(h.start - p.len() + k) == *x)
+        }) || (h.start >= 3
+            && LEGAL_BEFORE.iter().any(|p| {
+                // "charged with simple assault", "one count of aggravated assault"
+                p.iter()
+                    .enumerate()
+                    .all(|(k, x)| t.low(h.start - p.len() - 1 + k) == *x)
+            }));
+        // "charged a teenager on Monday with killing", "convicted him of the murder"
+        let governed = matches!(prev, "with" | "of" | "for")
+            && any_in(t, h.start.saturating_sub(9), h.start, LEGAL_GOVERNORS);
+        if before || governed || (h.form == Form::Noun && LEGAL_AFTER.contains(&next)) {
+            return Some("NE13-legal: a charge, warrant or court case, not the act");
+        }
+    }
+    // "a news release", "a press release"
+    if matches!(w, "release" | "releases") && matches!(prev, "news" | "press") {
+        return Some("NE14-press-release: a statement, not a release");
+    }
+    let (c0, c1) = clause;
+    // "has killed more than 40,000 since 2011", "a total of 978 people have been killed"
+    if matches!(ptype, Some(PloverType::Assault)) {
+        // "since" opens a clause of its own: read to the end of the sentence
+        let since = (c0.max(w0)..w1).any(|k| {
+            t.low(k) == "since"
+                && (is_year(t.low(k + 1))
+                    || (t.low(k + 1) == "the"
+                        && matches!(
+                            t.low(k + 2),
+                            "start" | "beginning" | "outbreak" | "war" | "conflict" | "uprising"
+                        ))
+                    || matches!(t.low(k + 1), "then"))
+        });
+        let total = (c0.max(w0)..w1).any(|k| {
+            (t.low(k) == "a" && t.low(k + 1) == "total" && t.low(k + 2) == "of")
+                || (t.low(k) == "so" && t.low(k + 1) == "far")
+                || (t.low(k) == "to" && t.low(k + 1) == "date")
+                || (t.low(k) == "in" && t.low(k + 1) == "total")
+                || (matches!(t.low(k), "over" | "in" | "during")
+                    && t.low(k + 1) == "the"
+                    && matches!(t.low(k + 2), "past" | "last"))
+        });
+        if since || total {
+            return Some("NE15-running-total: a running total or campaign figure, not one event");
+        }
+    }
+    // "often carries out such attacks": what a group does in general
+    if violent && any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS) {
+        return Some("NE16-habitual: a habitual statement, not one event");
+    }
+    // "killed by a cholera epidemic", "an explosion at a factory", "displaced by floods"
+    if violent && any_in(t, w0, w1, DISASTER_WORDS) {
+        return Some("NE17-disaster: a disaster or accident, not political violence");
+    }
+    // anniversaries, memorials, trials and sentences about old events
+    if violent && any_in(t, w0, w1, COMMEMORATION) {
+        return Some("NE18-commemoration: an anniversary, memorial, trial or sentence");
+    }
+    // relations that "hit a low", talks that "hit a snag"
+    if matches!(w, "hit" | "hits" | "struck" | "strike")
+        && any_in(t, h.end, h.end + 3, METAPHOR_OBJECTS)
+    {
+        return Some("NE19-metaphor: \"hit a low\", \"hit a snag\"");
+    }
+    // "to deal with the threat": the verb "deal", not an accord
+    if w == "deal" && prev == "to" {
+        return Some("NE20-deal-verb: \"to deal with\" is not an accord");
+    }
+    // "Operation Inherent Resolve", "the Florida Highway Patrol", "Detention Center": a
+    // capitalised trigger inside a run of capitalised words is a name
+    if h.start > 0
+        && t.is_cap(h.start)
+        && (t.is_cap(h.start - 1) || t.is_cap(h.end))
+        && !matches!(prev, "\"" | "“" | "'" | ":" | "-" | "–" | "—")
+        && !title_case(t, w0, w1)
+    {
+        return Some("NE21-name: a capitalised trigger inside a name");
+    }
+    // "an ultimate fighting star", "removed three fights from the card": sport
+    if matches!(ptype, Some(PloverType::Assault)) && any_in(t, w0, w1, SPORT_WORDS) {
+        return Some("NE22-sport: a fight in sport");
+    }
+    // "fighting positions", "combat experience", "attack helicopters": a modifier
+    // (a noun, or a gerund: "fighting positions"; not a verb: "destroyed positions")
+    if (h.form == Form::Noun || w.ends_with("ing"))
+        && (MODIFIED.contains(&next) || (next == "," && prev == "using"))
+    {
+        return Some("NE25-modifier: the trigger noun modifies another noun");
+    }
+    // "strikes against ISIL targets": the noun "targets", not the verb
+    if matches!(w, "target" | "targets")
+        && any_in(
+            t,
+            h.start.saturating_sub(3),
+            h.start,
+            &["against", "on", "at", "hit", "engaged"],
+        )
+    {
+        return Some("NE26-target-noun: \"targets\" names what was struck");
+    }
+    // arrests and abductions among private persons for ordinary crime ("arrested in
+    // attempted robbery", "kidnapped during the robbery")
+    if matches!(rule.mode.as_deref(), Some("arrest" | "abduct")) && any_in(t, w0, w1, CRIME_WORDS) {
+        return Some("NE23-crime-arrest: an arrest for ordinary crime");
+    }
+    // "farmers from surrounding villages", "controversy surrounding a plan": not a siege
+    if w == "surrounding" && !matches!(prev, "were" | "was" | "are" | "is" | "been" | "be") {
+        return Some("NE27-surrounding: \"surrounding\" as an adjective or preposition");
+    }
+    // "reaching out to family members", "moved to a treatment facility": not a deployment
+    if matches!(ptype, Some(PloverType::Mobilize)) && next == "out" {
+        return Some("NE24-phrasal: \"reach out\" is not a move");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::lexicon::Lexicon;
+    use crate::lex::tokenize;
+    use frontline_text::Span;
+
+    /// The near-miss reason of the first trigger of `rule_prefix` in `s`.
+    fn reason(s: &str, rule_prefix: &str) -> Option<&'static str> {
+        let lex = Lexicon::with_extra(&[]).unwrap();
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let hits = lex.find(&t);
+        let h = hits
+            .iter()
+            .find(|h| lex.rules[h.rule].rule.starts_with(rule_prefix))
+            .unwrap_or_else(|| panic!("no {rule_prefix} trigger in {s:?}"));
+        let clause = crate::events::roles::clause(&t, h.start, h.end);
+        non_event(&t, &lex.rules[h.rule], h, clause)
+    }
+
+    /// The near-miss reason of the trigger whose first word is `word`.
+    fn reason_word(s: &str, word: &str) -> Option<&'static str> {
+        let lex = Lexicon::with_extra(&[]).unwrap();
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let hits = lex.find(&t);
+        let h = hits
+            .iter()
+            .find(|h| t.low(h.start) == word)
+            .unwrap_or_else(|| panic!("no trigger {word:?} in {s:?}"));
+        let clause = crate::events::roles::clause(&t, h.start, h.end);
+        non_event(&t, &lex.rules[h.rule], h, clause)
+    }
+
+    fn id(r: Option<&str>) -> &str {
+        r.map_or("", |r| r.split(':').next().unwrap_or(""))
+    }
+
+    #[test]
+    fn march_the_month() {
+        assert_eq!(
+            id(reason(
+                "The man was arrested on March 11 in the city.",
+                "EV130"
+            )),
+            "NE10-month"
+        );
+        assert_eq!(
+            reason("Thousands of students march in the capital.", "EV130"),
+            None
+        );
+    }
+
+    #[test]
+    fn taken_senses() {
+        assert_eq!(
+            id(reason("The wounded man was taken to hospital.", "EV010")),
+            "NE11-taken-sense"
+        );
+        assert_eq!(
+            reason("The town was taken by the rebels on Friday.", "EV010"),
+            None
+        );
+    }
+
+    #[test]
+    fn goods_seized() {
+        assert_eq!(
+            id(reason(
+                "Police seized weapons and cash from the house.",
+                "EV010"
+            )),
+            "NE12-seized-goods"
+        );
+        assert_eq!(
+            reason("Rebels seized the airport on Monday.", "EV010"),
+            None
+        );
+    }
+
+    #[test]
+    fn charges_and_warrants() {
+        assert_eq!(
+            id(reason("He was charged with assault last week.", "EV161")),
+            "NE13-legal"
+        );
+        assert_eq!(
+            id(reason("Police found the murder suspect at home.", "EV162")),
+            "NE13-legal"
+        );
+    }
+
+    #[test]
+    fn press_release() {
+        assert_eq!(
+            id(reason(
+                "The details came from a news release by the police.",
+                "EV081"
+            )),
+            "NE14-press-release"
+        );
+    }
+
+    #[test]
+    fn running_totals() {
+        assert_eq!(
+            id(reason(
+                "The war has killed more than 9,000 people since 2014.",
+                "EV162"
+            )),
+            "NE15-running-total"
+        );
+        assert_eq!(
+            id(reason(
+                "A total of 300 people have been killed in the region.",
+                "EV162"
+            )),
+            "NE15-running-total"
+        );
+        assert_eq!(
+            reason("Gunmen killed four villagers on Sunday.", "EV162"),
+            None
+        );
+    }
+
+    #[test]
+    fn habitual_statements() {
+        assert_eq!(
+            id(reason(
+                "The group often attacks convoys on that road.",
+                "EV161"
+            )),
+            "NE16-habitual"
+        );
+    }
+
+    #[test]
+    fn disasters() {
+        assert_eq!(
+            id(reason(
+                "The earthquake killed 40 people in the valley.",
+                "EV162"
+            )),
+            "NE17-disaster"
+        );
+    }
+
+    #[test]
+    fn commemorations() {
+        assert_eq!(
+            id(reason(
+                "Crowds marked the anniversary of the massacre in the town.",
+                "EV162"
+            )),
+            "NE18-commemoration"
+        );
+    }
+
+    #[test]
+    fn metaphors() {
+        assert_eq!(
+            id(reason(
+                "Relations between the two neighbours hit a low this year.",
+                "EV161"
+            )),
+            "NE19-metaphor"
+        );
+    }
+
+    #[test]
+    fn deal_as_verb() {
+        assert_eq!(
+            id(reason(
+                "Ministers met to deal with the threat of drought.",
+                "EV030"
+            )),
+            "NE20-deal-verb"
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            id(reason_word(
+                "Members of the Special Raid Unit arrived.",
+                "raid"
+            )),
+            "NE21-name"
+        );
+        assert_eq!(
+            id(reason(
+                "Officers from the Florida Highway Patrol came to the scene.",
+                "EV150"
+            )),
+            "NE21-name"
+        );
+    }
+
+    #[test]
+    fn sport() {
+        assert_eq!(
+            id(reason(
+                "The UFC fighter faces two fights this season.",
+                "EV160"
+            )),
+            "NE22-sport"
+        );
+    }
+
+    #[test]
+    fn crime_arrests() {
+        assert_eq!(
+            id(reason(
+                "Police arrested a man after a robbery at a shop.",
+                "EV012"
+            )),
+            "NE23-crime-arrest"
+        );
+        assert_eq!(
+            reason(
+                "Police arrested 40 opposition activists in the capital.",
+                "EV012"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn modifiers_and_target_nouns() {
+        assert_eq!(
+            id(reason_word(
+                "Strikes destroyed two fighting positions near the river.",
+                "fighting"
+            )),
+            "NE25-modifier"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Jets carried out strikes against militant targets.",
+                "targets"
+            )),
+            "NE26-target-noun"
+        );
+    }
+
+    #[test]
+    fn surrounding_as_adjective() {
+        assert_eq!(
+            id(reason(
+                "Farmers from surrounding villages sold produce.",
+                "EV011"
+            )),
+            "NE27-surrounding"
+        );
+        assert_eq!(
+            reason("Troops were surrounding the town on Monday.", "EV011"),
+            None
+        );
+    }
+
+    #[test]
+    fn reach_out() {
+        assert_eq!(
+            id(reason(
+                "He had been reaching out to family members.",
+                "EV150"
+            )),
+            "NE24-phrasal"
+        );
+    }
+}
