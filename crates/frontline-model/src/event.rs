@@ -85,6 +85,15 @@ impl PloverType {
         }
     }
 
+    /// Whether the type is a material act that happens at a place (ASSAULT, COERCE, PROTEST,
+    /// MOBILIZE, RETREAT), as opposed to talk (meetings, statements, accusations).
+    pub fn is_material(&self) -> bool {
+        matches!(
+            self,
+            Self::Assault | Self::Coerce | Self::Protest | Self::Mobilize | Self::Retreat
+        )
+    }
+
     /// Parses a specification name, case-insensitively.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use frontline_model::{
-    ActorRef, ActorType, Event, EventLocation, Modality, PloverType, QuantityKind, Span,
-};
+use frontline_model::{ActorRef, ActorType, Event, EventLocation, Modality, QuantityKind, Span};
 use serde::Serialize;
 
 use super::gold::{GoldActor, GoldDocument, GoldEvent};
@@ -70,18 +68,6 @@ pub struct Judged {
 /// ACLED type.
 pub fn counted(ev: &Event) -> bool {
     ev.modality.counts() && ev.acled.is_some()
-}
-
-/// PLOVER types of material acts.
-pub fn material(t: PloverType) -> bool {
-    matches!(
-        t,
-        PloverType::Assault
-            | PloverType::Coerce
-            | PloverType::Protest
-            | PloverType::Mobilize
-            | PloverType::Retreat
-    )
 }
 
 fn overlaps(a: [usize; 2], b: [usize; 2]) -> bool {
@@ -308,7 +294,7 @@ impl ArticleScores {
                 }
             }
             self.emitted += 1;
-            if material(ev.plover_type) {
+            if ev.plover_type.is_material() {
                 self.emitted_material += 1;
             }
         }

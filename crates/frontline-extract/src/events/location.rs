@@ -19,7 +19,7 @@
 //! place the text narrows ("northern Aleppo", "the Idlib countryside") gets a relation "in the
 //! ... of" that makes its ACLED precision 2 ([`frontline_model::EventLocation::acled_precision`]).
 
-use frontline_model::{Event, EventLocation, GeoPrecision, PlaceRef, PloverType};
+use frontline_model::{Event, EventLocation, GeoPrecision, PlaceRef};
 
 use crate::lex::Tokens;
 
@@ -394,18 +394,6 @@ pub fn border_phrase(t: &Tokens<'_>, clause: (usize, usize)) -> Option<(usize, u
 /// Sentences back within which the last located event is still the storyline's place.
 pub const STORY_GAP: usize = 3;
 
-/// Acts that happen at a place (not talks, statements or accusations).
-fn material(t: PloverType) -> bool {
-    matches!(
-        t,
-        PloverType::Assault
-            | PloverType::Coerce
-            | PloverType::Protest
-            | PloverType::Mobilize
-            | PloverType::Retreat
-    )
-}
-
 fn has_coords(p: &PlaceRef) -> bool {
     p.lat.is_some() && p.lon.is_some()
 }
@@ -660,7 +648,7 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
         // clause or sentence, so that a visit to the capital does not carry on to the fighting
         if let Some(l) = &e.location
             && has_coords(&l.place)
-            && material(e.plover_type)
+            && e.plover_type.is_material()
             && !e.rules.iter().any(|r| r.starts_with("LO9"))
         {
             story = Some((e.sentence, e.date.clone(), l.clone()));
