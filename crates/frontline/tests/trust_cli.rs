@@ -17,6 +17,23 @@ fn frontline() -> Command {
     c
 }
 
+/// Runs a command that must succeed, showing its standard error when it does not.
+trait Succeeds {
+    fn succeeds(&mut self) -> std::process::Output;
+}
+
+impl Succeeds for Command {
+    fn succeeds(&mut self) -> std::process::Output {
+        let out = self.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     if let Some(parent) = p.parent() {
@@ -139,17 +156,7 @@ fn extract_explain_and_geoparse_use_the_ingest_readers() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(PAGE.as_bytes()).unwrap();
     let gz = write(dir.path(), "page.html.gz", &gz.finish().unwrap());
-    let out = frontline()
-        .arg("extract")
-        .arg(&jsonl)
-        .arg(&gz)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = frontline().arg("extract").arg(&jsonl).arg(&gz).succeeds();
     let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[1]["document"]["outlet"], "B");
@@ -213,13 +220,7 @@ fn declared_and_guessed_charsets_are_decoded() {
     let out = frontline()
         .args(["extract", "--format", "jsonl"])
         .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let docs = json_lines(&out.stdout);
     let text = |i: usize| docs[i]["document"]["text"].as_str().unwrap().to_string();
     assert!(text(0).contains("قصفت القوات مدينة حلب"), "{}", text(0));
@@ -247,29 +248,17 @@ fn ingesting_the_demo_samples_reproduces_the_demo() {
     let dir = tempfile::tempdir().unwrap();
     let demo_db = dir.path().join("demo.db");
     // item 12 too: `--addr` takes localhost:PORT (and PORT), not only IP:PORT
-    let out = frontline()
+    frontline()
         .args(["demo", "--no-serve", "--addr", "localhost:8099", "--db"])
         .arg(&demo_db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontline-server/samples");
     let ingest_db = dir.path().join("ingest.db");
-    let out = frontline()
+    frontline()
         .args(["ingest", "--db"])
         .arg(&ingest_db)
         .arg(&samples)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let export = |db: &Path| {
         let out = frontline()
             .args(["export", "--format", "csv", "--db"])
@@ -301,16 +290,10 @@ fn addr_takes_a_port_and_explains_a_wrong_value() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("expected IP:PORT"), "{err}");
-    let out = frontline()
+    frontline()
         .args(["demo", "--no-serve", "--addr", "8099", "--db"])
         .arg(tempfile::tempdir().unwrap().path().join("d.db"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
 }
 
 /// Item 11: dates in common forms are read; one that cannot be is named in a warning.
@@ -420,17 +403,11 @@ fn csv_export_neutralises_formulas() {
           civilians, rescue workers said.\n",
     );
     let db = dir.path().join("f.db");
-    let out = frontline()
+    frontline()
         .args(["ingest", "--db"])
         .arg(&db)
         .arg(&article)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let out = frontline()
         .args(["export", "--format", "csv", "--db"])
         .arg(&db)
@@ -481,13 +458,7 @@ fn the_readme_sample_output_is_current() {
     let out = frontline()
         .current_dir(&root)
         .args(command.split_whitespace())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let printed = String::from_utf8_lossy(&out.stdout);
     for line in lines {
         for piece in line.split("...") {
