@@ -432,32 +432,29 @@ mod tests {
     use crate::lex::tokenize;
     use frontline_text::Span;
 
-    /// The near-miss reason of the first trigger of `rule_prefix` in `s`.
-    fn reason(s: &str, rule_prefix: &str) -> Option<&'static str> {
+    /// The near-miss reason of the first trigger in `s` that `pick` chooses by its rule id
+    /// and its first word (`what` names it in the panic).
+    fn reason_by(s: &str, what: &str, pick: impl Fn(&str, &str) -> bool) -> Option<&'static str> {
         let lex = Lexicon::with_extra(&[]).unwrap();
         let lower = s.to_ascii_lowercase();
         let t = tokenize(s, &lower, Span::new(0, s.len()));
         let hits = lex.find(&t);
         let h = hits
             .iter()
-            .find(|h| lex.rules[h.rule].rule.starts_with(rule_prefix))
-            .unwrap_or_else(|| panic!("no {rule_prefix} trigger in {s:?}"));
+            .find(|h| pick(&lex.rules[h.rule].rule[..], t.low(h.start)))
+            .unwrap_or_else(|| panic!("no trigger {what} in {s:?}"));
         let clause = crate::events::roles::clause(&t, h.start, h.end);
         non_event(&t, &lex.rules[h.rule], h, clause)
     }
 
+    /// The near-miss reason of the first trigger of `rule_prefix` in `s`.
+    fn reason(s: &str, rule_prefix: &str) -> Option<&'static str> {
+        reason_by(s, rule_prefix, |rule, _| rule.starts_with(rule_prefix))
+    }
+
     /// The near-miss reason of the trigger whose first word is `word`.
     fn reason_word(s: &str, word: &str) -> Option<&'static str> {
-        let lex = Lexicon::with_extra(&[]).unwrap();
-        let lower = s.to_ascii_lowercase();
-        let t = tokenize(s, &lower, Span::new(0, s.len()));
-        let hits = lex.find(&t);
-        let h = hits
-            .iter()
-            .find(|h| t.low(h.start) == word)
-            .unwrap_or_else(|| panic!("no trigger {word:?} in {s:?}"));
-        let clause = crate::events::roles::clause(&t, h.start, h.end);
-        non_event(&t, &lex.rules[h.rule], h, clause)
+        reason_by(s, word, |_, first| first == word)
     }
 
     fn id(r: Option<&str>) -> &str {
