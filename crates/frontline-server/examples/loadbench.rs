@@ -407,6 +407,8 @@ fn synthetic(rng: &mut Rng, bursts: &[Vec<u64>], serial: u64) -> FusedEvent {
         contradictions: vec![],
         match_start: dated.then_some(date),
         match_end: dated.then_some(end),
+        created_at: None,
+        updated_at: None,
     }
 }
 

@@ -24,6 +24,9 @@ pub enum EventFormat {
     Json,
     /// A GeoJSON FeatureCollection.
     Geojson,
+    /// CSV, the columns of `frontline export --format csv`, streamed: every matching event
+    /// unless `limit` is given.
+    Csv,
 }
 
 /// `order` of `/api/events`, as the OpenAPI document types it.
@@ -77,13 +80,19 @@ pub struct FilterParams {
     /// At least this many independent sources.
     #[param(value_type = Option<u32>, minimum = 0)]
     pub min_sources: Option<String>,
-    /// Page size (default 500, at most 10000). Ignored by `/api/stats`.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    /// Only events created or given a further report at or after this time (their
+    /// `updated_at`), for incremental sync: an RFC 3339 time (`2026-12-07T01:36:00.000Z`) or
+    /// a day (its start in UTC). Ask again with the latest `updated_at` received.
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<String>,
+    /// Page size (default 500, at most 10000; with `format=csv`, default all, no maximum).
+    /// Ignored by `/api/stats`.
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub limit: Option<String>,
     /// Events to skip. Ignored by `/api/stats`.
     #[param(value_type = Option<u32>, minimum = 0)]
     pub offset: Option<String>,
-    /// `json` (default) or `geojson`. Ignored by `/api/stats`.
+    /// `json` (default), `geojson` or `csv`. Ignored by `/api/stats`.
     #[param(value_type = Option<EventFormat>)]
     pub format: Option<String>,
     /// `oldest` (default: by date, undated last) or `newest` (latest date first, undated
@@ -129,6 +138,8 @@ pub enum Format {
     Json,
     /// A GeoJSON FeatureCollection of the located events.
     GeoJson,
+    /// CSV rows, streamed.
+    Csv,
 }
 
 impl FilterParams {
@@ -154,23 +165,43 @@ impl FilterParams {
             .transpose()?;
         let (plover_types, acled_types) = parse_types(&self.plover_type)?;
         let countries = parse_countries(&self.country)?;
-        let cfg = state.config();
-        let limit = parse_u32("limit", &self.limit)?.unwrap_or(cfg.default_page);
-        if limit == 0 || limit > cfg.max_page {
-            return Err(AppError::bad_request(
-                "invalid_number",
-                format!("limit: {limit} is outside 1..={}", cfg.max_page),
-            ));
-        }
+        let updated_since = blank(&self.updated_since)
+            .map(|s| {
+                frontline_store::parse_updated_since(s).map_err(|e| {
+                    AppError::bad_request("invalid_date", format!("updated_since: {e}"))
+                })
+            })
+            .transpose()?;
         let format = match blank(&self.format) {
             None | Some("json") => Format::Json,
             Some("geojson") => Format::GeoJson,
+            Some("csv") => Format::Csv,
             Some(other) => {
                 return Err(AppError::bad_request(
                     "invalid_format",
-                    format!("format: {other:?} is not one of json, geojson"),
+                    format!("format: {other:?} is not one of json, geojson, csv"),
                 ));
             }
+        };
+        let cfg = state.config();
+        let limit = parse_u32("limit", &self.limit)?;
+        // CSV is streamed a page at a time, so it needs no page limit: every matching event
+        // unless a limit is given.
+        let max = if format == Format::Csv {
+            u32::MAX
+        } else {
+            cfg.max_page
+        };
+        if limit.is_some_and(|l| l == 0 || l > max) {
+            return Err(AppError::bad_request(
+                "invalid_number",
+                format!("limit: {} is outside 1..={max}", limit.unwrap_or(0)),
+            ));
+        }
+        let limit = match (limit, format) {
+            (Some(l), _) => Some(l),
+            (None, Format::Csv) => None,
+            (None, _) => Some(cfg.default_page),
         };
         let newest_first = match blank(&self.order) {
             None | Some("oldest") => false,
@@ -195,9 +226,10 @@ impl FilterParams {
             countries,
             text: blank(&self.text).map(str::to_string),
             min_sources: parse_u32("min_sources", &self.min_sources)?,
-            limit: Some(limit),
+            limit,
             offset: parse_u32("offset", &self.offset)?,
             newest_first,
+            updated_since,
         };
         Ok((filter, format))
     }
@@ -307,7 +339,7 @@ impl FilterParams {
     /// filter, and a NUL in `actor` used to reach the `LIKE` pattern and match almost every
     /// event.
     fn check_controls(&self) -> Result<(), AppError> {
-        let all: [(&str, &Option<String>, &'static str); 13] = [
+        let all: [(&str, &Option<String>, &'static str); 14] = [
             ("since", &self.since, "invalid_date"),
             ("until", &self.until, "invalid_date"),
             ("bbox", &self.bbox, "invalid_bbox"),
@@ -317,6 +349,7 @@ impl FilterParams {
             ("country", &self.country, "invalid_country"),
             ("text", &self.text, "invalid_query"),
             ("min_sources", &self.min_sources, "invalid_number"),
+            ("updated_since", &self.updated_since, "invalid_date"),
             ("limit", &self.limit, "invalid_number"),
             ("offset", &self.offset, "invalid_number"),
             ("format", &self.format, "invalid_format"),
@@ -377,24 +410,131 @@ pub async fn list_events(
 ) -> Result<Response, AppError> {
     let params = query_params(q)?;
     let (filter, format) = params.to_filter(&state)?;
+    let geo = match format {
+        Format::Csv => return csv_response(state, filter).await,
+        Format::Json => false,
+        Format::GeoJson => true,
+    };
     let limit = filter.limit.unwrap_or(0);
     let offset = filter.offset.unwrap_or(0);
     let (total, events) = state
         .query(move |s| Ok((s.count_events(&filter)?, s.events(&filter)?)))
         .await?;
-    Ok(match format {
-        Format::Json => Json(EventsPage {
+    Ok(if geo {
+        let body = geojson(total, &events).map_err(AppError::internal)?;
+        ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response()
+    } else {
+        Json(EventsPage {
             total,
             limit,
             offset,
             events,
         })
-        .into_response(),
-        Format::GeoJson => {
-            let body = geojson(total, &events).map_err(AppError::internal)?;
-            ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response()
-        }
+        .into_response()
     })
+}
+
+/// Events read from the store per page of a CSV answer: what one answer holds in memory.
+pub const CSV_PAGE: u32 = 500;
+
+/// Where a CSV answer is: the offset of its next page and the events still wanted.
+#[derive(Debug, Clone, Copy)]
+struct CsvCursor {
+    offset: u32,
+    left: Option<u64>,
+}
+
+impl CsvCursor {
+    /// The size of the next page (0 when done).
+    fn want(&self) -> u32 {
+        self.left.map_or(CSV_PAGE, |l| {
+            u32::try_from(l.min(u64::from(CSV_PAGE))).unwrap_or(0)
+        })
+    }
+
+    /// The cursor after a page of `n` events, or `None` when that page was the last.
+    fn after(self, n: usize, asked: u32) -> Option<Self> {
+        let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+        let left = self.left.map(|l| l.saturating_sub(n as u64));
+        (n32 >= asked && left != Some(0)).then(|| Self {
+            offset: self.offset.saturating_add(n32),
+            left,
+        })
+    }
+}
+
+/// One page of events as CSV lines, or `None` at the end.
+async fn csv_page(
+    state: &AppState,
+    filter: &EventFilter,
+    cursor: CsvCursor,
+) -> Result<Option<(Vec<u8>, Option<CsvCursor>)>, AppError> {
+    let want = cursor.want();
+    if want == 0 {
+        return Ok(None);
+    }
+    let page = EventFilter {
+        limit: Some(want),
+        offset: Some(cursor.offset),
+        ..filter.clone()
+    };
+    // The contradictions' claims are not in the CSV: the records are read without them.
+    let events = state.query(move |s| s.event_summaries(&page)).await?;
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let lines = crate::rows::csv_lines(&events).map_err(AppError::internal)?;
+    Ok(Some((lines, cursor.after(events.len(), want))))
+}
+
+/// The events of `filter` as CSV (the columns of `frontline export --format csv`, cells
+/// neutralised the same way), streamed: the store is read [`CSV_PAGE`] events at a time as
+/// the client takes the answer, so memory stays bounded whatever the number of events. The
+/// first page is read before answering, so that a bad filter still gets a JSON error; an
+/// error after that ends the answer early (logged).
+async fn csv_response(state: AppState, filter: EventFilter) -> Result<Response, AppError> {
+    use futures_util::StreamExt;
+    let start = CsvCursor {
+        offset: filter.offset.unwrap_or(0),
+        left: filter.limit.map(u64::from),
+    };
+    let mut head = crate::rows::csv_header().map_err(AppError::internal)?;
+    let next = match csv_page(&state, &filter, start).await? {
+        Some((lines, next)) => {
+            head.extend_from_slice(&lines);
+            next
+        }
+        None => None,
+    };
+    let rest = futures_util::stream::unfold(next, move |cursor| {
+        let (state, filter) = (state.clone(), filter.clone());
+        async move {
+            let cursor = cursor?;
+            match csv_page(&state, &filter, cursor).await {
+                Ok(Some((lines, next))) => Some((Ok(axum::body::Bytes::from(lines)), next)),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::warn!("CSV answer ended early: {e}");
+                    Some((Err(std::io::Error::other(e.to_string())), None))
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(head))
+    })
+    .chain(rest);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"frontline-events.csv\"",
+            ),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
 }
 
 /// Serialises located events as a GeoJSON FeatureCollection (unlocated ones are left out;
@@ -507,6 +647,81 @@ pub async fn get_event(
     }
 }
 
+/// A mention in `GET /api/documents/{id}`: where it is, not a copy of its text (the span
+/// locates it in `document.text`).
+#[derive(Debug, Serialize)]
+pub struct MentionSpan {
+    /// Index of the mention in the document's list.
+    pub id: usize,
+    /// Byte range in `document.text`.
+    pub span: frontline_model::Span,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
+    /// What was understood: `kind` (`actor`, `place`, `time`, `quantity`, `speaker`) and that
+    /// kind's fields.
+    #[serde(flatten)]
+    pub data: frontline_model::MentionData,
+}
+
+/// The body of `GET /api/documents/{id}`: the stored record, each mention as a span.
+#[derive(Debug, Serialize)]
+pub struct DocumentView {
+    /// The document, its cleaned text included (`origin.path` left out).
+    pub document: frontline_model::Document,
+    /// Story it belongs to.
+    pub story_id: i64,
+    /// Other documents of the story.
+    pub story_documents: Vec<String>,
+    /// Nearest earlier copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_copy: Option<String>,
+    /// Estimated similarity to it (0..1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    /// Blocks set aside as boilerplate.
+    pub boilerplate: Vec<frontline_model::Boilerplate>,
+    /// Sentences.
+    pub sentences: Vec<frontline_model::Sentence>,
+    /// Mentions, as spans into `document.text`.
+    pub mentions: Vec<MentionSpan>,
+    /// The document's events and the fused event each belongs to.
+    pub events: Vec<frontline_store::DocumentEvent>,
+    /// Processing warnings.
+    pub warnings: Vec<String>,
+}
+
+impl From<frontline_store::DocumentRecord> for DocumentView {
+    fn from(r: frontline_store::DocumentRecord) -> Self {
+        let mut document = r.document;
+        // Where the file was on the ingesting machine is not the API's to say (issue 23,
+        // item 2): a local path names users, folders and files of that machine.
+        if let Some(origin) = document.origin.as_mut() {
+            origin.path = None;
+        }
+        Self {
+            document,
+            story_id: r.story_id,
+            story_documents: r.story_documents,
+            nearest_copy: r.nearest_copy,
+            similarity: r.similarity,
+            boilerplate: r.boilerplate,
+            sentences: r.sentences,
+            mentions: r
+                .mentions
+                .into_iter()
+                .map(|m| MentionSpan {
+                    id: m.id,
+                    span: m.span,
+                    sentence: m.sentence,
+                    data: m.data,
+                })
+                .collect(),
+            events: r.events,
+            warnings: r.warnings,
+        }
+    }
+}
+
 /// A stored document: its cleaned text and every mention span in it.
 #[utoipa::path(
     get,
@@ -531,15 +746,10 @@ pub async fn get_document(
         ));
     }
     let key = id.to_ascii_lowercase();
-    match state.query(move |s| s.document(&key)).await? {
-        Some(mut doc) => {
-            // Where the file was on the ingesting machine is not the API's to say (issue 23,
-            // item 2): a local path names users, folders and files of that machine.
-            if let Some(origin) = doc.document.origin.as_mut() {
-                origin.path = None;
-            }
-            Ok(Json(doc).into_response())
-        }
+    // Mentions come as spans into the text, not copies of it (as `POST /api/extract` no
+    // longer copies them either): the text of every mention was sent twice.
+    match state.query(move |s| s.document_spans(&key)).await? {
+        Some(doc) => Ok(Json(DocumentView::from(doc)).into_response()),
         None => Err(AppError::NotFound {
             what: "document",
             id,

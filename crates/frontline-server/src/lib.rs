@@ -4,7 +4,8 @@
 //! store, and optionally the extraction pipeline); [`serve`] runs it until Ctrl-C.
 //!
 //! Endpoints (documented in `docs/api.md` and at `GET /openapi.json`):
-//! - `GET /api/events`: fused events, filtered and paged, as JSON or GeoJSON;
+//! - `GET /api/events`: fused events, filtered and paged, as JSON or GeoJSON, or every
+//!   matching event as streamed CSV (`format=csv`);
 //! - `GET /api/events/{id}`: one fused event with its reports, quotes, evidence and
 //!   contradictions;
 //! - `GET /api/documents/{id}`: a report's text with its mention spans;
@@ -23,6 +24,7 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod guard;
+pub mod rows;
 pub mod samples;
 pub mod state;
 

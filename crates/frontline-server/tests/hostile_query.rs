@@ -139,12 +139,13 @@ const NAMES: &[&str] = &[
     "limit",
     "offset",
     "format",
+    "updated_since",
 ];
 
 /// The codes a parameter can produce.
 fn codes_of(name: &str) -> &'static [&'static str] {
     match name {
-        "since" | "until" => &["invalid_date"],
+        "since" | "until" | "updated_since" => &["invalid_date"],
         "bbox" => &["invalid_bbox"],
         "type" => &["invalid_type"],
         "country" => &["invalid_country"],
@@ -334,6 +335,7 @@ fn valid_param(dates: bool) -> BoxedStrategy<Param> {
         any::<u32>().prop_map(|v| valid("min_sources", v.to_string())),
         any::<u32>().prop_map(|v| valid("offset", v.to_string())),
         (1..=10_000u32).prop_map(|v| valid("limit", v.to_string())),
+        valid_date().prop_map(|v| valid("updated_since", v)),
         prop_oneof![Just("json"), Just("geojson")].prop_map(|v| valid("format", v.to_string())),
         free_text().prop_map(|v| valid("actor", v)),
         free_text().prop_map(|v| valid("acled_type", v)),
@@ -365,13 +367,21 @@ fn malformed_param() -> BoxedStrategy<Param> {
         invalid_country().prop_map(|v| invalid("country", v)),
         invalid_u32().prop_map(|v| invalid("min_sources", v)),
         invalid_u32().prop_map(|v| invalid("offset", v)),
+        // An RFC 3339 time is valid there: hour 25 is not.
+        invalid_date()
+            .prop_map(|v| if v.contains('T') {
+                v.replace("T10", "T25")
+            } else {
+                v
+            })
+            .prop_map(|v| invalid("updated_since", v)),
         prop_oneof![
             Just("0".to_string()),
             (10_001..=u32::MAX).prop_map(|n| n.to_string()),
             invalid_u32()
         ]
         .prop_map(|v| invalid("limit", v)),
-        prop_oneof![Just("xml"), Just("JSON"), Just("csv"), Just("geojson;")]
+        prop_oneof![Just("xml"), Just("JSON"), Just("CSV"), Just("geojson;")]
             .prop_map(|v| invalid("format", v.to_string())),
         // Punctuation and symbols only: no word to search for.
         prop_oneof![

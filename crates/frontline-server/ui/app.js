@@ -741,11 +741,15 @@ async function openDocument(id) {
       el("div", {}, legend(), el("div", { class: "doc-text", id: "doc-text" }, highlight(doc.text, 0, mentionMarks(d.mentions))),
         d.boilerplate?.length ? el("div", {}, el("h3", { style: "margin-top:1em", text: "Set aside as boilerplate" }),
           d.boilerplate.map((b) => el("div", { class: "boiler", text: `[${b.kind}] ${b.text}` }))) : null),
-      el("div", { class: "side" }, sideLists(d.mentions, d.events))));
+      el("div", { class: "side" }, sideLists(d.mentions, d.events, doc.text))));
 }
 
-function sideLists(mentions, events) {
+// `text`: the document's, when the mentions are spans into it without their own `text`
+// (GET /api/documents/{id} sends offsets, not copies).
+function sideLists(mentions, events, text) {
   const out = [];
+  const bytes = text != null ? encoder.encode(text) : null;
+  const under = (m) => m.text ?? (bytes ? decoder.decode(bytes.subarray(m.span.start, m.span.end)) : "");
   if (events?.length) {
     out.push(el("h3", { text: "Events" }), el("ul", { class: "mention-list" }, events.map((e) => el("li", {},
       el("span", { class: "badge", style: `background:${colourOf(e.plover_type)}`, text: e.plover_type }), " ",
@@ -756,7 +760,7 @@ function sideLists(mentions, events) {
     if (!ms.length) continue;
     const title = { actor: "Actors", place: "Places", time: "Times", quantity: "Quantities", speaker: "Speakers" }[kind];
     out.push(el("h3", { text: `${title} (${ms.length})` }),
-      el("ul", { class: "mention-list" }, ms.map((m) => el("li", {}, el("mark", { class: `m-${kind}`, text: m.text }), " ",
+      el("ul", { class: "mention-list" }, ms.map((m) => el("li", {}, el("mark", { class: `m-${kind}`, text: under(m) }), " ",
         el("span", { class: "muted", text: mentionTitle(m).replace(/^[a-z]+: ?/, "") })))));
   }
   return out;

@@ -26,6 +26,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(events.len());
         {
+            let stamp = Value::Text(crate::stamp::batch_stamp(&tx)?);
             let mut next: i64 =
                 tx.query_row("SELECT COALESCE(MAX(id), 0) FROM fused_events", [], |r| {
                     r.get(0)
@@ -35,9 +36,10 @@ impl Store {
                  cameo_root, date_start, date_end, time_precision, match_start, match_end, \
                  location_name, geonameid, lat, lon, geo_precision, country_code, admin1, \
                  fatalities, n_reports, n_documents, n_sources, n_outlets, earliest_report, \
-                 earliest_document, modality, confidence, n_contradictions, record) \
+                 earliest_document, modality, confidence, n_contradictions, record, \
+                 created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29)",
             )?;
             let mut actor = tx.prepare_cached(
                 "INSERT OR IGNORE INTO fused_actors (fused_id, role, code, name, country) \
@@ -50,7 +52,7 @@ impl Store {
                 insert.execute(rusqlite::params_from_iter(
                     std::iter::once(Value::Integer(f.id))
                         .chain(fused_summary(&f)?)
-                        .chain([Value::Text(serde_json::to_string(&f)?)]),
+                        .chain([Value::Text(serde_json::to_string(&f)?), stamp.clone()]),
                 ))?;
                 let loc = f.location.as_ref();
                 crate::rtree::sync(

@@ -873,6 +873,9 @@ impl FusedState {
             contradictions: self.contradictions(claims),
             match_start: range.map(|r| r.0),
             match_end: range.map(|r| r.1),
+            // Stamped by the store, read from their columns (stamp.rs).
+            created_at: None,
+            updated_at: None,
         })
     }
 

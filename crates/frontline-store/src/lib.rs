@@ -31,6 +31,7 @@ mod put;
 mod query;
 mod rtree;
 mod schema;
+mod stamp;
 pub mod testutil;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub use query::{
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
+pub use stamp::parse_updated_since;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

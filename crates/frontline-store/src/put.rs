@@ -171,6 +171,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let written = (|| {
             begin(&tx, &mut cache)?;
+            cache.stamp = crate::stamp::batch_stamp(&tx)?;
             let mut out = Vec::with_capacity(batch.len());
             let mut indexed = Vec::with_capacity(batch.len());
             for (ex, p) in batch.iter().zip(prepared) {
@@ -240,6 +241,8 @@ pub(crate) struct WriteCache {
     /// `copy_bands_filed.upto` as this connection last read or wrote it; `None` until the
     /// documents above it are filed ([`prepare_bands`]) after the cache was dropped.
     filed_upto: Option<i64>,
+    /// The `created_at` / `updated_at` stamp of the batch being written (see stamp.rs).
+    pub(crate) stamp: String,
 }
 
 /// A fused event as last written by this connection: its aggregate and the values of its
@@ -1207,13 +1210,16 @@ fn fused_sql() -> &'static FusedSql {
             .chain(&STATE_COLUMNS)
             .copied()
             .collect();
+        // The batch's stamp, last, is both its creation and its latest update.
         let insert = format!(
-            "INSERT INTO fused_events ({}, record) VALUES ({}, '')",
+            "INSERT INTO fused_events ({}, record, created_at, updated_at) \
+             VALUES ({}, '', ?{n}, ?{n})",
             columns.join(", "),
             (1..=columns.len())
                 .map(|i| format!("?{i}"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            n = columns.len() + 1
         );
         let select = format!(
             "SELECT {} FROM fused_events WHERE id = ?1",
@@ -1297,8 +1303,10 @@ fn start_fused(
     };
     let (values, filing) = fused_values(&state, &f, true)?;
     let sql = &fused_sql().insert;
-    tx.prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(&values))?;
+    let stamp = Value::Text(cache.stamp.clone());
+    tx.prepare_cached(sql)?.execute(rusqlite::params_from_iter(
+        values.iter().chain(std::iter::once(&stamp)),
+    ))?;
     let fused_id = tx.last_insert_rowid();
     link_report(tx, fused_id, &f, member, doc, &Linked::default())?;
     file(tx, fused_id, &filing, &mut cache.index)?;
@@ -1447,6 +1455,8 @@ fn add_report(
 fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
     let columns = &fused_sql().columns;
     let agg_at = SUMMARY_COLUMNS.len();
+    // A report was added to each event with pending values: its `updated_at` moves on.
+    let stamp = Value::Text(cache.stamp.clone());
     for fused_id in std::mem::take(&mut cache.dirty) {
         let Some(cached) = cache.fused.get_mut(&fused_id) else {
             continue;
@@ -1474,6 +1484,8 @@ fn flush_fused(tx: &Transaction<'_>, cache: &mut WriteCache) -> Result<()> {
         if cached.clear_record {
             sets.push("record = ''".into());
         }
+        params.push(&stamp);
+        sets.push(format!("updated_at = ?{}", params.len()));
         if !sets.is_empty() {
             tx.prepare_cached(&format!(
                 "UPDATE fused_events SET {} WHERE id = ?1",

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use frontline_model::{
     AcledType, ActorType, Attribution, Boilerplate, Document, EventActor, EventLocation,
     EventQuantity, GeoPrecision, Mention, MentionData, Modality, Origin, PloverType, Sentence,
@@ -109,6 +109,10 @@ pub struct EventFilter {
     /// empty selects all. `country` above must hold as well when given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<String>,
+    /// Only events created or given a further report at or after this time (their
+    /// `updated_at`), for incremental sync: ask again with the latest `updated_at` received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The location of a fused event.
@@ -226,6 +230,12 @@ pub struct FusedEvent {
     /// End of that union.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_end: Option<NaiveDate>,
+    /// When the store created this record (UTC; schema v12, see `stamp.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When a report was last added to it (UTC): what `updated_since` compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A span of a document with its text.
@@ -513,6 +523,21 @@ pub(crate) fn opt_enum_str<T: Serialize>(v: Option<&T>) -> Result<Option<String>
 /// contradictions are read from its reports (the aggregate keeps only whether reports
 /// disagree); without, they are left empty.
 fn fused_record(
+    conn: &rusqlite::Connection,
+    id: i64,
+    agg: Option<String>,
+    record: &str,
+    with_claims: bool,
+    stamps: [Option<String>; 2],
+) -> Result<FusedEvent> {
+    let [created, updated] = stamps;
+    let mut f = fused_record_of(conn, id, agg, record, with_claims)?;
+    f.created_at = crate::stamp::parse(created.as_deref());
+    f.updated_at = crate::stamp::parse(updated.as_deref());
+    Ok(f)
+}
+
+fn fused_record_of(
     conn: &rusqlite::Connection,
     id: i64,
     agg: Option<String>,
@@ -930,6 +955,13 @@ impl EventFilter {
                 &mut params,
             );
         }
+        if let Some(t) = self.updated_since {
+            push(
+                "f.updated_at >= ?",
+                vec![Value::Text(crate::stamp::format(t))],
+                &mut params,
+            );
+        }
         if let Some(n) = self.min_sources {
             push(
                 &format!("{p}f.n_sources >= ?"),
@@ -962,7 +994,7 @@ impl Store {
     fn events_with(&self, filter: &EventFilter, with_claims: bool) -> Result<Vec<FusedEvent>> {
         let (clause, mut params) = filter.where_clause()?;
         let mut sql = format!(
-            "SELECT f.id, f.agg, f.record FROM fused_events f {clause} \
+            "SELECT f.id, f.agg, f.record, f.created_at, f.updated_at FROM fused_events f {clause} \
              ORDER BY f.date_start IS NULL, f.date_start, f.id"
         );
         if filter.newest_first {
@@ -974,7 +1006,7 @@ impl Store {
             params.push(Value::Integer(filter.limit.map_or(-1, i64::from)));
             params.push(Value::Integer(i64::from(filter.offset.unwrap_or(0))));
             sql = format!(
-                "SELECT f.id, f.agg, f.record FROM fused_events f WHERE f.id IN \
+                "SELECT f.id, f.agg, f.record, f.created_at, f.updated_at FROM fused_events f WHERE f.id IN \
                  (SELECT f.id FROM fused_events f {clause} {NEWEST} LIMIT ?{} OFFSET ?{}) \
                  {NEWEST}",
                 n + 1,
@@ -996,12 +1028,13 @@ impl Store {
                 r.get::<_, i64>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, String>(2)?,
+                [r.get::<_, Option<String>>(3)?, r.get(4)?],
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, agg, record) = row?;
-            out.push(fused_record(&conn, id, agg, &record, with_claims)?);
+            let (id, agg, record, stamps) = row?;
+            out.push(fused_record(&conn, id, agg, &record, with_claims, stamps)?);
         }
         Ok(out)
     }
@@ -1056,17 +1089,18 @@ impl Store {
     /// read, text and extras, once per report).
     pub fn event_page(&self, id: i64, offset: u32, limit: u32) -> Result<Option<FusedEventDetail>> {
         let conn = self.conn()?;
-        let row: Option<(Option<String>, String)> = conn
+        type Row = (Option<String>, String, [Option<String>; 2]);
+        let row: Option<Row> = conn
             .query_row(
-                "SELECT agg, record FROM fused_events WHERE id = ?1",
+                "SELECT agg, record, created_at, updated_at FROM fused_events WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, [r.get(2)?, r.get(3)?])),
             )
             .optional()?;
-        let Some((agg, record)) = row else {
+        let Some((agg, record, stamps)) = row else {
             return Ok(None);
         };
-        let event = fused_record(&conn, id, agg, &record, true)?;
+        let event = fused_record(&conn, id, agg, &record, true, stamps)?;
         let total: i64 = conn
             .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1")?
             .query_row([id], |r| r.get(0))?;
@@ -1104,6 +1138,17 @@ impl Store {
 
     /// A stored document with its mentions, or `None` if there is no such id.
     pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>> {
+        self.document_with(id, true)
+    }
+
+    /// [`Store::document`] with each mention's `text` left empty: its span locates it in the
+    /// document's text. For readers that send the record on (the API), so that the text under
+    /// every mention is not copied a second time.
+    pub fn document_spans(&self, id: &str) -> Result<Option<DocumentRecord>> {
+        self.document_with(id, false)
+    }
+
+    fn document_with(&self, id: &str, mention_texts: bool) -> Result<Option<DocumentRecord>> {
         let conn = self.conn()?;
         type Row = (
             i64,
@@ -1162,10 +1207,15 @@ impl Store {
             .into_iter()
             .map(|(id, start, end, sentence, data)| {
                 let span = Span::new(start, end);
+                let text = if mention_texts {
+                    span.slice(&text).unwrap_or_default().to_string()
+                } else {
+                    String::new()
+                };
                 Mention {
                     id,
                     span,
-                    text: span.slice(&text).unwrap_or_default().to_string(),
+                    text,
                     sentence,
                     data,
                 }

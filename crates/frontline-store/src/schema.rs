@@ -398,6 +398,27 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO copy_bands_filed (id, upto) SELECT 1, coalesce(max(rowid_), 0) FROM documents;
     "#,
+    // Version 12 (incremental sync, issue 23 item 13): when each fused event was created and
+    // last updated (a report added to it), UTC, `YYYY-MM-DDTHH:MM:SS.sssZ` (so that text order
+    // is time order), for `updated_since`. The writer stamps the events it starts or adds a
+    // report to with the batch's time (put.rs). Events stored before take the earliest and
+    // the latest `ingested_at` of their documents, or the time of the migration when they have
+    // none (events inserted in bulk). Nothing else changes.
+    r#"
+    ALTER TABLE fused_events ADD COLUMN created_at TEXT;
+    ALTER TABLE fused_events ADD COLUMN updated_at TEXT;
+    UPDATE fused_events SET
+        created_at = (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', min(julianday(d.ingested_at)))
+                      FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc
+                      WHERE ed.fused_id = fused_events.id),
+        updated_at = (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', max(julianday(d.ingested_at)))
+                      FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc
+                      WHERE ed.fused_id = fused_events.id);
+    UPDATE fused_events SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        WHERE created_at IS NULL;
+    UPDATE fused_events SET updated_at = created_at WHERE updated_at IS NULL;
+    CREATE INDEX fused_updated ON fused_events(updated_at);
+    "#,
 ];
 
 /// Newest schema version this build knows.

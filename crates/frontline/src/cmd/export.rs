@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use frontline_model::{ActorType, GeoPrecision, PloverType, TimePrecision};
+use frontline_model::{ActorType, GeoPrecision, PloverType};
+use frontline_server::rows::CSV_COLUMNS;
+use frontline_server::rows::{
+    CONFIDENCE_DECIMALS, COORD_DECIMALS, coord, country_name, csv_row, neutralise, opt, round_to,
+};
 use frontline_store::{BBox, EventFilter, FusedActor, FusedEvent, Store};
 
 use crate::globals::Globals;
@@ -38,6 +42,7 @@ pub enum Format {
 ///   frontline export --format csv -o events.csv
 ///   frontline export --format geojson --since 2017-06-01 --bbox 35,32,43,38 -o syria.geojson
 ///   frontline export --format jsonl --type ASSAULT --min-sources 2 | jq .n_sources
+///   frontline export --format jsonl --updated-since 2026-12-07T01:36:00.000Z -o new.jsonl
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -83,6 +88,15 @@ pub struct Args {
     /// At most this many events.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// Only events created or given a further report at or after this time (their
+    /// `updated_at`): an RFC 3339 time (2026-12-07T01:36:00Z) or a day (its start in UTC).
+    /// For incremental sync, pass the latest `updated_at` of the previous export.
+    #[arg(long, value_name = "TIME", value_parser = parse_updated_since)]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_updated_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    frontline_store::parse_updated_since(s)
 }
 
 const PAGE: u32 = 2000;
@@ -172,6 +186,7 @@ fn build_filter(args: &Args) -> Result<EventFilter> {
         text: args.text.clone(),
         min_sources: args.min_sources,
         limit: args.limit,
+        updated_since: args.updated_since,
         ..Default::default()
     };
     if let (Some(s), Some(u)) = (args.since, args.until)
@@ -321,7 +336,9 @@ fn write_all(
 #[cfg(feature = "parquet")]
 fn write_parquet(store: &Store, filter: &EventFilter, file: std::fs::File) -> Result<u64> {
     let mut w = super::export_parquet::ParquetWriter::new(file)?;
-    let n = for_each_event(store, filter, false, |ev, _| w.push(AcledRow::of(ev)))?;
+    let n = for_each_event(store, filter, false, |ev, _| {
+        w.push(frontline_server::rows::AcledRow::of(ev))
+    })?;
     w.finish()?;
     Ok(n)
 }
@@ -339,178 +356,6 @@ const NO_PARQUET: &str = "this frontline was built without Parquet support; rebu
 
 fn filter_limit(f: &EventFilter) -> Option<u64> {
     f.limit.map(u64::from)
-}
-
-/// CSV columns, in order (documented in docs/exports.md).
-pub const CSV_COLUMNS: [&str; 26] = [
-    "event_id",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "iso",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "plover_type",
-    "n_sources",
-    "contradictions",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "n_documents",
-    "n_outlets",
-];
-
-fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
-    match p {
-        Some(TimePrecision::Day) => Some(1),
-        Some(TimePrecision::Week) => Some(2),
-        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => Some(3),
-        None => None,
-    }
-}
-
-fn geo_precision_code(p: GeoPrecision) -> Option<i32> {
-    match p {
-        GeoPrecision::Point => Some(1),
-        GeoPrecision::Admin2 => Some(2),
-        GeoPrecision::Admin1 | GeoPrecision::Region => Some(3),
-        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => None,
-    }
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The country table's name for an ISO alpha-2 code (the code itself when unknown).
-fn country_name(iso2: &str) -> String {
-    frontline_gazetteer::countries::by_iso2(iso2)
-        .map_or_else(|| iso2.to_string(), |k| k.name.clone())
-}
-
-/// One fused event in the ACLED-style columns ([`CSV_COLUMNS`], in that order), typed: the CSV
-/// writes it as text, the Parquet export as typed columns. `None` = unknown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AcledRow {
-    pub event_id: i64,
-    pub event_date: Option<NaiveDate>,
-    pub year: Option<i32>,
-    pub time_precision: Option<i32>,
-    pub event_type: Option<String>,
-    pub sub_event_type: Option<String>,
-    pub actor1: Option<String>,
-    pub actor2: Option<String>,
-    pub country: Option<String>,
-    pub iso: Option<String>,
-    pub admin1: Option<String>,
-    pub location: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub geo_precision: Option<i32>,
-    pub source: String,
-    pub notes: String,
-    pub fatalities: Option<u64>,
-    pub plover_type: String,
-    pub n_sources: usize,
-    pub contradictions: String,
-    pub fatalities_low: Option<u64>,
-    pub fatalities_best: Option<u64>,
-    pub fatalities_high: Option<u64>,
-    pub n_documents: usize,
-    pub n_outlets: usize,
-}
-
-impl AcledRow {
-    /// The row of a fused event.
-    pub fn of(ev: &FusedEvent) -> AcledRow {
-        let loc = ev.location.as_ref();
-        let contradictions: Vec<String> = ev
-            .contradictions
-            .iter()
-            .map(|c| {
-                serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let iso = loc.and_then(|l| l.country_code.clone());
-        AcledRow {
-            event_id: ev.id,
-            event_date: ev.date_start,
-            year: ev.date_start.map(|d| chrono::Datelike::year(&d)),
-            time_precision: time_precision_code(ev.time_precision),
-            event_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
-            sub_event_type: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
-            actor1: ev.sources.first().map(|a| a.name.clone()),
-            actor2: ev.targets.first().map(|a| a.name.clone()),
-            country: iso.as_deref().map(country_name),
-            iso,
-            admin1: loc.and_then(|l| l.admin1.clone()),
-            location: loc.map(|l| l.name.clone()),
-            // Rounded here, so that CSV and Parquet hold the same values.
-            latitude: loc.and_then(|l| l.lat).map(|v| round_to(v, COORD_DECIMALS)),
-            longitude: loc.and_then(|l| l.lon).map(|v| round_to(v, COORD_DECIMALS)),
-            geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
-            source: ev.outlets.join("; "),
-            notes: ev.notes.clone(),
-            fatalities: ev.fatalities,
-            plover_type: ev.plover_type.as_str().to_string(),
-            n_sources: ev.n_sources,
-            contradictions: contradictions.join(";"),
-            fatalities_low: ev.fatalities,
-            fatalities_best: ev.fatalities_best,
-            fatalities_high: ev.fatalities_max,
-            n_documents: ev.n_documents,
-            n_outlets: ev.n_outlets,
-        }
-    }
-}
-
-fn csv_row(ev: &FusedEvent) -> Vec<String> {
-    let r = AcledRow::of(ev);
-    vec![
-        r.event_id.to_string(),
-        opt(r.event_date),
-        opt(r.year),
-        opt(r.time_precision),
-        opt(r.event_type),
-        opt(r.sub_event_type),
-        opt(r.actor1),
-        opt(r.actor2),
-        opt(r.country),
-        opt(r.iso),
-        opt(r.admin1),
-        opt(r.location),
-        coord(r.latitude),
-        coord(r.longitude),
-        opt(r.geo_precision),
-        r.source,
-        r.notes,
-        opt(r.fatalities),
-        r.plover_type,
-        r.n_sources.to_string(),
-        r.contradictions,
-        opt(r.fatalities_low),
-        opt(r.fatalities_best),
-        opt(r.fatalities_high),
-        r.n_documents.to_string(),
-        r.n_outlets.to_string(),
-    ]
-    .into_iter()
-    .map(neutralise)
-    .collect()
 }
 
 fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
@@ -531,26 +376,6 @@ fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
     });
     round_floats(&mut feature, None);
     Ok(feature)
-}
-
-/// Decimals kept for coordinates (about 0.1 m) and for confidences.
-const COORD_DECIMALS: i32 = 6;
-const CONFIDENCE_DECIMALS: i32 = 3;
-
-/// `v` rounded to `decimals` places. A value that is exactly a float32 (as stored
-/// coordinates and confidences are) is first read as the shortest decimal that float32 stands
-/// for, so that `35.28799819946289` is written `35.288`, not `35.287998`.
-fn round_to(v: f64, decimals: i32) -> f64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let narrow = v as f32;
-    let v = if f64::from(narrow) == v {
-        narrow.to_string().parse::<f64>().unwrap_or(v)
-    } else {
-        v
-    };
-    let f = 10f64.powi(decimals);
-    let r = (v * f).round() / f;
-    if r.is_finite() { r } else { v }
 }
 
 /// Rounds the floats of exported JSON by what they are: coordinates (`lat`, `lon`,
@@ -580,25 +405,6 @@ fn round_floats(v: &mut serde_json::Value, key: Option<&str>) {
             }
         }
         _ => {}
-    }
-}
-
-/// A coordinate for a text cell: at most 6 decimals, trailing zeros dropped.
-fn coord(v: Option<f64>) -> String {
-    v.map(|v| round_to(v, COORD_DECIMALS).to_string())
-        .unwrap_or_default()
-}
-
-/// A cell as spreadsheet tools should read it: text starting with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return would be taken for a formula (CSV injection), so it gets a leading
-/// `'` (the convention spreadsheets use for "this is text"). Numbers (`-12.5`, a negative
-/// coordinate) are left as they are.
-fn neutralise(cell: String) -> String {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !cell.trim().parse::<f64>().is_ok_and(f64::is_finite) {
-        format!("'{cell}")
-    } else {
-        cell
     }
 }
 
@@ -735,48 +541,6 @@ mod tests {
         .unwrap();
         assert_eq!(gdelt_row(&ev, None).len(), 61);
         assert_eq!(csv_row(&ev).len(), CSV_COLUMNS.len());
-    }
-
-    /// Issue 23, item 5: formula-like text cells are neutralised, numbers are not.
-    #[test]
-    fn formula_cells_are_neutralised_numbers_are_not() {
-        for bad in [
-            "=HYPERLINK(\"http://x\")",
-            "+cmd|' /C calc'!A0",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\r=1",
-        ] {
-            assert_eq!(neutralise(bad.to_string()), format!("'{bad}"));
-        }
-        for ok in ["-12.5", "-0.000001", "+3", "35.288", "Idlib", "", "1e5"] {
-            assert_eq!(neutralise(ok.to_string()), ok);
-        }
-        let ev: FusedEvent = serde_json::from_value(serde_json::json!({
-            "id": 7, "plover_type": "ASSAULT",
-            "sources": [{"name": "=cmd|'/C calc'!A0", "code": "-X", "actor_type": "REBEL",
-                         "reports": 1}],
-            "targets": [],
-            "n_reports": 1, "n_documents": 1, "n_sources": 1, "n_outlets": 0,
-            "outlets": ["@outlet"],
-            "location": {"name": "-Place", "lat": f64::from(-35.288_f32),
-                         "lon": f64::from(40.309_f32), "precision": "point",
-                         "country_code": "SY", "relation": "in"},
-            "earliest_document": "x", "modality": "asserted", "confidence": 0.5,
-            "notes": "+note", "contradictions": []
-        }))
-        .unwrap();
-        let row = csv_row(&ev);
-        assert!(row.contains(&"'=cmd|'/C calc'!A0".to_string()), "{row:?}");
-        assert!(row.contains(&"'@outlet".to_string()), "{row:?}");
-        assert!(row.contains(&"'+note".to_string()), "{row:?}");
-        assert!(row.contains(&"'-Place".to_string()), "{row:?}");
-        assert!(row.contains(&"-35.288".to_string()), "{row:?}");
-        assert!(row.contains(&"40.309".to_string()), "{row:?}");
-        let g = gdelt_row(&ev, Some("=1+1"));
-        assert!(g.contains(&"'=1+1".to_string()), "{g:?}");
-        assert!(g.contains(&"-35.288".to_string()), "{g:?}");
     }
 
     /// Issue 23, item 12: no float32 noise in JSON exports.

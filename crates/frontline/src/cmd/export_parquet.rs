@@ -10,7 +10,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
 use parquet::schema::parser::parse_message_type;
 
-use super::export::AcledRow;
+use frontline_server::rows::AcledRow;
 
 /// The Parquet schema: the CSV columns, in the same order, with types. `optional` columns are
 /// null where the CSV cell is empty.
