@@ -23,6 +23,7 @@ pub fn content_id(text: &str) -> String {
 
 /// One report as it reached us.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     /// Content-hash id of [`Document::text`] (see [`content_id`]).
     pub id: String,
@@ -107,6 +108,7 @@ impl Document {
 
 /// Where a document was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin {
     /// Reader that produced it: `text`, `html`, `rss`, `atom`, `jsonfeed`, `warc`, `jsonl`, `stdin`.
     pub format: String,
@@ -123,6 +125,7 @@ pub struct Origin {
 
 /// One sentence of the analysed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sentence {
     /// Where it is in [`Document::text`].
     pub span: Span,
@@ -132,6 +135,7 @@ pub use frontline_text::BoilerplateKind;
 
 /// A passage set aside from analysis, kept so nothing is silently lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Boilerplate {
     /// What it is.
     pub kind: BoilerplateKind,

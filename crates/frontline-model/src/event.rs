@@ -6,6 +6,7 @@ use crate::{ActorRef, GeoPrecision, PlaceRef, Quantity, Span, TimeRef};
 
 /// PLOVER event types (openeventdata/PLOVER).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PloverType {
     /// Agree to, or sign, an agreement.
@@ -104,6 +105,7 @@ impl PloverType {
 
 /// How sure the text is that the event happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     /// Stated as fact.
@@ -128,6 +130,7 @@ impl Modality {
 
 /// ACLED event type and sub-event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcledType {
     /// e.g. "Battles", "Explosions/Remote violence", "Strategic developments".
     pub event_type: String,
@@ -137,6 +140,7 @@ pub struct AcledType {
 
 /// An actor taking part in an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventActor {
     /// The actor.
     pub actor: ActorRef,
@@ -149,6 +153,7 @@ pub struct EventActor {
 
 /// Where an event happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventLocation {
     /// The place.
     pub place: PlaceRef,
@@ -182,6 +187,7 @@ impl EventLocation {
 
 /// A quantity attached to an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventQuantity {
     /// The quantity.
     pub quantity: Quantity,
@@ -194,6 +200,7 @@ pub struct EventQuantity {
 
 /// A change of control over territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TerritorialChange {
     /// The place that changed hands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +215,7 @@ pub struct TerritorialChange {
 
 /// The kind of source an attribution points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A party to the conflict or its officials.
@@ -233,6 +241,7 @@ pub enum SourceKind {
 
 /// Who says an event happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attribution {
     /// The speaker's name as given ("Syrian Observatory for Human Rights", "a colonel").
     pub speaker: String,
@@ -256,6 +265,7 @@ pub struct Attribution {
 
 /// One coded event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Id, unique across documents: `<document id>:<index>`.
     pub id: String,

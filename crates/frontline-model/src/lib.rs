@@ -39,6 +39,7 @@ fn schema_version() -> String {
 
 /// Everything the pipeline found in one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Extraction {
     /// Version of this contract ([`SCHEMA_VERSION`]).
     #[serde(default = "schema_version")]

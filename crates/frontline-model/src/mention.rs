@@ -7,6 +7,7 @@ use crate::Span;
 
 /// One thing found in the text, with the span that says it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mention {
     /// Index of this mention in [`crate::Extraction::mentions`].
     pub id: usize,
@@ -37,6 +38,7 @@ impl Mention {
 
 /// The kinds of mention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MentionKind {
     /// A person, group, organisation, force or state acting in the text.
@@ -53,6 +55,7 @@ pub enum MentionKind {
 
 /// What a mention was understood to be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MentionData {
     /// An actor.
@@ -69,6 +72,7 @@ pub enum MentionData {
 
 /// PLOVER-style actor types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ActorType {
     /// A state as a whole.
@@ -103,6 +107,7 @@ pub enum ActorType {
 
 /// An actor, coded in the CAMEO actor style.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActorRef {
     /// CAMEO-style code, e.g. `SYRMIL`, `IRQMIL`, `USAMIL`, `IMGMUSISI`.
     pub code: String,
@@ -123,6 +128,7 @@ pub struct ActorRef {
 
 /// How precisely a place is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GeoPrecision {
     /// A point: town, village, crossing, base.
@@ -143,6 +149,7 @@ pub enum GeoPrecision {
 
 /// A gazetteer candidate for a toponym.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceCandidate {
     /// GeoNames id.
     pub geonameid: u64,
@@ -158,6 +165,7 @@ pub struct PlaceCandidate {
 
 /// A place, resolved against the gazetteer where possible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceRef {
     /// Name in the gazetteer, or the surface name when unresolved.
     pub name: String,
@@ -221,6 +229,7 @@ impl PlaceRef {
 
 /// How precisely a time is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimePrecision {
     /// A single day.
@@ -237,6 +246,7 @@ pub enum TimePrecision {
 
 /// A time expression resolved to a date range (inclusive).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeRef {
     /// First day of the range.
     pub start: NaiveDate,
@@ -254,6 +264,7 @@ pub struct TimeRef {
 
 /// Units for quantities, normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// People (killed, wounded, displaced, fighters...).
@@ -270,6 +281,7 @@ pub enum Unit {
 
 /// What a quantity counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuantityKind {
     /// Deaths.
@@ -294,6 +306,7 @@ pub enum QuantityKind {
 
 /// A number with a unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quantity {
     /// The value in the normalised [`Unit`] (e.g. square miles converted to km²). For ranges
     /// ("between 10 and 15") the lower bound.
@@ -312,6 +325,7 @@ pub struct Quantity {
 
 /// Who said something.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpeakerRef {
     /// The speaker as an actor, when resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use frontline_model::{DocumentMeta, PloverType};
 use frontline_store::{BBox, EventFilter, FusedEvent};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::{AppError, ErrorBody};
@@ -389,7 +388,6 @@ pub struct EventsPage {
     pub offset: u32,
     /// The events of this page: fused records with type, dates, location, actors,
     /// fatalities (low and high), source counts, outlets and contradictions.
-    #[schema(value_type = Vec<Object>)]
     pub events: Vec<FusedEvent>,
 }
 
@@ -399,7 +397,11 @@ pub struct EventsPage {
     path = "/api/events",
     params(FilterParams),
     responses(
-        (status = 200, description = "A page of events (or a GeoJSON FeatureCollection with `format=geojson`)", body = EventsPage),
+        (status = 200, description = "A page of events; with `format=geojson` a GeoJSON FeatureCollection of the located ones; with `format=csv` every matching event (unless `limit` is given) as CSV, the columns of `frontline export --format csv`, streamed, as the attachment `frontline-events.csv`", content(
+            (EventsPage = "application/json"),
+            (GeoJsonCollection = "application/geo+json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "A malformed parameter", body = ErrorBody),
     ),
     tag = "events"
@@ -537,6 +539,42 @@ async fn csv_response(state: AppState, filter: EventFilter) -> Result<Response, 
         .into_response())
 }
 
+/// The body of `/api/events?format=geojson`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GeoJsonCollection {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Events matching the filters, all pages together, located or not.
+    pub total: u64,
+    /// The located events of the page.
+    pub features: Vec<GeoJsonFeature>,
+}
+
+/// One located event in [`GeoJsonCollection`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GeoJsonFeature {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The fused event id.
+    pub id: i64,
+    /// Its point.
+    pub geometry: GeoJsonPoint,
+    /// The fused event's fields (`id` included, as in `frontline export --format geojson`).
+    pub properties: FusedEvent,
+}
+
+/// A GeoJSON point.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GeoJsonPoint {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `[lon, lat]`, WGS84 degrees.
+    pub coordinates: [f64; 2],
+}
+
 /// Serialises located events as a GeoJSON FeatureCollection (unlocated ones are left out;
 /// `total` counts all matches).
 pub fn geojson(total: u64, events: &[FusedEvent]) -> Result<String, serde_json::Error> {
@@ -545,22 +583,21 @@ pub fn geojson(total: u64, events: &[FusedEvent]) -> Result<String, serde_json::
         let Some((lat, lon)) = e.location.as_ref().and_then(|l| Some((l.lat?, l.lon?))) else {
             continue;
         };
-        let mut props = serde_json::to_value(e)?;
-        if let Value::Object(map) = &mut props {
-            map.remove("id");
-        }
-        features.push(json!({
-            "type": "Feature",
-            "id": e.id,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": props,
-        }));
+        features.push(GeoJsonFeature {
+            kind: "Feature",
+            id: e.id,
+            geometry: GeoJsonPoint {
+                kind: "Point",
+                coordinates: [lon, lat],
+            },
+            properties: e.clone(),
+        });
     }
-    serde_json::to_string(&json!({
-        "type": "FeatureCollection",
-        "total": total,
-        "features": features,
-    }))
+    serde_json::to_string(&GeoJsonCollection {
+        kind: "FeatureCollection",
+        total,
+        features,
+    })
 }
 
 /// The id segment of a path, or a JSON 400 `invalid_id` (e.g. for `%80`, which is not UTF-8)
@@ -593,11 +630,14 @@ pub struct ReportParams {
 }
 
 /// The body of `GET /api/events/{id}`: the event, a page of its reports, and the page size.
-#[derive(Debug, Serialize)]
-struct EventPage {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    /// The fused event's fields, one page of its reports (`reports`, earliest first),
+    /// `reports_total` and `reports_offset`.
     #[serde(flatten)]
-    detail: frontline_store::FusedEventDetail,
-    reports_limit: u32,
+    pub detail: frontline_store::FusedEventDetail,
+    /// The page size used.
+    pub reports_limit: u32,
 }
 
 /// One fused event with one page of the reports behind it.
@@ -606,7 +646,7 @@ struct EventPage {
     path = "/api/events/{id}",
     params(("id" = i64, Path, description = "Fused event id"), ReportParams),
     responses(
-        (status = 200, description = "The fused event (its fields at the top level) and one page of its reports (`reports`, earliest first; `reports_total` counts them all, `reports_offset` and `reports_limit` say which page this is), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `contradictions`", body = Object),
+        (status = 200, description = "The fused event (its fields at the top level) and one page of its reports (`reports`, earliest first; `reports_total` counts them all, `reports_offset` and `reports_limit` say which page this is), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `contradictions`", body = EventPage),
         (status = 400, description = "Malformed id or parameter", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),
     ),
@@ -649,7 +689,7 @@ pub async fn get_event(
 
 /// A mention in `GET /api/documents/{id}`: where it is, not a copy of its text (the span
 /// locates it in `document.text`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MentionSpan {
     /// Index of the mention in the document's list.
     pub id: usize,
@@ -664,7 +704,7 @@ pub struct MentionSpan {
 }
 
 /// The body of `GET /api/documents/{id}`: the stored record, each mention as a span.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentView {
     /// The document, its cleaned text included (`origin.path` left out).
     pub document: frontline_model::Document,
@@ -728,7 +768,7 @@ impl From<frontline_store::DocumentRecord> for DocumentView {
     path = "/api/documents/{id}",
     params(("id" = String, Path, description = "Document id (content hash, hex)")),
     responses(
-        (status = 200, description = "The document with its text, sentences, mentions (actor, place, time, quantity, speaker spans), boilerplate, copies and events", body = Object),
+        (status = 200, description = "The document with its text, sentences, mentions (actor, place, time, quantity, speaker spans), boilerplate, copies and events", body = DocumentView),
         (status = 400, description = "Malformed id", body = ErrorBody),
         (status = 404, description = "No such document", body = ErrorBody),
     ),
@@ -763,7 +803,7 @@ pub async fn get_document(
     path = "/api/stats",
     params(FilterParams),
     responses(
-        (status = 200, description = "`events`, `reports`, `by_day` [{date, count}], `by_type`, `by_acled_type`, `by_country` [{key, count}]", body = Object),
+        (status = 200, description = "`events`, `reports`, `by_day` [{date, count}], `by_type`, `by_acled_type`, `by_country` [{key, count}]", body = frontline_store::Stats),
         (status = 400, description = "A malformed parameter", body = ErrorBody),
     ),
     tag = "events"
@@ -815,7 +855,7 @@ pub struct ExtractParams {
 
 /// The summary form of an extraction: bounded whatever the article, since it copies no text
 /// and lists a bounded number of events.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExtractSummary<'a> {
     /// Always `summary`.
     pub view: &'static str,
@@ -834,7 +874,7 @@ pub struct ExtractSummary<'a> {
 }
 
 /// A document's metadata in [`ExtractSummary`].
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentSummary<'a> {
     /// Content hash.
     pub id: &'a str,
@@ -855,7 +895,7 @@ pub struct DocumentSummary<'a> {
 }
 
 /// Counts in [`ExtractSummary`].
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExtractCounts {
     /// Sentences analysed.
     pub sentences: usize,
@@ -936,7 +976,7 @@ async fn read_body(
     params(ExtractParams),
     request_body(content = ExtractRequest, description = "The article", content_type = "application/json"),
     responses(
-        (status = 200, description = "The summary (`ExtractSummary`), or with `view=full` the extraction (schema `docs/schema.md`)", body = Object),
+        (status = 200, description = "The summary (`ExtractSummary`), or with `view=full` the extraction (schema `docs/schema.md`)", body = ExtractAnswer),
         (status = 400, description = "Malformed body or parameter", body = ErrorBody),
         (status = 408, description = "The body did not arrive in time", body = ErrorBody),
         (status = 413, description = "Body larger than the limit", body = ErrorBody),
@@ -1056,12 +1096,36 @@ pub async fn extract(
 #[utoipa::path(
     get,
     path = "/api/health",
-    responses((status = 200, description = "`status` and the database counts (documents, stories, mentions, events, fused_events)", body = Object)),
+    responses((status = 200, description = "`status` and the database counts (documents, stories, mentions, events, fused_events)", body = HealthBody)),
     tag = "meta"
 )]
 pub async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
     let counts = state.query(|s| s.counts()).await?;
-    Ok(Json(json!({"status": "ok", "counts": counts})).into_response())
+    Ok(Json(HealthBody {
+        status: "ok",
+        counts,
+    })
+    .into_response())
+}
+
+/// The body of `GET /api/health`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthBody {
+    /// Always `ok` (a failing database is an error answer).
+    pub status: &'static str,
+    /// Rows in the database.
+    pub counts: frontline_store::StoreCounts,
+}
+
+/// What `POST /api/extract` answers: the summary (the default) or, with `view=full`, the
+/// whole extraction. For the OpenAPI document (the handler serialises each form itself).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExtractAnswer<'a> {
+    /// `view=summary`.
+    Summary(ExtractSummary<'a>),
+    /// `view=full`.
+    Full(frontline_model::Extraction),
 }
 
 /// The OpenAPI document of this API.
@@ -1072,7 +1136,10 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, AppError>
         description = "Structured, geolocated, sourced conflict events from news reports. Errors are `{\"error\": {\"code\", \"message\"}}` with a stable code."
     ),
     paths(list_events, get_event, get_document, stats, extract, health),
-    components(schemas(EventsPage, ErrorBody, ExtractRequest, EventFormat, EventOrder, ExtractView)),
+    components(schemas(
+        EventsPage, EventPage, GeoJsonCollection, DocumentView, HealthBody, ExtractSummary,
+        ErrorBody, ExtractRequest, EventFormat, EventOrder, ExtractView
+    )),
     tags(
         (name = "events", description = "Fused events and their reports"),
         (name = "documents", description = "Stored reports"),

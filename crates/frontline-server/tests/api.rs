@@ -659,3 +659,173 @@ async fn openapi_types_the_query_parameters() {
     let view = resolve(param("/api/extract", "post", "view")).to_string();
     assert!(view.contains("summary") && view.contains("full"), "{view}");
 }
+
+/// Whether `v` fits `schema` of the OpenAPI document `doc`: its objects hold only properties
+/// the schema names, each fitting its own schema, and its scalars have the schema's types.
+/// A small checker for this document's shapes (`$ref`, `allOf`, `oneOf`, arrays, objects,
+/// nullable types), not a general JSON Schema validator. `closed`: fields the schema does not
+/// name are refused (not for one part of an `allOf`).
+fn fits(doc: &Value, v: &Value, schema: &Value, at: &str, closed: bool) -> Result<(), String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return fits(doc, v, &doc["components"]["schemas"][name], at, closed);
+    }
+    if let Some(branches) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        let errors: Vec<String> = branches
+            .iter()
+            .filter_map(|b| fits(doc, v, b, at, closed).err())
+            .collect();
+        return if errors.len() < branches.len() {
+            Ok(())
+        } else {
+            Err(errors.join(" | "))
+        };
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        // Each part checks the fields it names; together they must name every field.
+        let mut named = std::collections::BTreeSet::new();
+        for p in parts {
+            properties(doc, p, &mut named);
+        }
+        if closed
+            && let Value::Object(m) = v
+            && let Some(k) = m.keys().find(|k| !named.contains(*k))
+        {
+            return Err(format!("{at}.{k}: not in the schema"));
+        }
+        for p in parts {
+            fits_fields(doc, v, p, at)?;
+        }
+        return Ok(());
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return Ok(()),
+    };
+    let ok = match v {
+        Value::Null => types.contains(&"null"),
+        Value::Bool(_) => types.contains(&"boolean"),
+        Value::Number(n) => {
+            types.contains(&"number") || (types.contains(&"integer") && !n.is_f64())
+        }
+        Value::String(_) => types.contains(&"string"),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                fits(doc, item, &schema["items"], &format!("{at}[{i}]"), true)?;
+            }
+            types.contains(&"array")
+        }
+        Value::Object(m) => {
+            if closed && schema.get("additionalProperties").is_none() {
+                let mut named = std::collections::BTreeSet::new();
+                properties(doc, schema, &mut named);
+                if let Some(k) = m.keys().find(|k| !named.contains(*k)) {
+                    return Err(format!("{at}.{k}: not in the schema"));
+                }
+            }
+            fits_fields(doc, v, schema, at)?;
+            types.contains(&"object")
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{at}: {v} is not of type {types:?}"))
+    }
+}
+
+/// The properties a schema names (through references and `allOf`).
+fn properties(doc: &Value, schema: &Value, out: &mut std::collections::BTreeSet<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return properties(doc, &doc["components"]["schemas"][name], out);
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        properties(doc, part, out);
+    }
+    for branch in schema["oneOf"].as_array().into_iter().flatten() {
+        properties(doc, branch, out);
+    }
+    if let Some(m) = schema["properties"].as_object() {
+        out.extend(m.keys().cloned());
+    }
+}
+
+/// Checks the fields of object `v` that `schema` (or the parts it is made of) names.
+fn fits_fields(doc: &Value, v: &Value, schema: &Value, at: &str) -> Result<(), String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return fits_fields(doc, v, &doc["components"]["schemas"][name], at);
+    }
+    if schema["oneOf"].is_array() {
+        // A part of an `allOf`: the other parts name the rest of the fields.
+        return fits(doc, v, schema, at, false);
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        fits_fields(doc, v, part, at)?;
+    }
+    if let (Value::Object(m), Some(props)) = (v, schema["properties"].as_object()) {
+        for (k, s) in props {
+            if let Some(x) = m.get(k) {
+                fits(doc, x, s, &format!("{at}.{k}"), true)?;
+            }
+        }
+        for k in schema["required"].as_array().into_iter().flatten() {
+            let k = k.as_str().unwrap_or_default();
+            if !m.contains_key(k) {
+                return Err(format!("{at}.{k}: required but absent"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Issue 23, item 13: the answers of every read route fit the schema the OpenAPI document
+/// gives for them (so a generated client can read them), field by field.
+#[tokio::test]
+async fn answers_fit_their_openapi_schemas() {
+    let (_, doc) = get(app(), "/openapi.json").await;
+    let schema_of = |path: &str| {
+        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            .clone()
+    };
+    let (_, events) = get(app(), "/api/events").await;
+    let id = events["events"][0]["id"].as_i64().unwrap();
+    let doc_id = events["events"][0]["earliest_document"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cases = [
+        ("/api/events", "/api/events".to_string()),
+        (
+            "/api/events",
+            "/api/events?country=IQ&order=newest".to_string(),
+        ),
+        ("/api/events/{id}", format!("/api/events/{id}")),
+        ("/api/documents/{id}", format!("/api/documents/{doc_id}")),
+        ("/api/stats", "/api/stats".to_string()),
+        ("/api/health", "/api/health".to_string()),
+    ];
+    let mut contradictions = false;
+    for (path, uri) in cases {
+        let (s, v) = get(app(), &uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {v}");
+        contradictions |= v.to_string().contains("\"claims\"");
+        if let Err(e) = fits(&doc, &v, &schema_of(path), "$", true) {
+            panic!("{uri}: {e}");
+        }
+    }
+    assert!(contradictions, "the seeded events carry contradictions");
+    let geo = &doc["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/geo+json"]
+        ["schema"];
+    let (_, v) = get(app(), "/api/events?format=geojson").await;
+    fits(&doc, &v, geo, "$", true).unwrap();
+    // The checker can fail: a field the schema does not name, or of the wrong type.
+    let (_, mut h) = get(app(), "/api/health").await;
+    h["counts"]["extra"] = Value::from(1);
+    assert!(fits(&doc, &h, &schema_of("/api/health"), "$", true).is_err());
+    h["counts"].as_object_mut().unwrap().remove("extra");
+    h["counts"]["documents"] = Value::from("three");
+    assert!(fits(&doc, &h, &schema_of("/api/health"), "$", true).is_err());
+}

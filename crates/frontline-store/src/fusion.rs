@@ -99,6 +99,7 @@ pub fn identifying_code(code: &str) -> bool {
 
 /// What a contradiction is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContradictionKind {
     /// Reports name different perpetrators (no actor in common among the sources).
@@ -115,6 +116,7 @@ pub enum ContradictionKind {
 
 /// One report's side of a contradiction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Claim {
     /// Event id (`<document id>:<index>`).
     pub event_id: String,
@@ -129,6 +131,7 @@ pub struct Claim {
 
 /// Reports of one fused event that disagree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contradiction {
     /// What they disagree about.
     pub kind: ContradictionKind,

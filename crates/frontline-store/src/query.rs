@@ -117,6 +117,7 @@ pub struct EventFilter {
 
 /// The location of a fused event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FusedLocation {
     /// Place name.
     pub name: String,
@@ -143,6 +144,7 @@ pub struct FusedLocation {
 
 /// An actor of a fused event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FusedActor {
     /// CAMEO-style code.
     pub code: String,
@@ -159,6 +161,7 @@ pub struct FusedActor {
 
 /// One real-world event, fused from all the reports that describe it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FusedEvent {
     /// Fused event id.
     pub id: i64,
@@ -240,6 +243,7 @@ pub struct FusedEvent {
 
 /// A span of a document with its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextSpan {
     /// Byte range in the document text.
     pub span: Span,
@@ -249,6 +253,7 @@ pub struct TextSpan {
 
 /// A quotation supporting a report, with who said it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
     /// Speaker as given.
     pub speaker: String,
@@ -259,6 +264,7 @@ pub struct Quote {
 
 /// One report of a fused event: the event as one document coded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Event id (`<document id>:<index>`).
     pub event_id: String,
@@ -317,6 +323,7 @@ pub struct Report {
 
 /// A fused event with all its reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FusedEventDetail {
     /// The fused record.
     #[serde(flatten)]
@@ -418,6 +425,7 @@ impl ReportDocument {
 
 /// A stored document with what was found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRecord {
     /// The document (cleaned text included).
     pub document: Document,
@@ -445,6 +453,7 @@ pub struct DocumentRecord {
 
 /// An event of a document and its fused event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentEvent {
     /// Event id.
     pub event_id: String,
@@ -459,6 +468,7 @@ pub struct DocumentEvent {
 
 /// A count for one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DateCount {
     /// Day.
     pub date: NaiveDate,
@@ -468,6 +478,7 @@ pub struct DateCount {
 
 /// A count for one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     /// The key (type, country...).
     pub key: String,
@@ -477,6 +488,7 @@ pub struct Count {
 
 /// Aggregates over the fused events a filter selects (limit and offset are ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// Fused events.
     pub events: u64,
@@ -494,6 +506,7 @@ pub struct Stats {
 
 /// Row counts of the whole store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreCounts {
     /// Documents.
     pub documents: u64,

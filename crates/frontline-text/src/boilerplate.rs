@@ -13,6 +13,7 @@ use crate::Span;
 
 /// What kind of boilerplate a removed block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BoilerplateKind {
     /// A comment form ("Leave a Reply", "Your email address will not be published").
