@@ -281,20 +281,25 @@ fn items(v: &Option<String>) -> impl Iterator<Item = &str> {
 /// `type`: one or more PLOVER types (`ASSAULT`) or ACLED event or sub-event types
 /// (`Battles`, `Air/drone strike`), comma-separated, any letter case.
 fn parse_types(v: &Option<String>) -> Result<(Vec<PloverType>, Vec<String>), AppError> {
+    type_list(blank(v).unwrap_or_default()).map_err(|e| AppError::bad_request("invalid_type", e))
+}
+
+/// The types of a `type` filter (`ASSAULT,Battles`): PLOVER types and ACLED event or
+/// sub-event types (as the pipeline spells them), comma-separated, any letter case. Shared by
+/// the API and `frontline export --type`; the error names the item and what is accepted.
+pub fn type_list(v: &str) -> Result<(Vec<PloverType>, Vec<String>), String> {
     let (mut plover, mut acled) = (Vec::new(), Vec::new());
-    for item in items(v) {
+    let v = Some(v.to_string());
+    for item in items(&v) {
         if let Some(t) = PloverType::parse(item) {
             plover.push(t);
         } else if let Some(a) = ACLED_TYPES.iter().find(|a| a.eq_ignore_ascii_case(item)) {
             acled.push((*a).to_string());
         } else {
             let all: Vec<&str> = PloverType::ALL.iter().map(|t| t.as_str()).collect();
-            return Err(AppError::bad_request(
-                "invalid_type",
-                format!(
-                    "type: {item:?} is neither a PLOVER type ({}) nor an ACLED event or sub-event type (Battles, Air/drone strike...)",
-                    all.join(", ")
-                ),
+            return Err(format!(
+                "type: {item:?} is neither a PLOVER type ({}) nor an ACLED event or sub-event type (Battles, Air/drone strike...)",
+                all.join(", ")
             ));
         }
     }
@@ -305,9 +310,18 @@ fn parse_types(v: &Option<String>) -> Result<(Vec<PloverType>, Vec<String>), App
 /// taken as given), an alpha-3 code (`SYR`) or a name (`Syria`, `Côte d'Ivoire`), as
 /// alpha-2 codes.
 fn parse_countries(v: &Option<String>) -> Result<Vec<String>, AppError> {
+    country_list(blank(v).unwrap_or_default())
+        .map_err(|e| AppError::bad_request("invalid_country", e))
+}
+
+/// The countries of a `country` filter (`SY,IRQ,Lebanon`) as alpha-2 codes: each an ISO
+/// 3166-1 alpha-2 code (taken as given), an alpha-3 code or a name, comma-separated. Shared by
+/// the API and `frontline export --country`; the error names the item.
+pub fn country_list(v: &str) -> Result<Vec<String>, String> {
     use frontline_gazetteer::countries;
     let mut out = Vec::new();
-    for item in items(v) {
+    let v = Some(v.to_string());
+    for item in items(&v) {
         let alpha = item.bytes().all(|b| b.is_ascii_alphabetic());
         let found = match item.len() {
             2 if alpha => {
@@ -320,11 +334,8 @@ fn parse_countries(v: &Option<String>) -> Result<Vec<String>, AppError> {
         match found {
             Some(c) => out.push(c.iso2.to_ascii_uppercase()),
             None => {
-                return Err(AppError::bad_request(
-                    "invalid_country",
-                    format!(
-                        "country: {item:?} is not an ISO 3166-1 code (SY, SYR) or a country name (Syria)"
-                    ),
+                return Err(format!(
+                    "country: {item:?} is not an ISO 3166-1 code (SY, SYR) or a country name (Syria)"
                 ));
             }
         }

@@ -364,3 +364,48 @@ fn updated_since_exports_only_what_changed() {
     expected.sort();
     assert_eq!(since, expected);
 }
+
+/// Issue 23, item 13: `--type` and `--country` take what the API's `type` and `country`
+/// take (several values, PLOVER or ACLED types, codes or names), with the same meaning.
+#[test]
+fn type_and_country_take_several_values_as_the_api_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+    let ids = |args: &[&str]| -> std::collections::BTreeSet<i64> {
+        let mut all = vec!["--format", "jsonl"];
+        all.extend_from_slice(args);
+        export(&db, &all)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (sy, iq) = (ids(&["--country", "SY"]), ids(&["--country", "IRQ"]));
+    assert!(!sy.is_empty() && !iq.is_empty());
+    let both = ids(&["--country", "Syria, IQ"]);
+    assert_eq!(both, sy.union(&iq).copied().collect());
+    let (assault, coerce) = (ids(&["--type", "ASSAULT"]), ids(&["--type", "coerce"]));
+    assert!(!assault.is_empty() && !coerce.is_empty());
+    assert_eq!(
+        ids(&["--type", "ASSAULT,COERCE"]),
+        assault.union(&coerce).copied().collect()
+    );
+    let battles = ids(&["--type", "Battles"]);
+    assert!(!battles.is_empty() && battles.len() < ids(&[]).len());
+    frontline()
+        .args([
+            "export",
+            "--format",
+            "csv",
+            "--type",
+            "ASSAULT,Picnic",
+            "--db",
+        ])
+        .arg(&db)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Picnic").and(predicate::str::contains("PLOVER")));
+}

@@ -535,3 +535,35 @@ fn ingest_streams_standard_input() {
         "64 MB on stdin took {large} KiB at peak, 4 MB {small} KiB"
     );
 }
+
+/// Item 12: the paste page's own sample (in `ui/app.js`) names the Rapid Support Forces; no
+/// place of it is Rapid City (or any "Rapid"), and its places are in Sudan.
+#[test]
+fn the_paste_page_sample_places_nothing_at_rapid_city() {
+    let app = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontline-server/ui/app.js"),
+    )
+    .unwrap();
+    let start = app.find("const PASTE_SAMPLE = `").unwrap() + "const PASTE_SAMPLE = `".len();
+    let sample = &app[start..start + app[start..].find('`').unwrap()];
+    assert!(sample.contains("Rapid Support Forces"), "{sample}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "paste.txt", sample.as_bytes());
+    let out = frontline()
+        .args(["extract", "--published", "2025-06-02"])
+        .arg(&file)
+        .succeeds();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places: Vec<&Value> = v["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "place")
+        .collect();
+    assert!(!places.is_empty(), "{v}");
+    for p in &places {
+        let name = p["name"].as_str().unwrap_or_default();
+        assert!(!name.contains("Rapid"), "{p}");
+        assert_eq!(p["country_code"], "SD", "{p}");
+    }
+}

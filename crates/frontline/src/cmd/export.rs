@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use frontline_model::{ActorType, GeoPrecision, PloverType};
+use frontline_model::{ActorType, GeoPrecision};
 use frontline_server::rows::CSV_COLUMNS;
 use frontline_server::rows::{
     CONFIDENCE_DECIMALS, COORD_DECIMALS, coord, country_name, csv_row, neutralise, opt, round_to,
@@ -69,12 +69,13 @@ pub struct Args {
         allow_hyphen_values = true
     )]
     pub bbox: Option<String>,
-    /// Only events of this type: a PLOVER type (ASSAULT, PROTEST...) or an ACLED event or
-    /// sub-event type ("Battles", "Air/drone strike").
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Only events of these types, comma-separated, any of which matches: PLOVER types
+    /// (ASSAULT, PROTEST...) or ACLED event or sub-event types ("Battles", "Air/drone strike").
+    #[arg(long = "type", value_name = "TYPE[,TYPE...]")]
     pub event_type: Option<String>,
-    /// Only events located in this country: ISO code (SY, SYR) or name (Syria).
-    #[arg(long, value_name = "COUNTRY")]
+    /// Only events located in these countries, comma-separated: ISO codes (SY, SYR) or names
+    /// (Syria).
+    #[arg(long, value_name = "COUNTRY[,COUNTRY...]")]
     pub country: Option<String>,
     /// Only events involving this actor: code (SYRMIL) or part of a name.
     #[arg(long, value_name = "ACTOR")]
@@ -200,25 +201,14 @@ fn build_filter(args: &Args) -> Result<EventFilter> {
                 .map_err(|e| anyhow::anyhow!("--bbox: {e}"))?,
         );
     }
+    // The API's parsers: the same values mean the same events everywhere.
     if let Some(t) = &args.event_type {
-        match PloverType::parse(t) {
-            Some(p) => f.plover_type = Some(p),
-            None => f.acled_type = Some(t.clone()),
-        }
+        (f.plover_types, f.acled_types) =
+            frontline_server::api::type_list(t).map_err(|e| anyhow::anyhow!("--{e}"))?;
     }
     if let Some(c) = &args.country {
-        let c = c.trim();
-        let country = if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) {
-            frontline_gazetteer::countries::by_iso3(c)
-        } else if c.len() == 2 {
-            frontline_gazetteer::countries::by_iso2(c)
-        } else {
-            frontline_gazetteer::countries::lookup(c)
-        };
-        let Some(country) = country else {
-            bail!("--country {c:?}: not a known country code or name");
-        };
-        f.country = Some(country.iso2.clone());
+        f.countries =
+            frontline_server::api::country_list(c).map_err(|e| anyhow::anyhow!("--{e}"))?;
     }
     Ok(f)
 }
