@@ -123,7 +123,7 @@ pub(super) fn classify(
     let srefs: Vec<&ActorRef> = sources.iter().map(|a| &a.actor).collect();
     let trefs: Vec<&ActorRef> = targets.iter().map(|a| &a.actor).collect();
     let mut acled = acled_map.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
-    if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref()) {
+    if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref(), rules) {
         acled = Some(AcledType {
             event_type: "Explosions/Remote violence".into(),
             sub_event_type: sub.into(),
@@ -173,6 +173,7 @@ fn weapon_subtype(
     h: &TriggerHit,
     clause: (usize, usize),
     acled: Option<&AcledType>,
+    rules: &mut Vec<String>,
 ) -> Option<(&'static str, &'static str)> {
     let acled = acled?;
     let generic = ["EV160", "EV161", "EV162", "EV172"]
@@ -197,6 +198,7 @@ fn weapon_subtype(
     let c0 = clause.0.min(h.start).max(h.start.saturating_sub(30));
     let c1 = clause.1.max(h.end).min(h.end + 30).min(t.len());
     let mut found: Option<&'static str> = None;
+    let mut skipped = false;
     for k in c0..c1 {
         let w = t.low(k);
         let next = t.low(k + 1);
@@ -230,6 +232,10 @@ fn weapon_subtype(
                 _ => None,
             };
         if let Some(sub) = sub {
+            if weapon_is_object(t, k, c0) {
+                skipped = true;
+                continue;
+            }
             // the most specific weapon wins: suicide > chemical > grenade > IED > shelling > air
             let rank = |s: &str| match s {
                 "Suicide bomb" => 0,
@@ -243,6 +249,9 @@ fn weapon_subtype(
                 found = Some(sub);
             }
         }
+    }
+    if skipped {
+        rules.push("AL22-weapon-as-object".into());
     }
     if let Some(sub) = found {
         if sub == acled.sub_event_type {
@@ -296,6 +305,47 @@ fn weapon_subtype(
         return Some(("Air/drone strike", "AL21-strike-is-air"));
     }
     None
+}
+
+/// Verbs whose object is a thing done to, not a thing used: "destroyed a VBIED", "seized
+/// mortars", "found grenades".
+const OBJECT_VERBS: &[&str] = &[
+    "destroyed",
+    "destroying",
+    "destroy",
+    "destroys",
+    "damaged",
+    "damaging",
+    "disabled",
+    "seized",
+    "seizing",
+    "captured",
+    "confiscated",
+    "found",
+    "discovered",
+    "defused",
+    "dismantled",
+    "recovered",
+];
+
+/// `AL22-weapon-as-object`: a weapon named as what was destroyed, seized or found ("one strike
+/// destroyed a VBIED and a rocket-propelled grenade launcher") is not the weapon used. Looks
+/// back from the weapon word at `k` (not before `floor`) for such a verb, stopping at a clause
+/// break, at the instrument ("by", "with", "using") and at a verb of firing.
+fn weapon_is_object(t: &Tokens<'_>, k: usize, floor: usize) -> bool {
+    for j in (floor..k).rev() {
+        let w = t.low(j);
+        if OBJECT_VERBS.contains(&w) {
+            return true;
+        }
+        if matches!(
+            w,
+            ";" | "." | "by" | "with" | "using" | "fired" | "launched" | "dropped" | "used"
+        ) {
+            return false;
+        }
+    }
+    false
 }
 
 /// What armed forces destroy when they fight (`RO61-armed-destruction`): "destroyed enemy

@@ -93,6 +93,7 @@ impl EventCoder {
                 s: x.s,
                 h,
                 ptype: x.ptype,
+                clause: x.clause,
                 participle: self.lexicon.is_participle(h.rule, t, h.start, h.end),
                 territory: rule.territory,
                 symmetric: rule.symmetric,

@@ -179,6 +179,26 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
         && actors_agree(&a.targets, &b.targets)
 }
 
+/// The rule id of a merge that names a side better (`MG31-specific-actor`).
+pub const SPECIFIC_RULE: &str = "MG31-specific-actor";
+
+/// How specifically a side is named: none (0), a bare agent word, "gunmen", "police" (1), an
+/// actor of a country (2), a named organisation (3).
+fn specificity(side: &[frontline_model::EventActor]) -> u8 {
+    side.iter()
+        .map(|a| {
+            if a.actor.entity.is_some() {
+                3
+            } else if a.actor.country.is_some() {
+                2
+            } else {
+                1
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Folds `other` into `keep`: evidence, and each field where `other` is better supported.
 fn absorb(keep: &mut Event, other: Event) {
     if rank(&other) > rank(keep) {
@@ -205,11 +225,18 @@ fn absorb(keep: &mut Event, other: Event) {
             keep.rules.push(r.clone());
         }
     }
-    if keep.sources.is_empty() {
-        keep.sources = other.sources.clone();
-    }
-    if keep.targets.is_empty() {
-        keep.targets = other.targets.clone();
+    // MG31-specific-actor: a side named only by a word ("gunmen", "police") in the headline
+    // takes the named actor a later sentence gives it
+    for (mine, theirs) in [
+        (&mut keep.sources, &other.sources),
+        (&mut keep.targets, &other.targets),
+    ] {
+        if specificity(theirs) > specificity(mine) {
+            if !mine.is_empty() && !keep.rules.iter().any(|r| r == SPECIFIC_RULE) {
+                keep.rules.push(SPECIFIC_RULE.into());
+            }
+            *mine = theirs.clone();
+        }
     }
     if keep.territory.is_none() {
         keep.territory = other.territory.clone();

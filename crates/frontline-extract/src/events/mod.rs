@@ -291,6 +291,38 @@ pub fn registry() -> &'static [RuleInfo] {
             id: "NM30-no-roles",
             description: "near miss: weak trigger with no actor, place or number",
         },
+        RuleInfo {
+            id: "RO15-condemner-not-source",
+            description: "a party that condemns or deplores an attack is not its attacker",
+        },
+        RuleInfo {
+            id: "RO16-claimed-responsibility",
+            description: "'the attack, for which X claimed responsibility': X is the source",
+        },
+        RuleInfo {
+            id: "RO22-address-country",
+            description: "a country after 'Place,' completes an address and fills no role",
+        },
+        RuleInfo {
+            id: "RO70-protesters",
+            description: "a civilian source of a protest is a protester (sector PRO)",
+        },
+        RuleInfo {
+            id: "AL22-weapon-as-object",
+            description: "a weapon destroyed, seized or found is not the weapon used",
+        },
+        RuleInfo {
+            id: "NM42-refers-back",
+            description: "near miss: 'this attack' names an event already told",
+        },
+        RuleInfo {
+            id: "MG31-specific-actor",
+            description: "a merged event takes the side a later sentence names more specifically",
+        },
+        RuleInfo {
+            id: "AC11-coalition-qualified",
+            description: "'opposition/ruling coalition' is not the US-led coalition",
+        },
     ];
     R
 }

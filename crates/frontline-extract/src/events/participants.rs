@@ -4,7 +4,7 @@
 //! the speaker's side or the previous event's sources for "it"/"the campaign" (`RO13`,
 //! `RO12`). Actors that name a speaker ("Iraqi officials said") are not participants.
 
-use frontline_model::{ActorRef, EventActor, PloverType, Span};
+use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
 
 use crate::actors::{ActorDictionary, ActorFound};
 use crate::lex::Tokens;
@@ -20,6 +20,8 @@ pub(super) struct Cast<'a> {
     /// The candidates, in order (what the role rules read).
     pub found: Vec<ActorFound>,
     all: &'a [ActorHit],
+    /// Token ranges of the countries set aside as parts of an address (`RO22`).
+    pub addresses: Vec<(usize, usize)>,
 }
 
 impl<'a> Cast<'a> {
@@ -35,6 +37,17 @@ impl<'a> Cast<'a> {
                 })
             })
             .collect();
+        // RO22: countries that complete an address are set aside
+        let (keep, addresses): (Vec<usize>, Vec<usize>) = keep.into_iter().partition(|&i| {
+            s.actors
+                .get(i)
+                .is_none_or(|a| !address_country(s, &a.found))
+        });
+        let addresses = addresses
+            .iter()
+            .filter_map(|&i| s.actors.get(i))
+            .map(|a| (a.found.tok_start, a.found.tok_end))
+            .collect();
         // Only triggers read the participants: most sentences have none.
         let found = if needed {
             keep.iter()
@@ -48,6 +61,7 @@ impl<'a> Cast<'a> {
             keep,
             found,
             all: s.actors,
+            addresses,
         }
     }
 
@@ -62,6 +76,15 @@ impl<'a> Cast<'a> {
             .map(event_actor)
             .collect()
     }
+}
+
+/// `RO22-address-country`: a bare country name right after "Place," completes an address
+/// ("in Anbar, Iraq", "near Dvani, Georgia"): it says where, not who, and fills no role.
+fn address_country(s: &SentenceInput<'_>, a: &ActorFound) -> bool {
+    a.bare_country
+        && a.tok_start >= 2
+        && s.tokens.low(a.tok_start - 1) == ","
+        && s.places.iter().any(|p| p.end == a.tok_start - 1)
 }
 
 /// An actor found in the sentence as an event participant.
@@ -90,6 +113,7 @@ pub(super) struct RoleInput<'x, 'a> {
     pub s: &'x SentenceInput<'a>,
     pub h: &'x TriggerHit,
     pub ptype: PloverType,
+    pub clause: (usize, usize),
     pub participle: bool,
     pub territory: bool,
     pub symmetric: bool,
@@ -116,8 +140,41 @@ pub(super) fn fill(
         x.symmetric,
     );
     rules.extend(roles.rules.iter().map(|r| r.to_string()));
-    let mut sources = cast.event_actors(&roles.sources);
-    let targets = cast.event_actors(&roles.targets);
+    let mut source_idx = roles.sources.clone();
+    let mut target_idx = roles.targets.clone();
+    let before = source_idx.len();
+    source_idx.retain(|&i| cast.found.get(i).is_none_or(|a| !condemns(t, a, h)));
+    if source_idx.len() < before {
+        rules.push("RO15-condemner-not-source".into());
+    }
+    // a claimant of responsibility outranks civilians found as the subject
+    let civilians_only = source_idx.iter().all(|&i| {
+        cast.found
+            .get(i)
+            .is_none_or(|a| a.actor.actor_type == ActorType::Civilian)
+    });
+    let mut claimed = None;
+    if civilians_only {
+        if let Some(i) = responsibility_claimant(t, &cast.found, h) {
+            target_idx.retain(|&k| k != i);
+            source_idx = vec![i];
+            rules.push("RO16-claimed-responsibility".into());
+        } else if let Some(a) = claiming_speaker(t, x.s, h) {
+            source_idx.clear();
+            claimed = Some(a);
+            rules.push("RO16-claimed-responsibility".into());
+        }
+    }
+    if cast
+        .addresses
+        .iter()
+        .any(|&(a, b)| a >= x.clause.0 && b <= x.clause.1)
+    {
+        rules.push("RO22-address-country".into());
+    }
+    let mut sources = cast.event_actors(&source_idx);
+    sources.extend(claimed);
+    let targets = cast.event_actors(&target_idx);
     if sources.is_empty() {
         if let Some(a) = demonym_source(dict, t, h, x.ptype) {
             sources.push(a);
@@ -139,6 +196,9 @@ pub(super) fn fill(
             None => sources = state.prev_sources.clone(),
         }
     }
+    if x.ptype == PloverType::Protest && protesters(&mut sources) {
+        rules.push("RO70-protesters".into());
+    }
     Filled {
         sources,
         targets,
@@ -147,6 +207,81 @@ pub(super) fn fill(
             .and_then(|i| cast.hit(i))
             .map(|a| a.found.actor.clone()),
     }
+}
+
+/// Verbs by which a party condemns or deplores an act.
+const CONDEMN: &[&str] = &[
+    "condemn",
+    "condemns",
+    "condemned",
+    "condemning",
+    "denounce",
+    "denounces",
+    "denounced",
+    "denouncing",
+    "deplore",
+    "deplores",
+    "deplored",
+    "decry",
+    "decries",
+    "decried",
+];
+
+/// `RO15-condemner-not-source`: a party that condemns or deplores an attack ("The United States
+/// strongly condemns the attacks", "Envoy Condemns Attack") is not its attacker: the
+/// condemnation verb stands between it and the trigger.
+fn condemns(t: &Tokens<'_>, a: &ActorFound, h: &TriggerHit) -> bool {
+    a.tok_end <= h.start && (a.tok_end..h.start).any(|k| CONDEMN.contains(&t.low(k)))
+}
+
+/// `RO16-claimed-responsibility`: "the attacks, for which X (has) claimed responsibility": the
+/// actor that claims responsibility after the trigger is its source (when no source, or only
+/// civilians, was found before it).
+fn responsibility_claimant(t: &Tokens<'_>, actors: &[ActorFound], h: &TriggerHit) -> Option<usize> {
+    actors.iter().position(|a| {
+        if a.tok_start < h.end {
+            return false;
+        }
+        let mut k = a.tok_end;
+        if matches!(t.low(k), "has" | "have" | "had") {
+            k += 1;
+        }
+        matches!(t.low(k), "claimed" | "claims" | "claim")
+            && matches!(t.low(k + 1), "responsibility" | "credit")
+    })
+}
+
+/// `RO16-claimed-responsibility` when the claimant is read as a speaker ("for which X has
+/// claimed responsibility" is also reported speech): the attribution's actor.
+fn claiming_speaker(t: &Tokens<'_>, s: &SentenceInput<'_>, h: &TriggerHit) -> Option<EventActor> {
+    let a = s.attributions.iter().find(|a| {
+        matches!(a.found.cue.as_str(), "claimed" | "claims" | "claim")
+            && a.found.cue_tok >= h.end
+            && matches!(t.low(a.found.cue_tok + 1), "responsibility" | "credit")
+            && a.found.actor.is_some()
+    })?;
+    Some(EventActor {
+        actor: a.found.actor.clone()?,
+        span: a.found.span,
+        mention: a.mention,
+    })
+}
+
+/// `RO70-protesters`: those who protest are protesters, whatever word names them ("residents
+/// marched", "Palestinian women protested"): a civilian source of a protest becomes a
+/// protester (CAMEO sector `PRO`). Returns whether any changed.
+fn protesters(sources: &mut [EventActor]) -> bool {
+    let mut changed = false;
+    for a in sources.iter_mut() {
+        if a.actor.actor_type == ActorType::Civilian {
+            a.actor.actor_type = ActorType::Protester;
+            if let Some(stem) = a.actor.code.strip_suffix("CVL") {
+                a.actor.code = format!("{stem}PRO");
+            }
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// `RO44-demonym-prenominal`: "Israeli air strikes": a demonym right before a noun trigger.

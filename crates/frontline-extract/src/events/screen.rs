@@ -30,6 +30,9 @@ pub(super) fn screen(
     if adjectival(t, h) {
         return Err("NM20-adjectival: participle used as an adjective");
     }
+    if refers_back(t, h) {
+        return Err("NM42-refers-back: \"this attack\" names an event already told");
+    }
     let clause = roles::clause(t, h.start, h.end);
     // another sense of the word, or a sentence that tells no act
     if let Some(reason) = sense::non_event(t, rule, h, clause) {
@@ -93,4 +96,14 @@ fn adjectival(t: &Tokens<'_>, h: &TriggerHit) -> bool {
     );
     let prep = matches!(p1, "to" | "in" | "of" | "from" | "for" | "into" | "on");
     (det || p1 == "newly" || prep) && t.low(h.end) != "by" && t.low(h.start).ends_with("ed")
+}
+
+/// `NM42-refers-back`: a noun trigger after a demonstrative ("this attack", "these strikes",
+/// "those clashes") names an event the text has already told, or a kind of event ("such
+/// attacks"), not a new one. ("that" is left alone: it is more often a conjunction, "said that
+/// clashes erupted".)
+fn refers_back(t: &Tokens<'_>, h: &TriggerHit) -> bool {
+    h.form == Form::Noun
+        && h.start > 0
+        && matches!(t.low(h.start - 1), "this" | "these" | "those" | "such")
 }
