@@ -169,9 +169,31 @@ fn actors_agree(a: &[frontline_model::EventActor], b: &[frontline_model::EventAc
             .any(|x| b.iter().any(|y| actor_may_be(&x.actor, &y.actor)))
 }
 
+fn coarse(p: GeoPrecision) -> bool {
+    matches!(
+        p,
+        GeoPrecision::Admin1 | GeoPrecision::Region | GeoPrecision::Country
+    )
+}
+
+/// `MG33-plural-summary`: a plural trigger placed only in a country or province ("conducted 20
+/// strikes in Syria") sums up several events; it does not take in one told at a town.
+fn sums_up(a: &Event, b: &Event) -> bool {
+    let plural = |e: &Event| {
+        let w = e.trigger_text.trim();
+        !w.contains(' ') && w.len() > 3 && w.ends_with('s') && !w.ends_with("ss")
+    };
+    let (Some(la), Some(lb)) = (&a.location, &b.location) else {
+        return false;
+    };
+    (plural(a) && coarse(la.place.precision) && !coarse(lb.place.precision))
+        || (plural(b) && coarse(lb.place.precision) && !coarse(la.place.precision))
+}
+
 /// Whether `b` tells the event `a` tells (see the module's rules).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    a.modality.counts() == b.modality.counts()
+    !sums_up(a, b)
+        && a.modality.counts() == b.modality.counts()
         && same_kind(a, b)
         && places_agree(a.location.as_ref(), b.location.as_ref())
         && dates_agree(a, b)
@@ -303,4 +325,41 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
         }
     }
     *events = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// An air strike at a place of the given name and precision, told by `trigger`.
+    fn strike(trigger: &str, place: &str, precision: &str, lat: f64) -> Event {
+        let json = format!(
+            r#"{{"id": "d:0", "plover_type": "ASSAULT", "acled": {{"event_type":
+            "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}},
+            "trigger": {{"start": 0, "end": 7}}, "trigger_text": "{trigger}", "sentence": 0,
+            "sources": [], "targets": [], "location": {{"place": {{"name": "{place}",
+            "lat": {lat}, "lon": 38.0, "country_code": "SY", "precision": "{precision}"}},
+            "span": {{"start": 10, "end": 16}}, "relation": "in"}}, "quantities": [],
+            "attribution": [], "modality": "asserted", "confidence": 0.6, "evidence": [],
+            "rules": ["EV161-attack"]}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_plural_summary_in_a_country_takes_in_no_strike_at_a_town() {
+        let summary = strike("strikes", "Syria", "country", 35.0);
+        let town = strike("strikes", "Manbij", "point", 36.5);
+        assert!(!same_event(&summary, &town));
+        assert!(!same_event(&town, &summary));
+        // a single strike told at the country and at the town is one event told twice
+        let headline = strike("strike", "Syria", "country", 35.0);
+        assert!(same_event(&headline, &town));
+        // and two plural reports at the same town are one event
+        assert!(same_event(
+            &town,
+            &strike("strikes", "Manbij", "point", 36.5)
+        ));
+    }
 }

@@ -316,6 +316,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "near miss: 'this attack' names an event already told",
         },
         RuleInfo {
+            id: "MG33-plural-summary",
+            description: "a plural trigger placed only in a country or province sums up events; it takes in none at a town",
+        },
+        RuleInfo {
             id: "MG31-specific-actor",
             description: "a merged event takes the side a later sentence names more specifically",
         },

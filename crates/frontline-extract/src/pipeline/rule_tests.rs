@@ -143,12 +143,7 @@ fn a_merged_event_keeps_the_named_attacker_over_the_headline_word() {
         .filter(|x| x.plover_type == PloverType::Assault)
         .collect();
     assert_eq!(attacks.len(), 1, "{e:#?}");
-    assert_eq!(
-        codes(&attacks[0].sources),
-        ["SYRMIL"],
-        "{:#?}",
-        attacks[0]
-    );
+    assert_eq!(codes(&attacks[0].sources), ["SYRMIL"], "{:#?}", attacks[0]);
     assert!(
         fired(attacks[0], "MG31-specific-actor"),
         "{:?}",
