@@ -253,7 +253,9 @@ fn absorb(keep: &mut Event, other: Event) {
         (&mut keep.sources, &other.sources),
         (&mut keep.targets, &other.targets),
     ] {
-        if specificity(theirs) > specificity(mine) {
+        // only a side with no name (empty) or named by a bare word is replaced: a side of a
+        // country ("Sudanese military") is not another actor of that country ("RSF")
+        if specificity(mine) <= 1 && specificity(theirs) > specificity(mine) {
             if !mine.is_empty() && !keep.rules.iter().any(|r| r == SPECIFIC_RULE) {
                 keep.rules.push(SPECIFIC_RULE.into());
             }
