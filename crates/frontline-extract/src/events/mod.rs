@@ -320,6 +320,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a plural trigger placed only in a country or province sums up events; it takes in none at a town",
         },
         RuleInfo {
+            id: "MG12-not-own-target",
+            description: "a weak trigger's source that is the strong event's target is not its source",
+        },
+        RuleInfo {
             id: "MG31-specific-actor",
             description: "a merged event takes the side a later sentence names more specifically",
         },

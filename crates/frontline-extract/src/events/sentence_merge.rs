@@ -391,11 +391,18 @@ pub(super) fn merge_weak(
 /// `MG10-weak-merged`: the strong event takes the weak one's roles when it has none (its ACLED
 /// actor columns re-read, the weapon's sub-type, AL20 or AL21, kept) and its numbers.
 fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Event, weak: Event) {
-    if strong.sources.is_empty() && !weak.sources.is_empty() {
-        strong.sources = weak.sources;
-    }
     if strong.targets.is_empty() && !weak.targets.is_empty() {
         strong.targets = weak.targets;
+    }
+    // MG12-not-own-target: "a bomb struck an army convoy, killing four soldiers": the nearest
+    // actor before "killing" is the convoy, the attack's target, not its source
+    let sources: Vec<EventActor> = weak
+        .sources
+        .into_iter()
+        .filter(|a| !strong.targets.iter().any(|t| t.actor.code == a.actor.code))
+        .collect();
+    if strong.sources.is_empty() && !sources.is_empty() {
+        strong.sources = sources;
     }
     let srefs: Vec<&ActorRef> = strong.sources.iter().map(|a| &a.actor).collect();
     let trefs: Vec<&ActorRef> = strong.targets.iter().map(|a| &a.actor).collect();

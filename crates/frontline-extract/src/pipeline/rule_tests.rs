@@ -190,3 +190,17 @@ fn this_attack_refers_back_to_the_event_told() {
     assert_eq!(attacks.len(), 1, "{:#?}", ex.events);
     assert_eq!(attacks[0].trigger_text, "attacked");
 }
+
+#[test]
+fn the_convoy_struck_is_not_the_attacker_of_the_killing() {
+    let e = coded(
+        plain(),
+        "A roadside bomb struck a Kenyan army convoy on Monday, killing three soldiers.",
+    );
+    let ev = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Assault)
+        .unwrap_or_else(|| panic!("{e:#?}"));
+    assert!(codes(&ev.targets).contains(&"KENMIL"), "{ev:#?}");
+    assert!(!codes(&ev.sources).contains(&"KENMIL"), "{ev:#?}");
+}
