@@ -396,13 +396,19 @@ fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Even
     }
     // MG12-not-own-target: "a bomb struck an army convoy, killing four soldiers": the nearest
     // actor before "killing" is the convoy, the attack's target, not its source
+    let offered = weak.sources.len();
     let sources: Vec<EventActor> = weak
         .sources
         .into_iter()
         .filter(|a| !strong.targets.iter().any(|t| t.actor.code == a.actor.code))
         .collect();
-    if strong.sources.is_empty() && !sources.is_empty() {
-        strong.sources = sources;
+    if strong.sources.is_empty() {
+        if sources.len() < offered {
+            strong.rules.push("MG12-not-own-target".into());
+        }
+        if !sources.is_empty() {
+            strong.sources = sources;
+        }
     }
     let srefs: Vec<&ActorRef> = strong.sources.iter().map(|a| &a.actor).collect();
     let trefs: Vec<&ActorRef> = strong.targets.iter().map(|a| &a.actor).collect();

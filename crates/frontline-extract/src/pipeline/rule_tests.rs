@@ -203,4 +203,5 @@ fn the_convoy_struck_is_not_the_attacker_of_the_killing() {
         .unwrap_or_else(|| panic!("{e:#?}"));
     assert!(codes(&ev.targets).contains(&"KENMIL"), "{ev:#?}");
     assert!(!codes(&ev.sources).contains(&"KENMIL"), "{ev:#?}");
+    assert!(fired(ev, "MG12-not-own-target"), "{:?}", ev.rules);
 }
