@@ -176,8 +176,8 @@ fn coarse(p: GeoPrecision) -> bool {
     )
 }
 
-/// `MG33-plural-summary`: a plural trigger placed only in a country or province ("conducted 20
-/// strikes in Syria") sums up several events; it does not take in one told at a town.
+/// `MG33-plural-summary`: a plural trigger placed only in a country ("conducted 20 strikes in
+/// Syria") sums up several events; it does not take in one told at a town.
 fn sums_up(a: &Event, b: &Event) -> bool {
     let plural = |e: &Event| {
         let w = e.trigger_text.trim();
@@ -186,8 +186,9 @@ fn sums_up(a: &Event, b: &Event) -> bool {
     let (Some(la), Some(lb)) = (&a.location, &b.location) else {
         return false;
     };
-    (plural(a) && coarse(la.place.precision) && !coarse(lb.place.precision))
-        || (plural(b) && coarse(lb.place.precision) && !coarse(la.place.precision))
+    let country = |p: GeoPrecision| p == GeoPrecision::Country;
+    (plural(a) && country(la.place.precision) && !coarse(lb.place.precision))
+        || (plural(b) && country(lb.place.precision) && !coarse(la.place.precision))
 }
 
 /// Whether `b` tells the event `a` tells (see the module's rules).

@@ -317,7 +317,7 @@ pub fn registry() -> &'static [RuleInfo] {
         },
         RuleInfo {
             id: "MG33-plural-summary",
-            description: "a plural trigger placed only in a country or province sums up events; it takes in none at a town",
+            description: "a plural trigger placed only in a country sums up events; it takes in none at a town",
         },
         RuleInfo {
             id: "MG12-not-own-target",

@@ -404,8 +404,15 @@ pub fn non_event(
             return Some("NE15-running-total: a running total or campaign figure, not one event");
         }
     }
-    // "often carries out such attacks": what a group does in general
-    if violent && any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS) {
+    // "often carries out such attacks", "has carried out repeated attacks": what a group does
+    // in general
+    if violent
+        && (any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS)
+            || matches!(
+                prev,
+                "repeated" | "sporadic" | "frequent" | "periodic" | "occasional" | "recurrent"
+            ))
+    {
         return Some("NE16-habitual: a habitual statement, not one event");
     }
     // "killed by a cholera epidemic", "an explosion at a factory", "displaced by floods"
@@ -616,6 +623,17 @@ mod tests {
                 "EV161"
             )),
             "NE16-habitual"
+        );
+        assert_eq!(
+            id(reason(
+                "The cells still mount sporadic attacks on police in the hills.",
+                "EV161"
+            )),
+            "NE16-habitual"
+        );
+        assert_eq!(
+            reason("Rebels mounted an attack on police in the hills.", "EV161"),
+            None
         );
     }
 
