@@ -5,6 +5,10 @@
 //! trigger words), else the first counted (asserted or hedged) event, else the first event.
 //! A record is *detected* when Frontline emits any event for it.
 //!
+//! The records are split in two halves by [`half_of`]: a stable FNV-1a hash of each record's
+//! `id` (its position in the file when the id is empty), `dev` when the hash is even, `test`
+//! when it is odd. Failures are read on the dev half only; the reported figure is over all.
+//!
 //! PLOVER 0.5's legacy type names are read as today's: `FIGHT` = ASSAULT, `DISAPPROVE` =
 //! ACCUSE, `DEMAND` = REQUEST, `INVESTIGATE` = ACCUSE (per `CAMEO2PLOVER-2021.txt`).
 
@@ -110,6 +114,48 @@ pub fn normalise_type(t: &str) -> String {
         "DEMAND" => "REQUEST".into(),
         other => other.into(),
     }
+}
+
+/// A half of the records (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PloverSplit {
+    /// Records whose id hashes even: read failures and tune here.
+    Dev,
+    /// Records whose id hashes odd: figures only.
+    Test,
+    /// Every record (the reported figure).
+    All,
+}
+
+/// FNV-1a, 64 bits: stable across platforms, releases and runs.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The half a record belongs to: by the hash of its id, or of its position in the file
+/// (`index`) when the id is empty.
+pub fn half_of(record: &PloverRecord, index: usize) -> PloverSplit {
+    let key = if record.id.trim().is_empty() {
+        format!("#{index}")
+    } else {
+        record.id.trim().to_string()
+    };
+    if fnv1a(key.as_bytes()) % 2 == 0 {
+        PloverSplit::Dev
+    } else {
+        PloverSplit::Test
+    }
+}
+
+/// The records of one half, each with its position in the parsed list.
+pub fn select(records: &[PloverRecord], split: PloverSplit) -> Vec<(usize, &PloverRecord)> {
+    records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| split == PloverSplit::All || half_of(r, *i) == split)
+        .collect()
 }
 
 /// Errors reading the records.
@@ -379,6 +425,36 @@ mod tests {
         assert_eq!(normalise_type(&r[1].event), "REQUEST");
         assert_eq!(r[0].source.len(), 1);
         assert_eq!(r[0].published(), NaiveDate::from_ymd_opt(2000, 1, 1));
+    }
+
+    #[test]
+    fn halves_are_stable_disjoint_and_cover_all() {
+        let mut json = String::from("[");
+        for i in 0..200 {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&format!(
+                r#"{{"id": "R{i}", "event": "ASSAULT", "text": "Sentence {i}."}}"#
+            ));
+        }
+        json.push(']');
+        let r = parse_records(&json).unwrap();
+        let dev = select(&r, PloverSplit::Dev);
+        let test = select(&r, PloverSplit::Test);
+        assert_eq!(select(&r, PloverSplit::All).len(), 200);
+        assert_eq!(dev.len() + test.len(), 200);
+        assert!(dev.iter().all(|(i, _)| test.iter().all(|(j, _)| i != j)));
+        // roughly half each, and the same answer on every call
+        assert!(
+            dev.len() > 70 && test.len() > 70,
+            "{} / {}",
+            dev.len(),
+            test.len()
+        );
+        assert_eq!(half_of(&r[7], 7), half_of(&r[7], 7));
+        // the known value of FNV-1a fixes the assignment across releases
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]

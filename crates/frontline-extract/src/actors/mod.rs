@@ -165,6 +165,33 @@ pub struct ActorFound {
     pub bare_country: bool,
 }
 
+/// `AC11-coalition-qualified`: a bare "coalition" qualified as another kind ("the opposition
+/// coalition", "the ruling coalition", "an electoral coalition") is not the US-led coalition
+/// that the bare word names in war reports.
+fn qualified_coalition(t: &Tokens<'_>, i: usize, end: usize) -> bool {
+    end == i + 1
+        && matches!(t.low(i), "coalition" | "coalitions")
+        && i >= 1
+        && matches!(
+            t.low(i - 1),
+            "opposition"
+                | "ruling"
+                | "governing"
+                | "government"
+                | "electoral"
+                | "political"
+                | "parliamentary"
+                | "party"
+                | "rebel"
+                | "tribal"
+                | "civic"
+                | "broad"
+                | "centrist"
+                | "leftist"
+                | "conservative"
+        )
+}
+
 /// Words before which a bare country name is a place, not an actor.
 const PLACE_PREPS: &[&str] = &[
     "in",
@@ -613,6 +640,9 @@ impl ActorDictionary {
         let entry = self.entry_at(t, i);
         match entry {
             Some((end, Entry::Org(o))) => {
+                if qualified_coalition(t, i, end) {
+                    return None;
+                }
                 let mut actor = self.org_actor(o)?;
                 let mut end = end;
                 // "Hezbollah fighters", "IS militants": the agent word belongs to the org

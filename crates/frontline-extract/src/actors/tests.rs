@@ -118,3 +118,21 @@ fn users_can_extend_the_dictionary() {
     assert_eq!(d.find(&t)[0].actor.code, "XXXREBNLI");
     assert!(ActorDictionary::with_extra(&[("bad.toml".into(), "org = 3".into())]).is_err());
 }
+
+/// `AC11-coalition-qualified`: a coalition qualified as another kind is not the US-led one;
+/// the bare word in a war report still is.
+#[test]
+fn qualified_coalitions_are_not_the_us_led_coalition() {
+    assert!(
+        !codes("The opposition coalition walked out of parliament on Monday.")
+            .contains(&"IMGUSACOA".to_string())
+    );
+    assert!(
+        !codes("Leaders of the ruling coalition met in the capital.")
+            .contains(&"IMGUSACOA".to_string())
+    );
+    assert!(
+        codes("The coalition carried out four strikes near the dam.")
+            .contains(&"IMGUSACOA".to_string())
+    );
+}

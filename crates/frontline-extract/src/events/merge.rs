@@ -169,14 +169,57 @@ fn actors_agree(a: &[frontline_model::EventActor], b: &[frontline_model::EventAc
             .any(|x| b.iter().any(|y| actor_may_be(&x.actor, &y.actor)))
 }
 
+fn coarse(p: GeoPrecision) -> bool {
+    matches!(
+        p,
+        GeoPrecision::Admin1 | GeoPrecision::Region | GeoPrecision::Country
+    )
+}
+
+/// `MG33-plural-summary`: a plural trigger placed only in a country ("conducted 20 strikes in
+/// Syria") sums up several events; it does not take in one told at a town.
+fn sums_up(a: &Event, b: &Event) -> bool {
+    let plural = |e: &Event| {
+        let w = e.trigger_text.trim();
+        !w.contains(' ') && w.len() > 3 && w.ends_with('s') && !w.ends_with("ss")
+    };
+    let (Some(la), Some(lb)) = (&a.location, &b.location) else {
+        return false;
+    };
+    let country = |p: GeoPrecision| p == GeoPrecision::Country;
+    (plural(a) && country(la.place.precision) && !coarse(lb.place.precision))
+        || (plural(b) && country(lb.place.precision) && !coarse(la.place.precision))
+}
+
 /// Whether `b` tells the event `a` tells (see the module's rules).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    a.modality.counts() == b.modality.counts()
+    !sums_up(a, b)
+        && a.modality.counts() == b.modality.counts()
         && same_kind(a, b)
         && places_agree(a.location.as_ref(), b.location.as_ref())
         && dates_agree(a, b)
         && actors_agree(&a.sources, &b.sources)
         && actors_agree(&a.targets, &b.targets)
+}
+
+/// The rule id of a merge that names a side better (`MG31-specific-actor`).
+pub const SPECIFIC_RULE: &str = "MG31-specific-actor";
+
+/// How specifically a side is named: none (0), a bare agent word, "gunmen", "police" (1), an
+/// actor of a country (2), a named organisation (3).
+fn specificity(side: &[frontline_model::EventActor]) -> u8 {
+    side.iter()
+        .map(|a| {
+            if a.actor.entity.is_some() {
+                3
+            } else if a.actor.country.is_some() {
+                2
+            } else {
+                1
+            }
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// Folds `other` into `keep`: evidence, and each field where `other` is better supported.
@@ -205,11 +248,20 @@ fn absorb(keep: &mut Event, other: Event) {
             keep.rules.push(r.clone());
         }
     }
-    if keep.sources.is_empty() {
-        keep.sources = other.sources.clone();
-    }
-    if keep.targets.is_empty() {
-        keep.targets = other.targets.clone();
+    // MG31-specific-actor: a side named only by a word ("gunmen", "police") in the headline
+    // takes the named actor a later sentence gives it
+    for (mine, theirs) in [
+        (&mut keep.sources, &other.sources),
+        (&mut keep.targets, &other.targets),
+    ] {
+        // only a side with no name (empty) or named by a bare word is replaced: a side of a
+        // country ("Sudanese military") is not another actor of that country ("RSF")
+        if specificity(mine) <= 1 && specificity(theirs) > specificity(mine) {
+            if !mine.is_empty() && !keep.rules.iter().any(|r| r == SPECIFIC_RULE) {
+                keep.rules.push(SPECIFIC_RULE.into());
+            }
+            *mine = theirs.clone();
+        }
     }
     if keep.territory.is_none() {
         keep.territory = other.territory.clone();
@@ -276,4 +328,41 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
         }
     }
     *events = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// An air strike at a place of the given name and precision, told by `trigger`.
+    fn strike(trigger: &str, place: &str, precision: &str, lat: f64) -> Event {
+        let json = format!(
+            r#"{{"id": "d:0", "plover_type": "ASSAULT", "acled": {{"event_type":
+            "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}},
+            "trigger": {{"start": 0, "end": 7}}, "trigger_text": "{trigger}", "sentence": 0,
+            "sources": [], "targets": [], "location": {{"place": {{"name": "{place}",
+            "lat": {lat}, "lon": 38.0, "country_code": "SY", "precision": "{precision}"}},
+            "span": {{"start": 10, "end": 16}}, "relation": "in"}}, "quantities": [],
+            "attribution": [], "modality": "asserted", "confidence": 0.6, "evidence": [],
+            "rules": ["EV161-attack"]}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_plural_summary_in_a_country_takes_in_no_strike_at_a_town() {
+        let summary = strike("strikes", "Syria", "country", 35.0);
+        let town = strike("strikes", "Manbij", "point", 36.5);
+        assert!(!same_event(&summary, &town));
+        assert!(!same_event(&town, &summary));
+        // a single strike told at the country and at the town is one event told twice
+        let headline = strike("strike", "Syria", "country", 35.0);
+        assert!(same_event(&headline, &town));
+        // and two plural reports at the same town are one event
+        assert!(same_event(
+            &town,
+            &strike("strikes", "Manbij", "point", 36.5)
+        ));
+    }
 }

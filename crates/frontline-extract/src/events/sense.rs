@@ -153,6 +153,46 @@ const CRIME_WORDS: &[&str] = &[
     "felony",
     "larceny",
     "trespassing",
+    "jail",
+    "inmate",
+    "inmates",
+    "sheriff",
+    "warrant",
+    "warrants",
+    "slaying",
+    "charged",
+];
+
+/// Words that make an arrest political, whatever crime words stand beside them (`NE23`
+/// does not apply): who is arrested or why.
+const POLITICAL_WORDS: &[&str] = &[
+    "militant",
+    "militants",
+    "rebel",
+    "rebels",
+    "insurgent",
+    "insurgents",
+    "terrorist",
+    "terrorists",
+    "terrorism",
+    "terror",
+    "jihadist",
+    "jihadists",
+    "extremist",
+    "extremists",
+    "protester",
+    "protesters",
+    "protestors",
+    "demonstrators",
+    "activist",
+    "activists",
+    "opposition",
+    "journalist",
+    "journalists",
+    "dissident",
+    "dissidents",
+    "soldiers",
+    "troops",
 ];
 
 const DISASTER_WORDS: &[&str] = &[
@@ -276,10 +316,13 @@ pub fn non_event(
     );
     let violent = matches!(ptype, Some(PloverType::Assault | PloverType::Coerce));
     // "March 10", "in March": the month
+    // "March 31, 2018", "March 3 2019": a day and a year make it a date even in a headline
+    let dated = is_number(next)
+        && next.len() <= 2
+        && (t.low(h.end + 1) == "," || is_year(t.low(h.end + 1)));
     if t.raw(h.start) == "March"
         && h.end == h.start + 1
-        && (h.start > 0 || is_number(next))
-        && !title_case(t, w0, w1)
+        && ((h.start > 0 || is_number(next)) && !title_case(t, w0, w1) || dated)
     {
         return Some("NE10-month: \"March\" names the month");
     }
@@ -324,6 +367,12 @@ pub fn non_event(
             return Some("NE13-legal: a charge, warrant or court case, not the act");
         }
     }
+    // "a heart attack", "a panic attack": a medical condition
+    if matches!(w, "attack" | "attacks")
+        && matches!(prev, "heart" | "panic" | "asthma" | "anxiety" | "seizure")
+    {
+        return Some("NE29-medical: \"heart attack\" is a medical condition");
+    }
     // "a news release", "a press release"
     if matches!(w, "release" | "releases") && matches!(prev, "news" | "press") {
         return Some("NE14-press-release: a statement, not a release");
@@ -355,8 +404,15 @@ pub fn non_event(
             return Some("NE15-running-total: a running total or campaign figure, not one event");
         }
     }
-    // "often carries out such attacks": what a group does in general
-    if violent && any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS) {
+    // "often carries out such attacks", "has carried out repeated attacks": what a group does
+    // in general
+    if violent
+        && (any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS)
+            || matches!(
+                prev,
+                "repeated" | "sporadic" | "frequent" | "periodic" | "occasional" | "recurrent"
+            ))
+    {
         return Some("NE16-habitual: a habitual statement, not one event");
     }
     // "killed by a cholera epidemic", "an explosion at a factory", "displaced by floods"
@@ -411,7 +467,10 @@ pub fn non_event(
     }
     // arrests and abductions among private persons for ordinary crime ("arrested in
     // attempted robbery", "kidnapped during the robbery")
-    if matches!(rule.mode.as_deref(), Some("arrest" | "abduct")) && any_in(t, w0, w1, CRIME_WORDS) {
+    if matches!(rule.mode.as_deref(), Some("arrest" | "abduct"))
+        && any_in(t, w0, w1, CRIME_WORDS)
+        && !any_in(t, w0, w1, POLITICAL_WORDS)
+    {
         return Some("NE23-crime-arrest: an arrest for ordinary crime");
     }
     // "farmers from surrounding villages", "controversy surrounding a plan": not a siege
@@ -473,6 +532,14 @@ mod tests {
         assert_eq!(
             reason("Thousands of students march in the capital.", "EV130"),
             None
+        );
+        // a dateline in title case: a day and a year make it the month
+        assert_eq!(
+            id(reason(
+                "By Staff Writer Published Friday, March 9, 2018 Updated Saturday",
+                "EV130"
+            )),
+            "NE10-month"
         );
     }
 
@@ -557,6 +624,17 @@ mod tests {
             )),
             "NE16-habitual"
         );
+        assert_eq!(
+            id(reason(
+                "The cells still mount sporadic attacks on police in the hills.",
+                "EV161"
+            )),
+            "NE16-habitual"
+        );
+        assert_eq!(
+            reason("Rebels mounted an attack on police in the hills.", "EV161"),
+            None
+        );
     }
 
     #[test]
@@ -633,6 +711,21 @@ mod tests {
     }
 
     #[test]
+    fn medical_attacks() {
+        assert_eq!(
+            id(reason_word(
+                "The former minister died of a heart attack on Tuesday.",
+                "attack"
+            )),
+            "NE29-medical"
+        );
+        assert_eq!(
+            reason_word("Gunmen opened fire in an attack on the convoy.", "attack"),
+            None
+        );
+    }
+
+    #[test]
     fn crime_arrests() {
         assert_eq!(
             id(reason(
@@ -644,6 +737,22 @@ mod tests {
         assert_eq!(
             reason(
                 "Police arrested 40 opposition activists in the capital.",
+                "EV012"
+            ),
+            None
+        );
+        // taken to jail: ordinary crime
+        assert_eq!(
+            id(reason(
+                "The man was arrested at the scene and taken to the county jail.",
+                "EV012"
+            )),
+            "NE23-crime-arrest"
+        );
+        // a terror suspect, charged or not, is not ordinary crime
+        assert_eq!(
+            reason(
+                "Police arrested two terror suspects who were later charged.",
                 "EV012"
             ),
             None

@@ -1,0 +1,377 @@
+//! Stage 3 of coding a trigger: **which type**. The trigger rule gives the PLOVER type, mode,
+//! CAMEO root and ACLED key; the roles and the sentence refine them: a meeting of armed forces
+//! is military cooperation (`RO60`), armed forces destroying positions are fighting (`RO61`),
+//! a release that is a prisoner exchange is an agreement, a movement without organised forces
+//! (`AL12`) and an agreement that settles no fighting (`AL11`) are not ACLED events, talk is
+//! verbal (`AL10`), consequences have no ACLED type (`AL13`); the ACLED type is then mapped
+//! from the key and the actors, and the weapon named beside an unspecific attack decides its
+//! sub-type (`AL20`, `AL21`).
+
+use frontline_model::{AcledType, ActorRef, ActorType, EventActor, PloverType};
+
+use crate::lex::Tokens;
+
+use super::acled::AcledMap;
+use super::lexicon::{self, TriggerHit, TriggerRule};
+
+/// The type of one event: PLOVER type and mode, CAMEO root, ACLED type.
+#[derive(Debug, Clone)]
+pub(super) struct Typed {
+    /// PLOVER type.
+    pub ptype: PloverType,
+    /// PLOVER mode.
+    pub mode: Option<String>,
+    /// CAMEO root code.
+    pub cameo: String,
+    /// ACLED type, when the event is one ACLED codes.
+    pub acled: Option<AcledType>,
+}
+
+fn armed(a: &EventActor) -> bool {
+    matches!(
+        a.actor.actor_type,
+        ActorType::Military | ActorType::Militia | ActorType::Rebel
+    )
+}
+
+/// Movements and withdrawals are ACLED events only for organised forces: a suspect who
+/// "moved", a man who "left the room", are not.
+fn organised(a: &EventActor) -> bool {
+    matches!(
+        a.actor.actor_type,
+        ActorType::Military
+            | ActorType::Militia
+            | ActorType::Rebel
+            | ActorType::Police
+            | ActorType::State
+            | ActorType::Government
+            | ActorType::Igo
+    )
+}
+
+/// Types one trigger from its rule, its roles and its sentence, pushing the ids of the rules
+/// that fired.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn classify(
+    acled_map: &AcledMap,
+    t: &Tokens<'_>,
+    rule: &TriggerRule,
+    ptype: PloverType,
+    h: &TriggerHit,
+    clause: (usize, usize),
+    sources: &[EventActor],
+    targets: &[EventActor],
+    rules: &mut Vec<String>,
+) -> Typed {
+    let (mut ptype, mut mode, mut acled_key, mut cameo) = (
+        ptype,
+        rule.mode.clone(),
+        rule.acled.clone(),
+        rule.cameo.clone(),
+    );
+    // a meeting between armed forces is a military link-up
+    if ptype == PloverType::Consult
+        && !sources.is_empty()
+        && !targets.is_empty()
+        && sources.iter().all(armed)
+        && targets.iter().all(armed)
+    {
+        ptype = PloverType::Cooperate;
+        mode = Some("military".into());
+        acled_key = "verbal".into();
+        cameo = "06".into();
+        rules.push("RO60-military-linkup".into());
+    }
+    // armed forces destroying their enemy's positions, depots or vehicles are fighting,
+    // not destroying property (whose homes they demolish is not what they destroy)
+    if ptype == PloverType::Coerce
+        && mode.as_deref() == Some("destroy")
+        && !sources.is_empty()
+        && sources.iter().all(armed)
+        && (h.end..(h.end + 4).min(t.len())).any(|k| MILITARY_OBJECTS.contains(&t.low(k)))
+    {
+        ptype = PloverType::Assault;
+        mode = None;
+        acled_key = "attack".into();
+        cameo = "19".into();
+        rules.push("RO61-armed-destruction".into());
+    }
+    // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
+    // a ceasefire, truce, peace deal, prisoner exchange or surrender
+    // a prisoner exchange is an agreement; other releases are not ACLED events
+    if rule.rule.starts_with("EV081") && settles_fighting(t) {
+        acled_key = "agreement".into();
+    }
+    if matches!(ptype, PloverType::Mobilize | PloverType::Retreat)
+        && mode.as_deref() != Some("base")
+        && !sources.iter().any(organised)
+        && !targets.iter().any(organised)
+        && !acled_map.is_none(&acled_key)
+    {
+        acled_key = "verbal".into();
+        rules.push("AL12-movement-no-force".into());
+    }
+    if acled_key == "agreement" && !settles_fighting(t) {
+        acled_key = "verbal".into();
+        rules.push("AL11-agreement-not-settlement".into());
+    }
+    if acled_key == "verbal" {
+        rules.push("AL10-verbal".into());
+    } else if acled_map.is_none(&acled_key) {
+        rules.push("AL13-consequence".into());
+    }
+    let srefs: Vec<&ActorRef> = sources.iter().map(|a| &a.actor).collect();
+    let trefs: Vec<&ActorRef> = targets.iter().map(|a| &a.actor).collect();
+    let mut acled = acled_map.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
+    if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref(), rules) {
+        acled = Some(AcledType {
+            event_type: "Explosions/Remote violence".into(),
+            sub_event_type: sub.into(),
+        });
+        rules.push(why.into());
+    }
+    Typed {
+        ptype,
+        mode,
+        cameo,
+        acled,
+    }
+}
+
+/// Whether the sentence names what ACLED codes as an agreement: a ceasefire, truce or
+/// armistice, a peace deal, a prisoner exchange, a surrender (`AL11`).
+fn settles_fighting(t: &Tokens<'_>) -> bool {
+    (0..t.len()).any(|k| {
+        let w = t.low(k);
+        let next = if k + 1 < t.len() { t.low(k + 1) } else { "" };
+        matches!(
+            w,
+            "ceasefire"
+                | "ceasefires"
+                | "cease-fire"
+                | "truce"
+                | "truces"
+                | "armistice"
+                | "surrender"
+                | "surrendered"
+        ) || (w == "peace" && matches!(next, "deal" | "agreement" | "accord" | "treaty" | "pact"))
+            || (matches!(w, "prisoner" | "prisoners")
+                && matches!(next, "exchange" | "swap" | "swaps" | "exchanges"))
+            || (matches!(w, "exchange" | "swap" | "exchanged" | "swapped")
+                && matches!(next, "of" | "prisoners"))
+            || (w == "cease" && next == "fire")
+    })
+}
+
+/// The ACLED sub-type that the weapon named beside an unspecific attack decides
+/// (`AL20-weapon`): "grenades", "mortars", "drones", "an IED", "a suicide bomber", "chlorine";
+/// a bare "strike" or "strikes" is an air strike unless a ground weapon is named
+/// (`AL21-strike-is-air`).
+fn weapon_subtype(
+    t: &Tokens<'_>,
+    rule: &TriggerRule,
+    h: &TriggerHit,
+    clause: (usize, usize),
+    acled: Option<&AcledType>,
+    rules: &mut Vec<String>,
+) -> Option<(&'static str, &'static str)> {
+    let acled = acled?;
+    let generic = ["EV160", "EV161", "EV162", "EV172"]
+        .iter()
+        .any(|p| rule.rule.starts_with(p))
+        || (rule.rule.starts_with("EV170")
+            && matches!(t.low(h.start), "bomb" | "bombs" | "bombed" | "bombing"));
+    if !generic
+        || !matches!(
+            acled.event_type.as_str(),
+            "Battles" | "Violence against civilians" | "Explosions/Remote violence"
+        )
+    {
+        return None;
+    }
+    if acled.sub_event_type == "Government regains territory"
+        || acled.sub_event_type == "Non-state actor overtakes territory"
+    {
+        return None;
+    }
+    // within the clause, and at most 30 tokens either side of the trigger
+    let c0 = clause.0.min(h.start).max(h.start.saturating_sub(30));
+    let c1 = clause.1.max(h.end).min(h.end + 30).min(t.len());
+    let mut found: Option<&'static str> = None;
+    let mut skipped = false;
+    for k in c0..c1 {
+        let w = t.low(k);
+        let next = t.low(k + 1);
+        let sub =
+            match w {
+                "chemical"
+                    if matches!(
+                        next,
+                        "weapon" | "weapons" | "attack" | "attacks" | "agent" | "agents"
+                    ) =>
+                {
+                    Some("Chemical weapon")
+                }
+                "chlorine" | "sarin" | "mustard" | "nerve" if w != "nerve" || next == "agent" => {
+                    Some("Chemical weapon")
+                }
+                "suicide" => Some("Suicide bomb"),
+                "grenade" | "grenades" => Some("Grenade"),
+                "ied" | "ieds" | "landmine" | "landmines" | "roadside" | "vbied"
+                | "booby-trapped" => Some("Remote explosive/landmine/IED"),
+                "car" | "truck" if matches!(next, "bomb" | "bombs" | "bombing" | "bombings") => {
+                    Some("Remote explosive/landmine/IED")
+                }
+                "mortar" | "mortars" | "artillery" | "shell" | "shells" | "shelling" | "rocket"
+                | "rockets" | "missile" | "missiles" | "howitzer" | "howitzers" => {
+                    Some("Shelling/artillery/missile attack")
+                }
+                "drone" | "drones" | "aircraft" | "warplane" | "warplanes" | "jets"
+                | "airstrike" | "airstrikes" | "helicopter" | "helicopters" | "bomber"
+                | "bombers" => Some("Air/drone strike"),
+                _ => None,
+            };
+        if let Some(sub) = sub {
+            if weapon_is_object(t, k, c0) {
+                skipped = true;
+                continue;
+            }
+            // the most specific weapon wins: suicide > chemical > grenade > IED > shelling > air
+            let rank = |s: &str| match s {
+                "Suicide bomb" => 0,
+                "Chemical weapon" => 1,
+                "Grenade" => 2,
+                "Remote explosive/landmine/IED" => 3,
+                "Shelling/artillery/missile attack" => 4,
+                _ => 5,
+            };
+            if found.is_none_or(|f| rank(sub) < rank(f)) {
+                found = Some(sub);
+            }
+        }
+    }
+    if skipped {
+        rules.push("AL22-weapon-as-object".into());
+    }
+    if let Some(sub) = found {
+        if sub == acled.sub_event_type {
+            return None;
+        }
+        return Some((sub, "AL20-weapon"));
+    }
+    // a noun: after a determiner, a number or a modifier ("a strike", "three strikes", "a
+    // coalition strike"), or before its verb ("strikes engaged", "the strike hit")
+    let prev = if h.start > 0 { t.low(h.start - 1) } else { "" };
+    let noun_use = h.form == lexicon::Form::Noun
+        || matches!(
+            prev,
+            "a" | "an"
+                | "the"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "coalition"
+                | "u.s."
+                | "us"
+                | "air"
+                | "precision"
+                | "drone"
+                | "israeli"
+                | "russian"
+                | "american"
+        )
+        || (!prev.is_empty() && prev.bytes().all(|b| b.is_ascii_digit()))
+        || matches!(
+            t.low(h.end),
+            "engaged"
+                | "destroyed"
+                | "disabled"
+                | "suppressed"
+                | "hit"
+                | "killed"
+                | "damaged"
+                | "struck"
+                | "targeted"
+                | "on"
+        );
+    if matches!(t.low(h.start), "strike" | "strikes") && noun_use {
+        return Some(("Air/drone strike", "AL21-strike-is-air"));
+    }
+    None
+}
+
+/// Verbs whose object is a thing done to, not a thing used: "destroyed a VBIED", "seized
+/// mortars", "found grenades".
+const OBJECT_VERBS: &[&str] = &[
+    "destroyed",
+    "destroying",
+    "destroy",
+    "destroys",
+    "damaged",
+    "damaging",
+    "disabled",
+    "seized",
+    "seizing",
+    "captured",
+    "confiscated",
+    "found",
+    "discovered",
+    "defused",
+    "dismantled",
+    "recovered",
+];
+
+/// `AL22-weapon-as-object`: a weapon named as what was destroyed, seized or found ("one strike
+/// destroyed a VBIED and a rocket-propelled grenade launcher") is not the weapon used. Looks
+/// back from the weapon word at `k` (not before `floor`) for such a verb, stopping at a clause
+/// break, at the instrument ("by", "with", "using") and at a verb of firing.
+fn weapon_is_object(t: &Tokens<'_>, k: usize, floor: usize) -> bool {
+    for j in (floor..k).rev() {
+        let w = t.low(j);
+        if OBJECT_VERBS.contains(&w) {
+            return true;
+        }
+        if matches!(
+            w,
+            ";" | "." | "by" | "with" | "using" | "fired" | "launched" | "dropped" | "used"
+        ) {
+            return false;
+        }
+    }
+    false
+}
+
+/// What armed forces destroy when they fight (`RO61-armed-destruction`): "destroyed enemy
+/// positions", "destroyed two tanks".
+const MILITARY_OBJECTS: &[&str] = &[
+    "position",
+    "positions",
+    "depot",
+    "depots",
+    "base",
+    "bases",
+    "outpost",
+    "outposts",
+    "fortifications",
+    "bunker",
+    "bunkers",
+    "tank",
+    "tanks",
+    "vehicle",
+    "vehicles",
+    "launcher",
+    "launchers",
+    "artillery",
+    "ammunition",
+    "weapons",
+    "tunnel",
+    "tunnels",
+    "headquarters",
+];

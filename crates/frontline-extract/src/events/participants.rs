@@ -1,0 +1,343 @@
+//! Stage 2 of coding a trigger: **roles**. Who acted (sources) and on whom (targets), from
+//! [`super::roles::fill`] over the clause (`RO10`–`RO50`), then, when no source is found, a
+//! demonym before a noun trigger (`RO44`), a claimant ("X claimed the attack", `RO14`), or
+//! the speaker's side or the previous event's sources for "it"/"the campaign" (`RO13`,
+//! `RO12`). Actors that name a speaker ("Iraqi officials said") are not participants.
+
+use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
+
+use crate::actors::{ActorDictionary, ActorFound};
+use crate::lex::Tokens;
+
+use super::lexicon::{Form, TriggerHit};
+use super::{ActorHit, AttributionHit, DocState, SentenceInput, roles};
+
+/// The actors of a sentence that may fill roles: those not inside a speaker's span.
+#[derive(Debug, Default)]
+pub(super) struct Cast<'a> {
+    /// Index into the sentence's actors of each candidate.
+    keep: Vec<usize>,
+    /// The candidates, in order (what the role rules read).
+    pub found: Vec<ActorFound>,
+    all: &'a [ActorHit],
+    /// Token ranges of the countries set aside as parts of an address (`RO22`).
+    pub addresses: Vec<(usize, usize)>,
+}
+
+impl<'a> Cast<'a> {
+    /// The sentence's candidates; `needed` false (no trigger in the sentence) reads none.
+    pub(super) fn of(s: &SentenceInput<'a>, needed: bool) -> Self {
+        let speaker_spans: Vec<Span> = s.attributions.iter().map(|a| a.found.span).collect();
+        let keep: Vec<usize> = (0..s.actors.len())
+            .filter(|&i| {
+                s.actors.get(i).is_some_and(|a| {
+                    !speaker_spans
+                        .iter()
+                        .any(|sp| sp.start <= a.found.span.start && a.found.span.end <= sp.end)
+                })
+            })
+            .collect();
+        // RO22: countries that complete an address are set aside
+        let (keep, addresses): (Vec<usize>, Vec<usize>) = keep.into_iter().partition(|&i| {
+            s.actors
+                .get(i)
+                .is_none_or(|a| !address_country(s, &a.found))
+        });
+        let addresses = addresses
+            .iter()
+            .filter_map(|&i| s.actors.get(i))
+            .map(|a| (a.found.tok_start, a.found.tok_end))
+            .collect();
+        // Only triggers read the participants: most sentences have none.
+        let found = if needed {
+            keep.iter()
+                .filter_map(|&i| s.actors.get(i))
+                .map(|a| a.found.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Self {
+            keep,
+            found,
+            all: s.actors,
+            addresses,
+        }
+    }
+
+    /// The sentence actor behind candidate `i`.
+    pub(super) fn hit(&self, i: usize) -> Option<&'a ActorHit> {
+        self.keep.get(i).and_then(|&k| self.all.get(k))
+    }
+
+    fn event_actors(&self, idx: &[usize]) -> Vec<EventActor> {
+        idx.iter()
+            .filter_map(|&i| self.hit(i))
+            .map(event_actor)
+            .collect()
+    }
+}
+
+/// `RO22-address-country`: a bare country name right after "Place," completes an address
+/// ("in Anbar, Iraq", "near Dvani, Georgia"): it says where, not who, and fills no role.
+fn address_country(s: &SentenceInput<'_>, a: &ActorFound) -> bool {
+    a.bare_country
+        && a.tok_start >= 2
+        && s.tokens.low(a.tok_start - 1) == ","
+        && s.places.iter().any(|p| p.end == a.tok_start - 1)
+}
+
+/// An actor found in the sentence as an event participant.
+pub(super) fn event_actor(a: &ActorHit) -> EventActor {
+    EventActor {
+        actor: a.found.actor.clone(),
+        span: a.found.span,
+        mention: a.mention,
+    }
+}
+
+/// The roles of one trigger.
+#[derive(Debug, Default)]
+pub(super) struct Filled {
+    /// Who acted.
+    pub sources: Vec<EventActor>,
+    /// On whom.
+    pub targets: Vec<EventActor>,
+    /// Who lost the territory ("from Z").
+    pub from: Option<ActorRef>,
+}
+
+/// What the roles stage reads about the trigger.
+pub(super) struct RoleInput<'x, 'a> {
+    pub t: &'x Tokens<'a>,
+    pub s: &'x SentenceInput<'a>,
+    pub h: &'x TriggerHit,
+    pub ptype: PloverType,
+    pub clause: (usize, usize),
+    pub participle: bool,
+    pub territory: bool,
+    pub symmetric: bool,
+    pub reporting: &'x [&'a AttributionHit],
+}
+
+/// Fills the roles of one trigger, pushing the ids of the rules that fired.
+pub(super) fn fill(
+    dict: &ActorDictionary,
+    x: &RoleInput<'_, '_>,
+    cast: &Cast<'_>,
+    state: &DocState,
+    rules: &mut Vec<String>,
+) -> Filled {
+    let (t, h) = (x.t, x.h);
+    let roles = roles::fill(
+        t,
+        &cast.found,
+        h.start,
+        h.end,
+        h.form,
+        x.participle,
+        x.territory,
+        x.symmetric,
+    );
+    rules.extend(roles.rules.iter().map(|r| r.to_string()));
+    let mut source_idx = roles.sources.clone();
+    let mut target_idx = roles.targets.clone();
+    let before = source_idx.len();
+    source_idx.retain(|&i| cast.found.get(i).is_none_or(|a| !condemns(t, a, h)));
+    if source_idx.len() < before {
+        rules.push("RO15-condemner-not-source".into());
+    }
+    // a claimant of responsibility outranks civilians found as the subject
+    let civilians_only = source_idx.iter().all(|&i| {
+        cast.found
+            .get(i)
+            .is_none_or(|a| a.actor.actor_type == ActorType::Civilian)
+    });
+    let mut claimed = None;
+    if civilians_only {
+        if let Some(i) = responsibility_claimant(t, &cast.found, h) {
+            target_idx.retain(|&k| k != i);
+            source_idx = vec![i];
+            rules.push("RO16-claimed-responsibility".into());
+        } else if let Some(a) = claiming_speaker(t, x.s, h) {
+            source_idx.clear();
+            claimed = Some(a);
+            rules.push("RO16-claimed-responsibility".into());
+        }
+    }
+    if cast
+        .addresses
+        .iter()
+        .any(|&(a, b)| a >= x.clause.0 && b <= x.clause.1)
+    {
+        rules.push("RO22-address-country".into());
+    }
+    let mut sources = cast.event_actors(&source_idx);
+    sources.extend(claimed);
+    let targets = cast.event_actors(&target_idx);
+    if sources.is_empty() {
+        if let Some(a) = demonym_source(dict, t, h, x.ptype) {
+            sources.push(a);
+            rules.push("RO44-demonym-prenominal".into());
+        }
+    }
+    if sources.is_empty()
+        && let Some(a) = claimant(x.s, h)
+    {
+        sources.push(a);
+        rules.push("RO14-claimed-by".into());
+    }
+    if sources.is_empty() && roles.anaphora {
+        match speaker_side(x.reporting) {
+            Some(a) => {
+                sources.push(a);
+                rules.push("RO13-speaker-anaphora".into());
+            }
+            None => sources = state.prev_sources.clone(),
+        }
+    }
+    if x.ptype == PloverType::Protest && protesters(&mut sources) {
+        rules.push("RO70-protesters".into());
+    }
+    Filled {
+        sources,
+        targets,
+        from: roles
+            .from
+            .and_then(|i| cast.hit(i))
+            .map(|a| a.found.actor.clone()),
+    }
+}
+
+/// Verbs by which a party condemns or deplores an act.
+const CONDEMN: &[&str] = &[
+    "condemn",
+    "condemns",
+    "condemned",
+    "condemning",
+    "denounce",
+    "denounces",
+    "denounced",
+    "denouncing",
+    "deplore",
+    "deplores",
+    "deplored",
+    "decry",
+    "decries",
+    "decried",
+];
+
+/// `RO15-condemner-not-source`: a party that condemns or deplores an attack ("The United States
+/// strongly condemns the attacks", "Envoy Condemns Attack") is not its attacker: the
+/// condemnation verb stands between it and the trigger.
+fn condemns(t: &Tokens<'_>, a: &ActorFound, h: &TriggerHit) -> bool {
+    a.tok_end <= h.start && (a.tok_end..h.start).any(|k| CONDEMN.contains(&t.low(k)))
+}
+
+/// `RO16-claimed-responsibility`: "the attacks, for which X (has) claimed responsibility": the
+/// actor that claims responsibility after the trigger is its source (when no source, or only
+/// civilians, was found before it).
+fn responsibility_claimant(t: &Tokens<'_>, actors: &[ActorFound], h: &TriggerHit) -> Option<usize> {
+    actors.iter().position(|a| {
+        if a.tok_start < h.end {
+            return false;
+        }
+        let mut k = a.tok_end;
+        if matches!(t.low(k), "has" | "have" | "had") {
+            k += 1;
+        }
+        matches!(t.low(k), "claimed" | "claims" | "claim")
+            && matches!(t.low(k + 1), "responsibility" | "credit")
+    })
+}
+
+/// `RO16-claimed-responsibility` when the claimant is read as a speaker ("for which X has
+/// claimed responsibility" is also reported speech): the attribution's actor.
+fn claiming_speaker(t: &Tokens<'_>, s: &SentenceInput<'_>, h: &TriggerHit) -> Option<EventActor> {
+    let a = s.attributions.iter().find(|a| {
+        matches!(a.found.cue.as_str(), "claimed" | "claims" | "claim")
+            && a.found.cue_tok >= h.end
+            && matches!(t.low(a.found.cue_tok + 1), "responsibility" | "credit")
+            && a.found.actor.is_some()
+    })?;
+    Some(EventActor {
+        actor: a.found.actor.clone()?,
+        span: a.found.span,
+        mention: a.mention,
+    })
+}
+
+/// `RO70-protesters`: those who protest are protesters, whatever word names them ("residents
+/// marched", "Palestinian women protested"): a civilian source of a protest becomes a
+/// protester (CAMEO sector `PRO`). Returns whether any changed.
+fn protesters(sources: &mut [EventActor]) -> bool {
+    let mut changed = false;
+    for a in sources.iter_mut() {
+        if a.actor.actor_type == ActorType::Civilian {
+            a.actor.actor_type = ActorType::Protester;
+            if let Some(stem) = a.actor.code.strip_suffix("CVL") {
+                a.actor.code = format!("{stem}PRO");
+            }
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// `RO44-demonym-prenominal`: "Israeli air strikes": a demonym right before a noun trigger.
+fn demonym_source(
+    dict: &ActorDictionary,
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    ptype: PloverType,
+) -> Option<EventActor> {
+    if h.form != Form::Noun || h.start == 0 {
+        return None;
+    }
+    let sector = match ptype {
+        PloverType::Assault | PloverType::Coerce | PloverType::Mobilize => "MIL",
+        PloverType::Protest => "PRO",
+        _ => "GOV",
+    };
+    let (span, actor) = dict.demonym_before(t, h.start, sector)?;
+    Some(EventActor {
+        actor,
+        span,
+        mention: None,
+    })
+}
+
+/// `RO14-claimed-by`: "Al-Shabaab claimed a suicide attack": the claimant is the source.
+fn claimant(s: &SentenceInput<'_>, h: &TriggerHit) -> Option<EventActor> {
+    let a = s.attributions.iter().find(|a| {
+        matches!(
+            a.found.cue.as_str(),
+            "claimed" | "claims" | "denied" | "denies" | "acknowledged" | "admitted"
+        ) && a.found.cue_tok < h.start
+            && h.start <= a.found.cue_tok + 6
+            && a.found.actor.is_some()
+    })?;
+    let actor = a.found.actor.clone()?;
+    Some(EventActor {
+        actor,
+        span: a.found.span,
+        mention: a.mention,
+    })
+}
+
+/// `RO13-speaker-anaphora`: in reported speech, "the campaign"/"it" is the speaking party's
+/// own side.
+fn speaker_side(reporting: &[&AttributionHit]) -> Option<EventActor> {
+    let a = reporting.iter().find(|a| {
+        a.found
+            .actor
+            .as_ref()
+            .is_some_and(|x| x.country.is_some() || x.entity.is_some())
+    })?;
+    let actor = a.found.actor.clone()?;
+    Some(EventActor {
+        actor,
+        span: a.found.span,
+        mention: a.mention,
+    })
+}

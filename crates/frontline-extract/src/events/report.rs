@@ -1,0 +1,183 @@
+//! Stage 6 of coding a trigger: **who says so, and how sure** — attribution and modality.
+//!
+//! Attribution: the speakers whose reported words hold the trigger (`AT` rules), else the
+//! outlet (`AT90`). Modality: the cues of the trigger's clause ([`crate::modality`]: `MO10`
+//! to `MO40`), widened by a clause-level hedge or conditional earlier in the sentence, a
+//! hedging source ("unconfirmed reports said", `MO41`), a denial reported as speech (`MO11`)
+//! and an infinitive that names an aim rather than an act (`MO31`).
+
+use frontline_model::{Attribution, Modality, SourceKind, Span};
+
+use crate::lex::Tokens;
+use crate::modality::{ModalityFound, modality_of};
+
+use super::AttributionHit;
+use super::lexicon::{Form, TriggerHit};
+
+/// The event's attributions, pushing rule ids and evidence spans.
+pub(super) fn attribution(
+    reporting: &[&AttributionHit],
+    tspan: Span,
+    outlet: Option<&String>,
+    rules: &mut Vec<String>,
+    evidence: &mut Vec<Span>,
+) -> Vec<Attribution> {
+    let mut attribution: Vec<Attribution> = reporting
+        .iter()
+        .filter(|a| {
+            let f = &a.found;
+            !(f.span.start <= tspan.start && tspan.end <= f.span.end)
+        })
+        .map(|a| {
+            rules.push(a.found.rule.to_string());
+            evidence.push(a.found.span);
+            Attribution {
+                speaker: a
+                    .found
+                    .source
+                    .as_ref()
+                    .map_or_else(|| a.found.speaker.clone(), |k| k.name.clone()),
+                actor: a.found.actor.clone(),
+                source_kind: a.found.kind,
+                cue: a.found.cue.clone(),
+                span: Some(a.found.span),
+                quotes: a.found.quotes.clone(),
+                mention: a.mention,
+            }
+        })
+        .collect();
+    if attribution.is_empty() {
+        rules.push("AT90-outlet".into());
+        attribution.push(Attribution {
+            speaker: outlet.cloned().unwrap_or_else(|| "the outlet".into()),
+            actor: None,
+            source_kind: SourceKind::Outlet,
+            cue: "reported".into(),
+            span: None,
+            quotes: Vec::new(),
+            mention: None,
+        });
+    }
+    attribution
+}
+
+/// The event's modality, each refinement in turn.
+pub(super) fn modality(
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    clause: (usize, usize),
+    reporting: &[&AttributionHit],
+) -> ModalityFound {
+    let m = modality_of(t, clause.0.min(h.start), h.start);
+    let m = sentence_wide(t, h, m);
+    let m = hedged_source(reporting, m);
+    let m = denied_speech(t, h, reporting, m);
+    infinitive_aim(t, h, m)
+}
+
+/// A clause-level hedge earlier in the sentence ("It was not clear whether X ... or whether
+/// Y ...") also covers later clauses joined by "or whether"; so does a conditional ("would",
+/// "could", "may", "might", "will").
+fn sentence_wide(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
+    if m.modality != Modality::Asserted {
+        return m;
+    }
+    let whole = modality_of(t, 0, h.start);
+    let cue = |w: &ModalityFound| {
+        w.cue
+            .and_then(|c| t.text.get(c.range()))
+            .map(str::to_ascii_lowercase)
+    };
+    let wraps = whole.modality == Modality::Hedged
+        && whole.rule == Some("MO40-hedged")
+        && cue(&whole).is_some_and(|x| x.contains("whether"));
+    let conditional = whole.modality == Modality::Hypothetical
+        && matches!(
+            cue(&whole).as_deref(),
+            Some("would" | "could" | "may" | "might" | "will")
+        );
+    if wraps || conditional { whole } else { m }
+}
+
+/// `MO41-hedged-source`: "unconfirmed reports said ...": the source itself hedges.
+fn hedged_source(reporting: &[&AttributionHit], m: ModalityFound) -> ModalityFound {
+    if m.modality == Modality::Asserted
+        && reporting.iter().any(|a| {
+            ["unconfirmed", "unverified", "rumour", "rumor"]
+                .iter()
+                .any(|w| a.found.speaker.to_ascii_lowercase().contains(w))
+        })
+    {
+        ModalityFound {
+            modality: Modality::Hedged,
+            cue: reporting.first().map(|a| a.found.span),
+            rule: Some("MO41-hedged-source"),
+        }
+    } else {
+        m
+    }
+}
+
+/// `MO11-denied-speech`: "X denied that its fighters had attacked ...": a denial reported as
+/// speech covers the reported clause, which the clause-bounded scan does not reach; not a
+/// clause another reporting verb opens ("denied targeting civilians and said it had fought
+/// the army").
+fn denied_speech(
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    reporting: &[&AttributionHit],
+    m: ModalityFound,
+) -> ModalityFound {
+    let denial = reporting.iter().find(|a| {
+        crate::modality::is_deny_word(&a.found.cue.to_ascii_lowercase())
+            && !(a.found.cue_tok + 1..h.start).any(|k| crate::attribution::is_say_verb(t.low(k)))
+    });
+    match denial {
+        Some(a) if m.modality == Modality::Asserted => ModalityFound {
+            modality: Modality::Denied,
+            cue: Some(t.span(a.found.cue_tok, a.found.cue_tok + 1)),
+            rule: Some("MO11-denied-speech"),
+        },
+        _ => m,
+    }
+}
+
+/// `MO31-infinitive`: "the decision to deploy troops", "forces moved in to retake the town":
+/// an infinitive names an aim, not an act, unless a verb of doing governs it.
+fn infinitive_aim(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
+    if m.modality == Modality::Asserted
+        && h.form == Form::Verb
+        && h.start >= 1
+        && t.low(h.start - 1) == "to"
+        && !matches!(
+            if h.start >= 2 { t.low(h.start - 2) } else { "" },
+            "began"
+                | "begun"
+                | "begin"
+                | "started"
+                | "start"
+                | "continued"
+                | "continue"
+                | "continues"
+                | "managed"
+                | "went"
+                | "proceeded"
+                | "had"
+                | "has"
+                | "have"
+                | "forced"
+                | "used"
+                | "came"
+                | "moved"
+                | "able"
+        )
+    {
+        ModalityFound {
+            modality: Modality::Hypothetical,
+            cue: Some(t.span(h.start - 1, h.start)),
+            rule: Some("MO31-infinitive"),
+        }
+    } else {
+        m
+    }
+}
