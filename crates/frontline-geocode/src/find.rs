@@ -879,10 +879,25 @@ fn find_in_sentence(
             // A person's name: a given name, an initial, a particle or a hyphenated first
             // half before it (PN10-PN40), or a given name itself without a locative cue
             // (`PN15-given-name-alone`, "said Mary Wheeler").
-            if single && !is_country {
+            let demonym = matches!(country, Some((_, CountryNameKind::Demonym)));
+            if single && !demonym {
                 let matched_prev = ctx.prev(i).is_some_and(|(p, _)| last_end_tok == Some(p));
-                if ctx.person_before(g, i, matched_prev).is_some() {
-                    ctx.persons.borrow_mut().insert(key.clone());
+                if let Some(rule) = ctx.person_before(g, i, matched_prev)
+                    && (!is_country || rule == "PN10-given-name")
+                {
+                    if !is_country {
+                        ctx.persons.borrow_mut().insert(key.clone());
+                    }
+                    break;
+                }
+            }
+            if single && !is_country {
+                // PN60-according-to: "according to Taylor" names a source
+                if !big
+                    && i >= 2
+                    && ctx.lowers.get(i - 1) == "to"
+                    && ctx.lowers.get(i - 2) == "according"
+                {
                     break;
                 }
                 if !cued

@@ -225,6 +225,23 @@ pub const TITLES: &[&str] = &[
     "sultan",
     "caliph",
     "rabbi",
+    "congressman",
+    "congresswoman",
+    "councillor",
+    "councilor",
+    "alderman",
+    "alderwoman",
+    "assemblyman",
+    "assemblywoman",
+    "delegate",
+    "constable",
+    "trustee",
+    "chancellor",
+    "premier",
+    "ambassador",
+    "envoy",
+    "commander",
+    "inspector",
 ];
 
 /// Words after a capitalised name that make it an organisation or a facility, not a place.
@@ -1610,6 +1627,10 @@ pub const US_STATE_ABBR: &[(&str, &str)] = &[
 /// Words that are never a place on their own, whatever the context: articles, pronouns,
 /// months, weekdays, compass points and generic place words.
 pub const NEVER: &[&str] = &[
+    "chamber",
+    "research",
+    "hospital",
+    "commissioner",
     "the",
     "a",
     "an",
@@ -1899,6 +1920,9 @@ pub const NOT_PLACES: &[&str] = &[
     "Russia Today",
     "Voice of America",
     "Asharq Al-Awsat",
+    // organisations named after a place
+    "United Russia",
+    "Council of Europe",
     // international organisations written as initials
     "U.N",
     "U.N.",
@@ -2185,6 +2209,11 @@ pub const GIVEN_NAMES: &[&str] = &[
     "william",
     "willie",
     "yusuf",
+    "don",
+    "trent",
+    "brett",
+    "blake",
+    "levi",
 ];
 
 /// Surname particles ("Mike de Kock", "Ludwig van Beethoven"): a capitalised word after one
@@ -2209,4 +2238,5 @@ pub const PORTFOLIO_OF: &[&str] = &[
     "board",
     "commission",
     "committee",
+    "chambers",
 ];

@@ -255,6 +255,16 @@ fn pn10_a_word_after_a_given_name_is_a_surname() {
     let v = surfaces("Andrew Trapani opened a bakery in Denver last spring.");
     assert!(!v.iter().any(|s| s == "Trapani"), "{v:?}");
     assert!(v.iter().any(|s| s == "Denver"), "{v:?}");
+    // a country's name too ("Andrew Jordan"), where a given name stands before it
+    let v = surfaces("His teammate Andrew Jordan won the race in Jordan.");
+    assert_eq!(v.iter().filter(|s| *s == "Jordan").count(), 1, "{v:?}");
+}
+
+#[test]
+fn pn60_according_to_names_a_source() {
+    let v = surfaces("The fine was paid in Dallas, according to Taylor.");
+    assert!(!v.iter().any(|s| s == "Taylor"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Dallas"), "{v:?}");
 }
 
 #[test]
