@@ -915,6 +915,14 @@ fn find_in_sentence(
             if wire_credit(text, span) || text[span.end..].starts_with('$') {
                 break;
             }
+            // DS10-disease: "Marburg virus", "Reston ebolavirus", "Lyme disease" name a disease
+            if !is_country
+                && ctx
+                    .suffix_after(i + n)
+                    .is_some_and(|w| DISEASE_WORDS.contains(&w))
+            {
+                break;
+            }
             // An organisation or a person after ("X University", "Jordan Henderson").
             let mut level = ctx.level_before(i);
             let mut place_suffix = false;

@@ -2240,3 +2240,16 @@ pub const PORTFOLIO_OF: &[&str] = &[
     "committee",
     "chambers",
 ];
+
+/// Words after a name that make it the name of a disease or a virus ("Marburg virus", "Lyme
+/// disease"), not a place.
+pub const DISEASE_WORDS: &[&str] = &[
+    "virus",
+    "ebolavirus",
+    "fever",
+    "hemorrhagic",
+    "haemorrhagic",
+    "disease",
+    "syndrome",
+    "encephalitis",
+];

@@ -338,3 +338,10 @@ fn wc10_a_bracketed_credit_before_a_dash_is_no_place() {
     let v = surfaces("The storm reached a town (Meridian) later that day.");
     assert!(v.iter().any(|s| s == "Meridian"), "{v:?}");
 }
+
+#[test]
+fn ds10_a_name_before_a_disease_word_is_the_disease() {
+    let v = surfaces("Marburg virus was found in bats near Kampala.");
+    assert!(!v.iter().any(|s| s == "Marburg"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Kampala"), "{v:?}");
+}
