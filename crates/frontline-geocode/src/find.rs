@@ -734,6 +734,11 @@ fn find_in_sentence(
             if !last.cap {
                 continue;
             }
+            // LC10-initial-preposition: "Near Raqqah, ..." opens a sentence with a capitalised
+            // locative word, which is no part of the name after it
+            if n > 1 && t.first && sets().locative.contains(ctx.lowers.get(i)) {
+                continue;
+            }
             if !(i + 1..i + n).all(|k| toks[k].cap || sets().connectors.contains(ctx.lowers.get(k)))
             {
                 continue;

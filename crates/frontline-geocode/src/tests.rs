@@ -345,3 +345,14 @@ fn ds10_a_name_before_a_disease_word_is_the_disease() {
     assert!(!v.iter().any(|s| s == "Marburg"), "{v:?}");
     assert!(v.iter().any(|s| s == "Kampala"), "{v:?}");
 }
+
+#[test]
+fn lc10_a_capitalised_preposition_opening_a_sentence_is_no_part_of_the_name() {
+    let v =
+        parse("Near Ar Raqqah, two strikes hit a depot. Outside Raqqah, one strike hit a truck.");
+    assert_eq!(
+        find(&v, "Ar Raqqah").place.country_code.as_deref(),
+        Some("SY")
+    );
+    assert_eq!(find(&v, "Raqqah").place.country_code.as_deref(), Some("SY"));
+}
