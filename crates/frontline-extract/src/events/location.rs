@@ -12,8 +12,7 @@
 //! [`STORY_GAP`] sentences back and within a week of it), the dateline (`LO85-dateline`), and
 //! the document's focus, its most salient place below the country in its main country
 //! (`LO90-document-focus`), or that country when it names nothing finer
-//! (`LO95-document-country`); a town taken from the focus is "in the area of" it, ACLED
-//! precision 2 (`LO91-focus-area`). A name the gazetteer lacks is placed in a province, district or
+//! (`LO95-document-country`). A name the gazetteer lacks is placed in a province, district or
 //! region of its sentence (`LO75-unresolved-in-sentence`), else of the storyline, dateline or
 //! focus, never in a town it is not tied to. A country-only place gives way to a finer
 //! storyline or dateline place inside that country (`LO82-storyline-refines-country`). A
@@ -521,22 +520,6 @@ fn part_of(t: &Tokens<'_>, l: &mut EventLocation) {
     }
 }
 
-/// The relation of a place taken from the document's focus for an event its own clause and
-/// sentence do not place.
-pub const FOCUS_AREA: &str = "in the area of";
-
-/// `LO91-focus-area`: an event that only the document's focus places is somewhere in the area
-/// the story is about, not known to be in the focus town itself: a town taken that way is
-/// "in the area of" it, ACLED precision 2. A unit keeps its own precision.
-fn focus_area(l: &mut EventLocation) -> bool {
-    let town =
-        l.place.precision == GeoPrecision::Point && matches!(l.relation.as_str(), "in" | "at");
-    if town {
-        l.relation = FOCUS_AREA.to_string();
-    }
-    town
-}
-
 /// Places the events that their clause and sentence left without coordinates (see the module
 /// documentation for the order), and records the rule that did it.
 pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: &[Vec<PlaceHit>]) {
@@ -655,12 +638,9 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
                             (f, rule)
                         })
                     });
-                if let Some((mut f, rule)) = pick {
-                    e.rules.push(rule.into());
-                    if rule == "LO90-document-focus" && focus_area(&mut f) {
-                        e.rules.push("LO91-focus-area".into());
-                    }
+                if let Some((f, rule)) = pick {
                     e.location = Some(f);
+                    e.rules.push(rule.into());
                 }
             }
         }
@@ -681,30 +661,6 @@ mod tests {
     use super::*;
     use crate::lex::tokenize;
     use frontline_text::Span;
-
-    #[test]
-    fn lo91_a_focus_town_is_an_area() {
-        let mut l = EventLocation {
-            place: PlaceRef::unresolved("Tskhinvali"),
-            span: Span::new(0, 10),
-            mention: None,
-            relation: "in".into(),
-        };
-        l.place.precision = GeoPrecision::Point;
-        l.place.lat = Some(42.23);
-        l.place.lon = Some(43.97);
-        assert_eq!(l.acled_precision(), 1);
-        assert!(focus_area(&mut l));
-        assert_eq!(l.relation, FOCUS_AREA);
-        assert_eq!(l.acled_precision(), 2);
-        // a province keeps "in" and its precision 3
-        let mut p = l.clone();
-        p.relation = "in".into();
-        p.place.precision = GeoPrecision::Admin1;
-        assert!(!focus_area(&mut p));
-        assert_eq!(p.relation, "in");
-        assert_eq!(p.acled_precision(), 3);
-    }
 
     #[test]
     fn relations() {
