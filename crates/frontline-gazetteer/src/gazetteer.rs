@@ -267,6 +267,80 @@ impl GazetteerBuilder {
         }
     }
 
+    /// Adds the rows of a supplement table (the format of `assets/supplement.tsv`: `place`
+    /// rows add a place, `alias` rows add names to the place with that name, feature code and
+    /// country). Returns how many rows were malformed or named no place; they are skipped.
+    pub fn add_supplement(&mut self, tsv: &str) -> usize {
+        let mut bad = 0;
+        for line in tsv.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let c: Vec<&str> = line.split('\t').collect();
+            let [kind, name, lat, lon, code, cc, pop, names] = c[..] else {
+                bad += 1;
+                continue;
+            };
+            let idx = match kind {
+                "place" => {
+                    let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+                        bad += 1;
+                        continue;
+                    };
+                    let class = if code.starts_with("ADM") || code.starts_with("PCL") {
+                        "A"
+                    } else if code.starts_with("PPL") {
+                        "P"
+                    } else {
+                        "L"
+                    };
+                    self.add_place(&NewPlace {
+                        name,
+                        lat,
+                        lon,
+                        feature_class: class,
+                        feature_code: code,
+                        country: cc,
+                        population: pop.parse().unwrap_or(0),
+                        ..NewPlace::default()
+                    })
+                }
+                "alias" => match self.find_place(name, code, cc) {
+                    Some(i) => i,
+                    None => {
+                        bad += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    bad += 1;
+                    continue;
+                }
+            };
+            for n in names.split('|').filter(|n| !n.trim().is_empty()) {
+                self.add_name(idx, n.trim());
+            }
+        }
+        bad
+    }
+
+    /// The first place added with this main name, feature code and country.
+    fn find_place(&self, name: &str, code: &str, cc: &str) -> Option<u32> {
+        self.recs
+            .iter()
+            .position(|r| {
+                let off = r.name_off as usize;
+                self.arena.get(off..off + r.name_len as usize) == Some(name)
+                    && r.fcode
+                        .iter()
+                        .take_while(|&&b| b != 0)
+                        .copied()
+                        .eq(code.bytes())
+                    && r.cc.iter().copied().eq(cc.bytes())
+            })
+            .map(|i| i as u32)
+    }
+
     /// Adds the country table ([`crate::countries`]): each country becomes a place (or gets its
     /// names added to the place with its GeoNames id) with its name and aliases indexed.
     pub fn add_countries(&mut self) {
@@ -560,6 +634,16 @@ impl Gazetteer {
 
     /// Parses the zlib-compressed record format of the embedded asset.
     pub fn from_flgz(bytes: &[u8], source: &str) -> Result<Gazetteer, GazetteerError> {
+        Self::from_flgz_with(bytes, "", source)
+    }
+
+    /// Like [`Gazetteer::from_flgz`], with the rows of a supplement table added before the
+    /// country table (see [`GazetteerBuilder::add_supplement`]).
+    pub fn from_flgz_with(
+        bytes: &[u8],
+        supplement: &str,
+        source: &str,
+    ) -> Result<Gazetteer, GazetteerError> {
         let fmt = |problem: String| GazetteerError::Format {
             path: source.into(),
             problem,
@@ -601,6 +685,10 @@ impl Gazetteer {
         }
         if bad > 0 {
             tracing::warn!("{source}: skipped {bad} malformed gazetteer records");
+        }
+        let bad = b.add_supplement(supplement);
+        if bad > 0 {
+            tracing::warn!("{source}: skipped {bad} malformed supplement rows");
         }
         b.add_countries();
         Ok(b.build(source))
@@ -787,6 +875,61 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn supplement_adds_places_and_names() {
+        let mut b = GazetteerBuilder::new();
+        b.add_place(&NewPlace {
+            name: "Autonomous Republic of Abkhazia",
+            lat: 43.0,
+            lon: 41.0,
+            feature_class: "A",
+            feature_code: "ADM1",
+            country: "GE",
+            admin1: "02",
+            ..NewPlace::default()
+        });
+        let bad = b.add_supplement(
+            "# a comment\n\
+             place\tSouth Ossetia\t42.34\t43.97\tADM1\tGE\t53000\tTskhinvali Region\n\
+             alias\tAutonomous Republic of Abkhazia\t0\t0\tADM1\tGE\t0\tAbkhazia\n\
+             alias\tNowhere\t0\t0\tADM1\tGE\t0\tX\n\
+             place\ttoo few columns\n",
+        );
+        assert_eq!(bad, 2);
+        let g = b.build("test");
+        let so = g.lookup("Tskhinvali Region");
+        assert_eq!(so.len(), 1);
+        let p = g.place(so[0].idx).unwrap();
+        assert_eq!(
+            (p.name, p.feature_code, p.country),
+            ("South Ossetia", "ADM1", "GE")
+        );
+        assert_eq!(p.population, 53000);
+        let ab = g.lookup("Abkhazia");
+        assert_eq!(ab.len(), 1);
+        assert_eq!(
+            g.place(ab[0].idx).unwrap().name,
+            "Autonomous Republic of Abkhazia"
+        );
+    }
+
+    #[test]
+    fn the_embedded_gazetteer_holds_the_supplement() {
+        let g = Gazetteer::embedded().unwrap();
+        for (name, cc) in [
+            ("South Ossetia", "GE"),
+            ("West Bank", "PS"),
+            ("Crimea", "UA"),
+        ] {
+            let hits = g.lookup(name);
+            assert!(
+                hits.iter()
+                    .any(|h| g.place(h.idx).is_some_and(|p| p.country == cc)),
+                "{name}"
+            );
+        }
+    }
+
     fn small() -> Gazetteer {
         let mut b = GazetteerBuilder::new();
         let i = b.add_place(&NewPlace {
@@ -853,7 +996,12 @@ mod tests {
     fn embedded_index_is_what_the_asset_builds_at_run_time() {
         let flgz =
             std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/default.flgz")).unwrap();
-        let built = Gazetteer::from_flgz(&flgz, "embedded").unwrap();
+        let supplement = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/supplement.tsv"
+        ))
+        .unwrap();
+        let built = Gazetteer::from_flgz_with(&flgz, &supplement, "embedded").unwrap();
         let emb = Gazetteer::embedded().unwrap();
         assert_eq!(emb.len(), built.len());
         assert_eq!(emb.index_len(), built.index_len());

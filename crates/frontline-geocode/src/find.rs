@@ -33,6 +33,12 @@ pub(crate) struct Found {
     pub initial: bool,
     /// Index (into the found list) of the name qualifying this one ("X, Y").
     pub qualifier: Option<usize>,
+    /// A one-word name that is no country: it gives way to a person of the same name found
+    /// anywhere in the document (`PN50-document-person`).
+    pub person_word: bool,
+    /// A plural demonym ("Mexicans"): people, not a place. Kept for the country evidence it
+    /// gives, never reported (`DM10-plural-demonym`).
+    pub people: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -265,6 +271,9 @@ struct Sets {
     strict_locative: HashSet<&'static str>,
     /// Name keys of [`NOT_PLACES`].
     not_places: HashSet<String>,
+    given: HashSet<&'static str>,
+    particles: HashSet<&'static str>,
+    portfolio_of: HashSet<&'static str>,
 }
 
 fn sets() -> &'static Sets {
@@ -281,6 +290,9 @@ fn sets() -> &'static Sets {
             never: set(NEVER),
             strict_locative: set(STRICT_LOCATIVE),
             not_places: NOT_PLACES.iter().map(|w| normalize::key(w)).collect(),
+            given: set(GIVEN_NAMES),
+            particles: set(NAME_PARTICLES),
+            portfolio_of: set(PORTFOLIO_OF),
         }
     })
 }
@@ -358,6 +370,72 @@ impl Ctx<'_, '_> {
             "city" | "town" | "village" | "hamlet" => Some("P"),
             w => suffix_level(w),
         }
+    }
+
+    /// Why the capitalised words before token `i` make a single name there part of a
+    /// person's name, as a rule id: a given name before it (`PN10-given-name`, "Andrew
+    /// Trapani"), a middle or first initial (`PN20-initial`, "Matthew D. Flores"), a surname
+    /// particle after a name (`PN30-particle`, "Mike de Kock"), or the second half of a
+    /// hyphenated name whose first half is a person's or no place, and no party initial
+    /// (`PN40-hyphenated`,
+    /// "Diaz-Balart"; not "D-Charleston" or "Logan-Rogersville").
+    fn person_before(&self, g: &Gazetteer, i: usize, matched_prev: bool) -> Option<&'static str> {
+        let (p, pt) = self.prev(i)?;
+        let gap = &self.text[pt.end..self.toks[i].start];
+        let pw = self.lowers.get(p);
+        if gap == " " && pt.cap && !matched_prev && sets().given.contains(pw) {
+            return Some("PN10-given-name");
+        }
+        if pt.cap && pt.end - pt.start == 1 && gap == ". " && pt.start > 0 {
+            // "Matthew D. Flores", "G.B. Hall"; not "U.S. Marine" or "S.E. Paris"
+            let before = p.checked_sub(1).map(|q| (q, &self.toks[q]));
+            let initials_of_country = before.is_some_and(|(q, bt)| {
+                bt.end - bt.start == 1
+                    && self.text.get(bt.end..pt.start) == Some(".")
+                    && (matches!(
+                        (self.lowers.get(q), pw),
+                        ("u", "s" | "k" | "n") | ("e", "u") | ("d", "c")
+                    ) || [self.lowers.get(q), pw]
+                        .iter()
+                        .all(|w| matches!(*w, "n" | "s" | "e" | "w")))
+            });
+            let after_name = before.is_some_and(|(_, bt)| {
+                bt.cap && matches!(self.text.get(bt.end..pt.start), Some(" " | "."))
+            });
+            if after_name && !initials_of_country {
+                return Some("PN20-initial");
+            }
+        }
+        if gap == " " && sets().particles.contains(pw) && !pt.cap && p > 0 {
+            let bt = &self.toks[p - 1];
+            if bt.cap && self.text.get(bt.end..pt.start) == Some(" ") {
+                return Some("PN30-particle");
+            }
+        }
+        if gap == "-"
+            && pt.cap
+            && !pt.all_caps
+            && pt.end - pt.start >= 3
+            && !matched_prev
+            && (self.persons.borrow().contains(self.tkeys.get(p))
+                || g.lookup_exact_key(self.tkeys.get(p)).next().is_none()
+                    && countries::lookup_key(self.tkeys.get(p)).is_none())
+            && !is_article_word(pw)
+            && !sets().modifiers.contains(pw)
+            && !COMPASS.contains(&pw)
+        {
+            return Some("PN40-hyphenated");
+        }
+        None
+    }
+
+    /// `ORG10-portfolio`: "the Ministry of Commerce", "the Chamber of Commerce": a single
+    /// name after "of" that follows an institution word names its field, not a place.
+    fn portfolio_before(&self, i: usize) -> bool {
+        i >= 2
+            && self.lowers.get(i - 1) == "of"
+            && self.toks[i - 2].cap
+            && sets().portfolio_of.contains(self.lowers.get(i - 2))
     }
 
     fn suffix_after(&self, j: usize) -> Option<&str> {
@@ -447,8 +525,42 @@ pub(crate) fn find(
         }
         found.sort_by_key(|f| f.span.start);
     }
+    // PN50-document-person: a one-word name the document uses as a person's name anywhere
+    // (before or after) is that person where no cue says otherwise.
+    let persons = persons.into_inner();
+    if !persons.is_empty() {
+        found.retain(|f| {
+            !(f.person_word
+                && persons.contains(&f.key)
+                && f.level.is_none()
+                && !f.dateline
+                && !f.cued)
+        });
+    }
     link_qualifiers(text, &mut found);
     found
+}
+
+/// `WC10-wire-credit`: a name alone in brackets before a dash ("(Meridian) -", "(AP) —") is
+/// the outlet credited for the story, not a place.
+fn wire_credit(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start).unwrap_or("");
+    let Some(after) = text.get(span.end..).and_then(|r| r.strip_prefix(')')) else {
+        return false;
+    };
+    before.ends_with('(')
+        && after
+            .trim_start_matches([' ', '\u{a0}'])
+            .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
+}
+
+/// `DM10-plural-demonym`: "Mexicans", "Canadians" name people; the singular is a demonym.
+/// After "the" ("the Israelis know") the plural stands for the nation and stays.
+fn plural_demonym(surface: &str, country: Option<(&'static Country, CountryNameKind)>) -> bool {
+    matches!(country, Some((_, CountryNameKind::Demonym)))
+        && surface.strip_suffix('s').is_some_and(|one| {
+            countries::lookup_kind(one).is_some_and(|(_, k)| k == CountryNameKind::Demonym)
+        })
 }
 
 /// The spans already found, sorted, for overlap tests in logarithmic time (a long document
@@ -547,6 +659,8 @@ fn unresolved(span: Span, sentence: usize, key: String, cued: bool) -> Found {
         dateline: false,
         initial: false,
         qualifier: None,
+        person_word: false,
+        people: false,
     }
 }
 
@@ -618,6 +732,11 @@ fn find_in_sentence(
             }
             let last = &toks[i + n - 1];
             if !last.cap {
+                continue;
+            }
+            // LC10-initial-preposition: "Near Raqqah, ..." opens a sentence with a capitalised
+            // locative word, which is no part of the name after it
+            if n > 1 && t.first && sets().locative.contains(ctx.lowers.get(i)) {
                 continue;
             }
             if !(i + 1..i + n).all(|k| toks[k].cap || sets().connectors.contains(ctx.lowers.get(k)))
@@ -762,6 +881,53 @@ fn find_in_sentence(
                     break;
                 }
             }
+            // A person's name: a given name, an initial, a particle or a hyphenated first
+            // half before it (PN10-PN40), or a given name itself without a locative cue
+            // (`PN15-given-name-alone`, "said Mary Wheeler").
+            let demonym = matches!(country, Some((_, CountryNameKind::Demonym)));
+            if single && !demonym {
+                let matched_prev = ctx.prev(i).is_some_and(|(p, _)| last_end_tok == Some(p));
+                if let Some(rule) = ctx.person_before(g, i, matched_prev)
+                    && (!is_country || rule == "PN10-given-name")
+                {
+                    if !is_country {
+                        ctx.persons.borrow_mut().insert(key.clone());
+                    }
+                    break;
+                }
+            }
+            if single && !is_country {
+                // PN60-according-to: "according to Taylor" names a source
+                if !big
+                    && i >= 2
+                    && ctx.lowers.get(i - 1) == "to"
+                    && ctx.lowers.get(i - 2) == "according"
+                {
+                    break;
+                }
+                if !cued
+                    && sets().given.contains(lw)
+                    && (!big || toks.get(i + 1).is_some_and(|nt| nt.cap && ctx.joins[i]))
+                {
+                    break;
+                }
+                // ORG10-portfolio, "the Ministry of Commerce"
+                if !big && ctx.portfolio_before(i) {
+                    break;
+                }
+            }
+            // WC10-wire-credit; CU10-currency: "US$100" is an amount of money
+            if wire_credit(text, span) || text[span.end..].starts_with('$') {
+                break;
+            }
+            // DS10-disease: "Marburg virus", "Reston ebolavirus", "Lyme disease" name a disease
+            if !is_country
+                && ctx
+                    .suffix_after(i + n)
+                    .is_some_and(|w| DISEASE_WORDS.contains(&w))
+            {
+                break;
+            }
             // An organisation or a person after ("X University", "Jordan Henderson").
             let mut level = ctx.level_before(i);
             let mut place_suffix = false;
@@ -809,9 +975,6 @@ fn find_in_sentence(
                         break;
                     }
                 }
-            }
-            if single && !big && ctx.persons.borrow().contains(&key) && !strong {
-                break;
             }
             if single && !big {
                 let common = ctx.common.contains(lw);
@@ -863,6 +1026,9 @@ fn find_in_sentence(
                 dateline: false,
                 initial: single && t.first && !big && !cued,
                 qualifier: None,
+                person_word: single && !is_country,
+                people: plural_demonym(surface, country)
+                    && ctx.prev(i).is_none_or(|(p, _)| ctx.lowers.get(p) != "the"),
             });
             last_end_tok = Some(i + n - 1);
             i += n;

@@ -447,6 +447,9 @@ pub(crate) fn resolve(
         }
         // A demonym stands for its country whatever the candidates say: no need to score them.
         if let Some((c, CountryNameKind::Demonym)) = f.country {
+            if f.people {
+                continue;
+            }
             out.push(Toponym {
                 span: f.span,
                 dateline: f.dateline,

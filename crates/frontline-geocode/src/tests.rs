@@ -245,3 +245,114 @@ fn a_bare_province_name_in_its_story_is_the_province() {
     let place = &find(&v, "Anbar").place;
     assert_eq!(place.country_code.as_deref(), Some("IQ"), "{place:?}");
 }
+
+fn surfaces(text: &str) -> Vec<String> {
+    parse(text).into_iter().map(|(s, _)| s).collect()
+}
+
+#[test]
+fn pn10_a_word_after_a_given_name_is_a_surname() {
+    let v = surfaces("Andrew Trapani opened a bakery in Denver last spring.");
+    assert!(!v.iter().any(|s| s == "Trapani"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Denver"), "{v:?}");
+    // a country's name too ("Andrew Jordan"), where a given name stands before it
+    let v = surfaces("His teammate Andrew Jordan won the race in Jordan.");
+    assert_eq!(v.iter().filter(|s| *s == "Jordan").count(), 1, "{v:?}");
+}
+
+#[test]
+fn pn60_according_to_names_a_source() {
+    let v = surfaces("The fine was paid in Dallas, according to Taylor.");
+    assert!(!v.iter().any(|s| s == "Taylor"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Dallas"), "{v:?}");
+}
+
+#[test]
+fn pn15_a_given_name_alone_is_a_person() {
+    let v = surfaces("The budget is tight, said Mary Wheeler, who teaches in Ohio.");
+    assert!(!v.iter().any(|s| s == "Mary" || s == "Wheeler"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Ohio"), "{v:?}");
+}
+
+#[test]
+fn pn20_a_surname_after_an_initial_is_a_person() {
+    let v = surfaces("Police in Memphis arrested Sheila D. Williams on Friday.");
+    assert!(!v.iter().any(|s| s == "Williams"), "{v:?}");
+    // "U.S." initials are no person's
+    let v = surfaces("The U.S. Marines landed in Okinawa.");
+    assert!(v.iter().any(|s| s == "Okinawa"), "{v:?}");
+    // compass initials are a part of town
+    let v = surfaces("A fire damaged an apartment in S.E. Portland on Friday.");
+    assert!(v.iter().any(|s| s == "Portland"), "{v:?}");
+}
+
+#[test]
+fn pn30_a_word_after_a_particle_is_a_surname() {
+    let v = surfaces("The race in Dubai was won by a horse trained by Mike de Kock.");
+    assert!(!v.iter().any(|s| s == "Kock"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Dubai"), "{v:?}");
+}
+
+#[test]
+fn pn40_the_second_half_of_a_hyphenated_name_is_no_place() {
+    let v = surfaces("Congressman Lincoln Diaz-Balart spoke in Miami on Monday.");
+    assert!(!v.iter().any(|s| s == "Balart"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Miami"), "{v:?}");
+    // a party initial or a place before the hyphen
+    let v = surfaces("Rep. Jane Doe, D-Charleston, spoke in Logan-Rogersville on Monday.");
+    assert!(v.iter().any(|s| s == "Charleston"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Rogersville"), "{v:?}");
+}
+
+#[test]
+fn pn50_a_person_named_anywhere_shadows_the_bare_name() {
+    // the bare surname comes first, the full name later
+    let v = surfaces(
+        "Welch was charged on Monday. Prosecutors say Kevin Welch drove from Kansas City.",
+    );
+    assert!(!v.iter().any(|s| s == "Welch"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Kansas City"), "{v:?}");
+}
+
+#[test]
+fn org10_a_portfolio_after_of_is_no_place() {
+    let v = surfaces("The Ministry of Commerce in Beijing replied to the tariffs.");
+    assert!(!v.iter().any(|s| s == "Commerce"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Beijing"), "{v:?}");
+}
+
+#[test]
+fn dm10_plural_demonyms_are_people_not_places() {
+    let v = parse("Many Mexicans voted, and Mexican officials counted the ballots.");
+    assert!(!v.iter().any(|(s, _)| s == "Mexicans"), "{v:?}");
+    let mexican = find(&v, "Mexican");
+    assert!(mexican.place.demonym);
+}
+
+#[test]
+fn wc10_a_bracketed_credit_before_a_dash_is_no_place() {
+    let v = surfaces("JACKSON, Miss. (Meridian) - Storms hit Hattiesburg on Sunday.");
+    assert!(!v.iter().any(|s| s == "Meridian"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Hattiesburg"), "{v:?}");
+    // a bracketed place in running text stays
+    let v = surfaces("The storm reached a town (Meridian) later that day.");
+    assert!(v.iter().any(|s| s == "Meridian"), "{v:?}");
+}
+
+#[test]
+fn ds10_a_name_before_a_disease_word_is_the_disease() {
+    let v = surfaces("Marburg virus was found in bats near Kampala.");
+    assert!(!v.iter().any(|s| s == "Marburg"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Kampala"), "{v:?}");
+}
+
+#[test]
+fn lc10_a_capitalised_preposition_opening_a_sentence_is_no_part_of_the_name() {
+    let v =
+        parse("Near Ar Raqqah, two strikes hit a depot. Outside Raqqah, one strike hit a truck.");
+    assert_eq!(
+        find(&v, "Ar Raqqah").place.country_code.as_deref(),
+        Some("SY")
+    );
+    assert_eq!(find(&v, "Raqqah").place.country_code.as_deref(), Some("SY"));
+}
