@@ -23,6 +23,7 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod guard;
+pub mod live;
 pub mod samples;
 pub mod state;
 

@@ -21,8 +21,8 @@ use axum::http::{HeaderMap, Response, Uri, header};
 
 struct Site {
     items: usize,
-    /// Per feed: the number of items published so far.
-    published: Mutex<Vec<usize>>,
+    /// Per feed: when each of its items was published.
+    published: Mutex<Vec<Vec<SystemTime>>>,
 }
 
 const PLACES: &[&str] = &[
@@ -56,10 +56,11 @@ async fn handle(State(site): State<Arc<Site>>, uri: Uri, headers: HeaderMap) -> 
         .and_then(|s| s.strip_suffix(".xml"))
         .and_then(|s| s.parse::<usize>().ok())
     {
-        let count = site.published.lock().unwrap().get(n).copied();
-        let Some(count) = count else {
+        let times = site.published.lock().unwrap().get(n).cloned();
+        let Some(times) = times else {
             return Response::builder().status(404).body(Body::empty()).unwrap();
         };
+        let count = times.len();
         let etag = format!("\"{count}\"");
         if headers
             .get(header::IF_NONE_MATCH)
@@ -74,7 +75,10 @@ async fn handle(State(site): State<Arc<Site>>, uri: Uri, headers: HeaderMap) -> 
         }
         let items: String = (count.saturating_sub(site.items)..count)
             .rev()
-            .map(|k| format!("<item><title>Report {n}-{k}</title><link>/a/{n}/{k}</link></item>"))
+            .map(|k| {
+                let date = httpdate::fmt_http_date(times[k]);
+                format!("<item><title>Report {n}-{k}</title><link>/a/{n}/{k}</link><pubDate>{date}</pubDate></item>")
+            })
             .collect();
         let body = format!(
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {n}</title>{items}</channel></rss>"
@@ -119,9 +123,10 @@ async fn main() {
     let feeds: usize = feeds.parse().expect("FEEDS");
     let items: usize = items.parse().expect("ITEMS");
     let every: f64 = every.parse().expect("PUBLISH_EVERY_S");
+    let start = SystemTime::now();
     let site = Arc::new(Site {
         items,
-        published: Mutex::new(vec![items; feeds]),
+        published: Mutex::new(vec![vec![start; items]; feeds]),
     });
     let mut log = std::fs::File::create(log).expect("LOG");
     // The initial items count as published at start.
@@ -143,8 +148,8 @@ async fn main() {
             }
             let k = {
                 let mut p = publisher.published.lock().unwrap();
-                p[next] += 1;
-                p[next] - 1
+                p[next].push(SystemTime::now());
+                p[next].len() - 1
             };
             writeln!(log, "http://{addr_s}/a/{next}/{k}\t{}\tnew", now_ms()).unwrap();
             next = (next + 1) % feeds;
