@@ -24,6 +24,7 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod guard;
+pub mod live;
 pub mod rows;
 pub mod samples;
 pub mod state;

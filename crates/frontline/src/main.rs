@@ -76,6 +76,8 @@ enum Command {
     // About and long help: the doc comment of the Args struct (a doc comment here would
     // replace it, examples included).
     Demo(cmd::demo::Args),
+    // About and long help: the doc comment of the Args struct.
+    Watch(cmd::watch::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(a, &cli.globals),
         Command::Serve(a) => cmd::serve::run(a, &cli.globals),
         Command::Demo(a) => cmd::demo::run(a, &cli.globals),
+        Command::Watch(a) => cmd::watch::run(a, &cli.globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

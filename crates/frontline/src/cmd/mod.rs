@@ -15,3 +15,4 @@ pub mod gazetteer;
 pub mod geoparse;
 pub mod ingest;
 pub mod serve;
+pub mod watch;
