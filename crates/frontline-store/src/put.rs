@@ -12,6 +12,7 @@ use crate::codec::{self, Packed, ToStore};
 use crate::copies::{
     self, Figures, LEAD_THRESHOLD, Lead, REWORD_DAYS, REWORD_THRESHOLD, STORY_THRESHOLD, Signature,
 };
+use crate::focus::{self, Focus};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::rtree::{self, WhereBox};
@@ -780,14 +781,23 @@ fn put_one(
         Vec::new()
     };
     let stored_events = ex.events.len().min(MAX_EVENTS_PER_DOCUMENT);
+    // What fusion reads from the whole document (`focus.rs`), and the fused events this
+    // document's reports went to (FU30).
+    let focus = if ex.events.iter().any(fusable) {
+        Focus::of(ex)
+    } else {
+        Focus::default()
+    };
+    let mut joined: Vec<(MatchKey, i64)> = Vec::new();
     for (idx, ev) in ex.events.iter().enumerate().take(stored_events) {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
-        let member = fusable(ev).then(|| Member {
-            event: ev.clone(),
+        let fuses = fusable(ev) && !focus::is_background(ev, doc.published_at);
+        let member = fuses.then(|| Member {
+            event: focus.steady(ev).into_owned(),
             document_id: doc.id.clone(),
             outlet: doc.outlet.clone(),
             story_id,
@@ -798,8 +808,18 @@ fn put_one(
         // A report that matches no fused event starts one, written whole in one insert.
         let fused_id = match &member {
             Some(member) => {
-                let key = MatchKey::of_event(ev, story_id, doc.published_at);
-                Some(match find_match(tx, &key, &mut cache.index)? {
+                let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
+                // A report that matches no other document's record joins the record of its
+                // own document's report of the same event, if any (FU30).
+                let own: Vec<i64> = joined.iter().map(|j| j.1).collect();
+                let found = match find_match(tx, &key, &own, &mut cache.index)? {
+                    Some(id) => Some(id),
+                    None => joined
+                        .iter()
+                        .find(|(k, _)| fusion::same_document_event(&key, k))
+                        .map(|j| j.1),
+                };
+                let id = match found {
                     Some(id) => {
                         if !created.contains(&id) {
                             updated.insert(id);
@@ -812,7 +832,9 @@ fn put_one(
                         created.insert(id);
                         id
                     }
-                })
+                };
+                joined.push((key, id));
+                Some(id)
             }
             None => None,
         };
@@ -1058,6 +1080,7 @@ const MAX_STORY_CANDIDATES: usize = 200;
 fn find_match(
     tx: &Transaction<'_>,
     key: &MatchKey,
+    own: &[i64],
     index: &mut CandidateIndex,
 ) -> Result<Option<i64>> {
     // A report placed neither in a country nor finely can only fuse with copies of its own
@@ -1112,7 +1135,7 @@ fn find_match(
                 None => continue,
             },
         };
-        if let Some(score) = fusion::match_score(key, fkey)
+        if let Some(score) = fusion::match_score_from(key, fkey, own.contains(&id))
             && best.is_none_or(|b| score > b.0)
         {
             best = Some((score, id));
