@@ -266,13 +266,6 @@ fn widen(d: NaiveDate, back: bool) -> NaiveDate {
 /// How well a report matches a fused event: `None` when they cannot be the same event,
 /// otherwise a score (higher is a better match).
 pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
-    match_score_from(ev, fused, false)
-}
-
-/// [`match_score`] for a report whose own document already has a report in the fused event
-/// (`own_document`): the copies of a story are then no reason to join a town farther away,
-/// since that document tells two events (a strike on one town and, "separately", on another).
-pub fn match_score_from(ev: &MatchKey, fused: &MatchKey, own_document: bool) -> Option<f64> {
     // Type.
     let same_type = ev.plover.is_some() && ev.plover == fused.plover;
     let same_acled = ev.acled_type.is_some() && ev.acled_type == fused.acled_type;
@@ -346,10 +339,7 @@ pub fn match_score_from(ev: &MatchKey, fused: &MatchKey, own_document: bool) -> 
         let d = haversine_km(la1, lo1, la2, lo2);
         let both_towns = ev.precision == Some(GeoPrecision::Point)
             && fused.precision == Some(GeoPrecision::Point);
-        // Copies of one story tell the same events: a copy whose town the coder read
-        // differently (a town named in its own headline) is within the distance of its story.
-        let copies = same_story && !own_document;
-        if d > MAX_DISTANCE_KM || (both_towns && d > MAX_POINT_KM && !copies) {
+        if d > MAX_DISTANCE_KM || (both_towns && d > MAX_POINT_KM) {
             return None;
         }
         let same_spot =
@@ -1269,4 +1259,66 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
         }
     }
     key
+}
+
+#[cfg(test)]
+mod same_document_tests {
+    use super::*;
+
+    fn key(lat: f64, lon: f64, precision: GeoPrecision, day: u32) -> MatchKey {
+        MatchKey {
+            plover: Some(PloverType::Assault),
+            acled_type: Some("Battles".into()),
+            start: NaiveDate::from_ymd_opt(2025, 7, day),
+            end: NaiveDate::from_ymd_opt(2025, 7, day),
+            lat: Some(lat),
+            lon: Some(lon),
+            precision: Some(precision),
+            country: Some("UA".into()),
+            admin1: Some("Donetsk".into()),
+            ..MatchKey::default()
+        }
+    }
+
+    #[test]
+    fn fu30_a_retelling_at_the_same_town_or_only_in_its_province_is_the_same_event() {
+        let town = key(48.53, 37.71, GeoPrecision::Point, 14);
+        assert!(same_document_event(
+            &key(48.53, 37.71, GeoPrecision::Point, 15),
+            &town
+        ));
+        let mut province = key(48.0, 37.8, GeoPrecision::Admin1, 14);
+        assert!(same_document_event(&province, &town));
+        // another province, or another day outside the window, is another event
+        province.admin1 = Some("Kharkiv".into());
+        assert!(!same_document_event(&province, &town));
+        assert!(!same_document_event(
+            &key(48.53, 37.71, GeoPrecision::Point, 20),
+            &town
+        ));
+    }
+
+    #[test]
+    fn fu30_a_second_town_or_an_unresolved_place_is_another_event() {
+        let town = key(48.53, 37.71, GeoPrecision::Point, 14);
+        // a town 37 km away ("separately, ... struck Sloviansk")
+        assert!(!same_document_event(
+            &key(48.85, 37.60, GeoPrecision::Point, 14),
+            &town
+        ));
+        let unresolved = MatchKey {
+            lat: None,
+            lon: None,
+            ..key(0.0, 0.0, GeoPrecision::Unresolved, 14)
+        };
+        assert!(!same_document_event(&unresolved, &town));
+        // named actors with nothing in common
+        let mut a = key(48.53, 37.71, GeoPrecision::Point, 14);
+        a.actor_codes.insert("RUSMIL".into());
+        a.actor_countries.insert("RUS".into());
+        let mut b = town;
+        b.actor_codes.insert("UKRMIL".into());
+        b.actor_countries.insert("UKR".into());
+        assert!(!same_document_event(&a, &b));
+    }
 }

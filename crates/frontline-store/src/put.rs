@@ -811,8 +811,7 @@ fn put_one(
                 let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
                 // A report that matches no other document's record joins the record of its
                 // own document's report of the same event, if any (FU30).
-                let own: Vec<i64> = joined.iter().map(|j| j.1).collect();
-                let found = match find_match(tx, &key, &own, &mut cache.index)? {
+                let found = match find_match(tx, &key, &mut cache.index)? {
                     Some(id) => Some(id),
                     None => joined
                         .iter()
@@ -1080,7 +1079,6 @@ const MAX_STORY_CANDIDATES: usize = 200;
 fn find_match(
     tx: &Transaction<'_>,
     key: &MatchKey,
-    own: &[i64],
     index: &mut CandidateIndex,
 ) -> Result<Option<i64>> {
     // A report placed neither in a country nor finely can only fuse with copies of its own
@@ -1135,7 +1133,7 @@ fn find_match(
                 None => continue,
             },
         };
-        if let Some(score) = fusion::match_score_from(key, fkey, own.contains(&id))
+        if let Some(score) = fusion::match_score(key, fkey)
             && best.is_none_or(|b| score > b.0)
         {
             best = Some((score, id));
