@@ -384,7 +384,7 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
 }
 
 /// Whether two reports of one document that the coder left apart tell one event (FU30): of
-/// one type family, on overlapping days, not naming wholly different actors, and placed
+/// one type family, on overlapping days (no window), not naming wholly different actors, and placed
 /// compatibly: the same spot when both are placed to a town or district, else the same country
 /// (and province when both name one). A place the gazetteer could not resolve is a named place
 /// of its own, so it never joins. Within one article a retelling of the event at a coarser
@@ -398,8 +398,10 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
     if !same_type {
         return false;
     }
+    // One document dates its retellings alike: a report of the next day is another event
+    // ("a clash the following day"), so the days must overlap, without a window.
     if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
-        && (widen(s1, true) > e2 || widen(e1, false) < s2)
+        && (s1 > e2 || e1 < s2)
     {
         return false;
     }
@@ -1284,16 +1286,16 @@ mod same_document_tests {
     fn fu30_a_retelling_at_the_same_town_or_only_in_its_province_is_the_same_event() {
         let town = key(48.53, 37.71, GeoPrecision::Point, 14);
         assert!(same_document_event(
-            &key(48.53, 37.71, GeoPrecision::Point, 15),
+            &key(48.53, 37.71, GeoPrecision::Point, 14),
             &town
         ));
         let mut province = key(48.0, 37.8, GeoPrecision::Admin1, 14);
         assert!(same_document_event(&province, &town));
-        // another province, or another day outside the window, is another event
+        // another province, or the next day, is another event
         province.admin1 = Some("Kharkiv".into());
         assert!(!same_document_event(&province, &town));
         assert!(!same_document_event(
-            &key(48.53, 37.71, GeoPrecision::Point, 20),
+            &key(48.53, 37.71, GeoPrecision::Point, 15),
             &town
         ));
     }
