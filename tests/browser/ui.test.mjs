@@ -117,6 +117,14 @@ test("clicking a point opens its reports with highlighted spans", async () => {
     await page.goto(`${BASE}/#/event/${api.events[0].id}`);
     await page.waitForFunction(() => document.querySelectorAll("#panel .report").length >= 2);
     await page.screenshot({ path: `${ART}event-multi-source.png` });
+    // It lists its independent sources (one line each, as many as the record counts) and,
+    // when reports give figures, each report's toll.
+    const detail = await (await fetch(`${BASE}/api/events/${api.events[0].id}`)).json();
+    const listed = await page.locator("#panel .sources li").count();
+    assert.equal(listed, detail.n_sources, "one line per independent source");
+    assert.equal(detail.independent_sources.length, detail.n_sources);
+    const tolls = await page.locator("#panel .tolls li").count();
+    assert.equal(tolls, detail.tolls.length, "one line per report giving a toll");
   }
   // The article view highlights actors, places, times and quantities.
   await page.locator("#panel .report a").first().click();

@@ -657,7 +657,7 @@ pub struct EventPage {
     path = "/api/events/{id}",
     params(("id" = i64, Path, description = "Fused event id"), ReportParams),
     responses(
-        (status = 200, description = "The fused event (its fields at the top level) and one page of its reports (`reports`, earliest first; `reports_total` counts them all, `reports_offset` and `reports_limit` say which page this is), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `contradictions`", body = EventPage),
+        (status = 200, description = "The fused event (its fields at the top level) and one page of its reports (`reports`, earliest first; `reports_total` counts them all, `reports_offset` and `reports_limit` say which page this is), each with outlet, trigger, sentence, actors, place, date, quantities, attribution, quotes and evidence spans; contradictions are in `contradictions`; `independent_sources` lists each independent source (its stories, outlets, credited outlets and documents) and `tolls` each report's death toll (document, outlet, publication date, low, high, modality, `update`), earliest first", body = EventPage),
         (status = 400, description = "Malformed id or parameter", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),
     ),

@@ -333,6 +333,28 @@ async fn event_detail_has_reports_quotes_and_contradictions() {
         !v["contradictions"].as_array().unwrap().is_empty(),
         "12 vs 17 killed is a contradiction: {v}"
     );
+    // Who said how many: one toll line per report, with its outlet.
+    let tolls: Vec<(String, u64)> = v["tolls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["outlet"].as_str().unwrap().to_string(),
+                t["high"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(tolls.len(), 2, "{v}");
+    assert!(tolls.contains(&("Wire A".into(), 12)) || tolls.contains(&("Monitor B".into(), 12)));
+    assert!(tolls.iter().any(|t| t.1 == 17));
+    // The independent sources are listed, as many as the record counts.
+    let sources = v["independent_sources"].as_array().unwrap();
+    assert_eq!(
+        sources.len() as u64,
+        v["n_sources"].as_u64().unwrap(),
+        "{v}"
+    );
 
     let (s, v) = get(app(), "/api/events/999999").await;
     assert_eq!(s, StatusCode::NOT_FOUND);

@@ -61,6 +61,14 @@ function fatalitiesText(e) {
   return String(e.fatalities);
 }
 
+// "5–9 (best 7)": the lowest and highest figure any report gives, and the best estimate.
+function tollRangeText(e) {
+  const range = fatalitiesText(e);
+  if (range == null) return null;
+  const best = e.fatalities_best;
+  return best != null && range !== String(best) ? `${range} (best ${best})` : range;
+}
+
 function placeText(loc) {
   if (!loc) return "unknown place";
   const bits = [loc.name];
@@ -676,12 +684,25 @@ async function openEvent(id) {
     el("dt", { text: "Where" }), el("dd", { text: placeText(e.location) }),
     el("dt", { text: "Who" }), el("dd", { text: e.sources.map((a) => a.name).join(", ") || "not named" }),
     e.targets.length ? el("dt", { text: "Against" }) : null, e.targets.length ? el("dd", { text: e.targets.map((a) => a.name).join(", ") }) : null,
-    fatalitiesText(e) ? el("dt", { text: "Killed" }) : null, fatalitiesText(e) ? el("dd", { text: fatalitiesText(e) }) : null,
+    fatalitiesText(e) ? el("dt", { text: "Killed" }) : null, fatalitiesText(e) ? el("dd", { text: tollRangeText(e) }) : null,
     el("dt", { text: "Sources" }), el("dd", { text: `${e.n_sources} independent · ${e.n_documents} reports · ${e.outlets.join(", ")}` }),
     e.acled ? el("dt", { text: "ACLED" }) : null, e.acled ? el("dd", { text: `${e.acled.event_type} / ${e.acled.sub_event_type}` }) : null);
   const contra = e.contradictions?.length
     ? el("div", { class: "contradictions" }, el("h3", { text: "Reports disagree" }),
       el("ul", {}, e.contradictions.map((c) => el("li", { text: contradictionText(c) }))))
+    : null;
+  const sourcesList = (d.independent_sources || []).length
+    ? el("div", { class: "sources" }, el("h3", { text: `Independent sources (${d.independent_sources.length})` }),
+      el("ol", {}, d.independent_sources.map((s) => el("li", {},
+        s.outlets.length ? s.outlets.join(", ") : "outlet not named",
+        el("span", { class: "muted", text: ` · ${s.stories.length} stor${s.stories.length === 1 ? "y" : "ies"}, ${s.documents} report${s.documents === 1 ? "" : "s"}${s.credits?.length ? ` · credits ${s.credits.join(", ")}` : ""}` })))))
+    : null;
+  const tollList = (d.tolls || []).length
+    ? el("div", { class: "tolls" }, el("h3", { text: "Death tolls by report" }),
+      el("ul", {}, d.tolls.map((t) => el("li", {},
+        `${t.low === t.high ? t.low : `${t.low}–${t.high}`} killed`,
+        el("span", { class: "muted", text: ` · ${t.outlet || "unknown outlet"} · ${fmtDate(t.published_at)}${t.modality !== "asserted" ? ` · ${t.modality}` : ""}` }),
+        t.update ? el("span", { class: "pill", text: "update" }) : null))))
     : null;
   const cards = d.reports.map((r) => el("article", { class: "report", "data-event": r.event_id },
     el("div", { class: "outlet", text: r.outlet || "Unknown outlet" }),
@@ -700,7 +721,7 @@ async function openEvent(id) {
       e.plover_mode ? el("span", { class: "pill", text: e.plover_mode }) : null,
       el("span", { class: "pill", text: e.modality })),
     el("h2", { style: "margin-top:.5em", text: e.notes || `${typeLabel(e.plover_type)} in ${placeText(e.location)}` }),
-    facts, contra,
+    facts, contra, sourcesList, tollList,
     el("h3", { text: reportsHeading(d) }),
     legend(),
     el("div", { class: "reports" }, cards));

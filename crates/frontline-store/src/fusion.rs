@@ -283,12 +283,13 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     let same_story = !ev.stories.is_disjoint(&fused.stories);
 
     // Date.
-    let mut score = if same_type {
-        1.0
-    } else if same_acled {
-        0.5
-    } else {
-        0.25
+    // The ACLED event type says more than PLOVER's `ASSAULT`, which covers a strike, a clash
+    // and tear gas fired on protesters alike.
+    let mut score = match (same_type, same_acled) {
+        (true, true) => 1.25,
+        (false, true) => 1.0,
+        (true, false) => 0.75,
+        (false, false) => 0.25,
     };
     match (ev.start, ev.end, fused.start, fused.end) {
         (Some(s1), Some(e1), Some(s2), Some(e2)) => {
@@ -369,9 +370,10 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             {
                 return None;
             }
-            // Only coarsely placed: needs the same actors or the same story (and, for types
-            // only of one family, the same story).
-            if (actors == Actors::Shared && !family_only) || same_story {
+            // Only coarsely placed: needs the same actors or the same story. A capture and
+            // an attack by the same named actor in the same province and days are one act
+            // worded two ways ("stormed", "took control of").
+            if actors == Actors::Shared || same_story {
                 Some(score + 0.5)
             } else {
                 None
@@ -382,6 +384,58 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         _ if same_story => Some(score),
         _ => None,
     }
+}
+
+/// Whether two reports of one document that the coder left apart tell one event (FU30): of
+/// one type family, on overlapping days (no window), not naming wholly different actors, and placed
+/// compatibly: the same spot when both are placed to a town or district, else the same country
+/// (and province when both name one). A place the gazetteer could not resolve is a named place
+/// of its own, so it never joins. Within one article a retelling of the event at a coarser
+/// place or with another verb is far more likely than a second event of the same kind on the
+/// same days in the same area; a second event the text places elsewhere stays apart.
+pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
+    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
+    let same_type = (a.plover.is_some() && a.plover == b.plover)
+        || (a.acled_type.is_some() && a.acled_type == b.acled_type)
+        || (family(a).is_some() && family(a) == family(b));
+    if !same_type {
+        return false;
+    }
+    // One document dates its retellings alike: a report of the next day is another event
+    // ("a clash the following day"), so the days must overlap, without a window.
+    if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
+        && (s1 > e2 || e1 < s2)
+    {
+        return false;
+    }
+    if !a.actor_codes.is_empty()
+        && !b.actor_codes.is_empty()
+        && a.actor_codes.is_disjoint(&b.actor_codes)
+        && a.actor_countries.is_disjoint(&b.actor_countries)
+    {
+        return false;
+    }
+    let unresolved = |k: &MatchKey| k.precision == Some(GeoPrecision::Unresolved);
+    if unresolved(a) || unresolved(b) {
+        return false;
+    }
+    if let (true, true, Some(la1), Some(lo1), Some(la2), Some(lo2)) = (
+        a.located_finely(),
+        b.located_finely(),
+        a.lat,
+        a.lon,
+        b.lat,
+        b.lon,
+    ) {
+        return haversine_km(la1, lo1, la2, lo2) <= SAME_SPOT_KM
+            || (a.geonameid.is_some() && a.geonameid == b.geonameid);
+    }
+    let differ = |x: &Option<String>, y: &Option<String>| {
+        x.as_ref()
+            .zip(y.as_ref())
+            .is_some_and(|(x, y)| !x.eq_ignore_ascii_case(y))
+    };
+    !differ(&a.country, &b.country) && !differ(&a.admin1, &b.admin1)
 }
 
 /// Counts of values in first-seen order: the most common wins, ties going to the first seen
@@ -429,6 +483,20 @@ fn killed(quantities: &[EventQuantity]) -> Option<(f64, f64)> {
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
+/// Every death figure a report gives for the event, as one range: the lowest figure to the
+/// highest (an official 5 and a group's claim of 7 are 5-7), so that the fused range holds
+/// every figure of every report.
+fn killed_span(quantities: &[EventQuantity]) -> Option<(f64, f64)> {
+    quantities
+        .iter()
+        .filter(|q| q.quantity.quantity_kind == QuantityKind::Killed)
+        .map(|q| {
+            let lo = q.quantity.value;
+            (lo, q.quantity.value_max.unwrap_or(lo).max(lo))
+        })
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+}
+
 fn actor_names(actors: &[frontline_model::EventActor]) -> String {
     actors
         .iter()
@@ -458,10 +526,27 @@ pub fn independent_sources(members: &[Member]) -> usize {
 /// (`credits::outlet_keys`) and `^key` for each outlet a document credits (an aggregate stored
 /// before credits were kept has the names only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct SourceGroups(Vec<(BTreeSet<i64>, BTreeSet<String>)>);
+pub(crate) struct SourceGroups(Vec<(BTreeSet<i64>, BTreeSet<String>)>);
 
 impl SourceGroups {
-    fn add(&mut self, story: i64, outlet: Option<&str>, credits: &[String]) {
+    /// Each group: its stories, its outlets (normalised names) and the outlet keys its
+    /// documents credit.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (Vec<i64>, BTreeSet<String>, Vec<String>)> {
+        self.0.iter().map(|(stories, set)| {
+            let outlets = set
+                .iter()
+                .filter(|e| !e.starts_with('=') && !e.starts_with('^'))
+                .cloned()
+                .collect();
+            let credits = set
+                .iter()
+                .filter_map(|e| e.strip_prefix('^').map(str::to_string))
+                .collect();
+            (stories.iter().copied().collect(), outlets, credits)
+        })
+    }
+
+    pub(crate) fn add(&mut self, story: i64, outlet: Option<&str>, credits: &[String]) {
         let outlet = outlet.map(|o| o.trim().to_lowercase());
         let mut merged = (BTreeSet::from([story]), BTreeSet::new());
         if let Some(o) = &outlet {
@@ -536,6 +621,10 @@ pub struct FusedState {
     best_time: Option<TimePrecision>,
     dates: Tally<(NaiveDate, NaiveDate)>,
     location: Option<BestLocation>,
+    /// Reports per place (GeoNames id), so that the record's place is the one most reports
+    /// give among the finest, not a side mention the resolver scored higher.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    place_votes: Vec<(u64, u32)>,
     sources: Vec<FusedActor>,
     targets: Vec<FusedActor>,
     killed_min: Option<f64>,
@@ -661,10 +750,35 @@ impl FusedState {
         // Location: finest precision with coordinates, then the resolver's score; the first
         // of equals stays.
         if let Some(l) = &ev.location {
+            // A place fusion put in for a misread one (FU10, `focus.rs`) ranks after every
+            // place a report gives itself.
+            let stand_in = |relation: &str| relation == crate::focus::STAND_IN_RELATION;
+            // A report dated only to the month or year is a side mention more often than the
+            // event's own telling: its place does not vote.
+            let dated_finely = ev
+                .date
+                .as_ref()
+                .is_none_or(|d| d.precision <= TimePrecision::Week);
+            let votes = if dated_finely {
+                self.vote(l.place.geonameid)
+            } else {
+                self.votes_of(l.place.geonameid)
+            };
+            let best_votes = self.votes_of(self.location.as_ref().and_then(|b| b.loc.geonameid));
             let better = match &self.location {
                 None => true,
-                Some(b) => (l.place.precision, l.place.lat.is_none())
-                    .cmp(&(b.loc.precision, b.loc.lat.is_none()))
+                Some(b) => (
+                    stand_in(&l.relation),
+                    l.place.precision,
+                    l.place.lat.is_none(),
+                    std::cmp::Reverse(votes),
+                )
+                    .cmp(&(
+                        stand_in(&b.loc.relation),
+                        b.loc.precision,
+                        b.loc.lat.is_none(),
+                        std::cmp::Reverse(best_votes),
+                    ))
                     .then(if (b.score - l.place.score).abs() <= SCORE_TIE {
                         std::cmp::Ordering::Equal
                     } else {
@@ -693,7 +807,9 @@ impl FusedState {
         add_actors(&mut self.targets, &ev.targets);
 
         // Casualties: two ranges that do not overlap clash.
-        if let Some((lo, hi)) = killed(&ev.quantities) {
+        if let (Some((lo, hi)), Some((figure, _))) =
+            (killed_span(&ev.quantities), killed(&ev.quantities))
+        {
             if let (Some(min_hi), Some(max_lo)) = (self.killed_hi_min, self.killed_lo_max)
                 && (min_hi < lo || hi < max_lo)
             {
@@ -706,7 +822,7 @@ impl FusedState {
             let this = BestToll {
                 asserted: ev.modality == Modality::Asserted,
                 published: m.published_at,
-                value: lo,
+                value: figure,
             };
             if self.killed_best.is_none_or(|b| this.outranks(&b)) {
                 self.killed_best = Some(this);
@@ -783,6 +899,28 @@ impl FusedState {
                 }
             }
         }
+    }
+
+    /// Counts one more report of a place; returns its reports so far (0 for a place without
+    /// a GeoNames id).
+    fn vote(&mut self, place: Option<u64>) -> u32 {
+        let Some(id) = place else { return 0 };
+        match self.place_votes.iter_mut().find(|v| v.0 == id) {
+            Some(v) => {
+                v.1 += 1;
+                v.1
+            }
+            None => {
+                self.place_votes.push((id, 1));
+                1
+            }
+        }
+    }
+
+    fn votes_of(&self, place: Option<u64>) -> u32 {
+        place
+            .and_then(|id| self.place_votes.iter().find(|v| v.0 == id))
+            .map_or(0, |v| v.1)
     }
 
     /// The fused record (`id` is the fused event's id), with the claims of its
@@ -1046,7 +1184,7 @@ impl StoredReport {
         Self {
             document_id: document_id.to_string(),
             outlet: outlet.map(str::to_string),
-            killed: killed(&ev.quantities).map(|(lo, hi)| {
+            killed: killed_span(&ev.quantities).map(|(lo, hi)| {
                 if lo == hi {
                     format!("{lo}")
                 } else {
@@ -1129,4 +1267,66 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
         }
     }
     key
+}
+
+#[cfg(test)]
+mod same_document_tests {
+    use super::*;
+
+    fn key(lat: f64, lon: f64, precision: GeoPrecision, day: u32) -> MatchKey {
+        MatchKey {
+            plover: Some(PloverType::Assault),
+            acled_type: Some("Battles".into()),
+            start: NaiveDate::from_ymd_opt(2025, 7, day),
+            end: NaiveDate::from_ymd_opt(2025, 7, day),
+            lat: Some(lat),
+            lon: Some(lon),
+            precision: Some(precision),
+            country: Some("UA".into()),
+            admin1: Some("Donetsk".into()),
+            ..MatchKey::default()
+        }
+    }
+
+    #[test]
+    fn fu30_a_retelling_at_the_same_town_or_only_in_its_province_is_the_same_event() {
+        let town = key(48.53, 37.71, GeoPrecision::Point, 14);
+        assert!(same_document_event(
+            &key(48.53, 37.71, GeoPrecision::Point, 14),
+            &town
+        ));
+        let mut province = key(48.0, 37.8, GeoPrecision::Admin1, 14);
+        assert!(same_document_event(&province, &town));
+        // another province, or the next day, is another event
+        province.admin1 = Some("Kharkiv".into());
+        assert!(!same_document_event(&province, &town));
+        assert!(!same_document_event(
+            &key(48.53, 37.71, GeoPrecision::Point, 15),
+            &town
+        ));
+    }
+
+    #[test]
+    fn fu30_a_second_town_or_an_unresolved_place_is_another_event() {
+        let town = key(48.53, 37.71, GeoPrecision::Point, 14);
+        // a town 37 km away ("separately, ... struck Sloviansk")
+        assert!(!same_document_event(
+            &key(48.85, 37.60, GeoPrecision::Point, 14),
+            &town
+        ));
+        let unresolved = MatchKey {
+            lat: None,
+            lon: None,
+            ..key(0.0, 0.0, GeoPrecision::Unresolved, 14)
+        };
+        assert!(!same_document_event(&unresolved, &town));
+        // named actors with nothing in common
+        let mut a = key(48.53, 37.71, GeoPrecision::Point, 14);
+        a.actor_codes.insert("RUSMIL".into());
+        a.actor_countries.insert("RUS".into());
+        let mut b = town;
+        b.actor_codes.insert("UKRMIL".into());
+        b.actor_countries.insert("UKR".into());
+        assert!(!same_document_event(&a, &b));
+    }
 }

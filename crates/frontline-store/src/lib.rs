@@ -26,12 +26,14 @@ pub mod codec;
 pub use checkpoint::BackgroundCheckpoint;
 pub mod copies;
 pub mod credits;
+pub mod focus;
 pub mod fusion;
 mod put;
 mod query;
 mod rtree;
 mod schema;
 mod stamp;
+pub mod sources;
 pub mod testutil;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +50,7 @@ pub use query::{
 pub use fusion::{Claim, Contradiction, ContradictionKind};
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
 pub use stamp::parse_updated_since;
+pub use sources::{IndependentSource, TollReport};
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]

@@ -12,6 +12,7 @@ use crate::codec::{self, Packed, ToStore};
 use crate::copies::{
     self, Figures, LEAD_THRESHOLD, Lead, REWORD_DAYS, REWORD_THRESHOLD, STORY_THRESHOLD, Signature,
 };
+use crate::focus::{self, Focus};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
 use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
 use crate::rtree::{self, WhereBox};
@@ -783,14 +784,23 @@ fn put_one(
         Vec::new()
     };
     let stored_events = ex.events.len().min(MAX_EVENTS_PER_DOCUMENT);
+    // What fusion reads from the whole document (`focus.rs`), and the fused events this
+    // document's reports went to (FU30).
+    let focus = if ex.events.iter().any(fusable) {
+        Focus::of(ex)
+    } else {
+        Focus::default()
+    };
+    let mut joined: Vec<(MatchKey, i64)> = Vec::new();
     for (idx, ev) in ex.events.iter().enumerate().take(stored_events) {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
-        let member = fusable(ev).then(|| Member {
-            event: ev.clone(),
+        let fuses = fusable(ev) && !focus::is_background(ev, doc.published_at);
+        let member = fuses.then(|| Member {
+            event: focus.steady(ev).into_owned(),
             document_id: doc.id.clone(),
             outlet: doc.outlet.clone(),
             story_id,
@@ -801,8 +811,17 @@ fn put_one(
         // A report that matches no fused event starts one, written whole in one insert.
         let fused_id = match &member {
             Some(member) => {
-                let key = MatchKey::of_event(ev, story_id, doc.published_at);
-                Some(match find_match(tx, &key, &mut cache.index)? {
+                let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
+                // A report that matches no other document's record joins the record of its
+                // own document's report of the same event, if any (FU30).
+                let found = match find_match(tx, &key, &mut cache.index)? {
+                    Some(id) => Some(id),
+                    None => joined
+                        .iter()
+                        .find(|(k, _)| fusion::same_document_event(&key, k))
+                        .map(|j| j.1),
+                };
+                let id = match found {
                     Some(id) => {
                         if !created.contains(&id) {
                             updated.insert(id);
@@ -815,7 +834,9 @@ fn put_one(
                         created.insert(id);
                         id
                     }
-                })
+                };
+                joined.push((key, id));
+                Some(id)
             }
             None => None,
         };

@@ -334,6 +334,12 @@ pub struct FusedEventDetail {
     pub reports_total: u64,
     /// Reports skipped before `reports` (0 unless a later page was asked for).
     pub reports_offset: u32,
+    /// Independent sources: the stories, outlets and credits each one groups (`sources.rs`).
+    #[serde(default)]
+    pub independent_sources: Vec<crate::sources::IndependentSource>,
+    /// Each report's death toll with its outlet and date, earliest first.
+    #[serde(default)]
+    pub tolls: Vec<crate::sources::TollReport>,
 }
 
 /// What the reports of one document share, read once per document: its metadata, text and
@@ -1141,11 +1147,14 @@ impl Store {
             };
             reports.push(d.report(ev));
         }
+        let (independent_sources, tolls) = crate::sources::read(&conn, id)?;
         Ok(Some(FusedEventDetail {
             event,
             reports,
             reports_total: total.max(0) as u64,
             reports_offset: offset,
+            independent_sources,
+            tolls,
         }))
     }
 

@@ -1,0 +1,268 @@
+//! What fusion reads from a report's whole document before it matches the report: the
+//! document's focus (FU10: a place in a stray country is a misread) and whether the report
+//! tells its event as background (FU20).
+//!
+//! Both rules change only what fusion sees of a report (its [`crate::fusion::Member`] and
+//! match key); the stored event keeps what the coder wrote.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use frontline_model::{Event, EventLocation, Extraction, GeoPrecision, MentionData, PlaceRef};
+
+/// Rule id of the stray-country rule.
+pub const STRAY_COUNTRY_RULE: &str = "FU10-stray-country";
+/// Rule id of the background rule.
+pub const BACKGROUND_RULE: &str = "FU20-background";
+
+/// The relation of a place put in for a misread one: the event is read as told at the
+/// document's focus.
+pub const STAND_IN_RELATION: &str = "document focus";
+
+/// Fewest place mentions with a country a document needs for a focus country.
+const MIN_PLACE_MENTIONS: usize = 3;
+/// Fewest mentions of one town or district for it to stand for the document's place.
+const MIN_FOCUS_PLACE_MENTIONS: usize = 2;
+/// Days before its document's publication after which an event is told as background (a past
+/// event retold as context); a toll update a few days later is still news.
+pub const BACKGROUND_DAYS: i64 = 30;
+
+/// The country a document is about, and its most-mentioned town or district there.
+///
+/// The focus country is the country of more than half of the document's place mentions (at
+/// least [`MIN_PLACE_MENTIONS`]). A report placed in another country, in a document about this
+/// one, names a place the geocoder misread (a wire's name in a credit, a person's name that is
+/// also a town abroad): fusion reads it as told at the focus place, or in the focus country
+/// when no town is mentioned at least [`MIN_FOCUS_PLACE_MENTIONS`] times.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Focus {
+    /// ISO2 code of the focus country.
+    pub country: Option<String>,
+    /// The focus country as a place (its first mention at country precision, if any).
+    country_place: Option<PlaceRef>,
+    /// The most-mentioned town or district of the focus country.
+    place: Option<PlaceRef>,
+}
+
+impl Focus {
+    /// The focus of a document, from its place mentions.
+    pub fn of(ex: &Extraction) -> Self {
+        let places: Vec<&PlaceRef> = ex
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.data {
+                // A demonym ("Russian bombs") names who acted, not where.
+                MentionData::Place(p) if p.country_code.is_some() && !p.demonym => Some(p),
+                _ => None,
+            })
+            .collect();
+        let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &places {
+            if let Some(c) = p.country_code.as_deref() {
+                *by_country.entry(c).or_default() += 1;
+            }
+        }
+        let Some((country, n)) = by_country.iter().max_by_key(|(_, n)| **n) else {
+            return Self::default();
+        };
+        if places.len() < MIN_PLACE_MENTIONS || *n * 2 <= places.len() {
+            return Self::default();
+        }
+        let in_country = |p: &&&PlaceRef| p.country_code.as_deref() == Some(*country);
+        let country_place = places
+            .iter()
+            .filter(in_country)
+            .find(|p| p.precision == GeoPrecision::Country)
+            .map(|p| (*p).clone());
+        // Towns and districts of the country by mentions, first mentioned first among equals.
+        let mut towns: Vec<(&PlaceRef, usize)> = Vec::new();
+        for p in places.iter().filter(in_country).filter(|p| {
+            matches!(p.precision, GeoPrecision::Point | GeoPrecision::Admin2) && p.lat.is_some()
+        }) {
+            match towns.iter_mut().find(|t| same_place(t.0, p)) {
+                Some(t) => t.1 += 1,
+                None => towns.push((p, 1)),
+            }
+        }
+        let best = towns.iter().map(|t| t.1).max().unwrap_or(0);
+        let place = towns
+            .iter()
+            .find(|t| t.1 == best && best >= MIN_FOCUS_PLACE_MENTIONS)
+            .map(|t| t.0.clone());
+        Self {
+            country: Some((*country).to_string()),
+            country_place,
+            place,
+        }
+    }
+
+    /// Whether the event's place is a town, district or province outside the focus country
+    /// (a country named as the place is meant: "shelled Russia").
+    pub fn is_stray(&self, ev: &Event) -> bool {
+        let Some(place) = ev.location.as_ref().map(|l| &l.place) else {
+            return false;
+        };
+        let local = matches!(
+            place.precision,
+            GeoPrecision::Point | GeoPrecision::Admin2 | GeoPrecision::Admin1
+        );
+        match (self.country.as_deref(), place.country_code.as_deref()) {
+            (Some(focus), Some(c)) => local && !focus.eq_ignore_ascii_case(c),
+            _ => false,
+        }
+    }
+
+    /// The event as fusion reads it: a stray place is replaced by the focus place (or the
+    /// focus country, or no place), marked with [`STRAY_COUNTRY_RULE`].
+    pub fn steady<'a>(&self, ev: &'a Event) -> Cow<'a, Event> {
+        if !self.is_stray(ev) {
+            return Cow::Borrowed(ev);
+        }
+        let mut out = ev.clone();
+        let old_span = out.location.as_ref().map(|l| l.span);
+        out.location = self
+            .place
+            .as_ref()
+            .or(self.country_place.as_ref())
+            .zip(old_span)
+            .map(|(p, span)| EventLocation {
+                place: PlaceRef {
+                    alternatives: Vec::new(),
+                    ..p.clone()
+                },
+                span,
+                mention: None,
+                relation: STAND_IN_RELATION.into(),
+            });
+        out.rules.push(STRAY_COUNTRY_RULE.into());
+        Cow::Owned(out)
+    }
+}
+
+fn same_place(a: &PlaceRef, b: &PlaceRef) -> bool {
+    match (a.geonameid, b.geonameid) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.name == b.name && a.lat == b.lat && a.lon == b.lon,
+    }
+}
+
+/// Whether the report tells its event as background: the event ended more than
+/// [`BACKGROUND_DAYS`] before the document was published (FU20). Such a report is stored but
+/// fused with nothing: a past event retold as context is not news of it, and must not join a
+/// current event (nor a current report the record of an old one).
+pub fn is_background(ev: &Event, published: Option<NaiveDate>) -> bool {
+    match (ev.date.as_ref(), published) {
+        (Some(d), Some(p)) => (p - d.end).num_days() > BACKGROUND_DAYS,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::testutil::{EventSpec, extraction, place};
+    use frontline_model::Mention;
+
+    fn at(name: &str, id: u64, country: &str, precision: GeoPrecision) -> PlaceRef {
+        PlaceRef {
+            precision,
+            ..place(name, id, 10.0 + id as f64 / 10.0, 20.0, country)
+        }
+    }
+
+    /// An extraction whose mentions are these places, with one event at `event_place`.
+    fn doc(places: &[PlaceRef], event_place: PlaceRef) -> Extraction {
+        let mut ex = extraction(
+            "Fighters attacked the town.",
+            None,
+            Some("2025-01-02"),
+            &[EventSpec::assault(
+                vec![],
+                Some(event_place),
+                Some("2025-01-01"),
+            )],
+        );
+        ex.mentions.clear();
+        for (i, p) in places.iter().enumerate() {
+            ex.mentions.push(Mention {
+                id: i,
+                span: frontline_model::Span::new(0, 8),
+                text: p.name.clone(),
+                sentence: 0,
+                data: MentionData::Place(p.clone()),
+            });
+        }
+        ex
+    }
+
+    #[test]
+    fn fu10_a_place_abroad_in_a_document_about_one_country_reads_as_its_focus_town() {
+        let town = at("Alpha", 1, "SY", GeoPrecision::Point);
+        let abroad = at("Beta", 2, "US", GeoPrecision::Point);
+        let places = [
+            town.clone(),
+            at("Syria", 3, "SY", GeoPrecision::Country),
+            town.clone(),
+            abroad.clone(),
+        ];
+        let ex = doc(&places, abroad);
+        let focus = Focus::of(&ex);
+        assert_eq!(focus.country.as_deref(), Some("SY"));
+        let ev = &ex.events[0];
+        assert!(focus.is_stray(ev));
+        let steady = focus.steady(ev);
+        let loc = steady.location.as_ref().unwrap();
+        assert_eq!(loc.place.geonameid, Some(1));
+        assert_eq!(loc.relation, "document focus");
+        assert!(steady.rules.iter().any(|r| r == STRAY_COUNTRY_RULE));
+        // a report placed in the focus country is left as it is
+        let home = doc(&places, town);
+        assert!(matches!(focus.steady(&home.events[0]), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fu10_without_a_town_mentioned_twice_the_focus_country_stands_in() {
+        let abroad = at("Beta", 2, "US", GeoPrecision::Point);
+        let places = [
+            at("Alpha", 1, "SY", GeoPrecision::Point),
+            at("Syria", 3, "SY", GeoPrecision::Country),
+            at("Gamma", 4, "SY", GeoPrecision::Point),
+            abroad.clone(),
+        ];
+        let ex = doc(&places, abroad);
+        let steady = Focus::of(&ex).steady(&ex.events[0]).into_owned();
+        assert_eq!(steady.location.unwrap().place.geonameid, Some(3));
+    }
+
+    #[test]
+    fn fu10_no_focus_when_no_country_holds_more_than_half_the_mentions() {
+        let beta = at("Beta", 2, "TR", GeoPrecision::Point);
+        let alpha = at("Alpha", 1, "SY", GeoPrecision::Point);
+        let ex = doc(
+            &[alpha.clone(), beta.clone(), alpha.clone(), beta.clone()],
+            beta.clone(),
+        );
+        let focus = Focus::of(&ex);
+        assert_eq!(focus.country, None);
+        assert!(!focus.is_stray(&ex.events[0]));
+        // too few mentions
+        assert_eq!(Focus::of(&doc(&[alpha.clone(), alpha], beta)).country, None);
+    }
+
+    #[test]
+    fn fu20_an_event_ended_over_a_month_before_publication_is_background() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut ev = doc(&[], at("Alpha", 1, "SY", GeoPrecision::Point)).events[0].clone();
+        if let Some(d) = ev.date.as_mut() {
+            d.start = day("2024-10-01");
+            d.end = day("2024-10-31");
+        }
+        assert!(is_background(&ev, Some(day("2026-03-27"))));
+        assert!(!is_background(&ev, Some(day("2024-11-03"))));
+        assert!(!is_background(&ev, None));
+        ev.date = None;
+        assert!(!is_background(&ev, Some(day("2026-03-27"))));
+    }
+}
