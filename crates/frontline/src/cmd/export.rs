@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use frontline_model::{ActorType, GeoPrecision, PloverType, TimePrecision};
+use frontline_model::{ActorType, GeoPrecision, PloverType};
+use frontline_store::acled::{COORD_DECIMALS, round_to};
 use frontline_store::{BBox, EventFilter, FusedActor, FusedEvent, Store};
 
 use crate::globals::Globals;
@@ -321,7 +322,9 @@ fn write_all(
 #[cfg(feature = "parquet")]
 fn write_parquet(store: &Store, filter: &EventFilter, file: std::fs::File) -> Result<u64> {
     let mut w = super::export_parquet::ParquetWriter::new(file)?;
-    let n = for_each_event(store, filter, false, |ev, _| w.push(AcledRow::of(ev)))?;
+    let n = for_each_event(store, filter, false, |ev, _| {
+        w.push(AcledRow::of(ev, country_name))
+    })?;
     w.finish()?;
     Ok(n)
 }
@@ -341,53 +344,7 @@ fn filter_limit(f: &EventFilter) -> Option<u64> {
     f.limit.map(u64::from)
 }
 
-/// CSV columns, in order (documented in docs/exports.md).
-pub const CSV_COLUMNS: [&str; 26] = [
-    "event_id",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "iso",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "plover_type",
-    "n_sources",
-    "contradictions",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "n_documents",
-    "n_outlets",
-];
-
-fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
-    match p {
-        Some(TimePrecision::Day) => Some(1),
-        Some(TimePrecision::Week) => Some(2),
-        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => Some(3),
-        None => None,
-    }
-}
-
-fn geo_precision_code(p: GeoPrecision) -> Option<i32> {
-    match p {
-        GeoPrecision::Point => Some(1),
-        GeoPrecision::Admin2 => Some(2),
-        GeoPrecision::Admin1 | GeoPrecision::Region => Some(3),
-        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => None,
-    }
-}
+pub use frontline_store::acled::{AcledRow, CSV_COLUMNS};
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -399,87 +356,8 @@ fn country_name(iso2: &str) -> String {
         .map_or_else(|| iso2.to_string(), |k| k.name.clone())
 }
 
-/// One fused event in the ACLED-style columns ([`CSV_COLUMNS`], in that order), typed: the CSV
-/// writes it as text, the Parquet export as typed columns. `None` = unknown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AcledRow {
-    pub event_id: i64,
-    pub event_date: Option<NaiveDate>,
-    pub year: Option<i32>,
-    pub time_precision: Option<i32>,
-    pub event_type: Option<String>,
-    pub sub_event_type: Option<String>,
-    pub actor1: Option<String>,
-    pub actor2: Option<String>,
-    pub country: Option<String>,
-    pub iso: Option<String>,
-    pub admin1: Option<String>,
-    pub location: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub geo_precision: Option<i32>,
-    pub source: String,
-    pub notes: String,
-    pub fatalities: Option<u64>,
-    pub plover_type: String,
-    pub n_sources: usize,
-    pub contradictions: String,
-    pub fatalities_low: Option<u64>,
-    pub fatalities_best: Option<u64>,
-    pub fatalities_high: Option<u64>,
-    pub n_documents: usize,
-    pub n_outlets: usize,
-}
-
-impl AcledRow {
-    /// The row of a fused event.
-    pub fn of(ev: &FusedEvent) -> AcledRow {
-        let loc = ev.location.as_ref();
-        let contradictions: Vec<String> = ev
-            .contradictions
-            .iter()
-            .map(|c| {
-                serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let iso = loc.and_then(|l| l.country_code.clone());
-        AcledRow {
-            event_id: ev.id,
-            event_date: ev.date_start,
-            year: ev.date_start.map(|d| chrono::Datelike::year(&d)),
-            time_precision: time_precision_code(ev.time_precision),
-            event_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
-            sub_event_type: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
-            actor1: ev.sources.first().map(|a| a.name.clone()),
-            actor2: ev.targets.first().map(|a| a.name.clone()),
-            country: iso.as_deref().map(country_name),
-            iso,
-            admin1: loc.and_then(|l| l.admin1.clone()),
-            location: loc.map(|l| l.name.clone()),
-            // Rounded here, so that CSV and Parquet hold the same values.
-            latitude: loc.and_then(|l| l.lat).map(|v| round_to(v, COORD_DECIMALS)),
-            longitude: loc.and_then(|l| l.lon).map(|v| round_to(v, COORD_DECIMALS)),
-            geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
-            source: ev.outlets.join("; "),
-            notes: ev.notes.clone(),
-            fatalities: ev.fatalities,
-            plover_type: ev.plover_type.as_str().to_string(),
-            n_sources: ev.n_sources,
-            contradictions: contradictions.join(";"),
-            fatalities_low: ev.fatalities,
-            fatalities_best: ev.fatalities_best,
-            fatalities_high: ev.fatalities_max,
-            n_documents: ev.n_documents,
-            n_outlets: ev.n_outlets,
-        }
-    }
-}
-
 fn csv_row(ev: &FusedEvent) -> Vec<String> {
-    let r = AcledRow::of(ev);
+    let r = AcledRow::of(ev, country_name);
     vec![
         r.event_id.to_string(),
         opt(r.event_date),
@@ -533,25 +411,7 @@ fn geojson_feature(ev: &FusedEvent) -> Result<serde_json::Value> {
     Ok(feature)
 }
 
-/// Decimals kept for coordinates (about 0.1 m) and for confidences.
-const COORD_DECIMALS: i32 = 6;
 const CONFIDENCE_DECIMALS: i32 = 3;
-
-/// `v` rounded to `decimals` places. A value that is exactly a float32 (as stored
-/// coordinates and confidences are) is first read as the shortest decimal that float32 stands
-/// for, so that `35.28799819946289` is written `35.288`, not `35.287998`.
-fn round_to(v: f64, decimals: i32) -> f64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let narrow = v as f32;
-    let v = if f64::from(narrow) == v {
-        narrow.to_string().parse::<f64>().unwrap_or(v)
-    } else {
-        v
-    };
-    let f = 10f64.powi(decimals);
-    let r = (v * f).round() / f;
-    if r.is_finite() { r } else { v }
-}
 
 /// Rounds the floats of exported JSON by what they are: coordinates (`lat`, `lon`,
 /// `latitude`, `longitude`, `coordinates`, bounding boxes) to 6 decimals, confidences and
