@@ -56,13 +56,17 @@ def bench_throughput(corpus: Path, cli: str) -> None:
     n = len(texts)
     p = frontline.Pipeline()
     p.extract_many(texts[:20], threads=1)  # warm caches
-    py = []
+    py, pyj = [], []
     for _ in range(3):
         c = _cpu()
         w = time.perf_counter()
         out = p.extract_many(texts, threads=1)
         py.append((_cpu() - c, time.perf_counter() - w))
         assert len(out) == n
+        c = _cpu()
+        w = time.perf_counter()
+        out = p.extract_many_json(texts, threads=1)
+        pyj.append((_cpu() - c, time.perf_counter() - w))
     cl = []
     env = dict(os.environ, RAYON_NUM_THREADS="1")
     for _ in range(3):
@@ -76,9 +80,12 @@ def bench_throughput(corpus: Path, cli: str) -> None:
     print(f"{n} articles ({sum(map(len, texts)) / 1e6:.2f} MB)")
     print(f"python extract_many(threads=1): {pc:.2f} CPU-s, {pw:.2f} s wall, "
           f"{n / pc:.1f} articles per CPU-second")
+    jc, jw = min(pyj)
+    print(f"python extract_many_json(threads=1): {jc:.2f} CPU-s, {jw:.2f} s wall, "
+          f"{n / jc:.1f} articles per CPU-second")
     print(f"CLI extract (RAYON_NUM_THREADS=1): {cc:.2f} CPU-s, {cw:.2f} s wall, "
           f"{n / cc:.1f} articles per CPU-second (process start and gazetteer load included)")
-    print(f"python / CLI: {100 * cc / pc:.0f} %")
+    print(f"python / CLI: {100 * cc / pc:.0f} % (dicts), {100 * cc / jc:.0f} % (JSON texts)")
 
 
 def bench_read(db: str) -> None:
