@@ -24,6 +24,7 @@
 
 mod charset;
 mod dates;
+mod extractions;
 mod feed;
 mod frontmatter;
 mod html;
@@ -42,6 +43,7 @@ use frontline_model::{DocumentMeta, Origin};
 
 pub use charset::{DecodedText, decode_text};
 pub use dates::{DateError, DateReading, parse_date, read_date};
+pub use extractions::{Extractions, parse_extraction, read_extractions};
 pub use feed::LINK_NOT_FOLLOWED;
 pub use html::{HtmlPage, read_html};
 pub use jsonl::JsonlFields;

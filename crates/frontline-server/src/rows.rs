@@ -3,57 +3,8 @@
 //! and the neutralisation of cells a spreadsheet would take for a formula. Column meanings
 //! are documented in `docs/exports.md`.
 
-use chrono::NaiveDate;
-use frontline_model::{GeoPrecision, TimePrecision};
 use frontline_store::FusedEvent;
-
-/// CSV columns, in order (documented in docs/exports.md).
-pub const CSV_COLUMNS: [&str; 26] = [
-    "event_id",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "iso",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "plover_type",
-    "n_sources",
-    "contradictions",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "n_documents",
-    "n_outlets",
-];
-
-fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
-    match p {
-        Some(TimePrecision::Day) => Some(1),
-        Some(TimePrecision::Week) => Some(2),
-        Some(TimePrecision::Month | TimePrecision::Year | TimePrecision::Range) => Some(3),
-        None => None,
-    }
-}
-
-fn geo_precision_code(p: GeoPrecision) -> Option<i32> {
-    match p {
-        GeoPrecision::Point => Some(1),
-        GeoPrecision::Admin2 => Some(2),
-        GeoPrecision::Admin1 | GeoPrecision::Region => Some(3),
-        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => None,
-    }
-}
+pub use frontline_store::acled::{AcledRow, COORD_DECIMALS, CSV_COLUMNS, round_to};
 
 /// A value as a text cell (empty for `None`).
 pub fn opt<T: ToString>(v: Option<T>) -> String {
@@ -66,89 +17,14 @@ pub fn country_name(iso2: &str) -> String {
         .map_or_else(|| iso2.to_string(), |k| k.name.clone())
 }
 
-/// One fused event in the ACLED-style columns ([`CSV_COLUMNS`], in that order), typed: the CSV
-/// writes it as text, the Parquet export as typed columns. `None` = unknown.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs)]
-pub struct AcledRow {
-    pub event_id: i64,
-    pub event_date: Option<NaiveDate>,
-    pub year: Option<i32>,
-    pub time_precision: Option<i32>,
-    pub event_type: Option<String>,
-    pub sub_event_type: Option<String>,
-    pub actor1: Option<String>,
-    pub actor2: Option<String>,
-    pub country: Option<String>,
-    pub iso: Option<String>,
-    pub admin1: Option<String>,
-    pub location: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub geo_precision: Option<i32>,
-    pub source: String,
-    pub notes: String,
-    pub fatalities: Option<u64>,
-    pub plover_type: String,
-    pub n_sources: usize,
-    pub contradictions: String,
-    pub fatalities_low: Option<u64>,
-    pub fatalities_best: Option<u64>,
-    pub fatalities_high: Option<u64>,
-    pub n_documents: usize,
-    pub n_outlets: usize,
-}
-
-impl AcledRow {
-    /// The row of a fused event.
-    pub fn of(ev: &FusedEvent) -> AcledRow {
-        let loc = ev.location.as_ref();
-        let contradictions: Vec<String> = ev
-            .contradictions
-            .iter()
-            .map(|c| {
-                serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let iso = loc.and_then(|l| l.country_code.clone());
-        AcledRow {
-            event_id: ev.id,
-            event_date: ev.date_start,
-            year: ev.date_start.map(|d| chrono::Datelike::year(&d)),
-            time_precision: time_precision_code(ev.time_precision),
-            event_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
-            sub_event_type: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
-            actor1: ev.sources.first().map(|a| a.name.clone()),
-            actor2: ev.targets.first().map(|a| a.name.clone()),
-            country: iso.as_deref().map(country_name),
-            iso,
-            admin1: loc.and_then(|l| l.admin1.clone()),
-            location: loc.map(|l| l.name.clone()),
-            // Rounded here, so that CSV and Parquet hold the same values.
-            latitude: loc.and_then(|l| l.lat).map(|v| round_to(v, COORD_DECIMALS)),
-            longitude: loc.and_then(|l| l.lon).map(|v| round_to(v, COORD_DECIMALS)),
-            geo_precision: loc.and_then(|l| geo_precision_code(l.precision)),
-            source: ev.outlets.join("; "),
-            notes: ev.notes.clone(),
-            fatalities: ev.fatalities,
-            plover_type: ev.plover_type.as_str().to_string(),
-            n_sources: ev.n_sources,
-            contradictions: contradictions.join(";"),
-            fatalities_low: ev.fatalities,
-            fatalities_best: ev.fatalities_best,
-            fatalities_high: ev.fatalities_max,
-            n_documents: ev.n_documents,
-            n_outlets: ev.n_outlets,
-        }
-    }
+/// The ACLED-style row of a fused event, countries named from the gazetteer's table.
+pub fn acled_row(ev: &FusedEvent) -> AcledRow {
+    AcledRow::of(ev, country_name)
 }
 
 /// The CSV cells of a fused event, in [`CSV_COLUMNS`] order, each neutralised.
 pub fn csv_row(ev: &FusedEvent) -> Vec<String> {
-    let r = AcledRow::of(ev);
+    let r = acled_row(ev);
     vec![
         r.event_id.to_string(),
         opt(r.event_date),
@@ -208,26 +84,8 @@ fn csv_record<T: AsRef<[u8]>>(cells: &[T]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Decimals kept for coordinates (about 0.1 m).
-pub const COORD_DECIMALS: i32 = 6;
 /// Decimals kept for confidences and scores.
 pub const CONFIDENCE_DECIMALS: i32 = 3;
-
-/// `v` rounded to `decimals` places. A value that is exactly a float32 (as stored
-/// coordinates and confidences are) is first read as the shortest decimal that float32 stands
-/// for, so that `35.28799819946289` is written `35.288`, not `35.287998`.
-pub fn round_to(v: f64, decimals: i32) -> f64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let narrow = v as f32;
-    let v = if f64::from(narrow) == v {
-        narrow.to_string().parse::<f64>().unwrap_or(v)
-    } else {
-        v
-    };
-    let f = 10f64.powi(decimals);
-    let r = (v * f).round() / f;
-    if r.is_finite() { r } else { v }
-}
 
 /// A coordinate for a text cell: at most 6 decimals, trailing zeros dropped.
 pub fn coord(v: Option<f64>) -> String {

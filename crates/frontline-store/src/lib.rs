@@ -19,6 +19,7 @@
 //! Reading: [`Store::events`], [`Store::event`], [`Store::document`], [`Store::stats`], all
 //! returning serde-serialisable structs.
 
+pub mod acled;
 mod bulk;
 mod candidates;
 mod checkpoint;

@@ -327,7 +327,7 @@ fn write_all(
 fn write_parquet(store: &Store, filter: &EventFilter, file: std::fs::File) -> Result<u64> {
     let mut w = super::export_parquet::ParquetWriter::new(file)?;
     let n = for_each_event(store, filter, false, |ev, _| {
-        w.push(frontline_server::rows::AcledRow::of(ev))
+        w.push(frontline_server::rows::acled_row(ev))
     })?;
     w.finish()?;
     Ok(n)

@@ -37,6 +37,7 @@ use crate::globals::Globals;
 ///   frontline ingest --db events.db crawl.warc.gz feeds/*.xml
 ///   frontline ingest --published 2017-06-18 --outlet "Wire" story.txt
 ///   zcat dump.jsonl.gz | frontline ingest --jsonl-text-field body -
+///   frontline extract ./articles/ --format jsonl > out.jsonl && frontline ingest --extractions out.jsonl
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -90,8 +91,21 @@ pub struct Args {
     /// first 20 of each are printed, then a count).
     #[arg(long)]
     pub show_all_skipped: bool,
+    /// The inputs are extraction outputs, stored and fused as they are, without extracting
+    /// again: JSON Lines of the extraction contract (`frontline extract --format jsonl`, the
+    /// Python package's `extract_many_json`, gzip or not), or, in a build with the `parquet`
+    /// feature, Parquet files with an `extraction` column holding that JSON (the Spark
+    /// recipe's output, examples/spark/).
+    #[arg(long)]
+    pub extractions: bool,
     #[command(flatten)]
     pub read: crate::util::ReadArgs,
+}
+
+/// One document of a batch: read, to be extracted, or already extracted (`--extractions`).
+enum Work {
+    Read(RawDocument),
+    Extracted(Box<Extraction>),
 }
 
 /// What a run did.
@@ -230,17 +244,20 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         })
         .context("cannot start the database writer thread")?;
 
-    let mut batch: Vec<RawDocument> = Vec::with_capacity(batch_size);
+    let mut batch: Vec<Work> = Vec::with_capacity(batch_size);
     let mut send_failed = false;
-    let flush = |batch: &mut Vec<RawDocument>, summary: &mut Summary| -> bool {
+    let flush = |batch: &mut Vec<Work>, summary: &mut Summary| -> bool {
         if batch.is_empty() {
             return true;
         }
         let docs = std::mem::take(batch);
         let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = docs
             .into_par_iter()
-            .map(|raw| {
-                let ex = extract_one(&pipeline, raw, &args);
+            .map(|work| {
+                let ex = match work {
+                    Work::Read(raw) => extract_one(&pipeline, raw, &args),
+                    Work::Extracted(ex) => *ex,
+                };
                 let prepared = Prepared::of(&ex);
                 (ex, prepared)
             })
@@ -259,9 +276,25 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         }
         tx.send((extracted, prepared)).is_ok()
     };
-    for item in frontline_ingest::read_inputs(inputs, options) {
+    let items: Box<dyn Iterator<Item = Result<Work, frontline_ingest::IngestError>>> =
+        if args.extractions {
+            Box::new(
+                frontline_ingest::read_extractions(inputs, options)
+                    .map(|r| r.map(|ex| Work::Extracted(Box::new(ex)))),
+            )
+        } else {
+            Box::new(frontline_ingest::read_inputs(inputs, options).map(|r| r.map(Work::Read)))
+        };
+    for item in items {
         match item {
-            Ok(raw) => {
+            Ok(Work::Extracted(ex)) => {
+                batch.push(Work::Extracted(ex));
+                if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
+                    send_failed = true;
+                    break;
+                }
+            }
+            Ok(Work::Read(raw)) => {
                 if !raw.warnings.is_empty() {
                     summary.warned += 1;
                     if args.show_all_skipped || printed_warnings < 20 {
@@ -279,7 +312,7 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
                     .iter()
                     .filter(|w| w.starts_with(frontline_ingest::LINK_NOT_FOLLOWED))
                     .count() as u64;
-                batch.push(raw);
+                batch.push(Work::Read(raw));
                 if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
                     send_failed = true;
                     break;

@@ -1,0 +1,91 @@
+//! Python bindings of Frontline: the native module `frontline._frontline` of the
+//! `frontline-events` wheel (built with maturin; the pure-Python package around it is in
+//! `python/frontline/`, its documentation in `docs/python.md`).
+//!
+//! Results cross into Python as the versioned JSON contract of the CLI (`docs/schema.md`):
+//! each extraction is serialised with serde on the worker threads, with the GIL released, and
+//! parsed by Python's own `json` module, so that a dict holds exactly what `frontline extract`
+//! prints. Tables (events, mentions, fused events) cross as one Python list per column.
+
+mod article;
+mod columns;
+mod pipeline;
+mod store;
+
+use std::sync::OnceLock;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+pub use article::Article;
+pub use pipeline::PyPipeline;
+pub use store::PyStore;
+
+create_exception!(
+    _frontline,
+    FrontlineError,
+    PyException,
+    "An error of Frontline itself: a gazetteer or dictionary that cannot be loaded, a \
+     database that cannot be opened or written."
+);
+
+/// The pipeline of the module-level `extract`, over the embedded gazetteer, built on first use.
+static DEFAULT: OnceLock<Result<frontline_extract::pipeline::Pipeline, String>> = OnceLock::new();
+
+/// The default pipeline (embedded gazetteer, built-in dictionaries).
+fn default_pipeline() -> PyResult<&'static frontline_extract::pipeline::Pipeline> {
+    DEFAULT
+        .get_or_init(|| pipeline::build(None, None))
+        .as_ref()
+        .map_err(|e| FrontlineError::new_err(e.clone()))
+}
+
+/// Python's `json.loads`, looked up once.
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Parses one JSON text with Python's `json` module (its C parser builds the dict faster than
+/// converting a serde value object by object).
+fn json_to_py<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py.import("json")?.getattr("loads")?.unbind())
+    })?;
+    loads.bind(py).call1((json,))
+}
+
+/// Extracts actors, places, times, quantities and events from one article with the default
+/// pipeline (embedded gazetteer) and returns the JSON contract as a dict.
+///
+/// `published` (a `YYYY-MM-DD` string or a `datetime.date`) anchors relative dates ("on
+/// Sunday"); `outlet`, `url` and `title` are stored in the document's metadata.
+#[pyfunction]
+#[pyo3(signature = (text, published=None, outlet=None, url=None, title=None))]
+fn extract<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+    published: Option<&Bound<'py, PyAny>>,
+    outlet: Option<String>,
+    url: Option<String>,
+    title: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let article = Article::from_args(text, published, outlet, url, title)?;
+    let pipeline = default_pipeline()?;
+    let json = py.detach(|| pipeline::extract_json(pipeline, article))?;
+    json_to_py(py, &json)
+}
+
+/// The native module.
+#[pymodule]
+fn _frontline(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("SCHEMA_VERSION", frontline_model::SCHEMA_VERSION)?;
+    m.add("CSV_COLUMNS", frontline_store::acled::CSV_COLUMNS.to_vec())?;
+    m.add("FrontlineError", m.py().get_type::<FrontlineError>())?;
+    m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(columns::event_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(columns::mention_columns, m)?)?;
+    m.add_class::<PyPipeline>()?;
+    m.add_class::<PyStore>()?;
+    Ok(())
+}
