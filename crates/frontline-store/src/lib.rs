@@ -33,8 +33,8 @@ mod put;
 mod query;
 mod rtree;
 mod schema;
-mod stamp;
 pub mod sources;
+mod stamp;
 pub mod testutil;
 
 use std::path::{Path, PathBuf};
@@ -50,8 +50,8 @@ pub use query::{
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
-pub use stamp::parse_updated_since;
 pub use sources::{IndependentSource, TollReport};
+pub use stamp::parse_updated_since;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
