@@ -73,8 +73,10 @@ fn extract_request() -> Request<Body> {
         .unwrap()
 }
 
+/// Waits for `cond`, polling every 10 ms. The bound (60 s) only stops a hang: on a loaded
+/// machine the blocking pool can take seconds to start the extractions.
 async fn wait_until(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..500 {
+    for _ in 0..6_000 {
         if cond() {
             return;
         }
