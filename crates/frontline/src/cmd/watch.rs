@@ -20,13 +20,12 @@ use crate::globals::Globals;
 /// validators, items seen, failures) lives in the database beside the documents, so a
 /// restart goes on where it stopped: nothing is fetched twice and nothing is lost. Ctrl-C or
 /// SIGTERM finishes the batch in progress, then stops.
-///
-/// Examples:
-///
-///   frontline watch --config feeds.toml --db news.db
-///   frontline watch --config feeds.toml --db news.db --serve 127.0.0.1:8080
-///   frontline watch --config feeds.opml --db news.db --once
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  frontline watch --config feeds.toml --db news.db\n  \
+frontline watch --config feeds.toml --db news.db --serve 127.0.0.1:8080\n  \
+frontline watch --config feeds.opml --db news.db --once"
+)]
 pub struct Args {
     /// The feeds file (TOML, or OPML).
     #[arg(long, value_name = "PATH")]
