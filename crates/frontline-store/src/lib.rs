@@ -50,7 +50,7 @@ pub use query::{
 
 pub use fusion::{Claim, Contradiction, ContradictionKind};
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
-pub use sources::{IndependentSource, TollReport};
+pub use sources::{IndependentSource, MAX_SOURCE_DOCUMENTS, TollReport};
 pub use stamp::parse_updated_since;
 
 /// Errors from the store.

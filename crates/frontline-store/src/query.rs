@@ -340,6 +340,10 @@ pub struct FusedEventDetail {
     /// Each report's death toll with its outlet and date, earliest first.
     #[serde(default)]
     pub tolls: Vec<crate::sources::TollReport>,
+    /// Documents `independent_sources` and `tolls` were read from: all of the record's, up to
+    /// [`crate::sources::MAX_SOURCE_DOCUMENTS`] (the earliest stored); `n_documents` counts all.
+    #[serde(default)]
+    pub sources_documents_read: usize,
 }
 
 /// What the reports of one document share, read once per document: its metadata, text and
@@ -1147,14 +1151,15 @@ impl Store {
             };
             reports.push(d.report(ev));
         }
-        let (independent_sources, tolls) = crate::sources::read(&conn, id)?;
+        let sources = crate::sources::read(&conn, id, crate::sources::MAX_SOURCE_DOCUMENTS)?;
         Ok(Some(FusedEventDetail {
             event,
             reports,
             reports_total: total.max(0) as u64,
             reports_offset: offset,
-            independent_sources,
-            tolls,
+            independent_sources: sources.independent,
+            tolls: sources.tolls,
+            sources_documents_read: sources.documents_read,
         }))
     }
 

@@ -15,6 +15,20 @@ use crate::fusion::{SourceGroups, StoredReport};
 /// with more lists the rest by story and outlet only).
 const MAX_CREDIT_DOCUMENTS: usize = 200;
 
+/// Documents of one fused event read for its independent sources and toll list: the earliest
+/// stored this many. A record told by more (a story every outlet ran for weeks) answers with
+/// these and says how many it read ([`Sources::documents_read`]); its `n_documents` and
+/// `n_sources` still count all. Bounds the time and memory of one event-detail request.
+pub const MAX_SOURCE_DOCUMENTS: usize = 1_000;
+
+/// What [`read`] finds of one fused event.
+pub(crate) struct Sources {
+    pub(crate) independent: Vec<IndependentSource>,
+    pub(crate) tolls: Vec<TollReport>,
+    /// Documents read (at most the cap given to [`read`]).
+    pub(crate) documents_read: usize,
+}
+
 /// One independent source of a fused event: the reports that are not independent of each
 /// other (copies of one story, reports of one outlet, reports crediting one wire).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +82,9 @@ fn parse_toll(s: &str) -> Option<(u64, u64)> {
     }
 }
 
-/// Marks each report whose figure rises above every figure published before it.
+/// Marks each report whose figure rises above every figure published on an earlier day, and
+/// puts the list in date order (undated reports last). One pass after the sort: the highest
+/// figure of the days before the current one is carried along.
 fn mark_updates(tolls: &mut [TollReport]) {
     tolls.sort_by(|a, b| {
         (a.published_at.is_none(), a.published_at, &a.document_id).cmp(&(
@@ -77,16 +93,19 @@ fn mark_updates(tolls: &mut [TollReport]) {
             &b.document_id,
         ))
     });
-    for i in 0..tolls.len() {
-        let Some(day) = tolls[i].published_at else {
+    let mut day: Option<NaiveDate> = None;
+    let mut max_before_day: Option<u64> = None;
+    let mut max_through_day: Option<u64> = None;
+    for t in tolls.iter_mut() {
+        let Some(d) = t.published_at else {
             continue;
         };
-        let earlier: Vec<u64> = tolls[..i]
-            .iter()
-            .filter(|t| t.published_at.is_some_and(|d| d < day))
-            .map(|t| t.high)
-            .collect();
-        tolls[i].update = earlier.iter().max().is_some_and(|m| tolls[i].high > *m);
+        if day != Some(d) {
+            day = Some(d);
+            max_before_day = max_through_day;
+        }
+        t.update = max_before_day.is_some_and(|m| t.high > m);
+        max_through_day = Some(max_through_day.map_or(t.high, |m| m.max(t.high)));
     }
 }
 
@@ -97,33 +116,37 @@ struct DocRow {
     story: i64,
 }
 
-/// The independent sources and the per-report tolls of fused event `fused_id`.
+/// The independent sources and the per-report tolls of fused event `fused_id`, read from its
+/// earliest stored `max_documents` documents (rows are streamed; reading stops at the cap).
 pub(crate) fn read(
     conn: &rusqlite::Connection,
     fused_id: i64,
-) -> Result<(Vec<IndependentSource>, Vec<TollReport>)> {
+    max_documents: usize,
+) -> Result<Sources> {
     // Each report's document (in document order) and what the store keeps of its claims.
     let mut stmt = conn.prepare_cached(
         "SELECT e.doc, e.modality, e.claims FROM events e INDEXED BY events_claims \
          WHERE e.fused_id = ?1 ORDER BY e.doc, e.idx",
     )?;
-    let rows = stmt
-        .query_map([fused_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let rows = stmt.query_map([fused_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
     let mut doc_stmt = conn.prepare_cached(
         "SELECT id, outlet, published_at, story_id FROM documents WHERE rowid_ = ?1",
     )?;
     let mut text_stmt = conn.prepare_cached("SELECT text FROM documents WHERE rowid_ = ?1")?;
     let mut groups = SourceGroups::default();
     let mut per_doc: BTreeMap<i64, (DocRow, Option<TollReport>)> = BTreeMap::new();
-    for (rowid, modality, claims) in rows {
+    for row in rows {
+        let (rowid, modality, claims) = row?;
         if !per_doc.contains_key(&rowid) {
+            if per_doc.len() >= max_documents {
+                break;
+            }
             let d = doc_stmt.query_row([rowid], |r| {
                 Ok(DocRow {
                     id: r.get(0)?,
@@ -183,9 +206,14 @@ pub(crate) fn read(
             credits,
         })
         .collect();
+    let documents_read = per_doc.len();
     let mut tolls: Vec<TollReport> = per_doc.into_values().filter_map(|(_, t)| t).collect();
     mark_updates(&mut tolls);
-    Ok((sources, tolls))
+    Ok(Sources {
+        independent: sources,
+        tolls,
+        documents_read,
+    })
 }
 
 #[cfg(test)]

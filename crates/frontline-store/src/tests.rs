@@ -283,6 +283,16 @@ fn reports_of_one_event_fuse_and_count_independent_sources() {
     let deir_ev = all.iter().find(|f| f.id != homs_ev.id).unwrap();
     assert_eq!(deir_ev.n_reports, 1);
     assert!(store.event(9999).unwrap().is_none());
+    // Sources and tolls are read from every document up to the cap, and from the earliest
+    // stored ones beyond it (issue 23, item 1: one record told by very many documents).
+    assert_eq!(detail.sources_documents_read, 3);
+    let conn = store.conn().unwrap();
+    let capped = crate::sources::read(&conn, homs_ev.id, 2).unwrap();
+    assert_eq!(capped.documents_read, 2);
+    let sourced: usize = capped.independent.iter().map(|s| s.documents).sum();
+    assert_eq!(sourced, 2, "{:#?}", capped.independent);
+    let all_docs = crate::sources::read(&conn, homs_ev.id, 100).unwrap();
+    assert_eq!(all_docs.documents_read, 3);
 }
 
 #[test]
