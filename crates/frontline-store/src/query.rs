@@ -233,11 +233,20 @@ pub struct FusedEvent {
     /// End of that union.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_end: Option<NaiveDate>,
-    /// When the store created this record (UTC; schema v12, see `stamp.rs`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the store created this record (UTC; schema v12, see `stamp.rs`), written in the
+    /// stored fixed form (`YYYY-MM-DDTHH:MM:SS.sssZ`) so that text order is time order.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::stamp::serialize_opt"
+    )]
     pub created_at: Option<DateTime<Utc>>,
-    /// When a report was last added to it (UTC): what `updated_since` compares.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When a report was last added to it (UTC): what `updated_since` compares. Same form.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::stamp::serialize_opt"
+    )]
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -17,6 +17,19 @@ pub(crate) fn format(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Writes a stamp in the stored fixed form (milliseconds always present), so that clients
+/// comparing the strings compare times: serde's default for `DateTime` drops a zero fraction
+/// (`...:10Z`), which sorts after `...:10.158Z`.
+pub(crate) fn serialize_opt<S: serde::Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&format(*t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// The stamp of a write transaction: now, or the latest stamp stored if that is later.
 pub(crate) fn batch_stamp(tx: &rusqlite::Connection) -> Result<String> {
     let now = format(Utc::now());
@@ -69,6 +82,26 @@ mod tests {
         assert!(sa < sb);
         assert_eq!(parse(Some(&sa)), Some(a));
         assert_eq!(parse(Some("not a time")), None);
+    }
+
+    #[test]
+    fn stamps_serialise_in_the_fixed_form_even_on_a_whole_second() {
+        #[derive(serde::Serialize)]
+        struct T {
+            #[serde(serialize_with = "serialize_opt")]
+            at: Option<DateTime<Utc>>,
+        }
+        let whole = DateTime::parse_from_rfc3339("2026-12-07T03:36:10Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let later = whole + chrono::Duration::milliseconds(158);
+        let json = |at| serde_json::to_string(&T { at: Some(at) }).unwrap();
+        assert_eq!(json(whole), r#"{"at":"2026-12-07T03:36:10.000Z"}"#);
+        assert!(json(whole) < json(later), "text order is time order");
+        assert_eq!(
+            serde_json::to_string(&T { at: None }).unwrap(),
+            r#"{"at":null}"#
+        );
     }
 
     #[test]
