@@ -303,6 +303,12 @@ pub fn by_iso2(code: &str) -> Option<&'static Country> {
     all().iter().find(|c| c.iso2.eq_ignore_ascii_case(code))
 }
 
+/// The country table's name for an alpha-2 code, or the code itself when it is not in the
+/// table: how exports name a country.
+pub fn name_or_code(iso2: &str) -> String {
+    by_iso2(iso2).map_or_else(|| iso2.to_string(), |k| k.name.clone())
+}
+
 /// The country with this alpha-3 code (case-insensitive).
 pub fn by_iso3(code: &str) -> Option<&'static Country> {
     all().iter().find(|c| c.iso3.eq_ignore_ascii_case(code))
@@ -338,6 +344,16 @@ pub fn lookup_kind(name_or_demonym: &str) -> Option<(&'static Country, CountryNa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_named_from_the_table_or_kept() {
+        assert_eq!(
+            name_or_code("sy"),
+            by_iso2("SY").map(|c| c.name.clone()).unwrap_or_default()
+        );
+        assert_ne!(name_or_code("SY"), "SY");
+        assert_eq!(name_or_code("QQ"), "QQ");
+    }
 
     #[test]
     fn table_has_every_country() {

@@ -125,12 +125,7 @@ pub fn acled_table(rows: &[AcledRow]) -> Table {
     t
 }
 
-/// The country table's name for an ISO alpha-2 code (the code itself when unknown), as the
-/// CSV export writes it.
-pub fn country_name(iso2: &str) -> String {
-    frontline_gazetteer::countries::by_iso2(iso2)
-        .map_or_else(|| iso2.to_string(), |k| k.name.clone())
-}
+pub use frontline_gazetteer::countries::name_or_code as country_name;
 
 /// The CSV columns of one extracted event, as a fused event of that one report would have
 /// them; `row` is its `event_id` (its row number: events of single documents are not fused).

@@ -11,11 +11,7 @@ pub fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// The country table's name for an ISO alpha-2 code (the code itself when unknown).
-pub fn country_name(iso2: &str) -> String {
-    frontline_gazetteer::countries::by_iso2(iso2)
-        .map_or_else(|| iso2.to_string(), |k| k.name.clone())
-}
+pub use frontline_gazetteer::countries::name_or_code as country_name;
 
 /// The ACLED-style row of a fused event, countries named from the gazetteer's table.
 pub fn acled_row(ev: &FusedEvent) -> AcledRow {
