@@ -55,12 +55,12 @@ def bench_throughput(corpus: Path, cli: str) -> None:
     texts = [p.read_bytes().decode("utf-8", errors="replace") for p in files]
     n = len(texts)
     p = frontline.Pipeline()
-    p.extract_many(texts[:20], threads=1)  # warm caches
+    list(p.extract_many(texts[:20], threads=1))  # warm caches
     py, pyj = [], []
     for _ in range(3):
         c = _cpu()
         w = time.perf_counter()
-        out = p.extract_many(texts, threads=1)
+        out = list(p.extract_many(texts, threads=1))
         py.append((_cpu() - c, time.perf_counter() - w))
         assert len(out) == n
         c = _cpu()

@@ -14,9 +14,16 @@ EXTRA = ["document_id", "event", "modality", "confidence"]
 
 @pytest.fixture(scope="module")
 def results(articles):
-    return frontline.Pipeline().extract_many(
+    return list(frontline.Pipeline().extract_many(
+        {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
+    ))
+
+
+def test_tables_take_the_extract_many_iterator_as_it_is(articles, results):
+    it = frontline.Pipeline().extract_many(
         {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
     )
+    assert frontline.events_frame(it).equals(frontline.events_frame(results))
 
 
 def test_events_frame_has_the_csv_columns_and_one_row_per_event(results):
