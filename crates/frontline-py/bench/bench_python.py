@@ -8,6 +8,7 @@ docs, never in tests).
         (RAYON_NUM_THREADS=1): articles per CPU-second, each best of 3.
     python crates/frontline-py/bench/bench_python.py read DB
         `Store(DB).events()` into pandas: seconds and peak resident memory (a fresh process).
+        For a database of a given size, see make_big_store.py (fused-event rows replicated).
 """
 
 from __future__ import annotations
