@@ -5,13 +5,12 @@ bench/watch_bench.sh's item-to-event-in-the-API latency.
 
 Every INTERVAL_S seconds (default 0.25) it asks `GET /api/events?updated_since=CURSOR`
 (inclusive; CURSOR is the latest `updated_at` seen) page by page, and appends each
-(fused event id, updated_at) pair seen for the first time to OUT with the Unix time it was
-first seen: `id TAB updated_at TAB seen_s`. It stops when STOPFILE exists. Standard library
-only; all traffic goes to the address given.
+(fused event id, updated_at) pair seen for the first time to OUT with its `n_documents` and
+the Unix time it was first seen: `id TAB updated_at TAB n_documents TAB seen_s`. It stops
+when STOPFILE exists. Standard library only; all traffic goes to the address given.
 
-`updated_at` is the stamp of the write transaction that last added a report to the event
-(frontline-store's stamp.rs), so an item's event is visible in the API from the first poll
-that sees one of its fused events with `updated_at` at or after its batch's stamp.
+A document that is the k-th document (in insertion order) of a fused event is visible in the
+API from the first poll that shows that event with `n_documents` >= k.
 """
 
 from __future__ import annotations
@@ -51,7 +50,8 @@ def main() -> None:
                         key = (e["id"], e.get("updated_at") or "")
                         if key not in seen:
                             seen.add(key)
-                            f.write(f"{key[0]}\t{key[1]}\t{now:.3f}\n")
+                            n = e.get("n_documents", 0)
+                            f.write(f"{key[0]}\t{key[1]}\t{n}\t{now:.3f}\n")
                         if key[1] and (latest is None or key[1] > latest):
                             latest = key[1]
                     offset += PAGE

@@ -63,31 +63,25 @@ for line in open(f"{w}/published.tsv"):
         pub[url] = int(ms) / 1000
 db = sqlite3.connect(f"{w}/watch.db")
 got = {u: datetime.datetime.fromisoformat(t).timestamp() for u, t in db.execute("SELECT url, ingested_at FROM documents")}
-ts = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
-# First time the API showed each (fused event, updated_at); the batch stamps seen.
+# When each fused event was first seen in the API with at least n documents.
 seen = {}
 for line in open(f"{w}/api_seen.tsv"):
-    fid, upd, t = line.rstrip("\n").split("\t")
-    if upd:
-        seen.setdefault(int(fid), []).append((ts(upd), float(t)))
-stamps = sorted({u for obs in seen.values() for u, _ in obs}
-                | {ts(c) for (c,) in db.execute("SELECT created_at FROM fused_events WHERE created_at IS NOT NULL")})
-fused_of = {}
-for url, fid in db.execute("SELECT d.url, ed.fused_id FROM documents d JOIN event_documents ed ON ed.doc = d.rowid_"):
-    fused_of.setdefault(url, []).append(fid)
-import bisect
+    fid, _upd, ndocs, t = line.rstrip("\n").split("\t")
+    seen.setdefault(int(fid), []).append((int(ndocs), float(t)))
+# Each document's rank (1-based, insertion order) among its fused events' documents.
+rank = {}
+for url, fid, k in db.execute(
+        "SELECT d.url, ed.fused_id, ROW_NUMBER() OVER (PARTITION BY ed.fused_id ORDER BY d.rowid_) "
+        "FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc"):
+    rank.setdefault(url, []).append((fid, k))
 api_lat, no_event = [], 0
 for u, t in pub.items():
     if u not in got:
         continue
-    fids = fused_of.get(u)
-    if not fids:
+    if u not in rank:
         no_event += 1
         continue
-    # The document's batch stamp: the latest stamp at or before its ingest time.
-    i = bisect.bisect_right(stamps, got[u] + 1e-3) - 1
-    stamp = stamps[i] if i >= 0 else 0.0
-    firsts = [t_seen for f in fids for upd, t_seen in seen.get(f, []) if upd >= stamp - 1e-3]
+    firsts = [t_seen for fid, k in rank[u] for n, t_seen in seen.get(fid, []) if n >= k]
     if firsts:
         api_lat.append(min(firsts) - t)
 api_lat.sort()
