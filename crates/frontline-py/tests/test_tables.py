@@ -86,3 +86,13 @@ def test_bad_results_raise():
         frontline.to_arrow([object()])
     with pytest.raises(ValueError, match="table: 'sentences' is not one of"):
         frontline.to_arrow([], table="sentences")
+
+
+def test_tables_take_json_texts_as_they_are(articles, results):
+    texts = frontline.Pipeline().extract_many_json(
+        {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
+    )
+    for table in ("events", "mentions"):
+        assert frontline.to_arrow(texts, table).equals(frontline.to_arrow(results, table))
+    with pytest.raises(ValueError, match="not a list of extractions"):
+        frontline.to_arrow(["{not json"])
