@@ -3,8 +3,10 @@
 #   bench/watch_bench.sh POLL_S DURATION_S [FEEDS] [ITEMS]
 # FEEDS feeds (default 200) of ITEMS items (default 20), each gaining a new item every POLL_S
 # seconds, polled every POLL_S seconds. Prints the steady-state CPU and memory of `watch`
-# (second half of the run), the item-to-stored latency (p50, p95) of items published during
-# the run, and, after a freeze and a restart with --once, the polls that were not 304 and the
+# (second half of the run), the latency (p50, p95) of items published during the run from
+# their appearance in the feed to their document being stored and to their event being
+# visible in the API (bench/watch_api_latency.py polls /api/events?updated_since= every
+# 0.25 s), and, after a freeze and a restart with --once, the polls that were not 304 and the
 # duplicate documents (both should be 0).
 # Needs: cargo build --release -p frontline && cargo build --release -p frontline-watch --example feed_site
 set -euo pipefail
@@ -24,6 +26,8 @@ trap 'kill $SITE_PID 2>/dev/null || true' EXIT
 } > "$W/feeds.toml"
 sleep 1
 "$B" watch --config "$W/feeds.toml" --db "$W/watch.db" --serve 127.0.0.1:$((PORT + 1)) 2> "$W/watch.log" & WPID=$!
+python3 "$(dirname "$0")/watch_api_latency.py" "http://127.0.0.1:$((PORT + 1))" "$W/api_seen.tsv" "$W/api.stop" 0.25 \
+  2> "$W/api_poll.log" & APID=$!
 ticks() { awk '{print $14 + $15}' /proc/$WPID/stat; }
 sleep $((DUR / 2))
 t1=$(ticks); s1=$(date +%s.%N)
@@ -38,6 +42,7 @@ curl -s "http://127.0.0.1:$((PORT + 1))/metrics" > "$W/metrics.txt" || true
 # Freeze the site, let one more poll round see the final state, stop with SIGTERM.
 touch "$W/published.tsv.freeze"
 sleep $((POLL + 5))
+touch "$W/api.stop"; wait $APID || true
 kill -TERM $WPID; wait $WPID || true
 CLK=$(getconf CLK_TCK)
 echo "work dir: $W"
@@ -58,6 +63,28 @@ for line in open(f"{w}/published.tsv"):
         pub[url] = int(ms) / 1000
 db = sqlite3.connect(f"{w}/watch.db")
 got = {u: datetime.datetime.fromisoformat(t).timestamp() for u, t in db.execute("SELECT url, ingested_at FROM documents")}
+# When each fused event was first seen in the API with at least n documents.
+seen = {}
+for line in open(f"{w}/api_seen.tsv"):
+    fid, _upd, ndocs, t = line.rstrip("\n").split("\t")
+    seen.setdefault(int(fid), []).append((int(ndocs), float(t)))
+# Each document's rank (1-based, insertion order) among its fused events' documents.
+rank = {}
+for url, fid, k in db.execute(
+        "SELECT d.url, ed.fused_id, ROW_NUMBER() OVER (PARTITION BY ed.fused_id ORDER BY d.rowid_) "
+        "FROM event_documents ed JOIN documents d ON d.rowid_ = ed.doc"):
+    rank.setdefault(url, []).append((fid, k))
+api_lat, no_event = [], 0
+for u, t in pub.items():
+    if u not in got:
+        continue
+    if u not in rank:
+        no_event += 1
+        continue
+    firsts = [t_seen for fid, k in rank[u] for n, t_seen in seen.get(fid, []) if n >= k]
+    if firsts:
+        api_lat.append(min(firsts) - t)
+api_lat.sort()
 lat = sorted(got[u] - t for u, t in pub.items() if u in got)
 missing = sum(1 for u in pub if u not in got)
 n, dup = db.execute("SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT url) FROM documents").fetchone()
@@ -66,6 +93,10 @@ q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
 print(f"documents {n}, fused events {ev}, new items published {len(pub)}, stored {len(lat)}, not stored {missing}")
 if lat:
     print(f"item-to-stored latency: p50 {q(0.5):.1f} s, p95 {q(0.95):.1f} s, max {lat[-1]:.1f} s")
+if api_lat:
+    qa = lambda p: api_lat[min(len(api_lat) - 1, int(p * len(api_lat)))]
+    print(f"item-to-event-in-API latency: p50 {qa(0.5):.1f} s, p95 {qa(0.95):.1f} s, max {api_lat[-1]:.1f} s "
+          f"({len(api_lat)} items; {no_event} stored items coded no event)")
 print(f"duplicate documents: {dup}")
 PY
 "$B" watch --once --config "$W/feeds.toml" --db "$W/watch.db" 2>&1 | tail -1

@@ -3,7 +3,8 @@
 # no browser is ever downloaded).
 #
 # Builds the frontline binary if needed, starts `frontline demo` on a free loopback port, waits
-# for it, runs the node tests, and stops the server. Screenshots go to tests/browser/artifacts/.
+# for it, runs the node tests (ui.test.mjs against the demo; live.test.mjs starts its own
+# `frontline watch --serve` over a feed it serves on loopback), and stops the server. Screenshots go to tests/browser/artifacts/.
 #
 # Needs: apt-get install -y chromium ; (cd tests/browser && npm ci)
 # Env: FRONTLINE_BIN (a built binary to use; default: build the debug binary, which
@@ -20,6 +21,9 @@ if [[ -z "${FRONTLINE_BIN:-}" ]]; then
   FRONTLINE_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/frontline"
 fi
 [[ -x "$FRONTLINE_BIN" ]] || { echo "no frontline binary at $FRONTLINE_BIN" >&2; exit 1; }
+# Absolute, for live.test.mjs, which starts its own `frontline watch --serve` from tests/browser.
+FRONTLINE_BIN="$(cd "$(dirname "$FRONTLINE_BIN")" && pwd)/$(basename "$FRONTLINE_BIN")"
+export FRONTLINE_BIN
 
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 [[ -n "$CHROMIUM" ]] || { echo "chromium not found: apt-get install -y chromium" >&2; exit 1; }
@@ -42,4 +46,4 @@ curl -fsS "$FRONTLINE_URL/api/health" >/dev/null || { echo "server did not start
 echo "== demo server on $FRONTLINE_URL"
 
 cd "$here"
-node --test --test-concurrency=1 ui.test.mjs
+node --test --test-concurrency=1 ui.test.mjs live.test.mjs

@@ -8,6 +8,7 @@ docs, never in tests).
         (RAYON_NUM_THREADS=1): articles per CPU-second, each best of 3.
     python crates/frontline-py/bench/bench_python.py read DB
         `Store(DB).events()` into pandas: seconds and peak resident memory (a fresh process).
+        For a database of a given size, see make_big_store.py (fused-event rows replicated).
 """
 
 from __future__ import annotations
@@ -55,12 +56,12 @@ def bench_throughput(corpus: Path, cli: str) -> None:
     texts = [p.read_bytes().decode("utf-8", errors="replace") for p in files]
     n = len(texts)
     p = frontline.Pipeline()
-    p.extract_many(texts[:20], threads=1)  # warm caches
+    list(p.extract_many(texts[:20], threads=1))  # warm caches
     py, pyj = [], []
     for _ in range(3):
         c = _cpu()
         w = time.perf_counter()
-        out = p.extract_many(texts, threads=1)
+        out = list(p.extract_many(texts, threads=1))
         py.append((_cpu() - c, time.perf_counter() - w))
         assert len(out) == n
         c = _cpu()

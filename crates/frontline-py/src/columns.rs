@@ -149,7 +149,13 @@ fn event_row(ex: &Extraction, ev: &Event, row: i64) -> Option<AcledRow> {
 }
 
 /// Parses a JSON array of extractions (the contract), naming the item that does not parse.
+///
+/// The array is read straight into extractions; only when that fails is it read again item by
+/// item, to name the item at fault.
 pub fn parse_results(json: &str) -> PyResult<Vec<Extraction>> {
+    if let Ok(results) = serde_json::from_str::<Vec<Extraction>>(json) {
+        return Ok(results);
+    }
     let values: Vec<serde_json::Value> = serde_json::from_str(json)
         .map_err(|e| PyValueError::new_err(format!("results: not a list of extractions ({e})")))?;
     values

@@ -3,24 +3,24 @@
 //! `python/frontline/`, its documentation in `docs/python.md`).
 //!
 //! Results cross into Python as the versioned JSON contract of the CLI (`docs/schema.md`):
-//! each extraction is serialised with serde on the worker threads, with the GIL released, and
-//! parsed by Python's own `json` module, so that a dict holds exactly what `frontline extract`
-//! prints. Tables (events, mentions, fused events) cross as one Python list per column.
+//! each extraction is turned into dicts and lists by a serde serializer (`topy`) that builds
+//! the Python objects directly, so that a dict holds exactly what `json.loads` of
+//! `frontline extract`'s output holds, without writing and parsing JSON text. Tables (events, mentions, fused events) cross as one Python list per column.
 
 mod article;
 mod columns;
 mod pipeline;
 mod store;
+mod topy;
 
 use std::sync::OnceLock;
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 
 pub use article::Article;
-pub use pipeline::PyPipeline;
+pub use pipeline::{Extractions, PyPipeline};
 pub use store::PyStore;
 
 create_exception!(
@@ -42,18 +42,6 @@ fn default_pipeline() -> PyResult<&'static frontline_extract::pipeline::Pipeline
         .map_err(|e| FrontlineError::new_err(e.clone()))
 }
 
-/// Python's `json.loads`, looked up once.
-static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// Parses one JSON text with Python's `json` module (its C parser builds the dict faster than
-/// converting a serde value object by object).
-fn json_to_py<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
-    let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        Ok(py.import("json")?.getattr("loads")?.unbind())
-    })?;
-    loads.bind(py).call1((json,))
-}
-
 /// Extracts actors, places, times, quantities and events from one article with the default
 /// pipeline (embedded gazetteer) and returns the JSON contract as a dict.
 ///
@@ -71,8 +59,8 @@ fn extract<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let article = Article::from_args(text, published, outlet, url, title)?;
     let pipeline = default_pipeline()?;
-    let json = py.detach(|| pipeline::extract_json(pipeline, article))?;
-    json_to_py(py, &json)
+    let ex = py.detach(|| pipeline::extract_one(pipeline, article));
+    topy::Builder::new(py).build(&ex)
 }
 
 /// The native module.
@@ -86,6 +74,7 @@ fn _frontline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(columns::event_columns, m)?)?;
     m.add_function(wrap_pyfunction!(columns::mention_columns, m)?)?;
     m.add_class::<PyPipeline>()?;
+    m.add_class::<Extractions>()?;
     m.add_class::<PyStore>()?;
     Ok(())
 }

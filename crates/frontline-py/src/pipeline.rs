@@ -1,23 +1,38 @@
 //! `frontline.Pipeline`: one extraction pipeline, built once and reused, and batches of
 //! articles extracted on the rayon pool with the GIL released.
 
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, TryLockError};
 
 use frontline_extract::pipeline::Pipeline;
 use frontline_geocode::Geocoder;
 use frontline_model::{Document, Extraction};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::PyIterator;
 use rayon::prelude::*;
 
-use crate::{Article, FrontlineError, json_to_py};
+use crate::topy::{Builder, Names};
+use crate::{Article, FrontlineError};
 
-/// Articles handed to the pool at a time by `extract_many`: enough to keep every thread busy,
-/// few enough that the input iterable is read lazily and memory stays bounded.
-const CHUNK: usize = 1024;
+/// Most articles handed to the pool at a time by `extract_many`: enough to keep every thread
+/// busy, few enough that memory stays bounded (two chunks are held: one being handed out, one
+/// being extracted).
+const MAX_CHUNK: usize = 1024;
+
+/// Articles per thread in one chunk, and the fewest in a chunk.
+const PER_THREAD: usize = 32;
+
+/// The chunk size for a pool (`None`: rayon's global pool).
+fn chunk_size(pool: Option<&rayon::ThreadPool>) -> usize {
+    let threads = pool.map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+    threads
+        .saturating_mul(PER_THREAD)
+        .clamp(PER_THREAD, MAX_CHUNK)
+}
 
 /// Builds a pipeline over `gazetteer` (an index written by `frontline gazetteer import`; the
 /// embedded gazetteer when `None`) with the extra dictionary folder `dictionary`.
@@ -63,10 +78,13 @@ pub fn extract_one(pipeline: &Pipeline, article: Article) -> Extraction {
     }
 }
 
-/// [`extract_one`] serialised as the JSON contract.
+/// [`extract_one`] serialised as the JSON contract (the bytes `frontline extract` writes).
 pub fn extract_json(pipeline: &Pipeline, article: Article) -> PyResult<String> {
     let ex = extract_one(pipeline, article);
-    serde_json::to_string(&ex)
+    let mut out = Vec::new();
+    frontline_model::json::append(&mut out, &ex)
+        .map_err(|e| FrontlineError::new_err(format!("cannot serialise an extraction: {e}")))?;
+    String::from_utf8(out)
         .map_err(|e| FrontlineError::new_err(format!("cannot serialise an extraction: {e}")))
 }
 
@@ -168,39 +186,41 @@ impl PyPipeline {
     ) -> PyResult<Bound<'py, PyAny>> {
         let article = Article::from_args(text, published, outlet, url, title)?;
         let pipeline = &*self.pipeline;
-        let json = py.detach(|| extract_json(pipeline, article))?;
-        json_to_py(py, &json)
+        let ex = py.detach(|| extract_one(pipeline, article));
+        Builder::new(py).build(&ex)
     }
 
-    /// Extracts many articles in parallel and returns their dicts in input order.
+    /// Extracts many articles in parallel and yields their dicts in input order, lazily.
     ///
     /// `items` is any iterable of `str` or of dicts with `text` and optionally `published`,
-    /// `outlet`, `url`, `title`, `author`. It is read 1024 items at a time; each chunk is
-    /// extracted on the thread pool with the GIL released. `threads=None` uses one thread
-    /// per core, `threads=N` a pool of N threads. A bad item raises `TypeError` or
-    /// `ValueError` naming its index, before any of its chunk is extracted.
+    /// `outlet`, `url`, `title`, `author`. The result is an iterator (`Extractions`): it reads
+    /// `items` a chunk at a time, extracts each chunk on the thread pool with the GIL released
+    /// while the previous chunk's dicts are handed out, and builds each dict when it is asked
+    /// for. `list(p.extract_many(items))` gives the list earlier versions returned.
+    /// `threads=None` uses one thread per core, `threads=N` a pool of N threads. A bad item
+    /// raises `TypeError` or `ValueError` naming its index once the results before its chunk
+    /// have been yielded.
     #[pyo3(signature = (items, threads=None))]
-    fn extract_many<'py>(
+    fn extract_many(
         &self,
-        py: Python<'py>,
-        items: &Bound<'py, PyAny>,
+        items: &Bound<'_, PyAny>,
         threads: Option<usize>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Extractions> {
         let pool = self.pool(threads)?;
-        let out = PyList::empty(py);
-        let mut chunk: Vec<Article> = Vec::with_capacity(CHUNK);
-        for (index, item) in items.try_iter()?.enumerate() {
-            chunk.push(Article::from_item(&item?, index)?);
-            if chunk.len() == CHUNK {
-                for json in self.run_chunk(py, pool.as_deref(), std::mem::take(&mut chunk))? {
-                    out.append(json_to_py(py, &json)?)?;
-                }
-            }
-        }
-        for json in self.run_chunk(py, pool.as_deref(), chunk)? {
-            out.append(json_to_py(py, &json)?)?;
-        }
-        Ok(out)
+        let chunk = chunk_size(pool.as_deref());
+        Ok(Extractions {
+            state: Mutex::new(Feed {
+                pipeline: Arc::clone(&self.pipeline),
+                pool,
+                chunk,
+                source: Some(items.try_iter()?.unbind()),
+                next_index: 0,
+                ready: VecDeque::new(),
+                in_flight: None,
+                deferred: None,
+                names: Names::new(),
+            }),
+        })
     }
 
     /// Like `extract_many`, but returns each extraction as its JSON text (one line of
@@ -218,5 +238,141 @@ impl PyPipeline {
             articles.push(Article::from_item(&item?, index)?);
         }
         self.run_chunk(py, pool.as_deref(), articles)
+    }
+}
+
+/// The iterator `Pipeline.extract_many` returns: extraction dicts in input order.
+///
+/// It reads its input a chunk at a time and extracts the next chunk on the thread pool while
+/// the current one is handed out; each dict is built (in Rust) when it is asked for.
+#[pyclass(name = "Extractions", module = "frontline", frozen)]
+pub struct Extractions {
+    state: Mutex<Feed>,
+}
+
+#[pymethods]
+impl Extractions {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let mut feed = match self.state.try_lock() {
+            Ok(feed) => feed,
+            Err(TryLockError::WouldBlock) => {
+                return Err(PyRuntimeError::new_err(
+                    "extract_many: this iterator is already being read by another thread",
+                ));
+            }
+            Err(TryLockError::Poisoned(_)) => {
+                return Err(FrontlineError::new_err(
+                    "extract_many: the iterator's state is poisoned",
+                ));
+            }
+        };
+        let Some(ex) = feed.next(py)? else {
+            return Ok(None);
+        };
+        let mut builder = Builder::with_names(py, std::mem::take(&mut feed.names));
+        let dict = builder.build(&ex);
+        feed.names = builder.into_names();
+        dict.map(Some)
+    }
+}
+
+/// The state of one `extract_many` iteration.
+struct Feed {
+    pipeline: Arc<Pipeline>,
+    pool: Option<Arc<rayon::ThreadPool>>,
+    /// Articles per chunk.
+    chunk: usize,
+    /// The input, until it is exhausted or fails.
+    source: Option<Py<PyIterator>>,
+    /// The index of the next input item (for messages).
+    next_index: usize,
+    /// Extracted, not yet handed out.
+    ready: VecDeque<Extraction>,
+    /// The chunk being extracted.
+    in_flight: Option<Receiver<Vec<Extraction>>>,
+    /// An input error met while reading ahead, raised once the results before it are out.
+    deferred: Option<PyErr>,
+    /// Python strings of the contract's keys, kept between items.
+    names: Names,
+}
+
+impl Feed {
+    /// The next extraction, waiting (GIL released) for its chunk; `None` at the end.
+    fn next(&mut self, py: Python<'_>) -> PyResult<Option<Extraction>> {
+        loop {
+            if let Some(ex) = self.ready.pop_front() {
+                return Ok(Some(ex));
+            }
+            if let Some(rx) = self.in_flight.take() {
+                let done = py.detach(move || rx.recv()).map_err(|_| {
+                    FrontlineError::new_err("extract_many: a worker stopped without results")
+                })?;
+                self.ready.extend(done);
+                // Read ahead: the pool extracts the next chunk while this one is handed out.
+                if let Err(e) = self.submit(py) {
+                    self.deferred = Some(e);
+                }
+                continue;
+            }
+            if let Some(e) = self.deferred.take() {
+                return Err(e);
+            }
+            self.submit(py)?;
+            if self.in_flight.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Reads the next chunk of the input and starts extracting it on the pool; reads nothing
+    /// once the input is exhausted. A bad item (or an error of the input) ends the input.
+    fn submit(&mut self, py: Python<'_>) -> PyResult<()> {
+        let Some(source) = self.source.as_ref() else {
+            return Ok(());
+        };
+        let mut source = source.bind(py).clone();
+        let mut articles = Vec::with_capacity(self.chunk);
+        while articles.len() < self.chunk {
+            let read = match source.next() {
+                None => {
+                    self.source = None;
+                    break;
+                }
+                Some(item) => item.and_then(|item| Article::from_item(&item, self.next_index)),
+            };
+            match read {
+                Ok(article) => {
+                    articles.push(article);
+                    self.next_index += 1;
+                }
+                Err(e) => {
+                    self.source = None;
+                    return Err(e);
+                }
+            }
+        }
+        if articles.is_empty() {
+            return Ok(());
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let pipeline = Arc::clone(&self.pipeline);
+        let job = move || {
+            let done: Vec<Extraction> = articles
+                .into_par_iter()
+                .map(|a| extract_one(&pipeline, a))
+                .collect();
+            // The iterator may have been dropped: its results are then not wanted.
+            let _ = tx.send(done);
+        };
+        match &self.pool {
+            Some(pool) => pool.spawn(job),
+            None => rayon::spawn(job),
+        }
+        self.in_flight = Some(rx);
+        Ok(())
     }
 }

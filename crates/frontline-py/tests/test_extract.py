@@ -57,20 +57,20 @@ def test_pipeline_extract_many_keeps_input_order(articles):
     texts = list(articles.values())
     items = [{"text": t, "published": "2021-03-01", "outlet": f"Outlet {i}", "extra": 1}
              for i, t in enumerate(texts)]
-    many = p.extract_many(iter(items), threads=2)
+    many = list(p.extract_many(iter(items), threads=2))
     assert len(many) == len(texts)
     for i, (item, r) in enumerate(zip(items, many)):
         one = p.extract(item["text"], published="2021-03-01", outlet=f"Outlet {i}")
         assert r == one
     # The default pool and one thread give the same results.
-    assert p.extract_many(texts) == p.extract_many(texts, threads=1)
-    assert p.extract_many([]) == []
+    assert list(p.extract_many(texts)) == list(p.extract_many(texts, threads=1))
+    assert list(p.extract_many([])) == []
 
 
 def test_extract_many_json_is_the_dicts_as_text(articles):
     p = frontline.Pipeline()
     texts = list(articles.values())[:3]
-    assert [json.loads(s) for s in p.extract_many_json(texts)] == p.extract_many(texts)
+    assert [json.loads(s) for s in p.extract_many_json(texts)] == list(p.extract_many(texts))
 
 
 def test_empty_text_gives_a_warning_not_an_error():
@@ -87,11 +87,11 @@ def test_empty_text_gives_a_warning_not_an_error():
          "is not a date; expected YYYY-MM-DD"),
         (lambda: frontline.extract("x", published=3.5), TypeError, "published: expected"),
         (lambda: frontline.extract(b"\xff\xfe"), ValueError, "bytes that are not UTF-8"),
-        (lambda: frontline.Pipeline().extract_many(["ok", 7]), TypeError,
+        (lambda: list(frontline.Pipeline().extract_many(["ok", 7])), TypeError,
          "item 1: expected a str or a dict"),
-        (lambda: frontline.Pipeline().extract_many([{"title": "no text"}]), ValueError,
+        (lambda: list(frontline.Pipeline().extract_many([{"title": "no text"}])), ValueError,
          "item 0: the dict has no \"text\" key"),
-        (lambda: frontline.Pipeline().extract_many([{"text": "t", "outlet": 5}]), TypeError,
+        (lambda: list(frontline.Pipeline().extract_many([{"text": "t", "outlet": 5}])), TypeError,
          "item 0: \"outlet\" must be a str or None"),
         (lambda: frontline.Pipeline().extract_many(5), TypeError, "not iterable"),
         (lambda: frontline.Pipeline().extract_many(["a"], threads=0), ValueError,
@@ -114,4 +114,58 @@ def test_errors_inside_the_iterable_propagate():
         raise RuntimeError("the source broke")
 
     with pytest.raises(RuntimeError, match="the source broke"):
-        frontline.Pipeline().extract_many(items())
+        list(frontline.Pipeline().extract_many(items()))
+
+
+def test_extract_many_is_a_lazy_iterator_in_input_order():
+    consumed = []
+
+    def source():
+        for i in range(2000):
+            consumed.append(i)
+            yield f"Shelling hit the town of Kupiansk on Monday, report {i} said."
+
+    it = frontline.Pipeline().extract_many(source(), threads=1)
+    assert iter(it) is it
+    assert consumed == [], "nothing is read before the first result is asked for"
+    first = next(it)
+    assert "report 0 said" in first["document"]["text"]
+    # One chunk being handed out and one read ahead, not the whole input.
+    assert 0 < len(consumed) < 2000
+    rest = list(it)
+    assert len(rest) == 1999 and "report 1999 said" in rest[-1]["document"]["text"]
+    with pytest.raises(StopIteration):
+        next(it)
+
+
+def test_results_before_a_bad_item_come_out_before_its_error():
+    items = ["A car bomb exploded in Kirkuk on Sunday."] * 40 + [7]
+    it = frontline.Pipeline().extract_many(items, threads=1)
+    got = []
+    with pytest.raises(TypeError, match="item 40: expected a str or a dict"):
+        for r in it:
+            got.append(r)
+    assert 0 < len(got) <= 40
+    assert all(r["document"]["text"] == items[0] for r in got)
+
+
+def test_dicts_built_in_rust_equal_the_json_contract(articles):
+    """Types, key order and values are those `json.loads` gives for the CLI's JSON text."""
+
+    def same(a, b, path="$"):
+        assert type(a) is type(b), path
+        if isinstance(a, dict):
+            assert list(a) == list(b), path
+            for k in a:
+                same(a[k], b[k], f"{path}.{k}")
+        elif isinstance(a, list):
+            assert len(a) == len(b), path
+            for i, (x, y) in enumerate(zip(a, b)):
+                same(x, y, f"{path}[{i}]")
+        else:
+            assert a == b, path
+
+    p = frontline.Pipeline()
+    texts = list(articles.values())
+    for d, j in zip(p.extract_many(texts), p.extract_many_json(texts)):
+        same(d, json.loads(j))

@@ -23,7 +23,7 @@ REPORTS = [
 def test_store_round_trip(tmp_path):
     path = tmp_path / "events.db"
     store = frontline.Store(path)
-    results = frontline.Pipeline().extract_many(REPORTS)
+    results = list(frontline.Pipeline().extract_many(REPORTS))
     counts = store.ingest(results)
     assert counts["read"] == 3 and counts["new"] == 3 and counts["known"] == 0
     assert counts["events"] == sum(len(r["events"]) for r in results)

@@ -14,9 +14,16 @@ EXTRA = ["document_id", "event", "modality", "confidence"]
 
 @pytest.fixture(scope="module")
 def results(articles):
-    return frontline.Pipeline().extract_many(
+    return list(frontline.Pipeline().extract_many(
+        {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
+    ))
+
+
+def test_tables_take_the_extract_many_iterator_as_it_is(articles, results):
+    it = frontline.Pipeline().extract_many(
         {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
     )
+    assert frontline.events_frame(it).equals(frontline.events_frame(results))
 
 
 def test_events_frame_has_the_csv_columns_and_one_row_per_event(results):
@@ -79,3 +86,13 @@ def test_bad_results_raise():
         frontline.to_arrow([object()])
     with pytest.raises(ValueError, match="table: 'sentences' is not one of"):
         frontline.to_arrow([], table="sentences")
+
+
+def test_tables_take_json_texts_as_they_are(articles, results):
+    texts = frontline.Pipeline().extract_many_json(
+        {"text": t, "published": "2022-05-10", "outlet": "Fixture Wire"} for t in articles.values()
+    )
+    for table in ("events", "mentions"):
+        assert frontline.to_arrow(texts, table).equals(frontline.to_arrow(results, table))
+    with pytest.raises(ValueError, match="not a list of extractions"):
+        frontline.to_arrow(["{not json"])

@@ -4,6 +4,9 @@
 //! under `/live/` (the security policy allows no inline script), and `GET /metrics` in the
 //! Prometheus text format.
 //!
+//! [`announce`] marks every answer with `X-Frontline-Live`, so that the map page itself
+//! listens to the stream and shows new events without a reload.
+//!
 //! The routes read from a [`LiveSource`], which the watcher provides; this crate does not
 //! depend on it.
 
@@ -13,7 +16,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -30,6 +33,25 @@ pub trait LiveSource: Send + Sync + 'static {
     fn feeds(&self) -> serde_json::Value;
     /// A receiver of one JSON object per stored batch.
     fn subscribe(&self) -> broadcast::Receiver<String>;
+}
+
+/// The header that tells the map page (`/`) to open the event stream at its value.
+pub const LIVE_HEADER: &str = "x-frontline-live";
+
+/// Adds `X-Frontline-Live: /api/live` to every answer of `app` (the main router merged with
+/// [`live_router`]): the map page reads it from `/api/health` and then listens to
+/// `/api/live`, loading events again after each stored batch. Without it (`frontline serve`)
+/// the map opens no stream.
+pub fn announce(app: Router) -> Router {
+    app.layer(axum::middleware::map_response(
+        |mut resp: Response| async move {
+            resp.headers_mut().insert(
+                HeaderName::from_static(LIVE_HEADER),
+                HeaderValue::from_static("/api/live"),
+            );
+            resp
+        },
+    ))
 }
 
 /// The live routes, behind the same Host check and security headers as [`crate::router`];

@@ -56,6 +56,38 @@ async fn get(app: &axum::Router, uri: &str) -> (StatusCode, Option<String>, Stri
 }
 
 #[tokio::test]
+async fn announced_answers_tell_the_map_where_the_stream_is() {
+    let (tx, _) = broadcast::channel(4);
+    let announced = frontline_server::live::announce(app(tx.clone()));
+    let plain = app(tx);
+    for path in ["/api/health", "/"] {
+        let resp = announced
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(
+            resp.headers()
+                .get(frontline_server::live::LIVE_HEADER)
+                .map(|v| v.to_str().unwrap()),
+            Some("/api/live"),
+            "{path}"
+        );
+        let resp = plain
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert!(
+            resp.headers()
+                .get(frontline_server::live::LIVE_HEADER)
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
 async fn metrics_feeds_and_pages() {
     let (tx, _) = broadcast::channel(4);
     let app = app(tx);

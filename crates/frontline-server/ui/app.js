@@ -232,6 +232,7 @@ async function reload() {
     state.stats = stats;
     state.events = page.events;
     state.total = page.total;
+    noteFresh();
     renderTypeFilters();
     renderCountries();
     renderTimeline();
@@ -441,6 +442,14 @@ function drawEvents(w, h) {
     ctx.lineWidth = isSel ? 3 : 1.5;
     ctx.strokeStyle = isSel ? "#17202e" : "#fff";
     ctx.stroke();
+    const fresh = g.events.some((e) => live.fresh.has(e.id));
+    if (fresh) {
+      ctx.beginPath();
+      ctx.arc(x, y, r + 4, 0, Math.PI * 2);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#f08c00";
+      ctx.stroke();
+    }
     if (n > 1) {
       ctx.fillStyle = "#fff";
       ctx.font = "bold 12px system-ui, sans-serif";
@@ -448,7 +457,7 @@ function drawEvents(w, h) {
       ctx.textBaseline = "middle";
       ctx.fillText(String(n), x, y + 0.5);
     }
-    state.points.push({ x, y, r, events: g.events });
+    state.points.push({ x, y, r, events: g.events, fresh });
   }
 }
 
@@ -890,18 +899,89 @@ async function loadWorld() {
 
 async function loadCounts() {
   try {
-    const h = await api("/api/health");
+    const resp = await fetch("/api/health");
+    const h = await resp.json();
+    const livePath = resp.headers.get("x-frontline-live");
+    if (livePath) startLive(livePath, resp.headers.get("date"));
     const c = h.counts;
     $("#db-counts").textContent = `${c.fused_events} events · ${c.events} coded reports · ${c.documents} documents`;
   } catch { /* the header stays empty */ }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Live updates. Under `frontline watch --serve` the server's answers carry
+// `X-Frontline-Live: /api/live`; the map then listens to that event stream and loads again
+// after each stored batch (no page reload), ringing the markers of events created since the
+// page was opened or last marked as seen. `frontline serve` sends no such header, so the
+// map opens no stream there.
+
+const live = {
+  source: null,
+  status: "off",
+  since: null, // ms: events created at or after this are fresh
+  fresh: new Set(),
+  timer: 0,
+  reloads: 0,
+};
+
+function setLiveStatus(status) {
+  live.status = status;
+  const badge = $("#live-status");
+  badge.hidden = false;
+  badge.textContent = status === "live" ? "● live" : status;
+  badge.classList.toggle("on", status === "live");
+}
+
+// `serverDate`: the Date header of the answer that announced the stream (the server's
+// clock, which stamps `created_at`).
+function startLive(path, serverDate) {
+  if (live.source || !window.EventSource || !path.startsWith("/")) return;
+  const t = Date.parse(serverDate || "");
+  live.since = Number.isFinite(t) ? t : Date.now();
+  live.source = new EventSource(path);
+  live.source.addEventListener("open", () => setLiveStatus("live"));
+  live.source.addEventListener("error", () => {
+    setLiveStatus(live.source.readyState === EventSource.CLOSED ? "offline" : "reconnecting…");
+  });
+  const later = () => {
+    clearTimeout(live.timer);
+    live.timer = setTimeout(() => { live.reloads++; reload(); loadCounts(); }, 250);
+  };
+  live.source.addEventListener("batch", later);
+  live.source.addEventListener("lagged", later);
+}
+
+// Which loaded events are fresh, and the note under the count.
+function noteFresh() {
+  if (live.since == null) return;
+  for (const e of state.events) {
+    const created = Date.parse(e.created_at || "");
+    if (Number.isFinite(created) && created >= live.since) live.fresh.add(e.id);
+  }
+  const shown = state.events.filter((e) => live.fresh.has(e.id)).length;
+  $("#fresh-note").hidden = shown === 0;
+  $("#fresh-text").textContent = `${shown} new since you looked`;
+}
+
+$("#fresh-seen").addEventListener("click", () => {
+  let latest = live.since ?? 0;
+  for (const e of state.events) {
+    const created = Date.parse(e.created_at || "");
+    if (Number.isFinite(created)) latest = Math.max(latest, created + 1);
+  }
+  live.since = latest;
+  live.fresh.clear();
+  noteFresh();
+  drawMap();
+});
+
 // For the browser tests: where each drawn marker is, in page coordinates.
 window.__frontline = {
   markers() {
     const r = canvas.getBoundingClientRect();
-    return state.points.map((p) => ({ x: r.left + p.x, y: r.top + p.y, n: p.events.length, ids: p.events.map((e) => e.id) }));
+    return state.points.map((p) => ({ x: r.left + p.x, y: r.top + p.y, n: p.events.length, ids: p.events.map((e) => e.id), fresh: p.fresh }));
   },
+  live: () => ({ status: live.status, fresh: [...live.fresh], reloads: live.reloads }),
   visibleCount: () => visibleEvents().length,
 };
 

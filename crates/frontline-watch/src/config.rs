@@ -51,6 +51,10 @@ pub struct Settings {
     pub robots_ttl_s: u64,
     /// Items older than this many days (by their feed date) are not fetched; 0 for no limit.
     pub max_age_days: u64,
+    /// Child sitemaps fetched per poll of a sitemap index (newest `<lastmod>` first).
+    pub sitemap_children: usize,
+    /// Levels of sitemap index followed below a feed's own index (1: its children only).
+    pub sitemap_depth: usize,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             robots: true,
             robots_ttl_s: 24 * 3600,
             max_age_days: 0,
+            sitemap_children: 20,
+            sitemap_depth: 2,
         }
     }
 }

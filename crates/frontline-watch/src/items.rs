@@ -1,5 +1,6 @@
-//! Reading the items of a feed body: RSS, Atom and JSON Feed (by `feed-rs`), and XML
-//! sitemaps (`<urlset>`, Google News sitemaps included).
+//! Reading the items of a feed body: RSS, Atom and JSON Feed (by `feed-rs`), XML sitemaps
+//! (`<urlset>`, Google News sitemaps included), and the child sitemaps a sitemap index
+//! (`<sitemapindex>`) lists.
 
 use regex::Regex;
 use url::Url;
@@ -117,7 +118,7 @@ fn read_sitemap(text: &str) -> Result<Vec<RawItem>, FeedParseError> {
     let title_re = Regex::new(r"(?is)<news:title>\s*(.*?)\s*</news:title>").map_err(bad)?;
     if !text.to_ascii_lowercase().contains("<urlset") {
         return Err(FeedParseError(
-            "a sitemap index: list its child sitemaps as feeds of their own".into(),
+            "a sitemap index none of whose child sitemaps could be read".into(),
         ));
     }
     Ok(url_re
@@ -133,6 +134,54 @@ fn read_sitemap(text: &str) -> Result<Vec<RawItem>, FeedParseError> {
             }
         })
         .collect())
+}
+
+/// A child sitemap listed by a sitemap index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildSitemap {
+    /// Its address, resolved against the index's.
+    pub url: Url,
+    /// Its `<lastmod>`, as Unix seconds.
+    pub lastmod: Option<i64>,
+}
+
+/// The child sitemaps of a sitemap index, newest `<lastmod>` first (those without one last,
+/// in listed order); `None` when `text` is not a sitemap index. Children whose `<loc>` is not
+/// an http(s) address are left out, and each address is listed once.
+pub fn sitemap_index(text: &str, index_url: &Url) -> Option<Vec<ChildSitemap>> {
+    let end = (0..=text.len().min(2048))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    if !text[..end].to_ascii_lowercase().contains("<sitemapindex") {
+        return None;
+    }
+    let (Ok(block_re), Ok(loc_re), Ok(date_re)) = (
+        Regex::new(r"(?is)<sitemap(?:\s[^>]*)?>(.*?)</sitemap>"),
+        Regex::new(r"(?is)<loc>\s*(.*?)\s*</loc>"),
+        Regex::new(r"(?is)<lastmod>\s*(.*?)\s*</lastmod>"),
+    ) else {
+        return Some(Vec::new());
+    };
+    let mut children: Vec<ChildSitemap> = Vec::new();
+    for block in block_re.captures_iter(text) {
+        let body = &block[1];
+        let Some(loc) = loc_re.captures(body).map(|m| xml_text(&m[1])) else {
+            continue;
+        };
+        let Ok(url) = resolve(Some(index_url), &loc) else {
+            continue;
+        };
+        if children.iter().any(|c| c.url == url) {
+            continue;
+        }
+        let lastmod = date_re
+            .captures(body)
+            .and_then(|m| parse_w3c(&xml_text(&m[1])));
+        children.push(ChildSitemap { url, lastmod });
+    }
+    children.sort_by_key(|c| std::cmp::Reverse(c.lastmod.unwrap_or(i64::MIN)));
+    Some(children)
 }
 
 /// Text of an XML element: CDATA unwrapped, the five entities decoded.
@@ -219,5 +268,30 @@ mod tests {
         assert!(items[1].published.is_some());
         let idx = "<sitemapindex><sitemap><loc>https://x/s1.xml</loc></sitemap></sitemapindex>";
         assert!(read_items(idx, &base(), FeedKind::Sitemap, &Filters::default()).is_err());
+        assert_eq!(sitemap_index(sm, &base()), None);
+    }
+
+    #[test]
+    fn sitemap_index_children_newest_first_http_only_once_each() {
+        let idx = r#"<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <sitemap><loc>/sm/old.xml</loc><lastmod>2024-01-01</lastmod></sitemap>
+          <sitemap><loc>https://news.example/sm/undated.xml</loc></sitemap>
+          <sitemap><loc><![CDATA[https://news.example/sm/new.xml]]></loc><lastmod>2024-03-01T10:00:00Z</lastmod></sitemap>
+          <sitemap><loc>file:///etc/passwd</loc></sitemap>
+          <sitemap><loc>https://news.example/sm/old.xml</loc></sitemap>
+          <sitemap><lastmod>2024-02-01</lastmod></sitemap>
+        </sitemapindex>"#;
+        let kids = sitemap_index(idx, &base()).unwrap();
+        let urls: Vec<&str> = kids.iter().map(|c| c.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://news.example/sm/new.xml",
+                "https://news.example/sm/old.xml",
+                "https://news.example/sm/undated.xml",
+            ]
+        );
+        assert_eq!(kids[1].lastmod, Some(1_704_067_200));
+        assert_eq!(kids[2].lastmod, None);
     }
 }

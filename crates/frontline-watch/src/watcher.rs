@@ -1,6 +1,6 @@
 //! The loop: poll due feeds, fetch their new items' pages, extract, store, repeat.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -11,10 +11,10 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::WatchError;
-use crate::canon::content_hash;
-use crate::config::{Config, FeedConfig, Filters, Settings};
+use crate::canon::{canonical, content_hash};
+use crate::config::{Config, FeedConfig, FeedKind, Filters, Settings};
 use crate::http::{FetchError, Fetched, Fetcher, Page};
-use crate::items::read_items;
+use crate::items::{read_items, sitemap_index};
 use crate::metrics::Metrics;
 use crate::state::{Finished, Pending, State, now};
 
@@ -208,17 +208,27 @@ impl Watcher {
 
     async fn poll_all(&self, due: Vec<Arc<Feed>>) -> Result<(), WatchError> {
         let mut set = JoinSet::new();
+        let limits = SitemapLimits {
+            children: self.settings.sitemap_children,
+            depth: self.settings.sitemap_depth,
+        };
         for feed in due {
             let fetcher = self.fetcher.clone();
             let validators = lock(&self.state).validators(&feed.cfg.url)?;
             set.spawn(async move {
                 let r = fetcher.fetch(&feed.url, &validators).await;
-                (feed, r)
+                let children = match &r {
+                    Ok(Fetched::Body(page)) => sitemap_children(&fetcher, page, limits).await,
+                    _ => Vec::new(),
+                };
+                (feed, r, children)
             });
         }
         while let Some(joined) = set.join_next().await {
-            let Ok((feed, result)) = joined else { continue };
-            self.record_poll(&feed, result)?;
+            let Ok((feed, result, children)) = joined else {
+                continue;
+            };
+            self.record_poll(&feed, result, &children)?;
         }
         Ok(())
     }
@@ -227,10 +237,13 @@ impl Watcher {
         feed.cfg.poll_s.unwrap_or(self.settings.poll_s).max(1) as i64
     }
 
+    /// Records one poll: its items (read from `children` instead of the body when the body is
+    /// a sitemap index whose child sitemaps were fetched), or its failure and backoff.
     fn record_poll(
         &self,
         feed: &Feed,
         result: Result<Fetched, FetchError>,
+        children: &[Page],
     ) -> Result<(), WatchError> {
         let interval = self.poll_interval(feed);
         let next = now() + interval;
@@ -241,7 +254,7 @@ impl Watcher {
                 lock(&self.state).record_poll(&feed.cfg.url, None, &[], next)?;
                 return Ok(());
             }
-            Ok(Fetched::Body(page)) => self.read_feed_page(feed, &page),
+            Ok(Fetched::Body(page)) => self.read_feed_page(feed, &page, children),
             Err(e) => Err(e.to_string()),
         };
         match outcome {
@@ -272,10 +285,27 @@ impl Watcher {
         &self,
         feed: &Feed,
         page: &Page,
+        children: &[Page],
     ) -> Result<(crate::http::Validators, Vec<crate::state::NewItem>), String> {
-        let decoded = frontline_ingest::decode_text(&page.bytes, page.charset.as_deref(), true);
-        let items = read_items(&decoded.text, &page.url, feed.cfg.kind, &feed.filters)
-            .map_err(|e| e.to_string())?;
+        let items = if children.is_empty() {
+            read_items(&page_text(page), &page.url, feed.cfg.kind, &feed.filters)
+                .map_err(|e| e.to_string())?
+        } else {
+            let mut seen = HashSet::new();
+            let mut items = Vec::new();
+            for child in children {
+                let text = page_text(child);
+                match read_items(&text, &child.url, FeedKind::Sitemap, &feed.filters) {
+                    Ok(found) => {
+                        items.extend(found.into_iter().filter(|i| seen.insert(i.url.clone())));
+                    }
+                    Err(e) => {
+                        tracing::warn!(feed = %feed.cfg.url, sitemap = %child.url, error = %e, "child sitemap not read");
+                    }
+                }
+            }
+            items
+        };
         let max_age = self.settings.max_age_days as i64 * 86400;
         let t = now();
         let items = items
@@ -529,6 +559,62 @@ impl Watcher {
         }
         Ok(finished)
     }
+}
+
+/// The decoded text of a fetched body.
+fn page_text(page: &Page) -> String {
+    frontline_ingest::decode_text(&page.bytes, page.charset.as_deref(), true).text
+}
+
+/// Bounds on following a sitemap index (from the `[watch]` settings).
+#[derive(Debug, Clone, Copy)]
+struct SitemapLimits {
+    /// Child sitemaps fetched per poll.
+    children: usize,
+    /// Levels of index followed below the feed's own.
+    depth: usize,
+}
+
+/// The `<urlset>` sitemaps below `index` when it is a sitemap index (none otherwise): child
+/// sitemaps are fetched breadth first, newest `<lastmod>` first, on the index's own host only,
+/// each address once (so a loop ends), at most `limits.children` of them and
+/// `limits.depth` levels deep. A child that fails is skipped with a warning.
+async fn sitemap_children(fetcher: &Fetcher, index: &Page, limits: SitemapLimits) -> Vec<Page> {
+    let Some(first) = sitemap_index(&page_text(index), &index.url) else {
+        return Vec::new();
+    };
+    let host = index.url.host_str().map(str::to_string);
+    let mut seen: HashSet<String> = HashSet::from([canonical(&index.url)]);
+    let mut queue: VecDeque<(Url, usize)> = first.into_iter().map(|c| (c.url, 1)).collect();
+    let (mut fetched, mut out) = (0usize, Vec::new());
+    while let Some((url, level)) = queue.pop_front() {
+        if url.host_str().map(str::to_string) != host || !seen.insert(canonical(&url)) {
+            continue;
+        }
+        if fetched >= limits.children {
+            tracing::warn!(index = %index.url, limit = limits.children, "more child sitemaps than sitemap_children; the rest wait for later polls");
+            break;
+        }
+        fetched += 1;
+        let page = match fetcher.fetch(&url, &Default::default()).await {
+            Ok(Fetched::Body(page)) => page,
+            Ok(Fetched::NotModified) => continue,
+            Err(e) => {
+                tracing::warn!(index = %index.url, sitemap = %url, error = %e, "child sitemap not fetched");
+                continue;
+            }
+        };
+        match sitemap_index(&page_text(&page), &page.url) {
+            None => out.push(page),
+            Some(grandchildren) if level < limits.depth => {
+                queue.extend(grandchildren.into_iter().map(|c| (c.url, level + 1)));
+            }
+            Some(_) => {
+                tracing::warn!(sitemap = %url, depth = limits.depth, "a sitemap index deeper than sitemap_depth; not followed");
+            }
+        }
+    }
+    out
 }
 
 async fn sleep_or_stop(d: Duration, stop: &mut watch::Receiver<bool>) {

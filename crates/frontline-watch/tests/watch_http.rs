@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{Reply, Site, article, html, rss, start};
+use common::{Reply, Site, article, html, rss, sitemap_index, start, urlset};
 use frontline_store::Store;
 use frontline_watch::{Config, Metrics, Summary, Watcher};
 
@@ -395,6 +395,96 @@ async fn a_stop_request_finishes_the_batch_and_a_restart_goes_on() {
     assert_eq!(documents(&db).len(), 10);
     assert_eq!(s.polls_not_modified, 1);
     assert!(links.iter().all(|l| site.hits(l) == 1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sitemap_index_is_followed_to_its_child_sitemaps_within_bounds() {
+    let site = Arc::new(Site::default());
+    let addr = start(site.clone()).await;
+    for i in 1..=4 {
+        site.set(
+            &format!("/a/{i}"),
+            article(
+                &format!("S{i}"),
+                &format!("Dispatch {i}: troops withdrew from checkpoint {i} at dawn."),
+            ),
+        );
+    }
+    // The feed's index lists a urlset, a nested index, itself (a loop) and another host.
+    site.set(
+        "/sitemap.xml",
+        sitemap_index(
+            &[
+                ("/sm/news.xml", Some("2024-03-02")),
+                ("/sm/nested.xml", Some("2024-03-01")),
+                ("/sitemap.xml", None),
+                ("http://other.invalid/sm.xml", None),
+            ],
+            Some("\"i1\""),
+        ),
+    );
+    site.set("/sm/news.xml", urlset(&["/a/1", "/a/2"]));
+    // Level 1 index: its urlset (level 2) is read; its index (level 2) is one level too deep.
+    site.set(
+        "/sm/nested.xml",
+        sitemap_index(
+            &[
+                ("/sm/deep.xml", None),
+                ("/sm/news.xml", None),
+                ("/sm/deeper.xml", None),
+            ],
+            None,
+        ),
+    );
+    site.set("/sm/deep.xml", urlset(&["/a/3", "/a/2"]));
+    site.set(
+        "/sm/deeper.xml",
+        sitemap_index(&[("/sm/too-deep.xml", None)], None),
+    );
+    site.set("/sm/too-deep.xml", urlset(&["/a/4"]));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let cfg = config(addr, &["/sitemap.xml"]);
+    let (s, _, _) = once(&db, cfg.clone()).await;
+    assert_eq!((s.polls_changed, s.polls_failed, s.documents), (1, 0, 3));
+    let urls: Vec<String> = documents(&db).into_iter().map(|(u, _)| u).collect();
+    let want: Vec<String> = (1..=3).map(|i| format!("http://{addr}/a/{i}")).collect();
+    assert_eq!(urls, want);
+    for (path, hits) in [
+        ("/sitemap.xml", 1),
+        ("/sm/news.xml", 1),
+        ("/sm/nested.xml", 1),
+        ("/sm/deep.xml", 1),
+        ("/sm/deeper.xml", 1),
+        ("/sm/too-deep.xml", 0),
+        ("/a/4", 0),
+    ] {
+        assert_eq!(site.hits(path), hits, "{path}");
+    }
+    // The index unchanged (304): no child sitemap is fetched again.
+    let (s, _, _) = once(&db, cfg).await;
+    assert_eq!((s.polls_not_modified, s.documents), (1, 0));
+    assert_eq!(site.hits("/sm/news.xml"), 1);
+
+    // At most `sitemap_children` children per poll, the newest first.
+    site.set(
+        "/big-index.xml",
+        sitemap_index(
+            &[
+                ("/sm/old.xml", Some("2024-01-01")),
+                ("/sm/new.xml", Some("2024-05-01")),
+            ],
+            None,
+        ),
+    );
+    site.set("/sm/old.xml", urlset(&["/a/4"]));
+    site.set("/sm/new.xml", urlset(&["/a/1"]));
+    let mut cfg = config(addr, &["/big-index.xml"]);
+    cfg.watch.sitemap_children = 1;
+    let db2 = dir.path().join("w2.db");
+    let (s, _, _) = once(&db2, cfg).await;
+    assert_eq!(s.documents, 1);
+    assert_eq!((site.hits("/sm/new.xml"), site.hits("/sm/old.xml")), (1, 0));
 }
 
 #[test]

@@ -7,8 +7,8 @@ conflict.
 >>> [e["plover_type"] for e in result["events"]]
 ['ASSAULT']
 
-``extract`` and ``Pipeline.extract_many`` return the versioned JSON contract of
-``frontline extract`` (docs/schema.md) as dicts; ``events_frame`` and ``to_arrow`` turn
+``extract`` and ``Pipeline.extract_many`` (a lazy iterator) return the versioned JSON
+contract of ``frontline extract`` (docs/schema.md) as dicts, built in Rust; ``events_frame`` and ``to_arrow`` turn
 results into a pandas DataFrame or a pyarrow Table with the CSV export's columns; ``Store``
 ingests into a Frontline database and reads fused events back with the API's filters.
 pandas and pyarrow are needed only by the functions that return their objects.
@@ -19,6 +19,7 @@ from __future__ import annotations
 from ._frontline import (
     CSV_COLUMNS,
     SCHEMA_VERSION,
+    Extractions,
     FrontlineError,
     Pipeline,
     __version__,
@@ -30,6 +31,7 @@ from ._tables import events_frame, mentions_frame, to_arrow
 __all__ = [
     "CSV_COLUMNS",
     "SCHEMA_VERSION",
+    "Extractions",
     "FrontlineError",
     "Pipeline",
     "Store",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, Literal, Union
 
@@ -52,12 +52,20 @@ class Pipeline:
         """Extracts one article."""
     def extract_many(
         self, items: Iterable[Article], threads: int | None = None
-    ) -> list[Extraction]:
-        """Extracts many articles in parallel (GIL released); results in input order."""
+    ) -> Extractions:
+        """Extracts many articles in parallel (GIL released); a lazy iterator of results in
+        input order (`list(...)` for a list)."""
     def extract_many_json(
         self, items: Iterable[Article], threads: int | None = None
     ) -> list[str]:
         """Like `extract_many`, each result as its JSON text (a line of `extract --format jsonl`)."""
+
+class Extractions(Iterator[Extraction]):
+    """The iterator `Pipeline.extract_many` returns: it reads its input a chunk at a time and
+    extracts the next chunk while the current one is handed out."""
+
+    def __iter__(self) -> Extractions: ...
+    def __next__(self) -> Extraction: ...
 
 class Store:
     """A Frontline database (SQLite); `":memory:"` for one that lives with the object."""

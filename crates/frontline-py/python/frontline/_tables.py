@@ -62,16 +62,22 @@ def _acled_table(columns: dict):
 
 
 def _results_json(results) -> str:
-    if isinstance(results, dict):
+    """One JSON array of the results: dicts are written with ``json``; JSON texts (from
+    ``extract_many_json`` or a Parquet column of them) are joined as they are."""
+    if isinstance(results, (dict, str)):
         results = [results]
+    results = list(results)
+    if results and all(isinstance(r, str) for r in results):
+        return "[" + ",".join(results) + "]"
     try:
-        return json.dumps(list(results))
+        return json.dumps(results)
     except TypeError as e:
         raise TypeError(f"results: expected a list of extraction dicts ({e})") from None
 
 
 def to_arrow(results, table: str = "events"):
-    """Extraction results (dicts from ``extract``/``extract_many``) as a pyarrow Table.
+    """Extraction results (dicts from ``extract``/``extract_many``, or their JSON texts from
+    ``extract_many_json``, which skip a JSON round trip) as a pyarrow Table.
 
     ``table="events"``: one row per coded event with the CSV export's columns (``event_id``
     is the row number: events of single documents are not fused; ``n_sources``,

@@ -205,3 +205,32 @@ pub async fn start(site: Arc<Site>) -> SocketAddr {
 pub fn plain(meta: DocumentMeta, text: &str) -> Extraction {
     Extraction::new(Document::from_meta(meta, text.to_string()))
 }
+
+/// A sitemap index listing these child sitemaps, each with an optional `<lastmod>`.
+pub fn sitemap_index(children: &[(&str, Option<&str>)], etag: Option<&str>) -> Reply {
+    let items: String = children
+        .iter()
+        .map(|(loc, lastmod)| {
+            let lastmod = lastmod.map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"));
+            format!("<sitemap><loc>{loc}</loc>{lastmod}</sitemap>")
+        })
+        .collect();
+    Reply::Ok {
+        body: format!("<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{items}</sitemapindex>").into_bytes(),
+        ctype: "application/xml".into(),
+        etag: etag.map(str::to_string),
+    }
+}
+
+/// A `<urlset>` sitemap listing these pages.
+pub fn urlset(links: &[&str]) -> Reply {
+    let items: String = links
+        .iter()
+        .map(|l| format!("<url><loc>{l}</loc></url>"))
+        .collect();
+    Reply::Ok {
+        body: format!("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{items}</urlset>").into_bytes(),
+        ctype: "application/xml".into(),
+        etag: None,
+    }
+}

@@ -174,8 +174,10 @@ async fn serve(
         store: Store::open_existing(path)?,
         updates,
     });
-    let app = frontline_server::router(state.clone())
-        .merge(frontline_server::live::live_router(state.clone(), live));
+    let app = frontline_server::live::announce(
+        frontline_server::router(state.clone())
+            .merge(frontline_server::live::live_router(state.clone(), live)),
+    );
     let listener = frontline_server::bind(addr).await?;
     let local = listener.local_addr().unwrap_or(addr);
     eprintln!("serving http://{local}/ (map), /live, /feeds and /metrics");
