@@ -467,6 +467,9 @@ impl Pipeline {
             ex.events.extend(evs);
         }
         crate::events::location::fill_from_document(&mut ex.events, &toks, &places_by);
+        // ordinary crime in a police story is not a conflict event (CR10); before the merge,
+        // so that an attack told beside an arrest is not merged into the arrest and lost
+        crate::events::crime::drop_ordinary_crime(&toks, &mut ex.events, &mut near);
         // one record per real event: the sentences that tell it merge (MG30)
         crate::events::merge::merge_document(&mut ex.events, &mut near);
         ex.boilerplate = boilerplate;

@@ -10,6 +10,7 @@
 pub mod acled;
 mod classify;
 mod coder;
+pub mod crime;
 pub mod dates;
 pub mod lexicon;
 pub mod location;
@@ -310,6 +311,10 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "AL22-weapon-as-object",
             description: "a weapon destroyed, seized or found is not the weapon used",
+        },
+        RuleInfo {
+            id: "CR10-police-story",
+            description: "near miss: police work or private crime in a police-and-courts story",
         },
         RuleInfo {
             id: "NM42-refers-back",

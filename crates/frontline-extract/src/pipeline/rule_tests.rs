@@ -205,3 +205,57 @@ fn the_convoy_struck_is_not_the_attacker_of_the_killing() {
     assert!(!codes(&ev.sources).contains(&"KENMIL"), "{ev:#?}");
     assert!(fired(ev, "MG12-not-own-target"), "{:?}", ev.rules);
 }
+
+#[test]
+fn civilians_named_as_victims_make_an_attack_violence_against_civilians() {
+    let e = coded(
+        plain(),
+        "Gunmen from the Islamic State killed 40 villagers near the river on Sunday.",
+    );
+    let ev = by_trigger(&e, "killed");
+    let acled = ev.acled.as_ref().expect("an ACLED type");
+    assert_eq!(acled.sub_event_type, "Attack", "{:?}", ev.rules);
+    assert!(
+        fired(ev, "AL30-civilian-victims") || acled.event_type == "Violence against civilians",
+        "{:?}",
+        ev.rules
+    );
+    // soldiers killed are not civilians: the clash stays a clash
+    let e = coded(
+        plain(),
+        "Fighters from the Islamic State killed 40 soldiers near the river on Sunday.",
+    );
+    let ev = by_trigger(&e, "killed");
+    assert!(!fired(ev, "AL30-civilian-victims"), "{:?}", ev.rules);
+}
+
+#[test]
+fn police_work_in_a_police_story_is_not_a_conflict_event() {
+    let story = "Police said the suspect was arrested at a motel on Friday. \
+                 Detectives charged him with burglary and a judge set his bond at $5,000.";
+    let ex = plain().explain(meta(), story);
+    assert!(
+        ex.0.events
+            .iter()
+            .all(|e| e.plover_type != PloverType::Coerce),
+        "{:#?}",
+        ex.0.events
+    );
+    assert!(
+        ex.1.iter()
+            .any(|n| n.reason.starts_with("CR10-police-story")),
+        "{:?}",
+        ex.1
+    );
+    // the same arrest by soldiers after an attack by militants is kept
+    let story = "Soldiers arrested the suspect at a motel on Friday after militants attacked \
+                 an army post. Police charged him with terrorism.";
+    let ex = plain().extract(meta(), story);
+    assert!(
+        ex.events
+            .iter()
+            .any(|e| e.plover_type == PloverType::Coerce),
+        "{:#?}",
+        ex.events
+    );
+}
