@@ -378,6 +378,22 @@ const ANIMALS: &[&str] = &[
     "horses",
 ];
 
+/// Verbs and nouns of aims whose object is an act not told as done (`NE44`).
+const AIMS: &[&str] = &[
+    "cease",
+    "end",
+    "halt",
+    "stop",
+    "continue",
+    "resume",
+    "preparation",
+    "preparations",
+    "prepare",
+    "preparing",
+    "support",
+    "supporting",
+];
+
 /// Who is sent when no force is (`NE39`).
 const ENVOYS: &[&str] = &[
     "team",
@@ -767,6 +783,14 @@ fn other_senses(
         && (matches!(next, "." | "," | ";" | "") || next == "peacefully")
     {
         return Some("NE43-dispersed-itself: the crowd broke up, no force was used");
+    }
+    // "urged them to cease at once airstrikes", "an end to all the fighting", "the need to
+    // continue coalition operations", "in preparation for the offensive": the noun is what
+    // someone aims to stop, go on with or prepare, not an act told
+    if h.form == Form::Noun
+        && (h.start.saturating_sub(4)..h.start).any(|k| AIMS.contains(&t.low(k)))
+    {
+        return Some("NE44-aim-object: the act is what someone aims to stop, continue or prepare");
     }
     // "300,000 birds, sheep and goats were slaughtered": animals, not people
     if matches!(ptype, Some(PloverType::Assault | PloverType::Coerce))
@@ -1306,6 +1330,35 @@ mod tests {
                 "attack"
             )),
             "NE25-modifier"
+        );
+    }
+
+    #[test]
+    fn acts_aimed_at_are_not_told() {
+        assert_eq!(
+            id(reason_word(
+                "They urged the army to cease at once airstrikes on the town.",
+                "airstrikes"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            id(reason_word(
+                "All parties must commit to an end to the fighting.",
+                "fighting"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Crews trained in preparation for the offensive.",
+                "offensive"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            reason_word("The offensive began at dawn on Monday.", "offensive"),
+            None
         );
     }
 }

@@ -259,3 +259,37 @@ fn police_work_in_a_police_story_is_not_a_conflict_event() {
         ex.events
     );
 }
+
+#[test]
+fn a_coordinated_verb_tells_the_same_strike() {
+    let e = coded(
+        plain(),
+        "Near the dam, three coalition strikes engaged two militant units and destroyed a vehicle.",
+    );
+    let assaults: Vec<&Event> = e
+        .iter()
+        .filter(|x| x.plover_type == PloverType::Assault)
+        .collect();
+    assert_eq!(assaults.len(), 1, "{assaults:#?}");
+    let (_, near) = plain().explain(
+        meta(),
+        "Near the dam, three coalition strikes engaged two militant units and destroyed a vehicle.",
+    );
+    assert!(
+        near.iter()
+            .any(|n| n.reason.starts_with("MG21-coordinated-verb")),
+        "{near:?}"
+    );
+    // two acts with their own subjects stay two
+    let e = coded(
+        plain(),
+        "Rebels shelled the airport on Monday. Soldiers attacked a village on Tuesday.",
+    );
+    assert_eq!(
+        e.iter()
+            .filter(|x| x.plover_type == PloverType::Assault)
+            .count(),
+        2,
+        "{e:#?}"
+    );
+}
