@@ -165,6 +165,32 @@ pub struct ActorFound {
     pub bare_country: bool,
 }
 
+/// `AC12-coalition-by-document`: in a document that names the Saudi-led coalition ("the
+/// Saudi-led coalition", "the Arab coalition"), a bare "coalition" is that coalition, not the
+/// US-led one that the bare word names by default.
+pub fn coalition_by_document(sentences: &[Tokens<'_>], actors: &mut [Vec<ActorFound>]) {
+    const SAUDI: &str = "IMGSAUCOA";
+    const US: &str = "IMGUSACOA";
+    let Some(saudi) = actors
+        .iter()
+        .flatten()
+        .find(|a| a.actor.code == SAUDI)
+        .map(|a| a.actor.clone())
+    else {
+        return;
+    };
+    for (t, list) in sentences.iter().zip(actors.iter_mut()) {
+        for a in list.iter_mut() {
+            let bare = a.tok_end == a.tok_start + 1
+                && matches!(t.low(a.tok_start), "coalition" | "coalition's");
+            if bare && a.actor.code == US {
+                a.actor = saudi.clone();
+                a.rules.push("AC12-coalition-by-document");
+            }
+        }
+    }
+}
+
 /// `AC11-coalition-qualified`: a bare "coalition" qualified as another kind ("the opposition
 /// coalition", "the ruling coalition", "an electoral coalition") is not the US-led coalition
 /// that the bare word names in war reports.
