@@ -923,6 +923,25 @@ impl ActorDictionary {
                 ("loyal", "to") => Some(j + 2),
                 _ => None,
             };
+            // AC13: "fighters loyal to the STC", "gunmen loyal to X": a bare armed agent loyal
+            // to a named organisation is that organisation's force, not a state's military
+            if (w, w2) == ("loyal", "to")
+                && let Some(p) = refpos
+                && let Some((_, Entry::Org(o))) =
+                    self.entry_at(t, if t.low(p) == "the" { p + 1 } else { p })
+                && let Some(org) = self.org_actor(o)
+                && let Some(f) = out.get_mut(k)
+                && f.actor.entity.is_none()
+                && f.actor.country.is_none()
+                && matches!(
+                    f.actor.actor_type,
+                    ActorType::Rebel | ActorType::Military | ActorType::Militia
+                )
+            {
+                f.actor = org;
+                f.rules.push("AC13-loyal-to-org");
+                continue;
+            }
             if let Some(p) = refpos
                 && let Some((_, code)) = self.reference_at(t, p)
                 && let Some(f) = out.get_mut(k)

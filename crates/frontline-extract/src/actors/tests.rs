@@ -166,3 +166,29 @@ fn a_bare_coalition_is_the_one_the_story_names() {
     ]);
     assert_eq!(iraq[1], ["IMGUSACOA"]);
 }
+
+#[test]
+fn fighters_loyal_to_an_organisation_are_its_force() {
+    let c = codes("Fighters loyal to the Southern Transitional Council retook the port.");
+    // the fighters and the council are both found, and the fighters are the council's force
+    assert_eq!(c, ["YEMREBSTC", "YEMREBSTC"], "{c:?}");
+    // loyal to a country: the agent keeps its own code and takes the country as affiliation
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "Gunmen loyal to Iran attacked the base.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    let first = f.first().expect("an actor");
+    assert_eq!(
+        first.actor.code,
+        codes("Gunmen attacked the base.")
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    );
+    assert!(
+        !first.rules.contains(&"AC13-loyal-to-org"),
+        "{:?}",
+        first.rules
+    );
+}
