@@ -357,6 +357,11 @@ mod tests {
             );
         }
         assert!(
+            hits("The deal lets the militias move within the province.")
+                .iter()
+                .any(|h| h.0 == "move")
+        );
+        assert!(
             hits("The rebels move troops toward the city.")
                 .iter()
                 .any(|h| h.0 == "move")
