@@ -13,7 +13,7 @@ use frontline_model::{
 };
 use frontline_text::Span;
 
-use crate::actors::{ActorDataError, ActorDictionary};
+use crate::actors::{ActorDataError, ActorDictionary, ActorFound};
 use crate::attribution::{SourceDataError, SourceTable};
 use crate::events::{
     ActorHit, AttributionHit, CoderError, DocState, EventCoder, NearMiss, PlaceHit, QuantityHit,
@@ -245,14 +245,15 @@ impl Pipeline {
         for s in &sentences {
             toks.push(tokenize(text, &lower, *s));
         }
-        let mut actors_by_sent = Vec::with_capacity(sentences.len());
-        let mut attrs_by_sent = Vec::with_capacity(sentences.len());
-        for t in &toks {
-            let a = self.dict.find(t);
-            let at = self.sources.find(t, &a);
-            actors_by_sent.push(a);
-            attrs_by_sent.push(at);
-        }
+        let mut actors_by_sent: Vec<Vec<ActorFound>> =
+            toks.iter().map(|t| self.dict.find(t)).collect();
+        // a bare "coalition" in a story that names the Saudi-led one is that one (AC12)
+        crate::actors::coalition_by_document(&toks, &mut actors_by_sent);
+        let attrs_by_sent: Vec<_> = toks
+            .iter()
+            .zip(&actors_by_sent)
+            .map(|(t, a)| self.sources.find(t, a))
+            .collect();
 
         // mentions, in text order, ids = index
         #[derive(Clone, Copy)]
@@ -467,6 +468,9 @@ impl Pipeline {
             ex.events.extend(evs);
         }
         crate::events::location::fill_from_document(&mut ex.events, &toks, &places_by);
+        // ordinary crime in a police story is not a conflict event (CR10); before the merge,
+        // so that an attack told beside an arrest is not merged into the arrest and lost
+        crate::events::crime::drop_ordinary_crime(&toks, &mut ex.events, &mut near);
         // one record per real event: the sentences that tell it merge (MG30)
         crate::events::merge::merge_document(&mut ex.events, &mut near);
         ex.boilerplate = boilerplate;

@@ -165,6 +165,32 @@ pub struct ActorFound {
     pub bare_country: bool,
 }
 
+/// `AC12-coalition-by-document`: in a document that names the Saudi-led coalition ("the
+/// Saudi-led coalition", "the Arab coalition"), a bare "coalition" is that coalition, not the
+/// US-led one that the bare word names by default.
+pub fn coalition_by_document(sentences: &[Tokens<'_>], actors: &mut [Vec<ActorFound>]) {
+    const SAUDI: &str = "IMGSAUCOA";
+    const US: &str = "IMGUSACOA";
+    let Some(saudi) = actors
+        .iter()
+        .flatten()
+        .find(|a| a.actor.code == SAUDI)
+        .map(|a| a.actor.clone())
+    else {
+        return;
+    };
+    for (t, list) in sentences.iter().zip(actors.iter_mut()) {
+        for a in list.iter_mut() {
+            let bare = a.tok_end == a.tok_start + 1
+                && matches!(t.low(a.tok_start), "coalition" | "coalition's");
+            if bare && a.actor.code == US {
+                a.actor = saudi.clone();
+                a.rules.push("AC12-coalition-by-document");
+            }
+        }
+    }
+}
+
 /// `AC11-coalition-qualified`: a bare "coalition" qualified as another kind ("the opposition
 /// coalition", "the ruling coalition", "an electoral coalition") is not the US-led coalition
 /// that the bare word names in war reports.
@@ -897,6 +923,25 @@ impl ActorDictionary {
                 ("loyal", "to") => Some(j + 2),
                 _ => None,
             };
+            // AC13: "fighters loyal to the STC", "gunmen loyal to X": a bare armed agent loyal
+            // to a named organisation is that organisation's force, not a state's military
+            if (w, w2) == ("loyal", "to")
+                && let Some(p) = refpos
+                && let Some((_, Entry::Org(o))) =
+                    self.entry_at(t, if t.low(p) == "the" { p + 1 } else { p })
+                && let Some(org) = self.org_actor(o)
+                && let Some(f) = out.get_mut(k)
+                && f.actor.entity.is_none()
+                && f.actor.country.is_none()
+                && matches!(
+                    f.actor.actor_type,
+                    ActorType::Rebel | ActorType::Military | ActorType::Militia
+                )
+            {
+                f.actor = org;
+                f.rules.push("AC13-loyal-to-org");
+                continue;
+            }
             if let Some(p) = refpos
                 && let Some((_, code)) = self.reference_at(t, p)
                 && let Some(f) = out.get_mut(k)

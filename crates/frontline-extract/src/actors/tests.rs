@@ -136,3 +136,59 @@ fn qualified_coalitions_are_not_the_us_led_coalition() {
             .contains(&"IMGUSACOA".to_string())
     );
 }
+
+#[test]
+fn a_bare_coalition_is_the_one_the_story_names() {
+    let d = ActorDictionary::embedded().unwrap();
+    let doc = |sents: &[&str]| -> Vec<Vec<String>> {
+        let lowers: Vec<String> = sents.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let toks: Vec<Tokens<'_>> = sents
+            .iter()
+            .zip(&lowers)
+            .map(|(s, l)| tokenize(s, l, Span::new(0, s.len())))
+            .collect();
+        let mut found: Vec<Vec<ActorFound>> = toks.iter().map(|t| d.find(t)).collect();
+        coalition_by_document(&toks, &mut found);
+        found
+            .iter()
+            .map(|l| l.iter().map(|a| a.actor.code.clone()).collect())
+            .collect()
+    };
+    let yemen = doc(&[
+        "The Saudi-led coalition struck a port on Monday.",
+        "The coalition said the port held weapons.",
+    ]);
+    assert_eq!(yemen[1], ["IMGSAUCOA"]);
+    // without the Saudi-led coalition named, the bare word keeps its default
+    let iraq = doc(&[
+        "Jets struck a depot on Monday.",
+        "The coalition said the depot held weapons.",
+    ]);
+    assert_eq!(iraq[1], ["IMGUSACOA"]);
+}
+
+#[test]
+fn fighters_loyal_to_an_organisation_are_its_force() {
+    let c = codes("Fighters loyal to the Southern Transitional Council retook the port.");
+    // the fighters and the council are both found, and the fighters are the council's force
+    assert_eq!(c, ["YEMREBSTC", "YEMREBSTC"], "{c:?}");
+    // loyal to a country: the agent keeps its own code and takes the country as affiliation
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "Gunmen loyal to Iran attacked the base.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    let first = f.first().expect("an actor");
+    assert_eq!(
+        first.actor.code,
+        codes("Gunmen attacked the base.")
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    );
+    assert!(
+        !first.rules.contains(&"AC13-loyal-to-org"),
+        "{:?}",
+        first.rules
+    );
+}

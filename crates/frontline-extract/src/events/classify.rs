@@ -5,7 +5,8 @@
 //! (`AL12`) and an agreement that settles no fighting (`AL11`) are not ACLED events, talk is
 //! verbal (`AL10`), consequences have no ACLED type (`AL13`); the ACLED type is then mapped
 //! from the key and the actors, and the weapon named beside an unspecific attack decides its
-//! sub-type (`AL20`, `AL21`).
+//! sub-type (`AL20`, `AL21`); civilians named as the victims of an attack make it violence
+//! against civilians (`AL30`).
 
 use frontline_model::{AcledType, ActorRef, ActorType, EventActor, PloverType};
 
@@ -123,6 +124,13 @@ pub(super) fn classify(
     let srefs: Vec<&ActorRef> = sources.iter().map(|a| &a.actor).collect();
     let trefs: Vec<&ActorRef> = targets.iter().map(|a| &a.actor).collect();
     let mut acled = acled_map.map(&acled_key, &srefs, &trefs).map(|(a, _)| a);
+    if civilian_victims(t, rule, h, clause, targets, acled.as_ref()) {
+        acled = Some(AcledType {
+            event_type: "Violence against civilians".into(),
+            sub_event_type: "Attack".into(),
+        });
+        rules.push("AL30-civilian-victims".into());
+    }
     if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref(), rules) {
         acled = Some(AcledType {
             event_type: "Explosions/Remote violence".into(),
@@ -136,6 +144,55 @@ pub(super) fn classify(
         cameo,
         acled,
     }
+}
+
+/// Victims who are civilians by what they are called (`AL30`).
+const CIVILIAN_VICTIMS: &[&str] = &[
+    "civilians",
+    "civilian",
+    "villagers",
+    "residents",
+    "worshippers",
+    "worshipers",
+    "pilgrims",
+    "shoppers",
+    "students",
+    "schoolchildren",
+    "children",
+    "women",
+    "tribesmen",
+    "tribe",
+    "families",
+    "farmers",
+    "passengers",
+    "patients",
+    "mourners",
+    "refugees",
+    "migrants",
+];
+
+/// `AL30-civilian-victims`: an attack or a killing typed as an armed clash whose victims,
+/// named right after the trigger, are civilians ("killed 70 members of the tribe", "attacked
+/// villagers") and whose known targets include no armed force or police is violence against
+/// civilians.
+fn civilian_victims(
+    t: &Tokens<'_>,
+    rule: &TriggerRule,
+    h: &TriggerHit,
+    clause: (usize, usize),
+    targets: &[EventActor],
+    acled: Option<&AcledType>,
+) -> bool {
+    let clash = acled.is_some_and(|a| a.sub_event_type == "Armed clash");
+    let one_sided = ["EV161", "EV162"].iter().any(|p| rule.rule.starts_with(p)) && !rule.symmetric;
+    let armed_target = targets
+        .iter()
+        .any(|a| armed(a) || a.actor.actor_type == ActorType::Police);
+    let end = clause.1.max(h.end).min(h.end + 8).min(t.len());
+    clash
+        && one_sided
+        && !armed_target
+        && (h.end..end).any(|k| CIVILIAN_VICTIMS.contains(&t.low(k)))
 }
 
 /// Whether the sentence names what ACLED codes as an agreement: a ceasefire, truce or

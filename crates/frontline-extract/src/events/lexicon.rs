@@ -342,6 +342,38 @@ mod tests {
     }
 
     #[test]
+    fn move_and_mass_need_forces_or_a_direction() {
+        // a decision ("backed the president's move", "a move to ban") and a liturgy or a
+        // modifier ("a requiem Mass for", "mass murder") are no troop movements
+        for s in [
+            "Three governors backed the president's move.",
+            "Critics attacked his move to ban the notes.",
+            "A requiem Mass for the officer was held.",
+            "These acts of mass murder shocked the city.",
+        ] {
+            assert!(
+                !hits(s).iter().any(|h| h.0 == "move" || h.0 == "mass"),
+                "{s}"
+            );
+        }
+        assert!(
+            hits("The deal lets the militias move within the province.")
+                .iter()
+                .any(|h| h.0 == "move")
+        );
+        assert!(
+            hits("The rebels move troops toward the city.")
+                .iter()
+                .any(|h| h.0 == "move")
+        );
+        assert!(
+            hits("Both armies mass forces along the border.")
+                .iter()
+                .any(|h| h.0 == "mass")
+        );
+    }
+
+    #[test]
     fn noun_or_verb_by_context() {
         let h = hits("the capture of the town");
         assert_eq!(h[0].2, Form::Noun);

@@ -191,6 +191,66 @@ fn sums_up(a: &Event, b: &Event) -> bool {
         || (plural(b) && country(lb.place.precision) && !coarse(la.place.precision))
 }
 
+/// The rule id and reason of `MG34-summary-told`.
+pub const SUMMARY_RULE: &str =
+    "MG34-summary-told: a plural summary in a country whose events the document tells one by one";
+
+/// `MG34-summary-told`: a plural summary placed only in a country ("conducted 15 strikes in
+/// Syria") is set aside when the document also tells at least two events of the same type at
+/// finer places in that country: the summary counts them again.
+fn drop_told_summaries(kept: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
+    let country_of = |e: &Event| {
+        e.location
+            .as_ref()
+            .and_then(|l| l.place.country_code.clone())
+    };
+    let summary = |e: &Event| {
+        let w = e.trigger_text.trim();
+        e.modality.counts()
+            && !w.contains(' ')
+            && w.len() > 3
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && e.location
+                .as_ref()
+                .is_some_and(|l| l.place.precision == GeoPrecision::Country)
+    };
+    let told = |s: &Event, all: &[Event]| {
+        let c = country_of(s);
+        c.is_some()
+            && all
+                .iter()
+                .filter(|e| {
+                    e.plover_type == s.plover_type
+                        && e.modality.counts()
+                        && country_of(e) == c
+                        && e.location
+                            .as_ref()
+                            .is_some_and(|l| !coarse(l.place.precision))
+                })
+                .count()
+                >= 2
+    };
+    let drop: Vec<bool> = kept.iter().map(|e| summary(e) && told(e, kept)).collect();
+    if !drop.contains(&true) {
+        return;
+    }
+    let mut i = 0;
+    kept.retain(|e| {
+        let d = drop.get(i).copied().unwrap_or(false);
+        i += 1;
+        if d {
+            near.push(NearMiss {
+                sentence: e.sentence,
+                span: e.trigger,
+                rule: e.rules.first().cloned().unwrap_or_default(),
+                reason: SUMMARY_RULE.into(),
+            });
+        }
+        !d
+    });
+}
+
 /// Whether `b` tells the event `a` tells (see the module's rules).
 pub fn same_event(a: &Event, b: &Event) -> bool {
     !sums_up(a, b)
@@ -322,6 +382,7 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
         e.quantities.sort_by_key(|q| q.span);
         e.quantities.dedup_by_key(|q| q.span);
     }
+    drop_told_summaries(&mut kept, near);
     for (i, e) in kept.iter_mut().enumerate() {
         if let Some((doc, _)) = e.id.rsplit_once(':') {
             e.id = format!("{doc}:{i}");
@@ -348,6 +409,31 @@ mod tests {
             "rules": ["EV161-attack"]}}"#
         );
         serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_summary_whose_strikes_are_told_one_by_one_is_set_aside() {
+        let mut events = vec![
+            strike("strikes", "Syria", "country", 35.0),
+            strike("strikes", "Manbij", "point", 36.5),
+            strike("strike", "Tabqa", "point", 35.8),
+        ];
+        let mut near = Vec::new();
+        drop_told_summaries(&mut events, &mut near);
+        assert_eq!(events.len(), 2);
+        assert!(
+            events
+                .iter()
+                .all(|e| e.location.as_ref().unwrap().place.name != "Syria")
+        );
+        assert!(near[0].reason.starts_with("MG34-summary-told"));
+        // one strike at a town is not enough to call the summary a retelling
+        let mut events = vec![
+            strike("strikes", "Syria", "country", 35.0),
+            strike("strikes", "Manbij", "point", 36.5),
+        ];
+        drop_told_summaries(&mut events, &mut near);
+        assert_eq!(events.len(), 2);
     }
 
     #[test]

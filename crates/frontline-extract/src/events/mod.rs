@@ -10,6 +10,7 @@
 pub mod acled;
 mod classify;
 mod coder;
+pub mod crime;
 pub mod dates;
 pub mod lexicon;
 pub mod location;
@@ -310,6 +311,26 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "AL22-weapon-as-object",
             description: "a weapon destroyed, seized or found is not the weapon used",
+        },
+        RuleInfo {
+            id: "AC13-loyal-to-org",
+            description: "a bare armed agent 'loyal to' a named organisation is that organisation's force",
+        },
+        RuleInfo {
+            id: "AC12-coalition-by-document",
+            description: "a bare 'coalition' in a story naming the Saudi-led coalition is that one",
+        },
+        RuleInfo {
+            id: "MG21-coordinated-verb",
+            description: "a verb after 'and' sharing an earlier same-type trigger's subject: same event",
+        },
+        RuleInfo {
+            id: "MG34-summary-told",
+            description: "a plural summary in a country whose events the document tells one by one is set aside",
+        },
+        RuleInfo {
+            id: "CR10-police-story",
+            description: "near miss: police work or private crime in a police-and-courts story",
         },
         RuleInfo {
             id: "NM42-refers-back",

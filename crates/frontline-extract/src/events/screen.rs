@@ -68,6 +68,15 @@ fn time_phrase(t: &Tokens<'_>, h: &TriggerHit) -> bool {
                 | "agreement"
                 | "deal"
                 | "conclusion"
+                | "period"
+                | "era"
+                | "partnership"
+                | "programme"
+                | "program"
+                | "talks"
+                | "negotiations"
+                | "race"
+                | "politics"
         )
     }) && matches!(
         t.low(h.start),

@@ -95,6 +95,7 @@ const LEGAL_AFTER: &[&str] = &[
 ];
 
 const LEGAL_GOVERNORS: &[&str] = &[
+    "charge",
     "charged",
     "charges",
     "convicted",
@@ -126,6 +127,14 @@ const MODIFIED: &[&str] = &[
     "training",
     "mission",
     "missions",
+    "center",
+    "centers",
+    "centre",
+    "centres",
+    "facility",
+    "facilities",
+    "camp",
+    "camps",
 ];
 
 const CRIME_WORDS: &[&str] = &[
@@ -297,6 +306,142 @@ const SPORT_WORDS: &[&str] = &[
     "games",
 ];
 
+/// What is "captured" when it is not territory: a picture or a mind (`NE12`).
+const MEDIA: &[&str] = &[
+    "video",
+    "videos",
+    "footage",
+    "images",
+    "image",
+    "photos",
+    "photo",
+    "pictures",
+    "picture",
+    "attention",
+    "imagination",
+    "hearts",
+    "moment",
+];
+
+/// What is "taken" when a decision is taken, not a place (`NE11`).
+const DECISIONS: &[&str] = &[
+    "steps",
+    "step",
+    "measure",
+    "measures",
+    "action",
+    "actions",
+    "decision",
+    "decisions",
+    "precautions",
+    "initiative",
+];
+
+/// People whose expulsion is diplomacy, not coercion (`NE33`).
+const DIPLOMATS: &[&str] = &[
+    "diplomat",
+    "diplomats",
+    "envoy",
+    "envoys",
+    "ambassador",
+    "ambassadors",
+    "consul",
+    "consulate",
+    "embassy",
+    "attache",
+];
+
+/// Ordinals and words that make a deployment a tour of duty (`NE35`).
+const TOUR_BEFORE: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "previous", "prior", "earlier", "past",
+    "former", "several", "multiple",
+];
+
+/// Animals, whose killing is not an attack on people (`NE38`).
+const ANIMALS: &[&str] = &[
+    "animals",
+    "animal",
+    "buffalo",
+    "buffaloes",
+    "cattle",
+    "cows",
+    "goats",
+    "sheep",
+    "birds",
+    "chickens",
+    "pigs",
+    "dogs",
+    "livestock",
+    "elephants",
+    "rhinos",
+    "camels",
+    "horses",
+];
+
+/// Verbs and nouns of aims whose object is an act not told as done (`NE44`).
+const AIMS: &[&str] = &[
+    "cease",
+    "end",
+    "halt",
+    "stop",
+    "continue",
+    "resume",
+    "preparation",
+    "preparations",
+    "prepare",
+    "preparing",
+    "support",
+    "supporting",
+];
+
+/// Who is sent when no force is (`NE39`).
+const ENVOYS: &[&str] = &[
+    "team",
+    "teams",
+    "delegation",
+    "delegations",
+    "envoy",
+    "envoys",
+    "minister",
+    "investigators",
+    "experts",
+    "officials",
+    "inspectors",
+    "representative",
+    "representatives",
+    "diplomats",
+];
+
+/// What is dug from a mine that is not a landmine (`NE41`).
+const MINERALS: &[&str] = &[
+    "gold", "coal", "copper", "uranium", "diamond", "iron", "tin", "silver", "salt", "lithium",
+    "cobalt", "open-pit",
+];
+
+/// What "falls" when nothing is captured (`NE37`).
+const FALL_SENSES: &[&str] = &[
+    "rain", "snow", "night", "darkness", "asleep", "silent", "ill", "sick", "short", "apart",
+    "prices", "price", "sharply", "victim", "prey", "leaves",
+];
+
+/// `NE40-war-toll`: "hundreds of thousands have been killed", "more than 600 people are
+/// believed to have been killed": a vague large toll in the perfect tells the toll of a
+/// war or a wave of violence, not one event.
+fn war_toll(t: &Tokens<'_>, h: &TriggerHit, c0: usize, c1: usize) -> bool {
+    let from = c0.max(h.start.saturating_sub(WINDOW));
+    let to = c1.min(h.end + WINDOW).min(t.len());
+    let perfect = (h.start.saturating_sub(4)..h.start).any(|k| matches!(t.low(k), "have" | "has"));
+    let vague = (from..to).any(|k| {
+        matches!(t.low(k), "hundreds" | "thousands" | "millions")
+            || (matches!(t.low(k), "than" | "over")
+                && t.low(k + 1)
+                    .replace(',', "")
+                    .parse::<u64>()
+                    .is_ok_and(|n| n >= 100))
+    });
+    perfect && vague
+}
+
 /// Whether the trigger `h` of `rule` is an event; otherwise the near-miss reason.
 pub fn non_event(
     t: &Tokens<'_>,
@@ -335,6 +480,21 @@ pub fn non_event(
     {
         return Some("NE11-taken-sense: \"taken\" without a taker is not a capture");
     }
+    // "the steps that have been taken by the government", "such a measure was taken by":
+    // a decision taken, not a place
+    if rule.territory
+        && matches!(w, "taken" | "take" | "takes" | "took")
+        && any_in(t, h.start.saturating_sub(6), h.start, DECISIONS)
+    {
+        return Some("NE11-taken-sense: a step or measure is taken, not a place");
+    }
+    // "accounts captured video of him", "captured the attention of": a picture or a mind
+    if rule.territory
+        && matches!(w, "captured" | "capture" | "captures" | "capturing")
+        && any_in(t, h.end, h.end + 3, MEDIA)
+    {
+        return Some("NE12-seized-goods: a picture or attention captured, not territory");
+    }
     // "agents seized some items", "weapons were taken": goods, not territory
     if rule.territory
         && matches!(
@@ -361,15 +521,23 @@ pub fn non_event(
                     .all(|(k, x)| t.low(h.start - p.len() - 1 + k) == *x)
             }));
         // "charged a teenager on Monday with killing", "convicted him of the murder"
-        let governed = matches!(prev, "with" | "of" | "for")
-            && any_in(t, h.start.saturating_sub(9), h.start, LEGAL_GOVERNORS);
+        // ("a charge of assault for allegedly attacking": an adverb between)
+        let adverb = matches!(prev, "allegedly" | "reportedly" | "purportedly");
+        let gov = if adverb && h.start >= 2 {
+            t.low(h.start - 2)
+        } else {
+            prev
+        };
+        let governed = matches!(gov, "with" | "of" | "for")
+            && any_in(t, h.start.saturating_sub(10), h.start, LEGAL_GOVERNORS);
         if before || governed || (h.form == Form::Noun && LEGAL_AFTER.contains(&next)) {
             return Some("NE13-legal: a charge, warrant or court case, not the act");
         }
     }
     // "a heart attack", "a panic attack": a medical condition
-    if matches!(w, "attack" | "attacks")
-        && matches!(prev, "heart" | "panic" | "asthma" | "anxiety" | "seizure")
+    if (matches!(w, "attack" | "attacks")
+        && matches!(prev, "heart" | "panic" | "asthma" | "anxiety" | "seizure"))
+        || (matches!(w, "death" | "deaths") && prev == "sudden")
     {
         return Some("NE29-medical: \"heart attack\" is a medical condition");
     }
@@ -379,7 +547,10 @@ pub fn non_event(
     }
     let (c0, c1) = clause;
     // "has killed more than 40,000 since 2011", "a total of 978 people have been killed"
-    if matches!(ptype, Some(PloverType::Assault)) {
+    if matches!(
+        ptype,
+        Some(PloverType::Assault | PloverType::Coerce | PloverType::Protest)
+    ) {
         // "since" opens a clause of its own: read to the end of the sentence
         let since = (c0.max(w0)..w1).any(|k| {
             t.low(k) == "since"
@@ -403,6 +574,9 @@ pub fn non_event(
         if since || total {
             return Some("NE15-running-total: a running total or campaign figure, not one event");
         }
+    }
+    if matches!(ptype, Some(PloverType::Assault)) && war_toll(t, h, c0, c1) {
+        return Some("NE40-war-toll: a vague large toll in the perfect, not one event");
     }
     // "often carries out such attacks", "has carried out repeated attacks": what a group does
     // in general
@@ -449,7 +623,11 @@ pub fn non_event(
     }
     // "fighting positions", "combat experience", "attack helicopters": a modifier
     // (a noun, or a gerund: "fighting positions"; not a verb: "destroyed positions")
-    if (h.form == Form::Noun || w.ends_with("ing"))
+    // ("attack planners": a bare noun-like verb form before a noun of people or gear)
+    if (h.form == Form::Noun
+        || w.ends_with("ing")
+        || (matches!(w, "attack" | "strike" | "raid" | "assault")
+            && !matches!(next, "position" | "positions")))
         && (MODIFIED.contains(&next) || (next == "," && prev == "using"))
     {
         return Some("NE25-modifier: the trigger noun modifies another noun");
@@ -480,6 +658,152 @@ pub fn non_event(
     // "reaching out to family members", "moved to a treatment facility": not a deployment
     if matches!(ptype, Some(PloverType::Mobilize)) && next == "out" {
         return Some("NE24-phrasal: \"reach out\" is not a move");
+    }
+    other_senses(t, rule, h, (w0, w1))
+}
+
+/// The senses checked after the general ones: diplomacy, tours of duty, displays, animals,
+/// the weather (`NE33`–`NE38`).
+fn other_senses(
+    t: &Tokens<'_>,
+    rule: &TriggerRule,
+    h: &TriggerHit,
+    (w0, w1): (usize, usize),
+) -> Option<&'static str> {
+    let w = t.low(h.start);
+    let next = t.low(h.end);
+    let prev = if h.start > 0 { t.low(h.start - 1) } else { "" };
+    let ptype = rule.plover_type;
+    // "60 Russian diplomats being expelled from the United States": diplomacy
+    if matches!(ptype, Some(PloverType::Coerce))
+        && w.starts_with("expel")
+        && any_in(t, w0, w1, DIPLOMATS)
+    {
+        return Some("NE33-diplomatic-expulsion: diplomats expelled, not people coerced");
+    }
+    // "his third deployment", "previous deployments": a tour of duty, not a move
+    if matches!(ptype, Some(PloverType::Mobilize))
+        && matches!(w, "deployment" | "deployments")
+        && (TOUR_BEFORE.contains(&prev)
+            || (h.start >= 2 && TOUR_BEFORE.contains(&t.low(h.start - 2)))
+            || matches!(next, "tour" | "tours"))
+    {
+        return Some("NE35-tour-of-duty: a deployment counted in a career, not a move");
+    }
+    // "a demonstration of military power": a display, not a protest
+    if matches!(w, "demonstration" | "demonstrations")
+        && next == "of"
+        && any_in(
+            t,
+            h.end + 1,
+            h.end + 3,
+            &[
+                "power",
+                "force",
+                "strength",
+                "resolve",
+                "might",
+                "military",
+                "capability",
+                "capabilities",
+                "unity",
+                "commitment",
+            ],
+        )
+    {
+        return Some("NE36-display: \"a demonstration of power\" is a display, not a protest");
+    }
+    // "as soft rain began to fall": the weather, not a town
+    if w == "fall" && any_in(t, h.start.saturating_sub(4), h.end + 3, FALL_SENSES) {
+        return Some("NE37-fall-sense: \"fall\" of rain, night or prices, not of a town");
+    }
+    // "labour participation fell to 41 percent": a figure falls, not a town
+    let figure_at = if t.low(h.end.saturating_sub(1)) == "to" {
+        Some(h.end)
+    } else if next == "to" {
+        Some(h.end + 1)
+    } else {
+        None
+    };
+    if matches!(w, "fell" | "falls" | "fall" | "fallen")
+        && figure_at.is_some_and(|k| {
+            is_number(t.low(k).split('-').next().unwrap_or(""))
+                || any_in(t, k, k + 3, &["percent", "%", "lows", "low", "zero"])
+        })
+    {
+        return Some("NE37-fall-sense: a figure falls, not a town");
+    }
+    // "dispatched teams to look into the incident", "sent the foreign minister to": envoys
+    // and inspectors, not forces
+    if matches!(ptype, Some(PloverType::Mobilize))
+        && matches!(w, "dispatched" | "dispatch" | "dispatches" | "sent")
+        && any_in(t, h.end, h.end + 4, ENVOYS)
+    {
+        return Some("NE39-envoys-sent: envoys or inspectors sent, not forces");
+    }
+    // "gained the upper hand over": an idiom, not a handover
+    if w == "hand" && prev == "upper" {
+        return Some("NE19-metaphor: \"the upper hand\" is an idiom");
+    }
+    // "the Yanacocha mine which produced the mercury", "a coal mine": a mine of minerals
+    if matches!(w, "mine" | "mines")
+        && (any_in(t, h.start.saturating_sub(2), h.start, MINERALS)
+            || any_in(t, w0, w1, &["mining", "miners", "ore"]))
+    {
+        return Some("NE41-mineral-mine: a mine of minerals, not a landmine");
+    }
+    // "he had just left the Army": someone quits a job, no force withdraws
+    if matches!(ptype, Some(PloverType::Retreat))
+        && matches!(w, "left" | "quit")
+        && matches!(next, "the" | "his" | "her")
+        && matches!(
+            t.low(h.end + 1),
+            "army"
+                | "military"
+                | "service"
+                | "job"
+                | "company"
+                | "office"
+                | "party"
+                | "post"
+                | "police"
+                | "marines"
+                | "navy"
+                | "force"
+        )
+    {
+        return Some("NE42-left-job: someone left a job or a service, not a place");
+    }
+    // "the crowd had begun to disperse.": a crowd that breaks up, no force used
+    if matches!(rule.mode.as_deref(), Some("crowd-control"))
+        && matches!(
+            t.low(h.end.saturating_sub(1)),
+            "disperse" | "dispersed" | "dispersing"
+        )
+        && (matches!(next, "." | "," | ";" | "") || next == "peacefully")
+    {
+        return Some("NE43-dispersed-itself: the crowd broke up, no force was used");
+    }
+    // "urged them to cease at once airstrikes", "an end to all the fighting", "the need to
+    // continue coalition operations", "in preparation for the offensive": the noun is what
+    // someone aims to stop, go on with or prepare, not an act told
+    if h.form == Form::Noun
+        && (h.start.saturating_sub(4)..h.start).any(|k| AIMS.contains(&t.low(k)))
+    {
+        return Some("NE44-aim-object: the act is what someone aims to stop, continue or prepare");
+    }
+    // "300,000 birds, sheep and goats were slaughtered": animals, not people
+    if matches!(ptype, Some(PloverType::Assault | PloverType::Coerce))
+        && (h.start.saturating_sub(3)..h.start).any(|k| matches!(t.low(k), "were" | "was" | "been"))
+        && any_in(t, h.start.saturating_sub(8), h.start, ANIMALS)
+        && !any_in(
+            t,
+            h.start.saturating_sub(8),
+            h.start,
+            &["people", "civilians", "men", "women", "children"],
+        )
+    {
+        return Some("NE38-animals: animals killed, not people");
     }
     None
 }
@@ -800,6 +1124,241 @@ mod tests {
                 "EV150"
             )),
             "NE24-phrasal"
+        );
+    }
+
+    #[test]
+    fn decisions_and_pictures_are_not_captures() {
+        assert_eq!(
+            id(reason(
+                "She praised the steps that have been taken by the new cabinet.",
+                "EV010"
+            )),
+            "NE11-taken-sense"
+        );
+        assert_eq!(
+            id(reason(
+                "Several phones captured video of the man on the stage.",
+                "EV010"
+            )),
+            "NE12-seized-goods"
+        );
+        assert_eq!(
+            reason("The hill was taken by the rebels after a day.", "EV010"),
+            None
+        );
+    }
+
+    #[test]
+    fn running_totals_of_protests_and_captures() {
+        assert_eq!(
+            id(reason_word(
+                "The region has seen many protests by farmers over the past two years.",
+                "protests"
+            )),
+            "NE15-running-total"
+        );
+        assert_eq!(
+            reason_word(
+                "Farmers held protests in the capital on Friday.",
+                "protests"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn war_tolls() {
+        assert_eq!(
+            id(reason_word(
+                "More than 900 people are thought to have been killed in the unrest.",
+                "killed"
+            )),
+            "NE40-war-toll"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Hundreds of thousands of villagers have been killed in the war.",
+                "killed"
+            )),
+            "NE40-war-toll"
+        );
+        // one event with a precise toll
+        assert_eq!(
+            reason_word("Gunmen have killed 12 villagers in the valley.", "killed"),
+            None
+        );
+    }
+
+    #[test]
+    fn diplomats_expelled_and_envoys_sent() {
+        assert_eq!(
+            id(reason(
+                "Dozens of diplomats were expelled from the capital in the row.",
+                "EV014"
+            )),
+            "NE33-diplomatic-expulsion"
+        );
+        assert_eq!(
+            reason(
+                "Hundreds of families were expelled from the village.",
+                "EV014"
+            ),
+            None
+        );
+        assert_eq!(
+            id(reason_word(
+                "The president dispatched a delegation to the border town.",
+                "dispatched"
+            )),
+            "NE39-envoys-sent"
+        );
+        assert_eq!(
+            reason_word(
+                "The army dispatched tanks to the border town.",
+                "dispatched"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn tours_of_duty() {
+        assert_eq!(
+            id(reason_word(
+                "The sergeant was on his second deployment abroad.",
+                "deployment"
+            )),
+            "NE35-tour-of-duty"
+        );
+        assert_eq!(
+            reason_word(
+                "The deployment of troops to the border began.",
+                "deployment"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn displays_weather_figures_and_idioms() {
+        assert_eq!(
+            id(reason_word(
+                "The parade was a demonstration of military power.",
+                "demonstration"
+            )),
+            "NE36-display"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Cold rain began to fall on the mourners.",
+                "fall"
+            )),
+            "NE37-fall-sense"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Turnout fell to 40 percent in the northern district.",
+                "fell"
+            )),
+            "NE37-fall-sense"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The police had gained the upper hand over the gangs.",
+                "hand"
+            )),
+            "NE19-metaphor"
+        );
+    }
+
+    #[test]
+    fn mineral_mines_people_quitting_and_crowds_breaking_up() {
+        assert_eq!(
+            id(reason_word(
+                "Workers at the gold mine went home early on Friday.",
+                "mine"
+            )),
+            "NE41-mineral-mine"
+        );
+        assert_eq!(
+            id(reason_word(
+                "He had left the army two years before the trial.",
+                "left"
+            )),
+            "NE42-left-job"
+        );
+        assert_eq!(
+            id(reason_word(
+                "After the speeches the crowd began to disperse.",
+                "to"
+            )),
+            "NE43-dispersed-itself"
+        );
+    }
+
+    #[test]
+    fn animals_and_sudden_deaths() {
+        assert_eq!(
+            id(reason_word(
+                "Thousands of goats and sheep were slaughtered at the fair.",
+                "slaughtered"
+            )),
+            "NE38-animals"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Police are looking into the sudden deaths of two hikers.",
+                "deaths"
+            )),
+            "NE29-medical"
+        );
+    }
+
+    #[test]
+    fn charges_with_an_adverb_and_compound_nouns() {
+        assert_eq!(
+            id(reason_word(
+                "He faces a charge of assault for allegedly attacking a neighbour.",
+                "attacking"
+            )),
+            "NE13-legal"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The militia's attack planners met in the town.",
+                "attack"
+            )),
+            "NE25-modifier"
+        );
+    }
+
+    #[test]
+    fn acts_aimed_at_are_not_told() {
+        assert_eq!(
+            id(reason_word(
+                "They urged the army to cease at once airstrikes on the town.",
+                "airstrikes"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            id(reason_word(
+                "All parties must commit to an end to the fighting.",
+                "fighting"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Crews trained in preparation for the offensive.",
+                "offensive"
+            )),
+            "NE44-aim-object"
+        );
+        assert_eq!(
+            reason_word("The offensive began at dawn on Monday.", "offensive"),
+            None
         );
     }
 }

@@ -222,7 +222,9 @@ fn adjacent_pair(
     let same_type =
         events.get(i).map(|e| e.0.plover_type) == events.get(j).map(|e| e.0.plover_type);
     let adjacent = a.clause == b.clause
-        && ((same_type && gap <= 4) || (b.noun && gap <= 3 && light_between(t, a.end, b.start)));
+        && ((same_type && gap <= 4)
+            || (b.noun && gap <= 3 && light_between(t, a.end, b.start))
+            || (same_type && coordinated_verb(t, a, b)));
     if !adjacent {
         return None;
     }
@@ -237,6 +239,26 @@ fn adjacent_pair(
     } else {
         (i, j, same_type)
     })
+}
+
+/// `MG21-coordinated-verb`: "three strikes engaged two units and destroyed a vehicle": a verb
+/// after "and" that shares the subject of an earlier trigger of the same type in its clause
+/// tells the same event.
+fn coordinated_verb(t: &Tokens<'_>, a: Info, b: Info) -> bool {
+    !b.noun
+        && b.start > a.end
+        && b.start - a.end <= 12
+        && b.start >= 1
+        && t.low(b.start - 1) == "and"
+        && !(a.end..b.start - 1).any(|k| matches!(t.low(k), "." | ";" | "but" | "while" | "as"))
+}
+
+/// Whether the pair merges only as a coordinated verb (`MG21`), not as neighbours.
+fn coordinated(t: &Tokens<'_>, infos: &[Info], keep: usize, lose: usize) -> bool {
+    let (Some(a), Some(b)) = (infos.get(keep.min(lose)), infos.get(keep.max(lose))) else {
+        return false;
+    };
+    b.start.saturating_sub(a.end) > 4 && coordinated_verb(t, *a, *b)
 }
 
 /// Merges same-type triggers next to each other ("a car bomb exploded", "signed a deal"),
@@ -268,7 +290,10 @@ pub(super) fn merge_adjacent(
                     sentence,
                     span: lost.trigger,
                     rule: lost.rules.first().cloned().unwrap_or_default(),
-                    reason: if same_type {
+                    reason: if same_type && coordinated(t, infos, keep, lose) {
+                        "MG21-coordinated-verb: a verb after \"and\" with the same subject, same event"
+                            .into()
+                    } else if same_type {
                         "MG20-adjacent-merge: same event as the trigger next to it".into()
                     } else {
                         "NM41-nested-noun: object of another trigger".into()

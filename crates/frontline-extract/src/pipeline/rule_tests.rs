@@ -205,3 +205,91 @@ fn the_convoy_struck_is_not_the_attacker_of_the_killing() {
     assert!(!codes(&ev.sources).contains(&"KENMIL"), "{ev:#?}");
     assert!(fired(ev, "MG12-not-own-target"), "{:?}", ev.rules);
 }
+
+#[test]
+fn civilians_named_as_victims_make_an_attack_violence_against_civilians() {
+    let e = coded(
+        plain(),
+        "Gunmen from the Islamic State killed 40 villagers near the river on Sunday.",
+    );
+    let ev = by_trigger(&e, "killed");
+    let acled = ev.acled.as_ref().expect("an ACLED type");
+    assert_eq!(acled.sub_event_type, "Attack", "{:?}", ev.rules);
+    assert!(
+        fired(ev, "AL30-civilian-victims") || acled.event_type == "Violence against civilians",
+        "{:?}",
+        ev.rules
+    );
+    // soldiers killed are not civilians: the clash stays a clash
+    let e = coded(
+        plain(),
+        "Fighters from the Islamic State killed 40 soldiers near the river on Sunday.",
+    );
+    let ev = by_trigger(&e, "killed");
+    assert!(!fired(ev, "AL30-civilian-victims"), "{:?}", ev.rules);
+}
+
+#[test]
+fn police_work_in_a_police_story_is_not_a_conflict_event() {
+    let story = "Police said the suspect was arrested at a motel on Friday. \
+                 Detectives charged him with burglary and a judge set his bond at $5,000.";
+    let ex = plain().explain(meta(), story);
+    assert!(
+        ex.0.events
+            .iter()
+            .all(|e| e.plover_type != PloverType::Coerce),
+        "{:#?}",
+        ex.0.events
+    );
+    assert!(
+        ex.1.iter()
+            .any(|n| n.reason.starts_with("CR10-police-story")),
+        "{:?}",
+        ex.1
+    );
+    // the same arrest by soldiers after an attack by militants is kept
+    let story = "Soldiers arrested the suspect at a motel on Friday after militants attacked \
+                 an army post. Police charged him with terrorism.";
+    let ex = plain().extract(meta(), story);
+    assert!(
+        ex.events
+            .iter()
+            .any(|e| e.plover_type == PloverType::Coerce),
+        "{:#?}",
+        ex.events
+    );
+}
+
+#[test]
+fn a_coordinated_verb_tells_the_same_strike() {
+    let e = coded(
+        plain(),
+        "Near the dam, three coalition strikes engaged two militant units and destroyed a vehicle.",
+    );
+    let assaults: Vec<&Event> = e
+        .iter()
+        .filter(|x| x.plover_type == PloverType::Assault)
+        .collect();
+    assert_eq!(assaults.len(), 1, "{assaults:#?}");
+    let (_, near) = plain().explain(
+        meta(),
+        "Near the dam, three coalition strikes engaged two militant units and destroyed a vehicle.",
+    );
+    assert!(
+        near.iter()
+            .any(|n| n.reason.starts_with("MG21-coordinated-verb")),
+        "{near:?}"
+    );
+    // two acts with their own subjects stay two
+    let e = coded(
+        plain(),
+        "Rebels shelled the airport on Monday. Soldiers attacked a village on Tuesday.",
+    );
+    assert_eq!(
+        e.iter()
+            .filter(|x| x.plover_type == PloverType::Assault)
+            .count(),
+        2,
+        "{e:#?}"
+    );
+}

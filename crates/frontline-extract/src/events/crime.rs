@@ -1,0 +1,268 @@
+//! Stage after coding, over the whole document: **ordinary crime is not a conflict event**
+//! (`CR10-police-story`). A local police-and-courts story (suspects, charges, bail, detectives)
+//! that says nothing of armed groups, soldiers, wars or protests tells police work and private
+//! crime. In such a story the arrests, captures, surrenders, patrols and deals ("agreed to
+//! surrender") are police work, and fights, stabbings, kidnappings and sexual assaults between
+//! private persons are ordinary crime: neither is political violence or a strategic
+//! development, so they are set aside as near misses. Shootings and killings stay (they are
+//! attacks whoever commits them), and so do protests (a crowd outside a court is political)
+//! and talk without an ACLED type (a prosecutor's request is still a request). The rule runs
+//! before the document merge, so that an attack told beside an arrest is not merged into the
+//! arrest and set aside with it.
+
+use frontline_model::{Event, PloverType};
+
+use crate::lex::Tokens;
+
+use super::NearMiss;
+
+/// The rule id and reason shown by `frontline explain`.
+pub const CR10: &str = "CR10-police-story: police work or private crime in a police-and-courts story, not a conflict event";
+
+/// Words of police work and criminal justice.
+const POLICE_WORDS: &[&str] = &[
+    "police",
+    "officer",
+    "officers",
+    "sheriff",
+    "deputy",
+    "deputies",
+    "detective",
+    "detectives",
+    "suspect",
+    "suspects",
+    "charged",
+    "charges",
+    "arrested",
+    "arrest",
+    "custody",
+    "jail",
+    "bond",
+    "bail",
+    "court",
+    "prosecutor",
+    "prosecutors",
+    "homicide",
+    "murder",
+    "robbery",
+    "burglary",
+    "investigators",
+    "felony",
+    "misdemeanor",
+    "crimestoppers",
+    "parole",
+    "parolee",
+    "stabbing",
+    "shooting",
+    "victim",
+    "judge",
+    "warrant",
+];
+
+/// Words of armed conflict and political contention: one of them in every eight police
+/// words makes the story more than a police story.
+const CONFLICT_WORDS: &[&str] = &[
+    "soldier",
+    "soldiers",
+    "troops",
+    "army",
+    "military",
+    "militant",
+    "militants",
+    "militia",
+    "militias",
+    "rebel",
+    "rebels",
+    "insurgent",
+    "insurgents",
+    "fighters",
+    "jihadist",
+    "jihadists",
+    "terrorist",
+    "terrorists",
+    "terror",
+    "airstrike",
+    "airstrikes",
+    "isis",
+    "isil",
+    "taliban",
+    "qaeda",
+    "separatists",
+    "coalition",
+    "war",
+    "protest",
+    "protesters",
+    "demonstrators",
+    "rally",
+    "riot",
+    "rioters",
+    "hamas",
+    "hezbollah",
+    "guerrillas",
+    "combat",
+    "marines",
+];
+
+/// How many police words a story needs at least.
+const MIN_POLICE: usize = 4;
+/// Police words per conflict word above which a story is still a police story.
+const RATIO: usize = 8;
+
+/// Assault triggers that name interpersonal violence rather than an armed attack.
+const PRIVATE_VIOLENCE: &[&str] = &[
+    "fight",
+    "fights",
+    "fought",
+    "fighting",
+    "brawl",
+    "brawled",
+    "struggle",
+    "stabbed",
+    "stab",
+    "stabbing",
+    "assaulted",
+    "assault",
+    "beat",
+    "beaten",
+    "punched",
+    "choked",
+];
+
+/// Whether the document's sentences read as a police-and-courts story (`CR10`).
+pub fn police_story(sentences: &[Tokens<'_>]) -> bool {
+    let (mut police, mut conflict) = (0usize, 0usize);
+    for t in sentences {
+        for k in 0..t.len() {
+            let w = t.low(k);
+            if POLICE_WORDS.contains(&w) {
+                police += 1;
+            } else if CONFLICT_WORDS.contains(&w) {
+                conflict += 1;
+            }
+        }
+    }
+    police >= MIN_POLICE && conflict * RATIO < police
+}
+
+/// Whether an event of a police story is police work or private crime (`CR10`).
+fn ordinary(e: &Event) -> bool {
+    // talk (accusations, requests, rejections) has no ACLED type: it is not what is judged
+    if e.acled.is_none() {
+        return false;
+    }
+    match e.plover_type {
+        PloverType::Protest => false,
+        PloverType::Assault => {
+            matches!(e.plover_mode.as_deref(), Some("abduct" | "sexual"))
+                || PRIVATE_VIOLENCE.contains(&e.trigger_text.as_str())
+        }
+        _ => true,
+    }
+}
+
+/// `CR10-police-story`: in a police story, sets aside the events that are police work or
+/// private crime, each as a near miss.
+pub fn drop_ordinary_crime(
+    sentences: &[Tokens<'_>],
+    events: &mut Vec<Event>,
+    near: &mut Vec<NearMiss>,
+) {
+    if events.is_empty() || !police_story(sentences) {
+        return;
+    }
+    events.retain(|e| {
+        if !ordinary(e) {
+            return true;
+        }
+        near.push(NearMiss {
+            sentence: e.sentence,
+            span: e.trigger,
+            rule: e.rules.first().cloned().unwrap_or_default(),
+            reason: CR10.into(),
+        });
+        false
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::lex::tokenize;
+    use frontline_text::Span;
+
+    fn story(s: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        police_story(&[t])
+    }
+
+    #[test]
+    fn a_police_story_is_told_apart_from_a_conflict_story() {
+        assert!(story(
+            "Police said the suspect was arrested at a motel and charged with burglary; \
+             a judge set his bond at $5,000."
+        ));
+        // soldiers and militants make it a conflict story, whatever the police words
+        assert!(!story(
+            "Police said soldiers arrested the suspect after militants attacked a checkpoint."
+        ));
+        // too few police words to tell
+        assert!(!story("The man was arrested on Friday."));
+    }
+
+    fn event(ptype: &str, mode: Option<&str>, trigger: &str) -> Event {
+        let mode = mode.map_or("null".to_string(), |m| format!("\"{m}\""));
+        // talk has no ACLED type; every other test event has one
+        let acled = if ptype == "REQUEST" {
+            ""
+        } else {
+            r#""acled": {"event_type": "Strategic developments", "sub_event_type": "Other"},"#
+        };
+        let json = format!(
+            r#"{{"id": "d:0", "plover_type": "{ptype}", "plover_mode": {mode}, {acled}
+            "trigger": {{"start": 0, "end": 7}}, "trigger_text": "{trigger}", "sentence": 0,
+            "sources": [], "targets": [], "quantities": [], "attribution": [],
+            "modality": "asserted", "confidence": 0.6, "evidence": [],
+            "rules": ["EV000-test"]}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn police_work_and_private_violence_are_set_aside() {
+        let s = "Police said the suspect was arrested and charged; detectives found the victim.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let mut events = vec![
+            event("COERCE", Some("arrest"), "arrested"),
+            event("ASSAULT", Some("firearms"), "shot"),
+            event("ASSAULT", None, "stabbed"),
+            event("ASSAULT", Some("sexual"), "raped"),
+            event("PROTEST", None, "rally"),
+            event("RETREAT", None, "surrendered"),
+            event("REQUEST", None, "asked"),
+        ];
+        let mut near = Vec::new();
+        drop_ordinary_crime(&[t], &mut events, &mut near);
+        let kept: Vec<&str> = events.iter().map(|e| e.trigger_text.as_str()).collect();
+        assert_eq!(kept, ["shot", "rally", "asked"]);
+        assert_eq!(near.len(), 4);
+        assert!(
+            near.iter()
+                .all(|n| n.reason.starts_with("CR10-police-story"))
+        );
+    }
+
+    #[test]
+    fn a_conflict_story_keeps_its_arrests() {
+        let s = "Police said soldiers arrested the suspect after militants attacked the army.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let mut events = vec![event("COERCE", Some("arrest"), "arrested")];
+        let mut near = Vec::new();
+        drop_ordinary_crime(&[t], &mut events, &mut near);
+        assert_eq!(events.len(), 1);
+        assert!(near.is_empty());
+    }
+}
