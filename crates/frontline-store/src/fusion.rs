@@ -238,7 +238,7 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         return None;
     }
     let same_story = !ev.stories.is_disjoint(&fused.stories);
-    if family_only && !same_story && battle_and_violence_against_civilians(ev, fused) {
+    if !same_story && battle_and_violence_against_civilians(ev, fused) {
         return None;
     }
 
@@ -346,21 +346,55 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
+/// Whether a report is placed at a town named like its own province (FU33): "Idlib" in Idlib
+/// Governorate, "Donetsk" in Donetska oblast, "Kunduz" in Kunduz Province. A text that names
+/// the province ("shelling in Donetsk", "strikes across Idlib") is read by the geocoder as its
+/// main town, so such a place is as coarse as the province for choosing between records: it
+/// goes with its own document's report of the same event first (FU32), like a report placed
+/// only to a province. Matching across documents still treats it as the town.
+pub fn names_its_province(ev: &Event) -> bool {
+    let Some(loc) = &ev.location else {
+        return false;
+    };
+    let place = &loc.place;
+    if place.precision != GeoPrecision::Point {
+        return false;
+    }
+    let Some(admin1) = &place.admin1 else {
+        return false;
+    };
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let name = fold(&place.name);
+    let Some(first) = admin1.split_whitespace().next().map(fold) else {
+        return false;
+    };
+    // the province's own name, or its adjective ("Donetska", "Luhanska")
+    name.chars().count() >= 3
+        && first.starts_with(&name)
+        && first.chars().count() <= name.chars().count() + 2
+}
+
 /// Rule id of keeping a battle and violence against civilians apart (FU50).
 pub const BATTLE_AND_CIVILIANS_RULE: &str = "FU50-battle-and-civilians";
 
-/// Whether one key is ACLED `Battles` and the other `Violence against civilians` (FU50).
-/// ACLED codes the killing of civilians in a town after its capture, or a massacre during a
-/// fight, as its own event next to the battle: two reports of the same town and days, one of
-/// each type, are two events unless they are copies of one story (or one document retells one
-/// act with two verbs, FU30). A strike coded `Explosions/Remote violence` still joins either.
+/// Whether one key is a capture (PLOVER `COERCE` coded ACLED `Battles`: "seized",
+/// "overran", "entered") and the other ACLED `Violence against civilians` (FU50). ACLED codes
+/// the killing of civilians in a town after its capture as its own event next to the capture:
+/// two reports of the same town and days, one of each, are two events unless they are copies
+/// of one story (or one document retells one act with two verbs, FU30). An assault coded
+/// `Battles` ("stormed the village") may be the raid on civilians told another way, and a
+/// strike coded `Explosions/Remote violence` joins either.
 pub fn battle_and_violence_against_civilians(a: &MatchKey, b: &MatchKey) -> bool {
-    let (a, b) = (a.acled_type.as_deref(), b.acled_type.as_deref());
-    matches!(
-        (a, b),
-        (Some("Battles"), Some("Violence against civilians"))
-            | (Some("Violence against civilians"), Some("Battles"))
-    )
+    let capture = |k: &MatchKey| {
+        k.plover == Some(PloverType::Coerce) && k.acled_type.as_deref() == Some("Battles")
+    };
+    let civilians = |k: &MatchKey| k.acled_type.as_deref() == Some("Violence against civilians");
+    (capture(a) && civilians(b)) || (civilians(a) && capture(b))
 }
 
 /// Whether two reports of one document that the coder left apart tell one event (FU30): of
@@ -1346,7 +1380,61 @@ mod same_document_tests {
     }
 
     #[test]
-    fn fu50_a_battle_and_killings_of_civilians_in_the_same_town_are_two_events() {
+    fn fu33_a_town_named_like_its_province_may_stand_for_the_province() {
+        use crate::testutil::{EventSpec, extraction, place};
+        let at = |name: &str, admin1: Option<&str>, precision| {
+            let spec = EventSpec::assault(vec![], Some(place(name, 1, 48.0, 37.8, "UA")), None);
+            let mut ev = extraction("A report.", None, None, &[spec])
+                .events
+                .remove(0);
+            if let Some(l) = &mut ev.location {
+                l.place.admin1 = admin1.map(str::to_string);
+                l.place.precision = precision;
+            }
+            ev
+        };
+        assert!(names_its_province(&at(
+            "Donetsk",
+            Some("Donetska oblast"),
+            GeoPrecision::Point
+        )));
+        assert!(names_its_province(&at(
+            "Idlib",
+            Some("Idlib Governorate"),
+            GeoPrecision::Point
+        )));
+        assert!(names_its_province(&at(
+            "Ma'rib",
+            Some("Ma'rib Governorate"),
+            GeoPrecision::Point
+        )));
+        // another town of the province, a province itself, no province known
+        assert!(!names_its_province(&at(
+            "Kostiantynivka",
+            Some("Donetska oblast"),
+            GeoPrecision::Point
+        )));
+        assert!(!names_its_province(&at(
+            "Idlib",
+            Some("Idlib Governorate"),
+            GeoPrecision::Admin1
+        )));
+        assert!(!names_its_province(&at("Idlib", None, GeoPrecision::Point)));
+        // a short name that only begins the province's name
+        assert!(!names_its_province(&at(
+            "Ar",
+            Some("Ar Raqqah"),
+            GeoPrecision::Point
+        )));
+        assert!(!names_its_province(&at(
+            "Kos",
+            Some("Kostroma Oblast"),
+            GeoPrecision::Point
+        )));
+    }
+
+    #[test]
+    fn fu50_a_capture_and_killings_of_civilians_in_the_same_town_are_two_events() {
         let mut capture = key(12.70, 28.43, GeoPrecision::Point, 1);
         capture.plover = Some(PloverType::Coerce);
         capture.stories.insert(1);
@@ -1360,6 +1448,10 @@ mod same_document_tests {
         strike.plover = Some(PloverType::Assault);
         strike.acled_type = Some("Explosions/Remote violence".into());
         assert!(match_score(&killings, &strike).is_some());
+        // an assault coded Battles ("stormed") may be the same raid
+        let mut stormed = capture.clone();
+        stormed.plover = Some(PloverType::Assault);
+        assert!(match_score(&killings, &stormed).is_some());
         // a copy of the same story still joins
         killings.stories.insert(1);
         assert!(match_score(&killings, &capture).is_some());

@@ -154,15 +154,17 @@ impl Store {
         let written = (|| {
             begin(&tx, &mut cache)?;
             cache.stamp = crate::stamp::batch_stamp(&tx)?;
-            let mut out = Vec::with_capacity(batch.len());
+            let mut out: Vec<Option<PutOutcome>> = vec![None; batch.len()];
             let mut indexed = Vec::with_capacity(batch.len());
-            for (ex, p) in batch.iter().zip(prepared) {
+            for i in canonical_order(batch) {
+                let (ex, p) = (&batch[i], &prepared[i]);
                 let (outcome, rowid) = put_one(&tx, ex, p, &mut cache)?;
-                out.push(outcome);
+                out[i] = Some(outcome);
                 if let Some(rowid) = rowid {
                     indexed.push((rowid, &ex.document));
                 }
             }
+            let out: Vec<PutOutcome> = out.into_iter().flatten().collect();
             flush_fused(&tx, &mut cache)?;
             if cache.unfiled.len() >= MAX_UNFILED_ROWS {
                 file_bands(&tx, &mut cache)?;
@@ -186,6 +188,26 @@ impl Store {
         }
         written
     }
+}
+
+/// The order a batch's documents are stored in (FU60): by publication date (undated last),
+/// then by document id (the hash of the cleaned text). Copy detection and fusion compare each
+/// document with those stored before it, so the order decides which story a near-copy joins
+/// and which record a report matches first; storing a batch in this order makes what a batch
+/// stores independent of the order its documents were given in (a Spark job's part files, a
+/// folder listing), and stores the earlier reports of an event, the wire before its reprints,
+/// first. Between batches, arrival order still counts.
+fn canonical_order(batch: &[Extraction]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&batch[a].document, &batch[b].document);
+        (a.published_at.is_none(), a.published_at, &a.id).cmp(&(
+            b.published_at.is_none(),
+            b.published_at,
+            &b.id,
+        ))
+    });
+    order
 }
 
 /// What the writing connection reads from the database again and again, kept in memory:
@@ -785,9 +807,20 @@ fn put_one(
                 let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
                 // A report that matches no other document's record joins the record of its
                 // own document's report of the same event, if any (FU30).
-                let found = match find_match(tx, &key, &mut cache.index)? {
-                    Some(id) => Some(id),
-                    None => fusion::same_document_record(&key, &joined),
+                // A report placed only to a province or country, or to a town named like its
+                // province (FU33), goes with its own document's report of the same event
+                // before any other record its coarse place also fits (FU32).
+                // Among its document's reports, a town named like its province is the
+                // province (FU33).
+                let mut doc_key = key.clone();
+                if fusion::names_its_province(&member.event) {
+                    doc_key.precision = Some(GeoPrecision::Admin1);
+                }
+                let own = fusion::same_document_record(&doc_key, &joined);
+                let coarse = !doc_key.located_finely();
+                let found = match own {
+                    Some(id) if coarse => Some(id),
+                    _ => find_match(tx, &key, &mut cache.index)?.or(own),
                 };
                 let id = match found {
                     Some(id) => {
@@ -803,7 +836,7 @@ fn put_one(
                         id
                     }
                 };
-                joined.push((key, id));
+                joined.push((doc_key, id));
                 Some(id)
             }
             None => None,
