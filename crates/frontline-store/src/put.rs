@@ -154,17 +154,15 @@ impl Store {
         let written = (|| {
             begin(&tx, &mut cache)?;
             cache.stamp = crate::stamp::batch_stamp(&tx)?;
-            let mut out: Vec<Option<PutOutcome>> = vec![None; batch.len()];
+            let mut out = Vec::with_capacity(batch.len());
             let mut indexed = Vec::with_capacity(batch.len());
-            for i in canonical_order(batch) {
-                let (ex, p) = (&batch[i], &prepared[i]);
+            for (ex, p) in batch.iter().zip(prepared) {
                 let (outcome, rowid) = put_one(&tx, ex, p, &mut cache)?;
-                out[i] = Some(outcome);
+                out.push(outcome);
                 if let Some(rowid) = rowid {
                     indexed.push((rowid, &ex.document));
                 }
             }
-            let out: Vec<PutOutcome> = out.into_iter().flatten().collect();
             flush_fused(&tx, &mut cache)?;
             if cache.unfiled.len() >= MAX_UNFILED_ROWS {
                 file_bands(&tx, &mut cache)?;
@@ -188,26 +186,6 @@ impl Store {
         }
         written
     }
-}
-
-/// The order a batch's documents are stored in (FU60): by publication date (undated last),
-/// then by document id (the hash of the cleaned text). Copy detection and fusion compare each
-/// document with those stored before it, so the order decides which story a near-copy joins
-/// and which record a report matches first; storing a batch in this order makes what a batch
-/// stores independent of the order its documents were given in (a Spark job's part files, a
-/// folder listing), and stores the earlier reports of an event, the wire before its reprints,
-/// first. Between batches, arrival order still counts.
-fn canonical_order(batch: &[Extraction]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..batch.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&batch[a].document, &batch[b].document);
-        (a.published_at.is_none(), a.published_at, &a.id).cmp(&(
-            b.published_at.is_none(),
-            b.published_at,
-            &b.id,
-        ))
-    });
-    order
 }
 
 /// What the writing connection reads from the database again and again, kept in memory:
