@@ -11,7 +11,8 @@ use rusqlite::params;
 
 use rusqlite::types::Value;
 
-use crate::query::{FusedEvent, fused_summary};
+use crate::columns::fused_summary;
+use crate::record::FusedEvent;
 use crate::{Result, Store};
 
 impl Store {
@@ -62,8 +63,8 @@ impl Store {
                     crate::rtree::where_box(
                         loc.and_then(|l| l.lat),
                         loc.and_then(|l| l.lon),
-                        crate::query::date_str(f.date_start).as_deref(),
-                        crate::query::date_str(f.date_end).as_deref(),
+                        crate::columns::date_str(f.date_start).as_deref(),
+                        crate::columns::date_str(f.date_end).as_deref(),
                     ),
                 )?;
                 for (role, actors) in [("source", &f.sources), ("target", &f.targets)] {

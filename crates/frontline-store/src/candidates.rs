@@ -21,8 +21,8 @@ use rusqlite::{OptionalExtension, Transaction};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Result;
+use crate::columns::{FusedRow, SEP, parse_day, parse_precision};
 use crate::fusion::MatchKey;
-use crate::put::{FusedRow, SEP, parse_day, parse_precision};
 
 /// Columns of `fused_events` a match key is built from, the id first (see
 /// [`KeyCols::from_row`]).

@@ -217,9 +217,9 @@ pub fn training_samples(
         events: ex
             .events
             .iter()
-            .map(crate::put::to_json)
+            .map(crate::columns::to_json)
             .collect::<Result<_, _>>()?,
-        mentions: crate::put::mentions_json(ex)?,
+        mentions: crate::columns::mentions_json(ex)?,
     })
 }
 

@@ -28,7 +28,8 @@ use frontline_model::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::query::{FusedActor, FusedEvent, FusedLocation};
+pub use crate::record::{Claim, Contradiction, ContradictionKind};
+use crate::record::{FusedActor, FusedEvent, FusedLocation};
 
 /// Days either side of an event's date within which another report can be the same event.
 pub const DATE_WINDOW_DAYS: u64 = 2;
@@ -95,50 +96,6 @@ const GENERIC_CODES: &[&str] = &[
 /// Whether an actor code names a particular actor (a state, a force of a state, a group).
 pub fn identifying_code(code: &str) -> bool {
     !code.is_empty() && !GENERIC_CODES.contains(&code)
-}
-
-/// What a contradiction is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ContradictionKind {
-    /// Reports name different perpetrators (no actor in common among the sources).
-    Perpetrator,
-    /// Reports give casualty counts that cannot both be right.
-    Fatalities,
-    /// Some reports state the event as fact, others hedge it.
-    Hedging,
-    /// A report says a party denies the event.
-    Denial,
-    /// Day-precise reports give different days.
-    Date,
-}
-
-/// One report's side of a contradiction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Claim {
-    /// Event id (`<document id>:<index>`).
-    pub event_id: String,
-    /// Document id.
-    pub document_id: String,
-    /// Outlet of the document, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
-    /// What this report says.
-    pub value: String,
-}
-
-/// Reports of one fused event that disagree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Contradiction {
-    /// What they disagree about.
-    pub kind: ContradictionKind,
-    /// A sentence for people.
-    pub detail: String,
-    /// What each report involved says.
-    pub claims: Vec<Claim>,
 }
 
 /// One report of an event, with what fusion needs to know about its document.
@@ -281,6 +238,9 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         return None;
     }
     let same_story = !ev.stories.is_disjoint(&fused.stories);
+    if !same_story && battle_and_violence_against_civilians(ev, fused) {
+        return None;
+    }
 
     // Date.
     // The ACLED event type says more than PLOVER's `ASSAULT`, which covers a strike, a clash
@@ -386,6 +346,57 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
+/// Whether a report is placed at a town named like its own province (FU33): "Idlib" in Idlib
+/// Governorate, "Donetsk" in Donetska oblast, "Kunduz" in Kunduz Province. A text that names
+/// the province ("shelling in Donetsk", "strikes across Idlib") is read by the geocoder as its
+/// main town, so such a place is as coarse as the province for choosing between records: it
+/// goes with its own document's report of the same event first (FU32), like a report placed
+/// only to a province. Matching across documents still treats it as the town.
+pub fn names_its_province(ev: &Event) -> bool {
+    let Some(loc) = &ev.location else {
+        return false;
+    };
+    let place = &loc.place;
+    if place.precision != GeoPrecision::Point {
+        return false;
+    }
+    let Some(admin1) = &place.admin1 else {
+        return false;
+    };
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let name = fold(&place.name);
+    let Some(first) = admin1.split_whitespace().next().map(fold) else {
+        return false;
+    };
+    // the province's own name, or its adjective ("Donetska", "Luhanska")
+    name.chars().count() >= 3
+        && first.starts_with(&name)
+        && first.chars().count() <= name.chars().count() + 2
+}
+
+/// Rule id of keeping a battle and violence against civilians apart (FU50).
+pub const BATTLE_AND_CIVILIANS_RULE: &str = "FU50-battle-and-civilians";
+
+/// Whether one key is a capture (PLOVER `COERCE` coded ACLED `Battles`: "seized",
+/// "overran", "entered") and the other ACLED `Violence against civilians` (FU50). ACLED codes
+/// the killing of civilians in a town after its capture as its own event next to the capture:
+/// two reports of the same town and days, one of each, are two events unless they are copies
+/// of one story (or one document retells one act with two verbs, FU30). An assault coded
+/// `Battles` ("stormed the village") may be the raid on civilians told another way, and a
+/// strike coded `Explosions/Remote violence` joins either.
+pub fn battle_and_violence_against_civilians(a: &MatchKey, b: &MatchKey) -> bool {
+    let capture = |k: &MatchKey| {
+        k.plover == Some(PloverType::Coerce) && k.acled_type.as_deref() == Some("Battles")
+    };
+    let civilians = |k: &MatchKey| k.acled_type.as_deref() == Some("Violence against civilians");
+    (capture(a) && civilians(b)) || (civilians(a) && capture(b))
+}
+
 /// Whether two reports of one document that the coder left apart tell one event (FU30): of
 /// one type family, on overlapping days (no window), not naming wholly different actors, and placed
 /// compatibly: the same spot when both are placed to a town or district, else the same country
@@ -436,6 +447,28 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
             .is_some_and(|(x, y)| !x.eq_ignore_ascii_case(y))
     };
     !differ(&a.country, &b.country) && !differ(&a.admin1, &b.admin1)
+}
+
+/// Rule id of joining a record through the document's own reports (FU30).
+pub const SAME_DOCUMENT_RULE: &str = "FU30-same-document";
+
+/// The record a report joins by FU30, given the document's earlier reports and the records
+/// they went to: the first record with a report of the same event
+/// ([`same_document_event`]) whose every report from this document is compatible with it
+/// too (FU31). A record the document's country-level retelling went to may also hold the
+/// document's report of one town; a report of a second town 37 km away is the same event as the
+/// retelling but not as that town, so it starts its own record.
+pub fn same_document_record(key: &MatchKey, joined: &[(MatchKey, i64)]) -> Option<i64> {
+    joined
+        .iter()
+        .filter(|(k, _)| same_document_event(key, k))
+        .map(|(_, id)| *id)
+        .find(|id| {
+            joined
+                .iter()
+                .filter(|(_, other)| other == id)
+                .all(|(k, _)| same_document_event(key, k))
+        })
 }
 
 /// Counts of values in first-seen order: the most common wins, ties going to the first seen
@@ -1328,5 +1361,99 @@ mod same_document_tests {
         b.actor_codes.insert("UKRMIL".into());
         b.actor_countries.insert("UKR".into());
         assert!(!same_document_event(&a, &b));
+    }
+
+    #[test]
+    fn fu31_a_second_town_does_not_join_through_the_documents_country_level_retelling() {
+        let town = key(48.53, 37.71, GeoPrecision::Point, 14);
+        let mut country = key(49.0, 32.0, GeoPrecision::Country, 14);
+        country.admin1 = None;
+        let second_town = key(48.85, 37.60, GeoPrecision::Point, 14);
+        // the retelling alone would take it; the record also holds the first town
+        assert!(same_document_event(&second_town, &country));
+        let joined = vec![(town.clone(), 7), (country.clone(), 7)];
+        assert_eq!(same_document_record(&second_town, &joined), None);
+        // a retelling at the first town still joins
+        assert_eq!(same_document_record(&town, &joined), Some(7));
+        // a record of the country-level retelling alone is joined
+        assert_eq!(same_document_record(&second_town, &[(country, 9)]), Some(9));
+    }
+
+    #[test]
+    fn fu33_a_town_named_like_its_province_may_stand_for_the_province() {
+        use crate::testutil::{EventSpec, extraction, place};
+        let at = |name: &str, admin1: Option<&str>, precision| {
+            let spec = EventSpec::assault(vec![], Some(place(name, 1, 48.0, 37.8, "UA")), None);
+            let mut ev = extraction("A report.", None, None, &[spec])
+                .events
+                .remove(0);
+            if let Some(l) = &mut ev.location {
+                l.place.admin1 = admin1.map(str::to_string);
+                l.place.precision = precision;
+            }
+            ev
+        };
+        assert!(names_its_province(&at(
+            "Donetsk",
+            Some("Donetska oblast"),
+            GeoPrecision::Point
+        )));
+        assert!(names_its_province(&at(
+            "Idlib",
+            Some("Idlib Governorate"),
+            GeoPrecision::Point
+        )));
+        assert!(names_its_province(&at(
+            "Ma'rib",
+            Some("Ma'rib Governorate"),
+            GeoPrecision::Point
+        )));
+        // another town of the province, a province itself, no province known
+        assert!(!names_its_province(&at(
+            "Kostiantynivka",
+            Some("Donetska oblast"),
+            GeoPrecision::Point
+        )));
+        assert!(!names_its_province(&at(
+            "Idlib",
+            Some("Idlib Governorate"),
+            GeoPrecision::Admin1
+        )));
+        assert!(!names_its_province(&at("Idlib", None, GeoPrecision::Point)));
+        // a short name that only begins the province's name
+        assert!(!names_its_province(&at(
+            "Ar",
+            Some("Ar Raqqah"),
+            GeoPrecision::Point
+        )));
+        assert!(!names_its_province(&at(
+            "Kos",
+            Some("Kostroma Oblast"),
+            GeoPrecision::Point
+        )));
+    }
+
+    #[test]
+    fn fu50_a_capture_and_killings_of_civilians_in_the_same_town_are_two_events() {
+        let mut capture = key(12.70, 28.43, GeoPrecision::Point, 1);
+        capture.plover = Some(PloverType::Coerce);
+        capture.stories.insert(1);
+        let mut killings = key(12.70, 28.43, GeoPrecision::Point, 1);
+        killings.acled_type = Some("Violence against civilians".into());
+        killings.stories.insert(2);
+        assert!(battle_and_violence_against_civilians(&killings, &capture));
+        assert_eq!(match_score(&killings, &capture), None);
+        // a strike worded as killings still joins a strike record
+        let mut strike = capture.clone();
+        strike.plover = Some(PloverType::Assault);
+        strike.acled_type = Some("Explosions/Remote violence".into());
+        assert!(match_score(&killings, &strike).is_some());
+        // an assault coded Battles ("stormed") may be the same raid
+        let mut stormed = capture.clone();
+        stormed.plover = Some(PloverType::Assault);
+        assert!(match_score(&killings, &stormed).is_some());
+        // a copy of the same story still joins
+        killings.stories.insert(1);
+        assert!(match_score(&killings, &capture).is_some());
     }
 }

@@ -24,6 +24,7 @@ mod bulk;
 mod candidates;
 mod checkpoint;
 pub mod codec;
+mod columns;
 pub use checkpoint::BackgroundCheckpoint;
 pub mod copies;
 pub mod credits;
@@ -31,6 +32,7 @@ pub mod focus;
 pub mod fusion;
 mod put;
 mod query;
+mod record;
 mod rtree;
 mod schema;
 pub mod sources;
@@ -45,11 +47,12 @@ use rusqlite::Connection;
 
 pub use query::{
     BBox, Count, DateCount, DocumentEvent, DocumentRecord, EventFilter, FusedActor, FusedEvent,
-    FusedEventDetail, FusedLocation, Quote, Report, Stats, StoreCounts, TextSpan,
+    FusedEventDetail, FusedLocation, MAX_CLAIM_REPORTS, Quote, Report, Stats, StoreCounts,
+    TextSpan,
 };
 
-pub use fusion::{Claim, Contradiction, ContradictionKind};
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
+pub use record::{Claim, Contradiction, ContradictionKind};
 pub use sources::{IndependentSource, MAX_SOURCE_DOCUMENTS, TollReport};
 pub use stamp::parse_updated_since;
 

@@ -3,36 +3,26 @@
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, NaiveDate};
-use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, MentionData, Sentence, Span};
+use frontline_model::{Boilerplate, Event, Extraction, GeoPrecision, Sentence, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::candidates::{CandidateIndex, DatedFilter, KeyCols, MAX_INDEXED};
 use crate::codec::{self, Packed, ToStore};
+use crate::columns::{
+    FusedRow, SEP, SUMMARY_COLUMNS, date_str, fused_columns, fused_summary, mentions_json,
+    opt_enum_str, parse_day, to_json,
+};
 use crate::copies::{
     self, Figures, LEAD_THRESHOLD, Lead, REWORD_DAYS, REWORD_THRESHOLD, STORY_THRESHOLD, Signature,
 };
 use crate::focus::{self, Focus};
 use crate::fusion::{self, DATE_WINDOW_DAYS, FusedState, MatchKey, Member, StoredReport};
-use crate::query::{FusedEvent, SUMMARY_COLUMNS, date_str, fused_summary, opt_enum_str};
+use crate::record::FusedEvent;
 use crate::rtree::{self, WhereBox};
 use crate::{PutOutcome, Result, Store};
 use rusqlite::types::Value;
 use rustc_hash::FxHashMap as HashMap;
-
-/// Parts of an extraction stored as one JSON column of the document.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct Extras {
-    #[serde(default)]
-    pub boilerplate: Vec<Boilerplate>,
-    #[serde(default)]
-    pub sentences: Vec<Sentence>,
-    #[serde(default)]
-    pub warnings: Vec<String>,
-}
-
-/// One mention as stored in `document_mentions.data`: id, start, end, sentence, data.
-pub(crate) type StoredMention<'a> = (usize, usize, usize, usize, &'a MentionData);
 
 /// Most events stored for one document; those beyond are counted in a warning of the
 /// document (see [`events_note`]). A live blog or a long report codes a few hundred events; a
@@ -80,15 +70,6 @@ fn analysed_text(ex: &Extraction) -> String {
         out.push_str(s);
     }
     out
-}
-
-/// The compact JSON of a value: what `serde_json::to_string` gives, written by
-/// `frontline_model::json` (less work on the many short keys and strings stored).
-pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    use serde::ser::Error;
-    let mut out = Vec::with_capacity(1024);
-    frontline_model::json::append(&mut out, value).map_err(serde_json::Error::custom)?;
-    String::from_utf8(out).map_err(serde_json::Error::custom)
 }
 
 /// Whether an event describes something that happened (and so takes part in fusion).
@@ -512,16 +493,6 @@ fn extras_json(ex: &Extraction) -> serde_json::Result<String> {
     })
 }
 
-/// The `data` column of `document_mentions`: `[id, start, end, sentence, data]` per mention.
-pub(crate) fn mentions_json(ex: &Extraction) -> serde_json::Result<String> {
-    let mentions: Vec<StoredMention<'_>> = ex
-        .mentions
-        .iter()
-        .map(|m| (m.id, m.span.start, m.span.end, m.sentence, &m.data))
-        .collect();
-    to_json(&mentions)
-}
-
 /// The band insert for `n` band keys (built once for the usual count).
 fn band_insert_sql(n: usize) -> std::borrow::Cow<'static, str> {
     static USUAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -814,12 +785,20 @@ fn put_one(
                 let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
                 // A report that matches no other document's record joins the record of its
                 // own document's report of the same event, if any (FU30).
-                let found = match find_match(tx, &key, &mut cache.index)? {
-                    Some(id) => Some(id),
-                    None => joined
-                        .iter()
-                        .find(|(k, _)| fusion::same_document_event(&key, k))
-                        .map(|j| j.1),
+                // A report placed only to a province or country, or to a town named like its
+                // province (FU33), goes with its own document's report of the same event
+                // before any other record its coarse place also fits (FU32).
+                // Among its document's reports, a town named like its province is the
+                // province (FU33).
+                let mut doc_key = key.clone();
+                if fusion::names_its_province(&member.event) {
+                    doc_key.precision = Some(GeoPrecision::Admin1);
+                }
+                let own = fusion::same_document_record(&doc_key, &joined);
+                let coarse = !doc_key.located_finely();
+                let found = match own {
+                    Some(id) if coarse => Some(id),
+                    _ => find_match(tx, &key, &mut cache.index)?.or(own),
                 };
                 let id = match found {
                     Some(id) => {
@@ -835,7 +814,7 @@ fn put_one(
                         id
                     }
                 };
-                joined.push((key, id));
+                joined.push((doc_key, id));
                 Some(id)
             }
             None => None,
@@ -894,8 +873,6 @@ const BUCKET_DAYS: i32 = 8;
 const MAX_BUCKETS: i32 = 64;
 /// Most fused events examined as match candidates for one report.
 const MAX_CANDIDATES: usize = 500;
-/// Separator of the lists kept in `actor_codes` and `actor_countries`.
-pub(crate) const SEP: char = '\u{1f}';
 
 fn bucket(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce().div_euclid(BUCKET_DAYS))
@@ -958,26 +935,6 @@ fn file(tx: &Transaction<'_>, fused_id: i64, f: &Filing, index: &mut CandidateIn
     Ok(())
 }
 
-/// A `YYYY-MM-DD` day as [`date_str`] writes it. The four-digit form (every day the writer
-/// stores in years 0-9999) is read directly, as the candidate search reads a few per
-/// candidate; anything else goes through chrono.
-pub(crate) fn parse_day(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r).and_then(|d| {
-            d.iter().try_fold(0_u32, |n, c| {
-                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-            })
-        })
-    };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return NaiveDate::from_ymd_opt(y as i32, m, d);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 fn shift(d: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
         d.checked_add_days(Days::new(days as u64)).unwrap_or(d)
@@ -985,20 +942,6 @@ fn shift(d: NaiveDate, days: i64) -> NaiveDate {
         d.checked_sub_days(Days::new(days.unsigned_abs()))
             .unwrap_or(d)
     }
-}
-
-/// A place precision as stored (its serde name); `None` for anything else.
-pub(crate) fn parse_precision(s: Option<String>) -> Option<GeoPrecision> {
-    Some(match s?.as_str() {
-        "point" => GeoPrecision::Point,
-        "admin2" => GeoPrecision::Admin2,
-        "admin1" => GeoPrecision::Admin1,
-        "region" => GeoPrecision::Region,
-        "country" => GeoPrecision::Country,
-        "continent" => GeoPrecision::Continent,
-        "unresolved" => GeoPrecision::Unresolved,
-        _ => return None,
-    })
 }
 
 /// Candidates for a dated report: fused events filed under its type(s) and country (or no
@@ -1162,10 +1105,6 @@ fn fused_key(tx: &Transaction<'_>, id: i64) -> Result<Option<MatchKey>> {
     Ok(Some(fusion::key_of_fused(&fused, stories)))
 }
 
-/// Columns of `fused_events` written from a fused event's aggregate: the summary columns
-/// ([`SUMMARY_COLUMNS`]) and then these, in this order (see [`fused_values`]).
-const STATE_COLUMNS: [&str; 4] = ["agg", "actor_codes", "actor_countries", "stories"];
-
 /// The values of [`SUMMARY_COLUMNS`] and [`STATE_COLUMNS`] for a fused event, with what it is
 /// filed under in the candidate index; the aggregate's JSON (`agg`) only `with_agg`, else
 /// NULL.
@@ -1226,11 +1165,7 @@ struct FusedSql {
 fn fused_sql() -> &'static FusedSql {
     static SQL: std::sync::OnceLock<FusedSql> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
-        let columns: Vec<&'static str> = SUMMARY_COLUMNS
-            .iter()
-            .chain(&STATE_COLUMNS)
-            .copied()
-            .collect();
+        let columns: Vec<&'static str> = fused_columns().to_vec();
         // The batch's stamp, last, is both its creation and its latest update.
         let insert = format!(
             "INSERT INTO fused_events ({}, record, created_at, updated_at) \
@@ -1254,55 +1189,16 @@ fn fused_sql() -> &'static FusedSql {
     })
 }
 
-/// Values written to a fused event's row, in [`FusedSql::columns`] order, read by column name.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct FusedRow<'a>(pub(crate) &'a [Value]);
-
-impl<'a> FusedRow<'a> {
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        fused_sql()
-            .columns
-            .iter()
-            .position(|c| *c == name)
-            .and_then(|i| self.0.get(i))
-    }
-
-    /// A text column; `None` for NULL (or a value of another type).
-    pub(crate) fn text(&self, name: &str) -> Option<&'a str> {
-        match self.get(name) {
-            Some(Value::Text(s)) => Some(s.as_str()),
-            _ => None,
-        }
-    }
-
-    /// A REAL column (an integer read as SQLite would store it there).
-    pub(crate) fn real(&self, name: &str) -> Option<f64> {
-        match self.get(name) {
-            Some(Value::Real(x)) => Some(*x),
-            Some(Value::Integer(i)) => Some(*i as f64),
-            _ => None,
-        }
-    }
-
-    /// An INTEGER column.
-    pub(crate) fn int(&self, name: &str) -> Option<i64> {
-        match self.get(name) {
-            Some(Value::Integer(i)) => Some(*i),
-            _ => None,
-        }
-    }
-
-    /// What the fused event is filed under in the candidate index.
-    fn filing(&self) -> Filing {
-        let text = |name: &str| self.text(name).map(str::to_string);
-        Filing {
-            plover: text("plover_type").unwrap_or_default(),
-            acled: text("acled_type"),
-            country: text("country_code"),
-            start: text("match_start"),
-            end: text("match_end"),
-            stories: text("stories"),
-        }
+/// What a fused event's row is filed under in the candidate index.
+fn filing_of(row: FusedRow<'_>) -> Filing {
+    let text = |name: &str| row.text(name).map(str::to_string);
+    Filing {
+        plover: text("plover_type").unwrap_or_default(),
+        acled: text("acled_type"),
+        country: text("country_code"),
+        start: text("match_start"),
+        end: text("match_end"),
+        stories: text("stories"),
     }
 }
 
@@ -1410,7 +1306,7 @@ fn add_report(
             .query_row([fused_id], |r| {
                 (0..n).map(|i| r.get::<_, Value>(i)).collect()
             })?;
-        let filing = FusedRow(&old).filing();
+        let filing = filing_of(FusedRow(&old));
         let state = match FusedRow(&old).text("agg") {
             Some(a) => serde_json::from_str::<FusedState>(a)?,
             None => {
@@ -1577,55 +1473,4 @@ fn rebuild(tx: &Transaction<'_>, fused_id: i64, adding: &str) -> Result<FusedSta
         });
     }
     Ok(state)
-}
-
-#[cfg(test)]
-mod parse_tests {
-    use super::*;
-
-    #[test]
-    fn parse_precision_reads_every_stored_name() {
-        use GeoPrecision::*;
-        for p in [
-            Point, Admin2, Admin1, Region, Country, Continent, Unresolved,
-        ] {
-            let stored = serde_json::to_value(p)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from));
-            assert_eq!(parse_precision(stored), Some(p));
-        }
-        assert_eq!(parse_precision(Some("Point".into())), None);
-        assert_eq!(parse_precision(None), None);
-    }
-
-    #[test]
-    fn parse_day_reads_what_chrono_reads() {
-        let chrono = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        for s in [
-            "2017-06-09",
-            "0012-01-31",
-            "2016-02-29",
-            "2017-02-29",
-            "2017-13-01",
-            "2017-00-10",
-            "2017-6-09",
-            "2017-06-9",
-            "20170-06-09",
-            "-044-03-15",
-            "12345-12-01",
-            "2017-06-09x",
-            "",
-            "abcd-ef-gh",
-            "2017/06/09",
-            "+2017-06-09",
-        ] {
-            assert_eq!(parse_day(s), chrono(s), "{s:?}");
-        }
-        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
-        for n in (0..3_652_059_u64).step_by(101) {
-            let d = first + Days::new(n);
-            let s = date_str(Some(d)).unwrap_or_default();
-            assert_eq!(parse_day(&s), Some(d), "{s}");
-        }
-    }
 }

@@ -4,16 +4,17 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use frontline_model::{
-    AcledType, ActorType, Attribution, Boilerplate, Document, EventActor, EventLocation,
-    EventQuantity, GeoPrecision, Mention, MentionData, Modality, Origin, PloverType, Sentence,
-    Span, TimePrecision, TimeRef,
+    AcledType, Attribution, Boilerplate, Document, EventActor, EventLocation, EventQuantity,
+    Mention, MentionData, Modality, Origin, PloverType, Sentence, Span, TimeRef,
 };
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
 use crate::codec::Packed;
-use crate::fusion::{Claims, Contradiction, FusedState, ReportClaims, StoredReport};
+use crate::columns::{Extras, date_str, parse_day};
+use crate::fusion::{Claims, FusedState, ReportClaims, StoredReport};
+pub use crate::record::{FusedActor, FusedEvent, FusedLocation};
 use crate::{Result, Store, StoreError};
 
 /// A longitude/latitude box (WGS84 degrees).
@@ -113,141 +114,6 @@ pub struct EventFilter {
     /// `updated_at`), for incremental sync: ask again with the latest `updated_at` received.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_since: Option<DateTime<Utc>>,
-}
-
-/// The location of a fused event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FusedLocation {
-    /// Place name.
-    pub name: String,
-    /// GeoNames id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geonameid: Option<u64>,
-    /// Latitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lat: Option<f64>,
-    /// Longitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lon: Option<f64>,
-    /// How precisely it is known.
-    pub precision: GeoPrecision,
-    /// ISO 3166-1 alpha-2 country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// Province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin1: Option<String>,
-    /// How the report attached the place (`in`, `near`...).
-    pub relation: String,
-}
-
-/// An actor of a fused event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FusedActor {
-    /// CAMEO-style code.
-    pub code: String,
-    /// Canonical name.
-    pub name: String,
-    /// ISO3 country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Actor type.
-    pub actor_type: ActorType,
-    /// How many reports name it.
-    pub reports: usize,
-}
-
-/// One real-world event, fused from all the reports that describe it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FusedEvent {
-    /// Fused event id.
-    pub id: i64,
-    /// PLOVER type (the one most reports give).
-    pub plover_type: PloverType,
-    /// PLOVER mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plover_mode: Option<String>,
-    /// ACLED type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acled: Option<AcledType>,
-    /// CAMEO root code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cameo_root: Option<String>,
-    /// Best date: first day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<NaiveDate>,
-    /// Best date: last day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_end: Option<NaiveDate>,
-    /// Precision of the best date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_precision: Option<TimePrecision>,
-    /// Best location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<FusedLocation>,
-    /// Who acted, most-reported first.
-    pub sources: Vec<FusedActor>,
-    /// On whom.
-    pub targets: Vec<FusedActor>,
-    /// Deaths: the lowest figure any report gives (ACLED's conservative practice).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fatalities: Option<u64>,
-    /// Deaths: the best estimate (UCDP's "best", between `fatalities` and `fatalities_max`):
-    /// the figure of the latest report stating the event as fact (a later report carries the
-    /// update), hedged and claimed reports only when no report states it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fatalities_best: Option<u64>,
-    /// Deaths: the highest figure any report gives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fatalities_max: Option<u64>,
-    /// Number of coded reports (events) merged.
-    pub n_reports: usize,
-    /// Number of documents reporting it.
-    pub n_documents: usize,
-    /// Independent sources: documents, with copies of one story and documents of one outlet
-    /// counted once.
-    pub n_sources: usize,
-    /// Distinct named outlets.
-    pub n_outlets: usize,
-    /// Those outlets.
-    pub outlets: Vec<String>,
-    /// Publication date of the earliest report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub earliest_report: Option<NaiveDate>,
-    /// Id of the earliest report's document.
-    pub earliest_document: String,
-    /// Strongest modality among the reports (asserted > hedged > denied > ...).
-    pub modality: Modality,
-    /// Highest coder confidence among the reports.
-    pub confidence: f32,
-    /// The sentence of the earliest report.
-    pub notes: String,
-    /// Where reports disagree.
-    pub contradictions: Vec<Contradiction>,
-    /// Union of the members' date ranges (used for matching new reports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub match_start: Option<NaiveDate>,
-    /// End of that union.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub match_end: Option<NaiveDate>,
-    /// When the store created this record (UTC; schema v12, see `stamp.rs`), written in the
-    /// stored fixed form (`YYYY-MM-DDTHH:MM:SS.sssZ`) so that text order is time order.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::stamp::serialize_opt"
-    )]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When a report was last added to it (UTC): what `updated_since` compares. Same form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::stamp::serialize_opt"
-    )]
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A span of a document with its text.
@@ -353,6 +219,12 @@ pub struct FusedEventDetail {
     /// [`crate::sources::MAX_SOURCE_DOCUMENTS`] (the earliest stored); `n_documents` counts all.
     #[serde(default)]
     pub sources_documents_read: usize,
+    /// Reports the claims of `event.contradictions` were read from: all of the record's
+    /// (`reports_total`), up to [`MAX_CLAIM_REPORTS`] (the earliest stored); 0 when the record
+    /// has no contradiction. When it is less than `reports_total`, the claims listed are those
+    /// of the reports read, while the contradiction kinds cover every report.
+    #[serde(default)]
+    pub claims_reports_read: usize,
 }
 
 /// What the reports of one document share, read once per document: its metadata, text and
@@ -392,7 +264,7 @@ impl ReportDocument {
                     r.get::<_, String>(8)?,
                 ))
             })?;
-        let extras: crate::put::Extras = serde_json::from_str(&extras)?;
+        let extras: Extras = serde_json::from_str(&extras)?;
         Ok(Self {
             sentences: extras.sentences,
             ..doc
@@ -539,21 +411,18 @@ pub struct StoreCounts {
     pub fused_events: u64,
 }
 
-fn enum_str<T: Serialize>(v: &T) -> Result<String> {
-    match serde_json::to_value(v)? {
-        serde_json::Value::String(s) => Ok(s),
-        other => Ok(other.to_string()),
-    }
-}
-
-pub(crate) fn opt_enum_str<T: Serialize>(v: Option<&T>) -> Result<Option<String>> {
-    v.map(enum_str).transpose()
-}
+/// Most reports of one fused event its contradictions' claims are read from (the earliest
+/// stored); a record with more says so (`claims_reports_read` of the event detail). The
+/// aggregate keeps whether reports disagree over all of them; the claims that say who said
+/// what are read from these. One document is bounded to [`crate::MAX_EVENTS_PER_DOCUMENT`]
+/// events, but a record takes reports from any number of documents.
+pub const MAX_CLAIM_REPORTS: usize = 1_000;
 
 /// A fused event's record: finished from its running aggregate, or (written by schema
 /// version 1) read from its stored record. With `with_claims`, the claims of its
-/// contradictions are read from its reports (the aggregate keeps only whether reports
-/// disagree); without, they are left empty.
+/// contradictions are read from its reports, at most [`MAX_CLAIM_REPORTS`] (the aggregate
+/// keeps only whether reports disagree); without, they are left empty. Also gives how many
+/// reports the claims were read from (0 when none were read).
 fn fused_record(
     conn: &rusqlite::Connection,
     id: i64,
@@ -561,12 +430,12 @@ fn fused_record(
     record: &str,
     with_claims: bool,
     stamps: [Option<String>; 2],
-) -> Result<FusedEvent> {
+) -> Result<(FusedEvent, usize)> {
     let [created, updated] = stamps;
-    let mut f = fused_record_of(conn, id, agg, record, with_claims)?;
+    let (mut f, read) = fused_record_of(conn, id, agg, record, with_claims)?;
     f.created_at = crate::stamp::parse(created.as_deref());
     f.updated_at = crate::stamp::parse(updated.as_deref());
-    Ok(f)
+    Ok((f, read))
 }
 
 fn fused_record_of(
@@ -575,18 +444,18 @@ fn fused_record_of(
     agg: Option<String>,
     record: &str,
     with_claims: bool,
-) -> Result<FusedEvent> {
+) -> Result<(FusedEvent, usize)> {
     match agg {
         Some(agg) => {
             let state: FusedState = serde_json::from_str(&agg)?;
-            let claims = if with_claims && state.has_contradictions() {
-                stored_claims(conn, id)?
+            let (claims, read) = if with_claims && state.has_contradictions() {
+                stored_claims(conn, id, MAX_CLAIM_REPORTS)?
             } else {
-                Claims::default()
+                (Claims::default(), 0)
             };
-            finish(&state, id, &claims)
+            Ok((finish(&state, id, &claims)?, read))
         }
-        None => Ok(serde_json::from_str(record)?),
+        None => Ok((serde_json::from_str(record)?, 0)),
     }
 }
 
@@ -617,14 +486,19 @@ pub(crate) fn stored_mentions(conn: &rusqlite::Connection, rowid: i64) -> Result
 /// `events_claims` alone (`events.claims` holds each report's document, outlet, casualty count
 /// and perpetrators); events stored before schema v9 have none there and are parsed from
 /// their JSON.
-pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Result<Claims> {
+pub(crate) fn stored_claims(
+    conn: &rusqlite::Connection,
+    fused_id: i64,
+    limit: usize,
+) -> Result<(Claims, usize)> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.rowid, e.id, e.modality, \
                 CASE WHEN e.time_precision = 'day' THEN e.date_start END, e.claims \
          FROM events e INDEXED BY events_claims \
-         WHERE e.fused_id = ?1 ORDER BY e.doc, e.idx",
+         WHERE e.fused_id = ?1 ORDER BY e.doc, e.idx LIMIT ?2",
     )?;
-    let rows = stmt.query_map([fused_id], |r| {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(rusqlite::params![fused_id, limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -634,7 +508,9 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
         ))
     })?;
     let mut claims = Claims::default();
+    let mut read = 0;
     for row in rows {
+        read += 1;
         let (rowid, event_id, modality, day, stored) = row?;
         match stored {
             Some(stored) => {
@@ -644,7 +520,7 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
                     modality: serde_json::from_value(serde_json::Value::String(modality))?,
                     day: day
                         .as_deref()
-                        .and_then(crate::put::parse_day)
+                        .and_then(parse_day)
                         .filter(|_| !stored.undated),
                     stored,
                 });
@@ -661,99 +537,7 @@ pub(crate) fn stored_claims(conn: &rusqlite::Connection, fused_id: i64) -> Resul
             }
         }
     }
-    Ok(claims)
-}
-
-/// Names of the summary columns of `fused_events`, in the order of [`fused_summary`].
-pub(crate) const SUMMARY_COLUMNS: [&str; 26] = [
-    "plover_type",
-    "acled_type",
-    "acled_sub_type",
-    "cameo_root",
-    "date_start",
-    "date_end",
-    "time_precision",
-    "match_start",
-    "match_end",
-    "location_name",
-    "geonameid",
-    "lat",
-    "lon",
-    "geo_precision",
-    "country_code",
-    "admin1",
-    "fatalities",
-    "n_reports",
-    "n_documents",
-    "n_sources",
-    "n_outlets",
-    "earliest_report",
-    "earliest_document",
-    "modality",
-    "confidence",
-    "n_contradictions",
-];
-
-/// The summary columns of `fused_events` for a fused event, from `plover_type` to
-/// `n_contradictions`, in table order: the values both the fusion update and the bulk insert
-/// write (as parameters 2 to 27, after the id).
-pub(crate) fn fused_summary(f: &FusedEvent) -> Result<Vec<rusqlite::types::Value>> {
-    use rusqlite::types::Value;
-    let text = |v: Option<String>| v.map_or(Value::Null, Value::Text);
-    let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
-    let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
-    let loc = f.location.as_ref();
-    Ok(vec![
-        Value::Text(f.plover_type.as_str().to_string()),
-        text(f.acled.as_ref().map(|a| a.event_type.clone())),
-        text(f.acled.as_ref().map(|a| a.sub_event_type.clone())),
-        text(f.cameo_root.clone()),
-        text(date_str(f.date_start)),
-        text(date_str(f.date_end)),
-        text(opt_enum_str(f.time_precision.as_ref())?),
-        text(date_str(f.match_start)),
-        text(date_str(f.match_end)),
-        text(loc.map(|l| l.name.clone())),
-        int(loc.and_then(|l| l.geonameid.map(|g| g as i64))),
-        real(loc.and_then(|l| l.lat)),
-        real(loc.and_then(|l| l.lon)),
-        text(opt_enum_str(loc.map(|l| &l.precision))?),
-        text(loc.and_then(|l| l.country_code.clone())),
-        text(loc.and_then(|l| l.admin1.clone())),
-        int(f.fatalities.map(|v| v as i64)),
-        Value::Integer(f.n_reports as i64),
-        Value::Integer(f.n_documents as i64),
-        Value::Integer(f.n_sources as i64),
-        Value::Integer(f.n_outlets as i64),
-        text(date_str(f.earliest_report)),
-        Value::Text(f.earliest_document.clone()),
-        text(opt_enum_str(Some(&f.modality))?),
-        Value::Real(f64::from(f.confidence)),
-        Value::Integer(f.contradictions.len() as i64),
-    ])
-}
-
-pub(crate) fn date_str(d: Option<NaiveDate>) -> Option<String> {
-    use chrono::Datelike;
-    d.map(|d| match d.year() {
-        // The writer formats many dates per event (`format!` was 1.7% of an ingest's
-        // instructions): the digits are written directly.
-        y @ 0..=9999 => {
-            let mut out = String::with_capacity(10);
-            let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
-            let y = y.unsigned_abs();
-            for v in [y / 1000, y / 100, y / 10, y] {
-                out.push(digit(v));
-            }
-            for v in [d.month(), d.day()] {
-                out.push('-');
-                out.push(digit(v / 10));
-                out.push(digit(v));
-            }
-            out
-        }
-        _ => d.format("%Y-%m-%d").to_string(),
-    })
+    Ok((claims, read))
 }
 
 fn parse_date(s: Option<String>) -> Option<NaiveDate> {
@@ -1066,7 +850,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, agg, record, stamps) = row?;
-            out.push(fused_record(&conn, id, agg, &record, with_claims, stamps)?);
+            out.push(fused_record(&conn, id, agg, &record, with_claims, stamps)?.0);
         }
         Ok(out)
     }
@@ -1132,7 +916,7 @@ impl Store {
         let Some((agg, record, stamps)) = row else {
             return Ok(None);
         };
-        let event = fused_record(&conn, id, agg, &record, true, stamps)?;
+        let (event, claims_reports_read) = fused_record(&conn, id, agg, &record, true, stamps)?;
         let total: i64 = conn
             .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1")?
             .query_row([id], |r| r.get(0))?;
@@ -1169,6 +953,7 @@ impl Store {
             independent_sources: sources.independent,
             tolls: sources.tolls,
             sources_documents_read: sources.documents_read,
+            claims_reports_read,
         }))
     }
 
@@ -1238,7 +1023,7 @@ impl Store {
             record_offset: origin_offset.map(|v| v as u64),
             record_index: origin_index.map(|v| v as u64),
         });
-        let extras: crate::put::Extras = serde_json::from_str(&extras)?;
+        let extras: Extras = serde_json::from_str(&extras)?;
         let mentions: Vec<Mention> = stored_mentions(&conn, rowid)?
             .into_iter()
             .map(|(id, start, end, sentence, data)| {

@@ -11,7 +11,7 @@
 use rusqlite::Transaction;
 
 use crate::Result;
-use crate::put::FusedRow;
+use crate::columns::FusedRow;
 
 /// An event's box: longitude, latitude, first and last Julian day.
 pub(crate) type WhereBox = (f64, f64, f64, f64);

@@ -172,7 +172,10 @@ pub(crate) fn read(
             let t = toll.get_or_insert_with(|| TollReport {
                 document_id: d.id.clone(),
                 outlet: d.outlet.clone(),
-                published_at: d.published_at.as_deref().and_then(crate::put::parse_day),
+                published_at: d
+                    .published_at
+                    .as_deref()
+                    .and_then(crate::columns::parse_day),
                 low: lo,
                 high: hi,
                 modality: modality.clone(),

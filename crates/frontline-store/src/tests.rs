@@ -351,11 +351,39 @@ fn fusion_is_incremental_and_flags_contradictions() {
     // The stamps are the row's, not the aggregate's.
     (full.created_at, full.updated_at) = (None, None);
     assert_eq!(state.finish_summary(id).unwrap(), full);
-    let Some(rusqlite::types::Value::Text(agg)) = values.get(crate::query::SUMMARY_COLUMNS.len())
+    let Some(rusqlite::types::Value::Text(agg)) = values.get(crate::columns::SUMMARY_COLUMNS.len())
     else {
         panic!("no aggregate: {values:?}")
     };
     assert!(!agg.contains("event_id"), "{agg}");
+
+    // The detail says how many reports the claims were read from: both here.
+    drop(conn);
+    let detail = store.event(id).unwrap().unwrap();
+    assert_eq!(detail.claims_reports_read, 2);
+    assert_eq!(detail.reports_total, 2);
+}
+
+#[test]
+fn contradiction_claims_are_read_from_a_bounded_number_of_reports() {
+    // Issue 23, item 1: a record's claims are read from at most MAX_CLAIM_REPORTS reports;
+    // with a bound of 1 of its 2 reports, the claims are the first report's only, and the
+    // reader says it read 1.
+    let store = Store::open_in_memory().unwrap();
+    let mut e1 = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    e1.killed = Some(9.0);
+    store
+        .put_extraction(&extraction(WIRE, Some("Wire"), Some("2017-06-19"), &[e1]))
+        .unwrap();
+    put_contradicting_state_tv(&store);
+    let id = store.events(&EventFilter::default()).unwrap()[0].id;
+    let conn = store.conn().unwrap();
+    let (all, read_all) = crate::query::stored_claims(&conn, id, usize::MAX).unwrap();
+    let (first, read_first) = crate::query::stored_claims(&conn, id, 1).unwrap();
+    assert_eq!((read_all, read_first), (2, 1));
+    assert_ne!(all, first);
+    let (none, read_none) = crate::query::stored_claims(&conn, id, 0).unwrap();
+    assert_eq!((none, read_none), (crate::fusion::Claims::default(), 0));
 }
 
 #[test]
@@ -490,8 +518,9 @@ fn two_towns_more_than_a_few_km_apart_do_not_fuse() {
 #[test]
 fn a_capture_and_an_attack_on_the_same_town_are_one_event() {
     // One report codes the fall of the town as a capture (COERCE, ACLED Battles / Non-state
-    // actor overtakes territory), another as an attack (ASSAULT, Violence against civilians):
-    // one type family, the same town, the same day.
+    // actor overtakes territory), another as the shelling that took it (ASSAULT, Explosions/
+    // Remote violence): one type family, the same town, the same day. (Killings of civilians,
+    // ACLED Violence against civilians, would stay apart from the battle: FU50.)
     let store = Store::open_in_memory().unwrap();
     let mut capture = extraction(
         "Islamic State fighters overran Homs on Monday.",
@@ -509,14 +538,14 @@ fn a_capture_and_an_attack_on_the_same_town_are_one_event() {
         sub_event_type: "Non-state actor overtakes territory".into(),
     });
     let mut attack = extraction(
-        "Jihadists attacked residents of Homs, state television said.",
+        "Jihadists shelled Homs before entering it, state television said.",
         Some("State TV"),
         Some("2017-06-19"),
         &[EventSpec::assault(vec![], Some(homs()), Some("2017-06-19"))],
     );
     attack.events[0].acled = Some(frontline_model::AcledType {
-        event_type: "Violence against civilians".into(),
-        sub_event_type: "Attack".into(),
+        event_type: "Explosions/Remote violence".into(),
+        sub_event_type: "Shelling/artillery/missile attack".into(),
     });
     // Another type family at the same town and day stays apart.
     let mut protest = EventSpec::assault(vec![], Some(homs()), Some("2017-06-19"));
@@ -1417,7 +1446,7 @@ fn mentions_migration_keeps_every_mention() {
 #[test]
 fn dates_are_written_as_iso_days() {
     let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
-    let s = |x| crate::query::date_str(x);
+    let s = |x| crate::columns::date_str(x);
     assert_eq!(s(d(2017, 6, 9)).as_deref(), Some("2017-06-09"));
     assert_eq!(s(d(12, 1, 31)).as_deref(), Some("0012-01-31"));
     for x in [d(2017, 6, 9), d(12, 1, 31), d(-44, 3, 15), d(12345, 12, 1)] {
@@ -1530,7 +1559,7 @@ fn assert_write_cache_matches_db(store: &Store) {
                     published: r
                         .get::<_, Option<String>>(4)?
                         .as_deref()
-                        .and_then(crate::put::parse_day),
+                        .and_then(crate::columns::parse_day),
                     figures: None,
                 })
             })
@@ -1549,7 +1578,7 @@ fn assert_write_cache_matches_db(store: &Store) {
     for (id, cached) in &cache.fused {
         let (mut values, state) = crate::put::stored_fused(&conn, *id).unwrap();
         // The aggregate's JSON is not kept (see `CachedFused`); it is compared parsed.
-        values[crate::query::SUMMARY_COLUMNS.len()] = rusqlite::types::Value::Null;
+        values[crate::columns::SUMMARY_COLUMNS.len()] = rusqlite::types::Value::Null;
         assert_eq!(cached.values, values, "fused event {id}");
         assert_eq!(cached.state, state, "fused event {id}");
     }
@@ -1866,7 +1895,7 @@ fn claims_migration_keeps_every_record() {
             .unwrap();
         let now: serde_json::Value = serde_json::from_str(&agg).unwrap();
         // The aggregate as version 6 stored it: the claims in it, under their old names.
-        let claims = crate::query::stored_claims(&conn, id).unwrap();
+        let (claims, _) = crate::query::stored_claims(&conn, id, usize::MAX).unwrap();
         let serde_json::Value::Object(claims) = serde_json::to_value(&claims).unwrap() else {
             panic!("claims are not an object")
         };
