@@ -2253,3 +2253,24 @@ pub const DISEASE_WORDS: &[&str] = &[
     "syndrome",
     "encephalitis",
 ];
+
+/// Words that end a street's name ("Haifa Street", "Dublin Road", "Elkview Drive"): a place
+/// name inside one names the street, not the place (`ST10-street-name`). "Highway" is not
+/// among them: a highway is named after the places it joins.
+pub const STREET_WORDS: &[&str] = &[
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "drive",
+    "dr",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "parkway",
+    "pkwy",
+    "terrace",
+];
