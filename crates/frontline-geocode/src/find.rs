@@ -755,7 +755,7 @@ fn find_in_sentence(
             && ARTICLES.contains(&ctx.lowers.get(i))
             && toks
                 .get(i + 1)
-                .is_some_and(|n| n.cap && joinable(text, &t, n));
+                .is_some_and(|n| n.cap && joinable(text, &t, n) && !english_article(ctx, i, n));
         if (!t.cap && !is_article) || ctx.lowers.get(i) == "the" {
             i += 1;
             continue;
@@ -1181,6 +1181,14 @@ fn find_in_sentence(
         }
         i += 1;
     }
+}
+
+/// `AR10-english-word`: a lowercase "as", "at" or "an" written apart from the name after it is
+/// the English word ("treated at Mercy Hospital", "such as Kylie"), not the Arabic article of
+/// "At Tanf" or "As Sukhnah" (which keep their capital or their hyphen: "at-Tanf").
+fn english_article(ctx: &Ctx<'_, '_>, i: usize, next: &Tok) -> bool {
+    matches!(ctx.lowers.get(i), "as" | "at" | "an")
+        && ctx.text.get(ctx.toks[i].end..next.start) == Some(" ")
 }
 
 /// A place opening a sentence near the top of the document, written in capitals or followed

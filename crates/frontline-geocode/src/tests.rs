@@ -417,3 +417,14 @@ fn dropped_names_carry_the_rule_that_dropped_them() {
         .unwrap_or_else(|| panic!("{drops:?}"));
     assert_eq!(jordan.rule, "PN05-title");
 }
+
+#[test]
+fn ar10_a_lowercase_english_at_or_as_is_no_arabic_article() {
+    let v = surfaces("She was treated at Mercy Hospital, and later worked at Cross Lanes.");
+    assert!(!v.iter().any(|s| s.starts_with("at ")), "{v:?}");
+    let v = surfaces("Stars such as Kylie came to the show in Leeds.");
+    assert!(!v.iter().any(|s| s.starts_with("as ")), "{v:?}");
+    // the hyphenated article stays part of the name
+    let v = surfaces("Fighting went on in as-Sukhnah on Monday.");
+    assert!(v.iter().any(|s| s == "as-Sukhnah"), "{v:?}");
+}
