@@ -902,6 +902,20 @@ fn find_in_sentence(
             {
                 continue;
             }
+            // CC10-iso3-acronym: in running text a three-letter capitalised word that names a
+            // country only as its ISO alpha-3 code ("PAN", "CAF", "GTM") is an organisation's
+            // acronym; newsroom forms ("USA", "UAE", "DRC") are aliases and stay
+            if single
+                && !ctx.headline
+                && surface.chars().count() == 3
+                && matches!(country, Some((_, CountryNameKind::Code)))
+            {
+                ctx.dropped(span, "CC10-iso3-acronym");
+                last_end_tok = Some(i + n - 1);
+                i += n;
+                matched = true;
+                break;
+            }
             // Titles and first names before: a person ("Mr. Jordan", "George Washington").
             if let Some((p, pt)) = ctx.prev(i) {
                 let pw = ctx.lowers.get(p);

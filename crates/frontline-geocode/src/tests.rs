@@ -428,3 +428,12 @@ fn ar10_a_lowercase_english_at_or_as_is_no_arabic_article() {
     let v = surfaces("Fighting went on in as-Sukhnah on Monday.");
     assert!(v.iter().any(|s| s == "as-Sukhnah"), "{v:?}");
 }
+
+#[test]
+fn cc10_a_three_letter_iso_code_in_running_text_is_an_acronym() {
+    let v = surfaces("Officials from PAN and CAF met in Lagos, and USA Today reported it.");
+    assert!(!v.iter().any(|s| s == "PAN" || s == "CAF"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Lagos"), "{v:?}");
+    let v = surfaces("Troops from the UAE arrived in Aden.");
+    assert!(v.iter().any(|s| s == "UAE"), "{v:?}");
+}
