@@ -1055,6 +1055,17 @@ fn find_in_sentence(
             {
                 continue;
             }
+            // PN05-title: a title word is no place ("U.S. Sens. Byrd and Dover")
+            if single && !big && !is_country && sets().titles.contains(lw) {
+                ctx.dropped(span, "PN05-title");
+                break;
+            }
+            // NU10-numbered-name: a bare word before a number ("Pack 136", "Section 2",
+            // "Loop 286") names a unit, a route or a division, not a place
+            if single && !big && !cued && level.is_none() && numbered_after(ctx, i + n) {
+                ctx.dropped(span, "NU10-numbered-name");
+                break;
+            }
             // "Hartmann said": a person.
             if single && !big && !cued {
                 if let Some(w) = ctx.suffix_after(i + n) {
@@ -1195,6 +1206,21 @@ fn find_in_sentence(
         }
         i += 1;
     }
+}
+
+/// Whether token `j` is a number written right after the name before it ("Pack 136").
+fn numbered_after(ctx: &Ctx<'_, '_>, j: usize) -> bool {
+    let (Some(t), Some(p)) = (
+        ctx.toks.get(j),
+        j.checked_sub(1).and_then(|k| ctx.toks.get(k)),
+    ) else {
+        return false;
+    };
+    ctx.text.get(p.end..t.start) == Some(" ")
+        && ctx.text[t.start..t.end]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
 }
 
 /// `AR10-english-word`: a lowercase "as", "at" or "an" written apart from the name after it is

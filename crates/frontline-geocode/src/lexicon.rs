@@ -138,6 +138,8 @@ pub const TITLES: &[&str] = &[
     "miss",
     "dr",
     "sen",
+    "sens",
+    "reps",
     "senator",
     "rep",
     "representative",

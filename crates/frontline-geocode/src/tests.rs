@@ -437,3 +437,19 @@ fn cc10_a_three_letter_iso_code_in_running_text_is_an_acronym() {
     let v = surfaces("Troops from the UAE arrived in Aden.");
     assert!(v.iter().any(|s| s == "UAE"), "{v:?}");
 }
+
+#[test]
+fn nu10_a_bare_word_before_a_number_is_a_unit_or_a_route() {
+    let v = surfaces("The drive includes Pack 136 and collected food in Norfolk, Nebraska.");
+    assert!(!v.iter().any(|s| s == "Pack"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Norfolk"), "{v:?}");
+    // a cue keeps it: "in Mosul 2" is no unit
+    let v = surfaces("Fighting went on in Mosul 2 days later.");
+    assert!(v.iter().any(|s| s == "Mosul"), "{v:?}");
+}
+
+#[test]
+fn pn05_plural_title_abbreviations_are_titles() {
+    let v = surfaces("U.S. Sens. Mary Byrd and Jay Dover wrote to Charleston officials.");
+    assert!(!v.iter().any(|s| s == "Sens"), "{v:?}");
+}
