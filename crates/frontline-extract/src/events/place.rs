@@ -80,19 +80,11 @@ fn clause_place(x: &PlaceInput<'_, '_>, rules: &mut Vec<String>) -> Option<Event
     })
 }
 
-/// Facilities named after the town they serve or stand beside ("Beirut airport", "the Rafah
-/// crossing", "the Zamzam camp", "the Mosul dam").
+/// Facilities named after the town they serve, which stand outside it ("Beirut airport", "the
+/// Rafah crossing", "the Zamzam camp", "the Mosul dam"). A checkpoint, a port or a prison named
+/// after a town is most often in it ("a checkpoint at the entrance of Beledweyne"): the town.
 const FACILITY_WORDS: &[&str] = &[
-    "airport",
-    "airbase",
-    "crossing",
-    "checkpoint",
-    "camp",
-    "base",
-    "dam",
-    "port",
-    "refinery",
-    "prison",
+    "airport", "airbase", "crossing", "camp", "base", "dam", "refinery",
 ];
 
 /// `LO66-facility-near-town`: an event at a facility named after a town ("the Beirut airport
@@ -276,6 +268,10 @@ mod tests {
         assert_eq!(name, "Aden");
         assert_eq!(relation, "near (airport)");
         assert_eq!(precision, 2);
+        // a checkpoint named after the town stands in it
+        let (_, _, precision) =
+            located("Rebels shelled the Aden checkpoint on Monday, killing two guards.");
+        assert_eq!(precision, 1);
         // the town itself keeps precision 1
         let (name, _, precision) =
             located("Rebels shelled a market in Aden on Monday, killing two guards.");
