@@ -227,9 +227,9 @@ impl Pipeline {
         let times = crate::time::find_times_in(text, &words, published);
         let quantities = crate::quantity::find_quantities_in(&words);
         drop(words);
-        let toponyms = match &self.geocoder {
-            Some(g) => g.geoparse(text, &sentences, &skip),
-            None => Vec::new(),
+        let (toponyms, dropped) = match &self.geocoder {
+            Some(g) => g.geoparse_explained(text, &sentences, &skip),
+            None => (Vec::new(), Vec::new()),
         };
 
         let sentence_of = |span: Span| -> Option<usize> {
@@ -239,6 +239,18 @@ impl Pipeline {
                 .filter(|s| s.start <= span.start && span.end <= s.end)
                 .map(|_| k)
         };
+
+        // names the geocoder set aside are near misses of the place finder
+        for d in dropped {
+            if let Some(sentence) = sentence_of(d.span) {
+                near.push(crate::events::NearMiss {
+                    sentence,
+                    span: d.span,
+                    rule: d.rule.to_string(),
+                    reason: "not taken as a place name".into(),
+                });
+            }
+        }
 
         // per-sentence actors and attributions
         let mut toks = Vec::with_capacity(sentences.len());

@@ -7,6 +7,7 @@ use frontline_gazetteer::normalize;
 use frontline_gazetteer::{Gazetteer, Hit};
 use frontline_text::Span;
 
+use crate::Dropped;
 use crate::lexicon::*;
 
 /// A name found in the text, before resolution.
@@ -299,6 +300,8 @@ fn sets() -> &'static Sets {
 
 struct Ctx<'a, 'd> {
     text: &'a str,
+    /// Names set aside so far, with the rule that set each aside.
+    drops: &'a std::cell::RefCell<Vec<Dropped>>,
     headline: bool,
     persons: &'a std::cell::RefCell<HashSet<String>>,
     toks: &'a [Tok],
@@ -337,6 +340,11 @@ impl DocLower<'_> {
 }
 
 impl Ctx<'_, '_> {
+    /// Records that the name at `span` was set aside by `rule`.
+    fn dropped(&self, span: Span, rule: &'static str) {
+        self.drops.borrow_mut().push(Dropped { span, rule });
+    }
+
     fn prev(&self, i: usize) -> Option<(usize, &Tok)> {
         (i > 0).then(|| (i - 1, &self.toks[i - 1]))
     }
@@ -438,6 +446,34 @@ impl Ctx<'_, '_> {
             && sets().portfolio_of.contains(self.lowers.get(i - 2))
     }
 
+    /// `ST10-street-name`: the name, with up to three capitalised words after it, names a
+    /// street ("Haifa Street", "Old Alton Edwardsville Road", "Indian Lake Road"). A county's
+    /// numbered road ("Douglas County Road 4") still names the county.
+    fn street_after(&self, j: usize) -> bool {
+        if j == 0 || matches!(self.lowers.get(j - 1), "county" | "parish") {
+            return false;
+        }
+        for k in j..(j + 4).min(self.toks.len()) {
+            let t = &self.toks[k];
+            let p = &self.toks[k - 1];
+            if !t.cap || self.text.get(p.end..t.start) != Some(" ") {
+                return false;
+            }
+            let w = self.lowers.get(k);
+            if STREET_WORDS.contains(&w) {
+                // "St. Louis", "Dr. Smith": an abbreviation before a name is a title
+                let abbr = matches!(w, "st" | "dr")
+                    && self.text.get(t.end..).is_some_and(|r| r.starts_with(". "))
+                    && self.toks.get(k + 1).is_some_and(|n| n.cap);
+                return !abbr;
+            }
+            if COMPASS.contains(&w) || sets().connectors.contains(w) {
+                return false;
+            }
+        }
+        false
+    }
+
     fn suffix_after(&self, j: usize) -> Option<&str> {
         let t = self.toks.get(j)?;
         let p = &self.toks[j - 1];
@@ -453,6 +489,7 @@ pub(crate) fn find(
     sentences: &[Span],
     skip: &[Span],
     cache: &mut Lookups,
+    drops: &mut Vec<Dropped>,
 ) -> Vec<Found> {
     static COMMON_SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
     let common = COMMON_SET.get_or_init(|| COMMON.iter().copied().collect());
@@ -472,6 +509,7 @@ pub(crate) fn find(
     let mut found: Vec<Found> = Vec::new();
     let mut unresolved_keys: HashSet<String> = HashSet::default();
     let persons = std::cell::RefCell::new(HashSet::default());
+    let drop_cell = std::cell::RefCell::new(std::mem::take(drops));
     let (mut lowers, mut tkeys) = (Words::default(), Words::default());
     for (si, toks) in &sents {
         Words::fill(&mut lowers, &mut tkeys, text, toks);
@@ -480,6 +518,7 @@ pub(crate) fn find(
         let caps = toks.iter().filter(|t| t.all_caps).count();
         let ctx = Ctx {
             text,
+            drops: &drop_cell,
             headline: caps * 2 > toks.len(),
             persons: &persons,
             toks,
@@ -528,13 +567,21 @@ pub(crate) fn find(
     // PN50-document-person: a one-word name the document uses as a person's name anywhere
     // (before or after) is that person where no cue says otherwise.
     let persons = persons.into_inner();
+    *drops = drop_cell.into_inner();
     if !persons.is_empty() {
         found.retain(|f| {
-            !(f.person_word
+            let person = f.person_word
                 && persons.contains(&f.key)
                 && f.level.is_none()
                 && !f.dateline
-                && !f.cued)
+                && !f.cued;
+            if person {
+                drops.push(Dropped {
+                    span: f.span,
+                    rule: "PN50-document-person",
+                });
+            }
+            !person
         });
     }
     link_qualifiers(text, &mut found);
@@ -708,7 +755,7 @@ fn find_in_sentence(
             && ARTICLES.contains(&ctx.lowers.get(i))
             && toks
                 .get(i + 1)
-                .is_some_and(|n| n.cap && joinable(text, &t, n));
+                .is_some_and(|n| n.cap && joinable(text, &t, n) && !english_article(ctx, i, n));
         if (!t.cap && !is_article) || ctx.lowers.get(i) == "the" {
             i += 1;
             continue;
@@ -778,6 +825,7 @@ fn find_in_sentence(
                 last_end_tok = Some(i + n - 1);
                 i += n;
                 matched = true;
+                ctx.dropped(span, "NP10-not-a-place");
                 break;
             }
             let looked = cache.exact(g, &key);
@@ -854,6 +902,20 @@ fn find_in_sentence(
             {
                 continue;
             }
+            // CC10-iso3-acronym: in running text a three-letter capitalised word that names a
+            // country only as its ISO alpha-3 code ("PAN", "CAF", "GTM") is an organisation's
+            // acronym; newsroom forms ("USA", "UAE", "DRC") are aliases and stay
+            if single
+                && !ctx.headline
+                && surface.chars().count() == 3
+                && matches!(country, Some((_, CountryNameKind::Code)))
+            {
+                ctx.dropped(span, "CC10-iso3-acronym");
+                last_end_tok = Some(i + n - 1);
+                i += n;
+                matched = true;
+                break;
+            }
             // Titles and first names before: a person ("Mr. Jordan", "George Washington").
             if let Some((p, pt)) = ctx.prev(i) {
                 let pw = ctx.lowers.get(p);
@@ -863,6 +925,7 @@ fn find_in_sentence(
                     if single {
                         ctx.persons.borrow_mut().insert(key.clone());
                     }
+                    ctx.dropped(span, "PN05-title");
                     break;
                 }
                 let prev_in_match = last_end_tok == Some(p);
@@ -878,6 +941,7 @@ fn find_in_sentence(
                     if single && !big {
                         ctx.persons.borrow_mut().insert(key.clone());
                     }
+                    ctx.dropped(span, "PN07-capitalised-word-before");
                     break;
                 }
             }
@@ -893,6 +957,7 @@ fn find_in_sentence(
                     if !is_country {
                         ctx.persons.borrow_mut().insert(key.clone());
                     }
+                    ctx.dropped(span, rule);
                     break;
                 }
             }
@@ -903,21 +968,32 @@ fn find_in_sentence(
                     && ctx.lowers.get(i - 1) == "to"
                     && ctx.lowers.get(i - 2) == "according"
                 {
+                    ctx.dropped(span, "PN60-according-to");
                     break;
                 }
                 if !cued
                     && sets().given.contains(lw)
                     && (!big || toks.get(i + 1).is_some_and(|nt| nt.cap && ctx.joins[i]))
                 {
+                    ctx.dropped(span, "PN15-given-name-alone");
                     break;
                 }
                 // ORG10-portfolio, "the Ministry of Commerce"
                 if !big && ctx.portfolio_before(i) {
+                    ctx.dropped(span, "ORG10-portfolio");
                     break;
                 }
             }
             // WC10-wire-credit; CU10-currency: "US$100" is an amount of money
             if wire_credit(text, span) || text[span.end..].starts_with('$') {
+                ctx.dropped(
+                    span,
+                    if wire_credit(text, span) {
+                        "WC10-wire-credit"
+                    } else {
+                        "CU10-currency"
+                    },
+                );
                 break;
             }
             // DS10-disease: "Marburg virus", "Reston ebolavirus", "Lyme disease" name a disease
@@ -926,6 +1002,15 @@ fn find_in_sentence(
                     .suffix_after(i + n)
                     .is_some_and(|w| DISEASE_WORDS.contains(&w))
             {
+                ctx.dropped(span, "DS10-disease");
+                break;
+            }
+            // ST10-street-name: "Haifa Street" is a street, wherever Haifa is
+            if ctx.street_after(i + n) {
+                last_end_tok = Some(i + n - 1);
+                i += n;
+                matched = true;
+                ctx.dropped(span, "ST10-street-name");
                 break;
             }
             // An organisation or a person after ("X University", "Jordan Henderson").
@@ -938,6 +1023,7 @@ fn find_in_sentence(
                     && !matches!(country, Some((_, CountryNameKind::Demonym)))
                 {
                     if !big && single {
+                        ctx.dropped(span, "ORG20-organisation-suffix");
                         break;
                     }
                 } else if sets().place_suffix.contains(w) {
@@ -956,6 +1042,7 @@ fn find_in_sentence(
                     if g.lookup_exact_key(&nk).next().is_none()
                         && countries::lookup(&text[nt.start..nt.end]).is_none()
                     {
+                        ctx.dropped(span, "PN70-longer-proper-name");
                         break;
                     }
                 }
@@ -968,10 +1055,22 @@ fn find_in_sentence(
             {
                 continue;
             }
+            // PN05-title: a title word is no place ("U.S. Sens. Byrd and Dover")
+            if single && !big && !is_country && sets().titles.contains(lw) {
+                ctx.dropped(span, "PN05-title");
+                break;
+            }
+            // NU10-numbered-name: a bare word before a number ("Pack 136", "Section 2",
+            // "Loop 286") names a unit, a route or a division, not a place
+            if single && !big && !cued && level.is_none() && numbered_after(ctx, i + n) {
+                ctx.dropped(span, "NU10-numbered-name");
+                break;
+            }
             // "Hartmann said": a person.
             if single && !big && !cued {
                 if let Some(w) = ctx.suffix_after(i + n) {
                     if SAY_VERBS.contains(&w) {
+                        ctx.dropped(span, "PN80-said");
                         break;
                     }
                 }
@@ -983,9 +1082,11 @@ fn find_in_sentence(
                     .is_some_and(|(p, _)| sets().strict_locative.contains(ctx.lowers.get(p)));
                 let lower_elsewhere = ctx.doc_lower.contains(lw);
                 if t.first && (common || lower_elsewhere) && level.is_none() {
+                    ctx.dropped(span, "CW10-common-word");
                     break;
                 }
                 if (common || lower_elsewhere) && !strict_cue && level.is_none() {
+                    ctx.dropped(span, "CW10-common-word");
                     break;
                 }
             }
@@ -1105,6 +1206,29 @@ fn find_in_sentence(
         }
         i += 1;
     }
+}
+
+/// Whether token `j` is a number written right after the name before it ("Pack 136").
+fn numbered_after(ctx: &Ctx<'_, '_>, j: usize) -> bool {
+    let (Some(t), Some(p)) = (
+        ctx.toks.get(j),
+        j.checked_sub(1).and_then(|k| ctx.toks.get(k)),
+    ) else {
+        return false;
+    };
+    ctx.text.get(p.end..t.start) == Some(" ")
+        && ctx.text[t.start..t.end]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `AR10-english-word`: a lowercase "as", "at" or "an" written apart from the name after it is
+/// the English word ("treated at Mercy Hospital", "such as Kylie"), not the Arabic article of
+/// "At Tanf" or "As Sukhnah" (which keep their capital or their hyphen: "at-Tanf").
+fn english_article(ctx: &Ctx<'_, '_>, i: usize, next: &Tok) -> bool {
+    matches!(ctx.lowers.get(i), "as" | "at" | "an")
+        && ctx.text.get(ctx.toks[i].end..next.start) == Some(" ")
 }
 
 /// A place opening a sentence near the top of the document, written in capitals or followed

@@ -138,6 +138,8 @@ pub const TITLES: &[&str] = &[
     "miss",
     "dr",
     "sen",
+    "sens",
+    "reps",
     "senator",
     "rep",
     "representative",
@@ -2252,4 +2254,25 @@ pub const DISEASE_WORDS: &[&str] = &[
     "disease",
     "syndrome",
     "encephalitis",
+];
+
+/// Words that end a street's name ("Haifa Street", "Dublin Road", "Elkview Drive"): a place
+/// name inside one names the street, not the place (`ST10-street-name`). "Highway" is not
+/// among them: a highway is named after the places it joins.
+pub const STREET_WORDS: &[&str] = &[
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "drive",
+    "dr",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "parkway",
+    "pkwy",
+    "terrace",
 ];

@@ -50,6 +50,17 @@ pub struct Toponym {
     pub dateline: bool,
 }
 
+/// A name that looked like a place and was set aside, with the id of the rule that set it
+/// aside ("PN10-given-name", "ST10-street-name", "AN20-alternate-only"...): what
+/// `frontline geoparse --dropped` and `frontline explain` print.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Dropped {
+    /// Where it is (byte offsets into the text).
+    pub span: Span,
+    /// The rule that set it aside.
+    pub rule: &'static str,
+}
+
 /// The geoparser. Cheap to clone and share across threads (the gazetteer is behind an `Arc`).
 #[derive(Clone)]
 pub struct Geocoder {
@@ -95,6 +106,16 @@ impl Geocoder {
     /// empty, the text is split here); nothing inside a `skip` span is reported. Never panics;
     /// spans always fall on character boundaries of `text`.
     pub fn geoparse(&self, text: &str, sentences: &[Span], skip: &[Span]) -> Vec<Toponym> {
+        self.geoparse_explained(text, sentences, skip).0
+    }
+
+    /// [`Geocoder::geoparse`], also returning the names set aside and why, in text order.
+    pub fn geoparse_explained(
+        &self,
+        text: &str,
+        sentences: &[Span],
+        skip: &[Span],
+    ) -> (Vec<Toponym>, Vec<Dropped>) {
         let owned;
         let sentences = if sentences.is_empty() {
             owned = frontline_text::sentences(text, Span::new(0, text.len()));
@@ -103,10 +124,11 @@ impl Geocoder {
             sentences
         };
         let cell = self.lookups.get_or_default();
+        let mut drops = Vec::new();
         let found = match cell.try_borrow_mut() {
             Ok(mut cache) => {
                 cache.bound();
-                find::find(&self.gaz, text, sentences, skip, &mut cache)
+                find::find(&self.gaz, text, sentences, skip, &mut cache, &mut drops)
             }
             Err(_) => find::find(
                 &self.gaz,
@@ -114,9 +136,13 @@ impl Geocoder {
                 sentences,
                 skip,
                 &mut find::Lookups::default(),
+                &mut drops,
             ),
         };
-        resolve::resolve(&self.gaz, text, sentences, &found)
+        let tops = resolve::resolve(&self.gaz, text, sentences, &found, &mut drops);
+        drops.sort_by_key(|d| (d.span.start, d.span.end));
+        drops.dedup();
+        (tops, drops)
     }
 }
 

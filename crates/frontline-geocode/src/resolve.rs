@@ -3,12 +3,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use frontline_gazetteer::countries::{self, Country, CountryNameKind};
-use frontline_gazetteer::{Gazetteer, Hit, Place};
+use frontline_gazetteer::{Gazetteer, Hit, Place, normalize};
 use frontline_model::{GeoPrecision, PlaceCandidate, PlaceRef};
 use frontline_text::Span;
 
-use crate::Toponym;
 use crate::find::Found;
+use crate::{Dropped, Toponym};
 
 fn is_country_code(fc: &str) -> bool {
     matches!(
@@ -130,6 +130,48 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// name when their GeoNames province codes disagree.
 const CAPITAL_KM: f64 = 200.0;
 
+/// Names of at most this many letters are short ([`AN10`](score_candidates)): codes and
+/// abbreviations are among a place's alternate names.
+const SHORT_NAME: usize = 4;
+
+/// What a short name loses on a place it reaches only through an alternate name.
+const ALTERNATE_PENALTY: f32 = 2.0;
+
+/// Places smaller than this reached by a bare word only through alternate names are dropped
+/// (`AN20-alternate-only`).
+const ALTERNATE_ONLY_POPULATION: u64 = 50_000;
+
+/// Whether `p` bears the name keyed `key` (loose key `loose`) as its own main name rather
+/// than as one of its alternate names.
+/// A unit word after the name ("Gilchrist County") or an article before it ("Al Anbar") does
+/// not make the name another.
+fn main_name(p: &Place<'_>, key: &str, loose: &str) -> bool {
+    let own = normalize::key(p.name);
+    let bare = UNIT_WORDS
+        .iter()
+        .find_map(|w| own.strip_suffix(w).and_then(|r| r.strip_suffix(' ')))
+        .unwrap_or(&own);
+    let bare = ["al ", "el ", "ar ", "as ", "ad ", "an ", "ash ", "az "]
+        .iter()
+        .find_map(|a| bare.strip_prefix(a))
+        .unwrap_or(bare);
+    own == key || bare == key || normalize::loose_from_key(&own) == loose
+}
+
+/// Unit words GeoNames writes after some units' names.
+const UNIT_WORDS: &[&str] = &[
+    "county",
+    "parish",
+    "township",
+    "province",
+    "governorate",
+    "district",
+    "region",
+    "oblast",
+    "city",
+    "municipality",
+];
+
 struct Scored<'p, 'a> {
     place: &'p Place<'a>,
     score: f32,
@@ -137,9 +179,10 @@ struct Scored<'p, 'a> {
 
 /// The gazetteer places of every found name's hits, looked up once per document (both passes
 /// and every qualifier read them): `places[ranges[i].0..ranges[i].1]` are found name `i`'s, in
-/// hit order, each with whether its hit was exact.
+/// hit order, each with whether its hit was exact and whether it was reached by the place's
+/// main name ([`main_name`]).
 struct Candidates<'a> {
-    places: Vec<(Place<'a>, bool)>,
+    places: Vec<(Place<'a>, bool, bool)>,
     ranges: Vec<(usize, usize)>,
 }
 
@@ -149,17 +192,19 @@ impl<'a> Candidates<'a> {
         let mut ranges = Vec::with_capacity(found.len());
         for f in found {
             let start = places.len();
-            places.extend(
-                f.hits
-                    .iter()
-                    .filter_map(|h| g.place(h.idx).map(|p| (p, h.exact))),
-            );
+            let loose = normalize::loose_from_key(&f.key);
+            places.extend(f.hits.iter().filter_map(|h| {
+                g.place(h.idx).map(|p| {
+                    let main = main_name(&p, &f.key, &loose);
+                    (p, h.exact, main)
+                })
+            }));
             ranges.push((start, places.len()));
         }
         Candidates { places, ranges }
     }
 
-    fn of(&self, i: usize) -> &[(Place<'a>, bool)] {
+    fn of(&self, i: usize) -> &[(Place<'a>, bool, bool)] {
         self.ranges
             .get(i)
             .and_then(|&(a, b)| self.places.get(a..b))
@@ -177,10 +222,16 @@ fn score_candidates<'p, 'a>(
     let mine = cands.of(i);
     let mut out: Vec<Scored<'p, 'a>> = Vec::with_capacity(mine.len());
     let others = doc.without(&f.key);
-    for (p, exact) in mine {
+    let short = f.key.chars().filter(|c| c.is_alphanumeric()).count() <= SHORT_NAME;
+    for (p, exact, main) in mine {
         let mut s = prior(p);
         if !exact {
             s -= 1.5;
+        } else if short && !main {
+            // AN10-short-alternate: a short name reaching a place only through one of its
+            // alternate names (an airport code, an abbreviation: "GAO" for Guantánamo) gives
+            // way to a place that bears it as its own name ("Gao", Mali)
+            s -= ALTERNATE_PENALTY;
         }
         match f.level {
             // "the city of X": a populated place rather than the unit named after it
@@ -226,7 +277,7 @@ fn score_candidates<'p, 'a>(
         let capital_score = |adm1: &Place<'_>, adm1_exact: bool| {
             out.iter()
                 .zip(mine)
-                .filter(|(c, (_, exact))| {
+                .filter(|(c, (_, exact, _))| {
                     *exact == adm1_exact
                         && c.place.feature_code == "PPLA"
                         && c.place.country == adm1.country
@@ -240,7 +291,7 @@ fn score_candidates<'p, 'a>(
         let caps: Vec<Option<f32>> = out
             .iter()
             .zip(mine)
-            .map(|(c, (_, exact))| {
+            .map(|(c, (_, exact, _))| {
                 (c.place.feature_code == "ADM1")
                     .then(|| capital_score(c.place, *exact))
                     .flatten()
@@ -289,7 +340,7 @@ fn qualifier_bonus(cands: &Candidates<'_>, p: &Place<'_>, qi: usize, q: &Found) 
             return 6.0;
         }
     }
-    for (qp, _) in cands.of(qi) {
+    for (qp, _, _) in cands.of(qi) {
         if qp.feature_code == "ADM1" && qp.admin1_code.is_some() && qp.admin1_code == p.admin1_code
         {
             return 6.0;
@@ -358,6 +409,7 @@ pub(crate) fn resolve(
     text: &str,
     sentences: &[Span],
     found: &[Found],
+    drops: &mut Vec<Dropped>,
 ) -> Vec<Toponym> {
     // Evidence from names that say their country outright.
     let mut doc = Doc {
@@ -448,6 +500,10 @@ pub(crate) fn resolve(
         // A demonym stands for its country whatever the candidates say: no need to score them.
         if let Some((c, CountryNameKind::Demonym)) = f.country {
             if f.people {
+                drops.push(Dropped {
+                    span: f.span,
+                    rule: "DM10-plural-demonym",
+                });
                 continue;
             }
             out.push(Toponym {
@@ -489,6 +545,17 @@ pub(crate) fn resolve(
                     && precision(p) == GeoPrecision::Point
                     && p.population < 100_000
                     && doc.country_share(p.country) < 0.5;
+                // AN20-alternate-only: a one-word name that is only an alternate name of small
+                // places ("Henry", "Sixteen"), with no cue, is a word, not a place
+                let alternate_only = !f.key.contains(' ')
+                    && !f.cued
+                    && !f.dateline
+                    && f.level.is_none()
+                    && f.qualifier.is_none()
+                    && f.country.is_none()
+                    && precision(p) == GeoPrecision::Point
+                    && p.population < ALTERNATE_ONLY_POPULATION
+                    && cands.of(i).iter().all(|(_, _, main)| !main);
                 let unit_wins = p.feature_code == "ADM1"
                     && f.country
                         .is_some_and(|(c, _)| others.share(p.country) > others.share(&c.iso2));
@@ -502,6 +569,10 @@ pub(crate) fn resolve(
                         place: country_place(c, false),
                     });
                 } else if weak_loose && !f.cued {
+                    drops.push(Dropped {
+                        span: f.span,
+                        rule: "TR10-weak-transliteration",
+                    });
                     continue;
                 } else if weak_loose {
                     out.push(Toponym {
@@ -509,8 +580,18 @@ pub(crate) fn resolve(
                         dateline: f.dateline,
                         place: inferred(surface, f, found, sentences, text, &doc),
                     });
-                } else if tiny || weak_initial {
+                } else if tiny || weak_initial || alternate_only {
                     // A capitalised word matching only a hamlet far from the story: not a place.
+                    drops.push(Dropped {
+                        span: f.span,
+                        rule: if alternate_only {
+                            "AN20-alternate-only"
+                        } else if weak_initial {
+                            "IN10-sentence-initial"
+                        } else {
+                            "SM10-small-far-place"
+                        },
+                    });
                     continue;
                 } else {
                     out.push(Toponym {
@@ -672,4 +753,41 @@ fn inferred(
         p.country_code = Some(c.iso2.clone());
     }
     p
+}
+
+#[cfg(test)]
+mod resolve_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+    use super::*;
+
+    fn place(name: &str) -> Place<'_> {
+        Place {
+            idx: 0,
+            geonameid: None,
+            name,
+            lat: 0.0,
+            lon: 0.0,
+            feature_class: 'A',
+            feature_code: "ADM2",
+            country: "US",
+            admin1_code: None,
+            admin2_code: None,
+            admin1_name: None,
+            population: 0,
+        }
+    }
+
+    fn main(name: &str, surface: &str) -> bool {
+        let key = normalize::key(surface);
+        main_name(&place(name), &key, &normalize::loose_from_key(&key))
+    }
+
+    #[test]
+    fn a_unit_word_or_an_article_leaves_the_main_name() {
+        assert!(main("Gilchrist County", "Gilchrist"));
+        assert!(main("Al Anbar", "Anbar"));
+        assert!(main("Gao", "GAO"));
+        assert!(!main("Guantánamo", "Gao"));
+        assert!(!main("Monte Vista", "Henry"));
+    }
 }

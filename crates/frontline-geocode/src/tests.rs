@@ -356,3 +356,100 @@ fn lc10_a_capitalised_preposition_opening_a_sentence_is_no_part_of_the_name() {
     );
     assert_eq!(find(&v, "Raqqah").place.country_code.as_deref(), Some("SY"));
 }
+
+#[test]
+fn st10_a_place_name_inside_a_street_name_is_the_street() {
+    let v = geo().geoparse_explained(
+        "A car bomb went off on Haifa Street in Baghdad. She lives on Dublin Road.",
+        &[],
+        &[],
+    );
+    let text = "A car bomb went off on Haifa Street in Baghdad. She lives on Dublin Road.";
+    let names: Vec<&str> = v.0.iter().map(|t| &text[t.span.range()]).collect();
+    assert!(names.contains(&"Baghdad"), "{names:?}");
+    assert!(!names.contains(&"Haifa"), "{names:?}");
+    assert!(!names.contains(&"Dublin"), "{names:?}");
+    assert!(
+        v.1.iter()
+            .any(|d| &text[d.span.range()] == "Haifa" && d.rule == "ST10-street-name"),
+        "{:?}",
+        v.1
+    );
+    // a county's numbered road still names the county; "St. Louis" is no street
+    let v = surfaces("The crash closed Douglas County Road 4 on Friday.");
+    assert!(v.iter().any(|s| s == "Douglas County"), "{v:?}");
+    let v = surfaces("The team flew to St. Louis on Friday.");
+    assert!(v.iter().any(|s| s.contains("Louis")), "{v:?}");
+}
+
+#[test]
+fn an10_a_short_name_prefers_the_place_that_bears_it_as_its_own() {
+    // "Gao" is also an alternate name (an airport code) of Guantánamo
+    let v = parse("Gunmen attacked an army post in Gao on Tuesday.");
+    let gao = find(&v, "Gao");
+    assert_eq!(
+        gao.place.country_code.as_deref(),
+        Some("ML"),
+        "{:?}",
+        gao.place
+    );
+}
+
+#[test]
+fn an20_a_bare_word_that_is_only_an_alternate_name_of_a_hamlet_is_dropped() {
+    // "Sixteen" is only an alternate name of small places
+    let text = "Sixteen days later the council voted again in Springfield, Illinois.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    let names: Vec<&str> = tops.iter().map(|t| &text[t.span.range()]).collect();
+    assert!(!names.contains(&"Sixteen"), "{names:?}");
+    assert!(names.contains(&"Springfield"), "{names:?}");
+    assert!(drops.iter().all(|d| !d.rule.is_empty()));
+}
+
+#[test]
+fn dropped_names_carry_the_rule_that_dropped_them() {
+    let text = "Mr. Jordan said the talks in Amman went well.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    assert!(tops.iter().any(|t| &text[t.span.range()] == "Amman"));
+    let jordan = drops
+        .iter()
+        .find(|d| &text[d.span.range()] == "Jordan")
+        .unwrap_or_else(|| panic!("{drops:?}"));
+    assert_eq!(jordan.rule, "PN05-title");
+}
+
+#[test]
+fn ar10_a_lowercase_english_at_or_as_is_no_arabic_article() {
+    let v = surfaces("She was treated at Mercy Hospital, and later worked at Cross Lanes.");
+    assert!(!v.iter().any(|s| s.starts_with("at ")), "{v:?}");
+    let v = surfaces("Stars such as Kylie came to the show in Leeds.");
+    assert!(!v.iter().any(|s| s.starts_with("as ")), "{v:?}");
+    // the hyphenated article stays part of the name
+    let v = surfaces("Fighting went on in as-Sukhnah on Monday.");
+    assert!(v.iter().any(|s| s == "as-Sukhnah"), "{v:?}");
+}
+
+#[test]
+fn cc10_a_three_letter_iso_code_in_running_text_is_an_acronym() {
+    let v = surfaces("Officials from PAN and CAF met in Lagos, and USA Today reported it.");
+    assert!(!v.iter().any(|s| s == "PAN" || s == "CAF"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Lagos"), "{v:?}");
+    let v = surfaces("Troops from the UAE arrived in Aden.");
+    assert!(v.iter().any(|s| s == "UAE"), "{v:?}");
+}
+
+#[test]
+fn nu10_a_bare_word_before_a_number_is_a_unit_or_a_route() {
+    let v = surfaces("The drive includes Pack 136 and collected food in Norfolk, Nebraska.");
+    assert!(!v.iter().any(|s| s == "Pack"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Norfolk"), "{v:?}");
+    // a cue keeps it: "in Mosul 2" is no unit
+    let v = surfaces("Fighting went on in Mosul 2 days later.");
+    assert!(v.iter().any(|s| s == "Mosul"), "{v:?}");
+}
+
+#[test]
+fn pn05_plural_title_abbreviations_are_titles() {
+    let v = surfaces("U.S. Sens. Mary Byrd and Jay Dover wrote to Charleston officials.");
+    assert!(!v.iter().any(|s| s == "Sens"), "{v:?}");
+}

@@ -157,6 +157,14 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "'at/along the border' without a toponym",
         },
         RuleInfo {
+            id: "LO45-side-of-border",
+            description: "'on the Syrian side of the border': that country's border area",
+        },
+        RuleInfo {
+            id: "LO66-facility-near-town",
+            description: "a facility named after a town ('the Rafah crossing'): near the town",
+        },
+        RuleInfo {
             id: "DT10-clause-time",
             description: "time mention in the clause nearest the trigger",
         },

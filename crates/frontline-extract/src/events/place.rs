@@ -36,6 +36,10 @@ pub(super) fn locate(
     rules: &mut Vec<String>,
 ) -> Option<EventLocation> {
     let mut location = clause_place(x, rules).or_else(|| {
+        if let Some(l) = side_of_border(x) {
+            rules.push("LO45-side-of-border".into());
+            return Some(l);
+        }
         let l = border(dict, x)?;
         rules.push("LO40-border".into());
         Some(l)
@@ -63,12 +67,46 @@ fn clause_place(x: &PlaceInput<'_, '_>, rules: &mut Vec<String>) -> Option<Event
     .map(|c| super::location::anchored(t, x.places, c, x.exclude))?;
     let p = x.places.get(c.place)?;
     rules.push(c.rule.to_string());
+    let mut relation = c.relation;
+    if let Some(word) = facility_after(t, p) {
+        rules.push("LO66-facility-near-town".into());
+        relation = format!("near ({word})");
+    }
     Some(EventLocation {
         place: p.place.clone(),
         span: t.span(p.start, p.end),
         mention: p.mention,
-        relation: c.relation,
+        relation,
     })
+}
+
+/// Facilities named after the town they serve, which stand outside it ("Beirut airport", "the
+/// Rafah crossing", "the Zamzam camp", "the Mosul dam"). A checkpoint, a port or a prison named
+/// after a town is most often in it ("a checkpoint at the entrance of Beledweyne"): the town.
+const FACILITY_WORDS: &[&str] = &[
+    "airport", "airbase", "crossing", "camp", "base", "dam", "refinery",
+];
+
+/// `LO66-facility-near-town`: an event at a facility named after a town ("the Beirut airport
+/// highway", "the Rafah crossing") happened near the town, not in it: ACLED geo precision 2.
+/// Only a town takes it (a gazetteer facility or a unit keeps its own precision), and only a
+/// facility word right after the name (possibly after "border": "the Tanf border crossing").
+fn facility_after(t: &Tokens<'_>, p: &PlaceHit) -> Option<&'static str> {
+    if p.place.precision != GeoPrecision::Point || p.place.feature_class.as_deref() != Some("P") {
+        return None;
+    }
+    let mut k = p.end;
+    if k < t.len() && t.low(k) == "border" {
+        k += 1;
+    }
+    if k >= t.len() {
+        return None;
+    }
+    let w = t.low(k);
+    FACILITY_WORDS
+        .iter()
+        .copied()
+        .find(|f| *f == w || w.strip_suffix('s') == Some(f))
 }
 
 /// `LO40-border`: "at/along the border" without a toponym, named by the first two countries
@@ -120,6 +158,40 @@ fn border(dict: &ActorDictionary, x: &PlaceInput<'_, '_>) -> Option<EventLocatio
     })
 }
 
+/// `LO45-side-of-border`: "on the Syrian side of the border" puts the event in the border area
+/// of the country the demonym names, not on the border of any two countries of the sentence.
+fn side_of_border(x: &PlaceInput<'_, '_>) -> Option<EventLocation> {
+    let t = x.t;
+    let (a, b) = x.clause;
+    x.places.iter().find_map(|p| {
+        if !p.place.demonym || p.start < a || p.end + 3 > b.min(t.len()) {
+            return None;
+        }
+        let mut k = p.end;
+        if t.low(k) != "side" || t.low(k + 1) != "of" {
+            return None;
+        }
+        k += 2;
+        if t.low(k) == "the" {
+            k += 1;
+        }
+        if k >= b.min(t.len()) || !matches!(t.low(k), "border" | "frontier") {
+            return None;
+        }
+        let cc = p.place.country_code.clone()?;
+        let mut place = PlaceRef::unresolved(&format!("{} side of the border", t.raw(p.start)));
+        place.precision = GeoPrecision::Region;
+        place.inferred = Some(format!("in {cc} (its side of the border)"));
+        place.country_code = Some(cc);
+        Some(EventLocation {
+            place,
+            span: t.span(p.start, k + 1),
+            mention: None,
+            relation: "on the side of the border".into(),
+        })
+    })
+}
+
 /// `LO70-armed-group-country`: a place the gazetteer lacks, in a document that names no
 /// country for it, is in the country of the armed group that acted there: rebels and militias
 /// fight at home (a state's forces, and the armed groups a state sends abroad as its proxies,
@@ -144,4 +216,66 @@ fn armed_group_country(
     l.place.inferred = Some(format!("in {country} (where {name} operates)"));
     l.place.country_code = Some(country);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+    use crate::pipeline::Pipeline;
+    use frontline_model::DocumentMeta;
+    use std::sync::OnceLock;
+
+    fn pipeline() -> &'static Pipeline {
+        static P: OnceLock<Pipeline> = OnceLock::new();
+        P.get_or_init(|| Pipeline::new(frontline_geocode::Geocoder::embedded().unwrap()).unwrap())
+    }
+
+    fn located(text: &str) -> (String, String, u8) {
+        let ex = pipeline().extract(DocumentMeta::default(), text);
+        let e = ex
+            .events
+            .iter()
+            .find(|e| e.location.is_some())
+            .unwrap_or_else(|| panic!("no located event in {:#?}", ex.events));
+        let l = e.location.as_ref().unwrap();
+        (
+            l.place.name.clone(),
+            l.relation.clone(),
+            l.acled_precision(),
+        )
+    }
+
+    #[test]
+    fn lo45_the_side_of_the_border_is_in_the_country_the_demonym_names() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Turkish troops shelled positions on the Syrian side of the border, killing three \
+             fighters.",
+        );
+        let l = ex
+            .events
+            .iter()
+            .find_map(|e| e.location.as_ref())
+            .unwrap_or_else(|| panic!("no located event in {:#?}", ex.events));
+        assert_eq!(l.place.country_code.as_deref(), Some("SY"), "{l:?}");
+        assert_eq!(l.acled_precision(), 2, "{l:?}");
+    }
+
+    #[test]
+    fn lo66_an_event_at_a_facility_named_after_a_town_is_near_the_town() {
+        let (name, relation, precision) =
+            located("Rebels shelled the Aden airport on Monday, killing two guards.");
+        assert_eq!(name, "Aden");
+        assert_eq!(relation, "near (airport)");
+        assert_eq!(precision, 2);
+        // a checkpoint named after the town stands in it
+        let (_, _, precision) =
+            located("Rebels shelled the Aden checkpoint on Monday, killing two guards.");
+        assert_eq!(precision, 1);
+        // the town itself keeps precision 1
+        let (name, _, precision) =
+            located("Rebels shelled a market in Aden on Monday, killing two guards.");
+        assert_eq!(name, "Aden");
+        assert_eq!(precision, 1);
+    }
 }

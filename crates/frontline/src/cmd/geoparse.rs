@@ -10,7 +10,7 @@ use crate::util;
 /// Arguments of `frontline geoparse`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  frontline geoparse report.txt\n  cat report.txt | frontline geoparse -\n  frontline --gazetteer ~/geonames.idx geoparse report.txt --compact"
+    after_help = "Examples:\n  frontline geoparse report.txt\n  cat report.txt | frontline geoparse -\n  frontline --gazetteer ~/geonames.idx geoparse report.txt --compact\n  frontline geoparse report.txt --dropped"
 )]
 pub struct Args {
     /// Article to read, as `frontline ingest` reads it (text with optional front matter,
@@ -23,6 +23,10 @@ pub struct Args {
     /// Also report names inside boilerplate (comment forms, share bars, credits).
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// Print an object with the toponyms and the names set aside (`dropped`: each with its
+    /// text, span and the id of the rule that set it aside) instead of the list of toponyms.
+    #[arg(long)]
+    pub dropped: bool,
     #[command(flatten)]
     pub read: util::ReadArgs,
 }
@@ -32,6 +36,19 @@ struct Out<'a> {
     text: &'a str,
     #[serde(flatten)]
     toponym: &'a frontline_geocode::Toponym,
+}
+
+#[derive(serde::Serialize)]
+struct DroppedOut<'a> {
+    text: &'a str,
+    #[serde(flatten)]
+    dropped: &'a frontline_geocode::Dropped,
+}
+
+#[derive(serde::Serialize)]
+struct Explained<'a> {
+    toponyms: Vec<Out<'a>>,
+    dropped: Vec<DroppedOut<'a>>,
 }
 
 /// Runs `frontline geoparse`.
@@ -48,7 +65,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
             .collect()
     };
     let sentences = frontline_text::sentences(&text, Span::new(0, text.len()));
-    let toponyms = geo.geoparse(&text, &sentences, &skip);
+    let (toponyms, dropped) = geo.geoparse_explained(&text, &sentences, &skip);
     let out: Vec<Out<'_>> = toponyms
         .iter()
         .map(|t| Out {
@@ -56,7 +73,23 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<()> {
             toponym: t,
         })
         .collect();
-    let json = if args.compact {
+    let json = if args.dropped {
+        let both = Explained {
+            toponyms: out,
+            dropped: dropped
+                .iter()
+                .map(|d| DroppedOut {
+                    text: text.get(d.span.range()).unwrap_or(""),
+                    dropped: d,
+                })
+                .collect(),
+        };
+        if args.compact {
+            serde_json::to_string(&both)?
+        } else {
+            serde_json::to_string_pretty(&both)?
+        }
+    } else if args.compact {
         serde_json::to_string(&out)?
     } else {
         serde_json::to_string_pretty(&out)?
