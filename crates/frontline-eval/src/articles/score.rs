@@ -262,6 +262,14 @@ impl ArticleScores {
                             what,
                         });
                     }
+                    if let Some(what) = actors_failure(&gold.events[k], ev) {
+                        self.failures.push(Failure {
+                            doc: gold.doc.clone(),
+                            kind: "actors".into(),
+                            span: j.raw_trigger,
+                            what,
+                        });
+                    }
                 }
                 Judgement::Duplicate { gold: k } => {
                     self.duplicates += 1;
@@ -467,6 +475,48 @@ fn location_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
     ))
 }
 
+/// A matched event whose actor1 or actor2 is judged wrong, in a few words: each gold actor
+/// (code, ACLED interaction) beside the emitted sources or targets and the role rules that
+/// fired, so that swapped roles and missing actors can be told apart.
+fn actors_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
+    let country = g.location.as_ref().map(|l| l.country.as_str());
+    let srcs: Vec<&ActorRef> = ev.sources.iter().map(|a| &a.actor).collect();
+    let tgts: Vec<&ActorRef> = ev.targets.iter().map(|a| &a.actor).collect();
+    let a1 = actor_right(Some(&g.actor1), &srcs, country);
+    let a2 = actor_right(g.actor2.as_ref(), &tgts, country);
+    if a1 && a2 {
+        return None;
+    }
+    let gold = |a: Option<&GoldActor>| {
+        a.map_or_else(|| "-".to_string(), |a| format!("{} ({})", a.code, a.inter))
+    };
+    let got = |v: &[&ActorRef]| {
+        if v.is_empty() {
+            return "-".to_string();
+        }
+        v.iter()
+            .map(|a| format!("{} ({})", a.code, inter_of(a, country)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rules: Vec<&str> = ev
+        .rules
+        .iter()
+        .filter(|r| r.starts_with("RO") || r.starts_with("AC"))
+        .map(String::as_str)
+        .collect();
+    Some(format!(
+        "actor1 {} {} got {}; actor2 {} {} got {} [{}]",
+        if a1 { "right" } else { "WRONG" },
+        gold(Some(&g.actor1)),
+        got(&srcs),
+        if a2 { "right" } else { "WRONG" },
+        gold(g.actor2.as_ref()),
+        got(&tgts),
+        rules.join(",")
+    ))
+}
+
 fn norm_admin(s: &str) -> String {
     let lower = s.to_lowercase();
     let mut out = lower.as_str();
@@ -609,6 +659,37 @@ mod tests {
         assert_eq!(s.must_not["policy"], Ratio { right: 1, total: 1 });
         assert_eq!(s.recall(), 0.0);
         assert!(s.failures.iter().any(|f| f.kind == "missed"));
+    }
+
+    #[test]
+    fn a_wrong_actor_is_listed_with_gold_and_emitted_codes() {
+        let g = gold();
+        let mut evs = events(&[(5, 11)]);
+        let j = judge_document(&g, &evs, |s| s);
+        let mut right = ArticleScores::default();
+        right.add_document(&g, &evs, &j);
+        assert!(!right.failures.iter().any(|f| f.kind == "actors"));
+
+        // The army is emitted as the target instead of the source: roles swapped.
+        let army = evs[0].sources.remove(0);
+        evs[0].targets.push(army);
+        let mut swapped = ArticleScores::default();
+        swapped.add_document(&g, &evs, &j);
+        let f = swapped
+            .failures
+            .iter()
+            .find(|f| f.kind == "actors")
+            .unwrap();
+        assert!(
+            f.what.starts_with("actor1 WRONG SYRMIL (state) got -"),
+            "{}",
+            f.what
+        );
+        assert!(
+            f.what.contains("actor2 WRONG - got SYRMIL (state)"),
+            "{}",
+            f.what
+        );
     }
 
     #[test]
