@@ -17,6 +17,11 @@
 //! - `AC07-post-country`: "representatives of ... in Iraq", "officials from Syria".
 //! - `AC08-affiliation`: "backed by / sponsored by / allied with X" adds X to affiliations.
 //! - `AC09-allied-coordination`: "X troops and allied militias": the militias are tied to X.
+//! - `AC14-modifier-agent`: a word that is both an agent and a modifier ("military", "army")
+//!   before another agent word makes one phrase with it, of its own sector: "Syrian military
+//!   forces" is one actor, Syria's military, not "military" and then bare "forces"; a
+//!   military modifier decides the sector ("military officials" are the military's), any
+//!   other leaves it to the head ("government army" is the army, "state news agency" media).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -532,6 +537,20 @@ impl ActorDictionary {
         let mut allied = false;
         for _ in 0..4 {
             if let Some((end, a)) = self.agent_words.longest_at(t, i) {
+                // AC14: "military forces", "military officials", "government army": a word
+                // that is both an agent and a modifier, before another agent word, makes one
+                // agent phrase with it; a military modifier decides the sector ("military
+                // officials" are the military's), any other the head ("state news agency")
+                if end == i + 1
+                    && self.modifiers.contains(t.low(i))
+                    && let Some((e2, head)) = self.agent_words.longest_at(t, end)
+                {
+                    let military = self
+                        .agents
+                        .get(usize::from(*a))
+                        .is_some_and(|g| g.actor_type == ActorType::Military);
+                    return Some((e2, if military { *a } else { *head }, allied));
+                }
                 return Some((end, *a, allied));
             }
             let w = t.low(i);
@@ -847,8 +866,24 @@ impl ActorDictionary {
         }
     }
 
+    /// Whether the agent word at `k` is one word that is also a modifier and another agent
+    /// word follows it ("military forces"): the pair is one agent (`AC14-modifier-agent`).
+    fn modifier_agent_at(&self, t: &Tokens<'_>, k: usize) -> bool {
+        self.modifiers.contains(t.low(k))
+            && self
+                .agent_words
+                .longest_at(t, k)
+                .is_some_and(|(end, _)| end == k + 1)
+            && self.agent_words.longest_at(t, k + 1).is_some()
+    }
+
     /// Post-modifiers, affiliations and coordination with "allied".
     fn post_process(&self, t: &Tokens<'_>, out: &mut [ActorFound]) {
+        for f in out.iter_mut() {
+            if (f.tok_start..f.tok_end.saturating_sub(1)).any(|k| self.modifier_agent_at(t, k)) {
+                f.rules.push("AC14-modifier-agent");
+            }
+        }
         for k in 0..out.len() {
             let (end, no_country) = match out.get(k) {
                 Some(f) => (f.tok_end, f.actor.country.is_none() && !f.bare_country),

@@ -192,3 +192,37 @@ fn fighters_loyal_to_an_organisation_are_its_force() {
         first.rules
     );
 }
+
+#[test]
+fn ac14_a_modifier_agent_word_belongs_to_the_next_agent() {
+    assert_eq!(
+        find("Syrian military forces shelled the village."),
+        [("Syrian military forces".to_string(), "SYRMIL".to_string())]
+    );
+    assert_eq!(
+        find("Coalition military aircraft struck a bridge."),
+        [(
+            "Coalition military aircraft".to_string(),
+            "IMGUSACOA".to_string()
+        )]
+    );
+    // the modifier's sector decides: military officials are the military's
+    assert_eq!(
+        find("Iraqi military officials said the bridge was open."),
+        [("Iraqi military officials".to_string(), "IRQMIL".to_string())]
+    );
+    // any other modifier leaves the sector to the head
+    assert_eq!(
+        find("Sudanese government army units shelled the camp."),
+        [("Sudanese government army".to_string(), "SDNMIL".to_string())]
+    );
+    // the agent word alone is still an agent
+    assert_eq!(codes("The military said the road was open."), ["MIL"]);
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "Turkish military units crossed the river.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f[0].actor.code, "TURMIL");
+    assert!(f[0].rules.contains(&"AC14-modifier-agent"));
+}

@@ -235,6 +235,7 @@ fn drop_told_summaries(kept: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
     if !drop.contains(&true) {
         return;
     }
+    parts_take_summary_sources(kept, &drop, country_of);
     let mut i = 0;
     kept.retain(|e| {
         let d = drop.get(i).copied().unwrap_or(false);
@@ -249,6 +250,46 @@ fn drop_told_summaries(kept: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
         }
         !d
     });
+}
+
+/// The rule id of `MG35-parts-take-summary-source`.
+pub const SUMMARY_SOURCE_RULE: &str = "MG35-parts-take-summary-source";
+
+/// `MG35-parts-take-summary-source`: the events a set-aside summary counts (same type, same
+/// country) that name no source of their own take the summary's ("Coalition forces conducted
+/// 12 strikes in Syria" then "near Raqqa, two strikes destroyed a depot": the coalition struck
+/// Raqqa), unless that source is one of the part's targets.
+fn parts_take_summary_sources(
+    kept: &mut [Event],
+    drop: &[bool],
+    country_of: impl Fn(&Event) -> Option<String>,
+) {
+    let summaries: Vec<(PloverType, Option<String>, Vec<frontline_model::EventActor>)> = kept
+        .iter()
+        .zip(drop)
+        .filter(|(e, d)| **d && !e.sources.is_empty())
+        .map(|(e, _)| (e.plover_type, country_of(e), e.sources.clone()))
+        .collect();
+    for (e, _) in kept.iter_mut().zip(drop).filter(|(_, d)| !**d) {
+        if !e.sources.is_empty() || !e.modality.counts() {
+            continue;
+        }
+        let c = country_of(e);
+        let Some((_, _, sources)) = summaries
+            .iter()
+            .find(|(t, sc, _)| *t == e.plover_type && sc.is_some() && *sc == c)
+        else {
+            continue;
+        };
+        let is_target = |a: &frontline_model::EventActor| {
+            e.targets.iter().any(|t| t.actor.code == a.actor.code)
+        };
+        if sources.iter().any(is_target) {
+            continue;
+        }
+        e.sources = sources.clone();
+        e.rules.push(SUMMARY_SOURCE_RULE.into());
+    }
 }
 
 /// Whether `b` tells the event `a` tells (see the module's rules).
@@ -434,6 +475,30 @@ mod tests {
         ];
         drop_told_summaries(&mut events, &mut near);
         assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn mg35_told_strikes_without_a_source_take_the_summary_s() {
+        let coalition: frontline_model::EventActor = serde_json::from_str(
+            r#"{"actor": {"code": "IMGUSACOA", "name": "US-led coalition",
+                "actor_type": "MILITARY"}, "span": {"start": 0, "end": 9}}"#,
+        )
+        .unwrap();
+        let mut lede = strike("strikes", "Syria", "country", 35.0);
+        lede.sources = vec![coalition.clone()];
+        let mut named = strike("strike", "Tabqa", "point", 35.8);
+        let mut other = coalition.clone();
+        other.actor.code = "SYRMIL".into();
+        named.sources = vec![other];
+        let mut events = vec![lede, strike("strikes", "Manbij", "point", 36.5), named];
+        let mut near = Vec::new();
+        drop_told_summaries(&mut events, &mut near);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].sources[0].actor.code, "IMGUSACOA");
+        assert!(events[0].rules.iter().any(|r| r == SUMMARY_SOURCE_RULE));
+        // a part that names its own source keeps it
+        assert_eq!(events[1].sources[0].actor.code, "SYRMIL");
+        assert!(!events[1].rules.iter().any(|r| r == SUMMARY_SOURCE_RULE));
     }
 
     #[test]

@@ -325,12 +325,20 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a bare armed agent 'loyal to' a named organisation is that organisation's force",
         },
         RuleInfo {
+            id: "AC14-modifier-agent",
+            description: "'military forces', 'army soldiers': an agent word that is also a modifier modifies the next agent word; one actor",
+        },
+        RuleInfo {
             id: "AC12-coalition-by-document",
             description: "a bare 'coalition' in a story naming the Saudi-led coalition is that one",
         },
         RuleInfo {
             id: "MG21-coordinated-verb",
             description: "a verb after 'and' sharing an earlier same-type trigger's subject: same event",
+        },
+        RuleInfo {
+            id: "MG35-parts-take-summary-source",
+            description: "events a set-aside summary counts that name no source take the summary's source",
         },
         RuleInfo {
             id: "MG34-summary-told",
