@@ -19,7 +19,7 @@
 //! running aggregate ([`FusedState`]) and adds a new report to it, never re-reading the earlier
 //! ones. [`aggregate`] does the same from a list of members in one go.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 use frontline_model::{
@@ -579,7 +579,30 @@ impl SourceGroups {
         })
     }
 
+    /// Adds one document's story, outlet and credits, merging the groups it connects.
     pub(crate) fn add(&mut self, story: i64, outlet: Option<&str>, credits: &[String]) {
+        self.add_within(story, outlet, credits, false);
+    }
+
+    /// [`SourceGroups::add`] within [`MAX_AGGREGATE_ENTRIES`]: a new group past that many is
+    /// not kept, and a group's stories and outlet set keep their first entries. Returns what
+    /// was left out, as (list, count).
+    pub(crate) fn add_bounded(
+        &mut self,
+        story: i64,
+        outlet: Option<&str>,
+        credits: &[String],
+    ) -> Vec<(&'static str, u64)> {
+        self.add_within(story, outlet, credits, true)
+    }
+
+    fn add_within(
+        &mut self,
+        story: i64,
+        outlet: Option<&str>,
+        credits: &[String],
+        bounded: bool,
+    ) -> Vec<(&'static str, u64)> {
         let outlet = outlet.map(|o| o.trim().to_lowercase());
         let mut merged = (BTreeSet::from([story]), BTreeSet::new());
         if let Some(o) = &outlet {
@@ -599,21 +622,78 @@ impl SourceGroups {
             })
         };
         let mut rest = Vec::with_capacity(self.0.len());
+        let mut joined = false;
         for g in self.0.drain(..) {
             let joins = g.0.contains(&story)
                 || outlet.as_ref().is_some_and(|o| g.1.contains(o))
                 || credited(&merged.1, &g.1)
                 || credited(&g.1, &merged.1);
             if joins {
+                joined = true;
                 merged.0.extend(g.0);
                 merged.1.extend(g.1);
             } else {
                 rest.push(g);
             }
         }
-        rest.push(merged);
+        let mut capped = Vec::new();
+        if !bounded {
+            rest.push(merged);
+        } else if !joined && rest.len() >= MAX_AGGREGATE_ENTRIES {
+            // A group of its own, past the cap.
+            capped.push(("source_groups", 1));
+        } else {
+            let stories = bound_set(&mut merged.0);
+            let outlets = bound_set(&mut merged.1);
+            capped.extend([("group_stories", stories), ("group_outlets", outlets)]);
+            rest.push(merged);
+        }
         self.0 = rest;
+        capped.retain(|c| c.1 > 0);
+        capped
     }
+}
+
+/// Most entries one list of a fused event's running aggregate ([`FusedState`]) keeps: the
+/// dates tally, the place votes, the named sources and targets, the sets of perpetrators, the
+/// outlets, the source groups and the stories and outlet keys of each group. A record with
+/// reports from many thousands of documents would otherwise grow its aggregate, stored as JSON
+/// and re-read on each join, without limit. What a cap leaves out is counted
+/// ([`FusedState::capped`]) and said in the event detail (`aggregate_capped`).
+pub const MAX_AGGREGATE_ENTRIES: usize = 256;
+
+/// Keeps a list whose entries have a support (reports) within [`MAX_AGGREGATE_ENTRIES`]: past
+/// it, the half most supported stay (ties: the earlier first), in their order, so that a value
+/// first seen late can still gather reports. Returns how many entries were dropped.
+fn bound_supported<T>(list: &mut Vec<T>, support: impl Fn(&T) -> u64) -> u64 {
+    if list.len() <= MAX_AGGREGATE_ENTRIES {
+        return 0;
+    }
+    let keep = MAX_AGGREGATE_ENTRIES / 2;
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(support(&list[i])), i));
+    let mut kept = vec![false; list.len()];
+    for &i in &order[..keep] {
+        kept[i] = true;
+    }
+    let dropped = list.len() - keep;
+    let mut i = 0;
+    list.retain(|_| {
+        i += 1;
+        kept[i - 1]
+    });
+    dropped as u64
+}
+
+/// Keeps a set within [`MAX_AGGREGATE_ENTRIES`] (its first entries in order); returns how many
+/// were dropped.
+fn bound_set<T: Ord>(set: &mut BTreeSet<T>) -> u64 {
+    let mut dropped = 0;
+    while set.len() > MAX_AGGREGATE_ENTRIES {
+        set.pop_last();
+        dropped += 1;
+    }
+    dropped
 }
 
 /// Resolver scores closer than this are equal (a stored aggregate keeps scores as JSON, which
@@ -688,6 +768,9 @@ pub struct FusedState {
     confidence: f32,
     fine_range: Option<(NaiveDate, NaiveDate)>,
     any_range: Option<(NaiveDate, NaiveDate)>,
+    /// Entries each list left out past [`MAX_AGGREGATE_ENTRIES`], by list (absent: none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    capped: BTreeMap<String, u64>,
 }
 
 /// The report a fused event's best estimate of deaths comes from (UCDP's "best" between its
@@ -838,6 +921,27 @@ impl FusedState {
 
         add_actors(&mut self.sources, &ev.sources);
         add_actors(&mut self.targets, &ev.targets);
+        let dropped = [
+            (
+                "dates",
+                bound_supported(&mut self.dates.0, |e| u64::from(e.1)),
+            ),
+            (
+                "place_votes",
+                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
+            ),
+            (
+                "sources",
+                bound_supported(&mut self.sources, |a| a.reports as u64),
+            ),
+            (
+                "targets",
+                bound_supported(&mut self.targets, |a| a.reports as u64),
+            ),
+        ];
+        for (list, n) in dropped {
+            self.count_capped(list, n);
+        }
 
         // Casualties: two ranges that do not overlap clash.
         if let (Some((lo, hi)), Some((figure, _))) =
@@ -874,7 +978,11 @@ impl FusedState {
                 self.perpetrator_clash = true;
             }
             if !self.source_sets.contains(&codes) {
-                self.source_sets.push(codes);
+                if self.source_sets.len() < MAX_AGGREGATE_ENTRIES {
+                    self.source_sets.push(codes);
+                } else {
+                    self.count_capped("source_sets", 1);
+                }
             }
         }
 
@@ -903,9 +1011,18 @@ impl FusedState {
             if let Some(o) = &m.outlet
                 && !self.outlets.iter().any(|x| x.eq_ignore_ascii_case(o))
             {
-                self.outlets.push(o.clone());
+                if self.outlets.len() < MAX_AGGREGATE_ENTRIES {
+                    self.outlets.push(o.clone());
+                } else {
+                    self.count_capped("outlets", 1);
+                }
             }
-            self.groups.add(m.story_id, m.outlet.as_deref(), &m.credits);
+            for (list, n) in self
+                .groups
+                .add_bounded(m.story_id, m.outlet.as_deref(), &m.credits)
+            {
+                self.count_capped(list, n);
+            }
             let earlier = |e: &(Option<NaiveDate>, String, String)| {
                 (m.published_at.is_none(), m.published_at) < (e.0.is_none(), e.0)
             };
@@ -932,6 +1049,22 @@ impl FusedState {
                 }
             }
         }
+    }
+
+    fn count_capped(&mut self, list: &str, n: u64) {
+        if n > 0 {
+            *self.capped.entry(list.to_string()).or_default() += n;
+        }
+    }
+
+    /// Entries the aggregate's lists left out past [`MAX_AGGREGATE_ENTRIES`], by list: `dates`,
+    /// `place_votes`, `sources`, `targets` (the least reported dropped), `source_sets`,
+    /// `outlets`, `source_groups` (new ones past the cap not kept), `group_stories`,
+    /// `group_outlets` (a group's entries past the cap). Empty when no cap was reached; then
+    /// the record's counts and lists are exact. Otherwise `outlets`, `n_outlets`, `n_sources`
+    /// and the actor lists cover what was kept.
+    pub fn capped(&self) -> &BTreeMap<String, u64> {
+        &self.capped
     }
 
     /// Counts one more report of a place; returns its reports so far (0 for a place without
@@ -1455,5 +1588,138 @@ mod same_document_tests {
         // a copy of the same story still joins
         killings.stories.insert(1);
         assert!(match_score(&killings, &capture).is_some());
+    }
+}
+
+#[cfg(test)]
+mod aggregate_cap_tests {
+    use super::*;
+    use crate::testutil::{EventSpec, actor, extraction, place};
+
+    /// A report of an assault from its own document (`n`), outlet and story.
+    fn report(n: usize, outlet: &str, code: &str, place_id: u64, day: NaiveDate) -> Member {
+        let mut spec = EventSpec::assault(
+            vec![actor(
+                code,
+                code,
+                Some("SYR"),
+                frontline_model::ActorType::Rebel,
+            )],
+            Some(place(
+                &format!("Place {place_id}"),
+                place_id,
+                35.0,
+                36.0,
+                "SY",
+            )),
+            None,
+        );
+        spec.date = Some(day);
+        if code == "MAIN" {
+            spec.killed = Some(5.0);
+        }
+        let ex = extraction("Gunmen attacked a village.", Some(outlet), None, &[spec]);
+        Member {
+            event: ex.events[0].clone(),
+            document_id: format!("doc{n}"),
+            outlet: Some(outlet.to_string()),
+            story_id: n as i64,
+            published_at: None,
+            sentence_text: "Gunmen attacked a village.".into(),
+            credits: Vec::new(),
+        }
+    }
+
+    fn day(offset: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default() + chrono::Days::new(offset)
+    }
+
+    /// 2,000 reports each with its own outlet, actor, place and day, among 400 that agree.
+    fn flooded() -> (FusedState, FusedState) {
+        let (mut all, mut agreeing) = (FusedState::default(), FusedState::default());
+        for i in 0..2000 {
+            all.add(&report(
+                i,
+                &format!("Outlet {i}"),
+                &format!("X{i}"),
+                100 + i as u64,
+                day(i as u64),
+            ));
+            if i % 5 == 0 {
+                let m = report(10_000 + i, "Main Wire", "MAIN", 1, day(5000));
+                all.add(&m);
+                agreeing.add(&m);
+            }
+        }
+        (all, agreeing)
+    }
+
+    #[test]
+    fn fu60_a_flooded_aggregate_stays_bounded_and_counts_what_it_left_out() {
+        let (all, agreeing) = flooded();
+        assert!(all.dates.0.len() <= MAX_AGGREGATE_ENTRIES);
+        assert!(all.place_votes.len() <= MAX_AGGREGATE_ENTRIES);
+        assert!(all.sources.len() <= MAX_AGGREGATE_ENTRIES);
+        assert!(all.outlets.len() <= MAX_AGGREGATE_ENTRIES);
+        assert!(all.source_sets.len() <= MAX_AGGREGATE_ENTRIES);
+        assert!(all.groups.0.len() <= MAX_AGGREGATE_ENTRIES);
+        // 2,001 outlets, each first seen once: all but the first 256 left out.
+        assert_eq!(all.capped().get("outlets"), Some(&1745));
+        for list in [
+            "dates",
+            "place_votes",
+            "sources",
+            "source_sets",
+            "source_groups",
+        ] {
+            assert!(
+                all.capped().get(list).is_some_and(|n| *n > 0),
+                "{list} not counted"
+            );
+        }
+        // 400 stories of one outlet are one group, past the cap of stories kept per group.
+        assert_eq!(
+            agreeing.capped().keys().collect::<Vec<_>>(),
+            vec!["group_stories"]
+        );
+        let json = serde_json::to_string(&all).unwrap_or_default();
+        assert!(
+            json.len() < 200_000,
+            "stored aggregate of {} bytes",
+            json.len()
+        );
+
+        // The agreeing minority of reports still decides the record.
+        let (f, g) = (
+            all.finish_summary(1).unwrap_or_else(|| panic!("no record")),
+            agreeing
+                .finish_summary(1)
+                .unwrap_or_else(|| panic!("no record")),
+        );
+        assert_eq!(f.plover_type, g.plover_type);
+        assert_eq!(f.location.as_ref().and_then(|l| l.geonameid), Some(1));
+        assert_eq!((f.date_start, f.date_end), (g.date_start, g.date_end));
+        assert_eq!(f.date_start, Some(day(5000)));
+        assert_eq!(f.fatalities_best, Some(5));
+        assert_eq!(f.sources.first().map(|a| a.code.as_str()), Some("MAIN"));
+        assert_eq!(f.n_reports, 2400);
+        assert_eq!(f.n_documents, 2400);
+    }
+
+    #[test]
+    fn fu60_a_stored_aggregate_without_the_cap_counts_still_reads() {
+        let (all, _) = flooded();
+        let mut old = serde_json::to_value(&all).unwrap_or_default();
+        assert!(old.get("capped").is_some());
+        if let Some(o) = old.as_object_mut() {
+            o.remove("capped");
+        }
+        let read: FusedState = serde_json::from_value(old).unwrap_or_default();
+        assert!(read.capped().is_empty());
+        assert_eq!(read.n_reports, 2400);
+        // and one with them reads them back
+        let text = serde_json::to_string(&all).unwrap_or_default();
+        let back: FusedState = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back.capped(), all.capped());
     }
 }

@@ -51,6 +51,7 @@ pub use query::{
     TextSpan,
 };
 
+pub use fusion::MAX_AGGREGATE_ENTRIES;
 pub use put::{MAX_EVENTS_PER_DOCUMENT, Prepared};
 pub use record::{Claim, Contradiction, ContradictionKind};
 pub use sources::{IndependentSource, MAX_SOURCE_DOCUMENTS, TollReport};

@@ -225,6 +225,13 @@ pub struct FusedEventDetail {
     /// of the reports read, while the contradiction kinds cover every report.
     #[serde(default)]
     pub claims_reports_read: usize,
+    /// Entries the record's running aggregate left out, by list, once a list reached
+    /// [`crate::MAX_AGGREGATE_ENTRIES`] distinct entries (`FusedState::capped`: e.g.
+    /// `{"outlets": 1234}` when 1,234 documents' outlets were past the cap). Empty when no cap
+    /// was reached: the record's lists and counts are then exact; otherwise `outlets`,
+    /// `n_outlets`, `n_sources`, `sources` and `targets` cover what was kept.
+    #[serde(default)]
+    pub aggregate_capped: std::collections::BTreeMap<String, u64>,
 }
 
 /// What the reports of one document share, read once per document: its metadata, text and
@@ -430,7 +437,7 @@ fn fused_record(
     record: &str,
     with_claims: bool,
     stamps: [Option<String>; 2],
-) -> Result<(FusedEvent, usize)> {
+) -> Result<(FusedEvent, RecordReads)> {
     let [created, updated] = stamps;
     let (mut f, read) = fused_record_of(conn, id, agg, record, with_claims)?;
     f.created_at = crate::stamp::parse(created.as_deref());
@@ -438,13 +445,17 @@ fn fused_record(
     Ok((f, read))
 }
 
+/// What a record's reading counts: reports its claims were read from, and entries its
+/// aggregate left out past its caps.
+type RecordReads = (usize, std::collections::BTreeMap<String, u64>);
+
 fn fused_record_of(
     conn: &rusqlite::Connection,
     id: i64,
     agg: Option<String>,
     record: &str,
     with_claims: bool,
-) -> Result<(FusedEvent, usize)> {
+) -> Result<(FusedEvent, RecordReads)> {
     match agg {
         Some(agg) => {
             let state: FusedState = serde_json::from_str(&agg)?;
@@ -453,9 +464,9 @@ fn fused_record_of(
             } else {
                 (Claims::default(), 0)
             };
-            Ok((finish(&state, id, &claims)?, read))
+            Ok((finish(&state, id, &claims)?, (read, state.capped().clone())))
         }
-        None => Ok((serde_json::from_str(record)?, 0)),
+        None => Ok((serde_json::from_str(record)?, (0, Default::default()))),
     }
 }
 
@@ -916,7 +927,8 @@ impl Store {
         let Some((agg, record, stamps)) = row else {
             return Ok(None);
         };
-        let (event, claims_reports_read) = fused_record(&conn, id, agg, &record, true, stamps)?;
+        let (event, (claims_reports_read, aggregate_capped)) =
+            fused_record(&conn, id, agg, &record, true, stamps)?;
         let total: i64 = conn
             .prepare_cached("SELECT COUNT(*) FROM events WHERE fused_id = ?1")?
             .query_row([id], |r| r.get(0))?;
@@ -954,6 +966,7 @@ impl Store {
             tolls: sources.tolls,
             sources_documents_read: sources.documents_read,
             claims_reports_read,
+            aggregate_capped,
         }))
     }
 

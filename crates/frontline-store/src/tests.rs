@@ -362,6 +362,37 @@ fn fusion_is_incremental_and_flags_contradictions() {
     let detail = store.event(id).unwrap().unwrap();
     assert_eq!(detail.claims_reports_read, 2);
     assert_eq!(detail.reports_total, 2);
+    assert!(detail.aggregate_capped.is_empty());
+}
+
+#[test]
+fn a_record_told_by_many_outlets_keeps_a_bounded_aggregate_and_says_so() {
+    // Issue 23, item 1: one record from more outlets than its aggregate lists.
+    let store = Store::open_in_memory().unwrap();
+    let ev = EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19"));
+    let n = crate::MAX_AGGREGATE_ENTRIES + 44;
+    let batch: Vec<Extraction> = (0..n)
+        .map(|i| {
+            extraction(
+                &format!("Bulletin {i}: fighters hit an army post near Homs on Monday."),
+                Some(&format!("Outlet {i}")),
+                Some("2017-06-19"),
+                std::slice::from_ref(&ev),
+            )
+        })
+        .collect();
+    store.put_extractions(&batch).unwrap();
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].n_reports, n);
+    assert_eq!(all[0].n_outlets, crate::MAX_AGGREGATE_ENTRIES);
+    let detail = store.event(all[0].id).unwrap().unwrap();
+    assert_eq!(detail.aggregate_capped.get("outlets"), Some(&44));
+    let json = serde_json::to_value(&detail).unwrap();
+    assert_eq!(json["aggregate_capped"]["outlets"], 44);
+    // the record is the agreeing reports' own
+    assert_eq!(detail.event.location.unwrap().name, "Homs");
+    assert_eq!(detail.event.sources[0].code, "IMGMUSISI");
 }
 
 #[test]
