@@ -487,7 +487,7 @@ mod tests {
         let mut lede = strike("strikes", "Syria", "country", 35.0);
         lede.sources = vec![coalition.clone()];
         let mut named = strike("strike", "Tabqa", "point", 35.8);
-        let mut other = coalition.clone();
+        let mut other = coalition;
         other.actor.code = "SYRMIL".into();
         named.sources = vec![other];
         let mut events = vec![lede, strike("strikes", "Manbij", "point", 36.5), named];
