@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { openOfflinePage } from "./offline_page.mjs";
 
 const BIN = process.env.FRONTLINE_BIN;
 const ART = new URL("./artifacts/", import.meta.url).pathname;
@@ -94,22 +94,7 @@ before(async () => {
   // The first story is stored and fused before the page opens.
   await until("the first story's event", async () => (await health())?.counts?.fused_events >= 1);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    errors.push(`off-server request: ${url}`);
-    return route.abort();
-  });
-  pg = await context.newPage();
-  pg.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  pg.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  ({ browser, page: pg } = await openOfflinePage(base, errors));
 });
 
 after(async () => {

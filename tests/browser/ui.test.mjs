@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { openOfflinePage } from "./offline_page.mjs";
 
 const BASE = process.env.FRONTLINE_URL;
 const ART = new URL("./artifacts/", import.meta.url).pathname;
@@ -13,23 +13,7 @@ const errors = [];
 
 before(async () => {
   assert.ok(BASE, "FRONTLINE_URL is not set; run tests/browser/run.sh");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  // The UI must work with no network: any request off this server fails the run.
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(BASE)) return route.continue();
-    errors.push(`off-server request: ${url}`);
-    return route.abort();
-  });
-  page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  ({ browser, page } = await openOfflinePage(BASE, errors));
 });
 
 after(async () => {
