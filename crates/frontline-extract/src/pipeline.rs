@@ -485,6 +485,8 @@ impl Pipeline {
         crate::events::crime::drop_ordinary_crime(&toks, &mut ex.events, &mut near);
         // one record per real event: the sentences that tell it merge (MG30)
         crate::events::merge::merge_document(&mut ex.events, &mut near);
+        // one mention, one role (RO81)
+        crate::events::merge::one_mention_one_role(&mut ex.events);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

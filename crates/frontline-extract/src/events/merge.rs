@@ -383,6 +383,34 @@ fn absorb(keep: &mut Event, other: Event) {
     }
 }
 
+/// The rule id of `RO81-one-mention-one-role`.
+pub const ONE_ROLE_RULE: &str = "RO81-one-mention-one-role";
+
+/// `RO81-one-mention-one-role`: one mention of an actor is never both a source and a target
+/// of one event. Merging a trigger read as active ("... was shot and wounded": "wounded" with
+/// the officer as its subject) into one read as passive, or a coordinated verb's subject taken
+/// from the object before it, can put the same words on both sides. The event's own trigger
+/// decides: in the active voice a mention before it is its subject (the source) and one after
+/// it its object (the target); in the passive voice (`RO30`) the other way round ("... was
+/// killed by X").
+pub fn one_mention_one_role(events: &mut [Event]) {
+    for e in events.iter_mut() {
+        let both = |a: &frontline_model::EventActor, other: &[frontline_model::EventActor]| {
+            other.iter().any(|b| b.span == a.span)
+        };
+        if !e.sources.iter().any(|a| both(a, &e.targets)) {
+            continue;
+        }
+        let passive = e.rules.iter().any(|r| r.starts_with("RO30"));
+        let trigger = e.trigger.start;
+        let is_source = |a: &frontline_model::EventActor| (a.span.start < trigger) != passive;
+        let (sources, targets) = (e.sources.clone(), e.targets.clone());
+        e.sources.retain(|a| !both(a, &targets) || is_source(a));
+        e.targets.retain(|a| !both(a, &sources) || !is_source(a));
+        e.rules.push(ONE_ROLE_RULE.into());
+    }
+}
+
 /// Merges the events of one document that tell the same event into the first that tells it,
 /// records each merge as a near miss for `explain`, and renumbers the event ids.
 pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
@@ -475,6 +503,46 @@ mod tests {
         ];
         drop_told_summaries(&mut events, &mut near);
         assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn ro81_one_mention_is_never_both_source_and_target() {
+        let officer: frontline_model::EventActor = serde_json::from_str(
+            r#"{"actor": {"code": "COP", "name": "police officer",
+                "actor_type": "POLICE"}, "span": {"start": 2, "end": 16}}"#,
+        )
+        .unwrap();
+        let mut gunmen = officer.clone();
+        gunmen.actor.code = "REB".into();
+        gunmen.span = frontline_model::Span::new(30, 36);
+        // passive reading: the officer stays the target
+        // "A police officer was shot": the officer before the trigger
+        let mut passive = strike("shot", "Dayton", "point", 35.0);
+        passive.trigger = frontline_model::Span::new(21, 25);
+        passive.rules.push("RO30-passive".into());
+        passive.sources = vec![officer.clone()];
+        passive.targets = vec![officer.clone()];
+        // "... attacked the gunmen": a mention after an active trigger is its object
+        let mut active = strike("attacked", "Dayton", "point", 35.0);
+        active.trigger = frontline_model::Span::new(17, 25);
+        active.sources = vec![gunmen.clone()];
+        active.targets = vec![gunmen.clone(), officer.clone()];
+        let mut untouched = strike("attacked", "Dayton", "point", 35.0);
+        untouched.sources = vec![gunmen];
+        untouched.targets = vec![officer];
+        let mut events = vec![passive, active, untouched];
+        one_mention_one_role(&mut events);
+        assert!(events[0].sources.is_empty());
+        assert_eq!(events[0].targets.len(), 1);
+        assert!(events[1].sources.is_empty());
+        let codes: Vec<&str> = events[1]
+            .targets
+            .iter()
+            .map(|a| a.actor.code.as_str())
+            .collect();
+        assert_eq!(codes, ["REB", "COP"]);
+        assert!(events[1].rules.iter().any(|r| r == ONE_ROLE_RULE));
+        assert!(!events[2].rules.iter().any(|r| r == ONE_ROLE_RULE));
     }
 
     #[test]

@@ -337,6 +337,14 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a verb after 'and' sharing an earlier same-type trigger's subject: same event",
         },
         RuleInfo {
+            id: "RO31-passive-aimed-at",
+            description: "with no actor as the passive subject, the actor after 'at', 'on', 'upon' or 'against' is the target",
+        },
+        RuleInfo {
+            id: "RO81-one-mention-one-role",
+            description: "one actor mention is never both source and target: a passive reading keeps it as the target",
+        },
+        RuleInfo {
             id: "MG35-parts-take-summary-source",
             description: "events a set-aside summary counts that name no source take the summary's source",
         },

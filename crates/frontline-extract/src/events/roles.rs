@@ -9,6 +9,8 @@
 //! - `RO20-active-object`: the first actor after the trigger in its clause.
 //! - `RO21-from`: "captured Y from Z": Z lost the territory (target).
 //! - `RO30-passive`: "Y was retaken by X", "a town captured by X".
+//! - `RO31-passive-aimed-at`: "shots were fired at X": with no actor as the passive subject,
+//!   the actor after "at", "on", "upon" or "against" is the target.
 //! - `RO40-nominal-of-by`: "the capture of Y by X".
 //! - `RO41-nominal-between`: "clashes between X and Y".
 //! - `RO42-nominal-on`: "an air strike on Y", "an offensive against Y".
@@ -610,8 +612,14 @@ pub fn fill(
 
     if is_passive {
         r.rules.push("RO30-passive");
-        if let Some(s) = subject {
-            r.targets = s;
+        match subject {
+            Some(s) => r.targets = s,
+            None => {
+                if let Some(o) = object.filter(|&o| aimed_at(t, actors, o, end)) {
+                    r.targets = coordinated_right(t, actors, o, cb);
+                    r.rules.push("RO31-passive-aimed-at");
+                }
+            }
         }
         if let Some(b) = by_agent {
             r.sources = coordinated_right(t, actors, b, cb);
@@ -662,4 +670,23 @@ fn is_noun_modifier(word: &str) -> bool {
             | "overnight"
             | "joint"
     )
+}
+
+/// `RO31-passive-aimed-at`: in a passive clause whose subject is no actor ("shots were fired
+/// at a police officer", "rockets were launched against the base"), the actor the act was
+/// aimed at, right after "at", "on", "upon" or "against", is the target.
+fn aimed_at(t: &Tokens<'_>, actors: &[ActorFound], o: usize, end: usize) -> bool {
+    let prep = |i: usize| matches!(t.low(i), "at" | "on" | "upon" | "against");
+    // the preposition ends the trigger ("fired at") or follows it ("opened fire on")
+    let after = if end >= 1 && prep(end - 1) {
+        Some(end)
+    } else if prep(end) {
+        Some(end + 1)
+    } else {
+        None
+    };
+    // a determiner and up to two modifiers may stand between: "at an off-duty officer"
+    actors
+        .get(o)
+        .is_some_and(|a| after.is_some_and(|p| a.tok_start >= p && a.tok_start <= p + 3))
 }

@@ -64,6 +64,27 @@ fn passive_voice() {
 }
 
 #[test]
+fn ro31_passive_aimed_at_and_ro81_one_role() {
+    // RO31: no actor is the passive subject; the actor fired at is the target
+    let e = events("Several shots were fired at an off-duty police officer on Sunday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Assault)
+        .unwrap();
+    assert_eq!(codes(&a.targets), ["COP"], "{a:#?}");
+    assert!(a.sources.is_empty());
+    assert!(a.rules.iter().any(|r| r == "RO31-passive-aimed-at"));
+    // RO81: "was shot and wounded" does not make the officer his own attacker
+    let e = events("A police officer was shot and wounded on Sunday.");
+    let a = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Assault)
+        .unwrap();
+    assert_eq!(codes(&a.targets), ["COP"], "{a:#?}");
+    assert!(a.sources.is_empty(), "{a:#?}");
+}
+
+#[test]
 fn apposition_and_coordination() {
     let e = events("Syrian rebels, backed by Turkey, seized two villages.");
     assert_eq!(codes(&e[0].sources), ["SYRREB"]);
