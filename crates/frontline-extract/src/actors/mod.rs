@@ -537,19 +537,8 @@ impl ActorDictionary {
         let mut allied = false;
         for _ in 0..4 {
             if let Some((end, a)) = self.agent_words.longest_at(t, i) {
-                // AC14: "military forces", "military officials", "government army": a word
-                // that is both an agent and a modifier, before another agent word, makes one
-                // agent phrase with it; a military modifier decides the sector ("military
-                // officials" are the military's), any other the head ("state news agency")
-                if end == i + 1
-                    && self.modifiers.contains(t.low(i))
-                    && let Some((e2, head)) = self.agent_words.longest_at(t, end)
-                {
-                    let military = self
-                        .agents
-                        .get(usize::from(*a))
-                        .is_some_and(|g| g.actor_type == ActorType::Military);
-                    return Some((e2, if military { *a } else { *head }, allied));
+                if let Some((e2, agent)) = self.modifier_agent(t, i, end, *a) {
+                    return Some((e2, agent, allied));
                 }
                 return Some((end, *a, allied));
             }
@@ -866,15 +855,35 @@ impl ActorDictionary {
         }
     }
 
-    /// Whether the agent word at `k` is one word that is also a modifier and another agent
-    /// word follows it ("military forces"): the pair is one agent (`AC14-modifier-agent`).
+    /// `AC14-modifier-agent`: the agent word `first`, from `i` to `end`, is one word that is
+    /// also a modifier, and another agent word follows it ("military forces", "military
+    /// officials", "government army"): the two make one agent phrase, whose end and agent this
+    /// returns. A military modifier decides the sector ("military officials" are the
+    /// military's), any other leaves it to the head ("state news agency" is media).
+    fn modifier_agent(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        end: usize,
+        first: u16,
+    ) -> Option<(usize, u16)> {
+        if end != i + 1 || !self.modifiers.contains(t.low(i)) {
+            return None;
+        }
+        let (e2, head) = self.agent_words.longest_at(t, end)?;
+        let military = self
+            .agents
+            .get(usize::from(first))
+            .is_some_and(|g| g.actor_type == ActorType::Military);
+        Some((e2, if military { first } else { *head }))
+    }
+
+    /// Whether an AC14 phrase starts at token `k`.
     fn modifier_agent_at(&self, t: &Tokens<'_>, k: usize) -> bool {
-        self.modifiers.contains(t.low(k))
-            && self
-                .agent_words
-                .longest_at(t, k)
-                .is_some_and(|(end, _)| end == k + 1)
-            && self.agent_words.longest_at(t, k + 1).is_some()
+        self.agent_words
+            .longest_at(t, k)
+            .and_then(|(end, a)| self.modifier_agent(t, k, end, *a))
+            .is_some()
     }
 
     /// Post-modifiers, affiliations and coordination with "allied".
