@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
 use frontline_ingest::{JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
-use frontline_store::{Prepared, PutOutcome, Store};
+use frontline_store::{BackgroundCheckpoint, Prepared, PutOutcome, Store};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::globals::Globals;
@@ -126,6 +127,12 @@ struct Summary {
     warned: u64,
 }
 
+/// A batch of extractions with what storing each needs besides the database.
+type Batch = (Vec<Extraction>, Vec<Prepared>);
+
+/// The writer thread: the store and what each document became, once the channel closes.
+type Writer = std::thread::JoinHandle<Result<(Store, Vec<PutOutcome>)>>;
+
 /// Extracted batches that may wait for the writer; when it is behind, it commits them with
 /// the batch it takes, in one transaction.
 const QUEUED_BATCHES: usize = 3;
@@ -148,7 +155,8 @@ fn lower_priority() {
 #[cfg(target_os = "linux")]
 const EXTRACTION_NICENESS: i32 = 10;
 
-/// Runs `frontline ingest`.
+/// Runs `frontline ingest`: inputs are read on this thread, extracted in batches on the rayon
+/// pool, and stored by the writer thread ([`spawn_writer`]) while the next batch is extracted.
 // The signature is shared by every subcommand (see cmd/mod.rs).
 #[allow(clippy::needless_pass_by_value)]
 pub fn run(args: Args, globals: &Globals) -> Result<()> {
@@ -159,29 +167,123 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         None => frontline_store::default_db_path()
             .context("no home directory to put the default database in; pass --db PATH")?,
     };
-    {
-        // The extraction threads run at a lower priority than the writer: the writer is the
-        // bottleneck, and with as many extraction threads as cores it otherwise waited for a
-        // core for a sixth of its time; at low priority they still take every idle moment.
-        let mut pool = rayon::ThreadPoolBuilder::new().start_handler(|_| lower_priority());
-        if let Some(n) = args.threads {
-            pool = pool.num_threads(n.max(1));
+    build_pool(args.threads);
+    let (store, checkpointer) = open_store(&db, args.cache_mib)?;
+    let pipeline = crate::util::pipeline(globals)?;
+
+    // For files of known size, progress is shown against their total (bytes read from disk),
+    // with an ETA; for standard input, as a count of documents.
+    let options = read_options(&args);
+    let total = frontline_ingest::total_size(&inputs, options.include_hidden);
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let options = Options {
+        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
+        ..options
+    };
+    let progress = crate::util::progress_bar(globals.quiet, total, "documents");
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let mut notices = Notices::new(args.show_all_skipped);
+    let batch_size = args.batch_size as usize;
+
+    // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
+    // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
+    let (tx, rx) = mpsc::sync_channel::<Batch>(QUEUED_BATCHES);
+    let writer = spawn_writer(store, rx)?;
+
+    let mut batch: Vec<Work> = Vec::with_capacity(batch_size);
+    let mut send_failed = false;
+    let flush = |batch: &mut Vec<Work>, summary: &mut Summary| -> bool {
+        if batch.is_empty() {
+            return true;
         }
-        // Fails only if a global pool already exists, which is harmless.
-        let _ = pool.build_global();
+        let (extracted, prepared) = extract_batch(&pipeline, std::mem::take(batch), &args);
+        summary.read += extracted.len() as u64;
+        if total.is_some() {
+            progress.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{} documents ({})",
+                indicatif::HumanCount(summary.read),
+                crate::util::rate(summary.read as f64 / secs)
+            ));
+        } else {
+            progress.inc(extracted.len() as u64);
+        }
+        tx.send((extracted, prepared)).is_ok()
+    };
+    for item in work_items(inputs, options, args.extractions) {
+        match item {
+            Ok(work) => {
+                if let Work::Read(raw) = &work {
+                    notices.read(raw, &mut summary, &progress);
+                }
+                batch.push(work);
+                if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
+                    send_failed = true;
+                    break;
+                }
+            }
+            Err(e) => notices.skipped(&e, &mut summary, &progress),
+        }
     }
-    let store =
-        Store::open(&db).with_context(|| format!("cannot open database {}", db.display()))?;
+    if !send_failed {
+        flush(&mut batch, &mut summary);
+    }
+    drop(tx);
+    let (store, outcomes) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the database writer thread panicked"))??;
+    drop(checkpointer);
     store
-        .set_cache_mib(args.cache_mib)
+        .checkpoint_automatically()
+        .context("cannot write to the database")?;
+    progress.finish_and_clear();
+
+    summary.tally(&outcomes);
+    let elapsed = started.elapsed();
+    let counts = store.counts().context("cannot count database rows")?;
+    print_summary(&summary, elapsed, &db, &counts, notices.printed_skips)?;
+    if summary.read == 0 && summary.skipped > 0 {
+        bail!("no document could be read ({} skipped)", summary.skipped);
+    }
+    Ok(())
+}
+
+/// Builds the global rayon pool for extraction, `threads` wide (default: one per core).
+///
+/// The extraction threads run at a lower priority than the writer: the writer is the
+/// bottleneck, and with as many extraction threads as cores it otherwise waited for a core for
+/// a sixth of its time; at low priority they still take every idle moment.
+fn build_pool(threads: Option<usize>) {
+    let mut pool = rayon::ThreadPoolBuilder::new().start_handler(|_| lower_priority());
+    if let Some(n) = threads {
+        pool = pool.num_threads(n.max(1));
+    }
+    // Fails only if a global pool already exists, which is harmless.
+    let _ = pool.build_global();
+}
+
+/// Opens (or creates) the database with the writer's page cache, and starts checkpointing its
+/// WAL on a thread of its own, so the writer rarely waits for the disk.
+fn open_store(
+    db: &std::path::Path,
+    cache_mib: u32,
+) -> Result<(Store, Option<BackgroundCheckpoint>)> {
+    let store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    store
+        .set_cache_mib(cache_mib)
         .with_context(|| format!("cannot set the page cache of database {}", db.display()))?;
-    // The WAL is checkpointed on a thread of its own, so the writer rarely waits for the disk.
     let checkpointer = store
         .checkpoint_in_background()
         .with_context(|| format!("cannot open database {}", db.display()))?;
-    let pipeline = crate::util::pipeline(globals)?;
+    Ok((store, checkpointer))
+}
 
-    let options = Options {
+/// The readers' options from the command line.
+fn read_options(args: &Args) -> Options {
+    Options {
         feed_local_pages: args.read.feed_local_pages,
         jsonl: JsonlFields {
             text: args.jsonl_text_field.clone(),
@@ -194,28 +296,45 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
         },
         max_record_bytes: args.max_record_mib.max(1) << 20,
         ..Options::default()
-    };
+    }
+}
 
-    // For files of known size, progress is shown against their total (bytes read from disk),
-    // with an ETA; for standard input, as a count of documents.
-    let total = frontline_ingest::total_size(&inputs, options.include_hidden);
-    let bytes_read = Arc::new(AtomicU64::new(0));
-    let options = Options {
-        bytes_read: total.map(|_| Arc::clone(&bytes_read)),
-        ..options
-    };
-    let progress = crate::util::progress_bar(globals.quiet, total, "documents");
-    let started = Instant::now();
-    let mut summary = Summary::default();
-    let mut printed_skips = 0usize;
-    let mut printed_warnings = 0usize;
-    let batch_size = args.batch_size as usize;
+/// The documents to store, in input order: read and to be extracted, or extraction outputs
+/// read back (`--extractions`).
+fn work_items(
+    inputs: Vec<frontline_ingest::Input>,
+    options: Options,
+    extractions: bool,
+) -> Box<dyn Iterator<Item = Result<Work, frontline_ingest::IngestError>>> {
+    if extractions {
+        Box::new(
+            frontline_ingest::read_extractions(inputs, options)
+                .map(|r| r.map(|ex| Work::Extracted(Box::new(ex)))),
+        )
+    } else {
+        Box::new(frontline_ingest::read_inputs(inputs, options).map(|r| r.map(Work::Read)))
+    }
+}
 
-    // The store is written on its own thread while the next batch is extracted.
-    // What storing needs besides the database (copy-detection keys, JSON) is prepared with the
-    // extraction, on the worker threads, so the writer (the bottleneck on two cores) only writes.
-    let (tx, rx) = mpsc::sync_channel::<(Vec<Extraction>, Vec<Prepared>)>(QUEUED_BATCHES);
-    let writer = std::thread::Builder::new()
+/// Extracts a batch on the rayon pool (documents already extracted pass through) and prepares
+/// what storing each needs besides the database.
+fn extract_batch(pipeline: &Pipeline, docs: Vec<Work>, args: &Args) -> Batch {
+    docs.into_par_iter()
+        .map(|work| {
+            let ex = match work {
+                Work::Read(raw) => extract_one(pipeline, raw, args),
+                Work::Extracted(ex) => *ex,
+            };
+            let prepared = Prepared::of(&ex);
+            (ex, prepared)
+        })
+        .unzip()
+}
+
+/// Starts the writer thread, which stores each extracted batch in one transaction and hands
+/// back the store and what each document became once the channel closes.
+fn spawn_writer(store: Store, rx: mpsc::Receiver<Batch>) -> Result<Writer> {
+    std::thread::Builder::new()
         .name("frontline-writer".into())
         .spawn(move || -> Result<(Store, Vec<PutOutcome>)> {
             let mut outcomes = Vec::new();
@@ -242,134 +361,89 @@ pub fn run(args: Args, globals: &Globals) -> Result<()> {
             store.flush().context("cannot write to the database")?;
             Ok((store, outcomes))
         })
-        .context("cannot start the database writer thread")?;
+        .context("cannot start the database writer thread")
+}
 
-    let mut batch: Vec<Work> = Vec::with_capacity(batch_size);
-    let mut send_failed = false;
-    let flush = |batch: &mut Vec<Work>, summary: &mut Summary| -> bool {
-        if batch.is_empty() {
-            return true;
+/// The warnings and skips printed during a run: the first 20 of each, or all with
+/// `--show-all-skipped`; every one is counted in the summary.
+struct Notices {
+    show_all: bool,
+    printed_skips: usize,
+    printed_warnings: usize,
+}
+
+impl Notices {
+    fn new(show_all: bool) -> Self {
+        Self {
+            show_all,
+            printed_skips: 0,
+            printed_warnings: 0,
         }
-        let docs = std::mem::take(batch);
-        let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = docs
-            .into_par_iter()
-            .map(|work| {
-                let ex = match work {
-                    Work::Read(raw) => extract_one(&pipeline, raw, &args),
-                    Work::Extracted(ex) => *ex,
-                };
-                let prepared = Prepared::of(&ex);
-                (ex, prepared)
-            })
-            .unzip();
-        summary.read += extracted.len() as u64;
-        if total.is_some() {
-            progress.set_position(bytes_read.load(Ordering::Relaxed));
-            let secs = started.elapsed().as_secs_f64().max(1e-3);
-            progress.set_message(format!(
-                "{} documents ({})",
-                indicatif::HumanCount(summary.read),
-                crate::util::rate(summary.read as f64 / secs)
-            ));
-        } else {
-            progress.inc(extracted.len() as u64);
-        }
-        tx.send((extracted, prepared)).is_ok()
-    };
-    let items: Box<dyn Iterator<Item = Result<Work, frontline_ingest::IngestError>>> =
-        if args.extractions {
-            Box::new(
-                frontline_ingest::read_extractions(inputs, options)
-                    .map(|r| r.map(|ex| Work::Extracted(Box::new(ex)))),
-            )
-        } else {
-            Box::new(frontline_ingest::read_inputs(inputs, options).map(|r| r.map(Work::Read)))
-        };
-    for item in items {
-        match item {
-            Ok(Work::Extracted(ex)) => {
-                batch.push(Work::Extracted(ex));
-                if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
-                    send_failed = true;
-                    break;
-                }
-            }
-            Ok(Work::Read(raw)) => {
-                if !raw.warnings.is_empty() {
-                    summary.warned += 1;
-                    if args.show_all_skipped || printed_warnings < 20 {
-                        let name = crate::util::document_name(&raw.meta);
-                        progress.suspend(|| {
-                            for w in &raw.warnings {
-                                eprintln!("warning: {name}: {w}");
-                            }
-                        });
-                        printed_warnings += 1;
+    }
+
+    /// Counts (and prints) a document read with warnings, and the feed links not followed.
+    fn read(&mut self, raw: &RawDocument, summary: &mut Summary, progress: &ProgressBar) {
+        if !raw.warnings.is_empty() {
+            summary.warned += 1;
+            if self.show_all || self.printed_warnings < 20 {
+                let name = crate::util::document_name(&raw.meta);
+                progress.suspend(|| {
+                    for w in &raw.warnings {
+                        eprintln!("warning: {name}: {w}");
                     }
-                }
-                summary.links_not_followed += raw
-                    .warnings
-                    .iter()
-                    .filter(|w| w.starts_with(frontline_ingest::LINK_NOT_FOLLOWED))
-                    .count() as u64;
-                batch.push(Work::Read(raw));
-                if batch.len() >= batch_size && !flush(&mut batch, &mut summary) {
-                    send_failed = true;
-                    break;
-                }
-            }
-            Err(e) => {
-                summary.skipped += 1;
-                summary.links_not_followed += u64::from(e.reason == "link_refused");
-                *summary
-                    .skipped_by_reason
-                    .entry(e.reason.to_string())
-                    .or_insert(0) += 1;
-                if args.show_all_skipped || printed_skips < 20 {
-                    progress.suspend(|| eprintln!("skipped: {e}"));
-                    printed_skips += 1;
-                }
+                });
+                self.printed_warnings += 1;
             }
         }
+        summary.links_not_followed += raw
+            .warnings
+            .iter()
+            .filter(|w| w.starts_with(frontline_ingest::LINK_NOT_FOLLOWED))
+            .count() as u64;
     }
-    if !send_failed {
-        flush(&mut batch, &mut summary);
-    }
-    drop(tx);
-    let (store, outcomes) = writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the database writer thread panicked"))??;
-    drop(checkpointer);
-    store
-        .checkpoint_automatically()
-        .context("cannot write to the database")?;
-    progress.finish_and_clear();
 
-    for o in &outcomes {
-        match o {
-            PutOutcome::New {
-                copy,
-                events,
-                fused_created,
-                fused_updated,
-                ..
-            } => {
-                summary.new += 1;
-                summary.copies += u64::from(*copy);
-                summary.events += *events as u64;
-                summary.fused_created += *fused_created as u64;
-                summary.fused_updated += *fused_updated as u64;
-            }
-            PutOutcome::Known { .. } => summary.known += 1,
+    /// Counts (and prints) a document that could not be read.
+    fn skipped(
+        &mut self,
+        e: &frontline_ingest::IngestError,
+        summary: &mut Summary,
+        progress: &ProgressBar,
+    ) {
+        summary.skipped += 1;
+        summary.links_not_followed += u64::from(e.reason == "link_refused");
+        *summary
+            .skipped_by_reason
+            .entry(e.reason.to_string())
+            .or_insert(0) += 1;
+        if self.show_all || self.printed_skips < 20 {
+            progress.suspend(|| eprintln!("skipped: {e}"));
+            self.printed_skips += 1;
         }
     }
-    let elapsed = started.elapsed();
-    let counts = store.counts().context("cannot count database rows")?;
-    print_summary(&summary, elapsed, &db, &counts, printed_skips)?;
-    if summary.read == 0 && summary.skipped > 0 {
-        bail!("no document could be read ({} skipped)", summary.skipped);
+}
+
+impl Summary {
+    /// Adds what the writer did with each document.
+    fn tally(&mut self, outcomes: &[PutOutcome]) {
+        for o in outcomes {
+            match o {
+                PutOutcome::New {
+                    copy,
+                    events,
+                    fused_created,
+                    fused_updated,
+                    ..
+                } => {
+                    self.new += 1;
+                    self.copies += u64::from(*copy);
+                    self.events += *events as u64;
+                    self.fused_created += *fused_created as u64;
+                    self.fused_updated += *fused_updated as u64;
+                }
+                PutOutcome::Known { .. } => self.known += 1,
+            }
+        }
     }
-    Ok(())
 }
 
 /// Extracts one document, applying the command-line defaults; a panic inside the pipeline is
