@@ -212,7 +212,7 @@ mod tests {
         let bomb = ev(70, "Remote explosive/landmine/IED", vec![], vec![]);
         // a strike told before the lede is not given the lede's attacker
         let early = ev(5, AIR, vec![], vec![]);
-        let story = Storyline::of(&[lede.clone()]);
+        let story = Storyline::of(std::slice::from_ref(&lede));
         let mut events = vec![early, lede, bomb];
         fill(&mut events, &story);
         assert!(events[0].sources.is_empty());
@@ -230,7 +230,7 @@ mod tests {
         )
         .unwrap();
         part.quantities.push(q);
-        let story = Storyline::of(&[lede.clone()]);
+        let story = Storyline::of(std::slice::from_ref(&lede));
         let mut events = vec![lede, part];
         fill(&mut events, &story);
         assert_eq!(events[1].sources[0].actor.code, "COA");
@@ -242,7 +242,7 @@ mod tests {
         // "Rebels shelled the army post. ... Strikes hit the rebels": not the rebels' strikes
         let lede = ev(20, AIR, vec![actor("REB", 0)], vec![actor("MIL", 40)]);
         let part = ev(70, AIR, vec![], vec![actor("REB", 80)]);
-        let story = Storyline::of(&[lede.clone()]);
+        let story = Storyline::of(std::slice::from_ref(&lede));
         let mut events = vec![lede, part];
         fill(&mut events, &story);
         assert!(events[1].sources.is_empty());
@@ -282,7 +282,7 @@ mod tests {
         let mut plan = ev(20, AIR, vec![actor("COA", 0)], vec![actor("REB", 40)]);
         plan.modality = Modality::Hypothetical;
         let part = ev(70, AIR, vec![], vec![]);
-        let story = Storyline::of(&[plan.clone()]);
+        let story = Storyline::of(std::slice::from_ref(&plan));
         let mut events = vec![plan, part];
         fill(&mut events, &story);
         assert!(events[1].sources.is_empty());
