@@ -483,10 +483,14 @@ impl Pipeline {
         // ordinary crime in a police story is not a conflict event (CR10); before the merge,
         // so that an attack told beside an arrest is not merged into the arrest and lost
         crate::events::crime::drop_ordinary_crime(&toks, &mut ex.events, &mut near);
+        // who acts on whom in the document's storyline, read before the merge sets any aside
+        let story = crate::events::storyline::Storyline::of(&ex.events);
         // one record per real event: the sentences that tell it merge (MG30)
         crate::events::merge::merge_document(&mut ex.events, &mut near);
         // one mention, one role (RO81)
         crate::events::merge::one_mention_one_role(&mut ex.events);
+        // a role the sentence left empty from the storyline (RO82, RO83)
+        crate::events::storyline::fill(&mut ex.events, &story);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

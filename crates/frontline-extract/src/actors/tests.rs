@@ -226,3 +226,19 @@ fn ac14_a_modifier_agent_word_belongs_to_the_next_agent() {
     assert_eq!(f[0].actor.code, "TURMIL");
     assert!(f[0].rules.contains(&"AC14-modifier-agent"));
 }
+
+#[test]
+fn civilian_victim_words_and_federal_police() {
+    // written for the test: the words wire stories use for people who are not combatants
+    assert_eq!(
+        codes("Gunmen fired on worshipers and bystanders near the market."),
+        ["REB", "CVL", "CVL"]
+    );
+    assert_eq!(
+        codes("The blast wounded two motorists, three pedestrians and a shepherd's relatives."),
+        ["CVL", "CVL", "CVL"]
+    );
+    // the FBI is the United States' federal police; Dae'sh is a spelling of Daesh
+    assert_eq!(codes("FBI agents searched the house."), ["USACOP"]);
+    assert_eq!(codes("Dae'sh claimed the bombing."), ["IMGMUSISI"]);
+}

@@ -22,6 +22,7 @@ pub mod roles;
 mod screen;
 pub mod sense;
 mod sentence_merge;
+pub mod storyline;
 mod timing;
 
 use chrono::NaiveDate;
@@ -343,6 +344,14 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "RO81-one-mention-one-role",
             description: "one actor mention is never both source and target: a passive reading keeps it as the target",
+        },
+        RuleInfo {
+            id: "RO82-storyline-source",
+            description: "no attacker in the sentence: the one the document gave the last event of the same kind before it",
+        },
+        RuleInfo {
+            id: "RO83-storyline-target",
+            description: "no target in the sentence: the last same-kind event's target when its attacker is the same",
         },
         RuleInfo {
             id: "MG35-parts-take-summary-source",

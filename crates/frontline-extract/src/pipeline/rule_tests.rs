@@ -293,3 +293,33 @@ fn a_coordinated_verb_tells_the_same_strike() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn ro82_ro83_storyline_gives_the_strikes_their_sides() {
+    // written for the test: a press release whose lede names both sides, then strikes told
+    // place by place without them
+    let e = coded(
+        with_places(),
+        "On Monday, coalition forces conducted nine strikes against Islamic State militants \
+         in Syria and Iraq. Near Raqqa, two strikes destroyed a bridge and a depot. \
+         Near Mosul, three strikes destroyed four boats.",
+    );
+    let told: Vec<&Event> = e
+        .iter()
+        .filter(|x| x.rules.iter().any(|r| r.starts_with("RO82")))
+        .collect();
+    assert!(!told.is_empty(), "{e:#?}");
+    for x in told {
+        assert_eq!(codes(&x.sources), vec!["IMGUSACOA"], "{x:#?}");
+        assert_eq!(codes(&x.targets), vec!["IMGMUSISI"], "{x:#?}");
+        assert!(x.rules.iter().any(|r| r.starts_with("RO83")), "{x:#?}");
+    }
+    // a roadside bomb later in the story is not the coalition's
+    let e = coded(
+        with_places(),
+        "Coalition forces conducted two air strikes near Mosul on Monday. \
+         A roadside bomb exploded near Kirkuk on Tuesday.",
+    );
+    let bomb = by_trigger(&e, "bomb");
+    assert!(bomb.sources.is_empty(), "{bomb:#?}");
+}
