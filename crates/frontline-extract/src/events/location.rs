@@ -228,6 +228,7 @@ pub fn pick(
 ) -> Option<Chosen> {
     let usable = |p: &PlaceHit| {
         !p.place.demonym
+            && !capital_speaking(t, p)
             && p.start >= clause.0
             && p.end <= clause.1
             && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
@@ -324,7 +325,6 @@ pub fn pick(
     // ("OUAGADOUGOU (Reuters) - Militants attacked the town of Djibo")
     let uncued = |p: &PlaceHit| {
         granularity(&p.place) < 5
-            && !capital_speaking(t, p)
             && !matches!(
                 relation_before(t, p.start).map(|r| r.0).as_deref(),
                 Some("with" | "border with" | "to" | "toward" | "towards" | "from" | "between")
@@ -404,7 +404,8 @@ const SPEAKING: &[&str] = &[
 
 /// `LO62-capital-speaking`: a national capital right before a verb of saying or blaming
 /// ("Tbilisi says the separatists attacked", "Moscow denied ...") names the government that
-/// speaks, not where the event it tells of happened; it is no uncued clause place (`LO60`).
+/// speaks, not where the event it tells of happened: it is no place of the clause (`LO10` to
+/// `LO60`).
 pub fn capital_speaking(t: &Tokens<'_>, p: &PlaceHit) -> bool {
     p.place.feature_code.as_deref() == Some("PPLC")
         && !p.dateline
