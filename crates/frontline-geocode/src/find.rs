@@ -772,7 +772,13 @@ fn find_in_sentence(
         let (cued, strong) = ctx.cue_before(i);
         let mut matched = false;
         let maxn = 6.min(toks.len() - i);
+        // AR20-arabic-compound: "Bab al-Hawa" is one name; no shorter piece of it is tried
+        let compound = arabic_compound(ctx, i);
+        let drops_before = ctx.drops.borrow().len();
         for n in (1..=maxn).rev() {
+            if compound.is_some_and(|(m, _)| n < m) {
+                break;
+            }
             // Shape: joinable tokens; inner words capitalised or connectors; last capitalised.
             if !ctx.joins[i..i + n - 1].iter().all(|&j| j) {
                 continue;
@@ -839,7 +845,13 @@ fn find_in_sentence(
                 None
             };
             let mut hits: Vec<Hit> = looked.hits.clone();
-            if hits.is_empty() && key.len() >= 5 && n <= 4 && looks_transliterated(surface) {
+            // TR20-strong-cue-spelling: a name a strong cue makes a place ("the town of
+            // Jabla", "near Jableh") is looked up by transliteration too, whatever its shape
+            if hits.is_empty()
+                && key.len() >= 5
+                && n <= 4
+                && (strong || looks_transliterated(surface))
+            {
                 hits = cache.loose(g, &key).to_vec();
             }
             // A name after a locative word ("in Anbar") whose exact matches are only villages
@@ -1139,6 +1151,15 @@ fn find_in_sentence(
         if matched {
             continue;
         }
+        if let Some((m, article)) = compound {
+            // a filter set the whole name aside: none of its pieces is tried either
+            if ctx.drops.borrow().len() == drops_before {
+                compound_unresolved(ctx, si, i, m, (cued, article), found, unresolved_keys);
+            }
+            last_end_tok = Some(i + m - 1);
+            i += m;
+            continue;
+        }
         // Not in the gazetteer: a name with a strong cue before or a place word after.
         let mut n = 1;
         while i + n < toks.len()
@@ -1158,23 +1179,7 @@ fn find_in_sentence(
                 after = next;
             }
         }
-        let suffix_cue = after.is_some_and(|w| {
-            matches!(
-                w,
-                "crossing"
-                    | "province"
-                    | "governorate"
-                    | "district"
-                    | "base"
-                    | "garrison"
-                    | "checkpoint"
-                    | "village"
-                    | "town"
-                    | "camp"
-                    | "countryside"
-                    | "outskirts"
-            )
-        });
+        let suffix_cue = after.is_some_and(place_word_cue);
         let lw = ctx.lowers.get(i);
         let title_before = ctx
             .prev(i)
@@ -1206,6 +1211,79 @@ fn find_in_sentence(
         }
         i += 1;
     }
+}
+
+/// A word after a name the gazetteer lacks that says the name is a place ("the al-Waleed
+/// crossing", "Tanf garrison", "X governorate").
+fn place_word_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "crossing"
+            | "province"
+            | "governorate"
+            | "district"
+            | "base"
+            | "garrison"
+            | "checkpoint"
+            | "village"
+            | "town"
+            | "camp"
+            | "countryside"
+            | "outskirts"
+    )
+}
+
+/// `AR20-arabic-compound`: at token `i`, a capitalised generic word of Arabic place names
+/// ([`ARABIC_GENERIC`]: "Bab", "Tal", "Ras", "Deir"...) joined to a capitalised name, with an
+/// article between or not ("Bab al-Hawa", "Kafr Nabl"), is one name of `m` tokens; returns
+/// `m` and whether an article is inside. A country name after the generic word ("Tell Syria")
+/// makes no compound.
+fn arabic_compound(ctx: &Ctx<'_, '_>, i: usize) -> Option<(usize, bool)> {
+    let toks = ctx.toks;
+    if !toks[i].cap || !ctx.joins.get(i).copied().unwrap_or(false) {
+        return None;
+    }
+    if !ARABIC_GENERIC.contains(&ctx.lowers.get(i)) {
+        return None;
+    }
+    let next = toks.get(i + 1)?;
+    if ARTICLES.contains(&ctx.lowers.get(i + 1)) && ctx.joins.get(i + 1).copied().unwrap_or(false) {
+        // "Bab al-Hawa", "Deir ez-Zor": the article is hyphenated to the name, or spaced
+        // ("Ras al Ain")
+        return toks.get(i + 2)?.cap.then_some((3, true));
+    }
+    let word = &ctx.text[next.start..next.end];
+    (next.cap && !next.all_caps && countries::lookup(word).is_none()).then_some((2, false))
+}
+
+/// A compound found by [`arabic_compound`] that the gazetteer lacks: kept as a place the
+/// gazetteer lacks after a cue, a place word ("the Bab al-Hawa crossing") or, for a compound
+/// with an article that does not start a person's name ("Abu", "Umm"), by itself; otherwise
+/// set aside whole (`AR20-arabic-compound`), so that no piece of it ("Bab" alone: al-Bab) is
+/// placed.
+fn compound_unresolved(
+    ctx: &Ctx<'_, '_>,
+    si: usize,
+    i: usize,
+    m: usize,
+    (cued, article): (bool, bool),
+    found: &mut Vec<Found>,
+    unresolved_keys: &mut HashSet<String>,
+) {
+    let toks = ctx.toks;
+    let span = Span::new(toks[i].start, toks[i + m - 1].end);
+    let after = ctx.suffix_after(i + m);
+    let personal = matches!(ctx.lowers.get(i), "abu" | "umm");
+    let keep = cued || after.is_some_and(place_word_cue) || (article && !personal);
+    if !keep {
+        ctx.dropped(span, "AR20-arabic-compound");
+        return;
+    }
+    let key = normalize::key(&ctx.text[span.range()]);
+    unresolved_keys.insert(key.clone());
+    let mut f = unresolved(span, si, key, true);
+    f.level = after.and_then(suffix_level);
+    found.push(f);
 }
 
 /// Whether token `j` is a number written right after the name before it ("Pack 136").

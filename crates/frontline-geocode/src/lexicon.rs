@@ -381,6 +381,15 @@ pub const ARTICLES: &[&str] = &[
     "al", "el", "ad", "as", "ash", "at", "az", "an", "ar", "ez", "es", "ed",
 ];
 
+/// Generic first words of Arabic place names ("Bab al-Hawa", "Tal Abyad", "Ras al-Ain", "Deir
+/// ez-Zor", "Kafr Nabl"): with the name after them they are one toponym, never split before
+/// lookup (`AR20-arabic-compound`). `abu` and `umm` also start people's names ("Abu Bakr"), so
+/// a compound on them the gazetteer lacks is kept only after a cue.
+pub const ARABIC_GENERIC: &[&str] = &[
+    "bab", "tal", "tall", "tell", "tel", "ras", "ain", "ayn", "deir", "dayr", "kafr", "kfar",
+    "jabal", "jebel", "jisr", "khan", "beit", "bayt", "umm", "abu", "wadi", "hayy", "qasr", "bir",
+];
+
 /// Common capitalised words that are also (small) place names somewhere. A single-word match
 /// on one of these needs a locative cue ("in Mobile") to count.
 pub const COMMON: &[&str] = &[

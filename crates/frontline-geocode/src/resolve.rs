@@ -674,6 +674,42 @@ fn locative(text: &str, span: Span) -> bool {
 /// other mentions ("Iraqi forces", "U.S.-backed", "sponsored by Iran") say who acts more often
 /// than where, so among them the document's evidence decides. A name with "border" beside it lies on
 /// the border of two neighbouring countries of the sentence.
+/// Bytes after a name the gazetteer lacks within which a place can qualify it.
+const QUALIFIER_REACH: usize = 60;
+
+/// `UN20-placed-in-unit`: a name the gazetteer lacks that the text places in another place of
+/// its sentence ("Kfar Dounia in the northwest province of Latakia", "Zamzam, near El
+/// Fasher") lies in that place's country, before any country the sentence names as an actor
+/// ("The United States condemns the attack in ..."). Only a place right after the name, with
+/// "in", "of", "near" or a comma between and no list ("and") or clause break.
+fn placed_in(f: &Found, sentence: &[Found], text: &str, doc: &Doc) -> Option<String> {
+    sentence.iter().find_map(|o| {
+        if o.span.start < f.span.end
+            || o.span.start - f.span.end > QUALIFIER_REACH
+            || o.country.is_some()
+            || o.hits.is_empty()
+        {
+            return None;
+        }
+        let gap = text.get(f.span.end..o.span.start)?.to_lowercase();
+        let tied = gap.starts_with(", ")
+            || gap.starts_with(" in ")
+            || gap.starts_with(" near ")
+            || gap.contains(" of ");
+        if !tied
+            || gap.contains(" and ")
+            || gap.contains([';', '(', ')'])
+            || gap.get(1..).is_none_or(|g| g.contains(','))
+        {
+            return None;
+        }
+        let own = doc.own.get(&o.key)?;
+        own.iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(cc, _)| cc.clone())
+    })
+}
+
 fn inferred(
     surface: &str,
     f: &Found,
@@ -707,8 +743,11 @@ fn inferred(
         }
     }
     let codes: Vec<String> = in_sentence.iter().map(|c| c.iso2.clone()).collect();
+    let placed_in = placed_in(f, all.get(from..to).unwrap_or(&[]), text, doc);
+    let by_unit = placed_in.is_some() && !matches!(named.first(), Some((true, _, _)));
     let country = match named.first() {
         Some((true, _, c)) => Some(c.iso2.clone()),
+        _ if placed_in.is_some() => placed_in,
         Some(_) => doc
             .top_country(Some(&codes))
             .or_else(|| codes.first().cloned()),
@@ -742,7 +781,9 @@ fn inferred(
     } else if let Some(c) = &country {
         p.inferred = Some(format!(
             "in {c} ({})",
-            if in_sentence.is_empty() {
+            if by_unit {
+                "UN20: from the place it is in"
+            } else if in_sentence.is_empty() {
                 "from the document"
             } else {
                 "from the sentence"

@@ -453,3 +453,46 @@ fn pn05_plural_title_abbreviations_are_titles() {
     let v = surfaces("U.S. Sens. Mary Byrd and Jay Dover wrote to Charleston officials.");
     assert!(!v.iter().any(|s| s == "Sens"), "{v:?}");
 }
+
+#[test]
+fn ar20_an_arabic_compound_name_is_never_split_before_lookup() {
+    // the gazetteer lacks the crossing's name: it is one unresolved place, never the town
+    // named by its first word
+    let v = surfaces("Trucks waited at the Bab al-Hawa crossing for two days.");
+    assert!(v.iter().any(|s| s == "Bab al-Hawa"), "{v:?}");
+    assert!(!v.iter().any(|s| s == "Bab" || s == "al-Hawa"), "{v:?}");
+    // a compound the gazetteer has is found whole
+    let v = surfaces("Shells fell on Tal Abyad and on Deir ez-Zor overnight.");
+    assert!(v.iter().any(|s| s == "Tal Abyad"), "{v:?}");
+    assert!(v.iter().any(|s| s == "Deir ez-Zor"), "{v:?}");
+    // a compound starting a person's name, without a cue, is set aside whole
+    let text = "Abu Karim al-Masri spoke to the crowd in Amman.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    let v: Vec<&str> = tops.iter().map(|t| &text[t.span.range()]).collect();
+    assert!(
+        !v.iter().any(|s| s.contains("Abu") || s.contains("Karim")),
+        "{v:?}"
+    );
+    assert!(v.contains(&"Amman"), "{v:?}");
+    assert!(
+        drops.iter().any(|d| d.rule == "AR20-arabic-compound"),
+        "{drops:?}"
+    );
+}
+
+#[test]
+fn tr20_a_strongly_cued_name_is_looked_up_by_transliteration_too() {
+    let v = parse("Gunmen attacked the town of Jabla in the province of Latakia on Sunday.");
+    let place = &find(&v, "Jabla").place;
+    assert_eq!(place.country_code.as_deref(), Some("SY"), "{place:?}");
+    assert_eq!(place.precision, GeoPrecision::Point, "{place:?}");
+}
+
+#[test]
+fn un20_an_unknown_name_lies_in_the_country_of_the_place_it_is_placed_in() {
+    let text = "The United States condemns the raid on the village of Qurbatkhor in the \
+                province of Latakia.";
+    let v = parse(text);
+    let place = &find(&v, "Qurbatkhor").place;
+    assert_eq!(place.country_code.as_deref(), Some("SY"), "{place:?}");
+}

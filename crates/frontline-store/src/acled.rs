@@ -47,13 +47,14 @@ pub fn time_precision_code(p: Option<TimePrecision>) -> Option<i32> {
     }
 }
 
-/// ACLED's geo precision code of a place precision (`None` for a country or coarser).
+/// ACLED's geo precision code of a place precision: a country-only location is 3, like a
+/// province (docs/evaluation.md); `None` for a continent or an unresolved name.
 pub fn geo_precision_code(p: GeoPrecision) -> Option<i32> {
     match p {
         GeoPrecision::Point => Some(1),
         GeoPrecision::Admin2 => Some(2),
-        GeoPrecision::Admin1 | GeoPrecision::Region => Some(3),
-        GeoPrecision::Country | GeoPrecision::Continent | GeoPrecision::Unresolved => None,
+        GeoPrecision::Admin1 | GeoPrecision::Region | GeoPrecision::Country => Some(3),
+        GeoPrecision::Continent | GeoPrecision::Unresolved => None,
     }
 }
 
@@ -179,4 +180,17 @@ pub fn round_to(v: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     let r = (v * f).round() / f;
     if r.is_finite() { r } else { v }
+}
+
+#[cfg(test)]
+mod geo_precision_tests {
+    use super::*;
+
+    #[test]
+    fn a_country_only_location_exports_precision_three() {
+        assert_eq!(geo_precision_code(GeoPrecision::Country), Some(3));
+        assert_eq!(geo_precision_code(GeoPrecision::Admin1), Some(3));
+        assert_eq!(geo_precision_code(GeoPrecision::Point), Some(1));
+        assert_eq!(geo_precision_code(GeoPrecision::Unresolved), None);
+    }
 }

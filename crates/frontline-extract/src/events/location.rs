@@ -228,6 +228,7 @@ pub fn pick(
 ) -> Option<Chosen> {
     let usable = |p: &PlaceHit| {
         !p.place.demonym
+            && !capital_speaking(t, p)
             && p.start >= clause.0
             && p.end <= clause.1
             && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
@@ -340,6 +341,13 @@ pub fn pick(
             rule: "LO60-clause-place",
         });
     }
+    if let Some(i) = where_antecedent(t, places, trig, exclude) {
+        return Some(Chosen {
+            place: i,
+            relation: "in".into(),
+            rule: "LO55-where-antecedent",
+        });
+    }
     // no place in the clause: the nearest locative place elsewhere in the sentence
     let outside = places
         .iter()
@@ -365,6 +373,72 @@ pub fn pick(
         relation: rel,
         rule: "LO50-sentence-place",
     })
+}
+
+/// Verbs of saying and blaming after which a capital is its government speaking.
+const SPEAKING: &[&str] = &[
+    "says",
+    "said",
+    "say",
+    "claims",
+    "claimed",
+    "accuses",
+    "accused",
+    "denies",
+    "denied",
+    "insists",
+    "insisted",
+    "warns",
+    "warned",
+    "announces",
+    "announced",
+    "alleges",
+    "alleged",
+    "blames",
+    "blamed",
+    "condemns",
+    "condemned",
+    "reports",
+    "reported",
+];
+
+/// `LO62-capital-speaking`: a national capital right before a verb of saying or blaming
+/// ("Tbilisi says the separatists attacked", "Moscow denied ...") names the government that
+/// speaks, not where the event it tells of happened: it is no place of the clause (`LO10` to
+/// `LO60`).
+pub fn capital_speaking(t: &Tokens<'_>, p: &PlaceHit) -> bool {
+    p.place.feature_code.as_deref() == Some("PPLC")
+        && !p.dateline
+        && p.end < t.len()
+        && SPEAKING.contains(&t.low(p.end))
+}
+
+/// `LO55-where-antecedent`: a trigger in a relative clause opened by "where" (", where three
+/// people were killed", "and where a school was hit") happened at the place that "where" refers
+/// back to: the last place named before it. Only when "where" follows a comma or "and" (not a
+/// question: "asked where") and no place lies between "where" and the trigger.
+fn where_antecedent(
+    t: &Tokens<'_>,
+    places: &[PlaceHit],
+    trig: (usize, usize),
+    exclude: &[(usize, usize)],
+) -> Option<usize> {
+    let w = (1..trig.0)
+        .rev()
+        .find(|&k| t.low(k) == "where" && matches!(t.low(k - 1), "," | "and"))?;
+    if places.iter().any(|p| p.start > w && p.start < trig.0) {
+        return None;
+    }
+    places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.end <= w
+                && !p.place.demonym
+                && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
+        })
+        .max_by_key(|(_, p)| p.end)
+        .map(|(i, _)| i)
 }
 
 /// "at/along/on (the|its|their) (shared) border": token range of the border phrase and the
@@ -475,6 +549,21 @@ fn document_focus<'a>(toks: &[Tokens<'a>], places_by: &[Vec<PlaceHit>]) -> Optio
     Some(located_at(toks.get(si)?, hit, "in"))
 }
 
+/// `LO87-focus-over-capital-dateline`: whether a dateline that is a national capital gives way
+/// to the document's focus, a place below the country in the same country that is not the
+/// capital itself ("KYIV - ... in the Kharkiv region ... Kharkiv": the events are there, the
+/// story was filed in Kyiv).
+fn capital_dateline_gives_way(dateline: &EventLocation, focus: &EventLocation) -> bool {
+    let d = &dateline.place;
+    let f = &focus.place;
+    d.feature_code.as_deref() == Some("PPLC")
+        && sub_country(f)
+        && f.country_code.is_some()
+        && f.country_code == d.country_code
+        && f.geonameid != d.geonameid
+        && f.name != d.name
+}
+
 /// Compass adjectives that name part of a place ("northern Aleppo").
 const PART_ADJ: &[&str] = &[
     "northern",
@@ -531,6 +620,12 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
         Some(located_at(toks.get(si)?, h, "in"))
     });
     let focus = document_focus(toks, places_by);
+    // LO87-focus-over-capital-dateline: a capital dateline says where the story was filed;
+    // when the document's focus is another place of that country, the unplaced events are there
+    let dateline = match (&dateline, &focus) {
+        (Some(d), Some(f)) if capital_dateline_gives_way(d, f) => None,
+        _ => dateline,
+    };
     // countries the document names as places (not as demonyms)
     let named_country = |cc: &str| {
         places_by.iter().flatten().any(|h| {
@@ -675,5 +770,53 @@ mod tests {
         );
         assert_eq!(relation_before(&t, idx("Qaim")).unwrap().0, "near");
         assert!(border_phrase(&t, (0, t.len())).is_some());
+    }
+
+    fn at(name: &str, code: &str, cc: &str, id: u64) -> EventLocation {
+        let mut place = PlaceRef::unresolved(name);
+        place.precision = if code == "ADM1" {
+            GeoPrecision::Admin1
+        } else {
+            GeoPrecision::Point
+        };
+        place.feature_code = Some(code.into());
+        place.country_code = Some(cc.into());
+        place.geonameid = Some(id);
+        place.lat = Some(1.0);
+        place.lon = Some(1.0);
+        EventLocation {
+            place,
+            span: Span::new(0, 1),
+            mention: None,
+            relation: "in".into(),
+        }
+    }
+
+    #[test]
+    fn lo87_a_capital_dateline_gives_way_to_a_focus_elsewhere_in_its_country() {
+        let capital = at("Nairobi", "PPLC", "KE", 1);
+        assert!(capital_dateline_gives_way(
+            &capital,
+            &at("Garissa", "PPLA", "KE", 2)
+        ));
+        assert!(capital_dateline_gives_way(
+            &capital,
+            &at("Garissa County", "ADM1", "KE", 3)
+        ));
+        // the focus is the capital itself, or abroad: the dateline stays
+        assert!(!capital_dateline_gives_way(
+            &capital,
+            &at("Nairobi", "PPLC", "KE", 1)
+        ));
+        assert!(!capital_dateline_gives_way(
+            &capital,
+            &at("Kismayo", "PPLA", "SO", 4)
+        ));
+        // a dateline that is no capital stays
+        let town = at("Mandera", "PPLA", "KE", 5);
+        assert!(!capital_dateline_gives_way(
+            &town,
+            &at("Garissa", "PPLA", "KE", 2)
+        ));
     }
 }

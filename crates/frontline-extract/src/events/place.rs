@@ -278,4 +278,34 @@ mod tests {
         assert_eq!(name, "Aden");
         assert_eq!(precision, 1);
     }
+
+    #[test]
+    fn lo55_an_event_after_where_is_at_the_place_where_refers_to() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Officials visited the cities of Homs and Aleppo, where gunmen killed four farmers on \
+             Sunday.",
+        );
+        let e = ex
+            .events
+            .iter()
+            .find(|e| e.rules.iter().any(|r| r == "LO55-where-antecedent"))
+            .unwrap_or_else(|| panic!("no LO55 in {:#?}", ex.events));
+        let l = e.location.as_ref().unwrap();
+        assert!(l.place.name.contains("Aleppo"), "{l:?}");
+    }
+
+    #[test]
+    fn lo62_a_capital_that_speaks_is_no_place_of_the_event() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Fighting went on in the Donetsk region on Monday. The villages were abandoned \
+             and Kyiv said the rebels shelled them overnight.",
+        );
+        for e in &ex.events {
+            if let Some(l) = &e.location {
+                assert_ne!(l.place.feature_code.as_deref(), Some("PPLC"), "{e:#?}");
+            }
+        }
+    }
 }
