@@ -288,6 +288,36 @@ const METAPHOR_OBJECTS: &[&str] = &[
     "highs",
 ];
 
+/// Words that make a "battle" or "fight" a dispute (`NE19`).
+const DISPUTE_MODIFIERS: &[&str] = &[
+    "legal",
+    "court",
+    "courtroom",
+    "custody",
+    "political",
+    "uphill",
+    "bureaucratic",
+    "budget",
+    "election",
+    "electoral",
+    "regulatory",
+    "lawsuit",
+    "ratings",
+];
+
+/// "on a regular basis", "on a daily basis" in the clause: habitual (`NE16`).
+fn regular_basis(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    (from..to.min(t.len()).saturating_sub(3)).any(|k| {
+        t.low(k) == "on"
+            && t.low(k + 1) == "a"
+            && matches!(
+                t.low(k + 2),
+                "regular" | "daily" | "weekly" | "nightly" | "routine" | "monthly"
+            )
+            && t.low(k + 3) == "basis"
+    })
+}
+
 const SPORT_WORDS: &[&str] = &[
     "ufc",
     "boxing",
@@ -582,6 +612,7 @@ pub fn non_event(
     // in general
     if violent
         && (any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS)
+            || regular_basis(t, c0.max(w0), c1.min(w1))
             || matches!(
                 prev,
                 "repeated" | "sporadic" | "frequent" | "periodic" | "occasional" | "recurrent"
@@ -602,6 +633,14 @@ pub fn non_event(
         && any_in(t, h.end, h.end + 3, METAPHOR_OBJECTS)
     {
         return Some("NE19-metaphor: \"hit a low\", \"hit a snag\"");
+    }
+    // "a legal battle", "a long court fight", "an uphill battle": a dispute, not fighting
+    if matches!(
+        w,
+        "battle" | "battles" | "fight" | "fights" | "fighting" | "struggle"
+    ) && (h.start.saturating_sub(2)..h.start).any(|k| DISPUTE_MODIFIERS.contains(&t.low(k)))
+    {
+        return Some("NE19-metaphor: a legal or political battle is a dispute");
     }
     // "to deal with the threat": the verb "deal", not an accord
     if w == "deal" && prev == "to" {
@@ -991,6 +1030,31 @@ mod tests {
                 "EV161"
             )),
             "NE19-metaphor"
+        );
+    }
+
+    #[test]
+    fn disputes_and_routines() {
+        assert_eq!(
+            id(reason_word(
+                "The families are locked in a legal battle with the company.",
+                "battle"
+            )),
+            "NE19-metaphor"
+        );
+        assert_eq!(
+            id(reason(
+                "The gangs attack buses on the highway on a regular basis.",
+                "EV161"
+            )),
+            "NE16-habitual"
+        );
+        assert_eq!(
+            reason_word(
+                "Troops fought a fierce battle with rebels near the dam.",
+                "battle"
+            ),
+            None
         );
     }
 
