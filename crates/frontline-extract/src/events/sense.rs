@@ -135,6 +135,16 @@ const MODIFIED: &[&str] = &[
     "facilities",
     "camp",
     "camps",
+    "brigade",
+    "brigades",
+    "unit",
+    "units",
+    "squad",
+    "squads",
+    "participant",
+    "participants",
+    "tactics",
+    "drills",
 ];
 
 const CRIME_WORDS: &[&str] = &[
@@ -634,6 +644,14 @@ pub fn non_event(
     {
         return Some("NE19-metaphor: \"hit a low\", \"hit a snag\"");
     }
+    // "proven in combat", "a method of combat": the activity in general, not one fight
+    // ("killed in combat with the rebels" names its enemy and stays)
+    if w == "combat"
+        && matches!(prev, "in" | "of" | "into" | "for" | "from")
+        && !matches!(next, "with" | "against" | "between" | "near" | "in" | "at")
+    {
+        return Some("NE45-generic-combat: combat as an activity, not one fight");
+    }
     // "a legal battle", "a long court fight", "an uphill battle": a dispute, not fighting
     if matches!(
         w,
@@ -1030,6 +1048,31 @@ mod tests {
                 "EV161"
             )),
             "NE19-metaphor"
+        );
+    }
+
+    #[test]
+    fn combat_in_general_and_modifiers() {
+        assert_eq!(
+            id(reason_word(
+                "She served two tours and was decorated for bravery in combat.",
+                "combat"
+            )),
+            "NE45-generic-combat"
+        );
+        assert_eq!(
+            reason_word(
+                "Two soldiers died in combat with the rebels near the river.",
+                "combat"
+            ),
+            None
+        );
+        assert_eq!(
+            id(reason_word(
+                "Instructors trained the new counter-attack brigades at the base.",
+                "counter-attack"
+            )),
+            "NE25-modifier"
         );
     }
 
