@@ -512,6 +512,7 @@ mod tests {
             confidence: 0.5,
             evidence: vec![],
             rules: vec![],
+            background: false,
         }
     }
 

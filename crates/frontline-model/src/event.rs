@@ -317,4 +317,13 @@ pub struct Event {
     /// Ids of the rules that fired, in order.
     #[serde(default)]
     pub rules: Vec<String>,
+    /// A past event retold as context, not news of this document: its own date ends well
+    /// before the publication date (`DT50-background`). Absent when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub background: bool,
+}
+
+/// Whether a flag is unset (serde skips it).
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -152,6 +152,7 @@ fn report(
         confidence: 0.8,
         evidence: vec![Span::new(sent_start, sent_end)],
         rules: vec!["test.shell".into()],
+        background: false,
     });
     ex.check_spans().unwrap();
     ex

@@ -164,6 +164,7 @@ pub fn extraction(
             confidence: 0.8,
             evidence: vec![word],
             rules: vec!["test".into()],
+            background: false,
         });
     }
     ex

@@ -51,6 +51,12 @@ pub enum Judgement {
     },
     /// Matched nothing.
     False,
+    /// Flagged background by the coder (`DT50`): not counted, reported on its own line;
+    /// `gold` is the gold event whose evidence holds its trigger, if any.
+    Flagged {
+        /// Index of the gold event, if any.
+        gold: Option<usize>,
+    },
 }
 
 /// One emitted event that the scorer counted, with its raw trigger span.
@@ -64,9 +70,14 @@ pub struct Judged {
     pub judgement: Judgement,
 }
 
-/// Whether an emitted event is counted: its modality counts (asserted, hedged) and it has an
-/// ACLED type.
+/// Whether an emitted event is counted: its modality counts (asserted, hedged), it has an
+/// ACLED type and it is not flagged as background.
 pub fn counted(ev: &Event) -> bool {
+    would_count(ev) && !ev.background
+}
+
+/// Whether an event would be counted but for its background flag.
+fn would_count(ev: &Event) -> bool {
     ev.modality.counts() && ev.acled.is_some()
 }
 
@@ -84,7 +95,7 @@ pub fn judge_document(
     let mut taken = vec![false; gold.events.len()];
     let mut out = Vec::new();
     for (i, ev) in events.iter().enumerate() {
-        if !counted(ev) {
+        if !would_count(ev) {
             continue;
         }
         let t = raw_span(ev.trigger);
@@ -96,6 +107,16 @@ pub fn judge_document(
             .filter(|(_, g)| g.evidence.iter().any(|e| overlaps(trig, *e)))
             .map(|(k, _)| k)
             .collect();
+        if ev.background {
+            out.push(Judged {
+                event: i,
+                raw_trigger: trig,
+                judgement: Judgement::Flagged {
+                    gold: cands.first().copied(),
+                },
+            });
+            continue;
+        }
         let free: Vec<usize> = cands.iter().copied().filter(|k| !taken[*k]).collect();
         let acled_type = ev.acled.as_ref().map(|a| a.event_type.as_str());
         let pick = free
@@ -166,6 +187,10 @@ pub struct ArticleScores {
     pub false_events: usize,
     /// Emitted events matching background gold events.
     pub background_matched: usize,
+    /// Events the coder flagged as background (`DT50`), not counted as emitted.
+    pub flagged_background: usize,
+    /// Of those, the ones whose trigger lies in the evidence of a gold event that is news.
+    pub flagged_on_news: usize,
     /// Field accuracy over matched events, by field name.
     pub fields: BTreeMap<String, Ratio>,
     /// Location errors in km over matched events with coordinates (sorted when read).
@@ -246,6 +271,22 @@ impl ArticleScores {
             };
             let ptype = ev.plover_type.as_str().to_string();
             match j.judgement {
+                Judgement::Flagged { gold: k } => {
+                    self.flagged_background += 1;
+                    if let Some(k) = k.filter(|&k| !gold.events[k].background) {
+                        self.flagged_on_news += 1;
+                        self.failures.push(Failure {
+                            doc: gold.doc.clone(),
+                            kind: "flagged".into(),
+                            span: j.raw_trigger,
+                            what: format!(
+                                "{ptype} flagged background in news gold {}",
+                                gold.events[k].id
+                            ),
+                        });
+                    }
+                    continue;
+                }
                 Judgement::Background { .. } => {
                     self.background_matched += 1;
                     continue;
@@ -324,7 +365,9 @@ impl ArticleScores {
             }
         }
         for m in &gold.must_not {
-            let hit = judged.iter().any(|j| overlaps(j.raw_trigger, m.span));
+            let hit = judged.iter().any(|j| {
+                !matches!(j.judgement, Judgement::Flagged { .. }) && overlaps(j.raw_trigger, m.span)
+            });
             self.must_not.entry(m.class.clone()).or_default().add(hit);
             if hit {
                 self.failures.push(Failure {
@@ -713,6 +756,26 @@ mod tests {
             (s.gold_events, s.background_matched, s.false_events),
             (0, 1, 0)
         );
+    }
+
+    #[test]
+    fn events_flagged_background_are_not_counted() {
+        let g = gold();
+        // one in the gold event's evidence (a recall cost), one in the must-not span
+        let mut evs = events(&[(5, 11), (56, 60)]);
+        for ev in &mut evs {
+            ev.background = true;
+        }
+        let j = judge_document(&g, &evs, |s| s);
+        assert_eq!(j[0].judgement, Judgement::Flagged { gold: Some(0) });
+        let mut s = ArticleScores::default();
+        s.add_document(&g, &evs, &j);
+        assert_eq!(
+            (s.emitted, s.matched, s.false_events, s.flagged_background),
+            (0, 0, 0, 2)
+        );
+        assert_eq!(s.flagged_on_news, 1);
+        assert_eq!(s.must_not["policy"], Ratio { right: 0, total: 1 });
     }
 
     #[test]

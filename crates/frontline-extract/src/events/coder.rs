@@ -196,7 +196,9 @@ impl EventCoder {
             confidence: 0.0,
             evidence,
             rules,
+            background: false,
         };
+        ev.background = super::timing::background(ev.date.as_ref(), state.published, &mut ev.rules);
         finish_evidence(&mut ev);
         ev.confidence = confidence(&ev);
         ev

@@ -9,8 +9,13 @@
 //! and talk without an ACLED type (a prosecutor's request is still a request). The rule runs
 //! before the document merge, so that an attack told beside an arrest is not merged into the
 //! arrest and set aside with it.
+//!
+//! The same holds for a story about an outbreak or a natural disaster (`CR20-disaster-story`):
+//! when it says nothing of armed groups, soldiers, wars or protests, its deaths are the
+//! disease's or the flood's, and its bans, closures, evacuations and deployments are the
+//! response to it; ACLED codes none of them. Attacks by an armed actor and protests stay.
 
-use frontline_model::{Event, PloverType};
+use frontline_model::{ActorType, Event, PloverType};
 
 use crate::lex::Tokens;
 
@@ -18,6 +23,57 @@ use super::NearMiss;
 
 /// The rule id and reason shown by `frontline explain`.
 pub const CR10: &str = "CR10-police-story: police work or private crime in a police-and-courts story, not a conflict event";
+
+/// The rule id and reason of `CR20` shown by `frontline explain`.
+pub const CR20: &str = "CR20-disaster-story: a death, ban, closure or evacuation in a story about an outbreak or natural disaster, not a conflict event";
+
+/// Words of outbreaks and natural hazards.
+const DISASTER_WORDS: &[&str] = &[
+    "outbreak",
+    "outbreaks",
+    "epidemic",
+    "pandemic",
+    "virus",
+    "viruses",
+    "infected",
+    "infection",
+    "infections",
+    "infectious",
+    "vaccine",
+    "vaccines",
+    "vaccination",
+    "disease",
+    "diseases",
+    "fever",
+    "cholera",
+    "ebola",
+    "influenza",
+    "flu",
+    "measles",
+    "malaria",
+    "tuberculosis",
+    "symptoms",
+    "quarantine",
+    "contaminated",
+    "contamination",
+    "earthquake",
+    "quake",
+    "flood",
+    "floods",
+    "flooding",
+    "hurricane",
+    "cyclone",
+    "typhoon",
+    "tsunami",
+    "landslide",
+    "landslides",
+    "wildfire",
+    "wildfires",
+    "drought",
+];
+
+/// How many outbreak or disaster words a story needs at least (`CR20`).
+const MIN_DISASTER: usize = 5;
 
 /// Words of police work and criminal justice.
 const POLICE_WORDS: &[&str] = &[
@@ -144,6 +200,43 @@ pub fn police_story(sentences: &[Tokens<'_>]) -> bool {
     police >= MIN_POLICE && conflict * RATIO < police
 }
 
+/// Whether the document's sentences read as a story about an outbreak or a natural disaster
+/// with no armed conflict or protest in it (`CR20`): at least [`MIN_DISASTER`] of its words and
+/// fewer than one conflict word in [`RATIO`].
+pub fn disaster_story(sentences: &[Tokens<'_>]) -> bool {
+    let (mut disaster, mut conflict) = (0usize, 0usize);
+    for t in sentences {
+        for k in 0..t.len() {
+            let w = t.low(k);
+            if DISASTER_WORDS.contains(&w) {
+                disaster += 1;
+            } else if CONFLICT_WORDS.contains(&w) {
+                conflict += 1;
+            }
+        }
+    }
+    disaster >= MIN_DISASTER && conflict * RATIO < disaster
+}
+
+/// Whether an event of a disaster story is the disaster or the response to it (`CR20`):
+/// anything with an ACLED type but a protest and an attack an armed actor (soldiers, police,
+/// rebels, gunmen, a militia) is named as doing: "officials reported 45 dead" is the disease's.
+fn disaster_response(e: &Event) -> bool {
+    if e.acled.is_none() {
+        return false;
+    }
+    match e.plover_type {
+        PloverType::Protest => false,
+        PloverType::Assault => !e.sources.iter().any(|a| {
+            matches!(
+                a.actor.actor_type,
+                ActorType::Military | ActorType::Police | ActorType::Rebel | ActorType::Militia
+            )
+        }),
+        _ => true,
+    }
+}
+
 /// Whether an event of a police story is police work or private crime (`CR10`).
 fn ordinary(e: &Event) -> bool {
     // talk (accusations, requests, rejections) has no ACLED type: it is not what is judged
@@ -167,18 +260,33 @@ pub fn drop_ordinary_crime(
     events: &mut Vec<Event>,
     near: &mut Vec<NearMiss>,
 ) {
-    if events.is_empty() || !police_story(sentences) {
+    if events.is_empty() {
         return;
     }
+    if police_story(sentences) {
+        set_aside(events, near, ordinary, CR10);
+    }
+    if disaster_story(sentences) {
+        set_aside(events, near, disaster_response, CR20);
+    }
+}
+
+/// Sets aside the events `which` picks, each as a near miss with `reason`.
+fn set_aside(
+    events: &mut Vec<Event>,
+    near: &mut Vec<NearMiss>,
+    which: fn(&Event) -> bool,
+    reason: &str,
+) {
     events.retain(|e| {
-        if !ordinary(e) {
+        if !which(e) {
             return true;
         }
         near.push(NearMiss {
             sentence: e.sentence,
             span: e.trigger,
             rule: e.rules.first().cloned().unwrap_or_default(),
-            reason: CR10.into(),
+            reason: reason.into(),
         });
         false
     });
@@ -252,6 +360,39 @@ mod tests {
             near.iter()
                 .all(|n| n.reason.starts_with("CR10-police-story"))
         );
+    }
+
+    #[test]
+    fn an_outbreak_story_sets_aside_its_deaths_and_bans() {
+        let s = "Health officials said the fever outbreak had infected 300 people; the virus \
+                 spread after floods, and a vaccine campaign began as the disease reached the \
+                 capital, where the ministry banned markets.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        assert!(disaster_story(std::slice::from_ref(&t)));
+        let mut events = vec![
+            event("ASSAULT", None, "dead"),
+            event("COERCE", None, "banned"),
+            event("PROTEST", None, "protest"),
+            event("REQUEST", None, "asked"),
+        ];
+        let mut near = Vec::new();
+        drop_ordinary_crime(&[t], &mut events, &mut near);
+        let kept: Vec<&str> = events.iter().map(|e| e.trigger_text.as_str()).collect();
+        assert_eq!(kept, ["protest", "asked"]);
+        assert!(
+            near.iter()
+                .all(|n| n.reason.starts_with("CR20-disaster-story"))
+        );
+    }
+
+    #[test]
+    fn fighting_makes_it_more_than_a_disaster_story() {
+        let s = "The outbreak spread as rebels and soldiers fought; the virus infected many, \
+                 the disease reached camps, and the militia attacked a vaccine convoy.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        assert!(!disaster_story(&[t]));
     }
 
     #[test]

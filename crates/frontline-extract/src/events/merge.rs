@@ -342,12 +342,20 @@ fn absorb(keep: &mut Event, other: Event) {
             keep.territory = other.territory.clone();
         }
     }
+    // a record is background (DT50) when its own date is: it takes the flag with the date,
+    // and otherwise stays news when either report is news
     if own_date(keep).is_none() && own_date(&other).is_some() {
+        keep.background = other.background;
         keep.date = other.date.clone();
         keep.rules.retain(|r| !r.starts_with("DT40"));
         if let Some(r) = other.rules.iter().find(|r| r.starts_with("DT")) {
             keep.rules.push(r.clone());
         }
+        if keep.background && !keep.rules.iter().any(|r| r.starts_with("DT50")) {
+            keep.rules.push("DT50-background".into());
+        }
+    } else {
+        keep.background &= other.background;
     }
     // MG31-specific-actor: a side named only by a word ("gunmen", "police") in the headline
     // takes the named actor a later sentence gives it

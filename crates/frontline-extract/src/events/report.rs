@@ -72,7 +72,34 @@ pub(super) fn modality(
     let m = sentence_wide(t, h, m);
     let m = hedged_source(reporting, m);
     let m = denied_speech(t, h, reporting, m);
-    infinitive_aim(t, h, m)
+    let m = infinitive_aim(t, h, m);
+    planned_noun(t, h, m)
+}
+
+/// `MO32-planned-noun`: a noun event that "is planned", "was scheduled", "is expected" for
+/// later ("a vigil was planned for Tuesday", "a march is scheduled for Friday") has not
+/// happened: hypothetical.
+fn planned_noun(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
+    if m.modality != Modality::Asserted || h.form != Form::Noun {
+        return m;
+    }
+    let mut k = h.end;
+    if matches!(t.low(k), "is" | "was" | "are" | "were") {
+        k += 1;
+    } else if matches!(t.low(k), "has" | "have" | "had") && t.low(k + 1) == "been" {
+        k += 2;
+    } else {
+        return m;
+    }
+    if k < t.len() && matches!(t.low(k), "planned" | "scheduled" | "expected" | "set") {
+        ModalityFound {
+            modality: Modality::Hypothetical,
+            cue: Some(t.span(k, k + 1)),
+            rule: Some("MO32-planned-noun"),
+        }
+    } else {
+        m
+    }
 }
 
 /// A clause-level hedge earlier in the sentence ("It was not clear whether X ... or whether
@@ -179,5 +206,47 @@ fn infinitive_aim(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityF
         }
     } else {
         m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::lex::tokenize;
+    use frontline_text::Span;
+
+    fn planned(s: &str, word: &str) -> Modality {
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
+        let h = TriggerHit {
+            rule: 0,
+            start: k,
+            end: k + 1,
+            form: Form::Noun,
+        };
+        let m = ModalityFound {
+            modality: Modality::Asserted,
+            cue: None,
+            rule: None,
+        };
+        planned_noun(&t, &h, m).modality
+    }
+
+    #[test]
+    fn a_planned_event_has_not_happened() {
+        assert_eq!(
+            planned("A vigil was planned for Friday near the school.", "vigil"),
+            Modality::Hypothetical
+        );
+        assert_eq!(
+            planned("The march is scheduled for Sunday.", "march"),
+            Modality::Hypothetical
+        );
+        assert_eq!(
+            planned("The march was peaceful and ended at noon.", "march"),
+            Modality::Asserted
+        );
     }
 }

@@ -108,11 +108,131 @@ fn adjectival(t: &Tokens<'_>, h: &TriggerHit) -> bool {
 }
 
 /// `NM42-refers-back`: a noun trigger after a demonstrative ("this attack", "these strikes",
-/// "those clashes") names an event the text has already told, or a kind of event ("such
-/// attacks"), not a new one. ("that" is left alone: it is more often a conjunction, "said that
-/// clashes erupted".)
+/// "those clashes"), with at most two adjectives between ("this unprovoked attack", "such
+/// brutal air strikes"), names an event the text has already told, or a kind of event ("such
+/// attacks"), not a new one; so does a plural after "recent" ("recent terrorist attacks": a
+/// series told as context). ("that" is left alone: it is more often a conjunction, "said that
+/// clashes erupted".) Verb forms that are also nouns ("attack", "fight", "strikes") count as
+/// nouns here.
 fn refers_back(t: &Tokens<'_>, h: &TriggerHit) -> bool {
-    h.form == Form::Noun
-        && h.start > 0
-        && matches!(t.low(h.start - 1), "this" | "these" | "those" | "such")
+    let w = t.low(h.start);
+    if !(h.form == Form::Noun || NOUN_LIKE_VERBS.contains(&w)) {
+        return false;
+    }
+    let mut k = h.start;
+    for _ in 0..3 {
+        if k == 0 {
+            return false;
+        }
+        let p = t.low(k - 1);
+        if matches!(p, "this" | "these" | "those" | "such") {
+            return true;
+        }
+        if p == "recent" && w.ends_with('s') {
+            return true;
+        }
+        if !adjective(p) {
+            return false;
+        }
+        k -= 1;
+    }
+    false
+}
+
+/// Verb forms of the lexicon that are nouns after a determiner (`NM42`).
+const NOUN_LIKE_VERBS: &[&str] = &[
+    "attack", "attacks", "fight", "fights", "strike", "strikes", "raid", "raids", "assault",
+    "assaults", "bombing", "bombings", "shelling", "killing", "killings", "ambush", "ambushes",
+];
+
+/// A word that may stand between a demonstrative and its noun (`NM42`): one of a few
+/// adjectives of attacks, or a word with an adjective's ending ("unprovoked", "deadly",
+/// "horrific", "coordinated").
+fn adjective(w: &str) -> bool {
+    matches!(
+        w,
+        "recent"
+            | "latest"
+            | "terrorist"
+            | "brutal"
+            | "heinous"
+            | "last"
+            | "past"
+            | "previous"
+            | "new"
+            | "air"
+            | "suicide"
+            | "chemical"
+            | "rocket"
+            | "mortar"
+            | "drone"
+            | "armed"
+    ) || (w.len() > 4
+        && w.bytes().all(|b| b.is_ascii_lowercase())
+        && ["ed", "ly", "ous", "ful", "ic", "ive", "ent"]
+            .iter()
+            .any(|s| w.ends_with(s)))
+}
+
+#[cfg(test)]
+mod refers_back_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::lex::tokenize;
+    use frontline_text::Span;
+
+    fn back(s: &str, word: &str, form: Form) -> bool {
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
+        let h = TriggerHit {
+            rule: 0,
+            start: k,
+            end: k + 1,
+            form,
+        };
+        refers_back(&t, &h)
+    }
+
+    #[test]
+    fn demonstratives_and_recent_series_refer_back() {
+        assert!(back(
+            "We condemn this unprovoked attack on the camp.",
+            "attack",
+            Form::Verb
+        ));
+        assert!(back(
+            "Such brutal air strikes must end.",
+            "strikes",
+            Form::Noun
+        ));
+        assert!(back("They are losing this fight.", "fight", Form::Verb));
+        assert!(back(
+            "After recent terrorist attacks in the capital, we stand with you.",
+            "attacks",
+            Form::Noun
+        ));
+    }
+
+    #[test]
+    fn a_new_event_does_not_refer_back() {
+        // a time phrase is no adjective
+        assert!(!back(
+            "This morning militants attacked a checkpoint.",
+            "attacked",
+            Form::Verb
+        ));
+        // "that" is a conjunction
+        assert!(!back(
+            "He said that clashes erupted in the town.",
+            "clashes",
+            Form::Noun
+        ));
+        // a single recent attack is an event
+        assert!(!back(
+            "In a recent attack, gunmen killed two guards.",
+            "attack",
+            Form::Noun
+        ));
+    }
 }

@@ -135,6 +135,16 @@ const MODIFIED: &[&str] = &[
     "facilities",
     "camp",
     "camps",
+    "brigade",
+    "brigades",
+    "unit",
+    "units",
+    "squad",
+    "squads",
+    "participant",
+    "participants",
+    "tactics",
+    "drills",
 ];
 
 const CRIME_WORDS: &[&str] = &[
@@ -287,6 +297,36 @@ const METAPHOR_OBJECTS: &[&str] = &[
     "lows",
     "highs",
 ];
+
+/// Words that make a "battle" or "fight" a dispute (`NE19`).
+const DISPUTE_MODIFIERS: &[&str] = &[
+    "legal",
+    "court",
+    "courtroom",
+    "custody",
+    "political",
+    "uphill",
+    "bureaucratic",
+    "budget",
+    "election",
+    "electoral",
+    "regulatory",
+    "lawsuit",
+    "ratings",
+];
+
+/// "on a regular basis", "on a daily basis" in the clause: habitual (`NE16`).
+fn regular_basis(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    (from..to.min(t.len()).saturating_sub(3)).any(|k| {
+        t.low(k) == "on"
+            && t.low(k + 1) == "a"
+            && matches!(
+                t.low(k + 2),
+                "regular" | "daily" | "weekly" | "nightly" | "routine" | "monthly"
+            )
+            && t.low(k + 3) == "basis"
+    })
+}
 
 const SPORT_WORDS: &[&str] = &[
     "ufc",
@@ -582,6 +622,7 @@ pub fn non_event(
     // in general
     if violent
         && (any_in(t, c0.max(w0), c1.min(w1), HABIT_WORDS)
+            || regular_basis(t, c0.max(w0), c1.min(w1))
             || matches!(
                 prev,
                 "repeated" | "sporadic" | "frequent" | "periodic" | "occasional" | "recurrent"
@@ -602,6 +643,22 @@ pub fn non_event(
         && any_in(t, h.end, h.end + 3, METAPHOR_OBJECTS)
     {
         return Some("NE19-metaphor: \"hit a low\", \"hit a snag\"");
+    }
+    // "proven in combat", "a method of combat": the activity in general, not one fight
+    // ("killed in combat with the rebels" names its enemy and stays)
+    if w == "combat"
+        && matches!(prev, "in" | "of" | "into" | "for" | "from")
+        && !matches!(next, "with" | "against" | "between" | "near" | "in" | "at")
+    {
+        return Some("NE45-generic-combat: combat as an activity, not one fight");
+    }
+    // "a legal battle", "a long court fight", "an uphill battle": a dispute, not fighting
+    if matches!(
+        w,
+        "battle" | "battles" | "fight" | "fights" | "fighting" | "struggle"
+    ) && (h.start.saturating_sub(2)..h.start).any(|k| DISPUTE_MODIFIERS.contains(&t.low(k)))
+    {
+        return Some("NE19-metaphor: a legal or political battle is a dispute");
     }
     // "to deal with the threat": the verb "deal", not an accord
     if w == "deal" && prev == "to" {
@@ -991,6 +1048,56 @@ mod tests {
                 "EV161"
             )),
             "NE19-metaphor"
+        );
+    }
+
+    #[test]
+    fn combat_in_general_and_modifiers() {
+        assert_eq!(
+            id(reason_word(
+                "She served two tours and was decorated for bravery in combat.",
+                "combat"
+            )),
+            "NE45-generic-combat"
+        );
+        assert_eq!(
+            reason_word(
+                "Two soldiers died in combat with the rebels near the river.",
+                "combat"
+            ),
+            None
+        );
+        assert_eq!(
+            id(reason_word(
+                "Instructors trained the new counter-attack brigades at the base.",
+                "counter-attack"
+            )),
+            "NE25-modifier"
+        );
+    }
+
+    #[test]
+    fn disputes_and_routines() {
+        assert_eq!(
+            id(reason_word(
+                "The families are locked in a legal battle with the company.",
+                "battle"
+            )),
+            "NE19-metaphor"
+        );
+        assert_eq!(
+            id(reason(
+                "The gangs attack buses on the highway on a regular basis.",
+                "EV161"
+            )),
+            "NE16-habitual"
+        );
+        assert_eq!(
+            reason_word(
+                "Troops fought a fierce battle with rebels near the dam.",
+                "battle"
+            ),
+            None
         );
     }
 

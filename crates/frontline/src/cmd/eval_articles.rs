@@ -138,7 +138,8 @@ pub fn table(eval: &Evaluation, split: Split) -> String {
     let _ = writeln!(
         s,
         "\nEvents\n  precision {:.1}  recall {:.1}  F1 {:.1}\n  matched {}  false {}  \
-         duplicates {} ({:.1} % of emitted)  background matched {}\n  material-type events \
+         duplicates {} ({:.1} % of emitted)  background matched {}\n  flagged background by \
+         the coder (not counted) {}, of them in news gold {}\n  material-type events \
          emitted per gold event {:.2}",
         100.0 * e.precision(),
         100.0 * e.recall(),
@@ -152,6 +153,8 @@ pub fn table(eval: &Evaluation, split: Split) -> String {
             100.0 * e.duplicates as f64 / e.emitted as f64
         },
         e.background_matched,
+        e.flagged_background,
+        e.flagged_on_news,
         if e.gold_events == 0 {
             0.0
         } else {
