@@ -5,7 +5,9 @@ docs, never in tests).
         `import frontline` plus the first `extract`, in a fresh interpreter (best of 5).
     python crates/frontline-py/bench/bench_python.py throughput DIR --cli target/release/frontline
         `extract_many(threads=1)` against `frontline extract DIR --format jsonl` on one thread
-        (RAYON_NUM_THREADS=1): articles per CPU-second, each best of 3.
+        (RAYON_NUM_THREADS=1): articles per CPU-second, medians of --rounds (default 5) rounds
+        that interleave the Python and CLI runs. Dicts kept in a list (`list(...)`) and
+        streamed (a `for` loop that drops each); JSON texts; `json.loads` of them for scale.
     python crates/frontline-py/bench/bench_python.py read DB
         `Store(DB).events()` into pandas: seconds and peak resident memory (a fresh process).
         For a database of a given size, see make_big_store.py (fused-event rows replicated).
@@ -14,6 +16,7 @@ docs, never in tests).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -49,7 +52,9 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def bench_throughput(corpus: Path, cli: str) -> None:
+def bench_throughput(corpus: Path, cli: str, rounds: int) -> None:
+    import statistics
+
     import frontline
 
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -57,36 +62,58 @@ def bench_throughput(corpus: Path, cli: str) -> None:
     n = len(texts)
     p = frontline.Pipeline()
     list(p.extract_many(texts[:20], threads=1))  # warm caches
-    py, pyj = [], []
-    for _ in range(3):
+    env = dict(os.environ, RAYON_NUM_THREADS="1")
+    py, pys, pyj, pyl, cl = [], [], [], [], []
+    # Rounds interleave the three runs, so that a slower phase of a shared machine weighs on
+    # all of them; medians are reported.
+    for _ in range(rounds):
         c = _cpu()
         w = time.perf_counter()
         out = list(p.extract_many(texts, threads=1))
         py.append((_cpu() - c, time.perf_counter() - w))
         assert len(out) == n
-        c = _cpu()
-        w = time.perf_counter()
-        out = p.extract_many_json(texts, threads=1)
-        pyj.append((_cpu() - c, time.perf_counter() - w))
-    cl = []
-    env = dict(os.environ, RAYON_NUM_THREADS="1")
-    for _ in range(3):
+        del out
         c = _children_cpu()
         w = time.perf_counter()
         subprocess.run([cli, "--quiet", "extract", str(corpus), "--format", "jsonl"], check=True,
                        stdout=subprocess.DEVNULL, env=env)
         cl.append((_children_cpu() - c, time.perf_counter() - w))
-    pc, pw = min(py)
-    cc, cw = min(cl)
-    print(f"{n} articles ({sum(map(len, texts)) / 1e6:.2f} MB)")
-    print(f"python extract_many(threads=1): {pc:.2f} CPU-s, {pw:.2f} s wall, "
+        c = _cpu()
+        w = time.perf_counter()
+        events = 0
+        for r in p.extract_many(texts, threads=1):  # streamed: each dict dropped when read
+            events += len(r["events"])
+        pys.append((_cpu() - c, time.perf_counter() - w))
+        c = _cpu()
+        w = time.perf_counter()
+        js = p.extract_many_json(texts, threads=1)
+        pyj.append((_cpu() - c, time.perf_counter() - w))
+        c = _cpu()
+        w = time.perf_counter()
+        out = [json.loads(j) for j in js]  # what the dicts save against parsing JSON texts
+        pyl.append((_cpu() - c, time.perf_counter() - w))
+        del out, js
+    med = statistics.median
+    print(f"{n} articles ({sum(map(len, texts)) / 1e6:.2f} MB), {rounds} rounds, medians")
+    pc, sc, jc, lc, cc = (med(c for c, _ in r) for r in (py, pys, pyj, pyl, cl))
+    print(f"python list(extract_many(threads=1)): {pc:.2f} CPU-s, "
           f"{n / pc:.1f} articles per CPU-second")
-    jc, jw = min(pyj)
-    print(f"python extract_many_json(threads=1): {jc:.2f} CPU-s, {jw:.2f} s wall, "
+    print(f"python extract_many(threads=1) streamed (for loop): {sc:.2f} CPU-s, "
+          f"{n / sc:.1f} articles per CPU-second")
+    print(f"json.loads of the JSON texts into a list (parsing alone): {lc:.2f} CPU-s")
+    print(f"python extract_many_json(threads=1): {jc:.2f} CPU-s, "
           f"{n / jc:.1f} articles per CPU-second")
-    print(f"CLI extract (RAYON_NUM_THREADS=1): {cc:.2f} CPU-s, {cw:.2f} s wall, "
-          f"{n / cc:.1f} articles per CPU-second (process start and gazetteer load included)")
-    print(f"python / CLI: {100 * cc / pc:.0f} % (dicts), {100 * cc / jc:.0f} % (JSON texts)")
+    print(f"CLI extract (RAYON_NUM_THREADS=1): {cc:.2f} CPU-s, {n / cc:.1f} articles per "
+          f"CPU-second (process start and gazetteer load included)")
+    ratios = [100 * c / p for (p, _), (c, _) in zip(py, cl)]
+    print(f"python / CLI per round (dicts): {', '.join(f'{r:.0f} %' for r in ratios)}; "
+          f"median {med(ratios):.0f} %")
+    ratios = [100 * c / p for (p, _), (c, _) in zip(pys, cl)]
+    print(f"python / CLI per round (dicts, streamed): {', '.join(f'{r:.0f} %' for r in ratios)}; "
+          f"median {med(ratios):.0f} %")
+    ratios = [100 * c / j for (j, _), (c, _) in zip(pyj, cl)]
+    print(f"python / CLI per round (JSON texts): {', '.join(f'{r:.0f} %' for r in ratios)}; "
+          f"median {med(ratios):.0f} %")
 
 
 def bench_read(db: str) -> None:
@@ -110,13 +137,14 @@ def main() -> None:
     t = sub.add_parser("throughput")
     t.add_argument("corpus", type=Path)
     t.add_argument("--cli", default="target/release/frontline")
+    t.add_argument("--rounds", type=int, default=5)
     r = sub.add_parser("read")
     r.add_argument("db")
     a = ap.parse_args()
     if a.what == "import":
         bench_import()
     elif a.what == "throughput":
-        bench_throughput(a.corpus, a.cli)
+        bench_throughput(a.corpus, a.cli, a.rounds)
     else:
         bench_read(a.db)
 

@@ -5,7 +5,9 @@
 //! Results cross into Python as the versioned JSON contract of the CLI (`docs/schema.md`):
 //! each extraction is turned into dicts and lists by a serde serializer (`topy`) that builds
 //! the Python objects directly, so that a dict holds exactly what `json.loads` of
-//! `frontline extract`'s output holds, without writing and parsing JSON text. Tables (events, mentions, fused events) cross as one Python list per column.
+//! `frontline extract`'s output holds, without writing and parsing JSON text. Tables (events, mentions, fused events) cross as
+//! record batches in Arrow's layout (`columns`), which pyarrow wraps without a Python object
+//! per value.
 
 mod article;
 mod columns;
@@ -21,7 +23,7 @@ use pyo3::prelude::*;
 
 pub use article::Article;
 pub use pipeline::{Extractions, PyPipeline};
-pub use store::PyStore;
+pub use store::{EventBatches, PyStore};
 
 create_exception!(
     _frontline,
@@ -30,6 +32,12 @@ create_exception!(
     "An error of Frontline itself: a gazetteer or dictionary that cannot be loaded, a \
      database that cannot be opened or written."
 );
+
+/// mimalloc for Rust's allocations (the C library's `malloc`, used by Python, is not replaced):
+/// the pipeline makes many small, short-lived allocations per article, and the `frontline`
+/// binary uses it too, so that the package extracts as fast as the CLI.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The pipeline of the module-level `extract`, over the embedded gazetteer, built on first use.
 static DEFAULT: OnceLock<Result<frontline_extract::pipeline::Pipeline, String>> = OnceLock::new();
@@ -76,5 +84,6 @@ fn _frontline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPipeline>()?;
     m.add_class::<Extractions>()?;
     m.add_class::<PyStore>()?;
+    m.add_class::<EventBatches>()?;
     Ok(())
 }

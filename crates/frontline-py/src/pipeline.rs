@@ -218,7 +218,7 @@ impl PyPipeline {
                 ready: VecDeque::new(),
                 in_flight: None,
                 deferred: None,
-                names: Names::new(),
+                names: Names::default(),
             }),
         })
     }

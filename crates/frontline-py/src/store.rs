@@ -2,6 +2,7 @@
 //! from, with the filters of the HTTP API.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use frontline_model::{Extraction, PloverType};
@@ -9,15 +10,19 @@ use frontline_store::acled::AcledRow;
 use frontline_store::{BBox, EventFilter, Prepared, PutOutcome, Store};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use rayon::prelude::*;
 
-use crate::columns::{acled_table, country_name};
+use crate::columns::{Batch, acled_table, batch_to_py, country_name};
 use crate::pipeline::{PyPipeline, extract_one};
 use crate::{Article, FrontlineError, default_pipeline};
 
 /// Documents stored per transaction.
 const BATCH: usize = 256;
+
+/// Fused events read from the database per record batch of `Store.event_batches`: one page
+/// of the store's event query (as `frontline export` reads them, by limit and offset).
+const EVENT_PAGE: u32 = 32_768;
 
 /// A Frontline database: `Store(path)` opens it, creating it when missing (`":memory:"` for
 /// one that lives only as long as the object).
@@ -273,13 +278,13 @@ impl PyStore {
         Ok(out)
     }
 
-    /// Fused events matching the API's filters, as columns (see `frontline.Store.events`).
+    /// Fused events matching the API's filters as record batches in Arrow's layout (an
+    /// iterator; see `frontline.Store.events_batches`), read a page at a time.
     #[pyo3(signature = (since=None, until=None, bbox=None, r#type=None, actor=None,
         country=None, text=None, min_sources=None, limit=None, offset=None, order="oldest"))]
     #[allow(clippy::too_many_arguments)]
-    fn event_columns<'py>(
-        &self,
-        py: Python<'py>,
+    fn event_batches(
+        slf: Py<Self>,
         since: Option<&str>,
         until: Option<&str>,
         bbox: Option<&str>,
@@ -291,8 +296,8 @@ impl PyStore {
         limit: Option<u32>,
         offset: Option<u32>,
         order: &str,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let f = filter(
+    ) -> PyResult<EventBatches> {
+        let filter = filter(
             since,
             until,
             bbox,
@@ -305,17 +310,11 @@ impl PyStore {
             offset,
             order,
         )?;
-        let rows = py
-            .detach(|| {
-                self.store.event_summaries(&f).map(|events| {
-                    events
-                        .iter()
-                        .map(|ev| AcledRow::of(ev, country_name))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .map_err(|e| store_err("cannot read the database", e))?;
-        acled_table(&rows).into_py(py)
+        Ok(EventBatches {
+            store: slf,
+            filter,
+            state: Mutex::new(Paging::default()),
+        })
     }
 
     /// Row counts: `{"documents", "stories", "mentions", "events", "fused_events"}`.
@@ -334,5 +333,85 @@ impl PyStore {
 
     fn __repr__(&self) -> String {
         format!("Store({:?})", self.path)
+    }
+}
+
+/// How far an [`EventBatches`] has read.
+#[derive(Default)]
+struct Paging {
+    /// Events read so far.
+    read: u32,
+    /// Whether a batch has been handed out (an empty one is, when nothing matches).
+    yielded: bool,
+    /// Whether the last page has been read.
+    done: bool,
+}
+
+/// The iterator `Store.event_batches` returns: fused events as record batches in Arrow's
+/// layout, one page of the store's query at a time, so that reading a million events never
+/// holds more than a page of records (and no Python object per value).
+#[pyclass(name = "EventBatches", module = "frontline", frozen)]
+pub struct EventBatches {
+    store: Py<PyStore>,
+    filter: EventFilter,
+    state: Mutex<Paging>,
+}
+
+impl EventBatches {
+    /// The next page's record batch (read with the GIL released); `None` after the last.
+    fn next_batch(&self, py: Python<'_>) -> PyResult<Option<Batch>> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| FrontlineError::new_err("the iterator's state is poisoned"))?;
+        if state.done {
+            return Ok(None);
+        }
+        let want = self
+            .filter
+            .limit
+            .map_or(EVENT_PAGE, |l| l.saturating_sub(state.read).min(EVENT_PAGE));
+        let page = EventFilter {
+            limit: Some(want),
+            offset: Some(self.filter.offset.unwrap_or(0).saturating_add(state.read)),
+            ..self.filter.clone()
+        };
+        let store = &self.store.get().store;
+        let (n, batch) = py
+            .detach(|| {
+                let events = if want == 0 {
+                    Vec::new()
+                } else {
+                    store.event_summaries(&page)?
+                };
+                let rows: Vec<AcledRow> = events
+                    .iter()
+                    .map(|ev| AcledRow::of(ev, country_name))
+                    .collect();
+                drop(events);
+                let batch = acled_table(&rows).batches().into_iter().next();
+                Ok::<_, frontline_store::StoreError>((rows.len(), batch))
+            })
+            .map_err(|e| store_err("cannot read the database", e))?;
+        state.read = state.read.saturating_add(n as u32);
+        state.done = (n as u32) < want || want == 0;
+        if n == 0 && state.yielded {
+            return Ok(None);
+        }
+        state.yielded = true;
+        Ok(batch)
+    }
+}
+
+#[pymethods]
+impl EventBatches {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        self.next_batch(py)?
+            .map(|b| batch_to_py(py, &b))
+            .transpose()
     }
 }

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::fmt::{self, Display};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
@@ -54,7 +55,34 @@ impl From<ToPyError> for PyErr {
 type Result<T> = std::result::Result<T, ToPyError>;
 
 /// Python strings of `&'static str` keys and variant names, by address and length.
-pub type Names = HashMap<(usize, usize), Py<PyString>>;
+pub type Names = HashMap<(usize, usize), Py<PyString>, BuildHasherDefault<AddressHasher>>;
+
+/// The hasher of [`Names`]: its keys are addresses and lengths of static strings, not
+/// input, so a multiply-and-rotate hash (FxHash's) is enough, and much cheaper than SipHash
+/// for the one lookup per key of every dict built.
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
 
 /// Builds Python objects from serializable values; reuse one (or its [`Names`]) for many
 /// values so that struct keys are created once.
@@ -66,7 +94,7 @@ pub struct Builder<'py> {
 impl<'py> Builder<'py> {
     /// A builder with an empty key cache.
     pub fn new(py: Python<'py>) -> Self {
-        Self::with_names(py, Names::new())
+        Self::with_names(py, Names::default())
     }
 
     /// A builder that starts from the key cache of an earlier one.
@@ -153,9 +181,21 @@ impl<'a, 'py> ser::Serializer for &'a mut Builder<'py> {
           serialize_u64: u64, serialize_u128: u128);
 
     fn serialize_f32(self, v: f32) -> Result<Self::Ok> {
-        // serde_json writes an f32 as its shortest decimal, which json.loads reads as an f64.
+        // serde_json writes an f32 as its shortest decimal, which json.loads reads as an f64
+        // (written on the stack, not in a String).
         let wide = if v.is_finite() {
-            v.to_string().parse::<f64>().unwrap_or(f64::from(v))
+            let mut buf = [0u8; 64];
+            let mut w = std::io::Cursor::new(&mut buf[..]);
+            match std::io::Write::write_fmt(&mut w, format_args!("{v}")) {
+                Ok(()) => {
+                    let n = w.position() as usize;
+                    std::str::from_utf8(&buf[..n])
+                        .ok()
+                        .and_then(|t| t.parse::<f64>().ok())
+                        .unwrap_or(f64::from(v))
+                }
+                Err(_) => f64::from(v),
+            }
         } else {
             f64::NAN
         };

@@ -63,6 +63,28 @@ def test_filters(tmp_path):
     assert t.num_rows == (every["plover_type"] == "ASSAULT").sum()
 
 
+def test_events_batches_stream_the_table(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    store = frontline.Store(tmp_path / "b.db")
+    store.ingest(REPORTS)
+    table = store.events_arrow()
+    reader = store.events_batches()
+    assert isinstance(reader, pa.RecordBatchReader)
+    assert reader.schema == table.schema
+    assert pa.Table.from_batches(list(reader), table.schema).equals(table)
+    # Limit and offset page through the same rows; nothing matching still gives the schema.
+    n = table.num_rows
+    assert store.events_arrow(offset=1).equals(table.slice(1))
+    assert store.events_arrow(limit=1, offset=n - 1).equals(table.slice(n - 1, 1))
+    assert store.events_arrow(limit=0).num_rows == 0
+    empty = store.events_arrow(since="2030-01-01")
+    assert empty.num_rows == 0 and empty.schema == table.schema
+    # Dates reach pandas as datetime64 without a Python object per value.
+    df = store.events()
+    assert str(df["event_date"].dtype).startswith("datetime64")
+    assert list(df["event_date"].dt.date) == table.column("event_date").to_pylist()
+
+
 @pytest.mark.parametrize(
     "filters, message",
     [

@@ -48,7 +48,8 @@ class Store(_NativeStore):
 
     ``ingest(items, pipeline=None)`` stores extraction dicts as they are and extracts
     articles first; ``events(...)`` returns fused events as a DataFrame with the CSV export's
-    columns, ``events_arrow(...)`` as a pyarrow Table. Both take the filters of the HTTP API's
+    columns, ``events_arrow(...)`` as a pyarrow Table, ``events_batches(...)`` as a
+    ``pyarrow.RecordBatchReader`` read a page at a time. All take the filters of the HTTP API's
     ``/api/events``: ``since``/``until`` (``YYYY-MM-DD``), ``bbox``
     (``"minlon,minlat,maxlon,maxlat"`` or a 4-tuple), ``type`` (PLOVER or ACLED types,
     comma-separated or a list), ``actor``, ``country`` (ISO codes or names, comma-separated or
@@ -56,11 +57,17 @@ class Store(_NativeStore):
     (``"oldest"`` or ``"newest"``). Unlike the API, no limit applies by default.
     """
 
+    def events_batches(self, **filters):
+        """Fused events matching ``filters`` as a ``pyarrow.RecordBatchReader`` (the CSV
+        export's columns): read from the database a page (32,768 events) at a time, each page
+        built into Arrow arrays in Rust, for streaming a store larger than memory."""
+        from ._tables import _batch_reader
+
+        return _batch_reader(self.event_batches(**_api_filters(filters)))
+
     def events_arrow(self, **filters):
         """Fused events matching ``filters`` as a pyarrow Table (the CSV export's columns)."""
-        from ._tables import _acled_table
-
-        return _acled_table(self.event_columns(**_api_filters(filters)))
+        return self.events_batches(**filters).read_all()
 
     def events(self, **filters):
         """Fused events matching ``filters`` as a pandas DataFrame (the CSV export's columns)."""

@@ -77,7 +77,7 @@ class Store:
         self, items: Iterable[Extraction | Article], pipeline: Pipeline | None = None
     ) -> dict[str, int]:
         """Stores extraction dicts as they are and extracts articles first; returns counts."""
-    def event_columns(self, **filters: Any) -> dict[str, list[Any]]: ...
+    def event_batches(self, **filters: Any) -> Iterator[list[tuple[Any, ...]]]: ...
     def events(
         self,
         *,
@@ -110,6 +110,22 @@ class Store:
         order: Literal["oldest", "newest"] = "oldest",
     ) -> pyarrow.Table:
         """Like `events`, as a pyarrow Table."""
+    def events_batches(
+        self,
+        *,
+        since: DateLike = None,
+        until: DateLike = None,
+        bbox: str | Sequence[float] | None = None,
+        type: str | Sequence[str] | None = None,
+        actor: str | None = None,
+        country: str | Sequence[str] | None = None,
+        text: str | None = None,
+        min_sources: int | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        order: Literal["oldest", "newest"] = "oldest",
+    ) -> pyarrow.RecordBatchReader:
+        """Like `events_arrow`, as batches read from the database a page at a time."""
     def counts(self) -> dict[str, int]:
         """Row counts: documents, stories, mentions, events, fused_events."""
 

@@ -6,29 +6,8 @@ import json
 
 from . import _frontline
 
-# Arrow types of the CSV export's columns: the schema of `frontline export --format parquet`.
-_ACLED_TYPES = {
-    "event_id": "int64",
-    "event_date": "date32",
-    "year": "int32",
-    "time_precision": "int32",
-    "latitude": "float64",
-    "longitude": "float64",
-    "geo_precision": "int32",
-    "fatalities": "int64",
-    "n_sources": "int32",
-    "fatalities_low": "int64",
-    "fatalities_best": "int64",
-    "fatalities_high": "int64",
-    "n_documents": "int32",
-    "n_outlets": "int32",
-    "confidence": "float64",
-    "mention_id": "int64",
-    "start": "int64",
-    "end": "int64",
-    "sentence": "int64",
-}
-
+# Columns that are never null: the schema of `frontline export --format parquet` (the other
+# columns' types come with their buffers from the native module).
 _NOT_NULL = {"event_id", "source", "notes", "plover_type", "n_sources", "contradictions",
              "n_documents", "n_outlets"}
 
@@ -41,24 +20,38 @@ def _pa():
     return pyarrow
 
 
-def _arrow_type(pa, name: str):
-    t = _ACLED_TYPES.get(name, "string")
-    return getattr(pa, t)()
-
-
-def _acled_table(columns: dict):
-    """A pyarrow Table from `{name: list}`, each column typed as the Parquet export types it."""
-    pa = _pa()
+def _record_batch(pa, columns: list):
+    """A pyarrow RecordBatch from the native module's columns: ``(name, type, length,
+    null_count, validity, buffers)``, the buffers already in Arrow's layout (wrapped, not
+    copied), each column typed as the Parquet export types it."""
     fields, arrays = [], []
-    for name, values in columns.items():
-        typ = _arrow_type(pa, name)
-        if typ == pa.date32():
-            arr = pa.array(values, type=pa.string()).cast(pa.date32())
-        else:
-            arr = pa.array(values, type=typ)
-        fields.append(pa.field(name, typ, nullable=name not in _NOT_NULL))
-        arrays.append(arr)
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    for name, typ, length, nulls, validity, buffers in columns:
+        t = getattr(pa, typ)()
+        bufs = [None if validity is None else pa.py_buffer(validity)]
+        bufs.extend(pa.py_buffer(b) for b in buffers)
+        arrays.append(pa.Array.from_buffers(t, length, bufs, null_count=nulls))
+        fields.append(pa.field(name, t, nullable=name not in _NOT_NULL))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _batch_reader(batches):
+    """A ``pyarrow.RecordBatchReader`` over the native module's batches (an iterable of
+    column lists; the first gives the schema, and there is always one)."""
+    pa = _pa()
+    it = iter(batches)
+    first = _record_batch(pa, next(it))
+
+    def rest():
+        yield first
+        for columns in it:
+            yield _record_batch(pa, columns)
+
+    return pa.RecordBatchReader.from_batches(first.schema, rest())
+
+
+def _acled_table(batches):
+    """A pyarrow Table of the native module's batches."""
+    return _batch_reader(batches).read_all()
 
 
 def _results_json(results) -> str:
@@ -96,7 +89,8 @@ def to_arrow(results, table: str = "events"):
 
 
 def _frame(table):
-    """A pandas DataFrame of an Arrow table, with nullable integer columns and datetime dates."""
+    """A pandas DataFrame of an Arrow table, with nullable integer columns, text in Arrow
+    memory (``string[pyarrow]``) and datetime dates."""
     try:
         import pandas as pd
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -106,20 +100,21 @@ def _frame(table):
         pa.int32(): pd.Int32Dtype(),
         pa.int64(): pd.Int64Dtype(),
         pa.float64(): pd.Float64Dtype(),
-        pa.string(): pd.StringDtype(),
+        # Text stays in Arrow's buffers: no Python string per value.
+        pa.string(): pd.StringDtype("pyarrow"),
     }
-    frame = table.to_pandas(types_mapper=mapping.get)
-    for field in table.schema:
+    # Dates become datetime64[s] straight from Arrow (no datetime.date per value).
+    for i, field in enumerate(table.schema):
         if field.type == pa.date32():
-            frame[field.name] = pd.to_datetime(frame[field.name])
-    return frame
+            table = table.set_column(i, field.name, table.column(i).cast(pa.timestamp("s")))
+    return table.to_pandas(types_mapper=mapping.get)
 
 
 def events_frame(results):
     """Extraction results as a pandas DataFrame of events (the columns of ``to_arrow``).
 
-    Integer columns are pandas' nullable ``Int32``/``Int64``, text ``string``, ``event_date``
-    ``datetime64``.
+    Integer columns are pandas' nullable ``Int32``/``Int64``, text ``string`` (kept in Arrow
+    memory), ``event_date`` ``datetime64``.
     """
     return _frame(to_arrow(results, "events"))
 
