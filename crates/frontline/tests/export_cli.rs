@@ -231,7 +231,7 @@ fn parquet_without_the_feature_says_how_to_build_it() {
     assert!(!dir.path().join("e.parquet").exists());
 }
 
-/// With the `parquet` feature (`cargo test -p frontline --features parquet`), the Parquet file
+/// With the `parquet` feature (on by default), the Parquet file
 /// holds exactly the CSV's rows and columns, typed.
 #[cfg(feature = "parquet")]
 #[test]

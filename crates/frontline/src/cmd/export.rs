@@ -338,11 +338,12 @@ fn write_parquet(_: &Store, _: &EventFilter, _: std::fs::File) -> Result<u64> {
     bail!(NO_PARQUET)
 }
 
-/// The error of a build without the `parquet` feature.
+/// The error of a build without the `parquet` feature (on by default; off only with
+/// `--no-default-features`).
 #[cfg(not(feature = "parquet"))]
-const NO_PARQUET: &str = "this frontline was built without Parquet support; rebuild it with \
-     `cargo install --path crates/frontline --features parquet` (or `cargo build --release \
-     --features parquet`), or export CSV";
+const NO_PARQUET: &str = "this frontline was built without Parquet support \
+     (--no-default-features); rebuild it with the default features (`cargo install --path \
+     crates/frontline`, or add `--features parquet`), or export CSV";
 
 fn filter_limit(f: &EventFilter) -> Option<u64> {
     f.limit.map(u64::from)
