@@ -31,6 +31,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::record::{Claim, Contradiction, ContradictionKind};
 use crate::record::{FusedActor, FusedEvent, FusedLocation};
 
+mod absorb;
+pub use absorb::LINK_MERGE_RULE;
+
 /// Days either side of an event's date within which another report can be the same event.
 pub const DATE_WINDOW_DAYS: u64 = 2;
 /// Greatest distance between two located reports of the same event.
@@ -344,6 +347,18 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         _ if same_story => Some(score),
         _ => None,
     }
+}
+
+/// Whether two stored records that one report matches may be merged into one (FU70): they
+/// would match each other but for their dates (the report that matches both bridges them) —
+/// the same type or type family, no two towns or districts apart, no different countries or
+/// provinces, and, placed only coarsely, a shared actor or one story. Two records of two towns
+/// a report at the country level fits stay apart.
+pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
+    let mut bridged = a.clone();
+    bridged.start = b.start;
+    bridged.end = b.end;
+    match_score(&bridged, b).is_some() && match_score(b, &bridged).is_some()
 }
 
 /// Whether a report is placed at a town named like its own province (FU33): "Idlib" in Idlib
