@@ -368,14 +368,28 @@ pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
 /// goes with its own document's report of the same event first (FU32), like a report placed
 /// only to a province. Matching across documents still treats it as the town.
 pub fn names_its_province(ev: &Event) -> bool {
-    let Some(loc) = &ev.location else {
-        return false;
-    };
-    let place = &loc.place;
-    if place.precision != GeoPrecision::Point {
+    ev.location.as_ref().is_some_and(|loc| {
+        place_names_its_province(
+            &loc.place.name,
+            loc.place.admin1.as_deref(),
+            loc.place.precision,
+        )
+    })
+}
+
+/// Rule id of ranking a town named like its province after any other town for the record's
+/// place (FU34).
+pub const PROVINCE_NAMED_PLACE_RULE: &str = "FU34-province-named-place";
+
+/// [`names_its_province`] for a place given by its name, province and precision. The record's
+/// place (FU34, [`FusedState::add`]) ranks such a town after every other town its reports give:
+/// the text may have named the province, so a report of a real town there places the record
+/// better, whichever report arrived first.
+pub fn place_names_its_province(name: &str, admin1: Option<&str>, precision: GeoPrecision) -> bool {
+    if precision != GeoPrecision::Point {
         return false;
     }
-    let Some(admin1) = &place.admin1 else {
+    let Some(admin1) = admin1 else {
         return false;
     };
     let fold = |s: &str| -> String {
@@ -384,7 +398,7 @@ pub fn names_its_province(ev: &Event) -> bool {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let name = fold(&place.name);
+    let name = fold(name);
     let Some(first) = admin1.split_whitespace().next().map(fold) else {
         return false;
     };
@@ -901,12 +915,18 @@ impl FusedState {
                 Some(b) => (
                     stand_in(&l.relation),
                     l.place.precision,
+                    place_names_its_province(
+                        &l.place.name,
+                        l.place.admin1.as_deref(),
+                        l.place.precision,
+                    ),
                     l.place.lat.is_none(),
                     std::cmp::Reverse(votes),
                 )
                     .cmp(&(
                         stand_in(&b.loc.relation),
                         b.loc.precision,
+                        b.loc.province_named(),
                         b.loc.lat.is_none(),
                         std::cmp::Reverse(best_votes),
                     ))

@@ -8,7 +8,14 @@ use super::{
     BestLocation, FusedState, MAX_AGGREGATE_ENTRIES, SCORE_TIE, SourceGroups, Tally,
     bound_supported,
 };
-use crate::record::FusedActor;
+use crate::record::{FusedActor, FusedLocation};
+
+impl FusedLocation {
+    /// Whether the place is a town named like its province (FU33, FU34).
+    pub(crate) fn province_named(&self) -> bool {
+        super::place_names_its_province(&self.name, self.admin1.as_deref(), self.precision)
+    }
+}
 
 /// Rule id of merging two records a later report links (FU70).
 pub const LINK_MERGE_RULE: &str = "FU70-link-merge";
@@ -200,6 +207,7 @@ impl FusedState {
             (
                 b.loc.relation == crate::focus::STAND_IN_RELATION,
                 b.loc.precision,
+                b.loc.province_named(),
                 b.loc.lat.is_none(),
                 std::cmp::Reverse(votes),
             )
@@ -336,5 +344,36 @@ mod tests {
         assert_eq!(x.sources, y.sources);
         assert_eq!(x.outlets.len(), 2);
         assert_eq!(x.contradictions.len(), y.contradictions.len());
+    }
+
+    #[test]
+    fn fu34_a_town_named_like_its_province_never_outranks_another_town() {
+        let at = |n: usize, name: &str, id: u64, lat: f64, score: f32| {
+            let mut m = member(n, "Wire", "2030-03-02", 1.0, n as i64);
+            let loc = m.event.location.as_mut().unwrap();
+            loc.place = place(name, id, lat, 37.6, "UA");
+            loc.place.admin1 = Some("Zorska oblast".into());
+            loc.place.score = score;
+            m
+        };
+        // "Zorsk" stands for Zorska oblast; the resolver scores it higher than the town.
+        let province = at(1, "Zorsk", 900201, 48.0, 0.99);
+        let town = at(2, "Bilohirka", 900202, 48.5, 0.5);
+        for order in [[&province, &town], [&town, &province]] {
+            let mut s = FusedState::default();
+            for m in order {
+                s.add(m);
+            }
+            let f = s.finish_summary(1).unwrap();
+            assert_eq!(f.location.unwrap().name, "Bilohirka");
+        }
+        let (mut a, mut b) = (FusedState::default(), FusedState::default());
+        a.add(&province);
+        b.add(&town);
+        a.absorb(&b, 2, None);
+        assert_eq!(
+            a.finish_summary(1).unwrap().location.unwrap().name,
+            "Bilohirka"
+        );
     }
 }
