@@ -892,8 +892,93 @@ impl FusedState {
             }
         }
 
-        // Location: finest precision with coordinates, then the resolver's score; the first
-        // of equals stays.
+        self.add_place(ev);
+
+        add_actors(&mut self.sources, &ev.sources);
+        add_actors(&mut self.targets, &ev.targets);
+        let dropped = [
+            (
+                "dates",
+                bound_supported(&mut self.dates.0, |e| u64::from(e.1)),
+            ),
+            (
+                "place_votes",
+                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
+            ),
+            (
+                "sources",
+                bound_supported(&mut self.sources, |a| a.reports as u64),
+            ),
+            (
+                "targets",
+                bound_supported(&mut self.targets, |a| a.reports as u64),
+            ),
+        ];
+        for (list, n) in dropped {
+            self.count_capped(list, n);
+        }
+
+        self.add_toll(m);
+
+        // Perpetrators: two reports whose named sources share no actor.
+        let codes: BTreeSet<String> = ev
+            .sources
+            .iter()
+            .map(|a| a.actor.code.clone())
+            .filter(|c| identifying_code(c))
+            .collect();
+        if !codes.is_empty() {
+            if self.source_sets.iter().any(|s| s.is_disjoint(&codes)) {
+                self.perpetrator_clash = true;
+            }
+            if !self.source_sets.contains(&codes) {
+                if self.source_sets.len() < MAX_AGGREGATE_ENTRIES {
+                    self.source_sets.push(codes);
+                } else {
+                    self.count_capped("source_sets", 1);
+                }
+            }
+        }
+
+        match ev.modality {
+            Modality::Asserted => self.asserted = true,
+            Modality::Hedged => self.any_hedged = true,
+            Modality::Denied => self.any_denied = true,
+            _ => {}
+        }
+        if !self.modalities.contains(&ev.modality) {
+            self.modalities.push(ev.modality);
+        }
+        if let Some(day) = event_day(ev) {
+            match self.first_day {
+                None => self.first_day = Some(day),
+                Some(first) if first != day => self.days_differ = true,
+                Some(_) => {}
+            }
+        }
+        self.confidence = self.confidence.max(ev.confidence);
+
+        self.add_document(m);
+
+        // Matching range: fine dates (day or week) when there are any, else all dates.
+        match &ev.date {
+            Some(d) => {
+                if d.precision <= TimePrecision::Week {
+                    union(&mut self.fine_range, d.start, d.end);
+                }
+                union(&mut self.any_range, d.start, d.end);
+            }
+            None => {
+                if let Some(p) = m.published_at {
+                    union(&mut self.any_range, p, p);
+                }
+            }
+        }
+    }
+
+    /// The record's place (in [`FusedState::add`]): finest precision with coordinates, then
+    /// the resolver's score; the first of equals stays.
+    fn add_place(&mut self, ev: &Event) {
         if let Some(l) = &ev.location {
             // A place fusion put in for a misread one (FU10, `focus.rs`) ranks after every
             // place a report gives itself.
@@ -953,31 +1038,12 @@ impl FusedState {
                 });
             }
         }
+    }
 
-        add_actors(&mut self.sources, &ev.sources);
-        add_actors(&mut self.targets, &ev.targets);
-        let dropped = [
-            (
-                "dates",
-                bound_supported(&mut self.dates.0, |e| u64::from(e.1)),
-            ),
-            (
-                "place_votes",
-                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
-            ),
-            (
-                "sources",
-                bound_supported(&mut self.sources, |a| a.reports as u64),
-            ),
-            (
-                "targets",
-                bound_supported(&mut self.targets, |a| a.reports as u64),
-            ),
-        ];
-        for (list, n) in dropped {
-            self.count_capped(list, n);
-        }
-
+    /// Casualties (in [`FusedState::add`]): the range, the best estimate and whether two
+    /// ranges clash.
+    fn add_toll(&mut self, m: &Member) {
+        let ev = &m.event;
         // Casualties: two ranges that do not overlap clash.
         if let (Some((lo, hi)), Some((figure, _))) =
             (killed_span(&ev.quantities), killed(&ev.quantities))
@@ -1000,46 +1066,11 @@ impl FusedState {
                 self.killed_best = Some(this);
             }
         }
+    }
 
-        // Perpetrators: two reports whose named sources share no actor.
-        let codes: BTreeSet<String> = ev
-            .sources
-            .iter()
-            .map(|a| a.actor.code.clone())
-            .filter(|c| identifying_code(c))
-            .collect();
-        if !codes.is_empty() {
-            if self.source_sets.iter().any(|s| s.is_disjoint(&codes)) {
-                self.perpetrator_clash = true;
-            }
-            if !self.source_sets.contains(&codes) {
-                if self.source_sets.len() < MAX_AGGREGATE_ENTRIES {
-                    self.source_sets.push(codes);
-                } else {
-                    self.count_capped("source_sets", 1);
-                }
-            }
-        }
-
-        match ev.modality {
-            Modality::Asserted => self.asserted = true,
-            Modality::Hedged => self.any_hedged = true,
-            Modality::Denied => self.any_denied = true,
-            _ => {}
-        }
-        if !self.modalities.contains(&ev.modality) {
-            self.modalities.push(ev.modality);
-        }
-        if let Some(day) = event_day(ev) {
-            match self.first_day {
-                None => self.first_day = Some(day),
-                Some(first) if first != day => self.days_differ = true,
-                Some(_) => {}
-            }
-        }
-        self.confidence = self.confidence.max(ev.confidence);
-
-        // Documents: a new one is counted once, with its outlet and its first report.
+    /// Documents (in [`FusedState::add`]): a new one is counted once, with its outlet, its
+    /// source group and its first report.
+    fn add_document(&mut self, m: &Member) {
         if self.n_documents == 0 || self.last_document != m.document_id {
             self.n_documents += 1;
             self.last_document.clone_from(&m.document_id);
@@ -1067,21 +1098,6 @@ impl FusedState {
                     m.document_id.clone(),
                     m.sentence_text.clone(),
                 ));
-            }
-        }
-
-        // Matching range: fine dates (day or week) when there are any, else all dates.
-        match &ev.date {
-            Some(d) => {
-                if d.precision <= TimePrecision::Week {
-                    union(&mut self.fine_range, d.start, d.end);
-                }
-                union(&mut self.any_range, d.start, d.end);
-            }
-            None => {
-                if let Some(p) = m.published_at {
-                    union(&mut self.any_range, p, p);
-                }
             }
         }
     }
