@@ -349,12 +349,23 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
+/// Most days (first to last, inclusive) a record merged by FU70 may span.
+pub const MAX_MERGED_SPAN_DAYS: i64 = 7;
+
 /// Whether two stored records that one report matches may be merged into one (FU70): they
 /// would match each other but for their dates (the report that matches both bridges them) —
 /// the same type or type family, no two towns or districts apart, no different countries or
 /// provinces, and, placed only coarsely, a shared actor or one story. Two records of two towns
 /// a report at the country level fits stay apart.
 pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
+    // A merged record spans at most a week: a chain of reports two days apart (daily shelling
+    // of one town by one side) is many events, and merging each record with the next would
+    // make it one record for months.
+    if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
+        && (e1.max(e2) - s1.min(s2)).num_days() + 1 > MAX_MERGED_SPAN_DAYS
+    {
+        return false;
+    }
     let mut bridged = a.clone();
     bridged.start = b.start;
     bridged.end = b.end;

@@ -154,3 +154,30 @@ fn fu70_two_towns_a_country_level_report_fits_stay_apart() {
     let events = store.events(&EventFilter::default()).unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
 }
+
+#[test]
+fn fu70_a_chain_of_reports_two_days_apart_is_not_merged_past_a_week() {
+    // Shelling of one town by one side told every other day: two records of five days each,
+    // then a report between them that fits both. Merging would make one record of 13 days.
+    let army = actor(
+        "SYRMIL",
+        "Syrian military",
+        Some("SYR"),
+        ActorType::Military,
+    );
+    let town = place("Alpha", 900101, 34.7268, 36.7234, "SY");
+    let store = Store::open_in_memory().unwrap();
+    for (i, d) in [1, 3, 5, 9, 11, 13, 7].into_iter().enumerate() {
+        let day = format!("2017-06-{d:02}");
+        let spec = EventSpec::assault(vec![army.clone()], Some(town.clone()), Some(&day));
+        let ex = extraction(
+            &text(100 + i),
+            Some(&format!("Outlet {i}")),
+            Some(&day),
+            &[spec],
+        );
+        store.put_extraction(&ex).unwrap();
+    }
+    let events = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+}
