@@ -317,6 +317,12 @@ impl CandidateIndex {
         Ok(self.rows.get(&id).map(|r| &**r))
     }
 
+    /// Forgets a fused event merged into another (FU70): searches pass over entries whose
+    /// fused event is not known, so its entries need not be removed one by one.
+    pub(crate) fn forget(&mut self, id: i64) {
+        self.rows.remove(&id);
+    }
+
     /// Records a fused event's latest columns.
     pub(crate) fn set(&mut self, id: i64, cols: KeyCols) {
         match self.rows.get_mut(&id) {

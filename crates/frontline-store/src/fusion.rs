@@ -31,6 +31,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::record::{Claim, Contradiction, ContradictionKind};
 use crate::record::{FusedActor, FusedEvent, FusedLocation};
 
+mod absorb;
+pub use absorb::LINK_MERGE_RULE;
+
 /// Days either side of an event's date within which another report can be the same event.
 pub const DATE_WINDOW_DAYS: u64 = 2;
 /// Greatest distance between two located reports of the same event.
@@ -346,6 +349,29 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
+/// Most days (first to last, inclusive) a record merged by FU70 may span.
+pub const MAX_MERGED_SPAN_DAYS: i64 = 7;
+
+/// Whether two stored records that one report matches may be merged into one (FU70): they
+/// would match each other but for their dates (the report that matches both bridges them) —
+/// the same type or type family, no two towns or districts apart, no different countries or
+/// provinces, and, placed only coarsely, a shared actor or one story. Two records of two towns
+/// a report at the country level fits stay apart.
+pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
+    // A merged record spans at most a week: a chain of reports two days apart (daily shelling
+    // of one town by one side) is many events, and merging each record with the next would
+    // make it one record for months.
+    if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
+        && (e1.max(e2) - s1.min(s2)).num_days() + 1 > MAX_MERGED_SPAN_DAYS
+    {
+        return false;
+    }
+    let mut bridged = a.clone();
+    bridged.start = b.start;
+    bridged.end = b.end;
+    match_score(&bridged, b).is_some() && match_score(b, &bridged).is_some()
+}
+
 /// Whether a report is placed at a town named like its own province (FU33): "Idlib" in Idlib
 /// Governorate, "Donetsk" in Donetska oblast, "Kunduz" in Kunduz Province. A text that names
 /// the province ("shelling in Donetsk", "strikes across Idlib") is read by the geocoder as its
@@ -353,14 +379,28 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
 /// goes with its own document's report of the same event first (FU32), like a report placed
 /// only to a province. Matching across documents still treats it as the town.
 pub fn names_its_province(ev: &Event) -> bool {
-    let Some(loc) = &ev.location else {
-        return false;
-    };
-    let place = &loc.place;
-    if place.precision != GeoPrecision::Point {
+    ev.location.as_ref().is_some_and(|loc| {
+        place_names_its_province(
+            &loc.place.name,
+            loc.place.admin1.as_deref(),
+            loc.place.precision,
+        )
+    })
+}
+
+/// Rule id of ranking a town named like its province after any other town for the record's
+/// place (FU34).
+pub const PROVINCE_NAMED_PLACE_RULE: &str = "FU34-province-named-place";
+
+/// [`names_its_province`] for a place given by its name, province and precision. The record's
+/// place (FU34, [`FusedState::add`]) ranks such a town after every other town its reports give:
+/// the text may have named the province, so a report of a real town there places the record
+/// better, whichever report arrived first.
+pub fn place_names_its_province(name: &str, admin1: Option<&str>, precision: GeoPrecision) -> bool {
+    if precision != GeoPrecision::Point {
         return false;
     }
-    let Some(admin1) = &place.admin1 else {
+    let Some(admin1) = admin1 else {
         return false;
     };
     let fold = |s: &str| -> String {
@@ -369,7 +409,7 @@ pub fn names_its_province(ev: &Event) -> bool {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let name = fold(&place.name);
+    let name = fold(name);
     let Some(first) = admin1.split_whitespace().next().map(fold) else {
         return false;
     };
@@ -863,61 +903,7 @@ impl FusedState {
             }
         }
 
-        // Location: finest precision with coordinates, then the resolver's score; the first
-        // of equals stays.
-        if let Some(l) = &ev.location {
-            // A place fusion put in for a misread one (FU10, `focus.rs`) ranks after every
-            // place a report gives itself.
-            let stand_in = |relation: &str| relation == crate::focus::STAND_IN_RELATION;
-            // A report dated only to the month or year is a side mention more often than the
-            // event's own telling: its place does not vote.
-            let dated_finely = ev
-                .date
-                .as_ref()
-                .is_none_or(|d| d.precision <= TimePrecision::Week);
-            let votes = if dated_finely {
-                self.vote(l.place.geonameid)
-            } else {
-                self.votes_of(l.place.geonameid)
-            };
-            let best_votes = self.votes_of(self.location.as_ref().and_then(|b| b.loc.geonameid));
-            let better = match &self.location {
-                None => true,
-                Some(b) => (
-                    stand_in(&l.relation),
-                    l.place.precision,
-                    l.place.lat.is_none(),
-                    std::cmp::Reverse(votes),
-                )
-                    .cmp(&(
-                        stand_in(&b.loc.relation),
-                        b.loc.precision,
-                        b.loc.lat.is_none(),
-                        std::cmp::Reverse(best_votes),
-                    ))
-                    .then(if (b.score - l.place.score).abs() <= SCORE_TIE {
-                        std::cmp::Ordering::Equal
-                    } else {
-                        b.score.total_cmp(&l.place.score)
-                    })
-                    .is_lt(),
-            };
-            if better {
-                self.location = Some(BestLocation {
-                    loc: FusedLocation {
-                        name: l.place.name.clone(),
-                        geonameid: l.place.geonameid,
-                        lat: l.place.lat,
-                        lon: l.place.lon,
-                        precision: l.place.precision,
-                        country_code: l.place.country_code.clone(),
-                        admin1: l.place.admin1.clone(),
-                        relation: l.relation.clone(),
-                    },
-                    score: l.place.score,
-                });
-            }
-        }
+        self.add_place(ev);
 
         add_actors(&mut self.sources, &ev.sources);
         add_actors(&mut self.targets, &ev.targets);
@@ -943,28 +929,7 @@ impl FusedState {
             self.count_capped(list, n);
         }
 
-        // Casualties: two ranges that do not overlap clash.
-        if let (Some((lo, hi)), Some((figure, _))) =
-            (killed_span(&ev.quantities), killed(&ev.quantities))
-        {
-            if let (Some(min_hi), Some(max_lo)) = (self.killed_hi_min, self.killed_lo_max)
-                && (min_hi < lo || hi < max_lo)
-            {
-                self.killed_clash = true;
-            }
-            self.killed_hi_min = Some(self.killed_hi_min.map_or(hi, |v| v.min(hi)));
-            self.killed_lo_max = Some(self.killed_lo_max.map_or(lo, |v| v.max(lo)));
-            self.killed_min = Some(self.killed_min.map_or(lo, |v| v.min(lo)));
-            self.killed_max = Some(self.killed_max.map_or(hi, |v| v.max(hi)));
-            let this = BestToll {
-                asserted: ev.modality == Modality::Asserted,
-                published: m.published_at,
-                value: figure,
-            };
-            if self.killed_best.is_none_or(|b| this.outranks(&b)) {
-                self.killed_best = Some(this);
-            }
-        }
+        self.add_toll(m);
 
         // Perpetrators: two reports whose named sources share no actor.
         let codes: BTreeSet<String> = ev
@@ -1004,7 +969,119 @@ impl FusedState {
         }
         self.confidence = self.confidence.max(ev.confidence);
 
-        // Documents: a new one is counted once, with its outlet and its first report.
+        self.add_document(m);
+
+        // Matching range: fine dates (day or week) when there are any, else all dates.
+        match &ev.date {
+            Some(d) => {
+                if d.precision <= TimePrecision::Week {
+                    union(&mut self.fine_range, d.start, d.end);
+                }
+                union(&mut self.any_range, d.start, d.end);
+            }
+            None => {
+                if let Some(p) = m.published_at {
+                    union(&mut self.any_range, p, p);
+                }
+            }
+        }
+    }
+
+    /// The record's place (in [`FusedState::add`]): finest precision with coordinates, then
+    /// the resolver's score; the first of equals stays.
+    fn add_place(&mut self, ev: &Event) {
+        if let Some(l) = &ev.location {
+            // A place fusion put in for a misread one (FU10, `focus.rs`) ranks after every
+            // place a report gives itself.
+            let stand_in = |relation: &str| relation == crate::focus::STAND_IN_RELATION;
+            // A report dated only to the month or year is a side mention more often than the
+            // event's own telling: its place does not vote.
+            let dated_finely = ev
+                .date
+                .as_ref()
+                .is_none_or(|d| d.precision <= TimePrecision::Week);
+            let votes = if dated_finely {
+                self.vote(l.place.geonameid)
+            } else {
+                self.votes_of(l.place.geonameid)
+            };
+            let best_votes = self.votes_of(self.location.as_ref().and_then(|b| b.loc.geonameid));
+            let better = match &self.location {
+                None => true,
+                Some(b) => (
+                    stand_in(&l.relation),
+                    l.place.precision,
+                    place_names_its_province(
+                        &l.place.name,
+                        l.place.admin1.as_deref(),
+                        l.place.precision,
+                    ),
+                    l.place.lat.is_none(),
+                    std::cmp::Reverse(votes),
+                )
+                    .cmp(&(
+                        stand_in(&b.loc.relation),
+                        b.loc.precision,
+                        b.loc.province_named(),
+                        b.loc.lat.is_none(),
+                        std::cmp::Reverse(best_votes),
+                    ))
+                    .then(if (b.score - l.place.score).abs() <= SCORE_TIE {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        b.score.total_cmp(&l.place.score)
+                    })
+                    .is_lt(),
+            };
+            if better {
+                self.location = Some(BestLocation {
+                    loc: FusedLocation {
+                        name: l.place.name.clone(),
+                        geonameid: l.place.geonameid,
+                        lat: l.place.lat,
+                        lon: l.place.lon,
+                        precision: l.place.precision,
+                        country_code: l.place.country_code.clone(),
+                        admin1: l.place.admin1.clone(),
+                        relation: l.relation.clone(),
+                    },
+                    score: l.place.score,
+                });
+            }
+        }
+    }
+
+    /// Casualties (in [`FusedState::add`]): the range, the best estimate and whether two
+    /// ranges clash.
+    fn add_toll(&mut self, m: &Member) {
+        let ev = &m.event;
+        // Casualties: two ranges that do not overlap clash.
+        if let (Some((lo, hi)), Some((figure, _))) =
+            (killed_span(&ev.quantities), killed(&ev.quantities))
+        {
+            if let (Some(min_hi), Some(max_lo)) = (self.killed_hi_min, self.killed_lo_max)
+                && (min_hi < lo || hi < max_lo)
+            {
+                self.killed_clash = true;
+            }
+            self.killed_hi_min = Some(self.killed_hi_min.map_or(hi, |v| v.min(hi)));
+            self.killed_lo_max = Some(self.killed_lo_max.map_or(lo, |v| v.max(lo)));
+            self.killed_min = Some(self.killed_min.map_or(lo, |v| v.min(lo)));
+            self.killed_max = Some(self.killed_max.map_or(hi, |v| v.max(hi)));
+            let this = BestToll {
+                asserted: ev.modality == Modality::Asserted,
+                published: m.published_at,
+                value: figure,
+            };
+            if self.killed_best.is_none_or(|b| this.outranks(&b)) {
+                self.killed_best = Some(this);
+            }
+        }
+    }
+
+    /// Documents (in [`FusedState::add`]): a new one is counted once, with its outlet, its
+    /// source group and its first report.
+    fn add_document(&mut self, m: &Member) {
         if self.n_documents == 0 || self.last_document != m.document_id {
             self.n_documents += 1;
             self.last_document.clone_from(&m.document_id);
@@ -1032,21 +1109,6 @@ impl FusedState {
                     m.document_id.clone(),
                     m.sentence_text.clone(),
                 ));
-            }
-        }
-
-        // Matching range: fine dates (day or week) when there are any, else all dates.
-        match &ev.date {
-            Some(d) => {
-                if d.precision <= TimePrecision::Week {
-                    union(&mut self.fine_range, d.start, d.end);
-                }
-                union(&mut self.any_range, d.start, d.end);
-            }
-            None => {
-                if let Some(p) = m.published_at {
-                    union(&mut self.any_range, p, p);
-                }
             }
         }
     }

@@ -318,4 +318,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod order_tests;
+#[cfg(test)]
 mod tests;

@@ -24,6 +24,8 @@ use crate::{PutOutcome, Result, Store};
 use rusqlite::types::Value;
 use rustc_hash::FxHashMap as HashMap;
 
+mod merge;
+
 /// Most events stored for one document; those beyond are counted in a warning of the
 /// document (see [`events_note`]). A live blog or a long report codes a few hundred events; a
 /// text that repeats one attack sentence tens of thousands of times coded as many events, all
@@ -528,14 +530,15 @@ fn placeholders(rows: usize, width: usize, first: usize) -> String {
 }
 
 /// Stores one document (all but its full-text index entry); returns what happened and, for a
-/// new document, its rowid.
+/// new document, its rowid. Stages: copy detection ([`find_story`]), the document's rows
+/// ([`insert_document`]), then each event, fused ([`fuse_report`]) and stored
+/// ([`insert_event`]).
 fn put_one(
     tx: &Transaction<'_>,
     ex: &Extraction,
     prepared: &Prepared,
     cache: &mut WriteCache,
 ) -> Result<(PutOutcome, Option<i64>)> {
-    let (sig, lead) = (&prepared.signature, &prepared.lead);
     let doc = &ex.document;
     let known: Option<i64> = tx
         .prepare_cached("SELECT rowid_ FROM documents WHERE id = ?1")?
@@ -549,9 +552,43 @@ fn put_one(
             None,
         ));
     }
+    let story = find_story(tx, ex, prepared, cache)?;
+    let rowid = insert_document(tx, ex, prepared, &story, cache)?;
+    let fused = store_events(tx, ex, prepared, rowid, story.id, cache)?;
+    Ok((
+        PutOutcome::New {
+            document_id: doc.id.clone(),
+            story_id: story.id,
+            copy: story.copy,
+            events: fused.stored,
+            fused_created: fused.created.len(),
+            fused_updated: fused.updated.len(),
+        },
+        Some(rowid),
+    ))
+}
 
-    // Copies: candidates share an LSH band (among the latest documents filed under it); the
-    // most similar one above the threshold whose lead agrees wins.
+/// The story a new document belongs to, as copy detection found it.
+struct StoryOf {
+    /// Story id (a new story when the document copies none).
+    id: i64,
+    /// Whether the document is a copy of a stored one.
+    copy: bool,
+    /// The most similar stored document, and its similarity.
+    nearest: Option<(String, f64)>,
+}
+
+/// Copy detection: candidates share an LSH band (among the latest documents filed under it);
+/// the most similar one above the threshold whose lead agrees (or, reworded, whose figures
+/// agree) wins, and the document joins its story; otherwise it starts a story.
+fn find_story(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    prepared: &Prepared,
+    cache: &mut WriteCache,
+) -> Result<StoryOf> {
+    let (sig, lead) = (&prepared.signature, &prepared.lead);
+    let doc = &ex.document;
     let keys = sig.band_keys();
     // The map of the previous document, emptied: its table is kept, not grown again.
     let mut hits = std::mem::take(&mut cache.hits);
@@ -664,8 +701,28 @@ fn put_one(
             (tx.last_insert_rowid(), false)
         }
     };
-    let (nearest, similarity) = match &best {
-        Some((s, id, _, _)) => (Some(id.clone()), Some(*s)),
+    Ok(StoryOf {
+        id: story_id,
+        copy,
+        nearest: best.map(|(s, id, _, _)| (id, s)),
+    })
+}
+
+/// Inserts the document's row, keeps its bands for filing and its signature for later copies,
+/// and inserts its mentions; returns its rowid.
+fn insert_document(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    prepared: &Prepared,
+    story: &StoryOf,
+    cache: &mut WriteCache,
+) -> Result<i64> {
+    let (sig, lead) = (&prepared.signature, &prepared.lead);
+    let doc = &ex.document;
+    let keys = sig.band_keys();
+    let story_id = story.id;
+    let (nearest, similarity) = match &story.nearest {
+        Some((id, s)) => (Some(id.clone()), Some(*s)),
         None => (None, None),
     };
 
@@ -739,22 +796,38 @@ fn put_one(
     tx.prepare_cached("INSERT INTO document_mentions (doc, n, data) VALUES (?1, ?2, ?3)")?
         .execute(params![rowid, ex.mentions.len() as i64, mentions.as_ref()])?;
 
-    let mut created: BTreeSet<i64> = BTreeSet::new();
-    let mut updated: BTreeSet<i64> = BTreeSet::new();
-    let mut insert_event = tx.prepare_cached(
-        "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
-         date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
-         sentence_text, data, fused_id, claims) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-         ?18)",
-    )?;
+    Ok(rowid)
+}
+
+/// The fused events a document's reports started and joined, and how many events it stored.
+#[derive(Default)]
+struct Fused {
+    created: BTreeSet<i64>,
+    updated: BTreeSet<i64>,
+    stored: usize,
+}
+
+/// Stores a document's events (at most [`MAX_EVENTS_PER_DOCUMENT`]), fusing each that
+/// happened and is not background (FU20) with the stored records.
+fn store_events(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    prepared: &Prepared,
+    rowid: i64,
+    story_id: i64,
+    cache: &mut WriteCache,
+) -> Result<Fused> {
+    let doc = &ex.document;
+    let mut out = Fused {
+        stored: ex.events.len().min(MAX_EVENTS_PER_DOCUMENT),
+        ..Fused::default()
+    };
     // The outlets the document credits, for counting independent sources.
     let doc_credits = if ex.events.iter().any(fusable) {
         crate::credits::credits(&doc.text)
     } else {
         Vec::new()
     };
-    let stored_events = ex.events.len().min(MAX_EVENTS_PER_DOCUMENT);
     // What fusion reads from the whole document (`focus.rs`), and the fused events this
     // document's reports went to (FU30).
     let focus = if ex.events.iter().any(fusable) {
@@ -763,108 +836,179 @@ fn put_one(
         Focus::default()
     };
     let mut joined: Vec<(MatchKey, i64)> = Vec::new();
-    for (idx, ev) in ex.events.iter().enumerate().take(stored_events) {
+    for (idx, ev) in ex.events.iter().enumerate().take(out.stored) {
         let sentence_text = ex
             .sentences
             .get(ev.sentence)
             .and_then(|s| s.span.slice(&doc.text))
             .unwrap_or_default();
         let fuses = fusable(ev) && !focus::is_background(ev, doc.published_at);
-        let member = fuses.then(|| Member {
-            event: focus.steady(ev).into_owned(),
-            document_id: doc.id.clone(),
-            outlet: doc.outlet.clone(),
-            story_id,
-            published_at: doc.published_at,
-            sentence_text: sentence_text.to_string(),
-            credits: doc_credits.clone(),
-        });
-        // A report that matches no fused event starts one, written whole in one insert.
-        let fused_id = match &member {
-            Some(member) => {
-                let key = MatchKey::of_event(&member.event, story_id, doc.published_at);
-                // A report that matches no other document's record joins the record of its
-                // own document's report of the same event, if any (FU30).
-                // A report placed only to a province or country, or to a town named like its
-                // province (FU33), goes with its own document's report of the same event
-                // before any other record its coarse place also fits (FU32).
-                // Among its document's reports, a town named like its province is the
-                // province (FU33).
-                let mut doc_key = key.clone();
-                if fusion::names_its_province(&member.event) {
-                    doc_key.precision = Some(GeoPrecision::Admin1);
-                }
-                let own = fusion::same_document_record(&doc_key, &joined);
-                let coarse = !doc_key.located_finely();
-                let found = match own {
-                    Some(id) if coarse => Some(id),
-                    _ => find_match(tx, &key, &mut cache.index)?.or(own),
-                };
-                let id = match found {
-                    Some(id) => {
-                        if !created.contains(&id) {
-                            updated.insert(id);
-                        }
-                        add_report(tx, id, member, rowid, cache)?;
-                        id
-                    }
-                    None => {
-                        let id = start_fused(tx, member, rowid, cache)?;
-                        created.insert(id);
-                        id
-                    }
-                };
-                joined.push((doc_key, id));
-                Some(id)
-            }
-            None => None,
+        let fused_id = if fuses {
+            let member = Member {
+                event: focus.steady(ev).into_owned(),
+                document_id: doc.id.clone(),
+                outlet: doc.outlet.clone(),
+                story_id,
+                published_at: doc.published_at,
+                sentence_text: sentence_text.to_string(),
+                credits: doc_credits.clone(),
+            };
+            Some(fuse_report(
+                tx,
+                &member,
+                rowid,
+                &mut joined,
+                &mut out,
+                cache,
+            )?)
+        } else {
+            None
         };
-        let loc = ev.location.as_ref().map(|l| &l.place);
-        insert_event.execute(params![
-            ev.id,
-            rowid,
-            idx as i64,
-            ev.plover_type.as_str(),
-            ev.acled.as_ref().map(|a| a.event_type.clone()),
-            ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
-            date_str(ev.date.as_ref().map(|d| d.start)),
-            date_str(ev.date.as_ref().map(|d| d.end)),
-            opt_enum_str(ev.date.as_ref().map(|d| &d.precision))?,
-            loc.and_then(|p| p.lat),
-            loc.and_then(|p| p.lon),
-            opt_enum_str(loc.map(|p| &p.precision))?,
-            loc.and_then(|p| p.country_code.clone()),
-            opt_enum_str(Some(&ev.modality))?,
-            sentence_text,
-            match prepared.events.get(idx) {
-                Some(Some(v)) => std::borrow::Cow::Borrowed(v),
-                _ => std::borrow::Cow::Owned(ToStore::of(codec::EVENTS, to_json(ev)?)),
-            }
-            .as_ref(),
-            fused_id,
-            match prepared.claims.get(idx) {
-                Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
-                _ => std::borrow::Cow::Owned(to_json(&StoredReport::of(
-                    ev,
-                    &doc.id,
-                    doc.outlet.as_deref(),
-                ))?),
-            }
-            .as_ref(),
-        ])?;
+        insert_event(tx, ex, prepared, idx, rowid, sentence_text, fused_id)?;
     }
+    Ok(out)
+}
 
-    Ok((
-        PutOutcome::New {
-            document_id: doc.id.clone(),
-            story_id,
-            copy,
-            events: stored_events,
-            fused_created: created.len(),
-            fused_updated: updated.len(),
-        },
-        Some(rowid),
-    ))
+/// Fuses one report: the record it joins (FU30/FU32/FU33 within its document, else the best
+/// match), every other record it matches and that record fits merged into it (FU70), or a new
+/// record. Returns the fused event's id.
+fn fuse_report(
+    tx: &Transaction<'_>,
+    member: &Member,
+    rowid: i64,
+    joined: &mut Vec<(MatchKey, i64)>,
+    out: &mut Fused,
+    cache: &mut WriteCache,
+) -> Result<i64> {
+    let key = MatchKey::of_event(&member.event, member.story_id, member.published_at);
+    // A report that matches no other document's record joins the record of its own
+    // document's report of the same event, if any (FU30). A report placed only to a province
+    // or country, or to a town named like its province (FU33), goes with its own document's
+    // report of the same event before any other record its coarse place also fits (FU32).
+    // Among its document's reports, a town named like its province is the province (FU33).
+    let mut doc_key = key.clone();
+    if fusion::names_its_province(&member.event) {
+        doc_key.precision = Some(GeoPrecision::Admin1);
+    }
+    let own = fusion::same_document_record(&doc_key, joined);
+    let coarse = !doc_key.located_finely();
+    let matches = match own {
+        Some(_) if coarse => Vec::new(),
+        _ => find_matches(tx, &key, &mut cache.index)?,
+    };
+    let found = matches.first().map(|m| m.1).or(own);
+    let id = match found {
+        Some(id) => {
+            if !out.created.contains(&id) {
+                out.updated.insert(id);
+            }
+            add_report(tx, id, member, rowid, cache)?;
+            id
+        }
+        None => {
+            let id = start_fused(tx, member, rowid, cache)?;
+            out.created.insert(id);
+            id
+        }
+    };
+    let id = merge_linked(tx, id, &matches, member, joined, out, cache)?;
+    joined.push((doc_key, id));
+    Ok(id)
+}
+
+/// FU70: the other records a report matches, merged with the one it joined (`id`) when they fit
+/// it but for their dates (`fusion::records_linkable`), the earliest record kept. Returns the
+/// id the report's record has afterwards.
+fn merge_linked(
+    tx: &Transaction<'_>,
+    mut id: i64,
+    matches: &[(f64, i64, MatchKey)],
+    member: &Member,
+    joined: &mut [(MatchKey, i64)],
+    out: &mut Fused,
+    cache: &mut WriteCache,
+) -> Result<i64> {
+    for (_, other, _) in matches.iter().skip(1) {
+        let (Some(mine), Some(theirs)) = (
+            cache.index.get(id).and_then(|f| f.key.clone()),
+            cache.index.get(*other).and_then(|f| f.key.clone()),
+        ) else {
+            continue;
+        };
+        if !fusion::records_linkable(&mine, &theirs) {
+            continue;
+        }
+        let (keep, gone) = (id.min(*other), id.max(*other));
+        merge::merge_records(tx, keep, gone, &member.document_id, cache)?;
+        // A record this document started and merged into an older one was not created.
+        out.created.remove(&gone);
+        out.updated.remove(&gone);
+        if !out.created.contains(&keep) {
+            out.updated.insert(keep);
+        }
+        for j in joined.iter_mut().filter(|j| j.1 == gone) {
+            j.1 = keep;
+        }
+        id = keep;
+    }
+    Ok(id)
+}
+
+/// Inserts one event's row (`fused_id`: the fused event it went to, if any).
+fn insert_event(
+    tx: &Transaction<'_>,
+    ex: &Extraction,
+    prepared: &Prepared,
+    idx: usize,
+    rowid: i64,
+    sentence_text: &str,
+    fused_id: Option<i64>,
+) -> Result<()> {
+    let doc = &ex.document;
+    let Some(ev) = ex.events.get(idx) else {
+        return Ok(());
+    };
+    let loc = ev.location.as_ref().map(|l| &l.place);
+    tx.prepare_cached(
+        "INSERT INTO events (id, doc, idx, plover_type, acled_type, acled_sub_type, \
+         date_start, date_end, time_precision, lat, lon, geo_precision, country_code, modality, \
+         sentence_text, data, fused_id, claims) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18)",
+    )?
+    .execute(params![
+        ev.id,
+        rowid,
+        idx as i64,
+        ev.plover_type.as_str(),
+        ev.acled.as_ref().map(|a| a.event_type.clone()),
+        ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
+        date_str(ev.date.as_ref().map(|d| d.start)),
+        date_str(ev.date.as_ref().map(|d| d.end)),
+        opt_enum_str(ev.date.as_ref().map(|d| &d.precision))?,
+        loc.and_then(|p| p.lat),
+        loc.and_then(|p| p.lon),
+        opt_enum_str(loc.map(|p| &p.precision))?,
+        loc.and_then(|p| p.country_code.clone()),
+        opt_enum_str(Some(&ev.modality))?,
+        sentence_text,
+        match prepared.events.get(idx) {
+            Some(Some(v)) => std::borrow::Cow::Borrowed(v),
+            _ => std::borrow::Cow::Owned(ToStore::of(codec::EVENTS, to_json(ev)?)),
+        }
+        .as_ref(),
+        fused_id,
+        match prepared.claims.get(idx) {
+            Some(Some(j)) => std::borrow::Cow::Borrowed(j.as_str()),
+            _ => std::borrow::Cow::Owned(to_json(&StoredReport::of(
+                ev,
+                &doc.id,
+                doc.outlet.as_deref(),
+            ))?),
+        }
+        .as_ref(),
+    ])?;
+    Ok(())
 }
 
 /// Days per bucket of the candidate index (`fused_buckets`).
@@ -1021,12 +1165,12 @@ fn dated_candidates(
 /// Most fused events of its own story an undated report is compared with (the latest).
 const MAX_STORY_CANDIDATES: usize = 200;
 
-/// The best-matching fused event for a report, if any.
-fn find_match(
+/// The fused events a report matches, the best first (ties: the earliest).
+fn find_matches(
     tx: &Transaction<'_>,
     key: &MatchKey,
     index: &mut CandidateIndex,
-) -> Result<Option<i64>> {
+) -> Result<Vec<(f64, i64, MatchKey)>> {
     // A report placed neither in a country nor finely can only fuse with copies of its own
     // story (see `fusion::match_score`): those are looked up under its stories.
     let by_story = key.country.is_none() && !key.located_finely();
@@ -1066,7 +1210,7 @@ fn find_match(
             }
         }
     }
-    let mut best: Option<(f64, i64)> = None;
+    let mut found: Vec<(f64, i64, MatchKey)> = Vec::new();
     for id in cands {
         let read;
         let fkey = match index.get(id).and_then(|f| f.key.as_ref()) {
@@ -1079,13 +1223,12 @@ fn find_match(
                 None => continue,
             },
         };
-        if let Some(score) = fusion::match_score(key, fkey)
-            && best.is_none_or(|b| score > b.0)
-        {
-            best = Some((score, id));
+        if let Some(score) = fusion::match_score(key, fkey) {
+            found.push((score, id, fkey.clone()));
         }
     }
-    Ok(best.map(|b| b.1))
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(found)
 }
 
 /// The match key of a fused event written by schema version 1 and not updated since (its
@@ -1287,16 +1430,15 @@ fn link_report(
     Ok(())
 }
 
-/// Adds one report to an existing fused event: updates its running aggregate and its entry in
-/// the candidate index, and adds its new actors, document link, story and candidate filing.
-/// Its row is written once per batch, by [`flush_fused`].
-fn add_report(
+/// Puts a fused event in the writer's cache ([`WriteCache::fused`]) as stored, unless it is
+/// there already. A row written by schema version 1 has no aggregate: it is rebuilt from its
+/// members, leaving out the report being added (`adding`). Returns whether it was rebuilt.
+pub(crate) fn load_fused(
     tx: &Transaction<'_>,
     fused_id: i64,
-    member: &Member,
-    doc: i64,
+    adding: &str,
     cache: &mut WriteCache,
-) -> Result<()> {
+) -> Result<bool> {
     let n = fused_sql().columns.len();
     let mut rebuilt = false;
     if let std::collections::hash_map::Entry::Vacant(slot) = cache.fused.entry(fused_id) {
@@ -1311,7 +1453,7 @@ fn add_report(
             Some(a) => serde_json::from_str::<FusedState>(a)?,
             None => {
                 rebuilt = true;
-                rebuild(tx, fused_id, &member.event.id)?
+                rebuild(tx, fused_id, adding)?
             }
         };
         // The stored row's box is what the tree holds.
@@ -1321,6 +1463,20 @@ fn add_report(
         cached.clear_record = rebuilt;
         slot.insert(Box::new(cached));
     }
+    Ok(rebuilt)
+}
+
+/// Adds one report to an existing fused event: updates its running aggregate and its entry in
+/// the candidate index, and adds its new actors, document link, story and candidate filing.
+/// Its row is written once per batch, by [`flush_fused`].
+fn add_report(
+    tx: &Transaction<'_>,
+    fused_id: i64,
+    member: &Member,
+    doc: i64,
+    cache: &mut WriteCache,
+) -> Result<()> {
+    let rebuilt = load_fused(tx, fused_id, &member.event.id, cache)?;
     let WriteCache {
         fused,
         index,

@@ -419,6 +419,14 @@ const MIGRATIONS: &[&str] = &[
     UPDATE fused_events SET updated_at = created_at WHERE updated_at IS NULL;
     CREATE INDEX fused_updated ON fused_events(updated_at);
     "#,
+    // Version 13 (FU70, merging the records a later report links, put/merge.rs): a merge moves
+    // the candidate filings and stories of one fused event to another, which without these
+    // read the whole of `fused_buckets` and `fused_stories` (their keys start with the type and
+    // the story) once per merge.
+    r#"
+    CREATE INDEX IF NOT EXISTS fused_buckets_fused ON fused_buckets(fused_id);
+    CREATE INDEX IF NOT EXISTS fused_stories_fused ON fused_stories(fused_id);
+    "#,
 ];
 
 /// Newest schema version this build knows.

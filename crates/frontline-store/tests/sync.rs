@@ -197,7 +197,7 @@ fn a_version_11_database_is_upgraded_without_loss() {
     assert!(records_before.iter().any(|r| r.2 > 1), "some events fused");
 
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
     let events = store.events(&EventFilter::default()).unwrap();
     assert_eq!(events.len(), records_before.len());

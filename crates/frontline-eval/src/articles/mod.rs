@@ -85,13 +85,39 @@ pub fn evaluate(
     })
 }
 
+/// Stores the extractions, by default in gold order in one batch. For measuring whether fusion
+/// depends on arrival order: `FRONTLINE_EVAL_SHUFFLE=SEED` stores them in a pseudo-random order
+/// of that seed, and `FRONTLINE_EVAL_BATCH=N` in batches of `N` documents.
+fn put_in_order(store: &Store, mut batch: Vec<Extraction>) -> Result<(), ArticlesError> {
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    if let Some(seed) = env("FRONTLINE_EVAL_SHUFFLE") {
+        // xorshift64: the same order for the same seed, everywhere
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).max(1);
+        for i in (1..batch.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            batch.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+    }
+    let size = env("FRONTLINE_EVAL_BATCH").map_or(batch.len().max(1), |n| n.max(1) as usize);
+    for chunk in batch.chunks(size) {
+        store.put_extractions(chunk)?;
+    }
+    Ok(())
+}
+
 fn fuse_and_score(
     scored: &[Scored],
     store: &Store,
     stories: &BTreeMap<String, usize>,
 ) -> Result<FusionScores, ArticlesError> {
     let batch: Vec<Extraction> = scored.iter().map(|s| s.extraction.clone()).collect();
-    store.put_extractions(&batch)?;
+    put_in_order(store, batch)?;
     let mut clusters: BTreeMap<String, ClusterGold> = BTreeMap::new();
     let mut reports = Vec::new();
     for s in scored {
