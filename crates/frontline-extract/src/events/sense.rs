@@ -10,6 +10,65 @@ use super::lexicon::{Form, TriggerHit, TriggerRule};
 /// How far, in tokens, a check looks on either side of the trigger.
 const WINDOW: usize = 30;
 
+/// What is "executed" when nothing is killed: a warrant, an order, a plan, a deal.
+const EXECUTED_THINGS: &[&str] = &[
+    "warrant",
+    "warrants",
+    "order",
+    "orders",
+    "plan",
+    "plans",
+    "strategy",
+    "deal",
+    "deals",
+    "contract",
+    "contracts",
+    "trade",
+    "trades",
+    "transaction",
+    "transactions",
+    "programme",
+    "program",
+    "project",
+    "policy",
+    "agreement",
+];
+
+/// Whether the object after an "execute" trigger ending at token `from` is one of
+/// [`EXECUTED_THINGS`]: "executed a search warrant", "the execution of the plan". The object
+/// is read over "of", a determiner and at most two modifiers; a preposition or punctuation
+/// ends it ("executed five men in order to ..." is a killing).
+fn executes_a_thing(t: &Tokens<'_>, from: usize) -> bool {
+    let mut k = from;
+    if k < t.len() && t.low(k) == "of" {
+        k += 1;
+    }
+    if k < t.len()
+        && matches!(
+            t.low(k),
+            "a" | "an" | "the" | "its" | "their" | "his" | "her" | "this" | "that" | "our"
+        )
+    {
+        k += 1;
+    }
+    for _ in 0..3 {
+        if k >= t.len() {
+            return false;
+        }
+        let w = t.low(k);
+        if EXECUTED_THINGS.contains(&w) {
+            return true;
+        }
+        if !w.chars().all(char::is_alphabetic)
+            || matches!(w, "in" | "to" | "for" | "on" | "at" | "and" | "by" | "with")
+        {
+            return false;
+        }
+        k += 1;
+    }
+    false
+}
+
 fn any_in(t: &Tokens<'_>, from: usize, to: usize, words: &[&str]) -> bool {
     (from..to.min(t.len())).any(|k| words.contains(&t.low(k)))
 }
@@ -731,6 +790,15 @@ fn other_senses(
     let next = t.low(h.end);
     let prev = if h.start > 0 { t.low(h.start - 1) } else { "" };
     let ptype = rule.plover_type;
+    // "agents executed a search warrant", "the execution of the plan": carrying something
+    // out, not a killing
+    if matches!(
+        w,
+        "executed" | "execute" | "executes" | "executing" | "execution"
+    ) && executes_a_thing(t, h.end)
+    {
+        return Some("NE46-carried-out: a warrant, order or plan executed, not a killing");
+    }
     // "60 Russian diplomats being expelled from the United States": diplomacy
     if matches!(ptype, Some(PloverType::Coerce))
         && w.starts_with("expel")
@@ -960,6 +1028,35 @@ mod tests {
         assert_eq!(
             id(reason("Police found the murder suspect at home.", "EV162")),
             "NE13-legal"
+        );
+    }
+
+    #[test]
+    fn warrants_and_plans_executed() {
+        assert_eq!(
+            id(reason_word(
+                "Federal agents executed a search warrant at the farm.",
+                "executed"
+            )),
+            "NE46-carried-out"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The council delayed the execution of the new plan.",
+                "execution"
+            )),
+            "NE46-carried-out"
+        );
+        assert_eq!(
+            reason_word("Militants executed two hostages in the square.", "executed"),
+            None
+        );
+        assert_eq!(
+            reason_word(
+                "Gunmen executed the men in order to terrify the village.",
+                "executed"
+            ),
+            None
         );
     }
 
