@@ -907,27 +907,7 @@ impl FusedState {
 
         add_actors(&mut self.sources, &ev.sources);
         add_actors(&mut self.targets, &ev.targets);
-        let dropped = [
-            (
-                "dates",
-                bound_supported(&mut self.dates.0, |e| u64::from(e.1)),
-            ),
-            (
-                "place_votes",
-                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
-            ),
-            (
-                "sources",
-                bound_supported(&mut self.sources, |a| a.reports as u64),
-            ),
-            (
-                "targets",
-                bound_supported(&mut self.targets, |a| a.reports as u64),
-            ),
-        ];
-        for (list, n) in dropped {
-            self.count_capped(list, n);
-        }
+        self.bound_lists();
 
         self.add_toll(m);
 
@@ -984,6 +964,32 @@ impl FusedState {
                     union(&mut self.any_range, p, p);
                 }
             }
+        }
+    }
+
+    /// Keeps each tallied list (dates, place votes, sources, targets) within
+    /// [`MAX_AGGREGATE_ENTRIES`], counting what is left out.
+    pub(crate) fn bound_lists(&mut self) {
+        let dropped = [
+            (
+                "dates",
+                bound_supported(&mut self.dates.0, |e| u64::from(e.1)),
+            ),
+            (
+                "place_votes",
+                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
+            ),
+            (
+                "sources",
+                bound_supported(&mut self.sources, |a| a.reports as u64),
+            ),
+            (
+                "targets",
+                bound_supported(&mut self.targets, |a| a.reports as u64),
+            ),
+        ];
+        for (list, n) in dropped {
+            self.count_capped(list, n);
         }
     }
 

@@ -4,10 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{
-    BestLocation, FusedState, MAX_AGGREGATE_ENTRIES, SCORE_TIE, SourceGroups, Tally,
-    bound_supported,
-};
+use super::{BestLocation, FusedState, MAX_AGGREGATE_ENTRIES, SCORE_TIE, SourceGroups, Tally};
 use crate::record::{FusedActor, FusedLocation};
 
 impl FusedLocation {
@@ -121,22 +118,7 @@ impl FusedState {
         self.absorb_place(other);
         absorb_actors(&mut self.sources, &other.sources);
         absorb_actors(&mut self.targets, &other.targets);
-        for (list, n) in [
-            (
-                "place_votes",
-                bound_supported(&mut self.place_votes, |e| u64::from(e.1)),
-            ),
-            (
-                "sources",
-                bound_supported(&mut self.sources, |a| a.reports as u64),
-            ),
-            (
-                "targets",
-                bound_supported(&mut self.targets, |a| a.reports as u64),
-            ),
-        ] {
-            self.count_capped(list, n);
-        }
+        self.bound_lists();
         self.absorb_tolls(other);
         for set in &other.source_sets {
             if self.source_sets.iter().any(|s| s.is_disjoint(set)) {
@@ -179,8 +161,6 @@ impl FusedState {
             (Some(a), Some(b)) if a == b => self.dates.absorb(&other.dates),
             _ => {}
         }
-        let n = bound_supported(&mut self.dates.0, |e| u64::from(e.1));
-        self.count_capped("dates", n);
         for (mine, theirs) in [
             (&mut self.fine_range, other.fine_range),
             (&mut self.any_range, other.any_range),
