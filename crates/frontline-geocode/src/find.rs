@@ -737,6 +737,446 @@ fn state_abbr(text: &str, toks: &[Tok], i: usize) -> Option<(usize, &'static str
     None
 }
 
+/// What [`try_name`] made of the tokens it was given.
+enum Step {
+    /// Not a name here: try the next shorter span.
+    Shorter,
+    /// A filter set the name aside (and recorded why): no shorter span is tried.
+    Stop,
+    /// The tokens are consumed: a place found, or a name that is no place.
+    Take,
+}
+
+/// Where [`try_name`] looks: tokens `i..i + n` of sentence `si`, with what the caller read
+/// before them.
+struct Attempt {
+    si: usize,
+    i: usize,
+    n: usize,
+    /// A locative cue before, and whether it is strong ("the town of").
+    cued: bool,
+    strong: bool,
+    /// Token `i` is an article joined to the name ("al-").
+    is_article: bool,
+    /// The last token of the previous name taken in this sentence.
+    last_end_tok: Option<usize>,
+}
+
+/// Tries tokens `i..i + n` as one name: its shape, the gazetteer, then the filters that set
+/// names aside (people, organisations, words, codes), each with its rule id.
+fn try_name(
+    g: &Gazetteer,
+    ctx: &Ctx<'_, '_>,
+    at: Attempt,
+    found: &mut Vec<Found>,
+    cache: &mut Lookups,
+) -> Step {
+    let Attempt {
+        si,
+        i,
+        n,
+        cued,
+        strong,
+        ..
+    } = at;
+    let text = ctx.text;
+    let toks = ctx.toks;
+    let t = toks[i];
+    // Shape: joinable tokens; inner words capitalised or connectors; last capitalised.
+    if !ctx.joins[i..i + n - 1].iter().all(|&j| j) {
+        return Step::Shorter;
+    }
+    let last = &toks[i + n - 1];
+    if !last.cap {
+        return Step::Shorter;
+    }
+    // LC10-initial-preposition: "Near Raqqah, ..." opens a sentence with a capitalised
+    // locative word, which is no part of the name after it
+    if n > 1 && t.first && sets().locative.contains(ctx.lowers.get(i)) {
+        return Step::Shorter;
+    }
+    if !(i + 1..i + n).all(|k| toks[k].cap || sets().connectors.contains(ctx.lowers.get(k))) {
+        return Step::Shorter;
+    }
+    let span = Span::new(t.start, last.end);
+    let surface = &text[span.range()];
+    let plain = (i..i + n - 1).all(|k| matches!(&text[toks[k].end..toks[k + 1].start], " " | "-"));
+    let key = if plain {
+        join_keys(ctx.tkeys, i, i + n)
+    } else {
+        normalize::key(surface)
+    };
+    if key.is_empty() {
+        return Step::Shorter;
+    }
+    // A group, religion, weapon or broadcaster ("Taliban", "Shi'ite", "Molotov"), or
+    // a name followed by a channel number ("Kurdistan 24"): not a place, and none of
+    // its words is one either.
+    let channel = toks.get(i + n).is_some_and(|nt| {
+        text.get(last.end..nt.start) == Some(" ") && text.get(nt.start..nt.end) == Some("24")
+    });
+    // "Shi'ite": the tokens stop at the apostrophe
+    let apostrophe = text[last.end..].starts_with(['\'', '’']).then(|| {
+        let rest = &text[last.end..];
+        let len = rest
+            .char_indices()
+            .find(|&(k, c)| k > 0 && !c.is_alphabetic())
+            .map_or(rest.len(), |(k, _)| k);
+        normalize::key(&text[t.start..last.end + len])
+    });
+    if sets().not_places.contains(&key)
+        || channel
+        || apostrophe.is_some_and(|k| sets().not_places.contains(&k))
+    {
+        ctx.dropped(span, "NP10-not-a-place");
+        return Step::Take;
+    }
+    let looked = cache.exact(g, &key);
+    let country = if n <= 4 {
+        looked.country.or_else(|| {
+            (surface.len() == 3 && surface.chars().all(|c| c.is_ascii_uppercase()))
+                .then(|| countries::lookup_kind(surface))
+                .flatten()
+        })
+    } else {
+        None
+    };
+    let mut hits: Vec<Hit> = looked.hits.clone();
+    // TR20-strong-cue-spelling: a name a strong cue makes a place ("the town of
+    // Jabla", "near Jableh") is looked up by transliteration too, whatever its shape
+    if hits.is_empty() && key.len() >= 5 && n <= 4 && (strong || looks_transliterated(surface)) {
+        hits = cache.loose(g, &key).to_vec();
+    }
+    // A name after a locative word ("in Anbar") whose exact matches are only villages
+    // may be a province under another spelling ("Anbar", exactly only a Turkish
+    // village's alternate name, is "Al Anbar"): its first-level units by
+    // transliteration join the candidates, and the resolver keeps one only where the
+    // document's countries support it.
+    if !hits.is_empty()
+        && cued
+        && key.len() >= 5
+        && n <= 2
+        && country.is_none()
+        && hits.iter().all(|h| {
+            g.place(h.idx)
+                .is_some_and(|p| p.feature_class == 'P' && p.population < 20_000)
+        })
+    {
+        for h in cache.loose(g, &key) {
+            if !hits.iter().any(|x| x.idx == h.idx)
+                && g.place(h.idx).is_some_and(|p| p.feature_code == "ADM1")
+            {
+                hits.push(*h);
+            }
+        }
+    }
+    if hits.is_empty() && country.is_none() {
+        return Step::Shorter;
+    }
+    let Screened {
+        level,
+        place_suffix,
+        single,
+        big,
+    } = match screen_name(g, ctx, &at, span, &key, &hits, country) {
+        Ok(s) => s,
+        Err(step) => return step,
+    };
+    let is_country = country.is_some();
+    // A unit word asks for a unit ("Dayr az Zawr province"): when no exact match of a
+    // transliterated name is one, the units among its transliteration matches join the
+    // candidates.
+    if let Some(unit) = level.filter(|l| l.starts_with("ADM"))
+        && key.len() >= 5
+        && (looks_transliterated(surface) || place_suffix)
+        && !hits
+            .iter()
+            .any(|h| g.place(h.idx).is_some_and(|p| p.feature_code == unit))
+    {
+        for h in cache.loose(g, &key) {
+            if !hits.iter().any(|x| x.idx == h.idx)
+                && g.place(h.idx).is_some_and(|p| p.feature_code == unit)
+            {
+                hits.push(*h);
+            }
+        }
+    }
+    found.push(Found {
+        span,
+        sentence: si,
+        key,
+        hits,
+        country,
+        state: None,
+        level,
+        cued: cued || place_suffix,
+        dateline: false,
+        initial: single && t.first && !big && !cued,
+        qualifier: None,
+        person_word: single && !is_country,
+        people: plural_demonym(surface, country)
+            && ctx.prev(i).is_none_or(|(p, _)| ctx.lowers.get(p) != "the"),
+    });
+    Step::Take
+}
+
+/// What [`screen_name`] learnt of a name it let through.
+struct Screened {
+    /// The unit a word before or after asks for ("province", "Dayr az Zawr governorate").
+    level: Option<&'static str>,
+    /// A place word follows the name ("X district").
+    place_suffix: bool,
+    /// One word, or an article and one word.
+    single: bool,
+    /// A country, a first-level unit, a continent or a territory.
+    big: bool,
+}
+
+/// The filters a looked-up name passes before it is a place: codes and acronyms, people
+/// (titles, given names, "said"), organisations, credits, money, diseases, streets, numbered
+/// units and common words, each setting the name aside with its rule id.
+fn screen_name(
+    g: &Gazetteer,
+    ctx: &Ctx<'_, '_>,
+    at: &Attempt,
+    span: Span,
+    key: &str,
+    hits: &[Hit],
+    country: Option<(&'static Country, CountryNameKind)>,
+) -> Result<Screened, Step> {
+    let &Attempt {
+        i,
+        n,
+        cued,
+        is_article,
+        last_end_tok,
+        ..
+    } = at;
+    let text = ctx.text;
+    let toks = ctx.toks;
+    let t = toks[i];
+    let surface = &text[span.range()];
+    // Filters.
+    let is_country = country.is_some();
+    let big = is_country
+        || is_place_class(
+            g,
+            hits,
+            &[
+                "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "ADM1", "CONT", "TERR",
+            ],
+        );
+    let single = n == 1 || (n == 2 && is_article);
+    // The word the name stands on: after a hyphenated article ("al-Waleed"), the name
+    // word. A spaced one ("an Alexandria", "at Heathrow") is an English word.
+    let hyphenated = is_article && n >= 2 && text.get(t.end..toks[i + 1].start) == Some("-");
+    let lw = ctx.lowers.get(if hyphenated { i + 1 } else { i });
+    // Two-letter words are place names only as codes in capitals ("US", "UK").
+    if single && surface.chars().count() <= 2 && !t.all_caps {
+        return Err(Step::Shorter);
+    }
+    // All-caps short words are acronyms unless they are country codes ("US", "UK").
+    if single
+        && t.all_caps
+        && surface.chars().count() <= 3
+        && !matches!(
+            country,
+            Some((
+                _,
+                CountryNameKind::Alias | CountryNameKind::Code | CountryNameKind::Name
+            ))
+        )
+    {
+        return Err(Step::Shorter);
+    }
+    // CC10-iso3-acronym: in running text a three-letter capitalised word that names a
+    // country only as its ISO alpha-3 code ("PAN", "CAF", "GTM") is an organisation's
+    // acronym; newsroom forms ("USA", "UAE", "DRC") are aliases and stay
+    if single
+        && !ctx.headline
+        && surface.chars().count() == 3
+        && matches!(country, Some((_, CountryNameKind::Code)))
+    {
+        ctx.dropped(span, "CC10-iso3-acronym");
+        return Err(Step::Take);
+    }
+    // Titles and first names before: a person ("Mr. Jordan", "George Washington").
+    if let Some((p, pt)) = ctx.prev(i) {
+        let pw = ctx.lowers.get(p);
+        let gap = &text[pt.end..t.start];
+        let same_name = gap == " " || gap == ". ";
+        if same_name && sets().titles.contains(pw) {
+            if single {
+                ctx.persons.borrow_mut().insert(key.to_string());
+            }
+            ctx.dropped(span, "PN05-title");
+            return Err(Step::Stop);
+        }
+        let prev_in_match = last_end_tok == Some(p);
+        if same_name
+            && gap == " "
+            && pt.cap
+            && !pt.first
+            && !prev_in_match
+            && !sets().modifiers.contains(pw)
+            && !is_country
+            && !sets().connectors.contains(pw)
+        {
+            if single && !big {
+                ctx.persons.borrow_mut().insert(key.to_string());
+            }
+            ctx.dropped(span, "PN07-capitalised-word-before");
+            return Err(Step::Stop);
+        }
+    }
+    // A person's name: a given name, an initial, a particle or a hyphenated first
+    // half before it (PN10-PN40), or a given name itself without a locative cue
+    // (`PN15-given-name-alone`, "said Mary Wheeler").
+    let demonym = matches!(country, Some((_, CountryNameKind::Demonym)));
+    if single && !demonym {
+        let matched_prev = ctx.prev(i).is_some_and(|(p, _)| last_end_tok == Some(p));
+        if let Some(rule) = ctx.person_before(g, i, matched_prev)
+            && (!is_country || rule == "PN10-given-name")
+        {
+            if !is_country {
+                ctx.persons.borrow_mut().insert(key.to_string());
+            }
+            ctx.dropped(span, rule);
+            return Err(Step::Stop);
+        }
+    }
+    if single && !is_country {
+        // PN60-according-to: "according to Taylor" names a source
+        if !big && i >= 2 && ctx.lowers.get(i - 1) == "to" && ctx.lowers.get(i - 2) == "according" {
+            ctx.dropped(span, "PN60-according-to");
+            return Err(Step::Stop);
+        }
+        if !cued
+            && sets().given.contains(lw)
+            && (!big || toks.get(i + 1).is_some_and(|nt| nt.cap && ctx.joins[i]))
+        {
+            ctx.dropped(span, "PN15-given-name-alone");
+            return Err(Step::Stop);
+        }
+        // ORG10-portfolio, "the Ministry of Commerce"
+        if !big && ctx.portfolio_before(i) {
+            ctx.dropped(span, "ORG10-portfolio");
+            return Err(Step::Stop);
+        }
+    }
+    // WC10-wire-credit; CU10-currency: "US$100" is an amount of money
+    if wire_credit(text, span) || text[span.end..].starts_with('$') {
+        ctx.dropped(
+            span,
+            if wire_credit(text, span) {
+                "WC10-wire-credit"
+            } else {
+                "CU10-currency"
+            },
+        );
+        return Err(Step::Stop);
+    }
+    // DS10-disease: "Marburg virus", "Reston ebolavirus", "Lyme disease" name a disease
+    if !is_country
+        && ctx
+            .suffix_after(i + n)
+            .is_some_and(|w| DISEASE_WORDS.contains(&w))
+    {
+        ctx.dropped(span, "DS10-disease");
+        return Err(Step::Stop);
+    }
+    // ST10-street-name: "Haifa Street" is a street, wherever Haifa is
+    if ctx.street_after(i + n) {
+        ctx.dropped(span, "ST10-street-name");
+        return Err(Step::Take);
+    }
+    // An organisation or a person after ("X University", "Jordan Henderson").
+    let mut level = ctx.level_before(i);
+    let mut place_suffix = false;
+    if let Some(w) = ctx.suffix_after(i + n) {
+        let nt = &toks[i + n];
+        if sets().org_suffix.contains(w)
+            && nt.cap
+            && !matches!(country, Some((_, CountryNameKind::Demonym)))
+        {
+            if !big && single {
+                ctx.dropped(span, "ORG20-organisation-suffix");
+                return Err(Step::Stop);
+            }
+        } else if sets().place_suffix.contains(w) {
+            level = suffix_level(w);
+            place_suffix = true;
+        } else if nt.cap
+            && single
+            && !big
+            && !cued
+            && !nt.first
+            && text[toks[i + n - 1].end..nt.start] == *" "
+        {
+            // Followed by another capitalised word that is not a place word: part of a
+            // longer proper name (a person, a team, a company).
+            let nk = normalize::key(&text[nt.start..nt.end]);
+            if g.lookup_exact_key(&nk).next().is_none()
+                && countries::lookup(&text[nt.start..nt.end]).is_none()
+            {
+                ctx.dropped(span, "PN70-longer-proper-name");
+                return Err(Step::Stop);
+            }
+        }
+    }
+    if single && sets().never.contains(lw) {
+        return Err(Step::Shorter);
+    }
+    // Capitalised acronyms inside running text ("PRIDE") are organisations.
+    if single && t.all_caps && !is_country && !ctx.headline && surface.chars().count() <= 6 {
+        return Err(Step::Shorter);
+    }
+    // PN05-title: a title word is no place ("U.S. Sens. Byrd and Dover")
+    if single && !big && !is_country && sets().titles.contains(lw) {
+        ctx.dropped(span, "PN05-title");
+        return Err(Step::Stop);
+    }
+    // NU10-numbered-name: a bare word before a number ("Pack 136", "Section 2",
+    // "Loop 286") names a unit, a route or a division, not a place
+    if single && !big && !cued && level.is_none() && numbered_after(ctx, i + n) {
+        ctx.dropped(span, "NU10-numbered-name");
+        return Err(Step::Stop);
+    }
+    // "Hartmann said": a person.
+    if single && !big && !cued {
+        if let Some(w) = ctx.suffix_after(i + n) {
+            if SAY_VERBS.contains(&w) {
+                ctx.dropped(span, "PN80-said");
+                return Err(Step::Stop);
+            }
+        }
+    }
+    if single && !big {
+        let common = ctx.common.contains(lw);
+        let strict_cue = ctx
+            .prev(i)
+            .is_some_and(|(p, _)| sets().strict_locative.contains(ctx.lowers.get(p)));
+        let lower_elsewhere = ctx.doc_lower.contains(lw);
+        if t.first && (common || lower_elsewhere) && level.is_none() {
+            ctx.dropped(span, "CW10-common-word");
+            return Err(Step::Stop);
+        }
+        if (common || lower_elsewhere) && !strict_cue && level.is_none() {
+            ctx.dropped(span, "CW10-common-word");
+            return Err(Step::Stop);
+        }
+    }
+    if single && t.first && is_country && matches!(country, Some((_, CountryNameKind::Demonym))) {
+        // Sentence-initial demonyms are still demonyms ("Syrian troops...").
+    }
+    Ok(Screened {
+        level,
+        place_suffix,
+        single,
+        big,
+    })
+}
+
 fn find_in_sentence(
     g: &Gazetteer,
     ctx: &Ctx<'_, '_>,
@@ -779,374 +1219,30 @@ fn find_in_sentence(
             if compound.is_some_and(|(m, _)| n < m) {
                 break;
             }
-            // Shape: joinable tokens; inner words capitalised or connectors; last capitalised.
-            if !ctx.joins[i..i + n - 1].iter().all(|&j| j) {
-                continue;
-            }
-            let last = &toks[i + n - 1];
-            if !last.cap {
-                continue;
-            }
-            // LC10-initial-preposition: "Near Raqqah, ..." opens a sentence with a capitalised
-            // locative word, which is no part of the name after it
-            if n > 1 && t.first && sets().locative.contains(ctx.lowers.get(i)) {
-                continue;
-            }
-            if !(i + 1..i + n).all(|k| toks[k].cap || sets().connectors.contains(ctx.lowers.get(k)))
-            {
-                continue;
-            }
-            let span = Span::new(t.start, last.end);
-            let surface = &text[span.range()];
-            let plain =
-                (i..i + n - 1).all(|k| matches!(&text[toks[k].end..toks[k + 1].start], " " | "-"));
-            let key = if plain {
-                join_keys(ctx.tkeys, i, i + n)
-            } else {
-                normalize::key(surface)
-            };
-            if key.is_empty() {
-                continue;
-            }
-            // A group, religion, weapon or broadcaster ("Taliban", "Shi'ite", "Molotov"), or
-            // a name followed by a channel number ("Kurdistan 24"): not a place, and none of
-            // its words is one either.
-            let channel = toks.get(i + n).is_some_and(|nt| {
-                text.get(last.end..nt.start) == Some(" ")
-                    && text.get(nt.start..nt.end) == Some("24")
-            });
-            // "Shi'ite": the tokens stop at the apostrophe
-            let apostrophe = text[last.end..].starts_with(['\'', '’']).then(|| {
-                let rest = &text[last.end..];
-                let len = rest
-                    .char_indices()
-                    .find(|&(k, c)| k > 0 && !c.is_alphabetic())
-                    .map_or(rest.len(), |(k, _)| k);
-                normalize::key(&text[t.start..last.end + len])
-            });
-            if sets().not_places.contains(&key)
-                || channel
-                || apostrophe.is_some_and(|k| sets().not_places.contains(&k))
-            {
-                last_end_tok = Some(i + n - 1);
-                i += n;
-                matched = true;
-                ctx.dropped(span, "NP10-not-a-place");
-                break;
-            }
-            let looked = cache.exact(g, &key);
-            let country = if n <= 4 {
-                looked.country.or_else(|| {
-                    (surface.len() == 3 && surface.chars().all(|c| c.is_ascii_uppercase()))
-                        .then(|| countries::lookup_kind(surface))
-                        .flatten()
-                })
-            } else {
-                None
-            };
-            let mut hits: Vec<Hit> = looked.hits.clone();
-            // TR20-strong-cue-spelling: a name a strong cue makes a place ("the town of
-            // Jabla", "near Jableh") is looked up by transliteration too, whatever its shape
-            if hits.is_empty()
-                && key.len() >= 5
-                && n <= 4
-                && (strong || looks_transliterated(surface))
-            {
-                hits = cache.loose(g, &key).to_vec();
-            }
-            // A name after a locative word ("in Anbar") whose exact matches are only villages
-            // may be a province under another spelling ("Anbar", exactly only a Turkish
-            // village's alternate name, is "Al Anbar"): its first-level units by
-            // transliteration join the candidates, and the resolver keeps one only where the
-            // document's countries support it.
-            if !hits.is_empty()
-                && cued
-                && key.len() >= 5
-                && n <= 2
-                && country.is_none()
-                && hits.iter().all(|h| {
-                    g.place(h.idx)
-                        .is_some_and(|p| p.feature_class == 'P' && p.population < 20_000)
-                })
-            {
-                for h in cache.loose(g, &key) {
-                    if !hits.iter().any(|x| x.idx == h.idx)
-                        && g.place(h.idx).is_some_and(|p| p.feature_code == "ADM1")
-                    {
-                        hits.push(*h);
-                    }
-                }
-            }
-            if hits.is_empty() && country.is_none() {
-                continue;
-            }
-            // Filters.
-            let is_country = country.is_some();
-            let big = is_country
-                || is_place_class(
-                    g,
-                    &hits,
-                    &[
-                        "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "ADM1", "CONT", "TERR",
-                    ],
-                );
-            let single = n == 1 || (n == 2 && is_article);
-            // The word the name stands on: after a hyphenated article ("al-Waleed"), the name
-            // word. A spaced one ("an Alexandria", "at Heathrow") is an English word.
-            let hyphenated =
-                is_article && n >= 2 && text.get(t.end..toks[i + 1].start) == Some("-");
-            let lw = ctx.lowers.get(if hyphenated { i + 1 } else { i });
-            // Two-letter words are place names only as codes in capitals ("US", "UK").
-            if single && surface.chars().count() <= 2 && !t.all_caps {
-                continue;
-            }
-            // All-caps short words are acronyms unless they are country codes ("US", "UK").
-            if single
-                && t.all_caps
-                && surface.chars().count() <= 3
-                && !matches!(
-                    country,
-                    Some((
-                        _,
-                        CountryNameKind::Alias | CountryNameKind::Code | CountryNameKind::Name
-                    ))
-                )
-            {
-                continue;
-            }
-            // CC10-iso3-acronym: in running text a three-letter capitalised word that names a
-            // country only as its ISO alpha-3 code ("PAN", "CAF", "GTM") is an organisation's
-            // acronym; newsroom forms ("USA", "UAE", "DRC") are aliases and stay
-            if single
-                && !ctx.headline
-                && surface.chars().count() == 3
-                && matches!(country, Some((_, CountryNameKind::Code)))
-            {
-                ctx.dropped(span, "CC10-iso3-acronym");
-                last_end_tok = Some(i + n - 1);
-                i += n;
-                matched = true;
-                break;
-            }
-            // Titles and first names before: a person ("Mr. Jordan", "George Washington").
-            if let Some((p, pt)) = ctx.prev(i) {
-                let pw = ctx.lowers.get(p);
-                let gap = &text[pt.end..t.start];
-                let same_name = gap == " " || gap == ". ";
-                if same_name && sets().titles.contains(pw) {
-                    if single {
-                        ctx.persons.borrow_mut().insert(key.clone());
-                    }
-                    ctx.dropped(span, "PN05-title");
-                    break;
-                }
-                let prev_in_match = last_end_tok == Some(p);
-                if same_name
-                    && gap == " "
-                    && pt.cap
-                    && !pt.first
-                    && !prev_in_match
-                    && !sets().modifiers.contains(pw)
-                    && !is_country
-                    && !sets().connectors.contains(pw)
-                {
-                    if single && !big {
-                        ctx.persons.borrow_mut().insert(key.clone());
-                    }
-                    ctx.dropped(span, "PN07-capitalised-word-before");
+            match try_name(
+                g,
+                ctx,
+                Attempt {
+                    si,
+                    i,
+                    n,
+                    cued,
+                    strong,
+                    is_article,
+                    last_end_tok,
+                },
+                found,
+                cache,
+            ) {
+                Step::Shorter => continue,
+                Step::Stop => break,
+                Step::Take => {
+                    last_end_tok = Some(i + n - 1);
+                    i += n;
+                    matched = true;
                     break;
                 }
             }
-            // A person's name: a given name, an initial, a particle or a hyphenated first
-            // half before it (PN10-PN40), or a given name itself without a locative cue
-            // (`PN15-given-name-alone`, "said Mary Wheeler").
-            let demonym = matches!(country, Some((_, CountryNameKind::Demonym)));
-            if single && !demonym {
-                let matched_prev = ctx.prev(i).is_some_and(|(p, _)| last_end_tok == Some(p));
-                if let Some(rule) = ctx.person_before(g, i, matched_prev)
-                    && (!is_country || rule == "PN10-given-name")
-                {
-                    if !is_country {
-                        ctx.persons.borrow_mut().insert(key.clone());
-                    }
-                    ctx.dropped(span, rule);
-                    break;
-                }
-            }
-            if single && !is_country {
-                // PN60-according-to: "according to Taylor" names a source
-                if !big
-                    && i >= 2
-                    && ctx.lowers.get(i - 1) == "to"
-                    && ctx.lowers.get(i - 2) == "according"
-                {
-                    ctx.dropped(span, "PN60-according-to");
-                    break;
-                }
-                if !cued
-                    && sets().given.contains(lw)
-                    && (!big || toks.get(i + 1).is_some_and(|nt| nt.cap && ctx.joins[i]))
-                {
-                    ctx.dropped(span, "PN15-given-name-alone");
-                    break;
-                }
-                // ORG10-portfolio, "the Ministry of Commerce"
-                if !big && ctx.portfolio_before(i) {
-                    ctx.dropped(span, "ORG10-portfolio");
-                    break;
-                }
-            }
-            // WC10-wire-credit; CU10-currency: "US$100" is an amount of money
-            if wire_credit(text, span) || text[span.end..].starts_with('$') {
-                ctx.dropped(
-                    span,
-                    if wire_credit(text, span) {
-                        "WC10-wire-credit"
-                    } else {
-                        "CU10-currency"
-                    },
-                );
-                break;
-            }
-            // DS10-disease: "Marburg virus", "Reston ebolavirus", "Lyme disease" name a disease
-            if !is_country
-                && ctx
-                    .suffix_after(i + n)
-                    .is_some_and(|w| DISEASE_WORDS.contains(&w))
-            {
-                ctx.dropped(span, "DS10-disease");
-                break;
-            }
-            // ST10-street-name: "Haifa Street" is a street, wherever Haifa is
-            if ctx.street_after(i + n) {
-                last_end_tok = Some(i + n - 1);
-                i += n;
-                matched = true;
-                ctx.dropped(span, "ST10-street-name");
-                break;
-            }
-            // An organisation or a person after ("X University", "Jordan Henderson").
-            let mut level = ctx.level_before(i);
-            let mut place_suffix = false;
-            if let Some(w) = ctx.suffix_after(i + n) {
-                let nt = &toks[i + n];
-                if sets().org_suffix.contains(w)
-                    && nt.cap
-                    && !matches!(country, Some((_, CountryNameKind::Demonym)))
-                {
-                    if !big && single {
-                        ctx.dropped(span, "ORG20-organisation-suffix");
-                        break;
-                    }
-                } else if sets().place_suffix.contains(w) {
-                    level = suffix_level(w);
-                    place_suffix = true;
-                } else if nt.cap
-                    && single
-                    && !big
-                    && !cued
-                    && !nt.first
-                    && text[toks[i + n - 1].end..nt.start] == *" "
-                {
-                    // Followed by another capitalised word that is not a place word: part of a
-                    // longer proper name (a person, a team, a company).
-                    let nk = normalize::key(&text[nt.start..nt.end]);
-                    if g.lookup_exact_key(&nk).next().is_none()
-                        && countries::lookup(&text[nt.start..nt.end]).is_none()
-                    {
-                        ctx.dropped(span, "PN70-longer-proper-name");
-                        break;
-                    }
-                }
-            }
-            if single && sets().never.contains(lw) {
-                continue;
-            }
-            // Capitalised acronyms inside running text ("PRIDE") are organisations.
-            if single && t.all_caps && !is_country && !ctx.headline && surface.chars().count() <= 6
-            {
-                continue;
-            }
-            // PN05-title: a title word is no place ("U.S. Sens. Byrd and Dover")
-            if single && !big && !is_country && sets().titles.contains(lw) {
-                ctx.dropped(span, "PN05-title");
-                break;
-            }
-            // NU10-numbered-name: a bare word before a number ("Pack 136", "Section 2",
-            // "Loop 286") names a unit, a route or a division, not a place
-            if single && !big && !cued && level.is_none() && numbered_after(ctx, i + n) {
-                ctx.dropped(span, "NU10-numbered-name");
-                break;
-            }
-            // "Hartmann said": a person.
-            if single && !big && !cued {
-                if let Some(w) = ctx.suffix_after(i + n) {
-                    if SAY_VERBS.contains(&w) {
-                        ctx.dropped(span, "PN80-said");
-                        break;
-                    }
-                }
-            }
-            if single && !big {
-                let common = ctx.common.contains(lw);
-                let strict_cue = ctx
-                    .prev(i)
-                    .is_some_and(|(p, _)| sets().strict_locative.contains(ctx.lowers.get(p)));
-                let lower_elsewhere = ctx.doc_lower.contains(lw);
-                if t.first && (common || lower_elsewhere) && level.is_none() {
-                    ctx.dropped(span, "CW10-common-word");
-                    break;
-                }
-                if (common || lower_elsewhere) && !strict_cue && level.is_none() {
-                    ctx.dropped(span, "CW10-common-word");
-                    break;
-                }
-            }
-            if single
-                && t.first
-                && is_country
-                && matches!(country, Some((_, CountryNameKind::Demonym)))
-            {
-                // Sentence-initial demonyms are still demonyms ("Syrian troops...").
-            }
-            // A unit word asks for a unit ("Dayr az Zawr province"): when no exact match of a
-            // transliterated name is one, the units among its transliteration matches join the
-            // candidates.
-            if let Some(unit) = level.filter(|l| l.starts_with("ADM"))
-                && key.len() >= 5
-                && (looks_transliterated(surface) || place_suffix)
-                && !hits
-                    .iter()
-                    .any(|h| g.place(h.idx).is_some_and(|p| p.feature_code == unit))
-            {
-                for h in cache.loose(g, &key) {
-                    if !hits.iter().any(|x| x.idx == h.idx)
-                        && g.place(h.idx).is_some_and(|p| p.feature_code == unit)
-                    {
-                        hits.push(*h);
-                    }
-                }
-            }
-            found.push(Found {
-                span,
-                sentence: si,
-                key,
-                hits,
-                country,
-                state: None,
-                level,
-                cued: cued || place_suffix,
-                dateline: false,
-                initial: single && t.first && !big && !cued,
-                qualifier: None,
-                person_word: single && !is_country,
-                people: plural_demonym(surface, country)
-                    && ctx.prev(i).is_none_or(|(p, _)| ctx.lowers.get(p) != "the"),
-            });
-            last_end_tok = Some(i + n - 1);
-            i += n;
-            matched = true;
-            break;
         }
         if matched {
             continue;
