@@ -14,12 +14,17 @@ use frontline_model::{
 use frontline_text::Span;
 
 use crate::actors::{ActorDataError, ActorDictionary, ActorFound};
+use crate::attribution::AttributionFound;
 use crate::attribution::{SourceDataError, SourceTable};
 use crate::events::{
     ActorHit, AttributionHit, CoderError, DocState, EventCoder, NearMiss, PlaceHit, QuantityHit,
     SentenceInput, TimeHit,
 };
+use crate::lex::Tokens;
 use crate::lex::tokenize;
+use crate::quantity::QuantityFound;
+use crate::time::TimeFound;
+use frontline_geocode::Toponym;
 
 /// Errors setting up a pipeline.
 #[derive(Debug, thiserror::Error)]
@@ -268,126 +273,14 @@ impl Pipeline {
             .collect();
 
         // mentions, in text order, ids = index
-        #[derive(Clone, Copy)]
-        enum Key {
-            Actor(usize, usize),
-            Speaker(usize, usize),
-            Place(usize),
-            Time(usize),
-            Quantity(usize),
-        }
-        /// A mention waiting for its id: span, kind order, sentence, data, where found.
-        type Pending = (Span, u8, usize, MentionData, Key);
-        let n_found = actors_by_sent.iter().map(Vec::len).sum::<usize>()
-            + attrs_by_sent.iter().map(Vec::len).sum::<usize>()
-            + toponyms.len()
-            + times.len()
-            + quantities.len();
-        let mut pending: Vec<Pending> = Vec::with_capacity(n_found);
-        for (si, list) in actors_by_sent.iter().enumerate() {
-            for (k, a) in list.iter().enumerate() {
-                pending.push((
-                    a.span,
-                    0,
-                    si,
-                    MentionData::Actor(a.actor.clone()),
-                    Key::Actor(si, k),
-                ));
-            }
-        }
-        for (si, list) in attrs_by_sent.iter().enumerate() {
-            for (k, a) in list.iter().enumerate() {
-                pending.push((
-                    a.span,
-                    1,
-                    si,
-                    MentionData::Speaker(SpeakerRef {
-                        actor: a.actor.clone(),
-                        source: a.source.as_ref().map(|s| s.name.clone()),
-                        cue: a.cue.clone(),
-                    }),
-                    Key::Speaker(si, k),
-                ));
-            }
-        }
-        for (k, tp) in toponyms.iter().enumerate() {
-            if let Some(si) = sentence_of(tp.span) {
-                pending.push((
-                    tp.span,
-                    2,
-                    si,
-                    MentionData::Place(tp.place.clone()),
-                    Key::Place(k),
-                ));
-            }
-        }
-        for (k, tf) in times.iter().enumerate() {
-            if let Some(si) = sentence_of(tf.span) {
-                pending.push((
-                    tf.span,
-                    3,
-                    si,
-                    MentionData::Time(tf.time.clone()),
-                    Key::Time(k),
-                ));
-            }
-        }
-        for (k, q) in quantities.iter().enumerate() {
-            if let Some(si) = sentence_of(q.span) {
-                pending.push((
-                    q.span,
-                    4,
-                    si,
-                    MentionData::Quantity(q.quantity.clone()),
-                    Key::Quantity(k),
-                ));
-            }
-        }
-        pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
-        // Sort positions rather than the (large) entries; ties keep their order, as a stable
-        // sort of the entries would.
-        let mut order: Vec<usize> = (0..pending.len()).collect();
-        order.sort_unstable_by_key(|&i| pending.get(i).map(|p| (p.0.start, p.1, p.0.end, i)));
-        // Mention id of each thing found, by where it was found (None: not a mention).
-        let mut actor_ids: Vec<Vec<Option<usize>>> =
-            actors_by_sent.iter().map(|l| vec![None; l.len()]).collect();
-        let mut speaker_ids: Vec<Vec<Option<usize>>> =
-            attrs_by_sent.iter().map(|l| vec![None; l.len()]).collect();
-        let mut place_ids: Vec<Option<usize>> = vec![None; toponyms.len()];
-        let mut time_ids: Vec<Option<usize>> = vec![None; times.len()];
-        let mut qty_ids: Vec<Option<usize>> = vec![None; quantities.len()];
-        let mut slots: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
-        ex.mentions.reserve(slots.len());
-        for (id, &i) in order.iter().enumerate() {
-            let Some((span, _, si, data, key)) = slots.get_mut(i).and_then(Option::take) else {
-                continue;
-            };
-            let slot = match key {
-                Key::Actor(s, k) => actor_ids.get_mut(s).and_then(|v| v.get_mut(k)),
-                Key::Speaker(s, k) => speaker_ids.get_mut(s).and_then(|v| v.get_mut(k)),
-                Key::Place(k) => place_ids.get_mut(k),
-                Key::Time(k) => time_ids.get_mut(k),
-                Key::Quantity(k) => qty_ids.get_mut(k),
-            };
-            if let Some(slot) = slot {
-                *slot = Some(id);
-            }
-            ex.mentions.push(Mention {
-                id,
-                span,
-                text: span.slice(text).unwrap_or("").to_string(),
-                sentence: si,
-                data,
-            });
-        }
-        drop(slots);
-        let time_id = |a: usize| time_ids.get(a).copied().flatten();
-        // time anchors: index into `times` -> mention id
-        for m in &mut ex.mentions {
-            if let MentionData::Time(t) = &mut m.data {
-                t.anchor = t.anchor.and_then(time_id);
-            }
-        }
+        let finds = Finds {
+            actors: &actors_by_sent,
+            attributions: &attrs_by_sent,
+            toponyms: &toponyms,
+            times: &times,
+            quantities: &quantities,
+        };
+        let ids = number_mentions(text, &finds, &sentence_of, &mut ex.mentions);
 
         // events, sentence by sentence
         let mut state = DocState {
@@ -396,55 +289,13 @@ impl Pipeline {
             outlet: ex.document.outlet.clone(),
             ..DocState::default()
         };
-        let mut places_by: Vec<Vec<PlaceHit>> = vec![Vec::new(); sentences.len()];
-        let mut times_by: Vec<Vec<TimeHit>> = vec![Vec::new(); sentences.len()];
-        let mut qty_by: Vec<Vec<QuantityHit>> = vec![Vec::new(); sentences.len()];
-        // The finders' results are not needed after this: their values move into the hits.
-        for (k, tp) in toponyms.into_iter().enumerate() {
-            if let Some(si) = sentence_of(tp.span)
-                && let (Some(t), Some(v)) = (toks.get(si), places_by.get_mut(si))
-            {
-                let (a, b) = t.range_of(tp.span);
-                if b > a {
-                    v.push(PlaceHit {
-                        start: a,
-                        end: b,
-                        place: tp.place,
-                        mention: place_ids.get(k).copied().flatten(),
-                        dateline: tp.dateline,
-                    });
-                }
-            }
-        }
-        for (k, tf) in times.into_iter().enumerate() {
-            if let Some(si) = sentence_of(tf.span)
-                && let (Some(t), Some(v)) = (toks.get(si), times_by.get_mut(si))
-            {
-                let (a, b) = t.range_of(tf.span);
-                let mut time = tf.time;
-                time.anchor = time.anchor.and_then(time_id);
-                v.push(TimeHit {
-                    start: a,
-                    end: b.max(a + 1),
-                    time,
-                    mention: time_id(k),
-                });
-            }
-        }
-        for (k, q) in quantities.into_iter().enumerate() {
-            if let Some(si) = sentence_of(q.span)
-                && let (Some(t), Some(v)) = (toks.get(si), qty_by.get_mut(si))
-            {
-                let (a, b) = t.range_of(q.span);
-                v.push(QuantityHit {
-                    start: a,
-                    end: b.max(a + 1),
-                    span: q.span,
-                    quantity: q.quantity,
-                    mention: qty_ids.get(k).copied().flatten(),
-                });
-            }
-        }
+        let (places_by, times_by, qty_by) =
+            hits_by_sentence(toponyms, times, quantities, &ids, &toks, &sentence_of);
+        let MentionIds {
+            actors: actor_ids,
+            speakers: speaker_ids,
+            ..
+        } = ids;
         let mut actors_iter = actors_by_sent.into_iter().zip(actor_ids);
         let mut attrs_iter = attrs_by_sent.into_iter().zip(speaker_ids);
         for (si, span) in sentences.iter().enumerate() {
@@ -500,6 +351,239 @@ impl Pipeline {
         (ex, near)
     }
 }
+
+/// What the finders read in one document, by sentence where they work by sentence.
+struct Finds<'a> {
+    actors: &'a [Vec<ActorFound>],
+    attributions: &'a [Vec<AttributionFound>],
+    toponyms: &'a [Toponym],
+    times: &'a [TimeFound],
+    quantities: &'a [QuantityFound],
+}
+
+/// The mention id of each thing found, by where it was found (None: not a mention).
+struct MentionIds {
+    actors: Vec<Vec<Option<usize>>>,
+    speakers: Vec<Vec<Option<usize>>>,
+    places: Vec<Option<usize>>,
+    times: Vec<Option<usize>>,
+    quantities: Vec<Option<usize>>,
+}
+
+impl MentionIds {
+    /// The mention id of the time at `k` of the time finder's list.
+    fn time(&self, k: usize) -> Option<usize> {
+        self.times.get(k).copied().flatten()
+    }
+}
+
+/// Numbers everything found as mentions in text order (ids = index into `mentions`), and
+/// points each time's anchor at its mention.
+fn number_mentions(
+    text: &str,
+    finds: &Finds<'_>,
+    sentence_of: &dyn Fn(Span) -> Option<usize>,
+    mentions: &mut Vec<Mention>,
+) -> MentionIds {
+    #[derive(Clone, Copy)]
+    enum Key {
+        Actor(usize, usize),
+        Speaker(usize, usize),
+        Place(usize),
+        Time(usize),
+        Quantity(usize),
+    }
+    /// A mention waiting for its id: span, kind order, sentence, data, where found.
+    type Pending = (Span, u8, usize, MentionData, Key);
+    let n_found = finds.actors.iter().map(Vec::len).sum::<usize>()
+        + finds.attributions.iter().map(Vec::len).sum::<usize>()
+        + finds.toponyms.len()
+        + finds.times.len()
+        + finds.quantities.len();
+    let mut pending: Vec<Pending> = Vec::with_capacity(n_found);
+    for (si, list) in finds.actors.iter().enumerate() {
+        for (k, a) in list.iter().enumerate() {
+            pending.push((
+                a.span,
+                0,
+                si,
+                MentionData::Actor(a.actor.clone()),
+                Key::Actor(si, k),
+            ));
+        }
+    }
+    for (si, list) in finds.attributions.iter().enumerate() {
+        for (k, a) in list.iter().enumerate() {
+            pending.push((
+                a.span,
+                1,
+                si,
+                MentionData::Speaker(SpeakerRef {
+                    actor: a.actor.clone(),
+                    source: a.source.as_ref().map(|s| s.name.clone()),
+                    cue: a.cue.clone(),
+                }),
+                Key::Speaker(si, k),
+            ));
+        }
+    }
+    for (k, tp) in finds.toponyms.iter().enumerate() {
+        if let Some(si) = sentence_of(tp.span) {
+            pending.push((
+                tp.span,
+                2,
+                si,
+                MentionData::Place(tp.place.clone()),
+                Key::Place(k),
+            ));
+        }
+    }
+    for (k, tf) in finds.times.iter().enumerate() {
+        if let Some(si) = sentence_of(tf.span) {
+            pending.push((
+                tf.span,
+                3,
+                si,
+                MentionData::Time(tf.time.clone()),
+                Key::Time(k),
+            ));
+        }
+    }
+    for (k, q) in finds.quantities.iter().enumerate() {
+        if let Some(si) = sentence_of(q.span) {
+            pending.push((
+                q.span,
+                4,
+                si,
+                MentionData::Quantity(q.quantity.clone()),
+                Key::Quantity(k),
+            ));
+        }
+    }
+    pending.retain(|p| p.0.slice(text).is_some() && !p.0.is_empty());
+    // Sort positions rather than the (large) entries; ties keep their order, as a stable
+    // sort of the entries would.
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_unstable_by_key(|&i| pending.get(i).map(|p| (p.0.start, p.1, p.0.end, i)));
+    // Mention id of each thing found, by where it was found (None: not a mention).
+    let mut actor_ids: Vec<Vec<Option<usize>>> =
+        finds.actors.iter().map(|l| vec![None; l.len()]).collect();
+    let mut speaker_ids: Vec<Vec<Option<usize>>> = finds
+        .attributions
+        .iter()
+        .map(|l| vec![None; l.len()])
+        .collect();
+    let mut place_ids: Vec<Option<usize>> = vec![None; finds.toponyms.len()];
+    let mut time_ids: Vec<Option<usize>> = vec![None; finds.times.len()];
+    let mut qty_ids: Vec<Option<usize>> = vec![None; finds.quantities.len()];
+    let mut slots: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
+    mentions.reserve(slots.len());
+    for (id, &i) in order.iter().enumerate() {
+        let Some((span, _, si, data, key)) = slots.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        let slot = match key {
+            Key::Actor(s, k) => actor_ids.get_mut(s).and_then(|v| v.get_mut(k)),
+            Key::Speaker(s, k) => speaker_ids.get_mut(s).and_then(|v| v.get_mut(k)),
+            Key::Place(k) => place_ids.get_mut(k),
+            Key::Time(k) => time_ids.get_mut(k),
+            Key::Quantity(k) => qty_ids.get_mut(k),
+        };
+        if let Some(slot) = slot {
+            *slot = Some(id);
+        }
+        mentions.push(Mention {
+            id,
+            span,
+            text: span.slice(text).unwrap_or("").to_string(),
+            sentence: si,
+            data,
+        });
+    }
+    drop(slots);
+    let ids = MentionIds {
+        actors: actor_ids,
+        speakers: speaker_ids,
+        places: place_ids,
+        times: time_ids,
+        quantities: qty_ids,
+    };
+    let time_id = |a: usize| ids.time(a);
+    // time anchors: index into `times` -> mention id
+    for m in mentions.iter_mut() {
+        if let MentionData::Time(t) = &mut m.data {
+            t.anchor = t.anchor.and_then(time_id);
+        }
+    }
+
+    ids
+}
+
+/// The finders' results placed on each sentence's tokens, with their mention ids, for the
+/// event coder. The results move into the hits: nothing else needs them after this.
+fn hits_by_sentence(
+    toponyms: Vec<Toponym>,
+    times: Vec<TimeFound>,
+    quantities: Vec<QuantityFound>,
+    ids: &MentionIds,
+    toks: &[Tokens<'_>],
+    sentence_of: &dyn Fn(Span) -> Option<usize>,
+) -> PerSentenceHits {
+    let n = toks.len();
+    let mut places_by: Vec<Vec<PlaceHit>> = vec![Vec::new(); n];
+    let mut times_by: Vec<Vec<TimeHit>> = vec![Vec::new(); n];
+    let mut qty_by: Vec<Vec<QuantityHit>> = vec![Vec::new(); n];
+    // The finders' results are not needed after this: their values move into the hits.
+    for (k, tp) in toponyms.into_iter().enumerate() {
+        if let Some(si) = sentence_of(tp.span)
+            && let (Some(t), Some(v)) = (toks.get(si), places_by.get_mut(si))
+        {
+            let (a, b) = t.range_of(tp.span);
+            if b > a {
+                v.push(PlaceHit {
+                    start: a,
+                    end: b,
+                    place: tp.place,
+                    mention: ids.places.get(k).copied().flatten(),
+                    dateline: tp.dateline,
+                });
+            }
+        }
+    }
+    for (k, tf) in times.into_iter().enumerate() {
+        if let Some(si) = sentence_of(tf.span)
+            && let (Some(t), Some(v)) = (toks.get(si), times_by.get_mut(si))
+        {
+            let (a, b) = t.range_of(tf.span);
+            let mut time = tf.time;
+            time.anchor = time.anchor.and_then(|a| ids.time(a));
+            v.push(TimeHit {
+                start: a,
+                end: b.max(a + 1),
+                time,
+                mention: ids.time(k),
+            });
+        }
+    }
+    for (k, q) in quantities.into_iter().enumerate() {
+        if let Some(si) = sentence_of(q.span)
+            && let (Some(t), Some(v)) = (toks.get(si), qty_by.get_mut(si))
+        {
+            let (a, b) = t.range_of(q.span);
+            v.push(QuantityHit {
+                start: a,
+                end: b.max(a + 1),
+                span: q.span,
+                quantity: q.quantity,
+                mention: ids.quantities.get(k).copied().flatten(),
+            });
+        }
+    }
+    (places_by, times_by, qty_by)
+}
+
+/// Places, times and quantities by sentence.
+type PerSentenceHits = (Vec<Vec<PlaceHit>>, Vec<Vec<TimeHit>>, Vec<Vec<QuantityHit>>);
 
 #[cfg(test)]
 mod tests;
