@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use frontline_model::{Extraction, PloverType};
 use frontline_store::acled::AcledRow;
-use frontline_store::{BBox, EventFilter, Prepared, PutOutcome, Store};
+use frontline_store::{BBox, EventFilter, Prepared, PutCounts, Store};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -213,66 +213,52 @@ impl PyStore {
             Some(p) => p.get().inner(),
             None => default_pipeline()?,
         };
-        let mut counts = [0u64; 7];
+        let mut read = 0u64;
+        let mut counts = PutCounts::default();
         let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
-        let store_batch = |batch: Vec<Item>, counts: &mut [u64; 7]| -> PyResult<()> {
-            let outcomes = py.detach(|| {
-                let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = batch
-                    .into_par_iter()
-                    .map(|item| {
-                        let ex = match item {
-                            Item::Extracted(ex) => *ex,
-                            Item::Article(a) => extract_one(pipeline, a),
-                        };
-                        let p = Prepared::of(&ex);
-                        (ex, p)
-                    })
-                    .unzip();
-                self.store.put_prepared(&extracted, &prepared)
-            });
-            for o in outcomes.map_err(|e| store_err("cannot write to the database", e))? {
-                counts[0] += 1;
-                match o {
-                    PutOutcome::New {
-                        copy,
-                        events,
-                        fused_created,
-                        fused_updated,
-                        ..
-                    } => {
-                        counts[1] += 1;
-                        counts[3] += u64::from(copy);
-                        counts[4] += events as u64;
-                        counts[5] += fused_created as u64;
-                        counts[6] += fused_updated as u64;
-                    }
-                    PutOutcome::Known { .. } => counts[2] += 1,
+        let store_batch =
+            |batch: Vec<Item>, read: &mut u64, counts: &mut PutCounts| -> PyResult<()> {
+                let outcomes = py.detach(|| {
+                    let (extracted, prepared): (Vec<Extraction>, Vec<Prepared>) = batch
+                        .into_par_iter()
+                        .map(|item| {
+                            let ex = match item {
+                                Item::Extracted(ex) => *ex,
+                                Item::Article(a) => extract_one(pipeline, a),
+                            };
+                            let p = Prepared::of(&ex);
+                            (ex, p)
+                        })
+                        .unzip();
+                    self.store.put_prepared(&extracted, &prepared)
+                });
+                for o in outcomes.map_err(|e| store_err("cannot write to the database", e))? {
+                    *read += 1;
+                    counts.add(&o);
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         for (index, item) in items.try_iter()?.enumerate() {
             batch.push(item_of(py, &item?, index)?);
             if batch.len() == BATCH {
-                store_batch(std::mem::take(&mut batch), &mut counts)?;
+                store_batch(std::mem::take(&mut batch), &mut read, &mut counts)?;
             }
         }
         if !batch.is_empty() {
-            store_batch(batch, &mut counts)?;
+            store_batch(batch, &mut read, &mut counts)?;
         }
         py.detach(|| self.store.flush())
             .map_err(|e| store_err("cannot write to the database", e))?;
         let out = PyDict::new(py);
-        let names = [
-            "read",
-            "new",
-            "known",
-            "copies",
-            "events",
-            "fused_created",
-            "fused_updated",
-        ];
-        for (name, n) in names.into_iter().zip(counts) {
+        for (name, n) in [
+            ("read", read),
+            ("new", counts.new),
+            ("known", counts.known),
+            ("copies", counts.copies),
+            ("events", counts.events),
+            ("fused_created", counts.fused_created),
+            ("fused_updated", counts.fused_updated),
+        ] {
             out.set_item(name, n)?;
         }
         Ok(out)

@@ -128,6 +128,46 @@ impl PutOutcome {
     }
 }
 
+/// What stored documents became, counted (the summaries of `frontline ingest` and of the
+/// Python `Store.ingest`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PutCounts {
+    /// Documents new to the store.
+    pub new: u64,
+    /// Of the new ones, copies of an earlier story.
+    pub copies: u64,
+    /// Documents already stored (skipped).
+    pub known: u64,
+    /// Events stored.
+    pub events: u64,
+    /// Fused events started.
+    pub fused_created: u64,
+    /// Fused events that took a further report.
+    pub fused_updated: u64,
+}
+
+impl PutCounts {
+    /// Counts one document's outcome.
+    pub fn add(&mut self, outcome: &PutOutcome) {
+        match outcome {
+            PutOutcome::New {
+                copy,
+                events,
+                fused_created,
+                fused_updated,
+                ..
+            } => {
+                self.new += 1;
+                self.copies += u64::from(*copy);
+                self.events += *events as u64;
+                self.fused_created += *fused_created as u64;
+                self.fused_updated += *fused_updated as u64;
+            }
+            PutOutcome::Known { .. } => self.known += 1,
+        }
+    }
+}
+
 /// The Frontline database.
 ///
 /// `Store` is `Send + Sync`: it owns one SQLite connection behind a mutex. Open several stores

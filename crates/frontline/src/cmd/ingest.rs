@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use frontline_extract::pipeline::Pipeline;
 use frontline_ingest::{JsonlFields, Options, RawDocument};
 use frontline_model::Extraction;
-use frontline_store::{BackgroundCheckpoint, Prepared, PutOutcome, Store};
+use frontline_store::{BackgroundCheckpoint, Prepared, PutCounts, PutOutcome, Store};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -110,17 +110,13 @@ enum Work {
 }
 
 /// What a run did.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default)]
 struct Summary {
     read: u64,
-    new: u64,
-    known: u64,
-    copies: u64,
+    /// What the documents read became in the store.
+    stored: PutCounts,
     skipped: u64,
     skipped_by_reason: BTreeMap<String, u64>,
-    events: u64,
-    fused_created: u64,
-    fused_updated: u64,
     /// Feed item links that were not read (local files refused).
     links_not_followed: u64,
     /// Documents read with warnings (a guessed character set, an unreadable date...).
@@ -426,22 +422,7 @@ impl Summary {
     /// Adds what the writer did with each document.
     fn tally(&mut self, outcomes: &[PutOutcome]) {
         for o in outcomes {
-            match o {
-                PutOutcome::New {
-                    copy,
-                    events,
-                    fused_created,
-                    fused_updated,
-                    ..
-                } => {
-                    self.new += 1;
-                    self.copies += u64::from(*copy);
-                    self.events += *events as u64;
-                    self.fused_created += *fused_created as u64;
-                    self.fused_updated += *fused_updated as u64;
-                }
-                PutOutcome::Known { .. } => self.known += 1,
-            }
+            self.stored.add(o);
         }
     }
 }
@@ -498,9 +479,9 @@ fn print_summary(
     )?;
     outln!(
         "  new: {}  (copies of earlier stories: {})  already known: {}  skipped: {}",
-        s.new,
-        s.copies,
-        s.known,
+        s.stored.new,
+        s.stored.copies,
+        s.stored.known,
         s.skipped
     )?;
     if !s.skipped_by_reason.is_empty() {
@@ -536,9 +517,9 @@ fn print_summary(
     }
     outln!(
         "  events: {}  fused events: {} new, {} updated with further reports",
-        s.events,
-        s.fused_created,
-        s.fused_updated
+        s.stored.events,
+        s.stored.fused_created,
+        s.stored.fused_updated
     )?;
     outln!(
         "database {}: {} documents, {} stories, {} events, {} fused events",
