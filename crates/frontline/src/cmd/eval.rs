@@ -13,6 +13,8 @@ pub enum Command {
     Articles(super::eval_articles::Args),
     /// Score the event coder on the PLOVER gold standard records.
     Plover(super::eval_plover::Args),
+    /// Score the geoparser's toponyms against re3d's Location gold where the schemes agree.
+    Re3d(super::eval_re3d::Args),
 }
 
 /// Runs `frontline eval`.
@@ -22,5 +24,6 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<()> {
         Command::Events(a) => super::eval_events::run(a, globals),
         Command::Articles(a) => super::eval_articles::run(a, globals),
         Command::Plover(a) => super::eval_plover::run(a, globals),
+        Command::Re3d(a) => super::eval_re3d::run(a, globals),
     }
 }

@@ -6,6 +6,7 @@ pub mod eval_articles;
 pub mod eval_events;
 pub mod eval_geo;
 pub mod eval_plover;
+pub mod eval_re3d;
 pub mod explain;
 pub mod export;
 #[cfg(feature = "parquet")]
