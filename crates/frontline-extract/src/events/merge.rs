@@ -294,13 +294,116 @@ fn parts_take_summary_sources(
 
 /// Whether `b` tells the event `a` tells (see the module's rules).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    !sums_up(a, b)
-        && a.modality.counts() == b.modality.counts()
-        && same_kind(a, b)
-        && places_agree(a.location.as_ref(), b.location.as_ref())
-        && dates_agree(a, b)
-        && actors_agree(&a.sources, &b.sources)
-        && actors_agree(&a.targets, &b.targets)
+    if sums_up(a, b) || a.modality.counts() != b.modality.counts() || !dates_agree(a, b) {
+        return false;
+    }
+    if same_kind(a, b) {
+        return places_agree(a.location.as_ref(), b.location.as_ref())
+            && actors_agree(&a.sources, &b.sources)
+            && actors_agree(&a.targets, &b.targets);
+    }
+    part_of(a, b).is_some()
+}
+
+/// The rule id of `MG40-protest-and-policing`.
+pub const PROTEST_PART_RULE: &str = "MG40-protest-and-policing";
+/// The rule id of `MG41-withdrawal-in-capture`.
+pub const CAPTURE_PART_RULE: &str = "MG41-withdrawal-in-capture";
+
+/// Whether an event's place was taken from elsewhere in the document (the storyline, the
+/// dateline, the document's focus or country: `LO80`–`LO95`) rather than from its own
+/// sentence.
+fn place_from_document(e: &Event) -> bool {
+    e.rules
+        .iter()
+        .any(|r| r.starts_with("LO8") || r.starts_with("LO9"))
+}
+
+/// Places of two acts that may be parts of one event: they agree, or one of them was only
+/// taken from the document.
+fn part_places_agree(a: &Event, b: &Event) -> bool {
+    places_agree(a.location.as_ref(), b.location.as_ref())
+        || place_from_document(a)
+        || place_from_document(b)
+}
+
+/// ACLED codes a protest and the state's response to it as one event (`AC10`: "Protest with
+/// intervention", or "Excessive force against protesters" when the response kills).
+fn policed_protest(e: &Event) -> bool {
+    e.acled.as_ref().is_some_and(|t| {
+        t.sub_event_type == "Protest with intervention"
+            || t.sub_event_type == "Excessive force against protesters"
+    })
+}
+
+/// The sides of an act told about a protest, as (protesters, state forces): a protest's
+/// sources are the protesters; the police's act has them as its targets.
+fn protest_sides(
+    e: &Event,
+) -> (
+    &[frontline_model::EventActor],
+    &[frontline_model::EventActor],
+) {
+    if e.plover_type == PloverType::Protest {
+        (&e.sources, &e.targets)
+    } else {
+        (&e.targets, &e.sources)
+    }
+}
+
+/// A capture of a place (ACLED "Government regains territory" or "Non-state actor overtakes
+/// territory"), not of people.
+fn territorial(e: &Event) -> bool {
+    e.plover_type == PloverType::Coerce
+        && e.territory.is_some()
+        && e.acled.as_ref().is_some_and(|t| {
+            t.sub_event_type == "Government regains territory"
+                || t.sub_event_type == "Non-state actor overtakes territory"
+        })
+}
+
+/// A side's withdrawal (not a release of people).
+fn withdrawal(e: &Event) -> bool {
+    e.plover_type == PloverType::Retreat && e.plover_mode.as_deref() == Some("withdraw")
+}
+
+/// Whether `a` and `b` are two parts of one event that ACLED codes once, and which rule says
+/// so:
+/// - `MG40-protest-and-policing`: a protest and the tear gas, dispersal or arrests that broke
+///   it up (both marked `AC10`), or two such acts, at one place and day, the protesters and
+///   the forces agreeing where both name them;
+/// - `MG41-withdrawal-in-capture`: a side's withdrawal and the capture it left the place to,
+///   on one day, the side that withdrew being the side that lost the place where both name it.
+fn part_of(a: &Event, b: &Event) -> Option<&'static str> {
+    if !part_places_agree(a, b) {
+        return None;
+    }
+    if policed_protest(a) && policed_protest(b) {
+        let ((pa, fa), (pb, fb)) = (protest_sides(a), protest_sides(b));
+        return (actors_agree(pa, pb) && actors_agree(fa, fb)).then_some(PROTEST_PART_RULE);
+    }
+    let (retreat, capture) = if withdrawal(a) && territorial(b) {
+        (a, b)
+    } else if withdrawal(b) && territorial(a) {
+        (b, a)
+    } else {
+        return None;
+    };
+    let lost_by = capture
+        .territory
+        .as_ref()
+        .and_then(|t| t.from.clone())
+        .map(|actor| frontline_model::EventActor {
+            actor,
+            span: capture.trigger,
+            mention: None,
+        });
+    let losers: Vec<frontline_model::EventActor> = lost_by
+        .into_iter()
+        .chain(capture.targets.iter().cloned())
+        .filter(|x| x.actor.actor_type != frontline_model::ActorType::Civilian)
+        .collect();
+    actors_agree(&retreat.sources, &losers).then_some(CAPTURE_PART_RULE)
 }
 
 /// The rule id of a merge that names a side better (`MG31-specific-actor`).
@@ -391,6 +494,24 @@ fn absorb(keep: &mut Event, other: Event) {
     }
 }
 
+/// Folds a part of an event (`MG40`, `MG41`) into it: the protest or the capture is the
+/// record, and the part's sides are read as the record's (the protesters the police dispersed
+/// are the protest's source, the police its target; the side that withdrew is the side that
+/// lost the place).
+fn absorb_part(keep: &mut Event, mut other: Event, rule: &'static str) {
+    let main = |e: &Event| e.plover_type == PloverType::Protest || territorial(e);
+    if main(&other) && !main(keep) {
+        std::mem::swap(keep, &mut other);
+    }
+    if main(keep) && !main(&other) {
+        std::mem::swap(&mut other.sources, &mut other.targets);
+    }
+    absorb(keep, other);
+    if !keep.rules.iter().any(|r| r == rule) {
+        keep.rules.push(rule.into());
+    }
+}
+
 /// The rule id of `RO81-one-mention-one-role`.
 pub const ONE_ROLE_RULE: &str = "RO81-one-mention-one-role";
 
@@ -435,17 +556,33 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
             .map(|i| i + from);
         match into.and_then(|i| kept.get_mut(i)) {
             Some(k) => {
-                near.push(NearMiss {
-                    sentence: e.sentence,
-                    span: e.trigger,
-                    rule: e.rules.first().cloned().unwrap_or_default(),
-                    reason: format!(
+                let part = if same_kind(k, &e) {
+                    None
+                } else {
+                    part_of(k, &e)
+                };
+                let reason = match part {
+                    Some(rule) => format!(
+                        "{rule}: one event with that of sentence {} (\"{}\"), which ACLED codes \
+                         once: same day and place, the same sides where both name them",
+                        k.sentence, k.trigger_text
+                    ),
+                    None => format!(
                         "{MERGE_RULE}: tells the event of sentence {} (\"{}\"): same type, place, \
                          date and actors where both give them",
                         k.sentence, k.trigger_text
                     ),
+                };
+                near.push(NearMiss {
+                    sentence: e.sentence,
+                    span: e.trigger,
+                    rule: e.rules.first().cloned().unwrap_or_default(),
+                    reason,
                 });
-                absorb(k, e);
+                match part {
+                    Some(rule) => absorb_part(k, e, rule),
+                    None => absorb(k, e),
+                }
             }
             None => kept.push(e),
         }
@@ -591,5 +728,149 @@ mod tests {
             &town,
             &strike("strikes", "Manbij", "point", 36.5)
         ));
+    }
+
+    /// An event of the given PLOVER type, mode and ACLED sub-type at a town, with its sides.
+    fn act(
+        plover: &str,
+        mode: &str,
+        acled: (&str, &str),
+        place: &str,
+        sources: &[(&str, &str)],
+        targets: &[(&str, &str)],
+    ) -> Event {
+        let side = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(code, kind)| {
+                    format!(
+                        r#"{{"actor": {{"code": "{code}", "name": "{code}", "actor_type": "{kind}"}},
+                        "span": {{"start": 0, "end": 3}}}}"#
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let json = format!(
+            r#"{{"id": "d:0", "plover_type": "{plover}", "plover_mode": "{mode}",
+            "acled": {{"event_type": "{}", "sub_event_type": "{}"}},
+            "trigger": {{"start": 0, "end": 7}}, "trigger_text": "x", "sentence": 0,
+            "sources": [{}], "targets": [{}], "location": {{"place": {{"name": "{place}",
+            "lat": 31.5, "lon": 74.3, "country_code": "PK", "precision": "point"}},
+            "span": {{"start": 10, "end": 16}}, "relation": "in"}}, "quantities": [],
+            "attribution": [], "modality": "asserted", "confidence": 0.6, "evidence": [],
+            "rules": ["EV000-test"]}}"#,
+            acled.0,
+            acled.1,
+            side(sources),
+            side(targets)
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    const POLICED: (&str, &str) = ("Protests", "Protest with intervention");
+
+    #[test]
+    fn mg40_a_protest_and_its_policing_are_one_event() {
+        let rally = act(
+            "PROTEST",
+            "demonstrate",
+            POLICED,
+            "Lahore",
+            &[("OPP", "PARTY")],
+            &[],
+        );
+        let tear_gas = act(
+            "ASSAULT",
+            "crowd-control",
+            POLICED,
+            "Lahore",
+            &[("PAKCOP", "POLICE")],
+            &[("OPP", "PARTY")],
+        );
+        let arrests = act(
+            "COERCE",
+            "arrest",
+            POLICED,
+            "Lahore",
+            &[("PAKCOP", "POLICE")],
+            &[],
+        );
+        assert_eq!(part_of(&rally, &tear_gas), Some(PROTEST_PART_RULE));
+        assert_eq!(part_of(&tear_gas, &arrests), Some(PROTEST_PART_RULE));
+        // the policing told first: the protest still becomes the record, police as its target
+        let mut events = vec![tear_gas.clone(), rally.clone(), arrests];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near);
+        assert_eq!(events.len(), 1);
+        let e = &events[0];
+        assert_eq!(e.plover_type, PloverType::Protest);
+        assert_eq!(e.sources[0].actor.code, "OPP");
+        assert_eq!(e.targets[0].actor.code, "PAKCOP");
+        assert!(e.rules.iter().any(|r| r == PROTEST_PART_RULE));
+        assert!(near[0].reason.starts_with("MG40-protest-and-policing"));
+        // a protest in another city is another event
+        let karachi = act("PROTEST", "demonstrate", POLICED, "Karachi", &[], &[]);
+        let mut far = karachi;
+        if let Some(l) = far.location.as_mut() {
+            l.place.lat = Some(24.9);
+            l.place.lon = Some(67.0);
+        }
+        assert_eq!(part_of(&far, &tear_gas), None);
+        // an arrest of protesters that no protest policed (ACLED's "Arrests") stays apart
+        let plain = act(
+            "COERCE",
+            "arrest",
+            ("Strategic developments", "Arrests"),
+            "Lahore",
+            &[("PAKCOP", "POLICE")],
+            &[],
+        );
+        assert_eq!(part_of(&rally, &plain), None);
+    }
+
+    #[test]
+    fn mg41_a_withdrawal_is_part_of_the_capture_it_gave_way_to() {
+        let taken = ("Battles", "Non-state actor overtakes territory");
+        let mut capture = act(
+            "COERCE",
+            "seize",
+            taken,
+            "Walikale",
+            &[("CODREBM23", "REBEL")],
+            &[],
+        );
+        capture.territory = Some(frontline_model::TerritorialChange {
+            place: None,
+            from: None,
+            to: None,
+        });
+        let withdrew = act(
+            "RETREAT",
+            "withdraw",
+            (
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            "Walikale",
+            &[("CODMIL", "MILITARY")],
+            &[],
+        );
+        assert_eq!(part_of(&withdrew, &capture), Some(CAPTURE_PART_RULE));
+        let mut events = vec![withdrew.clone(), capture.clone()];
+        merge_document(&mut events, &mut Vec::new());
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].plover_type, PloverType::Coerce);
+        assert_eq!(events[0].sources[0].actor.code, "CODREBM23");
+        assert_eq!(events[0].targets[0].actor.code, "CODMIL");
+        // the capturers withdrawing is not the losers' withdrawal
+        let mut rebels_left = withdrew.clone();
+        rebels_left.sources[0].actor.code = "CODREBM23".into();
+        rebels_left.sources[0].actor.actor_type = frontline_model::ActorType::Rebel;
+        capture.targets = withdrew.sources.clone();
+        assert_eq!(part_of(&rebels_left, &capture), None);
+        // a release of prisoners is no withdrawal
+        let mut release = withdrew;
+        release.plover_mode = Some("release".into());
+        assert_eq!(part_of(&release, &capture), None);
     }
 }
