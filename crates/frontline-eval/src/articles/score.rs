@@ -311,6 +311,19 @@ impl ArticleScores {
                             what,
                         });
                     }
+                    for (kind, what) in [
+                        ("subtype", subtype_failure(&gold.events[k], ev)),
+                        ("date", date_failure(&gold.events[k], ev)),
+                    ] {
+                        if let Some(what) = what {
+                            self.failures.push(Failure {
+                                doc: gold.doc.clone(),
+                                kind: kind.into(),
+                                span: j.raw_trigger,
+                                what,
+                            });
+                        }
+                    }
                 }
                 Judgement::Duplicate { gold: k } => {
                     self.duplicates += 1;
@@ -521,6 +534,57 @@ fn location_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
 /// A matched event whose actor1 or actor2 is judged wrong, in a few words: each gold actor
 /// (code, ACLED interaction) beside the emitted sources or targets and the role rules that
 /// fired, so that swapped roles and missing actors can be told apart.
+/// The rule ids of `ev` whose prefix is one of `prefixes`, for a failure line.
+fn rules_of<'a>(ev: &'a Event, prefixes: &[&str]) -> String {
+    ev.rules
+        .iter()
+        .filter(|r| prefixes.iter().any(|p| r.starts_with(p)))
+        .map(String::as_str)
+        .collect::<Vec<&'a str>>()
+        .join(",")
+}
+
+/// A matched event whose ACLED type or sub-type is not the gold's.
+fn subtype_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
+    let got = ev.acled.as_ref();
+    if got.is_some_and(|a| {
+        a.event_type == g.acled.event_type && a.sub_event_type == g.acled.sub_event_type
+    }) {
+        return None;
+    }
+    Some(format!(
+        "gold {} / {} got {} [{}]",
+        g.acled.event_type,
+        g.acled.sub_event_type,
+        got.map_or_else(
+            || "no ACLED type".to_string(),
+            |a| format!("{} / {}", a.event_type, a.sub_event_type)
+        ),
+        rules_of(ev, &["EV", "AL", "AC", "RO6"])
+    ))
+}
+
+/// A matched event whose date is not within a day of the gold's.
+fn date_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
+    let d = g.date.as_ref()?;
+    let got = ev.date.as_ref();
+    if got.is_some_and(|t| {
+        t.start >= d.start - chrono::Duration::days(1) && t.end <= d.end + chrono::Duration::days(1)
+    }) {
+        return None;
+    }
+    Some(format!(
+        "gold {}..{} got {} [{}]",
+        d.start,
+        d.end,
+        got.map_or_else(
+            || "no date".to_string(),
+            |t| format!("{}..{} ({:?})", t.start, t.end, t.precision)
+        ),
+        rules_of(ev, &["DT"])
+    ))
+}
+
 fn actors_failure(g: &GoldEvent, ev: &Event) -> Option<String> {
     let country = g.location.as_ref().map(|l| l.country.as_str());
     let srcs: Vec<&ActorRef> = ev.sources.iter().map(|a| &a.actor).collect();
@@ -732,6 +796,54 @@ mod tests {
             f.what.contains("actor2 WRONG - got SYRMIL (state)"),
             "{}",
             f.what
+        );
+    }
+
+    #[test]
+    fn a_wrong_sub_type_and_date_are_listed_with_gold_and_emitted() {
+        let g = gold();
+        let mut evs = events(&[(5, 11)]);
+        let j = judge_document(&g, &evs, |s| s);
+        let mut right = ArticleScores::default();
+        right.add_document(&g, &evs, &j);
+        assert!(
+            !right
+                .failures
+                .iter()
+                .any(|f| f.kind == "subtype" || f.kind == "date"),
+            "{:?}",
+            right.failures
+        );
+
+        evs[0].acled = Some(frontline_model::AcledType {
+            event_type: "Explosions/Remote violence".into(),
+            sub_event_type: "Air/drone strike".into(),
+        });
+        if let Some(d) = evs[0].date.as_mut() {
+            d.start = chrono::NaiveDate::from_ymd_opt(2017, 5, 20).unwrap();
+            d.end = d.start;
+        }
+        let mut wrong = ArticleScores::default();
+        wrong.add_document(&g, &evs, &j);
+        let line = |kind: &str| {
+            wrong
+                .failures
+                .iter()
+                .find(|f| f.kind == kind)
+                .map(|f| f.what.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            line("subtype").starts_with(
+                "gold Battles / Armed clash got Explosions/Remote violence / Air/drone strike"
+            ),
+            "{}",
+            line("subtype")
+        );
+        assert!(
+            line("date").starts_with("gold 2017-06-01..2017-06-01 got 2017-05-20..2017-05-20"),
+            "{}",
+            line("date")
         );
     }
 
