@@ -92,6 +92,8 @@ fn time_phrase(t: &Tokens<'_>, h: &TriggerHit) -> bool {
 /// Nouns of weapons and attacks that can be the subject of "targeted" ("a bomb targeted a
 /// convoy", "the strike targeted a depot") (`NE47`).
 const ATTACK_SUBJECTS: &[&str] = &[
+    "air",
+    "aerial",
     "attack",
     "attacks",
     "strike",
@@ -461,6 +463,7 @@ mod aims_at_tests {
             screened("Two rockets targeted the airport overnight."),
             (false, true)
         );
+        assert!(!screened("The air campaign targeted fuel depots near the coast.").0);
         assert_eq!(
             screened("Three bombings that targeted bus stations killed ten people."),
             (false, true)

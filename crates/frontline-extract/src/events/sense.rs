@@ -541,6 +541,46 @@ fn war_toll(t: &Tokens<'_>, h: &TriggerHit, c0: usize, c1: usize) -> bool {
     perfect && vague
 }
 
+/// Words of a specific recent time: with one of them a counted barrage in the perfect is one
+/// night's or one day's events, not a campaign (`NE48`).
+const RECENT_TIMES: &[&str] = &[
+    "overnight",
+    "today",
+    "tonight",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "night",
+    "hours",
+];
+
+/// `NE48-campaign-count`: "the air force has flown over 870 missions and conducted over 265
+/// bombing raids", "militants have carried out 120 attacks on the road": a plural event noun
+/// counted by a number of 50 or more, in the perfect, is the tally of a campaign, not one
+/// event; so is a count of a thousand or more in any tense ("conducted 14,000 strikes"). A specific recent time in the clause ("has launched 120 drones overnight") makes it
+/// one night's barrage and keeps it.
+fn campaign_count(t: &Tokens<'_>, h: &TriggerHit, c0: usize, c1: usize) -> bool {
+    if h.form != Form::Noun || !t.low(h.end.saturating_sub(1)).ends_with('s') {
+        return false;
+    }
+    // the count: the largest number among the three words before the noun
+    let count = (h.start.saturating_sub(3)..h.start)
+        .filter_map(|k| t.low(k).replace(',', "").parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    let from = c0.max(h.start.saturating_sub(14));
+    let perfect = (from..h.start).any(|k| matches!(t.low(k), "has" | "have"));
+    let to = c1.min(h.end + WINDOW).min(t.len());
+    let recent = (from..to).any(|k| RECENT_TIMES.contains(&t.low(k)));
+    ((count >= 50 && perfect) || count >= 1000) && !recent
+}
+
 /// Whether the trigger `h` of `rule` is an event; otherwise the near-miss reason.
 pub fn non_event(
     t: &Tokens<'_>,
@@ -676,6 +716,11 @@ pub fn non_event(
     }
     if matches!(ptype, Some(PloverType::Assault)) && war_toll(t, h, c0, c1) {
         return Some("NE40-war-toll: a vague large toll in the perfect, not one event");
+    }
+    if violent && campaign_count(t, h, c0, c1) {
+        return Some(
+            "NE48-campaign-count: a count of 50 or more acts in the perfect, or of a thousand or more, tallies a campaign",
+        );
     }
     // "often carries out such attacks", "has carried out repeated attacks": what a group does
     // in general
@@ -1390,6 +1435,48 @@ mod tests {
         // one event with a precise toll
         assert_eq!(
             reason_word("Gunmen have killed 12 villagers in the valley.", "killed"),
+            None
+        );
+    }
+
+    #[test]
+    fn campaign_counts() {
+        assert_eq!(
+            id(reason_word(
+                "Since spring the navy has sailed 300 patrols and conducted over 140 air strikes on the coast.",
+                "air"
+            )),
+            "NE48-campaign-count"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The rebels have carried out more than 200 attacks on the highway.",
+                "attacks"
+            )),
+            "NE48-campaign-count"
+        );
+        // one night's barrage
+        assert_eq!(
+            reason_word(
+                "The army has launched 120 air strikes on the town overnight.",
+                "air"
+            ),
+            None
+        );
+        assert_eq!(
+            id(reason_word(
+                "The alliance conducted 12,500 air strikes in the north.",
+                "air"
+            )),
+            "NE48-campaign-count"
+        );
+        // a day's report in the past tense, and a small count, stay events
+        assert_eq!(
+            reason_word("Jets conducted 60 air strikes near the dam.", "air"),
+            None
+        );
+        assert_eq!(
+            reason_word("Jets have conducted 12 air strikes near the dam.", "air"),
             None
         );
     }
