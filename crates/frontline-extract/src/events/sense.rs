@@ -823,6 +823,58 @@ pub fn non_event(
     other_senses(t, rule, h, (w0, w1))
 }
 
+/// People a rescue evacuates (`NE49`).
+const EVACUEES: &[&str] = &[
+    "civilians",
+    "residents",
+    "people",
+    "women",
+    "children",
+    "families",
+    "wounded",
+    "injured",
+    "patients",
+    "villagers",
+    "citizens",
+    "nationals",
+    "students",
+    "tourists",
+    "staff",
+    "workers",
+    "inhabitants",
+    "passengers",
+    "diplomats",
+    "foreigners",
+    "elderly",
+    "sick",
+];
+
+/// Fighters whose evacuation is a force leaving ground (`NE49`).
+const FIGHTERS: &[&str] = &[
+    "fighters",
+    "rebels",
+    "militants",
+    "troops",
+    "soldiers",
+    "gunmen",
+    "insurgents",
+    "forces",
+    "militiamen",
+    "jihadists",
+];
+
+/// `NE49-evacuated-people`: "evacuated women and children from the town", "the evacuation
+/// of the wounded", "300 residents were evacuated": moving people out of danger is a rescue,
+/// not a force giving up ground. An evacuation that names fighters ("the evacuation of
+/// rebels and civilians") is a withdrawal and stays.
+fn evacuated_people(t: &Tokens<'_>, h: &TriggerHit) -> bool {
+    if !t.low(h.start).starts_with("evacuat") {
+        return false;
+    }
+    let (a, b) = (h.start.saturating_sub(5), (h.end + 6).min(t.len()));
+    any_in(t, a, b, EVACUEES) && !any_in(t, a, b, FIGHTERS)
+}
+
 /// The senses checked after the general ones: diplomacy, tours of duty, displays, animals,
 /// the weather (`NE33`–`NE38`).
 fn other_senses(
@@ -943,6 +995,11 @@ fn other_senses(
         )
     {
         return Some("NE42-left-job: someone left a job or a service, not a place");
+    }
+    if matches!(ptype, Some(PloverType::Retreat)) && evacuated_people(t, h) {
+        return Some(
+            "NE49-evacuated-people: people moved out of danger, not a force giving up ground",
+        );
     }
     // "the crowd had begun to disperse.": a crowd that breaks up, no force used
     if matches!(rule.mode.as_deref(), Some("crowd-control"))
@@ -1585,6 +1642,36 @@ mod tests {
                 "to"
             )),
             "NE43-dispersed-itself"
+        );
+    }
+
+    #[test]
+    fn evacuated_people_are_rescued() {
+        assert_eq!(
+            id(reason_word(
+                "Rescuers evacuated women and children from the flooded quarter.",
+                "evacuated"
+            )),
+            "NE49-evacuated-people"
+        );
+        assert_eq!(
+            id(reason_word(
+                "About 400 residents were evacuated as the fire spread.",
+                "evacuated"
+            )),
+            "NE49-evacuated-people"
+        );
+        // fighters leaving a town give up ground
+        assert_eq!(
+            reason_word(
+                "The deal evacuated rebels and their families from the old city.",
+                "evacuated"
+            ),
+            None
+        );
+        assert_eq!(
+            reason_word("The army evacuated the hilltop base at dawn.", "evacuated"),
+            None
         );
     }
 
