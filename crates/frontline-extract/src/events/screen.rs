@@ -33,6 +33,11 @@ pub(super) fn screen(
     if refers_back(t, h) {
         return Err("NM42-refers-back: \"this attack\" names an event already told");
     }
+    if describing_participle(t, h, actors) {
+        return Err(
+            "NE50-describing-participle: \"forces battling the group\" describes a side named as an object, not an act",
+        );
+    }
     let clause = roles::clause(t, h.start, h.end);
     if aims_at(t, h, actors, clause) {
         return Err(
@@ -87,6 +92,72 @@ fn time_phrase(t: &Tokens<'_>, h: &TriggerHit) -> bool {
         t.low(h.start),
         "entered" | "enter" | "enters" | "reached" | "reach" | "reaches" | "reaching"
     )
+}
+
+/// Words before a side named as an object: prepositions and verbs of support ("embedded with",
+/// "air support to", "arming", "training") (`NE50`).
+const OBJECT_OPENERS: &[&str] = &[
+    "with",
+    "against",
+    "to",
+    "for",
+    "of",
+    "among",
+    "from",
+    "alongside",
+    "backing",
+    "supporting",
+    "support",
+    "arming",
+    "armed",
+    "training",
+    "trained",
+    "advising",
+    "assisting",
+    "helping",
+    "joined",
+    "joining",
+];
+
+/// `NE50-describing-participle`: an "-ing" form of a fighting verb right after a side that is
+/// itself the object of a preposition or of a verb of support ("soldiers embedded with US
+/// forces battling the group", "weapons to Kurdish fighters fighting the militants", "the
+/// coalition is arming rebels in the north fighting the army") describes that side by what
+/// it does; it tells no act of its own. Only a short place phrase may stand between the side
+/// and the participle ("forces in the country battling").
+fn describing_participle(t: &Tokens<'_>, h: &TriggerHit, actors: &[ActorFound]) -> bool {
+    let w = t.low(h.start);
+    if h.form != Form::Verb || !w.ends_with("ing") || h.start == 0 {
+        return false;
+    }
+    actors.iter().any(|a| {
+        let gap = h.start.saturating_sub(a.tok_end);
+        a.tok_end <= h.start
+            && gap <= 4
+            && (gap == 0
+                || (matches!(t.low(a.tok_end), "in" | "on" | "inside" | "across" | "near")
+                    && (a.tok_end..h.start).all(|k| {
+                        t.low(k)
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    })))
+            && opened_as_object(t, a.tok_start)
+    })
+}
+
+/// Whether the side starting at token `s` is the object of a preposition or a verb of
+/// support: one of [`OBJECT_OPENERS`] just before it, or before up to two words of its noun
+/// phrase the actor finder left out ("with the Kurdish fighters") (`NE50`).
+fn opened_as_object(t: &Tokens<'_>, s: usize) -> bool {
+    (s.saturating_sub(3)..s).rev().any(|k| {
+        OBJECT_OPENERS.contains(&t.low(k))
+            && (k + 1..s).all(|m| {
+                let w = t.low(m);
+                !w.is_empty()
+                    && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+                    && !OBJECT_OPENERS.contains(&w)
+            })
+    })
 }
 
 /// Nouns of weapons and attacks that can be the subject of "targeted" ("a bomb targeted a
@@ -477,5 +548,48 @@ mod aims_at_tests {
         // a pronoun stands for the side the sentence or its speaker names
         assert!(!screened("The army said it targeted a depot near the border.").0);
         assert!(!screened("They targeted the checkpoint with rockets at dawn.").0);
+    }
+}
+
+#[cfg(test)]
+mod describing_tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::pipeline::Pipeline;
+    use frontline_model::DocumentMeta;
+    use std::sync::OnceLock;
+
+    fn pipeline() -> &'static Pipeline {
+        static P: OnceLock<Pipeline> = OnceLock::new();
+        P.get_or_init(|| Pipeline::without_geocoder().unwrap())
+    }
+
+    fn described(s: &str) -> bool {
+        let (_, near) = pipeline().explain(DocumentMeta::default(), s);
+        near.iter()
+            .any(|n| n.reason.starts_with("NE50-describing-participle"))
+    }
+
+    #[test]
+    fn a_side_described_by_its_fight_tells_no_act() {
+        assert!(described(
+            "The medic served with Kurdish fighters battling the militants for a year."
+        ));
+        assert!(described(
+            "The ministry sent rifles to rebels in the north fighting the army."
+        ));
+    }
+
+    #[test]
+    fn a_subject_fighting_acts() {
+        // the side is the subject: its fighting is the news
+        assert!(!described(
+            "Kurdish fighters battling the militants took the hill."
+        ));
+        assert!(!described(
+            "Rebels were fighting the army near the bridge on Monday."
+        ));
+        assert!(!described(
+            "Clashes broke out, killing three soldiers near the port."
+        ));
     }
 }
