@@ -118,6 +118,16 @@ const GOODS: &[&str] = &[
     "contraband",
     "property",
     "passports",
+    "arsenal",
+    "arsenals",
+    "explosives",
+    "grenades",
+    "vehicles",
+    "cache",
+    "caches",
+    "rifle",
+    "pistol",
+    "pistols",
 ];
 
 const LEGAL_BEFORE: &[&[&str]] = &[
@@ -1111,6 +1121,13 @@ mod tests {
         assert_eq!(
             id(reason(
                 "Police seized weapons and cash from the house.",
+                "EV010"
+            )),
+            "NE12-seized-goods"
+        );
+        assert_eq!(
+            id(reason(
+                "Troops seized an arsenal of rifles after the raid.",
                 "EV010"
             )),
             "NE12-seized-goods"
