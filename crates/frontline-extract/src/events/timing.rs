@@ -146,6 +146,15 @@ fn era_after(t: &Tokens<'_>, k: usize) -> bool {
         if decade(t, j) {
             return true;
         }
+        // "the first war crimes trial", "the second war zone": a modifier, no era
+        if ERAS.contains(&w)
+            && matches!(
+                t.low(j + 1),
+                "crimes" | "crime" | "criminal" | "criminals" | "zone" | "zones"
+            )
+        {
+            return false;
+        }
         if ERAS.contains(&w) {
             let marked = (k..j).any(|m| ORDINALS.contains(&t.low(m)) || year(t.low(m)));
             let after = (t.low(j + 1) == "of" && year(t.low(j + 2)))
@@ -261,6 +270,10 @@ mod tests {
         assert!(!era(
             "Troops attacked the town in the north on Sunday.",
             "attacked"
+        ));
+        assert!(!era(
+            "He was shot in the first war crimes case heard in the town.",
+            "shot"
         ));
         // a running total is NE15's, not a past era
         assert!(!era(
