@@ -198,7 +198,8 @@ impl EventCoder {
             rules,
             background: false,
         };
-        ev.background = super::timing::background(ev.date.as_ref(), state.published, &mut ev.rules);
+        ev.background = super::timing::background(ev.date.as_ref(), state.published, &mut ev.rules)
+            || super::timing::past_era(t, h, x.clause, &mut ev.rules);
         finish_evidence(&mut ev);
         ev.confidence = confidence(&ev);
         ev

@@ -4,8 +4,11 @@
 //! crime. In such a story the arrests, captures, surrenders, patrols and deals ("agreed to
 //! surrender") are police work, and fights, stabbings, kidnappings and sexual assaults between
 //! private persons are ordinary crime: neither is political violence or a strategic
-//! development, so they are set aside as near misses. Shootings and killings stay (they are
-//! attacks whoever commits them), and so do protests (a crowd outside a court is political)
+//! development, so they are set aside as near misses. Shootings and killings with no armed
+//! force on either side are homicides the police investigate and are set aside too
+//! (`CR11-criminal-homicide`); those by or against soldiers, police, rebels or a militia stay,
+//! and so does every killing of a story in which an armed force is among the victims.
+//! Protests stay (a crowd outside a court is political)
 //! and talk without an ACLED type (a prosecutor's request is still a request). The rule runs
 //! before the document merge, so that an attack told beside an arrest is not merged into the
 //! arrest and set aside with it.
@@ -15,7 +18,7 @@
 //! disease's or the flood's, and its bans, closures, evacuations and deployments are the
 //! response to it; ACLED codes none of them. Attacks by an armed actor and protests stay.
 
-use frontline_model::{ActorType, Event, PloverType};
+use frontline_model::{ActorType, Event, EventActor, PloverType};
 
 use crate::lex::Tokens;
 
@@ -23,6 +26,9 @@ use super::NearMiss;
 
 /// The rule id and reason shown by `frontline explain`.
 pub const CR10: &str = "CR10-police-story: police work or private crime in a police-and-courts story, not a conflict event";
+
+/// The rule id and reason of `CR11` shown by `frontline explain`.
+pub const CR11: &str = "CR11-criminal-homicide: a killing or shooting with no armed force as its author in a police-and-courts story, ordinary crime";
 
 /// The rule id and reason of `CR20` shown by `frontline explain`.
 pub const CR20: &str = "CR20-disaster-story: a death, ban, closure or evacuation in a story about an outbreak or natural disaster, not a conflict event";
@@ -227,12 +233,7 @@ fn disaster_response(e: &Event) -> bool {
     }
     match e.plover_type {
         PloverType::Protest => false,
-        PloverType::Assault => !e.sources.iter().any(|a| {
-            matches!(
-                a.actor.actor_type,
-                ActorType::Military | ActorType::Police | ActorType::Rebel | ActorType::Militia
-            )
-        }),
+        PloverType::Assault => !armed_source(e),
         _ => true,
     }
 }
@@ -253,8 +254,32 @@ fn ordinary(e: &Event) -> bool {
     }
 }
 
+/// Whether an actor is an organised armed force: soldiers, police, rebels or a militia.
+fn armed(a: &EventActor) -> bool {
+    matches!(
+        a.actor.actor_type,
+        ActorType::Military | ActorType::Police | ActorType::Rebel | ActorType::Militia
+    )
+}
+
+/// Whether an event is carried out by an organised armed force.
+fn armed_source(e: &Event) -> bool {
+    e.sources.iter().any(armed)
+}
+
+/// `CR11-criminal-homicide`: in a police story, a killing, shooting or attack whose author is
+/// no armed force ("a man was found fatally shot", "the suspect killed seven residents", "the
+/// murders of five family members") is a homicide the police investigate, not political
+/// violence. Violence by soldiers, police, rebels or a militia stays.
+fn criminal_homicide(e: &Event) -> bool {
+    e.acled.is_some()
+        && e.plover_type == PloverType::Assault
+        && !armed_source(e)
+        && !e.targets.iter().any(armed)
+}
+
 /// `CR10-police-story`: in a police story, sets aside the events that are police work or
-/// private crime, each as a near miss.
+/// private crime, each as a near miss; then `CR11`, the homicides no armed force committed.
 pub fn drop_ordinary_crime(
     sentences: &[Tokens<'_>],
     events: &mut Vec<Event>,
@@ -265,6 +290,14 @@ pub fn drop_ordinary_crime(
     }
     if police_story(sentences) {
         set_aside(events, near, ordinary, CR10);
+        // a story in which an armed force (police, soldiers, gunmen) is among the victims
+        // tells attacks on the state's forces or fighting: its killings stay
+        if !events
+            .iter()
+            .any(|e| e.plover_type == PloverType::Assault && e.targets.iter().any(armed))
+        {
+            set_aside(events, near, criminal_homicide, CR11);
+        }
     }
     if disaster_story(sentences) {
         set_aside(events, near, disaster_response, CR20);
@@ -354,12 +387,66 @@ mod tests {
         let mut near = Vec::new();
         drop_ordinary_crime(&[t], &mut events, &mut near);
         let kept: Vec<&str> = events.iter().map(|e| e.trigger_text.as_str()).collect();
-        assert_eq!(kept, ["shot", "rally", "asked"]);
-        assert_eq!(near.len(), 4);
-        assert!(
+        // the shooting, with no armed force as its author, is a homicide (CR11)
+        assert_eq!(kept, ["rally", "asked"]);
+        assert_eq!(near.len(), 5);
+        assert_eq!(
             near.iter()
-                .all(|n| n.reason.starts_with("CR10-police-story"))
+                .filter(|n| n.reason.starts_with("CR10-police-story"))
+                .count(),
+            4
         );
+    }
+
+    fn with_roles(mut e: Event, source: Option<&str>, target: Option<&str>) -> Event {
+        let actor = |t: &str| -> EventActor {
+            serde_json::from_str(&format!(
+                r#"{{"actor": {{"code": "X", "name": "x", "country": null,
+                "actor_type": "{t}", "entity": null, "affiliations": []}}, "span": {{"start": 0, "end": 1}}}}"#
+            ))
+            .unwrap()
+        };
+        e.sources = source.map(actor).into_iter().collect();
+        e.targets = target.map(actor).into_iter().collect();
+        e
+    }
+
+    #[test]
+    fn a_homicide_in_a_police_story_is_ordinary_crime() {
+        let s = "Detectives said the suspect was charged with murder after the victim was \
+                 found in his shop; a judge denied bail.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let mut events = vec![
+            with_roles(event("ASSAULT", Some("firearms"), "shot"), None, None),
+            with_roles(
+                event("ASSAULT", Some("firearms"), "killed"),
+                Some("CIVILIAN"),
+                Some("CIVILIAN"),
+            ),
+            with_roles(
+                event("ASSAULT", Some("firearms"), "opened fire"),
+                Some("REBEL"),
+                None,
+            ),
+        ];
+        let mut near = Vec::new();
+        drop_ordinary_crime(std::slice::from_ref(&t), &mut events, &mut near);
+        let kept: Vec<&str> = events.iter().map(|e| e.trigger_text.as_str()).collect();
+        assert_eq!(kept, ["opened fire"]);
+        assert!(near.iter().all(|n| n.reason.starts_with("CR11")));
+        // police among the victims: the story tells attacks on the state's forces
+        let mut events = vec![
+            with_roles(
+                event("ASSAULT", Some("firearms"), "shot"),
+                None,
+                Some("POLICE"),
+            ),
+            with_roles(event("ASSAULT", Some("firearms"), "killed"), None, None),
+        ];
+        let mut near = Vec::new();
+        drop_ordinary_crime(&[t], &mut events, &mut near);
+        assert_eq!(events.len(), 2);
     }
 
     #[test]

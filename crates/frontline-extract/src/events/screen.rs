@@ -33,7 +33,17 @@ pub(super) fn screen(
     if refers_back(t, h) {
         return Err("NM42-refers-back: \"this attack\" names an event already told");
     }
+    if describing_participle(t, h, actors) {
+        return Err(
+            "NE50-describing-participle: \"forces battling the group\" describes a side named as an object, not an act",
+        );
+    }
     let clause = roles::clause(t, h.start, h.end);
+    if aims_at(t, h, actors, clause) {
+        return Err(
+            "NE47-aim-at: \"target\" with no armed actor, state or weapon as its subject means aiming at, not attacking",
+        );
+    }
     // another sense of the word, or a sentence that tells no act
     if let Some(reason) = sense::non_event(t, rule, h, clause) {
         return Err(reason);
@@ -82,6 +92,236 @@ fn time_phrase(t: &Tokens<'_>, h: &TriggerHit) -> bool {
         t.low(h.start),
         "entered" | "enter" | "enters" | "reached" | "reach" | "reaches" | "reaching"
     )
+}
+
+/// Words before a side named as an object: prepositions and verbs of support ("embedded with",
+/// "air support to", "arming", "training") (`NE50`).
+const OBJECT_OPENERS: &[&str] = &[
+    "with",
+    "against",
+    "to",
+    "for",
+    "of",
+    "among",
+    "from",
+    "alongside",
+    "backing",
+    "supporting",
+    "support",
+    "arming",
+    "armed",
+    "training",
+    "trained",
+    "advising",
+    "assisting",
+    "helping",
+    "joined",
+    "joining",
+];
+
+/// `NE50-describing-participle`: an "-ing" form of a fighting verb right after a side that is
+/// itself the object of a preposition or of a verb of support ("soldiers embedded with US
+/// forces battling the group", "weapons to Kurdish fighters fighting the militants", "the
+/// coalition is arming rebels in the north fighting the army") describes that side by what
+/// it does; it tells no act of its own. Only a short place phrase may stand between the side
+/// and the participle ("forces in the country battling").
+fn describing_participle(t: &Tokens<'_>, h: &TriggerHit, actors: &[ActorFound]) -> bool {
+    let w = t.low(h.start);
+    if h.form != Form::Verb || !w.ends_with("ing") || h.start == 0 {
+        return false;
+    }
+    actors.iter().any(|a| {
+        let gap = h.start.saturating_sub(a.tok_end);
+        a.tok_end <= h.start
+            && gap <= 4
+            && (gap == 0
+                || (matches!(t.low(a.tok_end), "in" | "on" | "inside" | "across" | "near")
+                    && (a.tok_end..h.start).all(|k| {
+                        t.low(k)
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    })))
+            && opened_as_object(t, a.tok_start)
+    })
+}
+
+/// Whether the side starting at token `s` is the object of a preposition or a verb of
+/// support: one of [`OBJECT_OPENERS`] just before it, or before up to two words of its noun
+/// phrase the actor finder left out ("with the Kurdish fighters") (`NE50`).
+fn opened_as_object(t: &Tokens<'_>, s: usize) -> bool {
+    (s.saturating_sub(3)..s).rev().any(|k| {
+        OBJECT_OPENERS.contains(&t.low(k))
+            && (k + 1..s).all(|m| {
+                let w = t.low(m);
+                !w.is_empty()
+                    && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+                    && !OBJECT_OPENERS.contains(&w)
+            })
+    })
+}
+
+/// Nouns of weapons and attacks that can be the subject of "targeted" ("a bomb targeted a
+/// convoy", "the strike targeted a depot") (`NE47`).
+const ATTACK_SUBJECTS: &[&str] = &[
+    "air",
+    "aerial",
+    "attack",
+    "attacks",
+    "strike",
+    "strikes",
+    "airstrike",
+    "airstrikes",
+    "raid",
+    "raids",
+    "bomb",
+    "bombs",
+    "bomber",
+    "bombers",
+    "bombing",
+    "bombings",
+    "blast",
+    "explosion",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "shell",
+    "shells",
+    "shelling",
+    "mortar",
+    "mortars",
+    "drone",
+    "drones",
+    "aircraft",
+    "jets",
+    "warplanes",
+    "planes",
+    "helicopters",
+    "artillery",
+    "device",
+    "ied",
+    "ieds",
+    "ambush",
+    "operation",
+    "operations",
+    "offensive",
+    "fire",
+    "sniper",
+    "snipers",
+];
+
+/// `NE47-aim-at`: a verb "target" whose subject is neither an armed actor or a state (a
+/// force, a group, a government) nor a weapon or an attack means aiming at, not attacking:
+/// sanctions "target" firms, campaigns "target" voters, vandals "target" cars, letters
+/// "targeted" churches, a criminal "targeted" a neighbourhood. The subject is read back from
+/// the trigger to the start of its clause (a gerund after a verb of saying or aspect, "the
+/// militia denied targeting civilians", is left alone: its subject is often the speaker); a
+/// passive reads its "by" agent instead ("was
+/// targeted by militants"), and a passive without an agent stays an attack ("civilians were
+/// targeted").
+fn aims_at(t: &Tokens<'_>, h: &TriggerHit, actors: &[ActorFound], clause: (usize, usize)) -> bool {
+    use frontline_model::ActorType as A;
+    let w = t.low(h.start);
+    if h.form != Form::Verb || !matches!(w, "target" | "targets" | "targeted" | "targeting") {
+        return false;
+    }
+    let forceful = |a: &ActorFound| {
+        matches!(
+            a.actor.actor_type,
+            A::Military | A::Police | A::Rebel | A::Militia | A::State | A::Government | A::Igo
+        )
+    };
+    let passive = w == "targeted"
+        && h.start > 0
+        && matches!(
+            t.low(h.start - 1),
+            "was" | "were" | "been" | "being" | "is" | "are" | "be"
+        );
+    if passive || t.low(h.end) == "by" {
+        let by = (h.end..(h.end + 3).min(t.len())).find(|&k| t.low(k) == "by");
+        return by.is_some_and(|b| {
+            !(actors
+                .iter()
+                .any(|a| forceful(a) && a.tok_start > b && a.tok_start <= b + 4)
+                || (b + 1..(b + 5).min(t.len())).any(|k| ATTACK_SUBJECTS.contains(&t.low(k))))
+        });
+    }
+    // a relative clause's subject is its antecedent: "bombings that targeted a station"
+    let c0 = if clause.0 > 0 && matches!(t.low(clause.0 - 1), "that" | "which" | "who") {
+        clause.0.saturating_sub(5)
+    } else {
+        clause.0
+    };
+    // a gerund after a verb of saying or aspect takes that verb's subject, often a speaker
+    // (not among the actors here): "the RSF denied targeting civilians", "accused the army
+    // of targeting", "continued targeting": left to the other rules
+    if w == "targeting"
+        && h.start > 0
+        && matches!(
+            t.low(h.start - 1),
+            "denied"
+                | "denies"
+                | "deny"
+                | "denying"
+                | "admitted"
+                | "admits"
+                | "of"
+                | "stop"
+                | "stopped"
+                | "continue"
+                | "continued"
+                | "continues"
+                | "began"
+                | "started"
+                | "keep"
+                | "kept"
+        )
+    {
+        return false;
+    }
+    let from = c0.max(h.start.saturating_sub(10));
+    // "they targeted", "it said it targeted": a pronoun stands for a side named elsewhere,
+    // often the speaker; it aims at only in a sentence with no armed actor, weapon or
+    // reporting verb
+    if pronoun_subject(t, h.start, from) {
+        let n = t.len();
+        let told = (0..n).any(|k| {
+            matches!(
+                t.low(k),
+                "said" | "says" | "told" | "claimed" | "announced" | "stated" | "added"
+            ) || ATTACK_SUBJECTS.contains(&t.low(k))
+        });
+        if told || actors.iter().any(forceful) {
+            return false;
+        }
+    }
+    let armed = actors
+        .iter()
+        .any(|a| forceful(a) && a.tok_end <= h.start && a.tok_end > from);
+    let weapon = (from..h.start).any(|k| ATTACK_SUBJECTS.contains(&t.low(k)));
+    !(armed || weapon)
+}
+
+/// Whether the subject just before `k` (past auxiliaries and adverbs) is a personal pronoun
+/// (`NE47`).
+fn pronoun_subject(t: &Tokens<'_>, k: usize, from: usize) -> bool {
+    let mut j = k;
+    while j > from {
+        let w = t.low(j - 1);
+        if matches!(
+            w,
+            "has" | "have" | "had" | "is" | "are" | "was" | "were" | "will" | "also" | "then"
+        ) || w.ends_with("ly")
+        {
+            j -= 1;
+            continue;
+        }
+        return matches!(
+            w,
+            "it" | "they" | "we" | "he" | "she" | "i" | "who" | "which"
+        );
+    }
+    false
 }
 
 /// `NM21-article-before-verb`: a verb-only form after an article is a noun use ("a sign of
@@ -233,6 +473,123 @@ mod refers_back_tests {
             "In a recent attack, gunmen killed two guards.",
             "attack",
             Form::Noun
+        ));
+    }
+}
+
+#[cfg(test)]
+mod aims_at_tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::pipeline::Pipeline;
+    use frontline_model::{DocumentMeta, PloverType};
+    use std::sync::OnceLock;
+
+    fn pipeline() -> &'static Pipeline {
+        static P: OnceLock<Pipeline> = OnceLock::new();
+        P.get_or_init(|| Pipeline::without_geocoder().unwrap())
+    }
+
+    /// Whether `NE47` set aside a trigger of `s`, and whether an attack was coded.
+    fn screened(s: &str) -> (bool, bool) {
+        let (ex, near) = pipeline().explain(DocumentMeta::default(), s);
+        (
+            near.iter().any(|n| n.reason.starts_with("NE47-aim-at")),
+            ex.events
+                .iter()
+                .any(|e| e.plover_type == PloverType::Assault),
+        )
+    }
+
+    #[test]
+    fn aiming_at_is_no_attack() {
+        assert_eq!(
+            screened("The new rules target small lenders in the capital."),
+            (true, false)
+        );
+        assert_eq!(
+            screened("Thieves have targeted parked vans on the estate this month."),
+            (true, false)
+        );
+        assert_eq!(
+            screened("We are targeting the firms that ship the parts."),
+            (true, false)
+        );
+        assert_eq!(
+            screened("The town she targeted with her schemes has recovered."),
+            (true, false)
+        );
+        assert_eq!(
+            screened("The school was targeted by a fundraising drive."),
+            (true, false)
+        );
+    }
+
+    #[test]
+    fn an_armed_actor_or_a_weapon_targets_by_attacking() {
+        assert_eq!(
+            screened("Militants targeted a police post near the river on Monday."),
+            (false, true)
+        );
+        assert_eq!(
+            screened("Two rockets targeted the airport overnight."),
+            (false, true)
+        );
+        assert!(!screened("The air campaign targeted fuel depots near the coast.").0);
+        assert_eq!(
+            screened("Three bombings that targeted bus stations killed ten people."),
+            (false, true)
+        );
+        assert_eq!(
+            screened("The convoy was targeted by insurgents outside the town."),
+            (false, true)
+        );
+        // a gerund takes the subject of the verb before it
+        assert!(!screened("The militia denied targeting the village on Friday.").0);
+        // a pronoun stands for the side the sentence or its speaker names
+        assert!(!screened("The army said it targeted a depot near the border.").0);
+        assert!(!screened("They targeted the checkpoint with rockets at dawn.").0);
+    }
+}
+
+#[cfg(test)]
+mod describing_tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::pipeline::Pipeline;
+    use frontline_model::DocumentMeta;
+    use std::sync::OnceLock;
+
+    fn pipeline() -> &'static Pipeline {
+        static P: OnceLock<Pipeline> = OnceLock::new();
+        P.get_or_init(|| Pipeline::without_geocoder().unwrap())
+    }
+
+    fn described(s: &str) -> bool {
+        let (_, near) = pipeline().explain(DocumentMeta::default(), s);
+        near.iter()
+            .any(|n| n.reason.starts_with("NE50-describing-participle"))
+    }
+
+    #[test]
+    fn a_side_described_by_its_fight_tells_no_act() {
+        assert!(described(
+            "The medic served with Kurdish fighters battling the militants for a year."
+        ));
+        assert!(described(
+            "The ministry sent rifles to rebels in the north fighting the army."
+        ));
+    }
+
+    #[test]
+    fn a_subject_fighting_acts() {
+        // the side is the subject: its fighting is the news
+        assert!(!described(
+            "Kurdish fighters battling the militants took the hill."
+        ));
+        assert!(!described(
+            "Rebels were fighting the army near the bridge on Monday."
+        ));
+        assert!(!described(
+            "Clashes broke out, killing three soldiers near the port."
         ));
     }
 }

@@ -118,6 +118,16 @@ const GOODS: &[&str] = &[
     "contraband",
     "property",
     "passports",
+    "arsenal",
+    "arsenals",
+    "explosives",
+    "grenades",
+    "vehicles",
+    "cache",
+    "caches",
+    "rifle",
+    "pistol",
+    "pistols",
 ];
 
 const LEGAL_BEFORE: &[&[&str]] = &[
@@ -541,6 +551,46 @@ fn war_toll(t: &Tokens<'_>, h: &TriggerHit, c0: usize, c1: usize) -> bool {
     perfect && vague
 }
 
+/// Words of a specific recent time: with one of them a counted barrage in the perfect is one
+/// night's or one day's events, not a campaign (`NE48`).
+const RECENT_TIMES: &[&str] = &[
+    "overnight",
+    "today",
+    "tonight",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "night",
+    "hours",
+];
+
+/// `NE48-campaign-count`: "the air force has flown over 870 missions and conducted over 265
+/// bombing raids", "militants have carried out 120 attacks on the road": a plural event noun
+/// counted by a number of 50 or more, in the perfect, is the tally of a campaign, not one
+/// event; so is a count of a thousand or more in any tense ("conducted 14,000 strikes"). A specific recent time in the clause ("has launched 120 drones overnight") makes it
+/// one night's barrage and keeps it.
+fn campaign_count(t: &Tokens<'_>, h: &TriggerHit, c0: usize, c1: usize) -> bool {
+    if h.form != Form::Noun || !t.low(h.end.saturating_sub(1)).ends_with('s') {
+        return false;
+    }
+    // the count: the largest number among the three words before the noun
+    let count = (h.start.saturating_sub(3)..h.start)
+        .filter_map(|k| t.low(k).replace(',', "").parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    let from = c0.max(h.start.saturating_sub(14));
+    let perfect = (from..h.start).any(|k| matches!(t.low(k), "has" | "have"));
+    let to = c1.min(h.end + WINDOW).min(t.len());
+    let recent = (from..to).any(|k| RECENT_TIMES.contains(&t.low(k)));
+    ((count >= 50 && perfect) || count >= 1000) && !recent
+}
+
 /// Whether the trigger `h` of `rule` is an event; otherwise the near-miss reason.
 pub fn non_event(
     t: &Tokens<'_>,
@@ -677,6 +727,11 @@ pub fn non_event(
     if matches!(ptype, Some(PloverType::Assault)) && war_toll(t, h, c0, c1) {
         return Some("NE40-war-toll: a vague large toll in the perfect, not one event");
     }
+    if violent && campaign_count(t, h, c0, c1) {
+        return Some(
+            "NE48-campaign-count: a count of 50 or more acts in the perfect, or of a thousand or more, tallies a campaign",
+        );
+    }
     // "often carries out such attacks", "has carried out repeated attacks": what a group does
     // in general
     if violent
@@ -776,6 +831,58 @@ pub fn non_event(
         return Some("NE24-phrasal: \"reach out\" is not a move");
     }
     other_senses(t, rule, h, (w0, w1))
+}
+
+/// People a rescue evacuates (`NE49`).
+const EVACUEES: &[&str] = &[
+    "civilians",
+    "residents",
+    "people",
+    "women",
+    "children",
+    "families",
+    "wounded",
+    "injured",
+    "patients",
+    "villagers",
+    "citizens",
+    "nationals",
+    "students",
+    "tourists",
+    "staff",
+    "workers",
+    "inhabitants",
+    "passengers",
+    "diplomats",
+    "foreigners",
+    "elderly",
+    "sick",
+];
+
+/// Fighters whose evacuation is a force leaving ground (`NE49`).
+const FIGHTERS: &[&str] = &[
+    "fighters",
+    "rebels",
+    "militants",
+    "troops",
+    "soldiers",
+    "gunmen",
+    "insurgents",
+    "forces",
+    "militiamen",
+    "jihadists",
+];
+
+/// `NE49-evacuated-people`: "evacuated women and children from the town", "the evacuation
+/// of the wounded", "300 residents were evacuated": moving people out of danger is a rescue,
+/// not a force giving up ground. An evacuation that names fighters ("the evacuation of
+/// rebels and civilians") is a withdrawal and stays.
+fn evacuated_people(t: &Tokens<'_>, h: &TriggerHit) -> bool {
+    if !t.low(h.start).starts_with("evacuat") {
+        return false;
+    }
+    let (a, b) = (h.start.saturating_sub(5), (h.end + 6).min(t.len()));
+    any_in(t, a, b, EVACUEES) && !any_in(t, a, b, FIGHTERS)
 }
 
 /// The senses checked after the general ones: diplomacy, tours of duty, displays, animals,
@@ -899,6 +1006,11 @@ fn other_senses(
     {
         return Some("NE42-left-job: someone left a job or a service, not a place");
     }
+    if matches!(ptype, Some(PloverType::Retreat)) && evacuated_people(t, h) {
+        return Some(
+            "NE49-evacuated-people: people moved out of danger, not a force giving up ground",
+        );
+    }
     // "the crowd had begun to disperse.": a crowd that breaks up, no force used
     if matches!(rule.mode.as_deref(), Some("crowd-control"))
         && matches!(
@@ -1009,6 +1121,13 @@ mod tests {
         assert_eq!(
             id(reason(
                 "Police seized weapons and cash from the house.",
+                "EV010"
+            )),
+            "NE12-seized-goods"
+        );
+        assert_eq!(
+            id(reason(
+                "Troops seized an arsenal of rifles after the raid.",
                 "EV010"
             )),
             "NE12-seized-goods"
@@ -1395,6 +1514,48 @@ mod tests {
     }
 
     #[test]
+    fn campaign_counts() {
+        assert_eq!(
+            id(reason_word(
+                "Since spring the navy has sailed 300 patrols and conducted over 140 air strikes on the coast.",
+                "air"
+            )),
+            "NE48-campaign-count"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The rebels have carried out more than 200 attacks on the highway.",
+                "attacks"
+            )),
+            "NE48-campaign-count"
+        );
+        // one night's barrage
+        assert_eq!(
+            reason_word(
+                "The army has launched 120 air strikes on the town overnight.",
+                "air"
+            ),
+            None
+        );
+        assert_eq!(
+            id(reason_word(
+                "The alliance conducted 12,500 air strikes in the north.",
+                "air"
+            )),
+            "NE48-campaign-count"
+        );
+        // a day's report in the past tense, and a small count, stay events
+        assert_eq!(
+            reason_word("Jets conducted 60 air strikes near the dam.", "air"),
+            None
+        );
+        assert_eq!(
+            reason_word("Jets have conducted 12 air strikes near the dam.", "air"),
+            None
+        );
+    }
+
+    #[test]
     fn diplomats_expelled_and_envoys_sent() {
         assert_eq!(
             id(reason(
@@ -1498,6 +1659,36 @@ mod tests {
                 "to"
             )),
             "NE43-dispersed-itself"
+        );
+    }
+
+    #[test]
+    fn evacuated_people_are_rescued() {
+        assert_eq!(
+            id(reason_word(
+                "Rescuers evacuated women and children from the flooded quarter.",
+                "evacuated"
+            )),
+            "NE49-evacuated-people"
+        );
+        assert_eq!(
+            id(reason_word(
+                "About 400 residents were evacuated as the fire spread.",
+                "evacuated"
+            )),
+            "NE49-evacuated-people"
+        );
+        // fighters leaving a town give up ground
+        assert_eq!(
+            reason_word(
+                "The deal evacuated rebels and their families from the old city.",
+                "evacuated"
+            ),
+            None
+        );
+        assert_eq!(
+            reason_word("The army evacuated the hilltop base at dawn.", "evacuated"),
+            None
         );
     }
 

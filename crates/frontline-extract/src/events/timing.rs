@@ -4,7 +4,9 @@
 //! a reporting verb takes ("denied on Thursday that ...", "..., the army said on Tuesday") is
 //! when it was said, not when the reported act happened, and is not read. An event whose own
 //! date ends more than [`BACKGROUND_DAYS`] days before the publication date is a past event
-//! retold as context, not news of the document (`DT50-background`).
+//! retold as context, not news of the document (`DT50-background`). So is an event the text
+//! places in a past era without a date ("during the second intifada", "in the 1990s", "in the
+//! war that followed independence", `DT51-past-era`).
 
 use std::borrow::Cow;
 
@@ -77,6 +79,95 @@ pub(super) fn background(
     past
 }
 
+/// Nouns of a war or an era that a phrase can place an event in (`DT51`).
+const ERAS: &[&str] = &[
+    "war",
+    "wars",
+    "intifada",
+    "uprising",
+    "revolution",
+    "occupation",
+    "conflict",
+    "invasion",
+    "era",
+];
+
+/// Ordinals that number a past war or uprising ("the second intifada", "the first Gulf war").
+const ORDINALS: &[&str] = &["first", "second", "third", "fourth", "fifth"];
+
+/// A year between 1900 and 2099 ("1967").
+fn year(w: &str) -> bool {
+    w.len() == 4
+        && (w.starts_with("19") || w.starts_with("20"))
+        && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A decade at token `k`: "1990s" (one token or "1990" and "s"), or "1990" followed by "'s".
+fn decade(t: &Tokens<'_>, k: usize) -> bool {
+    let w = t.low(k);
+    (w.len() == 5 && w.ends_with('s') && year(&w[..4]))
+        || (year(w) && matches!(t.low(k + 1), "s" | "'s" | "\u{2019}s"))
+}
+
+/// `DT51-past-era`: whether the trigger's clause, or a phrase opening its sentence ("During
+/// the second intifada, ..."), places it with "during" or "in" in a past era the text names
+/// without a date: a numbered war or uprising ("during the second intifada"), a war named by
+/// its year ("in the 1967 war", "the war of 1948"), a war the text says followed or ended in
+/// something ("in the war that followed independence"), or a decade ("in the 1990s", "during
+/// the early 1980s"). Such an act is history told as context, not news. "since the war" (a
+/// running total) and a bare "during the war" (often the war under way) are left alone.
+/// Pushes the rule id.
+pub(super) fn past_era(
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    clause: (usize, usize),
+    rules: &mut Vec<String>,
+) -> bool {
+    let (c0, c1) = (
+        clause.0.max(h.start.saturating_sub(12)),
+        clause.1.min(h.end + 12),
+    );
+    let opens = |k: usize| matches!(t.low(k), "during" | "in") && t.low(k + 1) == "the";
+    // an opening phrase governs the whole sentence: "During the first war, ..."
+    let found = (c0..c1).any(|k| opens(k) && era_after(t, k + 2))
+        || (0..2.min(h.start)).any(|k| opens(k) && era_after(t, k + 2));
+    if found {
+        rules.push("DT51-past-era".to_string());
+    }
+    found
+}
+
+/// Whether the words from `k` (after "during the") name a past era (`DT51`): up to three
+/// words before an era noun, one of them an ordinal or a year; or the noun followed by "of
+/// YEAR", "that followed" or "that ended"; or a decade.
+fn era_after(t: &Tokens<'_>, k: usize) -> bool {
+    for j in k..(k + 4).min(t.len()) {
+        let w = t.low(j);
+        if decade(t, j) {
+            return true;
+        }
+        // "the first war crimes trial", "the second war zone": a modifier, no era
+        if ERAS.contains(&w)
+            && matches!(
+                t.low(j + 1),
+                "crimes" | "crime" | "criminal" | "criminals" | "zone" | "zones"
+            )
+        {
+            return false;
+        }
+        if ERAS.contains(&w) {
+            let marked = (k..j).any(|m| ORDINALS.contains(&t.low(m)) || year(t.low(m)));
+            let after = (t.low(j + 1) == "of" && year(t.low(j + 2)))
+                || (t.low(j + 1) == "that" && matches!(t.low(j + 2), "followed" | "ended"));
+            return marked || after;
+        }
+        if !w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether a time is the one a reporting verb takes: just after the cue, outside the reported
 /// words or before their "that".
 fn said_at(t: &Tokens<'_>, th: &TimeHit, h: &TriggerHit, reporting: &[&AttributionHit]) -> bool {
@@ -126,6 +217,69 @@ mod tests {
         let month = span(ymd(2018, 3, 1), ymd(2018, 3, 19));
         assert!(!background(Some(&month), published, &mut rules));
         assert_eq!(rules.len(), 1);
+    }
+
+    fn era(s: &str, word: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        let t = crate::lex::tokenize(s, &lower, frontline_text::Span::new(0, s.len()));
+        let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
+        let h = TriggerHit {
+            rule: 0,
+            start: k,
+            end: k + 1,
+            form: super::super::lexicon::Form::Verb,
+        };
+        let clause = super::super::roles::clause(&t, k, k + 1);
+        let mut rules = Vec::new();
+        let found = past_era(&t, &h, clause, &mut rules);
+        assert_eq!(found, rules == ["DT51-past-era"]);
+        found
+    }
+
+    #[test]
+    fn an_act_placed_in_a_past_era_is_background() {
+        assert!(era(
+            "Her uncle was shot by soldiers during the first uprising in the town.",
+            "shot"
+        ));
+        assert!(era(
+            "During the second war, 300 villagers were killed near the river.",
+            "killed"
+        ));
+        assert!(era(
+            "The militia burned the village in the 1980s, elders recall.",
+            "burned"
+        ));
+        assert!(era(
+            "Thousands were expelled in the war that followed the partition.",
+            "expelled"
+        ));
+        assert!(era(
+            "He fought in the 1973 war on the northern front.",
+            "fought"
+        ));
+    }
+
+    #[test]
+    fn a_war_under_way_is_no_past_era() {
+        // "during the war" alone is often the war the story tells
+        assert!(!era(
+            "Rebels shelled the market on Monday during the war's worst week.",
+            "shelled"
+        ));
+        assert!(!era(
+            "Troops attacked the town in the north on Sunday.",
+            "attacked"
+        ));
+        assert!(!era(
+            "He was shot in the first war crimes case heard in the town.",
+            "shot"
+        ));
+        // a running total is NE15's, not a past era
+        assert!(!era(
+            "Since the 1990s war began, gunmen have attacked the road often.",
+            "attacked"
+        ));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! A cue before the trigger, in the trigger's clause, sets the modality. Cues and their rule
 //! ids (shown by `frontline explain`):
 //! - `MO10-denied`: "denied", "deny", "denies", "rejected claims" (a party denies the act).
-//! - `MO20-negated`: "not", "never", "no", "failed to", "didn't" within three tokens before.
+//! - `MO20-negated`: "not", "never", "no", "cannot", "failed to", "didn't" within three tokens
+//!   before.
 //! - `MO30-hypothetical`: "would", "could", "may", "might", "will", "plans to", "threatened to",
 //!   "vowed to", "intends to", "desire to", "if", "allow ... to", "aims to", "ready to".
 //! - `MO40-hedged`: "reportedly", "allegedly", "claimed", "apparently", "appeared to",
@@ -165,7 +166,7 @@ const HYPO_WORDS: &[&str] = &[
     "scheduled",
 ];
 
-const NEG_WORDS: &[&str] = &["not", "never", "n't", "no", "nor", "without"];
+const NEG_WORDS: &[&str] = &["not", "never", "n't", "no", "nor", "without", "cannot"];
 const NEG_PHRASES: &[&[&str]] = &[&["failed", "to"], &["fail", "to"], &["fails", "to"]];
 const DENY_WORDS: &[&str] = &[
     "denied",
@@ -348,6 +349,14 @@ mod tests {
         );
         assert_eq!(
             m("Troops failed to retake the hill.", "retake"),
+            Modality::Negated
+        );
+        // "cannot" is "can not" in one word
+        assert_eq!(
+            m(
+                "Police cannot detain the protesters without a warrant.",
+                "detain"
+            ),
             Modality::Negated
         );
     }
