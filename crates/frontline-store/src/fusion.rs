@@ -466,6 +466,14 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
     {
         return false;
     }
+    places_fit(a, b)
+}
+
+/// Whether two places can be one event's place within one document (FU30, FU36): the same spot
+/// (within [`SAME_SPOT_KM`] or one GeoNames place) when both are placed to a town or district,
+/// else the same country, and the same province when both name one. A place the gazetteer
+/// could not resolve is a named place of its own and fits nothing.
+pub fn places_fit(a: &MatchKey, b: &MatchKey) -> bool {
     let unresolved = |k: &MatchKey| k.precision == Some(GeoPrecision::Unresolved);
     if unresolved(a) || unresolved(b) {
         return false;

@@ -890,7 +890,16 @@ fn fuse_report(
     if fusion::names_its_province(&member.event) {
         doc_key.precision = Some(GeoPrecision::Admin1);
     }
-    let own = fusion::same_document_record(&doc_key, joined);
+    // FU36: the record must fit the report's place as it stands now, not only through the
+    // document's own reports: a country-level retelling (a dateline, FU12) in a record that
+    // other documents placed in one province does not take a report of another province there.
+    let own = fusion::same_document_record(&doc_key, joined).filter(|id| {
+        cache
+            .index
+            .get(*id)
+            .and_then(|f| f.key.as_ref())
+            .is_none_or(|record| fusion::places_fit(&doc_key, record))
+    });
     let coarse = !doc_key.located_finely();
     let matches = match own {
         Some(_) if coarse => Vec::new(),

@@ -2357,3 +2357,46 @@ fn events_newest_first_with_undated_last() {
         ["Talbiseh", "Homs"]
     );
 }
+
+#[test]
+fn fu12_a_report_placed_by_its_dateline_joins_the_event_in_that_country_and_fu36_keeps_a_second_town_out()
+ {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        "Islamic State fighters attacked Deir ez-Zor.",
+        Some("A"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(deir()),
+            Some("2017-06-19"),
+        )],
+    );
+    // Filed from Homs, 300 km away; the clause names no place, so the coder took the dateline.
+    let mut b = extraction(
+        "HOMS - Islamic State fighters attacked an army post. Shelling also hit Talbiseh.",
+        Some("B"),
+        Some("2017-06-19"),
+        &[
+            EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19")),
+            EventSpec::assault(vec![], Some(talbiseh()), Some("2017-06-19")),
+        ],
+    );
+    b.events[0]
+        .rules
+        .push(crate::focus::CODER_DATELINE_RULE.into());
+    store.put_extractions(&[a, b]).unwrap();
+    let events = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 2);
+    let deir_record = events
+        .iter()
+        .find(|e| e.location.as_ref().is_some_and(|l| l.name == "Deir ez-Zor"))
+        .unwrap();
+    assert_eq!(deir_record.n_reports, 2);
+    // Talbiseh does not join the Deir ez-Zor record through the document's dateline report.
+    assert!(
+        events
+            .iter()
+            .any(|e| e.location.as_ref().is_some_and(|l| l.name == "Talbiseh"))
+    );
+}
