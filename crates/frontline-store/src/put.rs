@@ -901,11 +901,14 @@ fn fuse_report(
             .is_none_or(|record| fusion::places_fit(&doc_key, record))
     });
     let coarse = !doc_key.located_finely();
-    let matches = match own {
-        Some(_) if coarse => Vec::new(),
-        _ => find_matches(tx, &key, &mut cache.index)?,
+    // FU71: a coarse report joins its own document's record first (FU32), and still merges
+    // into it the other records it matches (FU70), so that which record it joins does not
+    // depend on whether its document or the other records arrived first.
+    let matches = find_matches(tx, &key, &mut cache.index)?;
+    let found = match own {
+        Some(id) if coarse => Some(id),
+        _ => matches.first().map(|m| m.1).or(own),
     };
-    let found = matches.first().map(|m| m.1).or(own);
     let id = match found {
         Some(id) => {
             if !out.created.contains(&id) {
@@ -937,7 +940,10 @@ fn merge_linked(
     out: &mut Fused,
     cache: &mut WriteCache,
 ) -> Result<i64> {
-    for (_, other, _) in matches.iter().skip(1) {
+    for (_, other, _) in matches {
+        if *other == id {
+            continue;
+        }
         let (Some(mine), Some(theirs)) = (
             cache.index.get(id).and_then(|f| f.key.clone()),
             cache.index.get(*other).and_then(|f| f.key.clone()),
