@@ -19,6 +19,9 @@ pub const DATELINE_RULE: &str = "FU12-dateline-country";
 /// The coder's rule id for an event placed at its document's dateline because its clause,
 /// sentence and storyline name no place (`LO85-dateline` in `frontline-extract`).
 pub const CODER_DATELINE_RULE: &str = "LO85-dateline";
+/// The coder's rule id for an event placed where its document's storyline last was
+/// (`LO80-storyline`); at a place a dateline-placed report has, it carries the dateline on.
+pub const CODER_STORYLINE_RULE: &str = "LO80-storyline";
 /// Rule id of the background rule.
 pub const BACKGROUND_RULE: &str = "FU20-background";
 
@@ -51,6 +54,8 @@ pub struct Focus {
     place: Option<PlaceRef>,
     /// Each country the document names as a place (its first mention at country precision).
     countries: Vec<PlaceRef>,
+    /// The places (GeoNames ids) the coder gave events from a bureau's dateline (FU12).
+    dateline_places: Vec<u64>,
 }
 
 impl Focus {
@@ -74,6 +79,12 @@ impl Focus {
                 countries.push((*p).clone());
             }
         }
+        let dateline_places: Vec<u64> = ex
+            .events
+            .iter()
+            .filter(|e| placed_by_dateline(e))
+            .filter_map(|e| e.location.as_ref()?.place.geonameid)
+            .collect();
         let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &places {
             if let Some(c) = p.country_code.as_deref() {
@@ -86,6 +97,7 @@ impl Focus {
         if places.len() < MIN_PLACE_MENTIONS || *n * 2 <= places.len() {
             return Self {
                 countries,
+                dateline_places,
                 ..Self::default()
             };
         }
@@ -115,6 +127,7 @@ impl Focus {
             country_place,
             place,
             countries,
+            dateline_places,
         }
     }
 
@@ -169,13 +182,19 @@ impl Focus {
 /// clause, sentence and storyline named no place, so the place is where the story was filed
 /// ("MOGADISHU (Wire) -" over a bombing in a town 300 km north), not a place the text ties to
 /// the event (FU12).
+///
+/// Only a dateline at a seat of government counts: a national capital or the capital of a
+/// province (GeoNames `PPLC`, `PPLG`, `PPLA`), where wires and broadcasters keep bureaus and
+/// file from about the whole country. A dateline at a smaller town ("KOSTIANTYNIVKA, Ukraine
+/// -") says the reporter was at the scene, so its place stands.
 pub fn placed_by_dateline(ev: &Event) -> bool {
     ev.rules.iter().any(|r| r == CODER_DATELINE_RULE)
         && ev.location.as_ref().is_some_and(|l| {
-            matches!(
-                l.place.precision,
-                GeoPrecision::Point | GeoPrecision::Admin2 | GeoPrecision::Admin1
-            )
+            l.place.precision == GeoPrecision::Point
+                && matches!(
+                    l.place.feature_code.as_deref(),
+                    Some("PPLC" | "PPLG" | "PPLA")
+                )
         })
 }
 
@@ -187,7 +206,15 @@ impl Focus {
     /// without coordinates; like every stand-in it never becomes the record's place while a
     /// report gives one of its own. `None` when the rule does not apply.
     pub fn dateline_country(&self, ev: &Event) -> Option<Event> {
-        if !placed_by_dateline(ev) {
+        // A report the storyline placed at a bureau's dateline place carries the dateline on.
+        let carried = ev.rules.iter().any(|r| r == CODER_STORYLINE_RULE)
+            && ev
+                .location
+                .as_ref()
+                .filter(|l| l.place.precision == GeoPrecision::Point)
+                .and_then(|l| l.place.geonameid)
+                .is_some_and(|g| self.dateline_places.contains(&g));
+        if !placed_by_dateline(ev) && !carried {
             return None;
         }
         let loc = ev.location.as_ref()?;
@@ -340,7 +367,10 @@ mod tests {
 
     #[test]
     fn fu12_a_place_taken_from_the_dateline_reads_as_the_dateline_country() {
-        let capital = at("Capital", 1, "SO", GeoPrecision::Point);
+        let capital = PlaceRef {
+            feature_code: Some("PPLC".into()),
+            ..at("Capital", 1, "SO", GeoPrecision::Point)
+        };
         let town = at("Town", 2, "SO", GeoPrecision::Point);
         let country = at("Somalia", 3, "SO", GeoPrecision::Country);
         let places = [capital.clone(), town.clone(), country.clone()];
@@ -354,7 +384,7 @@ mod tests {
         assert_eq!(loc.relation, STAND_IN_RELATION);
         assert!(steady.rules.iter().any(|r| r == DATELINE_RULE));
         // no mention of the country: a country-level place without coordinates
-        let mut bare = doc(&[capital.clone(), town.clone()], capital);
+        let mut bare = doc(&[capital.clone(), town.clone()], capital.clone());
         bare.events[0].rules.push(CODER_DATELINE_RULE.into());
         let steady = Focus::of(&bare).steady(&bare.events[0]).into_owned();
         let loc = steady.location.unwrap();
@@ -364,8 +394,28 @@ mod tests {
             (GeoPrecision::Country, None)
         );
         // a place the clause gave is left as it is
-        let own = doc(&places, town);
+        let own = doc(&places, town.clone());
         assert!(matches!(focus.steady(&own.events[0]), Cow::Borrowed(_)));
+        // the storyline carrying a bureau's dateline place on is read the same way, not alone
+        let mut carried = doc(&places, capital);
+        carried.events[0].rules.push(CODER_STORYLINE_RULE.into());
+        assert!(matches!(
+            Focus::of(&carried).steady(&carried.events[0]),
+            Cow::Borrowed(_)
+        ));
+        let mut second = ex.events[0].clone();
+        second.rules = vec![CODER_STORYLINE_RULE.into()];
+        let mut both = ex.clone();
+        both.events.push(second);
+        let steady = Focus::of(&both).steady(&both.events[1]).into_owned();
+        assert_eq!(
+            steady.location.map(|l| l.place.precision),
+            Some(GeoPrecision::Country)
+        );
+        // a dateline at a town that is no seat of government is the scene: it stands
+        let mut scene = doc(&places, town);
+        scene.events[0].rules.push(CODER_DATELINE_RULE.into());
+        assert!(matches!(focus.steady(&scene.events[0]), Cow::Borrowed(_)));
         // a dateline that is itself a country is already coarse
         let mut whole = doc(&places, country);
         whole.events[0].rules.push(CODER_DATELINE_RULE.into());

@@ -2378,7 +2378,15 @@ fn fu12_a_report_placed_by_its_dateline_joins_the_event_in_that_country_and_fu36
         Some("B"),
         Some("2017-06-19"),
         &[
-            EventSpec::assault(vec![isis()], Some(homs()), Some("2017-06-19")),
+            EventSpec::assault(
+                vec![isis()],
+                Some(frontline_model::PlaceRef {
+                    // the provincial capital, where the bureau is
+                    feature_code: Some("PPLA".into()),
+                    ..homs()
+                }),
+                Some("2017-06-19"),
+            ),
             EventSpec::assault(vec![], Some(talbiseh()), Some("2017-06-19")),
         ],
     );
