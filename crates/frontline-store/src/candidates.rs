@@ -28,7 +28,7 @@ use crate::fusion::MatchKey;
 /// [`KeyCols::from_row`]).
 pub(crate) const KEY_COLUMNS: &str = "f.id, f.plover_type, f.acled_type, f.match_start, \
      f.match_end, f.lat, f.lon, f.geonameid, f.geo_precision, f.country_code, f.admin1, \
-     f.actor_codes, f.actor_countries, f.stories, f.agg IS NULL, f.n_reports";
+     f.actor_codes, f.actor_countries, f.stories, f.agg IS NULL, f.n_reports, f.location_name";
 
 /// Names of the [`KEY_COLUMNS`] after the id and before `agg IS NULL`, in order.
 const KEY_NAMES: [&str; 13] = [
@@ -66,6 +66,8 @@ pub(crate) struct KeyCols {
     /// Written by schema version 1 (`agg` NULL): its key is read from its record instead.
     old: bool,
     n_reports: i64,
+    /// The record's place name (whether it is a town named like its province, FU35).
+    location_name: Option<String>,
 }
 
 impl KeyCols {
@@ -88,6 +90,7 @@ impl KeyCols {
             stories: r.get(o + 13)?,
             old: r.get(o + 14)?,
             n_reports: r.get(o + 15)?,
+            location_name: r.get(o + 16)?,
         })
     }
 
@@ -126,6 +129,7 @@ impl KeyCols {
             stories: text(stories),
             old: false,
             n_reports: row.int("n_reports").unwrap_or(0),
+            location_name: text("location_name"),
         }
     }
 
@@ -143,7 +147,16 @@ impl KeyCols {
                 .map(str::to_string)
                 .collect()
         };
+        let precision = parse_precision(self.geo_precision.clone());
+        let names_province = precision.is_some_and(|p| {
+            crate::fusion::place_names_its_province(
+                self.location_name.as_deref().unwrap_or(""),
+                self.admin1.as_deref(),
+                p,
+            )
+        });
         Some(MatchKey {
+            names_province,
             plover: PloverType::parse(&self.plover),
             acled_type: self.acled.clone(),
             start: self.match_start.as_deref().and_then(parse_day),
@@ -151,7 +164,7 @@ impl KeyCols {
             lat: self.lat,
             lon: self.lon,
             geonameid: self.geonameid.map(|g| g as u64),
-            precision: parse_precision(self.geo_precision.clone()),
+            precision,
             country: self.country.clone(),
             admin1: self.admin1.clone(),
             actor_codes: list(&self.actor_codes),
@@ -497,6 +510,7 @@ mod tests {
                 stories: None,
                 old: false,
                 n_reports: 1,
+                location_name: None,
             }
         }
     }

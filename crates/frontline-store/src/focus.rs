@@ -1,6 +1,7 @@
 //! What fusion reads from a report's whole document before it matches the report: the
-//! document's focus (FU10: a place in a stray country is a misread) and whether the report
-//! tells its event as background (FU20).
+//! document's focus (FU10: a place in a stray country is a misread), whether its place is only
+//! the dateline's (FU12: read in the dateline's country) and whether the report tells its event
+//! as background (FU20).
 //!
 //! Both rules change only what fusion sees of a report (its [`crate::fusion::Member`] and
 //! match key); the stored event keeps what the coder wrote.
@@ -13,6 +14,14 @@ use frontline_model::{Event, EventLocation, Extraction, GeoPrecision, MentionDat
 
 /// Rule id of the stray-country rule.
 pub const STRAY_COUNTRY_RULE: &str = "FU10-stray-country";
+/// Rule id of reading a report placed only by its dateline in the dateline's country (FU12).
+pub const DATELINE_RULE: &str = "FU12-dateline-country";
+/// The coder's rule id for an event placed at its document's dateline because its clause,
+/// sentence and storyline name no place (`LO85-dateline` in `frontline-extract`).
+pub const CODER_DATELINE_RULE: &str = "LO85-dateline";
+/// The coder's rule id for an event placed where its document's storyline last was
+/// (`LO80-storyline`); at a place a dateline-placed report has, it carries the dateline on.
+pub const CODER_STORYLINE_RULE: &str = "LO80-storyline";
 /// Rule id of the background rule.
 pub const BACKGROUND_RULE: &str = "FU20-background";
 
@@ -43,6 +52,10 @@ pub struct Focus {
     country_place: Option<PlaceRef>,
     /// The most-mentioned town or district of the focus country.
     place: Option<PlaceRef>,
+    /// Each country the document names as a place (its first mention at country precision).
+    countries: Vec<PlaceRef>,
+    /// The places (GeoNames ids) the coder gave events from a bureau's dateline (FU12).
+    dateline_places: Vec<u64>,
 }
 
 impl Focus {
@@ -57,6 +70,21 @@ impl Focus {
                 _ => None,
             })
             .collect();
+        let mut countries: Vec<PlaceRef> = Vec::new();
+        for p in places
+            .iter()
+            .filter(|p| p.precision == GeoPrecision::Country)
+        {
+            if !countries.iter().any(|c| c.country_code == p.country_code) {
+                countries.push((*p).clone());
+            }
+        }
+        let dateline_places: Vec<u64> = ex
+            .events
+            .iter()
+            .filter(|e| placed_by_dateline(e))
+            .filter_map(|e| e.location.as_ref()?.place.geonameid)
+            .collect();
         let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &places {
             if let Some(c) = p.country_code.as_deref() {
@@ -67,7 +95,11 @@ impl Focus {
             return Self::default();
         };
         if places.len() < MIN_PLACE_MENTIONS || *n * 2 <= places.len() {
-            return Self::default();
+            return Self {
+                countries,
+                dateline_places,
+                ..Self::default()
+            };
         }
         let in_country = |p: &&&PlaceRef| p.country_code.as_deref() == Some(*country);
         let country_place = places
@@ -94,6 +126,8 @@ impl Focus {
             country: Some((*country).to_string()),
             country_place,
             place,
+            countries,
+            dateline_places,
         }
     }
 
@@ -114,10 +148,14 @@ impl Focus {
     }
 
     /// The event as fusion reads it: a stray place is replaced by the focus place (or the
-    /// focus country, or no place), marked with [`STRAY_COUNTRY_RULE`].
+    /// focus country, or no place), marked with [`STRAY_COUNTRY_RULE`]; a place taken only from
+    /// the dateline by its country ([`DATELINE_RULE`], [`Focus::dateline_country`]).
     pub fn steady<'a>(&self, ev: &'a Event) -> Cow<'a, Event> {
         if !self.is_stray(ev) {
-            return Cow::Borrowed(ev);
+            return match self.dateline_country(ev) {
+                Some(out) => Cow::Owned(out),
+                None => Cow::Borrowed(ev),
+            };
         }
         let mut out = ev.clone();
         let old_span = out.location.as_ref().map(|l| l.span);
@@ -137,6 +175,82 @@ impl Focus {
             });
         out.rules.push(STRAY_COUNTRY_RULE.into());
         Cow::Owned(out)
+    }
+}
+
+/// Whether the coder placed the event at its document's dateline below the country level: its
+/// clause, sentence and storyline named no place, so the place is where the story was filed
+/// ("MOGADISHU (Wire) -" over a bombing in a town 300 km north), not a place the text ties to
+/// the event (FU12).
+///
+/// Only a dateline at a seat of government counts: a national capital or the capital of a
+/// province (GeoNames `PPLC`, `PPLG`, `PPLA`), where wires and broadcasters keep bureaus and
+/// file from about the whole country. A dateline at a smaller town ("KOSTIANTYNIVKA, Ukraine
+/// -") says the reporter was at the scene, so its place stands.
+pub fn placed_by_dateline(ev: &Event) -> bool {
+    ev.rules.iter().any(|r| r == CODER_DATELINE_RULE)
+        && ev.location.as_ref().is_some_and(|l| {
+            l.place.precision == GeoPrecision::Point
+                && matches!(
+                    l.place.feature_code.as_deref(),
+                    Some("PPLC" | "PPLG" | "PPLA")
+                )
+        })
+}
+
+impl Focus {
+    /// FU12: a report placed only by its dateline ([`placed_by_dateline`]) read as told in the
+    /// dateline's country: a correspondent files from the capital or a regional hub about
+    /// events across the country, so the dateline city says which country, not which town.
+    /// The stand-in is the document's own mention of that country, else a country-level place
+    /// without coordinates; like every stand-in it never becomes the record's place while a
+    /// report gives one of its own. `None` when the rule does not apply.
+    pub fn dateline_country(&self, ev: &Event) -> Option<Event> {
+        // A report the storyline placed at a bureau's dateline place carries the dateline on.
+        let carried = ev.rules.iter().any(|r| r == CODER_STORYLINE_RULE)
+            && ev
+                .location
+                .as_ref()
+                .filter(|l| l.place.precision == GeoPrecision::Point)
+                .and_then(|l| l.place.geonameid)
+                .is_some_and(|g| self.dateline_places.contains(&g));
+        if !placed_by_dateline(ev) && !carried {
+            return None;
+        }
+        let loc = ev.location.as_ref()?;
+        let cc = loc.place.country_code.as_deref()?;
+        let place = self
+            .countries
+            .iter()
+            .find(|c| c.country_code.as_deref() == Some(cc))
+            .cloned()
+            .unwrap_or_else(|| PlaceRef {
+                name: cc.to_string(),
+                geonameid: None,
+                lat: None,
+                lon: None,
+                feature_class: None,
+                feature_code: None,
+                country_code: Some(cc.to_string()),
+                admin1: None,
+                precision: GeoPrecision::Country,
+                score: 0.0,
+                inferred: None,
+                demonym: false,
+                alternatives: Vec::new(),
+            });
+        let mut out = ev.clone();
+        out.location = Some(EventLocation {
+            place: PlaceRef {
+                alternatives: Vec::new(),
+                ..place
+            },
+            span: loc.span,
+            mention: None,
+            relation: STAND_IN_RELATION.into(),
+        });
+        out.rules.push(DATELINE_RULE.into());
+        Some(out)
     }
 }
 
@@ -249,6 +363,63 @@ mod tests {
         assert!(!focus.is_stray(&ex.events[0]));
         // too few mentions
         assert_eq!(Focus::of(&doc(&[alpha.clone(), alpha], beta)).country, None);
+    }
+
+    #[test]
+    fn fu12_a_place_taken_from_the_dateline_reads_as_the_dateline_country() {
+        let capital = PlaceRef {
+            feature_code: Some("PPLC".into()),
+            ..at("Capital", 1, "SO", GeoPrecision::Point)
+        };
+        let town = at("Town", 2, "SO", GeoPrecision::Point);
+        let country = at("Somalia", 3, "SO", GeoPrecision::Country);
+        let places = [capital.clone(), town.clone(), country.clone()];
+        let mut ex = doc(&places, capital.clone());
+        ex.events[0].rules.push(CODER_DATELINE_RULE.into());
+        let focus = Focus::of(&ex);
+        let steady = focus.steady(&ex.events[0]).into_owned();
+        let loc = steady.location.unwrap();
+        assert_eq!(loc.place.precision, GeoPrecision::Country);
+        assert_eq!(loc.place.geonameid, Some(3));
+        assert_eq!(loc.relation, STAND_IN_RELATION);
+        assert!(steady.rules.iter().any(|r| r == DATELINE_RULE));
+        // no mention of the country: a country-level place without coordinates
+        let mut bare = doc(&[capital.clone(), town.clone()], capital.clone());
+        bare.events[0].rules.push(CODER_DATELINE_RULE.into());
+        let steady = Focus::of(&bare).steady(&bare.events[0]).into_owned();
+        let loc = steady.location.unwrap();
+        assert_eq!(loc.place.country_code.as_deref(), Some("SO"));
+        assert_eq!(
+            (loc.place.precision, loc.place.lat),
+            (GeoPrecision::Country, None)
+        );
+        // a place the clause gave is left as it is
+        let own = doc(&places, town.clone());
+        assert!(matches!(focus.steady(&own.events[0]), Cow::Borrowed(_)));
+        // the storyline carrying a bureau's dateline place on is read the same way, not alone
+        let mut carried = doc(&places, capital);
+        carried.events[0].rules.push(CODER_STORYLINE_RULE.into());
+        assert!(matches!(
+            Focus::of(&carried).steady(&carried.events[0]),
+            Cow::Borrowed(_)
+        ));
+        let mut second = ex.events[0].clone();
+        second.rules = vec![CODER_STORYLINE_RULE.into()];
+        let mut both = ex.clone();
+        both.events.push(second);
+        let steady = Focus::of(&both).steady(&both.events[1]).into_owned();
+        assert_eq!(
+            steady.location.map(|l| l.place.precision),
+            Some(GeoPrecision::Country)
+        );
+        // a dateline at a town that is no seat of government is the scene: it stands
+        let mut scene = doc(&places, town);
+        scene.events[0].rules.push(CODER_DATELINE_RULE.into());
+        assert!(matches!(focus.steady(&scene.events[0]), Cow::Borrowed(_)));
+        // a dateline that is itself a country is already coarse
+        let mut whole = doc(&places, country);
+        whole.events[0].rules.push(CODER_DATELINE_RULE.into());
+        assert!(matches!(focus.steady(&whole.events[0]), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct MatchKey {
     pub actor_countries: BTreeSet<String>,
     /// Stories the reports belong to.
     pub stories: BTreeSet<i64>,
+    /// The place is a town named like its province (FU33, [`place_names_its_province`]).
+    pub names_province: bool,
 }
 
 impl MatchKey {
@@ -178,6 +180,8 @@ impl MatchKey {
             });
             key.country = p.country_code.clone();
             key.admin1 = p.admin1.clone();
+            key.names_province =
+                place_names_its_province(&p.name, p.admin1.as_deref(), p.precision);
         }
         for a in ev.sources.iter().chain(&ev.targets) {
             if identifying_code(&a.actor.code) {
@@ -305,8 +309,13 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
         let d = haversine_km(la1, lo1, la2, lo2);
         let both_towns = ev.precision == Some(GeoPrecision::Point)
             && fused.precision == Some(GeoPrecision::Point);
-        if d > MAX_DISTANCE_KM || (both_towns && d > MAX_POINT_KM) {
+        if d > MAX_DISTANCE_KM {
             return None;
+        }
+        if both_towns && d > MAX_POINT_KM {
+            // FU35: a town named like its province may stand for the province.
+            return town_for_its_province(ev, fused, actors == Actors::Shared || same_story)
+                .then_some(score + 0.5);
         }
         let same_spot =
             d <= SAME_SPOT_KM || (ev.geonameid.is_some() && ev.geonameid == fused.geonameid);
@@ -349,6 +358,26 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
 }
 
+/// Rule id of matching a town named like its province with another town of that province
+/// (FU35).
+pub const TOWN_FOR_PROVINCE_RULE: &str = "FU35-town-for-its-province";
+
+/// FU35: two towns more than [`MAX_POINT_KM`] apart (and within [`MAX_DISTANCE_KM`], checked
+/// by the caller) may still be one event's place when one is a town named like its province
+/// ("Idlib", "Baghdad", "Kunduz": [`place_names_its_province`]) and the other lies in that
+/// province: the text may have named the province ("jets struck Idlib", "a bomb north of
+/// Baghdad") and the geocoder read it as its main town. They are then matched as a
+/// province-level report is: only when they share a named actor or are copies of one story
+/// (`shared`), never on the type and days alone.
+pub fn town_for_its_province(a: &MatchKey, b: &MatchKey, shared: bool) -> bool {
+    let same_province = a
+        .admin1
+        .as_ref()
+        .zip(b.admin1.as_ref())
+        .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y));
+    (a.names_province || b.names_province) && same_province && shared
+}
+
 /// Most days (first to last, inclusive) a record merged by FU70 may span.
 pub const MAX_MERGED_SPAN_DAYS: i64 = 7;
 
@@ -377,7 +406,8 @@ pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
 /// the province ("shelling in Donetsk", "strikes across Idlib") is read by the geocoder as its
 /// main town, so such a place is as coarse as the province for choosing between records: it
 /// goes with its own document's report of the same event first (FU32), like a report placed
-/// only to a province. Matching across documents still treats it as the town.
+/// only to a province. Matching across documents treats it as the town, but for another town of its
+/// province within [`MAX_DISTANCE_KM`] (FU35, [`town_for_its_province`]).
 pub fn names_its_province(ev: &Event) -> bool {
     ev.location.as_ref().is_some_and(|loc| {
         place_names_its_province(
@@ -466,6 +496,14 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
     {
         return false;
     }
+    places_fit(a, b)
+}
+
+/// Whether two places can be one event's place within one document (FU30, FU36): the same spot
+/// (within [`SAME_SPOT_KM`] or one GeoNames place) when both are placed to a town or district,
+/// else the same country, and the same province when both name one. A place the gazetteer
+/// could not resolve is a named place of its own and fits nothing.
+pub fn places_fit(a: &MatchKey, b: &MatchKey) -> bool {
     let unresolved = |k: &MatchKey| k.precision == Some(GeoPrecision::Unresolved);
     if unresolved(a) || unresolved(b) {
         return false;
@@ -1491,6 +1529,7 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
         key.precision = Some(l.precision);
         key.country = l.country_code.clone();
         key.admin1 = l.admin1.clone();
+        key.names_province = place_names_its_province(&l.name, l.admin1.as_deref(), l.precision);
     }
     for a in f.sources.iter().chain(&f.targets) {
         if identifying_code(&a.code) {
@@ -1578,6 +1617,54 @@ mod same_document_tests {
         assert_eq!(same_document_record(&town, &joined), Some(7));
         // a record of the country-level retelling alone is joined
         assert_eq!(same_document_record(&second_town, &[(country, 9)]), Some(9));
+    }
+
+    #[test]
+    fn fu35_a_town_named_like_its_province_matches_a_town_of_the_province_on_a_shared_actor() {
+        // "Idlib" (the province's main town) and a town 13 km south, in Idlib province
+        let named = |mut k: MatchKey| {
+            k.admin1 = Some("Idlib Governorate".into());
+            k.names_province = true;
+            k
+        };
+        let town = |mut k: MatchKey| {
+            k.admin1 = Some("Idlib Governorate".into());
+            k
+        };
+        let main = named(key(35.93, 36.63, GeoPrecision::Point, 15));
+        let south = town(key(35.81, 36.61, GeoPrecision::Point, 15));
+        // no named actor in common, no story: two towns, two events
+        assert!(match_score(&main, &south).is_none());
+        assert!(match_score(&south, &main).is_none());
+        // a shared named actor, whichever side is the record
+        let with = |mut k: MatchKey| {
+            k.actor_codes.insert("SYRMIL".into());
+            k
+        };
+        assert!(match_score(&with(main.clone()), &with(south.clone())).is_some());
+        assert!(match_score(&with(south.clone()), &with(main.clone())).is_some());
+        // copies of one story
+        let story = |mut k: MatchKey| {
+            k.stories.insert(7);
+            k
+        };
+        assert!(match_score(&story(main.clone()), &story(south.clone())).is_some());
+        // a town of another province, or two towns neither named like its province
+        let mut elsewhere = with(south.clone());
+        elsewhere.admin1 = Some("Aleppo Governorate".into());
+        assert!(match_score(&with(main.clone()), &elsewhere).is_none());
+        let mut plain = with(main);
+        plain.names_province = false;
+        assert!(match_score(&plain, &with(south)).is_none());
+        // beyond the district distance, never
+        let far = with(town(key(36.40, 36.63, GeoPrecision::Point, 15)));
+        assert!(
+            match_score(
+                &with(named(key(35.93, 36.63, GeoPrecision::Point, 15))),
+                &far
+            )
+            .is_none()
+        );
     }
 
     #[test]

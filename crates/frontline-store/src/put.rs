@@ -890,13 +890,25 @@ fn fuse_report(
     if fusion::names_its_province(&member.event) {
         doc_key.precision = Some(GeoPrecision::Admin1);
     }
-    let own = fusion::same_document_record(&doc_key, joined);
+    // FU36: the record must fit the report's place as it stands now, not only through the
+    // document's own reports: a country-level retelling (a dateline, FU12) in a record that
+    // other documents placed in one province does not take a report of another province there.
+    let own = fusion::same_document_record(&doc_key, joined).filter(|id| {
+        cache
+            .index
+            .get(*id)
+            .and_then(|f| f.key.as_ref())
+            .is_none_or(|record| fusion::places_fit(&doc_key, record))
+    });
     let coarse = !doc_key.located_finely();
-    let matches = match own {
-        Some(_) if coarse => Vec::new(),
-        _ => find_matches(tx, &key, &mut cache.index)?,
+    // FU71: a coarse report joins its own document's record first (FU32), and still merges
+    // into it the other records it matches (FU70), so that which record it joins does not
+    // depend on whether its document or the other records arrived first.
+    let matches = find_matches(tx, &key, &mut cache.index)?;
+    let found = match own {
+        Some(id) if coarse => Some(id),
+        _ => matches.first().map(|m| m.1).or(own),
     };
-    let found = matches.first().map(|m| m.1).or(own);
     let id = match found {
         Some(id) => {
             if !out.created.contains(&id) {
@@ -928,7 +940,10 @@ fn merge_linked(
     out: &mut Fused,
     cache: &mut WriteCache,
 ) -> Result<i64> {
-    for (_, other, _) in matches.iter().skip(1) {
+    for (_, other, _) in matches {
+        if *other == id {
+            continue;
+        }
         let (Some(mine), Some(theirs)) = (
             cache.index.get(id).and_then(|f| f.key.clone()),
             cache.index.get(*other).and_then(|f| f.key.clone()),

@@ -2357,3 +2357,96 @@ fn events_newest_first_with_undated_last() {
         ["Talbiseh", "Homs"]
     );
 }
+
+#[test]
+fn fu12_a_report_placed_by_its_dateline_joins_the_event_in_that_country_and_fu36_keeps_a_second_town_out()
+ {
+    let store = Store::open_in_memory().unwrap();
+    let a = extraction(
+        "Islamic State fighters attacked Deir ez-Zor.",
+        Some("A"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(deir()),
+            Some("2017-06-19"),
+        )],
+    );
+    // Filed from Homs, 300 km away; the clause names no place, so the coder took the dateline.
+    let mut b = extraction(
+        "HOMS - Islamic State fighters attacked an army post. Shelling also hit Talbiseh.",
+        Some("B"),
+        Some("2017-06-19"),
+        &[
+            EventSpec::assault(
+                vec![isis()],
+                Some(frontline_model::PlaceRef {
+                    // the provincial capital, where the bureau is
+                    feature_code: Some("PPLA".into()),
+                    ..homs()
+                }),
+                Some("2017-06-19"),
+            ),
+            EventSpec::assault(vec![], Some(talbiseh()), Some("2017-06-19")),
+        ],
+    );
+    b.events[0]
+        .rules
+        .push(crate::focus::CODER_DATELINE_RULE.into());
+    store.put_extractions(&[a, b]).unwrap();
+    let events = store.events(&EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 2);
+    let deir_record = events
+        .iter()
+        .find(|e| e.location.as_ref().is_some_and(|l| l.name == "Deir ez-Zor"))
+        .unwrap();
+    assert_eq!(deir_record.n_reports, 2);
+    // Talbiseh does not join the Deir ez-Zor record through the document's dateline report.
+    assert!(
+        events
+            .iter()
+            .any(|e| e.location.as_ref().is_some_and(|l| l.name == "Talbiseh"))
+    );
+}
+
+#[test]
+fn fu71_a_coarse_report_that_joins_its_own_document_still_merges_the_record_it_matches() {
+    let in_homs = |mut p: frontline_model::PlaceRef| {
+        p.admin1 = Some("Homs Governorate".into());
+        p
+    };
+    let province = frontline_model::PlaceRef {
+        precision: frontline_model::GeoPrecision::Admin1,
+        ..in_homs(place("Homs Governorate", 169575, 34.5, 37.5, "SY"))
+    };
+    let town = extraction(
+        "Islamic State fighters attacked Talbiseh.",
+        Some("A"),
+        Some("2017-06-19"),
+        &[EventSpec::assault(
+            vec![isis()],
+            Some(in_homs(talbiseh())),
+            Some("2017-06-19"),
+        )],
+    );
+    // A roundup: fighting in the province (no named actor), then the Islamic State's attack
+    // there, both placed only to the province.
+    let roundup = extraction(
+        "Fighting spread across Homs province. Islamic State fighters attacked army posts there.",
+        Some("B"),
+        Some("2017-06-19"),
+        &[
+            EventSpec::assault(vec![], Some(province.clone()), Some("2017-06-19")),
+            EventSpec::assault(vec![isis()], Some(province), Some("2017-06-19")),
+        ],
+    );
+    for order in [[town.clone(), roundup.clone()], [roundup, town]] {
+        let store = Store::open_in_memory().unwrap();
+        for ex in &order {
+            store.put_extraction(ex).unwrap();
+        }
+        let events = store.events(&EventFilter::default()).unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].n_reports, 3);
+    }
+}
