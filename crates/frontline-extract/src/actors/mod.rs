@@ -498,6 +498,29 @@ impl ActorDictionary {
         None
     }
 
+    /// A country name or demonym starting at token `i` ("Costa Rica", "Iraqi"): where it ends,
+    /// whether it is a demonym, and the country's actor, of `sector` when one is given
+    /// (`"CVL"`: its civilians), else the state.
+    pub fn country_named_at(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        sector: Option<&str>,
+    ) -> Option<(usize, bool, ActorRef)> {
+        let (end, c, demonym) = match self.entry_at(t, i)? {
+            (e, Entry::Country(c)) => (e, c, false),
+            (e, Entry::Demonym(c)) => (e, c, true),
+            _ => return None,
+        };
+        let agent = sector.and_then(|sec| {
+            self.agents
+                .iter()
+                .position(|a| a.code == sec)
+                .and_then(|p| u16::try_from(p).ok())
+        });
+        Some((end, demonym, self.country_actor(c, agent)))
+    }
+
     fn entry_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, Entry)> {
         let a = self.acronyms.longest_at(t, i);
         let b = self.names.longest_at(t, i);
