@@ -2,7 +2,9 @@
 //! [`super::roles::fill`] over the clause (`RO10`–`RO50`), then, when no source is found, a
 //! demonym before a noun trigger (`RO44`), a claimant ("X claimed the attack", `RO14`), or
 //! the speaker's side or the previous event's sources for "it"/"the campaign" (`RO13`,
-//! `RO12`). Actors that name a speaker ("Iraqi officials said") are not participants.
+//! `RO12`). When no target is found, a demonym-owned object (`RO85`) or a bare country after
+//! "to"/"with"/"against" (`RO86`). Actors that name a speaker ("Iraqi officials said") are not
+//! participants.
 
 use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
 
