@@ -22,6 +22,12 @@
 //!   forces" is one actor, Syria's military, not "military" and then bare "forces"; a
 //!   military modifier decides the sector ("military officials" are the military's), any
 //!   other leaves it to the head ("government army" is the army, "state news agency" media).
+//! - `AC15-possessive-title`: "Taiwan's vice foreign minister": one or two describing words
+//!   between a country's possessive and the agent word.
+//! - `AC16-demonym-people`: a plural demonym as a noun ("Palestinians protested") is the
+//!   country's civilians (not "ethnic Albanians", "Bosnian Serbs").
+//! - `AC17-org-compound-title`: "an ISIL gang leader": one describing noun between an
+//!   organisation and an agent word; the phrase is the organisation's.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -248,6 +254,13 @@ const PLACE_PREPS: &[&str] = &[
     "between",
     "and",
     "with",
+];
+
+/// Words that never describe the agent after a country's possessive (`AC15`).
+const TITLE_STOP: &[&str] = &[
+    "the", "and", "for", "from", "with", "has", "had", "have", "was", "were", "are", "will",
+    "would", "can", "could", "may", "not", "but", "who", "which", "that", "this", "its", "their",
+    "his", "her", "own", "war", "army", "attack", "support", "role", "fight", "campaign",
 ];
 
 /// Verbs after a capital that make it a metonym for the government.
@@ -702,11 +715,15 @@ impl ActorDictionary {
                 }
                 let mut actor = self.org_actor(o)?;
                 let mut end = end;
+                let mut rules = vec!["AC01-org"];
                 // "Hezbollah fighters", "IS militants": the agent word belongs to the org
                 if let Some((e2, _, _)) = self.agent_at(t, end)
                     && e2 <= end + 2
                 {
                     end = e2;
+                } else if let Some(e2) = self.org_compound_title(t, end) {
+                    end = e2;
+                    rules.push("AC17-org-compound-title");
                 }
                 actor.name = self.orgs.get(usize::from(o))?.name.clone();
                 Some(vec![ActorFound {
@@ -714,7 +731,7 @@ impl ActorDictionary {
                     tok_start: i,
                     tok_end: end,
                     actor,
-                    rules: vec!["AC01-org"],
+                    rules,
                     bare_country: false,
                 }])
             }
@@ -733,7 +750,9 @@ impl ActorDictionary {
                     }
                     break;
                 }
-                let (aend, agent, _) = self.agent_at(t, j)?;
+                let Some((aend, agent, _)) = self.agent_at(t, j) else {
+                    return self.demonym_people(t, i, end, c);
+                };
                 Some(
                     cs.into_iter()
                         .map(|c| ActorFound {
@@ -749,13 +768,20 @@ impl ActorDictionary {
             }
             Some((end, Entry::Country(c))) => {
                 if t.toks.get(end).is_some_and(|k| k.kind == Tok::Possessive) {
-                    if let Some((aend, agent, _)) = self.agent_at(t, end + 1) {
+                    let owned = self
+                        .agent_at(t, end + 1)
+                        .map(|a| (a, "AC02-country-agent"))
+                        .or_else(|| {
+                            self.titled_agent_at(t, end + 1)
+                                .map(|a| (a, "AC15-possessive-title"))
+                        });
+                    if let Some(((aend, agent, _), rule)) = owned {
                         return Some(vec![ActorFound {
                             span: t.span(i, aend),
                             tok_start: i,
                             tok_end: aend,
                             actor: self.country_actor(c, Some(agent)),
-                            rules: vec!["AC02-country-agent"],
+                            rules: vec![rule],
                             bare_country: false,
                         }]);
                     }
@@ -876,6 +902,92 @@ impl ActorDictionary {
                 }])
             }
         }
+    }
+
+    /// `AC15-possessive-title`: "Taiwan's vice foreign minister", "Iran's religious leader":
+    /// after a country's possessive, one or two describing words may stand before the agent
+    /// word (an adjective or a title part, not a function word, a verb form or a plural
+    /// noun, so "Syria's war killed soldiers" is no phrase).
+    fn titled_agent_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, u16, bool)> {
+        for skip in 1..=2 {
+            let describing = (i..i + skip).all(|k| {
+                let w = t.low(k);
+                t.toks.get(k).is_some_and(|x| x.kind == Tok::Word)
+                    && w.len() > 2
+                    && !w.ends_with("ed")
+                    && !(w.ends_with('s')
+                        && !w.ends_with("ous")
+                        && !w.ends_with("ss")
+                        && !w.ends_with("us"))
+                    && !w.ends_with("ing")
+                    && !TITLE_STOP.contains(&w)
+            });
+            if !describing {
+                return None;
+            }
+            if let Some(found) = self.agent_at(t, i + skip) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// `AC17-org-compound-title`: "an ISIL gang leader", "a Taliban shadow governor", "an
+    /// al-Shabaab militia commander": one describing noun between an organisation's name and
+    /// an agent word makes one phrase, the organisation's member, not a bare agent of the
+    /// state. Returns where the phrase ends.
+    fn org_compound_title(&self, t: &Tokens<'_>, end: usize) -> Option<usize> {
+        let w = t.low(end);
+        let describing = t.toks.get(end).is_some_and(|x| x.kind == Tok::Word)
+            && !t.is_cap(end)
+            && w.len() > 2
+            && !w.ends_with("ed")
+            && !w.ends_with("ing")
+            && !w.ends_with('s')
+            && !TITLE_STOP.contains(&w);
+        if !describing {
+            return None;
+        }
+        let (e2, _, _) = self.agent_at(t, end + 1)?;
+        (e2 <= end + 3).then_some(e2)
+    }
+
+    /// `AC16-demonym-people`: a plural demonym standing as a noun ("Palestinians protested",
+    /// "abducted two Moroccans") names people of that country: its civilians. Not a
+    /// demonym before another name, nor an ethnic group ("ethnic Albanians", "Bosnian
+    /// Serbs"), whose members a demonym does not place in its country.
+    fn demonym_people(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        end: usize,
+        c: u16,
+    ) -> Option<Vec<ActorFound>> {
+        let last = t.low(end.checked_sub(1)?);
+        let plural = end == i + 1 && last.len() > 4 && last.ends_with('s') && last != "swiss";
+        // "ethnic Albanians", "Bosnian Serbs": an ethnic group, whose country the name
+        // does not say
+        let prev = i.checked_sub(1);
+        let ethnic = prev.is_some_and(|p| {
+            t.low(p) == "ethnic"
+                || matches!(self.entry_at(t, p), Some((e, Entry::Demonym(_))) if e == i)
+        });
+        if !plural || ethnic || t.is_cap(end) {
+            return None;
+        }
+        let civilians = self
+            .agents
+            .iter()
+            .position(|a| a.code == "CVL")
+            .and_then(|p| u16::try_from(p).ok());
+        Some(vec![ActorFound {
+            span: t.span(i, end),
+            tok_start: i,
+            tok_end: end,
+            actor: self.country_actor(c, civilians),
+            rules: vec!["AC16-demonym-people"],
+            bare_country: false,
+        }])
     }
 
     /// `AC14-modifier-agent`: the agent word `first`, from `i` to `end`, is one word that is

@@ -118,3 +118,22 @@ fn a_plural_demonym_object_names_the_countrys_civilians() {
     let ev = by_trigger(&e, "abducted");
     assert_eq!(codes(&ev.targets), ["PERCVL"], "{ev:#?}");
 }
+
+#[test]
+fn a_trigger_in_an_adjunct_with_a_demonym_takes_no_subject_as_source() {
+    // RO87
+    let e = coded("Four farmers were killed in a Turkish air strike near the village.");
+    let ev = by_trigger(&e, "air strike");
+    assert!(!codes(&ev.sources).contains(&"CVL"), "{ev:#?}");
+}
+
+#[test]
+fn the_object_of_a_participle_is_not_the_subject_of_the_next_verb() {
+    // RO88
+    let e = coded(
+        "The rebels held a rally in the town, greeting two Peruvians and threatening the mayor.",
+    );
+    let ev = by_trigger(&e, "threatening");
+    assert_eq!(codes(&ev.sources), ["REB"], "{ev:#?}");
+    assert!(fired(ev, "RO88-participle-object"), "{:?}", ev.rules);
+}
