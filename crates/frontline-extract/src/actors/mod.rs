@@ -28,6 +28,8 @@
 //!   country's civilians (not "ethnic Albanians", "Bosnian Serbs").
 //! - `AC17-org-compound-title`: "an ISIL gang leader": one describing noun between an
 //!   organisation and an agent word; the phrase is the organisation's.
+//! - `AC18-shared-name-populous`: a name or demonym two countries share ("American",
+//!   "Dutch") is the curated country's, else the most populous one's.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -84,6 +86,9 @@ struct CountryRow {
     iso3: String,
     #[serde(default)]
     iso2: String,
+    /// The gazetteer's population (0 for a data file's row): who keeps a shared name.
+    #[serde(skip)]
+    population: u64,
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
@@ -353,10 +358,10 @@ impl ActorDictionary {
                 names.insert(s, e);
             }
         };
-        // Gazetteer countries first: every ISO country gets its name, then our variants.
-        let mut rows = gazetteer_country_rows();
-        rows.extend(country_rows);
-        for row in rows {
+        // The countries: the gazetteer's in ISO order (their names and demonyms as shown),
+        // then our variants.
+        let gazetteer = gazetteer_country_rows();
+        for row in gazetteer.iter().chain(country_rows.iter()) {
             let idx = match by_iso3.get(&row.iso3) {
                 Some(i) => *i,
                 None => {
@@ -381,6 +386,17 @@ impl ActorDictionary {
             {
                 c.demonym = d.clone();
             }
+        }
+        // AC18: the names, our curated rows first, then the gazetteer's, most populous
+        // country first. The first country to claim a name keeps it, so a name or demonym
+        // two countries share ("American", "Dutch", "Dominican") is the curated one's, else
+        // the most populous country's (as in the gazetteer), never the first in ISO order.
+        let mut by_population: Vec<&CountryRow> = gazetteer.iter().collect();
+        by_population.sort_by_key(|r| std::cmp::Reverse(r.population));
+        for row in country_rows.iter().chain(by_population) {
+            let Some(&idx) = by_iso3.get(&row.iso3) else {
+                continue;
+            };
             add_name(&mut names, &mut acronyms, &row.name, Entry::Country(idx));
             for a in &row.aliases {
                 add_name(&mut names, &mut acronyms, a, Entry::Country(idx));
@@ -1151,10 +1167,12 @@ impl ActorDictionary {
 }
 
 /// Country rows from the gazetteer's country table, when it provides one.
+/// The gazetteer's countries as rows, in ISO order, with their population (`AC18`).
 fn gazetteer_country_rows() -> Vec<CountryRow> {
     frontline_gazetteer::countries::all()
         .iter()
         .map(|c| CountryRow {
+            population: c.population,
             iso3: c.iso3.clone(),
             iso2: c.iso2.clone(),
             name: c.name.clone(),

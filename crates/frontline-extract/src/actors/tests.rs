@@ -280,3 +280,11 @@ fn an_organisation_compound_title_is_the_organisations() {
     assert_eq!(f[0].actor.code, "IMGMUSISI");
     assert!(f[0].rules.contains(&"AC17-org-compound-title"));
 }
+
+#[test]
+fn a_demonym_two_countries_share_is_the_curated_or_most_populous_ones() {
+    // written for the test: AC18
+    assert_eq!(codes("American troops left the base."), ["USAMIL"]);
+    assert_eq!(codes("Americans were evacuated."), ["USACVL"]);
+    assert_eq!(codes("Dutch soldiers patrolled the area."), ["NLDMIL"]);
+}
