@@ -397,6 +397,39 @@ const FUNCTION_WORDS: &[&str] = &[
     "yesterday",
 ];
 
+/// Nouns of places where civilians live and gather (`RO85`): a demonym before them names the
+/// country's civilians.
+const DWELLINGS: &[&str] = &[
+    "town",
+    "towns",
+    "city",
+    "cities",
+    "village",
+    "villages",
+    "home",
+    "homes",
+    "house",
+    "houses",
+    "neighbourhood",
+    "neighbourhoods",
+    "neighborhood",
+    "neighborhoods",
+    "settlement",
+    "settlements",
+    "market",
+    "markets",
+    "school",
+    "schools",
+    "hospital",
+    "hospitals",
+    "camp",
+    "camps",
+    "district",
+    "districts",
+    "residential",
+    "civilian",
+];
+
 /// Verbs of motion: after them "to" and "from" name a destination or an origin.
 const MOTION: &[&str] = &[
     "return",
@@ -517,9 +550,11 @@ fn demonym_owned_target(
     if !demonym || !(noun_ok || people) {
         return None;
     }
-    // people named by their nationality are its civilians; things and places it owns
-    // ("a Syrian depot", "Iraqi towns") say only whose they are: the country
-    let sector = (people && !noun_ok).then_some("CVL");
+    // people named by their nationality are its civilians, and so are the places they live
+    // in ("Iraqi towns", "Palestinian homes"); other things it owns ("a Syrian depot") say
+    // only whose they are: the country
+    let dwelling = noun_ok && DWELLINGS.contains(&t.low(end));
+    let sector = ((people && !noun_ok) || dwelling).then_some("CVL");
     let (_, _, actor) = dict.country_named_at(t, k, sector)?;
     Some(EventActor {
         actor,
