@@ -28,6 +28,8 @@
 //!   country's civilians (not "ethnic Albanians", "Bosnian Serbs").
 //! - `AC17-org-compound-title`: "an ISIL gang leader": one describing noun between an
 //!   organisation and an agent word; the phrase is the organisation's.
+//! - `AC19-region-of-country`: "in northwest Syria", "across eastern Ukraine": a country
+//!   after a direction word after a place preposition is a place.
 //! - `AC18-shared-name-populous`: a name or demonym two countries share ("American",
 //!   "Dutch") is the curated country's, else the most populous one's.
 
@@ -260,6 +262,49 @@ const PLACE_PREPS: &[&str] = &[
     "and",
     "with",
 ];
+
+/// `AC19-region-of-country`: a country after a word of direction or part that itself follows
+/// a place preposition ("in northwest Syria", "across eastern Ukraine", "in central Mali") is
+/// a place, as after the preposition alone.
+fn region_of_country(t: &Tokens<'_>, i: usize) -> bool {
+    let mut k = i;
+    let mut steps = 0;
+    while k > 0 && steps < 2 && is_direction(t.low(k - 1)) {
+        k -= 1;
+        steps += 1;
+    }
+    if steps == 0 || k == 0 {
+        return false;
+    }
+    let p = t.low(k - 1);
+    PLACE_PREPS.contains(&p) || (p == "the" && k >= 2 && PLACE_PREPS.contains(&t.low(k - 2)))
+}
+
+/// Words of direction or part that stand before a place name ("northwest", "eastern").
+fn is_direction(w: &str) -> bool {
+    let w = w.strip_suffix("ern").unwrap_or(w);
+    matches!(
+        w,
+        "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northwest"
+            | "northeast"
+            | "southwest"
+            | "southeast"
+            | "north-west"
+            | "north-east"
+            | "south-west"
+            | "south-east"
+            | "central"
+            | "upper"
+            | "lower"
+            | "far"
+            | "rural"
+            | "coastal"
+    )
+}
 
 /// Words that never describe the agent after a country's possessive (`AC15`).
 const TITLE_STOP: &[&str] = &[
@@ -817,6 +862,7 @@ impl ActorDictionary {
                 let prev2 = if i < 2 { "" } else { t.low(i - 2) };
                 let is_place = (PLACE_PREPS.contains(&prev) && !after_actor_and)
                     || (prev == "the" && PLACE_PREPS.contains(&prev2))
+                    || region_of_country(t, i)
                     || t.low(end) == "-"
                     || t.is_punct(end, '-');
                 if is_place {

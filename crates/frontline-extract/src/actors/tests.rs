@@ -288,3 +288,18 @@ fn a_demonym_two_countries_share_is_the_curated_or_most_populous_ones() {
     assert_eq!(codes("Americans were evacuated."), ["USACVL"]);
     assert_eq!(codes("Dutch soldiers patrolled the area."), ["NLDMIL"]);
 }
+
+#[test]
+fn a_country_after_a_direction_word_and_a_preposition_is_a_place() {
+    // written for the test: AC19
+    assert_eq!(codes("Gunmen raided a farm in northwest Peru."), ["REB"]);
+    assert_eq!(
+        codes("Shelling continued across eastern Chile overnight."),
+        Vec::<String>::new()
+    );
+    // without the preposition the country is still an actor
+    assert_eq!(
+        codes("Northern Peru voted; Chile protested."),
+        ["PER", "CHL"]
+    );
+}
