@@ -590,3 +590,6 @@ mod tests;
 
 #[cfg(test)]
 mod rule_tests;
+
+#[cfg(test)]
+mod role_grammar_tests;

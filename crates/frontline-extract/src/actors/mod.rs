@@ -22,6 +22,16 @@
 //!   forces" is one actor, Syria's military, not "military" and then bare "forces"; a
 //!   military modifier decides the sector ("military officials" are the military's), any
 //!   other leaves it to the head ("government army" is the army, "state news agency" media).
+//! - `AC15-possessive-title`: "Taiwan's vice foreign minister": one or two describing words
+//!   between a country's possessive and the agent word.
+//! - `AC16-demonym-people`: a plural demonym as a noun ("Palestinians protested") is the
+//!   country's civilians (not "ethnic Albanians", "Bosnian Serbs").
+//! - `AC17-org-compound-title`: "an ISIL gang leader": one describing noun between an
+//!   organisation and an agent word; the phrase is the organisation's.
+//! - `AC19-region-of-country`: "in northwest Syria", "across eastern Ukraine": a country
+//!   after a direction word after a place preposition is a place.
+//! - `AC18-shared-name-populous`: a name or demonym two countries share ("American",
+//!   "Dutch") is the curated country's, else the most populous one's.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -78,6 +88,9 @@ struct CountryRow {
     iso3: String,
     #[serde(default)]
     iso2: String,
+    /// The gazetteer's population (0 for a data file's row): who keeps a shared name.
+    #[serde(skip)]
+    population: u64,
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
@@ -250,6 +263,56 @@ const PLACE_PREPS: &[&str] = &[
     "with",
 ];
 
+/// `AC19-region-of-country`: a country after a word of direction or part that itself follows
+/// a place preposition ("in northwest Syria", "across eastern Ukraine", "in central Mali") is
+/// a place, as after the preposition alone.
+fn region_of_country(t: &Tokens<'_>, i: usize) -> bool {
+    let mut k = i;
+    let mut steps = 0;
+    while k > 0 && steps < 2 && is_direction(t.low(k - 1)) {
+        k -= 1;
+        steps += 1;
+    }
+    if steps == 0 || k == 0 {
+        return false;
+    }
+    let p = t.low(k - 1);
+    PLACE_PREPS.contains(&p) || (p == "the" && k >= 2 && PLACE_PREPS.contains(&t.low(k - 2)))
+}
+
+/// Words of direction or part that stand before a place name ("northwest", "eastern").
+fn is_direction(w: &str) -> bool {
+    let w = w.strip_suffix("ern").unwrap_or(w);
+    matches!(
+        w,
+        "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northwest"
+            | "northeast"
+            | "southwest"
+            | "southeast"
+            | "north-west"
+            | "north-east"
+            | "south-west"
+            | "south-east"
+            | "central"
+            | "upper"
+            | "lower"
+            | "far"
+            | "rural"
+            | "coastal"
+    )
+}
+
+/// Words that never describe the agent after a country's possessive (`AC15`).
+const TITLE_STOP: &[&str] = &[
+    "the", "and", "for", "from", "with", "has", "had", "have", "was", "were", "are", "will",
+    "would", "can", "could", "may", "not", "but", "who", "which", "that", "this", "its", "their",
+    "his", "her", "own", "war", "army", "attack", "support", "role", "fight", "campaign",
+];
+
 /// Verbs after a capital that make it a metonym for the government.
 const METONYM_VERBS: &[&str] = &[
     "said",
@@ -340,10 +403,10 @@ impl ActorDictionary {
                 names.insert(s, e);
             }
         };
-        // Gazetteer countries first: every ISO country gets its name, then our variants.
-        let mut rows = gazetteer_country_rows();
-        rows.extend(country_rows);
-        for row in rows {
+        // The countries: the gazetteer's in ISO order (their names and demonyms as shown),
+        // then our variants.
+        let gazetteer = gazetteer_country_rows();
+        for row in gazetteer.iter().chain(country_rows.iter()) {
             let idx = match by_iso3.get(&row.iso3) {
                 Some(i) => *i,
                 None => {
@@ -368,6 +431,17 @@ impl ActorDictionary {
             {
                 c.demonym = d.clone();
             }
+        }
+        // AC18: the names, our curated rows first, then the gazetteer's, most populous
+        // country first. The first country to claim a name keeps it, so a name or demonym
+        // two countries share ("American", "Dutch", "Dominican") is the curated one's, else
+        // the most populous country's (as in the gazetteer), never the first in ISO order.
+        let mut by_population: Vec<&CountryRow> = gazetteer.iter().collect();
+        by_population.sort_by_key(|r| std::cmp::Reverse(r.population));
+        for row in country_rows.iter().chain(by_population) {
+            let Some(&idx) = by_iso3.get(&row.iso3) else {
+                continue;
+            };
             add_name(&mut names, &mut acronyms, &row.name, Entry::Country(idx));
             for a in &row.aliases {
                 add_name(&mut names, &mut acronyms, a, Entry::Country(idx));
@@ -496,6 +570,29 @@ impl ActorDictionary {
             }
         }
         None
+    }
+
+    /// A country name or demonym starting at token `i` ("Costa Rica", "Iraqi"): where it ends,
+    /// whether it is a demonym, and the country's actor, of `sector` when one is given
+    /// (`"CVL"`: its civilians), else the state.
+    pub fn country_named_at(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        sector: Option<&str>,
+    ) -> Option<(usize, bool, ActorRef)> {
+        let (end, c, demonym) = match self.entry_at(t, i)? {
+            (e, Entry::Country(c)) => (e, c, false),
+            (e, Entry::Demonym(c)) => (e, c, true),
+            _ => return None,
+        };
+        let agent = sector.and_then(|sec| {
+            self.agents
+                .iter()
+                .position(|a| a.code == sec)
+                .and_then(|p| u16::try_from(p).ok())
+        });
+        Some((end, demonym, self.country_actor(c, agent)))
     }
 
     fn entry_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, Entry)> {
@@ -679,11 +776,15 @@ impl ActorDictionary {
                 }
                 let mut actor = self.org_actor(o)?;
                 let mut end = end;
+                let mut rules = vec!["AC01-org"];
                 // "Hezbollah fighters", "IS militants": the agent word belongs to the org
                 if let Some((e2, _, _)) = self.agent_at(t, end)
                     && e2 <= end + 2
                 {
                     end = e2;
+                } else if let Some(e2) = self.org_compound_title(t, end) {
+                    end = e2;
+                    rules.push("AC17-org-compound-title");
                 }
                 actor.name = self.orgs.get(usize::from(o))?.name.clone();
                 Some(vec![ActorFound {
@@ -691,7 +792,7 @@ impl ActorDictionary {
                     tok_start: i,
                     tok_end: end,
                     actor,
-                    rules: vec!["AC01-org"],
+                    rules,
                     bare_country: false,
                 }])
             }
@@ -710,7 +811,9 @@ impl ActorDictionary {
                     }
                     break;
                 }
-                let (aend, agent, _) = self.agent_at(t, j)?;
+                let Some((aend, agent, _)) = self.agent_at(t, j) else {
+                    return self.demonym_people(t, i, end, c);
+                };
                 Some(
                     cs.into_iter()
                         .map(|c| ActorFound {
@@ -726,13 +829,20 @@ impl ActorDictionary {
             }
             Some((end, Entry::Country(c))) => {
                 if t.toks.get(end).is_some_and(|k| k.kind == Tok::Possessive) {
-                    if let Some((aend, agent, _)) = self.agent_at(t, end + 1) {
+                    let owned = self
+                        .agent_at(t, end + 1)
+                        .map(|a| (a, "AC02-country-agent"))
+                        .or_else(|| {
+                            self.titled_agent_at(t, end + 1)
+                                .map(|a| (a, "AC15-possessive-title"))
+                        });
+                    if let Some(((aend, agent, _), rule)) = owned {
                         return Some(vec![ActorFound {
                             span: t.span(i, aend),
                             tok_start: i,
                             tok_end: aend,
                             actor: self.country_actor(c, Some(agent)),
-                            rules: vec!["AC02-country-agent"],
+                            rules: vec![rule],
                             bare_country: false,
                         }]);
                     }
@@ -752,6 +862,7 @@ impl ActorDictionary {
                 let prev2 = if i < 2 { "" } else { t.low(i - 2) };
                 let is_place = (PLACE_PREPS.contains(&prev) && !after_actor_and)
                     || (prev == "the" && PLACE_PREPS.contains(&prev2))
+                    || region_of_country(t, i)
                     || t.low(end) == "-"
                     || t.is_punct(end, '-');
                 if is_place {
@@ -853,6 +964,92 @@ impl ActorDictionary {
                 }])
             }
         }
+    }
+
+    /// `AC15-possessive-title`: "Taiwan's vice foreign minister", "Iran's religious leader":
+    /// after a country's possessive, one or two describing words may stand before the agent
+    /// word (an adjective or a title part, not a function word, a verb form or a plural
+    /// noun, so "Syria's war killed soldiers" is no phrase).
+    fn titled_agent_at(&self, t: &Tokens<'_>, i: usize) -> Option<(usize, u16, bool)> {
+        for skip in 1..=2 {
+            let describing = (i..i + skip).all(|k| {
+                let w = t.low(k);
+                t.toks.get(k).is_some_and(|x| x.kind == Tok::Word)
+                    && w.len() > 2
+                    && !w.ends_with("ed")
+                    && !(w.ends_with('s')
+                        && !w.ends_with("ous")
+                        && !w.ends_with("ss")
+                        && !w.ends_with("us"))
+                    && !w.ends_with("ing")
+                    && !TITLE_STOP.contains(&w)
+            });
+            if !describing {
+                return None;
+            }
+            if let Some(found) = self.agent_at(t, i + skip) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// `AC17-org-compound-title`: "an ISIL gang leader", "a Taliban shadow governor", "an
+    /// al-Shabaab militia commander": one describing noun between an organisation's name and
+    /// an agent word makes one phrase, the organisation's member, not a bare agent of the
+    /// state. Returns where the phrase ends.
+    fn org_compound_title(&self, t: &Tokens<'_>, end: usize) -> Option<usize> {
+        let w = t.low(end);
+        let describing = t.toks.get(end).is_some_and(|x| x.kind == Tok::Word)
+            && !t.is_cap(end)
+            && w.len() > 2
+            && !w.ends_with("ed")
+            && !w.ends_with("ing")
+            && !w.ends_with('s')
+            && !TITLE_STOP.contains(&w);
+        if !describing {
+            return None;
+        }
+        let (e2, _, _) = self.agent_at(t, end + 1)?;
+        (e2 <= end + 3).then_some(e2)
+    }
+
+    /// `AC16-demonym-people`: a plural demonym standing as a noun ("Palestinians protested",
+    /// "abducted two Moroccans") names people of that country: its civilians. Not a
+    /// demonym before another name, nor an ethnic group ("ethnic Albanians", "Bosnian
+    /// Serbs"), whose members a demonym does not place in its country.
+    fn demonym_people(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        end: usize,
+        c: u16,
+    ) -> Option<Vec<ActorFound>> {
+        let last = t.low(end.checked_sub(1)?);
+        let plural = end == i + 1 && last.len() > 4 && last.ends_with('s') && last != "swiss";
+        // "ethnic Albanians", "Bosnian Serbs": an ethnic group, whose country the name
+        // does not say
+        let prev = i.checked_sub(1);
+        let ethnic = prev.is_some_and(|p| {
+            t.low(p) == "ethnic"
+                || matches!(self.entry_at(t, p), Some((e, Entry::Demonym(_))) if e == i)
+        });
+        if !plural || ethnic || t.is_cap(end) {
+            return None;
+        }
+        let civilians = self
+            .agents
+            .iter()
+            .position(|a| a.code == "CVL")
+            .and_then(|p| u16::try_from(p).ok());
+        Some(vec![ActorFound {
+            span: t.span(i, end),
+            tok_start: i,
+            tok_end: end,
+            actor: self.country_actor(c, civilians),
+            rules: vec!["AC16-demonym-people"],
+            bare_country: false,
+        }])
     }
 
     /// `AC14-modifier-agent`: the agent word `first`, from `i` to `end`, is one word that is
@@ -1016,10 +1213,12 @@ impl ActorDictionary {
 }
 
 /// Country rows from the gazetteer's country table, when it provides one.
+/// The gazetteer's countries as rows, in ISO order, with their population (`AC18`).
 fn gazetteer_country_rows() -> Vec<CountryRow> {
     frontline_gazetteer::countries::all()
         .iter()
         .map(|c| CountryRow {
+            population: c.population,
             iso3: c.iso3.clone(),
             iso2: c.iso2.clone(),
             name: c.name.clone(),

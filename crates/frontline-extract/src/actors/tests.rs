@@ -242,3 +242,64 @@ fn civilian_victim_words_and_federal_police() {
     assert_eq!(codes("FBI agents searched the house."), ["USACOP"]);
     assert_eq!(codes("Dae'sh claimed the bombing."), ["IMGMUSISI"]);
 }
+
+#[test]
+fn a_countrys_possessive_title_keeps_the_country() {
+    // written for the test: AC15, describing words between "X's" and the agent word
+    assert_eq!(
+        codes("Peru's deputy foreign minister arrived on Monday."),
+        ["PERGOV"]
+    );
+    assert_eq!(
+        codes("Chile's religious leaders called for calm."),
+        ["CHLGOV"]
+    );
+    // a verb or a plural noun between is no title: "Syria's war killed soldiers"
+    assert_eq!(codes("Syria's war killed soldiers."), ["SYR", "MIL"]);
+}
+
+#[test]
+fn plural_demonyms_are_people_of_the_country() {
+    // written for the test: AC16
+    assert_eq!(codes("Palestinians marched in the rain."), ["PSECVL"]);
+    assert_eq!(codes("The gang held two Peruvians for a week."), ["PERCVL"]);
+    // an ethnic group: the name does not say which country
+    assert!(codes("Ethnic Albanians gathered in the square.").is_empty());
+    assert!(!codes("Bosnian Serbs voted on Sunday.").contains(&"SRBCVL".to_string()));
+}
+
+#[test]
+fn an_organisation_compound_title_is_the_organisations() {
+    // written for the test: AC17
+    let d = ActorDictionary::embedded().unwrap();
+    let s = "A senior ISIL finance official was captured near the dam.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].actor.code, "IMGMUSISI");
+    assert!(f[0].rules.contains(&"AC17-org-compound-title"));
+}
+
+#[test]
+fn a_demonym_two_countries_share_is_the_curated_or_most_populous_ones() {
+    // written for the test: AC18
+    assert_eq!(codes("American troops left the base."), ["USAMIL"]);
+    assert_eq!(codes("Americans were evacuated."), ["USACVL"]);
+    assert_eq!(codes("Dutch soldiers patrolled the area."), ["NLDMIL"]);
+}
+
+#[test]
+fn a_country_after_a_direction_word_and_a_preposition_is_a_place() {
+    // written for the test: AC19
+    assert_eq!(codes("Gunmen raided a farm in northwest Peru."), ["REB"]);
+    assert_eq!(
+        codes("Shelling continued across eastern Chile overnight."),
+        Vec::<String>::new()
+    );
+    // without the preposition the country is still an actor
+    assert_eq!(
+        codes("Northern Peru voted; Chile protested."),
+        ["PER", "CHL"]
+    );
+}

@@ -354,6 +354,26 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "no target in the sentence: the last same-kind event's target when its attacker is the same",
         },
         RuleInfo {
+            id: "RO84-agent-of-nearest-noun",
+            description: "'by X' after another action noun or an infinitive is that word's agent, not the noun trigger's",
+        },
+        RuleInfo {
+            id: "RO87-named-adjunct-noun",
+            description: "a noun trigger after a preposition of circumstance ('killed in an Israeli raid') stays an adjunct when a demonym or name stands before it: the clause's subject is not its source",
+        },
+        RuleInfo {
+            id: "RO88-participle-object",
+            description: "an actor right after a participle (', killing three villagers and wounding others') is its object, never a later verb's subject",
+        },
+        RuleInfo {
+            id: "RO85-demonym-owned-target",
+            description: "no target: a demonym before a non-agent noun right after the trigger ('shelled Syrian towns') names the country's civilians",
+        },
+        RuleInfo {
+            id: "RO86-country-addressee",
+            description: "no target of a verbal act: a bare country after 'to', 'with' or 'against' right after the trigger's object is the addressee",
+        },
+        RuleInfo {
             id: "MG35-parts-take-summary-source",
             description: "events a set-aside summary counts that name no source take the summary's source",
         },

@@ -2,7 +2,9 @@
 //! [`super::roles::fill`] over the clause (`RO10`–`RO50`), then, when no source is found, a
 //! demonym before a noun trigger (`RO44`), a claimant ("X claimed the attack", `RO14`), or
 //! the speaker's side or the previous event's sources for "it"/"the campaign" (`RO13`,
-//! `RO12`). Actors that name a speaker ("Iraqi officials said") are not participants.
+//! `RO12`). When no target is found, a demonym-owned object (`RO85`) or a bare country after
+//! "to"/"with"/"against" (`RO86`). Actors that name a speaker ("Iraqi officials said") are not
+//! participants.
 
 use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
 
@@ -174,7 +176,16 @@ pub(super) fn fill(
     }
     let mut sources = cast.event_actors(&source_idx);
     sources.extend(claimed);
-    let targets = cast.event_actors(&target_idx);
+    let mut targets = cast.event_actors(&target_idx);
+    if targets.is_empty() {
+        if let Some(a) = demonym_owned_target(dict, t, h, x.ptype, x.clause.1) {
+            targets.push(a);
+            rules.push("RO85-demonym-owned-target".into());
+        } else if let Some(a) = country_addressee(dict, t, h, x.ptype, x.clause.1) {
+            targets.extend(a);
+            rules.push("RO86-country-addressee".into());
+        }
+    }
     if sources.is_empty() {
         if let Some(a) = demonym_source(dict, t, h, x.ptype) {
             sources.push(a);
@@ -340,4 +351,281 @@ fn speaker_side(reporting: &[&AttributionHit]) -> Option<EventActor> {
         span: a.found.span,
         mention: a.mention,
     })
+}
+
+/// Words that never head a noun phrase (prepositions, conjunctions, determiners, auxiliaries).
+const FUNCTION_WORDS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "to",
+    "with",
+    "by",
+    "of",
+    "near",
+    "and",
+    "or",
+    "but",
+    "as",
+    "that",
+    "which",
+    "who",
+    "the",
+    "a",
+    "an",
+    "was",
+    "were",
+    "is",
+    "are",
+    "had",
+    "has",
+    "have",
+    "after",
+    "before",
+    "during",
+    "since",
+    "while",
+    "when",
+    "into",
+    "over",
+    "across",
+    "this",
+    "last",
+    "today",
+    "yesterday",
+];
+
+/// Nouns of places where civilians live and gather (`RO85`): a demonym before them names the
+/// country's civilians.
+const DWELLINGS: &[&str] = &[
+    "town",
+    "towns",
+    "city",
+    "cities",
+    "village",
+    "villages",
+    "home",
+    "homes",
+    "house",
+    "houses",
+    "neighbourhood",
+    "neighbourhoods",
+    "neighborhood",
+    "neighborhoods",
+    "settlement",
+    "settlements",
+    "market",
+    "markets",
+    "school",
+    "schools",
+    "hospital",
+    "hospitals",
+    "camp",
+    "camps",
+    "district",
+    "districts",
+    "residential",
+    "civilian",
+];
+
+/// Verbs of motion: after them "to" and "from" name a destination or an origin.
+const MOTION: &[&str] = &[
+    "return",
+    "returns",
+    "returned",
+    "returning",
+    "go",
+    "goes",
+    "went",
+    "going",
+    "travel",
+    "travelled",
+    "traveled",
+    "travelling",
+    "traveling",
+    "fly",
+    "flew",
+    "flying",
+    "flee",
+    "fled",
+    "fleeing",
+    "move",
+    "moved",
+    "moving",
+    "come",
+    "came",
+    "coming",
+    "back",
+    "head",
+    "headed",
+    "heading",
+    "sail",
+    "sailed",
+    "drive",
+    "drove",
+    "walk",
+    "walked",
+    "cross",
+    "crossed",
+    "arrive",
+    "arrived",
+    "send",
+    "sent",
+    "sending",
+    "deport",
+    "deported",
+    "extradite",
+    "extradited",
+    "transfer",
+    "transferred",
+    "visit",
+    "trip",
+    "journey",
+    "flight",
+    "delegation",
+];
+
+/// Determiners, numbers and the like that may open the object noun phrase after a verb.
+fn opens_object(t: &Tokens<'_>, k: usize) -> bool {
+    t.toks
+        .get(k)
+        .is_some_and(|x| x.kind == crate::lex::Tok::Number)
+        || matches!(
+            t.low(k),
+            "a" | "an"
+                | "the"
+                | "two"
+                | "three"
+                | "several"
+                | "many"
+                | "dozens"
+                | "hundreds"
+                | "of"
+        )
+}
+
+/// `RO85-demonym-owned-target`: an attack, coercion or threat with no target whose object
+/// is a demonym before a common noun that names no agent ("shelled Syrian towns",
+/// "demolished Palestinian homes", "threatened to bomb Iraqi cities", "destroyed a Syrian
+/// depot") is aimed at what that country owns: the country is the target. A plural demonym
+/// that names people ("abducted two Moroccans") is the country's civilians.
+fn demonym_owned_target(
+    dict: &ActorDictionary,
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    ptype: PloverType,
+    ceil: usize,
+) -> Option<EventActor> {
+    if !matches!(
+        ptype,
+        PloverType::Assault | PloverType::Coerce | PloverType::Threaten
+    ) {
+        return None;
+    }
+    let mut k = h.end;
+    // "threatened to shell ...": the threatened act's object
+    if ptype == PloverType::Threaten && t.low(k) == "to" && !t.is_cap(k + 1) {
+        k += 2;
+    }
+    if h.form == Form::Noun && matches!(t.low(k), "on" | "against" | "targeting") {
+        k += 1;
+    }
+    let mut steps = 0;
+    while steps < 2 && opens_object(t, k) {
+        k += 1;
+        steps += 1;
+    }
+    let (end, demonym, _) = dict.country_named_at(t, k, None)?;
+    // the noun after it: a lower-case content word (agents are actors already), or none
+    // when the demonym is itself a plural noun of people ("deported 40 Liberians")
+    let noun_ok = end < ceil
+        && t.toks
+            .get(end)
+            .is_some_and(|x| x.kind == crate::lex::Tok::Word)
+        && !t.is_cap(end)
+        && !FUNCTION_WORDS.contains(&t.low(end));
+    let people = end > k && t.low(end - 1).ends_with('s');
+    if !demonym || !(noun_ok || people) {
+        return None;
+    }
+    // people named by their nationality are its civilians, and so are the places they live
+    // in ("Iraqi towns", "Palestinian homes"); other things it owns ("a Syrian depot") say
+    // only whose they are: the country
+    let dwelling = noun_ok && DWELLINGS.contains(&t.low(end));
+    let sector = ((people && !noun_ok) || dwelling).then_some("CVL");
+    let (_, _, actor) = dict.country_named_at(t, k, sector)?;
+    Some(EventActor {
+        actor,
+        span: t.span(k, end),
+        mention: None,
+    })
+}
+
+/// `RO86-country-addressee`: a verbal act (threat, rejection, demand, agreement, meeting,
+/// sanction...) with no target, followed closely by "to", "with" or "against" and a bare
+/// country ("issued an ultimatum to Peru", "broke off relations with Chile") is addressed
+/// to that country. A country after these words is otherwise read as a place, which it is
+/// only for movement ("flew to Peru"), not for these acts.
+fn country_addressee(
+    dict: &ActorDictionary,
+    t: &Tokens<'_>,
+    h: &TriggerHit,
+    ptype: PloverType,
+    ceil: usize,
+) -> Option<Vec<EventActor>> {
+    if matches!(
+        ptype,
+        PloverType::Assault
+            | PloverType::Coerce
+            | PloverType::Protest
+            | PloverType::Mobilize
+            | PloverType::Retreat
+            | PloverType::Aid
+    ) {
+        return None;
+    }
+    // the trigger may end with the preposition ("issued an ultimatum to")
+    let first = h.end.saturating_sub(1);
+    // a verb of motion on the way makes the country a destination ("agreed to return to")
+    if (h.end..ceil.min(h.end + 6)).any(|k| MOTION.contains(&t.low(k))) {
+        return None;
+    }
+    let prep = (first..ceil.min(h.end + 6)).find(|&k| {
+        matches!(t.low(k), "to" | "with" | "against")
+            && (k + 1..k + 3).any(|j| j < ceil && dict.country_named_at(t, j, None).is_some())
+            && !matches!(
+                t.low(k.saturating_sub(1)),
+                "border" | "borders" | "frontier"
+            )
+    })?;
+    let mut k = prep + 1;
+    if t.low(k) == "the" {
+        k += 1;
+    }
+    let mut out = Vec::new();
+    // "with Chile and Peru": each coordinated bare name
+    while let Some((end, demonym, actor)) = dict.country_named_at(t, k, None) {
+        // a bare name: not "Peru's", "Peru-based", nor a demonym before its noun
+        let bare = !demonym
+            && t.toks
+                .get(end)
+                .is_none_or(|x| x.kind != crate::lex::Tok::Possessive)
+            && !t.is_punct(end, '-')
+            && t.low(end) != "-";
+        if !bare {
+            break;
+        }
+        out.push(EventActor {
+            actor,
+            span: t.span(k, end),
+            mention: None,
+        });
+        if t.low(end) != "and" || end + 1 >= ceil {
+            break;
+        }
+        k = end + 1;
+    }
+    (!out.is_empty()).then_some(out)
 }

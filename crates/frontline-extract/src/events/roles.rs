@@ -16,6 +16,12 @@
 //! - `RO42-nominal-on`: "an air strike on Y", "an offensive against Y".
 //! - `RO43-nominal-possessor`: "X's offensive", "Israeli air strikes".
 //! - `RO50-symmetric`: "X and Y clashed": both sides.
+//! - `RO87-named-adjunct-noun`: a noun trigger in an adjunct keeps out of the clause's
+//!   subject when a demonym or name stands before it too ("killed in an Israeli raid").
+//! - `RO88-participle-object`: ", killing three villagers and wounding others": the actor
+//!   after a participle is its object, not a later verb's subject.
+//! - `RO84-agent-of-nearest-noun`: "by X" after another action noun or an infinitive is
+//!   that word's agent, not the noun trigger's ("protests against abuses by the army").
 
 use crate::actors::ActorFound;
 use crate::lex::{Tok, Tokens};
@@ -401,6 +407,82 @@ fn by_modifies_a_noun(t: &Tokens<'_>, at: usize) -> bool {
         )
 }
 
+/// `RO84-agent-of-nearest-noun`: a "by X" phrase belongs to the nearest event noun or verb
+/// on its left. For a noun trigger, X is its agent only when no other action word stands
+/// between: not in "protests against rights violations by the army" (the army violated) nor
+/// in "marches to demand reforms by the government" (an infinitive starts another
+/// predicate). Reads `end` (the trigger's end) up to the actor `a`.
+pub(crate) fn agent_phrase_is_the_triggers(t: &Tokens<'_>, end: usize, a: &ActorFound) -> bool {
+    let mut by = a.tok_start;
+    if by >= 1 && t.low(by - 1) == "the" {
+        by -= 1;
+    }
+    if by < 2 || by <= end {
+        return true;
+    }
+    let between = end..by - 1;
+    let infinitive = between.into_iter().any(|k| {
+        t.low(k) == "to"
+            && t.toks.get(k + 1).is_some_and(|x| x.kind == Tok::Word)
+            && !t.is_cap(k + 1)
+            && !matches!(t.low(k + 1), "the" | "a" | "an" | "its" | "their")
+    });
+    // the word right before "by" (the phrase's head noun) when it is not the trigger
+    let head = by - 2;
+    let other_action = head >= end && is_action_noun(t, head);
+    !infinitive && !other_action
+}
+
+/// A lower-case noun of action derived from a verb ("violations", "deployment",
+/// "interference"): the suffixes English makes event nouns with (-tion, -sion, -ment, -ance,
+/// -ence), less the common nouns of places, bodies and things that share them.
+fn is_action_noun(t: &Tokens<'_>, k: usize) -> bool {
+    if t.is_cap(k) || t.toks.get(k).is_none_or(|x| x.kind != Tok::Word) {
+        return false;
+    }
+    let w = t.low(k);
+    let w = w.strip_suffix('s').unwrap_or(w);
+    let suffixed = w.len() >= 6
+        && ["tion", "sion", "ment", "ance", "ence"]
+            .iter()
+            .any(|x| w.ends_with(x));
+    suffixed
+        && !matches!(
+            w,
+            "nation"
+                | "station"
+                | "position"
+                | "coalition"
+                | "population"
+                | "installation"
+                | "organization"
+                | "organisation"
+                | "administration"
+                | "delegation"
+                | "federation"
+                | "commission"
+                | "mission"
+                | "division"
+                | "government"
+                | "parliament"
+                | "department"
+                | "settlement"
+                | "movement"
+                | "regiment"
+                | "detachment"
+                | "equipment"
+                | "apartment"
+                | "compartment"
+                | "establishment"
+                | "alliance"
+                | "ambulance"
+                | "residence"
+                | "defence"
+                | "conference"
+                | "audience"
+        )
+}
+
 /// Fills the roles for one trigger.
 #[allow(clippy::too_many_arguments)]
 pub fn fill(
@@ -447,11 +529,21 @@ pub fn fill(
                 "RO42-nominal-on"
             });
         }
-        if let Some(x) = first_after(t, actors, end, cb, Some(&["by", "from"])).filter(|&x| {
+        let agent = first_after(t, actors, end, cb, Some(&["by", "from"])).filter(|&x| {
             actors
                 .get(x)
                 .is_none_or(|a| !by_modifies_a_noun(t, a.tok_start))
-        }) {
+        });
+        let agent = agent.filter(|&x| {
+            let own = actors
+                .get(x)
+                .is_none_or(|a| agent_phrase_is_the_triggers(t, end, a));
+            if !own {
+                r.rules.push("RO84-agent-of-nearest-noun");
+            }
+            own
+        });
+        if let Some(x) = agent {
             r.sources = coordinated_right(t, actors, x, cb);
             r.rules.push("RO40-nominal-of-by");
         }
@@ -482,13 +574,23 @@ pub fn fill(
         // light-verb use: "X launched an offensive against Y" - fall through to the clause
         // subject, unless the noun sits in an adjunct ("killed in an air strike")
         let mut k = start;
+        let mut named = 0;
         while k > ca
             && (is_noun_modifier(t.low(k - 1))
-                || matches!(t.low(k - 1), "its" | "their" | "his" | "her"))
+                || matches!(t.low(k - 1), "its" | "their" | "his" | "her")
+                || (named < 2 && t.is_cap(k - 1) && k - 1 > ca))
         {
+            // RO87: a demonym or name before the noun ("in an Israeli raid", "in a U.S.
+            // airstrike") keeps it in the adjunct
+            if t.is_cap(k - 1) && !is_noun_modifier(t.low(k - 1)) {
+                named += 1;
+            }
             k -= 1;
         }
         let head_prep = if k > 0 { t.low(k - 1) } else { "" };
+        if named > 0 && matches!(head_prep, "in" | "during" | "by" | "amid" | "from") {
+            r.rules.push("RO87-named-adjunct-noun");
+        }
         if matches!(
             head_prep,
             "in" | "during"
@@ -516,6 +618,14 @@ pub fn fill(
         .filter(|(_, a)| !is_oblique(t, a) && !in_apposition(t, a, start))
         .map(|(i, _)| i)
         .collect();
+    let nearest = left.last().copied();
+    let left: Vec<usize> = left
+        .into_iter()
+        .filter(|&i| actors.get(i).is_none_or(|a| !participle_object(t, a, ca)))
+        .collect();
+    if left.last().copied() != nearest {
+        r.rules.push("RO88-participle-object");
+    }
     let subject = left.last().map(|&i| coordinated_left(t, actors, i, ca));
     let subject = match subject {
         Some(s) => {
@@ -650,6 +760,50 @@ pub fn fill(
     let srcs = r.sources.clone();
     r.targets.retain(|x| !srcs.contains(x));
     r
+}
+
+/// `RO88-participle-object`: an actor right after a participle clause's verb (", killing
+/// three Palestinians and detaining others", ", wounding two soldiers") is that verb's
+/// object, so never the subject of a later verb: the clause's subject stands before the
+/// comma. Only an "-ing" form after a comma or "and" is read as such a verb (not "fighting
+/// forces", "retreating troops", where it is an adjective).
+fn participle_object(t: &Tokens<'_>, a: &ActorFound, floor: usize) -> bool {
+    let mut k = a.tok_start;
+    let mut steps = 0;
+    while k > floor
+        && steps < 2
+        && (t.toks.get(k - 1).is_some_and(|x| x.kind == Tok::Number)
+            || matches!(
+                t.low(k - 1),
+                "the"
+                    | "a"
+                    | "an"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "seven"
+                    | "eight"
+                    | "nine"
+                    | "ten"
+                    | "several"
+                    | "dozens"
+                    | "scores"
+                    | "many"
+            ))
+    {
+        k -= 1;
+        steps += 1;
+    }
+    if k < 2 || k - 1 < floor {
+        return false;
+    }
+    let verb = t.low(k - 1);
+    verb.len() > 5
+        && verb.ends_with("ing")
+        && !t.is_cap(k - 1)
+        && (t.is_punct(k - 2, ',') || t.low(k - 2) == "and")
 }
 
 /// Determiners and adjectives that may stand between an event noun and what governs it
