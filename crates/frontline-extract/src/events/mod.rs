@@ -24,6 +24,7 @@ pub mod sense;
 mod sentence_merge;
 pub mod storyline;
 mod timing;
+mod verbal;
 
 use chrono::NaiveDate;
 use frontline_model::{EventActor, Quantity, QuantityKind, Span, TimeRef};
@@ -364,6 +365,42 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "CR10-police-story",
             description: "near miss: police work or private crime in a police-and-courts story",
+        },
+        RuleInfo {
+            id: "VT10-stopped-cooperation",
+            description: "aid, talks or a visit that a verb of stopping governs is a SANCTION",
+        },
+        RuleInfo {
+            id: "VT11-withdrew-from-agreement",
+            description: "withdrawing from a treaty, deal or talks is a REJECT, not a retreat",
+        },
+        RuleInfo {
+            id: "VT12-complaint",
+            description: "a lodged or filed protest is an official complaint (ACCUSE), not a demonstration",
+        },
+        RuleInfo {
+            id: "VT20-intent-to-harm",
+            description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
+        },
+        RuleInfo {
+            id: "VT30-reported-must",
+            description: "a reported 'X must do Y' is the speaker's demand (REQUEST) on X",
+        },
+        RuleInfo {
+            id: "VT31-obliged-act",
+            description: "an act right after 'must' is demanded, not done: hypothetical",
+        },
+        RuleInfo {
+            id: "VT32-protest-aim",
+            description: "near miss: a demand that is a protest's aim is the protest",
+        },
+        RuleInfo {
+            id: "VT40-consult-mode",
+            description: "a visit, hosting or a call gives the consultation its PLOVER mode",
+        },
+        RuleInfo {
+            id: "VT41-threat-mode",
+            description: "force, sanctions or broken ties threatened give the threat its PLOVER mode",
         },
         RuleInfo {
             id: "NM42-refers-back",
