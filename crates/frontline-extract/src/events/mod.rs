@@ -379,6 +379,18 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a lodged or filed protest is an official complaint (ACCUSE), not a demonstration",
         },
         RuleInfo {
+            id: "VT13-lifted-blockade",
+            description: "a blockade that is lifted or eased, and the lifting, are a RETREAT",
+        },
+        RuleInfo {
+            id: "VT21-stated-intent",
+            description: "an act its own party says it will do is a THREATEN (coercive) or an AGREE",
+        },
+        RuleInfo {
+            id: "VT33-refused-or-asked",
+            description: "an act a verb of refusing or asking governs has not happened: hypothetical",
+        },
+        RuleInfo {
             id: "VT20-intent-to-harm",
             description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
         },

@@ -354,7 +354,129 @@ fn intent_to_harm(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<
     })
 }
 
-/// The frame rules of the classify stage, first that fires: `VT10`, `VT11`, `VT12`, `VT20`.
+/// `VT13-lifted-blockade`: a blockade or closure that is lifted, eased or ended ("the army
+/// lifted a day-old blockade on the crossing", "eased the closure of the port"), and the verb
+/// that lifts it, tell an easing of coercion by whoever imposed it: RETREAT / `withdraw`
+/// (PLOVER "ease military blockade"), not a blockade imposed. A siege is not read: relieving
+/// forces "lift" a siege by fighting.
+fn lifted_blockade(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<Reframed> {
+    const LIFT: &[&str] = &[
+        "lifted", "lift", "lifts", "lifting", "eased", "ease", "eases", "easing", "ended", "end",
+        "ends", "relaxed",
+    ];
+    let hit = match ptype {
+        PloverType::Concede => {
+            LIFT.contains(&t.low(h.start))
+                && (h.end..(h.end + 5).min(t.len())).any(|j| {
+                    // a siege is "lifted" by the forces that break it, too: not read
+                    matches!(t.low(j), "blockade" | "blockades" | "closure")
+                })
+        }
+        PloverType::Coerce
+            if h.form == Form::Noun && matches!(t.low(h.start), "blockade" | "blockades") =>
+        {
+            let mut k = h.start;
+            let mut n = 0;
+            while k > 0 && n < 4 && !LIFT.contains(&t.low(k - 1)) {
+                let w = t.low(k - 1);
+                if !(modifier(w) || w.contains('-') || w == "naval" || w == "military") {
+                    break;
+                }
+                k -= 1;
+                n += 1;
+            }
+            k > 0 && LIFT.contains(&t.low(k - 1))
+        }
+        _ => false,
+    };
+    hit.then_some(Reframed {
+        ptype: PloverType::Retreat,
+        mode: Some("withdraw"),
+        cameo: "08",
+        rule: "VT13-lifted-blockade",
+    })
+}
+
+/// Whether the act at `h` is one its own party says it will do: "the rebels said they will
+/// release", "NATO confirmed it would tighten the blockade", "Greece plans to impose", with
+/// no negation between. Returns false for a noun whose governing verb is not so announced.
+fn announced_future(t: &Tokens<'_>, h: &TriggerHit) -> bool {
+    // the verb: the trigger, or the verb governing a noun trigger
+    let verb = if h.form == Form::Noun {
+        match governing_verb(t, h.start) {
+            Some((k, _)) => k,
+            None => return false,
+        }
+    } else {
+        h.start
+    };
+    let mut k = verb;
+    while k > 0
+        && matches!(
+            t.low(k - 1),
+            "also" | "soon" | "now" | "immediately" | "then"
+        )
+    {
+        k -= 1;
+    }
+    if k < 2 {
+        return false;
+    }
+    let (aux, subj) = (t.low(k - 1), t.low(k - 2));
+    let pronoun = matches!(subj, "it" | "they" | "he" | "she" | "we");
+    let future = matches!(aux, "will" | "would" | "'ll")
+        && (pronoun || t.is_cap(k - 2))
+        && (0..t.len()).any(|j| SAYING.contains(&t.low(j)) || t.low(j) == "confirmed");
+    let plan = aux == "to" && matches!(subj, "plans" | "intends" | "planned" | "intended");
+    future || plan
+}
+
+/// `VT21-stated-intent`: an act its own party says it will do is, in PLOVER, the statement of
+/// intent: a coercive act (an attack, a blockade, a ban, a sanction, withdrawing inspectors)
+/// is a THREATEN, a conciliatory one (a release, a meeting, aid, a concession) an AGREE.
+/// Movements, protests and talk keep their type.
+fn stated_intent(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<Reframed> {
+    let retreat_of_mission = ptype == PloverType::Retreat
+        && (h.end..(h.end + 4).min(t.len())).any(|j| {
+            matches!(
+                t.low(j),
+                "inspectors"
+                    | "observers"
+                    | "monitors"
+                    | "workers"
+                    | "staff"
+                    | "diplomats"
+                    | "ambassador"
+                    | "peacekeepers"
+            )
+        });
+    let (ptype, mode, cameo) = match ptype {
+        PloverType::Assault => (PloverType::Threaten, Some("violence"), "13"),
+        PloverType::Coerce => (PloverType::Threaten, Some("restrict"), "13"),
+        PloverType::Sanction => (PloverType::Threaten, Some("relations"), "13"),
+        PloverType::Retreat if retreat_of_mission => {
+            (PloverType::Threaten, Some("relations"), "13")
+        }
+        // "said it would withdraw from the body" leaves it: not a promise
+        PloverType::Retreat if matches!(t.low(h.end), "from" | "of") => return None,
+        PloverType::Retreat
+        | PloverType::Consult
+        | PloverType::Support
+        | PloverType::Aid
+        | PloverType::Cooperate
+        | PloverType::Concede => (PloverType::Agree, None, "03"),
+        _ => return None,
+    };
+    announced_future(t, h).then_some(Reframed {
+        ptype,
+        mode,
+        cameo,
+        rule: "VT21-stated-intent",
+    })
+}
+
+/// The frame rules of the classify stage, first that fires: `VT10`, `VT11`, `VT12`, `VT13`,
+/// `VT20`, `VT21`.
 pub(super) fn reframe(
     t: &Tokens<'_>,
     rule: &TriggerRule,
@@ -364,7 +486,23 @@ pub(super) fn reframe(
     stopped_cooperation(t, ptype, h)
         .or_else(|| withdrew_from_agreement(t, rule, ptype, h))
         .or_else(|| complaint(t, rule, h))
+        .or_else(|| lifted_blockade(t, ptype, h))
         .or_else(|| intent_to_harm(t, rule, h))
+        .or_else(|| stated_intent(t, ptype, h))
+}
+
+/// `VT21-stated-intent` on the modality: the statement of intent was made, whatever the
+/// "will" says of the act: asserted.
+pub(super) fn stated_intent_made(rules: &[String], m: ModalityFound) -> ModalityFound {
+    if m.modality == Modality::Hypothetical && rules.iter().any(|r| r.starts_with("VT21")) {
+        ModalityFound {
+            modality: Modality::Asserted,
+            cue: None,
+            rule: None,
+        }
+    } else {
+        m
+    }
 }
 
 /// `VT40-consult-mode`: the PLOVER mode of a consultation from its verb: a visit ("visited",
@@ -568,6 +706,59 @@ pub(super) fn obliged_act(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> M
         modality: Modality::Hypothetical,
         cue: Some(t.span(h.start.saturating_sub(1), h.start)),
         rule: Some("VT31-obliged-act"),
+    }
+}
+
+/// Verbs of refusing, opposing or asking for: what they govern is refused or asked for.
+const REFUSE_OR_ASK: &[&str] = &[
+    "rejected",
+    "reject",
+    "rejects",
+    "rejecting",
+    "opposed",
+    "oppose",
+    "opposes",
+    "opposing",
+    "refused",
+    "refuse",
+    "refuses",
+    "vetoed",
+    "blocked",
+    "resisted",
+    "demanded",
+    "demand",
+    "demands",
+    "demanding",
+    "urged",
+    "sought",
+    "seeking",
+    "requested",
+    "proposed",
+];
+
+/// `VT33-refused-or-asked`: an act named by a noun that a verb of refusing, opposing or
+/// asking governs ("opposed the deployment of a regional force", "rejected the withdrawal of
+/// peacekeepers", "sought the release of") has not happened: hypothetical. Applies after
+/// the clause's own modality.
+pub(super) fn refused_or_asked(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
+    if m.modality != Modality::Asserted || h.form != Form::Noun {
+        return m;
+    }
+    let Some((k, w)) = governing_verb(t, h.start) else {
+        return m;
+    };
+    // "opposed to the deployment", "calls for the withdrawal"
+    let prep = matches!(w, "to" | "for") && k > 0;
+    let (k, w) = if prep { (k - 1, t.low(k - 1)) } else { (k, w) };
+    // "called for the withdrawal" asks for it; "called the protests" organised them
+    let call_for = prep && matches!(w, "calls" | "called" | "calling" | "call");
+    if !REFUSE_OR_ASK.contains(&w) && !call_for {
+        return m;
+    }
+    ModalityFound {
+        modality: Modality::Hypothetical,
+        cue: Some(t.span(k, k + 1)),
+        rule: Some("VT33-refused-or-asked"),
     }
 }
 
@@ -792,6 +983,64 @@ mod tests {
         ] {
             assert!(!events(s).iter().any(|e| e.trigger_text == "must"), "{s}");
         }
+    }
+
+    #[test]
+    fn vt13_lifting_a_blockade_eases_it() {
+        let evs = events("The army lifted a week-old blockade on the northern crossing.");
+        assert!(
+            evs.iter().all(|e| e.plover_type.as_str() == "RETREAT"),
+            "{evs:#?}"
+        );
+        assert!(evs.iter().any(|e| fired(e, "VT13")));
+        assert!(evs.iter().all(|e| e.acled.is_none()));
+    }
+
+    #[test]
+    fn vt21_an_act_a_party_says_it_will_do_is_a_threat_or_a_promise() {
+        let e = by_trigger(
+            "The farmers said they would blockade the capital.",
+            "blockade",
+        );
+        assert_eq!(e.plover_type.as_str(), "THREATEN");
+        assert_eq!(e.modality, Modality::Asserted);
+        assert!(fired(&e, "VT21"));
+        let e = by_trigger(
+            "The rebels said they will release the two hostages on Sunday.",
+            "release",
+        );
+        assert_eq!(e.plover_type.as_str(), "AGREE");
+        // told by another party, or not announced, it stays the act
+        let e = by_trigger("Observers fear the army would attack the town.", "attack");
+        assert_eq!(e.plover_type.as_str(), "ASSAULT");
+        let e = by_trigger(
+            "The rebels released the two hostages on Sunday.",
+            "released",
+        );
+        assert_eq!(e.plover_type.as_str(), "RETREAT");
+    }
+
+    #[test]
+    fn vt33_an_act_refused_or_asked_for_has_not_happened() {
+        for (s, trig) in [
+            (
+                "The rebels opposed the deployment of a regional force.",
+                "deployment",
+            ),
+            (
+                "The council rejected the withdrawal of the peacekeepers.",
+                "withdrawal",
+            ),
+        ] {
+            let e = by_trigger(s, trig);
+            assert_eq!(e.modality, Modality::Hypothetical, "{s}");
+            assert!(fired(&e, "VT33"), "{s}");
+        }
+        let e = by_trigger(
+            "The army completed the withdrawal of its troops.",
+            "withdrawal",
+        );
+        assert_eq!(e.modality, Modality::Asserted);
     }
 
     #[test]
