@@ -391,6 +391,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "an act a verb of refusing or asking governs has not happened: hypothetical",
         },
         RuleInfo {
+            id: "VT34-declined-comment",
+            description: "near miss: 'declined to comment' or 'to be named' rejects nothing",
+        },
+        RuleInfo {
             id: "VT20-intent-to-harm",
             description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
         },

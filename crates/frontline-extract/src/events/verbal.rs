@@ -816,11 +816,41 @@ fn protest_aim(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'s
         .then_some("VT32-protest-aim: the demand is what the protest is for")
 }
 
-/// The frame screens, run after the screen stage: `VT32-protest-aim`, and `VT30`'s "must"
-/// that reports no demand. Returns the near-miss reason.
+/// `VT34-declined-comment`: "declined to comment", "declined to be named", "declined to give
+/// details" is how a report says a source did not speak, not a rejection of anything.
+fn declined_comment(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool {
+    rule.rule.starts_with("EV110")
+        && matches!(t.low(h.start), "declined" | "declines")
+        && matches!(
+            t.low(h.end),
+            "comment"
+                | "say"
+                | "elaborate"
+                | "be"
+                | "give"
+                | "discuss"
+                | "disclose"
+                | "confirm"
+                | "name"
+                | "identify"
+                | "specify"
+                | "provide"
+                | "answer"
+                | "respond"
+                | "speak"
+                | "reveal"
+                | "detail"
+        )
+}
+
+/// The frame screens, run after the screen stage: `VT32-protest-aim`, `VT30`'s "must"
+/// that reports no demand, `VT34-declined-comment`. Returns the near-miss reason.
 pub(super) fn screen(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'static str> {
     if rule.rule.starts_with("EV091") && !reported_obligation(t, h.start) {
         return Some("VT30-reported-must: no reported demand on another party");
+    }
+    if declined_comment(t, rule, h) {
+        return Some("VT34-declined-comment: a source that did not speak rejects nothing");
     }
     protest_aim(t, rule, h)
 }
@@ -983,6 +1013,24 @@ mod tests {
         ] {
             assert!(!events(s).iter().any(|e| e.trigger_text == "must"), "{s}");
         }
+    }
+
+    #[test]
+    fn vt34_declining_to_comment_rejects_nothing() {
+        for s in [
+            "A ministry spokesman declined to comment on the report.",
+            "The official, who declined to be named, confirmed the visit.",
+        ] {
+            assert!(
+                !events(s).iter().any(|e| e.trigger_text == "declined to"),
+                "{s}"
+            );
+        }
+        let e = by_trigger(
+            "The minister declined to resign despite the scandal.",
+            "declined to",
+        );
+        assert_eq!(e.plover_type.as_str(), "REJECT");
     }
 
     #[test]
