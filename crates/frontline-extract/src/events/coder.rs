@@ -172,6 +172,7 @@ impl EventCoder {
         let m = super::report::modality(t, h, x.clause, &x.reporting);
         let m = super::verbal::obliged_act(t, h, m);
         let m = super::verbal::refused_or_asked(t, h, m);
+        let m = super::verbal::demanded_that(t, h, m);
         let m = super::verbal::stated_intent_made(&rules, m);
         if let (Some(r), Some(c)) = (m.rule, m.cue) {
             rules.push(r.to_string());

@@ -395,6 +395,22 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "near miss: 'declined to comment' or 'to be named' rejects nothing",
         },
         RuleInfo {
+            id: "VT14-handed-goods",
+            description: "medicine, food or supplies handed over are AID, not a RETREAT",
+        },
+        RuleInfo {
+            id: "VT15-eased-restriction",
+            description: "a curfew or ban that is lifted or eased is a CONCEDE, not a COERCE",
+        },
+        RuleInfo {
+            id: "VT35-concluded-that",
+            description: "near miss: 'concluded that' reports a finding, not an agreement",
+        },
+        RuleInfo {
+            id: "VT36-demanded-that",
+            description: "an act in a clause 'demanding that' opens is asked for: hypothetical",
+        },
+        RuleInfo {
             id: "VT20-intent-to-harm",
             description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
         },

@@ -146,6 +146,9 @@ fn modifier(w: &str) -> bool {
             | "direct"
             | "bilateral"
             | "scheduled"
+            | "naval"
+            | "air"
+            | "nightly"
             | "off"
     )
 }
@@ -397,6 +400,95 @@ fn lifted_blockade(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<
     })
 }
 
+/// Goods that are handed over as aid: "handed over 700 kg of medicine", "handed over food
+/// supplies".
+const GOODS: &[&str] = &[
+    "medicine",
+    "medicines",
+    "medical",
+    "food",
+    "aid",
+    "supplies",
+    "equipment",
+    "tents",
+    "blankets",
+    "vaccines",
+    "fuel",
+    "flour",
+    "wheat",
+    "grain",
+    "rice",
+];
+
+/// `VT14-handed-goods`: a handover whose object is goods ("handed over 700 kg of medicine to
+/// the Red Crescent", "handed over food supplies") is a delivery: AID, not a retreat (a town,
+/// control or prisoners handed over stay RETREAT).
+fn handed_goods(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<Reframed> {
+    if !rule.rule.starts_with("EV080") || !t.low(h.start).starts_with("hand") {
+        return None;
+    }
+    (h.end..(h.end + 6).min(t.len()))
+        .take_while(|&j| !matches!(t.low(j), "to" | "," | "." | ";"))
+        .any(|j| GOODS.contains(&t.low(j)))
+        .then_some(Reframed {
+            ptype: PloverType::Aid,
+            mode: Some("humanitarian"),
+            cameo: "07",
+            rule: "VT14-handed-goods",
+        })
+}
+
+/// `VT15-eased-restriction`: a curfew, a ban or a state of emergency that a verb of easing
+/// governs ("lifted the curfew", "shortened by one hour the nightly curfew", "eased the
+/// restrictions") is a concession: CONCEDE / `ease`, not the restriction imposed.
+fn eased_restriction(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<Reframed> {
+    const EASE: &[&str] = &[
+        "lifted",
+        "lift",
+        "lifts",
+        "lifting",
+        "eased",
+        "ease",
+        "eases",
+        "easing",
+        "relaxed",
+        "relax",
+        "shortened",
+        "shortens",
+        "ended",
+        "end",
+        "ends",
+        "scrapped",
+        "rescinded",
+    ];
+    if ptype != PloverType::Coerce
+        || h.form != Form::Noun
+        || !matches!(
+            t.low(h.start),
+            "curfew" | "curfews" | "ban" | "restrictions"
+        )
+    {
+        return None;
+    }
+    // the verb over modifiers, or over a measure put before the object ("shortened by one
+    // hour the curfew")
+    let mut k = h.start;
+    let mut n = 0;
+    while k > 0 && n < 6 && !EASE.contains(&t.low(k - 1)) {
+        if matches!(t.low(k - 1), "," | ";" | "." | "and" | "imposed" | "on") {
+            return None;
+        }
+        k -= 1;
+        n += 1;
+    }
+    (k > 0 && EASE.contains(&t.low(k - 1))).then_some(Reframed {
+        ptype: PloverType::Concede,
+        mode: Some("ease"),
+        cameo: "08",
+        rule: "VT15-eased-restriction",
+    })
+}
+
 /// Whether the act at `h` is one its own party says it will do: "the rebels said they will
 /// release", "NATO confirmed it would tighten the blockade", "Greece plans to impose", with
 /// no negation between. Returns false for a noun whose governing verb is not so announced.
@@ -476,7 +568,7 @@ fn stated_intent(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<Re
 }
 
 /// The frame rules of the classify stage, first that fires: `VT10`, `VT11`, `VT12`, `VT13`,
-/// `VT20`, `VT21`.
+/// `VT14`, `VT15`, `VT20`, `VT21`.
 pub(super) fn reframe(
     t: &Tokens<'_>,
     rule: &TriggerRule,
@@ -487,6 +579,8 @@ pub(super) fn reframe(
         .or_else(|| withdrew_from_agreement(t, rule, ptype, h))
         .or_else(|| complaint(t, rule, h))
         .or_else(|| lifted_blockade(t, ptype, h))
+        .or_else(|| handed_goods(t, rule, h))
+        .or_else(|| eased_restriction(t, ptype, h))
         .or_else(|| intent_to_harm(t, rule, h))
         .or_else(|| stated_intent(t, ptype, h))
 }
@@ -563,6 +657,14 @@ pub(super) fn threat_mode(
                 | "destroy"
                 | "annihilate"
                 | "violence"
+                | "strikes"
+                | "invasion"
+                | "shell"
+                | "terrorist"
+                | "terror"
+                | "missiles"
+                | "rockets"
+                | "nuclear"
         ) || (w == "military" && matches!(next, "action" | "force" | "strikes"))
         {
             return Some("violence");
@@ -736,6 +838,46 @@ const REFUSE_OR_ASK: &[&str] = &[
     "proposed",
 ];
 
+/// `VT36-demanded-that`: an act in a clause that a verb of demanding or urging opens with
+/// "that" ("demanding that the president abandon his policy", "insisted that the troops
+/// withdraw") is what is asked for: hypothetical.
+pub(super) fn demanded_that(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
+    if m.modality != Modality::Asserted {
+        return m;
+    }
+    let floor = h.start.saturating_sub(8);
+    for j in (floor..h.start).rev() {
+        let w = t.low(j);
+        if matches!(w, "," | ";" | ".") {
+            return m;
+        }
+        if w == "that"
+            && j > 0
+            && matches!(
+                t.low(j - 1),
+                "demanding"
+                    | "demanded"
+                    | "demand"
+                    | "demands"
+                    | "urged"
+                    | "urging"
+                    | "insisted"
+                    | "insisting"
+                    | "proposed"
+                    | "requested"
+                    | "asked"
+            )
+        {
+            return ModalityFound {
+                modality: Modality::Hypothetical,
+                cue: Some(t.span(j - 1, j)),
+                rule: Some("VT36-demanded-that"),
+            };
+        }
+    }
+    m
+}
+
 /// `VT33-refused-or-asked`: an act named by a noun that a verb of refusing, opposing or
 /// asking governs ("opposed the deployment of a regional force", "rejected the withdrawal of
 /// peacekeepers", "sought the release of") has not happened: hypothetical. Applies after
@@ -816,6 +958,16 @@ fn protest_aim(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'s
         .then_some("VT32-protest-aim: the demand is what the protest is for")
 }
 
+/// `VT35-concluded-that`: "the forum concluded on Saturday that ..." reports a finding, a
+/// verb of saying: no agreement was concluded.
+fn concluded_that(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool {
+    rule.rule.starts_with("EV030")
+        && matches!(t.low(h.start), "concluded" | "concludes")
+        && (h.end..(h.end + 5).min(t.len()))
+            .take_while(|&j| !matches!(t.low(j), "agreement" | "deal" | "accord" | "treaty"))
+            .any(|j| t.low(j) == "that")
+}
+
 /// `VT34-declined-comment`: "declined to comment", "declined to be named", "declined to give
 /// details" is how a report says a source did not speak, not a rejection of anything.
 fn declined_comment(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool {
@@ -848,6 +1000,9 @@ fn declined_comment(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool 
 pub(super) fn screen(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'static str> {
     if rule.rule.starts_with("EV091") && !reported_obligation(t, h.start) {
         return Some("VT30-reported-must: no reported demand on another party");
+    }
+    if concluded_that(t, rule, h) {
+        return Some("VT35-concluded-that: a finding, not an agreement concluded");
     }
     if declined_comment(t, rule, h) {
         return Some("VT34-declined-comment: a source that did not speak rejects nothing");
@@ -1031,6 +1186,51 @@ mod tests {
             "declined to",
         );
         assert_eq!(e.plover_type.as_str(), "REJECT");
+    }
+
+    #[test]
+    fn vt14_vt15_goods_handed_over_and_a_curfew_lifted() {
+        let e = by_trigger(
+            "Volunteers handed over two tonnes of medicine to the hospital.",
+            "handed over",
+        );
+        assert_eq!(e.plover_type.as_str(), "AID");
+        let e = by_trigger(
+            "The rebels handed over the town to the army.",
+            "handed over",
+        );
+        assert_eq!(e.plover_type.as_str(), "RETREAT");
+        let e = by_trigger(
+            "The governor lifted the curfew in the city on Monday.",
+            "curfew",
+        );
+        assert_eq!(e.plover_type.as_str(), "CONCEDE");
+        assert!(e.acled.is_none());
+        let e = by_trigger(
+            "The army imposed a curfew on the city.",
+            "imposed a curfew on",
+        );
+        assert_eq!(e.plover_type.as_str(), "COERCE");
+    }
+
+    #[test]
+    fn vt35_vt36_a_finding_and_a_demanded_act() {
+        let evs = events("The panel concluded on Friday that the dam was unsafe.");
+        assert!(
+            !evs.iter().any(|e| e.plover_type.as_str() == "AGREE"),
+            "{evs:#?}"
+        );
+        let evs = events("The two sides concluded a peace accord on Friday.");
+        assert!(
+            evs.iter().any(|e| e.plover_type.as_str() == "AGREE"),
+            "{evs:#?}"
+        );
+        let e = by_trigger(
+            "The unions are demanding that the army withdraw from the port.",
+            "withdraw",
+        );
+        assert_eq!(e.modality, Modality::Hypothetical);
+        assert!(fired(&e, "VT36"));
     }
 
     #[test]
