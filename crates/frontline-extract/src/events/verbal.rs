@@ -418,6 +418,12 @@ const GOODS: &[&str] = &[
     "wheat",
     "grain",
     "rice",
+    "kits",
+    "drugs",
+    "masks",
+    "cargo",
+    "donation",
+    "materials",
 ];
 
 /// `VT14-handed-goods`: a handover whose object is goods ("handed over 700 kg of medicine to
@@ -427,15 +433,25 @@ fn handed_goods(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<Re
     if !rule.rule.starts_with("EV080") || !t.low(h.start).starts_with("hand") {
         return None;
     }
-    (h.end..(h.end + 6).min(t.len()))
+    // the object after the verb, or the subject of a passive ("the aid was handed over")
+    let after = (h.end..(h.end + 10).min(t.len()))
         .take_while(|&j| !matches!(t.low(j), "to" | "," | "." | ";"))
-        .any(|j| GOODS.contains(&t.low(j)))
-        .then_some(Reframed {
-            ptype: PloverType::Aid,
-            mode: Some("humanitarian"),
-            cameo: "07",
-            rule: "VT14-handed-goods",
-        })
+        .any(|j| GOODS.contains(&t.low(j)));
+    let be = |k: usize| matches!(t.low(k), "was" | "were" | "been" | "are" | "is");
+    // over one adverb: "were officially handed over"
+    let passive = (h.start >= 1 && be(h.start - 1))
+        || (h.start >= 2 && t.low(h.start - 1).ends_with("ly") && be(h.start - 2));
+    let before = passive
+        && (h.start.saturating_sub(12)..h.start)
+            .rev()
+            .take_while(|&j| !matches!(t.low(j), "," | "." | ";"))
+            .any(|j| GOODS.contains(&t.low(j)));
+    (after || before).then_some(Reframed {
+        ptype: PloverType::Aid,
+        mode: Some("humanitarian"),
+        cameo: "07",
+        rule: "VT14-handed-goods",
+    })
 }
 
 /// `VT15-eased-restriction`: a curfew, a ban or a state of emergency that a verb of easing
