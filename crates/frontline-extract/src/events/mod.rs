@@ -411,6 +411,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "an act in a clause 'demanding that' opens is asked for: hypothetical",
         },
         RuleInfo {
+            id: "VT37-handed-document",
+            description: "near miss: a letter or petition handed over is no retreat",
+        },
+        RuleInfo {
             id: "VT20-intent-to-harm",
             description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
         },

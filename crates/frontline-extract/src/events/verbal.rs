@@ -974,6 +974,39 @@ fn protest_aim(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'s
         .then_some("VT32-protest-aim: the demand is what the protest is for")
 }
 
+/// Things handed over that carry words: "a letter handed over to the UN", "handed over a
+/// petition".
+const DOCUMENTS: &[&str] = &[
+    "letter",
+    "letters",
+    "note",
+    "petition",
+    "petitions",
+    "message",
+    "memorandum",
+    "report",
+    "list",
+    "documents",
+    "document",
+    "dossier",
+    "proposal",
+    "invitation",
+];
+
+/// `VT37-handed-document`: a letter, a note or a petition handed over ("in a letter handed
+/// over to the United Nations", "handed over a petition to the governor") delivers words,
+/// not territory or prisoners: no retreat.
+fn handed_document(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool {
+    if !rule.rule.starts_with("EV080") || !t.low(h.start).starts_with("hand") {
+        return false;
+    }
+    let before = (h.start.saturating_sub(2)..h.start).any(|j| DOCUMENTS.contains(&t.low(j)));
+    let after = (h.end..(h.end + 5).min(t.len()))
+        .take_while(|&j| !matches!(t.low(j), "to" | "," | "." | ";"))
+        .any(|j| DOCUMENTS.contains(&t.low(j)));
+    before || after
+}
+
 /// `VT35-concluded-that`: "the forum concluded on Saturday that ..." reports a finding, a
 /// verb of saying: no agreement was concluded.
 fn concluded_that(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool {
@@ -1016,6 +1049,9 @@ fn declined_comment(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> bool 
 pub(super) fn screen(t: &Tokens<'_>, rule: &TriggerRule, h: &TriggerHit) -> Option<&'static str> {
     if rule.rule.starts_with("EV091") && !reported_obligation(t, h.start) {
         return Some("VT30-reported-must: no reported demand on another party");
+    }
+    if handed_document(t, rule, h) {
+        return Some("VT37-handed-document: a letter or petition handed over is no retreat");
     }
     if concluded_that(t, rule, h) {
         return Some("VT35-concluded-that: a finding, not an agreement concluded");
@@ -1227,6 +1263,21 @@ mod tests {
             "imposed a curfew on",
         );
         assert_eq!(e.plover_type.as_str(), "COERCE");
+    }
+
+    #[test]
+    fn vt37_a_letter_handed_over_is_no_retreat() {
+        for s in [
+            "In a letter handed over to the envoy on Monday, the council set out its terms.",
+            "The villagers handed over a petition to the governor.",
+        ] {
+            assert!(
+                !events(s)
+                    .iter()
+                    .any(|e| e.plover_type.as_str() == "RETREAT"),
+                "{s}"
+            );
+        }
     }
 
     #[test]
