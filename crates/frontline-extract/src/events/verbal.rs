@@ -531,6 +531,10 @@ fn announced_future(t: &Tokens<'_>, h: &TriggerHit) -> bool {
         return false;
     }
     let (aux, subj) = (t.low(k - 1), t.low(k - 2));
+    // "did not mean that Ankara would ...": a negated frame states no intent
+    if (k.saturating_sub(10)..k).any(|j| matches!(t.low(j), "not" | "never" | "n't" | "no")) {
+        return false;
+    }
     let pronoun = matches!(subj, "it" | "they" | "he" | "she" | "we");
     let future = matches!(aux, "will" | "would" | "'ll")
         && (pronoun || t.is_cap(k - 2))
@@ -565,8 +569,16 @@ fn stated_intent(t: &Tokens<'_>, ptype: PloverType, h: &TriggerHit) -> Option<Re
         PloverType::Retreat if retreat_of_mission => {
             (PloverType::Threaten, Some("relations"), "13")
         }
-        // "said it would withdraw from the body" leaves it: not a promise
-        PloverType::Retreat if matches!(t.low(h.end), "from" | "of") => return None,
+        // "said it would withdraw from the body" leaves it, "would abandon its support"
+        // drops it: not a promise; releases, handovers and troop withdrawals are
+        PloverType::Retreat
+            if matches!(t.low(h.end), "from" | "of")
+                || !["release", "free", "withdraw", "pull", "hand", "cede"]
+                    .iter()
+                    .any(|p| t.low(h.start).starts_with(p)) =>
+        {
+            return None;
+        }
         PloverType::Retreat
         | PloverType::Consult
         | PloverType::Support
