@@ -1345,6 +1345,9 @@ mod tests {
             "released",
         );
         assert_eq!(e.plover_type.as_str(), "RETREAT");
+        // a negated frame states no intent
+        let evs = events("The minister said this did not mean that the army would release them.");
+        assert!(!evs.iter().any(|e| fired(e, "VT21")), "{evs:#?}");
     }
 
     #[test]
