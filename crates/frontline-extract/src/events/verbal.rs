@@ -642,7 +642,11 @@ pub(super) fn consult_mode(
     let first = words.first().copied().unwrap_or("");
     if matches!(first, "visited" | "visit" | "visits" | "visiting") {
         Some("visit")
-    } else if matches!(first, "hosted" | "hosts" | "host" | "hosting" | "received") {
+    } else if matches!(first, "hosted" | "hosts" | "host" | "hosting")
+        // "received the Iranian envoy", not "received orders"
+        || (first == "received"
+            && (t.is_cap(h.end) || (t.low(h.end) == "the" && t.is_cap(h.end + 1))))
+    {
         Some("host")
     } else if first == "phoned" || words.contains(&"phone") {
         Some("phone")
