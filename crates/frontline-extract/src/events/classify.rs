@@ -97,6 +97,22 @@ pub(super) fn classify(
         cameo = "19".into();
         rules.push("RO61-armed-destruction".into());
     }
+    // the verb's frame decides the verbal type: "halted aid", "lodged a protest", "withdrew
+    // from the treaty", "ready to attack" (VT10-VT20), and the mode of visits and threats
+    if let Some(r) = super::verbal::reframe(t, rule, ptype, h) {
+        ptype = r.ptype;
+        mode = r.mode.map(Into::into);
+        cameo = r.cameo.into();
+        acled_key = "verbal".into();
+        rules.push(r.rule.into());
+    }
+    if let Some(m) = super::verbal::consult_mode(t, ptype, h) {
+        mode = Some(m.into());
+        rules.push("VT40-consult-mode".into());
+    } else if let Some(m) = super::verbal::threat_mode(t, ptype, h) {
+        mode = Some(m.into());
+        rules.push("VT41-threat-mode".into());
+    }
     // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
     // a ceasefire, truce, peace deal, prisoner exchange or surrender
     // a prisoner exchange is an agreement; other releases are not ACLED events

@@ -54,6 +54,15 @@ impl EventCoder {
                     continue;
                 }
             };
+            if let Some(reason) = super::verbal::screen(t, rule, h) {
+                near.push(NearMiss {
+                    sentence: s.index,
+                    span: t.span(h.start, h.end),
+                    rule: rule.rule.clone(),
+                    reason: reason.into(),
+                });
+                continue;
+            }
             let trigger = Trigger {
                 t,
                 s,
@@ -103,6 +112,8 @@ impl EventCoder {
             state,
             &mut rules,
         );
+        let mut roles = roles;
+        super::verbal::demand_roles(rule, &mut roles, &x.reporting, &mut rules);
         let typed = classify(
             &self.acled,
             t,
@@ -159,6 +170,10 @@ impl EventCoder {
             &mut evidence,
         );
         let m = super::report::modality(t, h, x.clause, &x.reporting);
+        let m = super::verbal::obliged_act(t, h, m);
+        let m = super::verbal::refused_or_asked(t, h, m);
+        let m = super::verbal::demanded_that(t, h, m);
+        let m = super::verbal::stated_intent_made(&rules, m);
         if let (Some(r), Some(c)) = (m.rule, m.cue) {
             rules.push(r.to_string());
             evidence.push(c);

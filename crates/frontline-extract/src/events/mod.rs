@@ -24,6 +24,7 @@ pub mod sense;
 mod sentence_merge;
 pub mod storyline;
 mod timing;
+mod verbal;
 
 use chrono::NaiveDate;
 use frontline_model::{EventActor, Quantity, QuantityKind, Span, TimeRef};
@@ -384,6 +385,78 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "CR10-police-story",
             description: "near miss: police work or private crime in a police-and-courts story",
+        },
+        RuleInfo {
+            id: "VT10-stopped-cooperation",
+            description: "aid, talks or a visit that a verb of stopping governs is a SANCTION",
+        },
+        RuleInfo {
+            id: "VT11-withdrew-from-agreement",
+            description: "withdrawing from a treaty, deal or talks is a REJECT, not a retreat",
+        },
+        RuleInfo {
+            id: "VT12-complaint",
+            description: "a lodged or filed protest is an official complaint (ACCUSE), not a demonstration",
+        },
+        RuleInfo {
+            id: "VT13-lifted-blockade",
+            description: "a blockade that is lifted or eased, and the lifting, are a RETREAT",
+        },
+        RuleInfo {
+            id: "VT21-stated-intent",
+            description: "an act its own party says it will do is a THREATEN (coercive) or an AGREE",
+        },
+        RuleInfo {
+            id: "VT33-refused-or-asked",
+            description: "an act a verb of refusing or asking governs has not happened: hypothetical",
+        },
+        RuleInfo {
+            id: "VT34-declined-comment",
+            description: "near miss: 'declined to comment' or 'to be named' rejects nothing",
+        },
+        RuleInfo {
+            id: "VT14-handed-goods",
+            description: "medicine, food or supplies handed over are AID, not a RETREAT",
+        },
+        RuleInfo {
+            id: "VT15-eased-restriction",
+            description: "a curfew or ban that is lifted or eased is a CONCEDE, not a COERCE",
+        },
+        RuleInfo {
+            id: "VT35-concluded-that",
+            description: "near miss: 'concluded that' reports a finding, not an agreement",
+        },
+        RuleInfo {
+            id: "VT36-demanded-that",
+            description: "an act in a clause 'demanding that' opens is asked for: hypothetical",
+        },
+        RuleInfo {
+            id: "VT37-handed-document",
+            description: "near miss: a letter or petition handed over is no retreat",
+        },
+        RuleInfo {
+            id: "VT20-intent-to-harm",
+            description: "an intent of force ('ready to attack') is a THREATEN, not an offer",
+        },
+        RuleInfo {
+            id: "VT30-reported-must",
+            description: "a reported 'X must do Y' is the speaker's demand (REQUEST) on X",
+        },
+        RuleInfo {
+            id: "VT31-obliged-act",
+            description: "an act right after 'must' is demanded, not done: hypothetical",
+        },
+        RuleInfo {
+            id: "VT32-protest-aim",
+            description: "near miss: a demand that is a protest's aim is the protest",
+        },
+        RuleInfo {
+            id: "VT40-consult-mode",
+            description: "a visit, hosting or a call gives the consultation its PLOVER mode",
+        },
+        RuleInfo {
+            id: "VT41-threat-mode",
+            description: "force, sanctions or broken ties threatened give the threat its PLOVER mode",
         },
         RuleInfo {
             id: "NM42-refers-back",
