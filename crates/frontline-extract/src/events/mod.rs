@@ -319,6 +319,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a civilian source of a protest is a protester (sector PRO)",
         },
         RuleInfo {
+            id: "RO71-forces-meet-protest",
+            description: "police or soldiers a protest noun takes from its clause are its target",
+        },
+        RuleInfo {
             id: "AL22-weapon-as-object",
             description: "a weapon destroyed, seized or found is not the weapon used",
         },

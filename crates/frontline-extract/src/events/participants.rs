@@ -207,6 +207,15 @@ pub(super) fn fill(
             None => sources = state.prev_sources.clone(),
         }
     }
+    if x.ptype == PloverType::Protest
+        && h.form == Form::Noun
+        && !rules
+            .iter()
+            .any(|r| r.starts_with("RO43") || r.starts_with("RO44"))
+        && forces_meet_protest(&mut sources, &mut targets)
+    {
+        rules.push("RO71-forces-meet-protest".into());
+    }
     if x.ptype == PloverType::Protest && protesters(&mut sources) {
         rules.push("RO70-protesters".into());
     }
@@ -293,6 +302,27 @@ fn protesters(sources: &mut [EventActor]) -> bool {
         }
     }
     changed
+}
+
+/// `RO71-forces-meet-protest`: police or soldiers that a protest noun takes from its clause
+/// ("police dispersed the rally", "officers were policing the demonstration") are the forces
+/// the protest met, its target, not its protesters. When forces protest, a report says so with
+/// the verb ("police officers protested over pay") or a possessive ("the soldiers' protest",
+/// `RO43`), which this rule leaves alone. Returns whether any moved.
+fn forces_meet_protest(sources: &mut Vec<EventActor>, targets: &mut Vec<EventActor>) -> bool {
+    let forces =
+        |a: &EventActor| matches!(a.actor.actor_type, ActorType::Police | ActorType::Military);
+    if !sources.iter().any(forces) {
+        return false;
+    }
+    let (moved, kept): (Vec<EventActor>, Vec<EventActor>) = sources.drain(..).partition(forces);
+    *sources = kept;
+    for a in moved {
+        if !targets.iter().any(|t| t.actor.code == a.actor.code) {
+            targets.push(a);
+        }
+    }
+    true
 }
 
 /// `RO44-demonym-prenominal`: "Israeli air strikes": a demonym right before a noun trigger.

@@ -794,10 +794,11 @@ pub fn non_event(
     }
     // "fighting positions", "combat experience", "attack helicopters": a modifier
     // (a noun, or a gerund: "fighting positions"; not a verb: "destroyed positions")
-    // ("attack planners": a bare noun-like verb form before a noun of people or gear)
+    // ("attack planners", "in riot gear": a bare noun-like verb form before a noun of
+    // people or gear)
     if (h.form == Form::Noun
         || w.ends_with("ing")
-        || (matches!(w, "attack" | "strike" | "raid" | "assault")
+        || (matches!(w, "attack" | "strike" | "raid" | "assault" | "riot")
             && !matches!(next, "position" | "positions")))
         && (MODIFIED.contains(&next) || (next == "," && prev == "using"))
     {
@@ -1723,6 +1724,13 @@ mod tests {
             id(reason_word(
                 "The militia's attack planners met in the town.",
                 "attack"
+            )),
+            "NE25-modifier"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Officers in riot gear lined the avenue before the march.",
+                "riot"
             )),
             "NE25-modifier"
         );

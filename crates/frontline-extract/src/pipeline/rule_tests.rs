@@ -109,6 +109,42 @@ fn those_who_protest_are_protesters() {
 }
 
 #[test]
+fn forces_that_break_up_a_protest_are_its_target() {
+    let e = coded(
+        plain(),
+        "Riot police forcefully dispersed the rally outside the parliament on Sunday.",
+    );
+    let ev = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Protest)
+        .unwrap_or_else(|| panic!("{e:#?}"));
+    assert!(
+        !ev.sources
+            .iter()
+            .any(|a| a.actor.actor_type == ActorType::Police),
+        "{ev:#?}"
+    );
+    assert!(
+        ev.targets
+            .iter()
+            .any(|a| a.actor.actor_type == ActorType::Police),
+        "{ev:#?}"
+    );
+    assert!(fired(ev, "RO71-forces-meet-protest"), "{:?}", ev.rules);
+    // forces that protest themselves are named by the verb: they stay its source
+    let e = coded(
+        plain(),
+        "Hundreds of police officers protested outside the ministry over unpaid wages.",
+    );
+    let ev = e
+        .iter()
+        .find(|x| x.plover_type == PloverType::Protest)
+        .unwrap_or_else(|| panic!("{e:#?}"));
+    assert!(!fired(ev, "RO71-forces-meet-protest"), "{:?}", ev.rules);
+    assert!(!ev.sources.is_empty(), "{ev:#?}");
+}
+
+#[test]
 fn a_weapon_destroyed_is_not_the_weapon_used() {
     let e = coded(
         plain(),
