@@ -141,6 +141,33 @@ const ALTERNATE_PENALTY: f32 = 2.0;
 /// (`AN20-alternate-only`).
 const ALTERNATE_ONLY_POPULATION: u64 = 50_000;
 
+/// Places reached only through an alternate name from this population up keep their name
+/// abroad ("Bombay", "Peking"): `AN30-alternate-abroad` leaves them alone.
+const ALTERNATE_ABROAD_POPULATION: u64 = 500_000;
+
+/// `AN30-alternate-abroad`: whether the best candidate `p` is a town below
+/// [`ALTERNATE_ABROAD_POPULATION`] that bears the name only as an alternate name, in a country
+/// the document's other names give no support while they support another one.
+fn alternate_abroad(
+    p: &Place<'_>,
+    cands: &[(Place<'_>, bool, bool)],
+    others: &Without<'_>,
+    f: &Found,
+) -> bool {
+    precision(p) == GeoPrecision::Point
+        && p.population < ALTERNATE_ABROAD_POPULATION
+        && f.country.is_none()
+        && f.qualifier.is_none()
+        && f.level.is_none()
+        && !f.dateline
+        && cands
+            .iter()
+            .find(|(c, _, _)| c.idx == p.idx)
+            .is_some_and(|(_, _, main)| !main)
+        && others.max > 0.0
+        && others.share(p.country) == 0.0
+}
+
 /// Whether `p` bears the name keyed `key` (loose key `loose`) as its own main name rather
 /// than as one of its alternate names.
 /// A unit word after the name ("Gilchrist County") or an article before it ("Al Anbar") does
@@ -556,6 +583,12 @@ pub(crate) fn resolve(
                     && precision(p) == GeoPrecision::Point
                     && p.population < ALTERNATE_ONLY_POPULATION
                     && cands.of(i).iter().all(|(_, _, main)| !main);
+                // AN30-alternate-abroad: a name that reaches its place only through one of
+                // the place's other names, in a country that nothing else in the document
+                // names while other names point elsewhere ("Manda Bay" in a story about
+                // Kenya: an alternate name of Handa, Japan), is a place the gazetteer lacks
+                let alternate_abroad = alternate_abroad(p, cands.of(i), &others, f);
+                let weak_loose = weak_loose || alternate_abroad;
                 let unit_wins = p.feature_code == "ADM1"
                     && f.country
                         .is_some_and(|(c, _)| others.share(p.country) > others.share(&c.iso2));

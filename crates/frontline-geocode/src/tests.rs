@@ -496,3 +496,57 @@ fn un20_an_unknown_name_lies_in_the_country_of_the_place_it_is_placed_in() {
     let place = &find(&v, "Qurbatkhor").place;
     assert_eq!(place.country_code.as_deref(), Some("SY"), "{place:?}");
 }
+
+#[test]
+fn pn52_a_named_person_stays_a_person_after_a_weak_cue() {
+    // Dayton is a person (a title and a given name before it); "to Dayton's family" and
+    // "from Dayton" are that person, while "in Dayton" and "Dayton, Ohio" stay places.
+    let text = "Sgt. Mark Dayton was hurt on patrol. The mayor sent a letter to Dayton's family \
+                on Friday. Neighbours collected money from Dayton and his brother.";
+    let v = parse(text);
+    assert!(v.iter().all(|(s, _)| s != "Dayton"), "{v:?}");
+    let text = "Sgt. Mark Dayton was hurt on patrol. He grew up in Dayton before he enlisted.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+    let text = "Sgt. Mark Dayton was hurt on patrol. Friends from Dayton, Ohio, came to visit.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+}
+
+#[test]
+fn pn52_a_speaker_is_a_person_in_the_whole_document() {
+    // "Welch said" makes Welch a person; the headline's uncued mention follows. A large town
+    // that speaks ("Moscow said") is not made a person.
+    let text = "Welch wins the county race. The count ended late on Tuesday, Welch said.";
+    let v = parse(text);
+    assert!(v.iter().all(|(s, _)| s != "Welch"), "{v:?}");
+    let text = "Moscow said the talks would go on. Moscow has sent envoys to the region.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Moscow"), "{v:?}");
+}
+
+#[test]
+fn an30_an_alternate_name_abroad_is_a_place_the_gazetteer_lacks() {
+    // "Manda" is only an alternate name of Handa, Japan; the story is about Kenya
+    let text =
+        "Militants attacked a base at Manda Bay in Kenya on Sunday, officials in Nairobi said.";
+    let v = parse(text);
+    let m = find(&v, "Manda");
+    assert_ne!(m.place.country_code.as_deref(), Some("JP"), "{:?}", m.place);
+}
+
+#[test]
+fn op10_the_name_of_an_operation_is_no_place() {
+    let text = "The army launched Operation Olive Branch in January against fighters near Afrin.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    assert!(
+        tops.iter()
+            .all(|t| !text[t.span.range()].contains("Branch")),
+        "{tops:?}"
+    );
+    assert!(
+        drops.iter().any(|d| d.rule == "OP10-operation-name"),
+        "{drops:?}"
+    );
+    assert!(tops.iter().any(|t| &text[t.span.range()] == "Afrin"));
+}
