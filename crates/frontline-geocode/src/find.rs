@@ -637,7 +637,10 @@ pub(crate) fn find(
         found.retain(|f| {
             // PN52-person-after-weak-cue: a name the document gives a person stays that person
             // after a cue people take too ("stolen from Welch", "spoke to Dayton's family")
-            let cue_holds = !f.cued || (!f.place_cued && named_persons.contains(&f.key));
+            let cue_holds = !f.cued
+                || (!f.place_cued
+                    && named_persons.contains(&f.key)
+                    && person_follows(text, f.span));
             let person = f.person_word
                 && persons.contains(&f.key)
                 && f.level.is_none()
@@ -655,6 +658,24 @@ pub(crate) fn find(
     }
     link_qualifiers(text, &mut found);
     found
+}
+
+/// `PN52-person-after-weak-cue`: whether what follows the name at `span` reads as a person
+/// rather than as a place modifying a noun ("to Jackson redevelopment authority"): a
+/// possessive ("Dayton's family"), punctuation or the end, or a word that ends a noun
+/// phrase (a conjunction, a relative pronoun, a verb a person takes).
+fn person_follows(text: &str, span: Span) -> bool {
+    let rest = text.get(span.end..).unwrap_or("");
+    if rest.starts_with("'s") || rest.starts_with("\u{2019}s") {
+        return true;
+    }
+    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    word.is_empty() || AFTER_PERSON.contains(&word.as_str())
 }
 
 /// Whether a state or a country qualifies the name at `span` ("Dayton, Ohio": `qualifiers`

@@ -1794,6 +1794,18 @@ pub const NEVER: &[&str] = &[
     "news",
 ];
 
+/// Words after a name that end its noun phrase, as after a person's name ("from Welch and
+/// ...", "with Welch when ...", "to Mukherjee on the plea", "the Chase family"), unlike a
+/// noun the name modifies ("Jackson redevelopment authority"): `PN52-person-after-weak-cue`
+/// drops a named person only before one of these.
+pub const AFTER_PERSON: &[&str] = &[
+    "and", "or", "but", "who", "whom", "whose", "when", "while", "as", "after", "before",
+    "because", "that", "than", "was", "is", "had", "has", "have", "said", "says", "told", "would",
+    "will", "did", "could", "should", "might", "on", "in", "at", "for", "with", "about", "to",
+    "from", "by", "over", "family", "families", "wife", "husband", "son", "daughter", "mother",
+    "father", "brother", "sister", "children",
+];
+
 /// Population from which a town before a verb of saying may be the town speaking ("Moscow
 /// said"): below it, the name is a person's throughout the document (`PN52`).
 pub const SPEAKING_TOWN: u64 = 50_000;

@@ -587,8 +587,8 @@ pub(crate) fn resolve(
                 // the place's other names, in a country that nothing else in the document
                 // names while other names point elsewhere ("Manda Bay" in a story about
                 // Kenya: an alternate name of Handa, Japan), is a place the gazetteer lacks
-                let alternate_abroad = alternate_abroad(p, cands.of(i), &others, f);
-                let weak_loose = weak_loose || alternate_abroad;
+                let abroad_only = !weak_loose && alternate_abroad(p, cands.of(i), &others, f);
+                let weak_loose = weak_loose || abroad_only;
                 let unit_wins = p.feature_code == "ADM1"
                     && f.country
                         .is_some_and(|(c, _)| others.share(p.country) > others.share(&c.iso2));
@@ -604,7 +604,13 @@ pub(crate) fn resolve(
                 } else if weak_loose && !f.cued {
                     drops.push(Dropped {
                         span: f.span,
-                        rule: "TR10-weak-transliteration",
+                        rule: if alternate_only {
+                            "AN20-alternate-only"
+                        } else if abroad_only {
+                            "AN30-alternate-abroad"
+                        } else {
+                            "TR10-weak-transliteration"
+                        },
                     });
                     continue;
                 } else if weak_loose {

@@ -511,6 +511,11 @@ fn pn52_a_named_person_stays_a_person_after_a_weak_cue() {
     let text = "Sgt. Mark Dayton was hurt on patrol. Friends from Dayton, Ohio, came to visit.";
     let v = parse(text);
     assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+    // a noun the name modifies: the town's authority, not the person's
+    let text = "Sgt. Mark Dayton was hurt on patrol. The state sent funds to Dayton \
+                redevelopment authority.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
 }
 
 #[test]
