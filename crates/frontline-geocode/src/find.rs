@@ -650,7 +650,11 @@ pub(crate) fn find(
             if person {
                 drops.push(Dropped {
                     span: f.span,
-                    rule: "PN50-document-person",
+                    rule: if f.cued {
+                        "PN52-person-after-weak-cue"
+                    } else {
+                        "PN50-document-person"
+                    },
                 });
             }
             !person

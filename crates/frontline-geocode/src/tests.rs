@@ -505,6 +505,11 @@ fn pn52_a_named_person_stays_a_person_after_a_weak_cue() {
                 on Friday. Neighbours collected money from Dayton and his brother.";
     let v = parse(text);
     assert!(v.iter().all(|(s, _)| s != "Dayton"), "{v:?}");
+    let (_, drops) = geo().geoparse_explained(text, &[], &[]);
+    assert!(
+        drops.iter().any(|d| d.rule == "PN52-person-after-weak-cue"),
+        "{drops:?}"
+    );
     let text = "Sgt. Mark Dayton was hurt on patrol. He grew up in Dayton before he enlisted.";
     let v = parse(text);
     assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
