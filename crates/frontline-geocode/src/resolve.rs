@@ -141,6 +141,28 @@ const ALTERNATE_PENALTY: f32 = 2.0;
 /// (`AN20-alternate-only`).
 const ALTERNATE_ONLY_POPULATION: u64 = 50_000;
 
+/// `UN30-unit-of-its-seat`: a name followed by a unit word that asks for a first-level unit
+/// ("the Kherson region", "Zaporizhzhia oblast") whose best match is the seat of a
+/// first-level unit (GeoNames `PPLA`) names that unit, when the gazetteer knows the unit only
+/// by a longer form of the seat's name ("Khersonska oblast"): the seat's own province, in
+/// its country. A province named otherwise is not taken ("the Mosul region" is not all of
+/// Nineveh).
+fn unit_of_seat<'a>(g: &'a Gazetteer, p: &Place<'a>, f: &Found) -> Option<Place<'a>> {
+    if f.level != Some("ADM1") || p.feature_code != "PPLA" {
+        return None;
+    }
+    let name = p.admin1_name?;
+    let seat = normalize::key(p.name);
+    g.lookup(name)
+        .iter()
+        .filter_map(|h| g.place(h.idx))
+        .find(|q| {
+            q.feature_code == "ADM1"
+                && q.country == p.country
+                && normalize::key(q.name).starts_with(&seat)
+        })
+}
+
 /// Places reached only through an alternate name from this population up keep their name
 /// abroad ("Bombay", "Peking"): `AN30-alternate-abroad` leaves them alone.
 const ALTERNATE_ABROAD_POPULATION: u64 = 500_000;
@@ -632,6 +654,17 @@ pub(crate) fn resolve(
                         },
                     });
                     continue;
+                } else if let Some(unit) = unit_of_seat(g, p, f) {
+                    // UN30-unit-of-its-seat: "the Kherson region" is the oblast, not the city
+                    let unit = Scored {
+                        place: &unit,
+                        score: best.score,
+                    };
+                    out.push(Toponym {
+                        span: f.span,
+                        dateline: f.dateline,
+                        place: place_ref(g, &unit, &sc),
+                    });
                 } else {
                     out.push(Toponym {
                         span: f.span,

@@ -560,3 +560,29 @@ fn op10_the_name_of_an_operation_is_no_place() {
     );
     assert!(tops.iter().any(|t| &text[t.span.range()] == "Afrin"));
 }
+
+#[test]
+fn un30_the_region_of_a_seat_is_its_province() {
+    // the gazetteer knows the oblast only as "Kharkivska oblast"
+    let text = "Heavy fighting went on in the Kharkiv region on Monday; Kharkiv itself was calm.";
+    let v = parse(text);
+    let region = &v[0].1;
+    assert_eq!(v[0].0, "Kharkiv");
+    assert_eq!(
+        region.place.precision,
+        GeoPrecision::Admin1,
+        "{:?}",
+        region.place
+    );
+    assert_eq!(region.place.country_code.as_deref(), Some("UA"));
+    let city = &v[1].1;
+    assert_eq!(
+        city.place.precision,
+        GeoPrecision::Point,
+        "{:?}",
+        city.place
+    );
+    // a province named otherwise is not the city's "region"
+    let v = parse("Troops fought in the Mosul region on Monday.");
+    assert_eq!(find(&v, "Mosul").place.precision, GeoPrecision::Point);
+}
