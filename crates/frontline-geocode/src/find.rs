@@ -387,6 +387,20 @@ impl Ctx<'_, '_> {
         PLACE_ONLY_CUES.contains(&self.lowers.get(p))
     }
 
+    /// `VH10-vehicle-make`: whether token `i` follows "a" and a model year ("a 1995 Honda
+    /// Accord", "a 2001 Cadillac"): the make of a vehicle, not a place. Only after the
+    /// indefinite article: "the 2015 Paris attacks" names the place.
+    fn model_year_before(&self, i: usize) -> bool {
+        let Some((y, yt)) = self.prev(i) else {
+            return false;
+        };
+        let year = &self.text[yt.start..yt.end];
+        let is_year = year.len() == 4
+            && year.bytes().all(|b| b.is_ascii_digit())
+            && (year.starts_with("19") || year.starts_with("20"));
+        is_year && y > 0 && matches!(self.lowers.get(y - 1), "a" | "an")
+    }
+
     /// `OP10-operation-name`: whether token `i` is part of the name of a military or police
     /// operation: capitalised words (with "of", "the", "'s") after a capitalised "Operation"
     /// ("Operation Euphrates Shield", "Operation Freedom's Sentinel") name the operation,
@@ -1102,6 +1116,11 @@ fn screen_name(
     {
         ctx.dropped(span, "CC10-iso3-acronym");
         return Err(Step::Take);
+    }
+    // VH10-vehicle-make: "a 1995 Honda Accord", "a 2001 Cadillac"
+    if !big && ctx.model_year_before(i) {
+        ctx.dropped(span, "VH10-vehicle-make");
+        return Err(Step::Stop);
     }
     // OP10-operation-name: "Operation Euphrates Shield", "Operation Freedom's Sentinel"
     if ctx.operation_before(i) {

@@ -586,3 +586,18 @@ fn un30_the_region_of_a_seat_is_its_province() {
     let v = parse("Troops fought in the Mosul region on Monday.");
     assert_eq!(find(&v, "Mosul").place.precision, GeoPrecision::Point);
 }
+
+#[test]
+fn vh10_a_model_year_and_a_make_is_a_vehicle() {
+    let text = "Police said he was driving a 1998 Lincoln Town Car when it left the road near \
+                Tulsa. The 2015 Paris attacks were recalled at the vigil.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    let names: Vec<&str> = tops.iter().map(|t| &text[t.span.range()]).collect();
+    assert!(!names.contains(&"Lincoln"), "{names:?}");
+    assert!(names.contains(&"Tulsa"), "{names:?}");
+    assert!(names.contains(&"Paris"), "{names:?}");
+    assert!(
+        drops.iter().any(|d| d.rule == "VH10-vehicle-make"),
+        "{drops:?}"
+    );
+}
