@@ -123,6 +123,10 @@ impl Names {
     }
 }
 
+/// Grid cells (degrees) around a unit's centre searched for populated places
+/// (`GZ10-unit-centre-abroad`).
+const STRAY_CELLS: i32 = 3;
+
 /// Size of one place record in the index file.
 const REC_LEN: usize = 38;
 /// Size of one name-index entry (key hash, place position) in the index file.
@@ -269,7 +273,7 @@ impl GazetteerBuilder {
 
     /// Adds the rows of a supplement table (the format of `assets/supplement.tsv`: `place`
     /// rows add a place, `alias` rows add names to the place with that name, feature code and
-    /// country). Returns how many rows were malformed or named no place; they are skipped.
+    /// country, `centre` rows also give it the row's coordinates). Returns how many rows were malformed or named no place; they are skipped.
     pub fn add_supplement(&mut self, tsv: &str) -> usize {
         let mut bad = 0;
         for line in tsv.lines() {
@@ -312,6 +316,21 @@ impl GazetteerBuilder {
                         continue;
                     }
                 },
+                "centre" => {
+                    let (Some(i), Ok(lat), Ok(lon)) = (
+                        self.find_place(name, code, cc),
+                        lat.parse::<f32>(),
+                        lon.parse::<f32>(),
+                    ) else {
+                        bad += 1;
+                        continue;
+                    };
+                    if let Some(r) = self.recs.get_mut(i as usize) {
+                        r.lat = lat;
+                        r.lon = lon;
+                    }
+                    i
+                }
                 _ => {
                     bad += 1;
                     continue;
@@ -322,6 +341,63 @@ impl GazetteerBuilder {
             }
         }
         bad
+    }
+
+    /// `GZ10-unit-centre-abroad`: moves every first-level unit whose centre lies abroad to
+    /// its country's centre, and returns how many it moved. A unit's centre is abroad when no
+    /// populated place of its own country lies within about 300 km of it while one of another
+    /// country does (the embedded sources geocoded some units to a namesake: Helmand to
+    /// Baltimore, Unity to San Francisco), unless that other country bears the unit's name
+    /// (Guam, French Polynesia: territories listed under another country). The supplement's
+    /// `centre` rows, read after, give the units news names most their own centre.
+    pub fn relocate_stray_units(&mut self) -> usize {
+        let cell = |lat: f32, lon: f32| ((lat.floor() as i32), (lon.floor() as i32));
+        let mut grid: HashMap<(i32, i32), Vec<u32>> = HashMap::default();
+        for (i, r) in self.recs.iter().enumerate() {
+            if r.fclass == b'P' {
+                grid.entry(cell(r.lat, r.lon)).or_default().push(i as u32);
+            }
+        }
+        let mut moved = 0;
+        for i in 0..self.recs.len() {
+            let r = &self.recs[i];
+            if !r.fcode.starts_with(b"ADM1") || r.fcode[4] != 0 {
+                continue;
+            }
+            let (la, lo) = cell(r.lat, r.lon);
+            let (mut own, mut foreign): (bool, Option<[u8; 2]>) = (false, None);
+            for dla in -STRAY_CELLS..=STRAY_CELLS {
+                for dlo in -STRAY_CELLS..=STRAY_CELLS {
+                    for &j in grid.get(&(la + dla, lo + dlo)).into_iter().flatten() {
+                        let cc = self.recs[j as usize].cc;
+                        if cc == r.cc {
+                            own = true;
+                        } else {
+                            foreign.get_or_insert(cc);
+                        }
+                    }
+                }
+            }
+            let Some(other) = foreign.filter(|_| !own) else {
+                continue;
+            };
+            let off = r.name_off as usize;
+            let name = self.arena.get(off..off + r.name_len as usize).unwrap_or("");
+            let key = normalize::key(name);
+            let other = std::str::from_utf8(&other).unwrap_or("");
+            let territory = countries::by_iso2(other).is_some_and(|c| {
+                let ck = normalize::key(&c.name);
+                ck.contains(&key) || key.contains(&ck)
+            });
+            let home = std::str::from_utf8(&r.cc).ok().and_then(countries::by_iso2);
+            if let (false, Some(c)) = (territory, home) {
+                let r = &mut self.recs[i];
+                r.lat = c.lat as f32;
+                r.lon = c.lon as f32;
+                moved += 1;
+            }
+        }
+        moved
     }
 
     /// The first place added with this main name, feature code and country.
@@ -686,6 +762,8 @@ impl Gazetteer {
         if bad > 0 {
             tracing::warn!("{source}: skipped {bad} malformed gazetteer records");
         }
+        let moved = b.relocate_stray_units();
+        tracing::debug!("{source}: {moved} first-level units had their centre abroad");
         let bad = b.add_supplement(supplement);
         if bad > 0 {
             tracing::warn!("{source}: skipped {bad} malformed supplement rows");
@@ -911,6 +989,50 @@ mod tests {
             g.place(ab[0].idx).unwrap().name,
             "Autonomous Republic of Abkhazia"
         );
+    }
+
+    #[test]
+    fn gz10_a_unit_centred_abroad_moves_home_and_a_territory_stays() {
+        let mut b = GazetteerBuilder::new();
+        let town = |name: &'static str, lat: f64, lon: f64, cc: &'static str| NewPlace {
+            name,
+            lat,
+            lon,
+            feature_class: "P",
+            feature_code: "PPL",
+            country: cc,
+            ..NewPlace::default()
+        };
+        let unit = |name: &'static str, lat: f64, lon: f64, cc: &'static str| NewPlace {
+            name,
+            lat,
+            lon,
+            feature_class: "A",
+            feature_code: "ADM1",
+            country: cc,
+            admin1: "01",
+            ..NewPlace::default()
+        };
+        b.add_place(&town("Riverton", 39.3, -76.6, "US"));
+        b.add_place(&town("Kandahar", 31.6, 65.7, "AF"));
+        b.add_place(&town("Hagatna", 13.5, 144.7, "GU"));
+        // a province put at a namesake town in another country, one in place, a territory
+        b.add_place(&unit("Desert Province", 39.29, -76.61, "AF"));
+        b.add_place(&unit("Kandahar Province", 31.5, 65.5, "AF"));
+        b.add_place(&unit("Guam", 13.44, 144.79, "US"));
+        assert_eq!(b.relocate_stray_units(), 1);
+        let bad = b.add_supplement("centre\tKandahar Province\t31.00\t65.00\tADM1\tAF\t0\t\n");
+        assert_eq!(bad, 0);
+        let g = b.build("test");
+        let at = |name: &str| {
+            let h = g.lookup(name);
+            let p = g.place(h[0].idx).unwrap();
+            (p.lat.round(), p.lon.round())
+        };
+        let af = countries::by_iso2("AF").unwrap();
+        assert_eq!(at("Desert Province"), (af.lat.round(), af.lon.round()));
+        assert_eq!(at("Kandahar Province"), (31.0, 65.0));
+        assert_eq!(at("Guam"), (13.0, 145.0));
     }
 
     #[test]

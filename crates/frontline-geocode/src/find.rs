@@ -28,6 +28,9 @@ pub(crate) struct Found {
     pub level: Option<&'static str>,
     /// Preceded by a locative or strong cue.
     pub cued: bool,
+    /// Preceded by a cue only places take ("in", "near", "the town of") or followed by a
+    /// place word: a person's name never stands there (`PN52-person-after-weak-cue`).
+    pub place_cued: bool,
     /// Opens the document as a dateline.
     pub dateline: bool,
     /// A single capitalised word opening a sentence with no cue: needs support to count.
@@ -304,6 +307,9 @@ struct Ctx<'a, 'd> {
     drops: &'a std::cell::RefCell<Vec<Dropped>>,
     headline: bool,
     persons: &'a std::cell::RefCell<HashSet<String>>,
+    /// One-word names the document gives a person by a title, a given name or an initial
+    /// before them, or a verb of saying after them (`PN52-person-after-weak-cue`).
+    named_persons: &'a std::cell::RefCell<HashSet<String>>,
     toks: &'a [Tok],
     lowers: &'a Words,
     tkeys: &'a Words,
@@ -365,6 +371,56 @@ impl Ctx<'_, '_> {
             loc = true;
         }
         (loc, strong)
+    }
+
+    /// `PN52-person-after-weak-cue`: whether the word before token `i` (or before its "the")
+    /// is one that only places take ("in Dayton", "near the X"); "to", "from", "of", "with",
+    /// "for" and the verbs of [`LOCATIVE`] take people as well ("spoke to Dayton's family",
+    /// "stolen from Welch").
+    fn place_only_cue_before(&self, i: usize) -> bool {
+        let Some((mut p, _)) = self.prev(i) else {
+            return false;
+        };
+        if self.lowers.get(p) == "the" && p > 0 {
+            p -= 1;
+        }
+        PLACE_ONLY_CUES.contains(&self.lowers.get(p))
+    }
+
+    /// `VH10-vehicle-make`: whether token `i` follows "a" and a model year ("a 1995 Honda
+    /// Accord", "a 2001 Cadillac"): the make of a vehicle, not a place. Only after the
+    /// indefinite article: "the 2015 Paris attacks" names the place.
+    fn model_year_before(&self, i: usize) -> bool {
+        let Some((y, yt)) = self.prev(i) else {
+            return false;
+        };
+        let year = &self.text[yt.start..yt.end];
+        let is_year = year.len() == 4
+            && year.bytes().all(|b| b.is_ascii_digit())
+            && (year.starts_with("19") || year.starts_with("20"));
+        is_year && y > 0 && matches!(self.lowers.get(y - 1), "a" | "an")
+    }
+
+    /// `OP10-operation-name`: whether token `i` is part of the name of a military or police
+    /// operation: capitalised words (with "of", "the", "'s") after a capitalised "Operation"
+    /// ("Operation Euphrates Shield", "Operation Freedom's Sentinel") name the operation,
+    /// not a place, whatever river or town they borrow.
+    fn operation_before(&self, i: usize) -> bool {
+        let mut k = i;
+        for _ in 0..4 {
+            let Some((p, pt)) = self.prev(k) else {
+                return false;
+            };
+            let w = self.lowers.get(p);
+            if w == "operation" && pt.cap {
+                return true;
+            }
+            if !(pt.cap || matches!(w, "of" | "the" | "'s" | "s")) {
+                return false;
+            }
+            k = p;
+        }
+        false
     }
 
     /// Unit level announced by the words before token `i`: "the city of X" (a populated
@@ -509,6 +565,7 @@ pub(crate) fn find(
     let mut found: Vec<Found> = Vec::new();
     let mut unresolved_keys: HashSet<String> = HashSet::default();
     let persons = std::cell::RefCell::new(HashSet::default());
+    let named_persons = std::cell::RefCell::new(HashSet::default());
     let drop_cell = std::cell::RefCell::new(std::mem::take(drops));
     let (mut lowers, mut tkeys) = (Words::default(), Words::default());
     for (si, toks) in &sents {
@@ -521,6 +578,7 @@ pub(crate) fn find(
             drops: &drop_cell,
             headline: caps * 2 > toks.len(),
             persons: &persons,
+            named_persons: &named_persons,
             toks,
             lowers: &lowers,
             common,
@@ -567,18 +625,50 @@ pub(crate) fn find(
     // PN50-document-person: a one-word name the document uses as a person's name anywhere
     // (before or after) is that person where no cue says otherwise.
     let persons = persons.into_inner();
+    let named_persons = named_persons.into_inner();
     *drops = drop_cell.into_inner();
     if !persons.is_empty() {
+        // a state or country that ends its phrase ("Reston, Virginia."), not the first
+        // word of a longer name ("Freeland, U.S. Trade Representative")
+        let qualified: HashSet<usize> = found
+            .iter()
+            .filter(|q| {
+                let next = text.get(q.span.end..).unwrap_or("");
+                !next
+                    .trim_start_matches([' ', '.'])
+                    .starts_with(char::is_uppercase)
+                    || (next.starts_with(". ") && !text[q.span.range()].contains('.'))
+            })
+            .filter(|q| {
+                q.state.is_some()
+                    || q.country.is_some()
+                    || q.hits
+                        .iter()
+                        .any(|h| g.place(h.idx).is_some_and(|p| p.feature_code == "ADM1"))
+            })
+            .map(|q| q.span.start)
+            .collect();
         found.retain(|f| {
+            // PN52-person-after-weak-cue: a name the document gives a person stays that person
+            // after a cue people take too ("stolen from Welch", "spoke to Dayton's family")
+            let cue_holds = !f.cued
+                || (!f.place_cued
+                    && named_persons.contains(&f.key)
+                    && person_follows(text, f.span));
             let person = f.person_word
                 && persons.contains(&f.key)
                 && f.level.is_none()
                 && !f.dateline
-                && !f.cued;
+                && cue_holds
+                && !qualified_after(text, f.span, &qualified);
             if person {
                 drops.push(Dropped {
                     span: f.span,
-                    rule: "PN50-document-person",
+                    rule: if f.cued {
+                        "PN52-person-after-weak-cue"
+                    } else {
+                        "PN50-document-person"
+                    },
                 });
             }
             !person
@@ -586,6 +676,31 @@ pub(crate) fn find(
     }
     link_qualifiers(text, &mut found);
     found
+}
+
+/// `PN52-person-after-weak-cue`: whether what follows the name at `span` reads as a person
+/// rather than as a place modifying a noun ("to Jackson redevelopment authority"): a
+/// possessive ("Dayton's family"), punctuation or the end, or a word that ends a noun
+/// phrase (a conjunction, a relative pronoun, a verb a person takes).
+fn person_follows(text: &str, span: Span) -> bool {
+    let rest = text.get(span.end..).unwrap_or("");
+    if rest.starts_with("'s") || rest.starts_with("\u{2019}s") {
+        return true;
+    }
+    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    word.is_empty() || AFTER_PERSON.contains(&word.as_str())
+}
+
+/// Whether a state or a country qualifies the name at `span` ("Dayton, Ohio": `qualifiers`
+/// holds where such names start): then it is a place whatever person bears the name.
+fn qualified_after(text: &str, span: Span, qualifiers: &HashSet<usize>) -> bool {
+    text.get(span.end..).is_some_and(|r| r.starts_with(", "))
+        && qualifiers.contains(&(span.end + 2))
 }
 
 /// `WC10-wire-credit`: a name alone in brackets before a dash ("(Meridian) -", "(AP) —") is
@@ -703,6 +818,7 @@ fn unresolved(span: Span, sentence: usize, key: String, cued: bool) -> Found {
         state: None,
         level: None,
         cued,
+        place_cued: cued,
         dateline: false,
         initial: false,
         qualifier: None,
@@ -910,6 +1026,7 @@ fn try_name(
         state: None,
         level,
         cued: cued || place_suffix,
+        place_cued: strong || place_suffix || ctx.place_only_cue_before(i),
         dateline: false,
         initial: single && t.first && !big && !cued,
         qualifier: None,
@@ -1000,6 +1117,16 @@ fn screen_name(
         ctx.dropped(span, "CC10-iso3-acronym");
         return Err(Step::Take);
     }
+    // VH10-vehicle-make: "a 1995 Honda Accord", "a 2001 Cadillac"
+    if !big && ctx.model_year_before(i) {
+        ctx.dropped(span, "VH10-vehicle-make");
+        return Err(Step::Stop);
+    }
+    // OP10-operation-name: "Operation Euphrates Shield", "Operation Freedom's Sentinel"
+    if ctx.operation_before(i) {
+        ctx.dropped(span, "OP10-operation-name");
+        return Err(Step::Stop);
+    }
     // Titles and first names before: a person ("Mr. Jordan", "George Washington").
     if let Some((p, pt)) = ctx.prev(i) {
         let pw = ctx.lowers.get(p);
@@ -1008,6 +1135,7 @@ fn screen_name(
         if same_name && sets().titles.contains(pw) {
             if single {
                 ctx.persons.borrow_mut().insert(key.to_string());
+                ctx.named_persons.borrow_mut().insert(key.to_string());
             }
             ctx.dropped(span, "PN05-title");
             return Err(Step::Stop);
@@ -1024,6 +1152,10 @@ fn screen_name(
         {
             if single && !big {
                 ctx.persons.borrow_mut().insert(key.to_string());
+                // a given name before it ("Mark Dayton") names the person for PN52
+                if sets().given.contains(pw) {
+                    ctx.named_persons.borrow_mut().insert(key.to_string());
+                }
             }
             ctx.dropped(span, "PN07-capitalised-word-before");
             return Err(Step::Stop);
@@ -1040,6 +1172,10 @@ fn screen_name(
         {
             if !is_country {
                 ctx.persons.borrow_mut().insert(key.to_string());
+                // a hyphenated first half ("Chabad-Shadyside") is too weak a sign for PN52
+                if rule != "PN40-hyphenated" {
+                    ctx.named_persons.borrow_mut().insert(key.to_string());
+                }
             }
             ctx.dropped(span, rule);
             return Err(Step::Stop);
@@ -1146,6 +1282,15 @@ fn screen_name(
     if single && !big && !cued {
         if let Some(w) = ctx.suffix_after(i + n) {
             if SAY_VERBS.contains(&w) {
+                // PN52: the speaker is a person everywhere in the document ("Dyer said"),
+                // unless the name is a town large enough to speak for itself ("Moscow said")
+                if hits
+                    .iter()
+                    .all(|h| g.place(h.idx).is_none_or(|p| p.population < SPEAKING_TOWN))
+                {
+                    ctx.persons.borrow_mut().insert(key.to_string());
+                    ctx.named_persons.borrow_mut().insert(key.to_string());
+                }
                 ctx.dropped(span, "PN80-said");
                 return Err(Step::Stop);
             }

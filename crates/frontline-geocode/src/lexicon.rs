@@ -42,6 +42,25 @@ pub const LOCATIVE: &[&str] = &[
 /// Strong cues: a name after these is a place even when the gazetteer does not know it.
 pub const STRONG_BEFORE: &[&str] = &["near", "outside"];
 
+/// Words before a name that only places take (`PN52-person-after-weak-cue`): a name the
+/// document uses as a person's stays a place after them ("in Jackson"), and only after them.
+pub const PLACE_ONLY_CUES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "outside",
+    "inside",
+    "into",
+    "across",
+    "throughout",
+    "within",
+    "around",
+    "via",
+    "through",
+    "toward",
+    "towards",
+];
+
 /// Words that, before "of", make the next name a place ("the town of X", "outskirts of X").
 pub const STRONG_OF: &[&str] = &[
     "outskirts",
@@ -1774,6 +1793,22 @@ pub const NEVER: &[&str] = &[
     "yesterday",
     "news",
 ];
+
+/// Words after a name that end its noun phrase, as after a person's name ("from Welch and
+/// ...", "with Welch when ...", "to Mukherjee on the plea", "the Chase family"), unlike a
+/// noun the name modifies ("Jackson redevelopment authority"): `PN52-person-after-weak-cue`
+/// drops a named person only before one of these.
+pub const AFTER_PERSON: &[&str] = &[
+    "and", "or", "but", "who", "whom", "whose", "when", "while", "as", "after", "before",
+    "because", "that", "than", "was", "is", "had", "has", "have", "said", "says", "told", "would",
+    "will", "did", "could", "should", "might", "on", "in", "at", "for", "with", "about", "to",
+    "from", "by", "over", "family", "families", "wife", "husband", "son", "daughter", "mother",
+    "father", "brother", "sister", "children",
+];
+
+/// Population from which a town before a verb of saying may be the town speaking ("Moscow
+/// said"): below it, the name is a person's throughout the document (`PN52`).
+pub const SPEAKING_TOWN: u64 = 50_000;
 
 /// Verbs of saying after a name that make it a person ("Hartmann said").
 pub const SAY_VERBS: &[&str] = &[

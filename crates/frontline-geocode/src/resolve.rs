@@ -141,6 +141,55 @@ const ALTERNATE_PENALTY: f32 = 2.0;
 /// (`AN20-alternate-only`).
 const ALTERNATE_ONLY_POPULATION: u64 = 50_000;
 
+/// `UN30-unit-of-its-seat`: a name followed by a unit word that asks for a first-level unit
+/// ("the Kherson region", "Zaporizhzhia oblast") whose best match is the seat of a
+/// first-level unit (GeoNames `PPLA`) names that unit, when the gazetteer knows the unit only
+/// by a longer form of the seat's name ("Khersonska oblast"): the seat's own province, in
+/// its country. A province named otherwise is not taken ("the Mosul region" is not all of
+/// Nineveh).
+fn unit_of_seat<'a>(g: &'a Gazetteer, p: &Place<'a>, f: &Found) -> Option<Place<'a>> {
+    if f.level != Some("ADM1") || p.feature_code != "PPLA" {
+        return None;
+    }
+    let name = p.admin1_name?;
+    let seat = normalize::key(p.name);
+    g.lookup(name)
+        .iter()
+        .filter_map(|h| g.place(h.idx))
+        .find(|q| {
+            q.feature_code == "ADM1"
+                && q.country == p.country
+                && normalize::key(q.name).starts_with(&seat)
+        })
+}
+
+/// Places reached only through an alternate name from this population up keep their name
+/// abroad ("Bombay", "Peking"): `AN30-alternate-abroad` leaves them alone.
+const ALTERNATE_ABROAD_POPULATION: u64 = 500_000;
+
+/// `AN30-alternate-abroad`: whether the best candidate `p` is a town below
+/// [`ALTERNATE_ABROAD_POPULATION`] that bears the name only as an alternate name, in a country
+/// the document's other names give no support while they support another one.
+fn alternate_abroad(
+    p: &Place<'_>,
+    cands: &[(Place<'_>, bool, bool)],
+    others: &Without<'_>,
+    f: &Found,
+) -> bool {
+    precision(p) == GeoPrecision::Point
+        && p.population < ALTERNATE_ABROAD_POPULATION
+        && f.country.is_none()
+        && f.qualifier.is_none()
+        && f.level.is_none()
+        && !f.dateline
+        && cands
+            .iter()
+            .find(|(c, _, _)| c.idx == p.idx)
+            .is_some_and(|(_, _, main)| !main)
+        && others.max > 0.0
+        && others.share(p.country) == 0.0
+}
+
 /// Whether `p` bears the name keyed `key` (loose key `loose`) as its own main name rather
 /// than as one of its alternate names.
 /// A unit word after the name ("Gilchrist County") or an article before it ("Al Anbar") does
@@ -556,6 +605,12 @@ pub(crate) fn resolve(
                     && precision(p) == GeoPrecision::Point
                     && p.population < ALTERNATE_ONLY_POPULATION
                     && cands.of(i).iter().all(|(_, _, main)| !main);
+                // AN30-alternate-abroad: a name that reaches its place only through one of
+                // the place's other names, in a country that nothing else in the document
+                // names while other names point elsewhere ("Manda Bay" in a story about
+                // Kenya: an alternate name of Handa, Japan), is a place the gazetteer lacks
+                let abroad_only = !weak_loose && alternate_abroad(p, cands.of(i), &others, f);
+                let weak_loose = weak_loose || abroad_only;
                 let unit_wins = p.feature_code == "ADM1"
                     && f.country
                         .is_some_and(|(c, _)| others.share(p.country) > others.share(&c.iso2));
@@ -571,7 +626,13 @@ pub(crate) fn resolve(
                 } else if weak_loose && !f.cued {
                     drops.push(Dropped {
                         span: f.span,
-                        rule: "TR10-weak-transliteration",
+                        rule: if alternate_only {
+                            "AN20-alternate-only"
+                        } else if abroad_only {
+                            "AN30-alternate-abroad"
+                        } else {
+                            "TR10-weak-transliteration"
+                        },
                     });
                     continue;
                 } else if weak_loose {
@@ -593,6 +654,17 @@ pub(crate) fn resolve(
                         },
                     });
                     continue;
+                } else if let Some(unit) = unit_of_seat(g, p, f) {
+                    // UN30-unit-of-its-seat: "the Kherson region" is the oblast, not the city
+                    let unit = Scored {
+                        place: &unit,
+                        score: best.score,
+                    };
+                    out.push(Toponym {
+                        span: f.span,
+                        dateline: f.dateline,
+                        place: place_ref(g, &unit, &sc),
+                    });
                 } else {
                     out.push(Toponym {
                         span: f.span,

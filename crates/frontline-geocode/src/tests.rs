@@ -496,3 +496,108 @@ fn un20_an_unknown_name_lies_in_the_country_of_the_place_it_is_placed_in() {
     let place = &find(&v, "Qurbatkhor").place;
     assert_eq!(place.country_code.as_deref(), Some("SY"), "{place:?}");
 }
+
+#[test]
+fn pn52_a_named_person_stays_a_person_after_a_weak_cue() {
+    // Dayton is a person (a title and a given name before it); "to Dayton's family" and
+    // "from Dayton" are that person, while "in Dayton" and "Dayton, Ohio" stay places.
+    let text = "Sgt. Mark Dayton was hurt on patrol. The mayor sent a letter to Dayton's family \
+                on Friday. Neighbours collected money from Dayton and his brother.";
+    let v = parse(text);
+    assert!(v.iter().all(|(s, _)| s != "Dayton"), "{v:?}");
+    let (_, drops) = geo().geoparse_explained(text, &[], &[]);
+    assert!(
+        drops.iter().any(|d| d.rule == "PN52-person-after-weak-cue"),
+        "{drops:?}"
+    );
+    let text = "Sgt. Mark Dayton was hurt on patrol. He grew up in Dayton before he enlisted.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+    let text = "Sgt. Mark Dayton was hurt on patrol. Friends from Dayton, Ohio, came to visit.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+    // a noun the name modifies: the town's authority, not the person's
+    let text = "Sgt. Mark Dayton was hurt on patrol. The state sent funds to Dayton \
+                redevelopment authority.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Dayton"), "{v:?}");
+}
+
+#[test]
+fn pn52_a_speaker_is_a_person_in_the_whole_document() {
+    // "Welch said" makes Welch a person; the headline's uncued mention follows. A large town
+    // that speaks ("Moscow said") is not made a person.
+    let text = "Welch wins the county race. The count ended late on Tuesday, Welch said.";
+    let v = parse(text);
+    assert!(v.iter().all(|(s, _)| s != "Welch"), "{v:?}");
+    let text = "Moscow said the talks would go on. Moscow has sent envoys to the region.";
+    let v = parse(text);
+    assert!(v.iter().any(|(s, _)| s == "Moscow"), "{v:?}");
+}
+
+#[test]
+fn an30_an_alternate_name_abroad_is_a_place_the_gazetteer_lacks() {
+    // "Manda" is only an alternate name of Handa, Japan; the story is about Kenya
+    let text =
+        "Militants attacked a base at Manda Bay in Kenya on Sunday, officials in Nairobi said.";
+    let v = parse(text);
+    let m = find(&v, "Manda");
+    assert_ne!(m.place.country_code.as_deref(), Some("JP"), "{:?}", m.place);
+}
+
+#[test]
+fn op10_the_name_of_an_operation_is_no_place() {
+    let text = "The army launched Operation Olive Branch in January against fighters near Afrin.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    assert!(
+        tops.iter()
+            .all(|t| !text[t.span.range()].contains("Branch")),
+        "{tops:?}"
+    );
+    assert!(
+        drops.iter().any(|d| d.rule == "OP10-operation-name"),
+        "{drops:?}"
+    );
+    assert!(tops.iter().any(|t| &text[t.span.range()] == "Afrin"));
+}
+
+#[test]
+fn un30_the_region_of_a_seat_is_its_province() {
+    // the gazetteer knows the oblast only as "Kharkivska oblast"
+    let text = "Heavy fighting went on in the Kharkiv region on Monday; Kharkiv itself was calm.";
+    let v = parse(text);
+    let region = &v[0].1;
+    assert_eq!(v[0].0, "Kharkiv");
+    assert_eq!(
+        region.place.precision,
+        GeoPrecision::Admin1,
+        "{:?}",
+        region.place
+    );
+    assert_eq!(region.place.country_code.as_deref(), Some("UA"));
+    let city = &v[1].1;
+    assert_eq!(
+        city.place.precision,
+        GeoPrecision::Point,
+        "{:?}",
+        city.place
+    );
+    // a province named otherwise is not the city's "region"
+    let v = parse("Troops fought in the Mosul region on Monday.");
+    assert_eq!(find(&v, "Mosul").place.precision, GeoPrecision::Point);
+}
+
+#[test]
+fn vh10_a_model_year_and_a_make_is_a_vehicle() {
+    let text = "Police said he was driving a 1998 Lincoln Town Car when it left the road near \
+                Tulsa. The 2015 Paris attacks were recalled at the vigil.";
+    let (tops, drops) = geo().geoparse_explained(text, &[], &[]);
+    let names: Vec<&str> = tops.iter().map(|t| &text[t.span.range()]).collect();
+    assert!(!names.contains(&"Lincoln"), "{names:?}");
+    assert!(names.contains(&"Tulsa"), "{names:?}");
+    assert!(names.contains(&"Paris"), "{names:?}");
+    assert!(
+        drops.iter().any(|d| d.rule == "VH10-vehicle-make"),
+        "{drops:?}"
+    );
+}

@@ -229,6 +229,7 @@ pub fn pick(
     let usable = |p: &PlaceHit| {
         !p.place.demonym
             && !capital_speaking(t, p)
+            && !affiliation(t, places, p)
             && p.start >= clause.0
             && p.end <= clause.1
             && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
@@ -353,7 +354,9 @@ pub fn pick(
         .iter()
         .enumerate()
         .filter(|(_, p)| {
-            !p.place.demonym && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
+            !p.place.demonym
+                && !affiliation(t, places, p)
+                && !exclude.iter().any(|&(a, b)| p.start >= a && p.end <= b)
         })
         .filter_map(|(i, p)| {
             let (rel, _) = relation_before(t, p.start)?;
@@ -373,6 +376,140 @@ pub fn pick(
         relation: rel,
         rule: "LO50-sentence-place",
     })
+}
+
+/// Nouns for a person (or a group of people) after which "from X" says where they come from
+/// ("a soldier from Austin", "a commander from Idlib"), not where an act happened.
+const PERSON_NOUNS: &[&str] = &[
+    "man",
+    "men",
+    "woman",
+    "women",
+    "boy",
+    "boys",
+    "girl",
+    "girls",
+    "child",
+    "children",
+    "teenager",
+    "teen",
+    "soldier",
+    "soldiers",
+    "commander",
+    "commanders",
+    "officer",
+    "officers",
+    "resident",
+    "residents",
+    "native",
+    "natives",
+    "student",
+    "students",
+    "family",
+    "families",
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "journalist",
+    "journalists",
+    "reporter",
+    "correspondent",
+    "activist",
+    "activists",
+    "official",
+    "officials",
+    "lawmaker",
+    "lawmakers",
+    "spokesman",
+    "spokeswoman",
+    "doctor",
+    "doctors",
+    "volunteer",
+    "volunteers",
+    "marine",
+    "marines",
+    "veteran",
+    "veterans",
+    "refugee",
+    "refugees",
+    "victim",
+    "victims",
+    "pilot",
+    "farmer",
+    "worker",
+    "workers",
+    "trader",
+    "businessman",
+    "priest",
+    "imam",
+    "leader",
+    "leaders",
+    "member",
+    "members",
+    "delegation",
+    "delegate",
+    "delegates",
+    "envoy",
+    "minister",
+    "senator",
+    "congressman",
+    "mayor",
+];
+
+/// `LO63-affiliation-place`: a place that says where a person or an organisation comes from
+/// or sits, not where an act happened: the hometown a comma sets off (", 34, of Herat", "John
+/// Smith, of Kabul, said"), a seat ("a spokesman based in Baghdad", "headquartered in
+/// London", "stationed at X"), "from X" right after a noun for a person ("a soldier from Austin", "a commander
+/// from Idlib"), and the qualifier of any of these or of another "from" place ("from Austin,
+/// Texas": the state of the hometown). Such a place is no place of the clause or sentence
+/// (`LO10` to `LO60`) and does not count for the document's focus (`LO90`).
+pub fn affiliation(t: &Tokens<'_>, places: &[PlaceHit], p: &PlaceHit) -> bool {
+    affiliation_cue(t, p.start)
+        || qualifier_head(t, places, p).is_some_and(|q| {
+            affiliation_cue(t, q.start)
+                || relation_before(t, q.start).is_some_and(|(r, _)| r == "from")
+        })
+}
+
+/// Whether the words before token `start` make the place there an affiliation (see
+/// [`affiliation`]).
+fn affiliation_cue(t: &Tokens<'_>, start: usize) -> bool {
+    let before = |k: usize| if start >= k { t.low(start - k) } else { "" };
+    match before(1) {
+        "of" => before(2) == ",",
+        "in" | "at" => matches!(before(2), "based" | "headquartered" | "stationed"),
+        "from" => PERSON_NOUNS.contains(&before(2)),
+        _ => false,
+    }
+}
+
+/// The place that `p` qualifies when `p` follows it after a comma ("Austin, Texas": Texas
+/// qualifies Austin).
+fn qualifier_head<'p>(
+    t: &Tokens<'_>,
+    places: &'p [PlaceHit],
+    p: &PlaceHit,
+) -> Option<&'p PlaceHit> {
+    if p.start < 2 || t.low(p.start - 1) != "," {
+        return None;
+    }
+    // the head may end in words the gazetteer did not take with it ("Tacoma Park, Md.")
+    let mut end = p.start - 1;
+    for _ in 0..3 {
+        if let Some(q) = places.iter().find(|q| q.end == end) {
+            return Some(q);
+        }
+        if end == 0 || !t.is_cap(end - 1) {
+            return None;
+        }
+        end -= 1;
+    }
+    None
 }
 
 /// Verbs of saying and blaming after which a capital is its government speaking.
@@ -496,6 +633,10 @@ fn document_focus<'a>(toks: &[Tokens<'a>], places_by: &[Vec<PlaceHit>]) -> Optio
             if h.place.demonym || !has_coords(&h.place) || granularity(&h.place) >= 6 {
                 continue;
             }
+            // LO63-affiliation-place: a hometown or a seat says nothing of where things happen
+            if toks.get(si).is_some_and(|t| affiliation(t, hits, h)) {
+                continue;
+            }
             // a capital named without a locative word stands for its government ("Moscow
             // says", "talks between Rabat and ..."), not for where things happen
             let locative = toks
@@ -521,8 +662,15 @@ fn document_focus<'a>(toks: &[Tokens<'a>], places_by: &[Vec<PlaceHit>]) -> Optio
     // the document's main country: the one its places and demonyms name most; the focus lies
     // in it, so that a namesake abroad ("Piccadilly" in Australia) is never the focus
     let mut votes: Vec<(&str, u32)> = Vec::new();
-    for h in places_by.iter().flatten() {
-        if let Some(cc) = h.place.country_code.as_deref() {
+    for (si, hits) in places_by.iter().enumerate() {
+        for h in hits {
+            // LO63: a hometown or a seat does not say which country the story is in
+            if toks.get(si).is_some_and(|t| affiliation(t, hits, h)) {
+                continue;
+            }
+            let Some(cc) = h.place.country_code.as_deref() else {
+                continue;
+            };
             match votes.iter_mut().find(|v| v.0 == cc) {
                 Some(v) => v.1 += 1,
                 None => votes.push((cc, 1)),

@@ -35,6 +35,13 @@ pub(super) fn locate(
     x: &PlaceInput<'_, '_>,
     rules: &mut Vec<String>,
 ) -> Option<EventLocation> {
+    if x.places.iter().any(|p| {
+        p.start >= x.clause.0
+            && p.end <= x.clause.1
+            && super::location::affiliation(x.t, x.places, p)
+    }) {
+        rules.push("LO63-affiliation-place".into());
+    }
     let mut location = clause_place(x, rules).or_else(|| {
         if let Some(l) = side_of_border(x) {
             rules.push("LO45-side-of-border".into());
@@ -307,5 +314,34 @@ mod tests {
                 assert_ne!(l.place.feature_code.as_deref(), Some("PPLC"), "{e:#?}");
             }
         }
+    }
+
+    #[test]
+    fn lo63_a_hometown_or_a_seat_is_no_place_of_the_event() {
+        // the hometown set off by a comma, and its state, are where the victim is from
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Gunmen shot dead Omar Haddad, 41, of Tulsa, Oklahoma, on Tuesday.",
+        );
+        assert!(
+            ex.events.iter().all(|e| e.location.is_none()),
+            "{:#?}",
+            ex.events
+        );
+        // the seat of the one who speaks, and a person's home after "from"
+        for text in [
+            "A car bomb wounded two guards on Monday, said a spokesman based in Amman.",
+            "A mine killed a farmer from Kirkuk on Sunday.",
+        ] {
+            let ex = pipeline().extract(DocumentMeta::default(), text);
+            assert!(
+                ex.events.iter().all(|e| e.location.is_none()),
+                "{text}: {:#?}",
+                ex.events
+            );
+        }
+        // the place of the act itself stays
+        let (name, _, _) = located("A mine killed a farmer from Kirkuk in Hawija on Sunday.");
+        assert!(name.contains("Hawija"), "{name}");
     }
 }
