@@ -590,3 +590,5 @@ mod tests;
 
 #[cfg(test)]
 mod rule_tests;
+#[cfg(test)]
+mod subtype_tests;
