@@ -131,7 +131,8 @@ const DEMONSTRATION: &[&str] = &[
 
 /// Whether a crowd word is the subject of the trigger at `start..end`: the nearest crowd
 /// word within six words before it in its clause, not the object of a preposition ("fired
-/// on the crowd"), or the agent of a passive ("was beaten to death by a mob").
+/// on the crowd") other than an earlier passive's agent ("caught by villagers and beaten to
+/// death"), or the agent of a passive ("was beaten to death by a mob").
 fn crowd_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)) -> bool {
     let lo = start.saturating_sub(6).max(clause.0);
     let before = (lo..start)
@@ -141,7 +142,7 @@ fn crowd_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)
             !(k.saturating_sub(3).max(lo)..k).any(|j| {
                 matches!(
                     t.low(j),
-                    "on" | "at" | "against" | "into" | "to" | "with" | "by" | "from" | "among"
+                    "on" | "at" | "against" | "into" | "to" | "with" | "from" | "among"
                 )
             })
         });

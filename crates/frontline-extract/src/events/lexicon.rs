@@ -279,6 +279,16 @@ impl Lexicon {
                         && ok
                     {
                         objects.push(o);
+                        // its abbreviation in brackets: "an explosive device (IED)"
+                        if t.low(o + 1) == "(" {
+                            objects.extend(
+                                (o + 2..(o + 5).min(t.len())).take_while(|&k| t.low(k) != ")"),
+                            );
+                        }
+                        // "intercepted and destroyed 40 drones": one act, the second verb too
+                        if o > end + 1 && matches!(t.low(end), "and" | "or") {
+                            objects.push(end + 1);
+                        }
                     }
                     if ok {
                         out.push(TriggerHit {
@@ -368,7 +378,13 @@ fn object_of(t: &Tokens<'_>, start: usize, end: usize, words: &[String]) -> Opti
             .get(k)
             .is_some_and(|x| x.kind != Tok::Word && x.kind != Tok::Number)
     };
-    for k in end..(end + 6).min(t.len()) {
+    // a second verb sharing the object: "intercepted and destroyed 40 drones"
+    let from = if matches!(t.low(end), "and" | "or") {
+        end + 2
+    } else {
+        end
+    };
+    for k in from..(from + 6).min(t.len()) {
         if brk(k) || OBJECT_STOP.contains(&t.low(k)) {
             break;
         }
@@ -380,6 +396,10 @@ fn object_of(t: &Tokens<'_>, start: usize, end: usize, words: &[String]) -> Opti
     let mut a = start;
     while a > 0 && t.low(a - 1).ends_with("ly") {
         a -= 1;
+    }
+    // "was found and defused": the auxiliary of the first participle
+    if a >= 3 && matches!(t.low(a - 1), "and" | "or") {
+        a -= 2;
     }
     if a == 0 || !PASSIVE_AUX.contains(&t.low(a - 1)) {
         return None;
@@ -451,12 +471,20 @@ mod tests {
         // the roadside bomb defused is not an explosion of its own
         let r = rules("Engineers defused a roadside bomb near the school.");
         assert_eq!(r.len(), 1, "{r:?}");
+        let r = rules("Engineers defused an improvised explosive device (IED) on the road.");
+        assert_eq!(r.len(), 1, "{r:?}");
         assert!(r[0].starts_with("EV175"), "{r:?}");
+        let r = rules("Gunners intercepted and destroyed nine rockets.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV174"), "{r:?}");
         let r = rules("Three drones were shot down over the harbour.");
         assert!(r.iter().any(|x| x.starts_with("EV174")), "{r:?}");
         let r = rules("Two ballistic missiles were intercepted by air defences.");
         assert_eq!(r.len(), 1, "{r:?}");
         assert!(r[0].starts_with("EV174"), "{r:?}");
+        let r = rules("A landmine was found and defused near the well.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV175"), "{r:?}");
         // no weapon object: another sense
         assert!(rules("The senate shot down the bill.").is_empty());
         assert!(rules("Their emails were intercepted last year.").is_empty());
@@ -468,6 +496,9 @@ mod tests {
                 .iter()
                 .any(|x| x.starts_with("EV174"))
         );
+        // only "lynched" is a lynching told: a lynch mob is a kind of crowd
+        assert!(rules("A lynch mob gathered outside the jail.").is_empty());
+        assert!(!rules("Two men were lynched in the square.").is_empty());
         // beaten to death needs "death"
         assert!(rules("The champion beat the challenger easily.").is_empty());
         assert!(

@@ -133,3 +133,13 @@ fn al23_a_lynching_by_an_armed_force_is_violence_against_civilians() {
         ev.rules
     );
 }
+
+#[test]
+fn a_lynching_in_a_police_story_is_still_mob_violence() {
+    // a police-and-courts story: CR10/CR11 set aside private crime, but not a mob's violence
+    let s = "Police said a mob lynched a man suspected of stealing a motorcycle in the village \
+             on Monday. Officers arrested five suspects and registered a murder case, and the \
+             investigation is continuing, the police superintendent said. The accused will be \
+             produced in court on Tuesday.";
+    assert!(has(s, MOB), "{:?}", subs(s));
+}
