@@ -593,3 +593,5 @@ mod rule_tests;
 
 #[cfg(test)]
 mod role_grammar_tests;
+#[cfg(test)]
+mod subtype_tests;

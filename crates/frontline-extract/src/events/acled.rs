@@ -3,8 +3,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use frontline_model::{AcledType, ActorRef, ActorType};
+use frontline_model::{AcledType, ActorRef, ActorType, EventActor};
 use serde::Deserialize;
+
+use crate::lex::Tokens;
 
 const ACLED_TOML: &str = include_str!("../../data/events/acled.toml");
 
@@ -100,6 +102,87 @@ impl AcledMap {
             Some((pair(row.nonstate.as_ref()?), "nonstate"))
         }
     }
+}
+
+/// Words naming an unorganised crowd as the author of violence (`AL23`).
+const CROWD: &[&str] = &[
+    "mob",
+    "mobs",
+    "crowd",
+    "crowds",
+    "villagers",
+    "vigilantes",
+    "vigilante",
+];
+
+/// Words of a demonstration: a crowd's violence at a protest is a violent demonstration.
+const DEMONSTRATION: &[&str] = &[
+    "protest",
+    "protests",
+    "protesters",
+    "protestors",
+    "demonstration",
+    "demonstrations",
+    "demonstrators",
+    "rally",
+    "march",
+    "marchers",
+];
+
+/// Whether a crowd word is the subject of the trigger at `start..end`: the nearest crowd
+/// word within six words before it in its clause, not the object of a preposition ("fired
+/// on the crowd") other than an earlier passive's agent ("caught by villagers and beaten to
+/// death"), or the agent of a passive ("was beaten to death by a mob").
+fn crowd_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)) -> bool {
+    let lo = start.saturating_sub(6).max(clause.0);
+    let before = (lo..start)
+        .rev()
+        .find(|&k| CROWD.contains(&t.low(k)))
+        .is_some_and(|k| {
+            !(k.saturating_sub(3).max(lo)..k).any(|j| {
+                matches!(
+                    t.low(j),
+                    "on" | "at" | "against" | "into" | "to" | "with" | "from" | "among"
+                )
+            })
+        });
+    let by = (end..(end + 3).min(t.len()))
+        .find(|&k| t.low(k) == "by")
+        .is_some_and(|k| ((k + 1)..(k + 4).min(t.len())).any(|j| CROWD.contains(&t.low(j))));
+    before || by
+}
+
+/// `AL23-mob-violence`: an attack, killing, beating, lynching or burning whose author is an
+/// unorganised crowd, a mob, villagers or vigilantes ("a mob lynched a man", "villagers beat
+/// two suspects to death", "a crowd set fire to the police station") is ACLED mob violence
+/// (Riots); at a protest it is a violent demonstration and left alone; a lynching or beating
+/// by soldiers, police or an armed group is violence against civilians. Returns the new key.
+pub(super) fn mob_key(
+    t: &Tokens<'_>,
+    span: (usize, usize),
+    clause: (usize, usize),
+    sources: &[EventActor],
+    key: &str,
+) -> Option<&'static str> {
+    if !matches!(key, "attack" | "destruction" | "beating" | "mob") {
+        return None;
+    }
+    let armed = sources.iter().any(|a| {
+        matches!(
+            a.actor.actor_type,
+            ActorType::Military
+                | ActorType::Militia
+                | ActorType::Rebel
+                | ActorType::Police
+                | ActorType::State
+                | ActorType::Government
+        )
+    });
+    if armed {
+        return (key == "mob").then_some("beating");
+    }
+    let protest = (0..t.len()).any(|k| DEMONSTRATION.contains(&t.low(k)));
+    (key != "mob" && !protest && crowd_author(t, span.0, span.1, clause)).then_some("mob")
 }
 
 #[cfg(test)]

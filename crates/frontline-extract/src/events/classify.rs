@@ -113,6 +113,10 @@ pub(super) fn classify(
         mode = Some(m.into());
         rules.push("VT41-threat-mode".into());
     }
+    if let Some(k) = super::acled::mob_key(t, (h.start, h.end), clause, sources, &acled_key) {
+        acled_key = k.into();
+        rules.push("AL23-mob-violence".into());
+    }
     // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
     // a ceasefire, truce, peace deal, prisoner exchange or surrender
     // a prisoner exchange is an agreement; other releases are not ACLED events

@@ -231,6 +231,10 @@ fn disaster_response(e: &Event) -> bool {
     if e.acled.is_none() {
         return false;
     }
+    // mob violence (AL23) is what ACLED codes as riots, not private crime
+    if riot(e) {
+        return false;
+    }
     match e.plover_type {
         PloverType::Protest => false,
         PloverType::Assault => !armed_source(e),
@@ -244,6 +248,10 @@ fn ordinary(e: &Event) -> bool {
     if e.acled.is_none() {
         return false;
     }
+    // mob violence (AL23) is what ACLED codes as riots, not private crime
+    if riot(e) {
+        return false;
+    }
     match e.plover_type {
         PloverType::Protest => false,
         PloverType::Assault => {
@@ -252,6 +260,12 @@ fn ordinary(e: &Event) -> bool {
         }
         _ => true,
     }
+}
+
+/// Whether an event is an ACLED riot: a crowd's or a mob's violence (`EV166`, `AL23`),
+/// which ACLED codes however the police tell it.
+fn riot(e: &Event) -> bool {
+    e.acled.as_ref().is_some_and(|a| a.event_type == "Riots")
 }
 
 /// Whether an actor is an organised armed force: soldiers, police, rebels or a militia.
@@ -273,6 +287,7 @@ fn armed_source(e: &Event) -> bool {
 /// violence. Violence by soldiers, police, rebels or a militia stays.
 fn criminal_homicide(e: &Event) -> bool {
     e.acled.is_some()
+        && !riot(e)
         && e.plover_type == PloverType::Assault
         && !armed_source(e)
         && !e.targets.iter().any(armed)

@@ -47,6 +47,12 @@ pub struct TriggerRule {
     /// Allowed next words for some forms.
     #[serde(default)]
     pub needs_after: HashMap<String, Vec<String>>,
+    /// Words one of which must be what the act is done to (`EV174`: the weapon disrupted):
+    /// the head of the noun phrase after the form, or before it when the form is a passive
+    /// ("two drones were intercepted"). Other rules' noun hits on that word are dropped:
+    /// the weapon defused was not used.
+    #[serde(default)]
+    pub needs_object: Vec<String>,
     /// Parsed PLOVER type.
     #[serde(skip)]
     pub plover_type: Option<PloverType>,
@@ -209,6 +215,8 @@ impl Lexicon {
     /// All trigger occurrences in the sentence, left to right, longest first, not overlapping.
     pub fn find(&self, t: &Tokens<'_>) -> Vec<TriggerHit> {
         let mut out = Vec::new();
+        // the objects of `needs_object` rules: the weapon disrupted is not an event of its own
+        let mut objects: Vec<usize> = Vec::new();
         let mut i = 0;
         while i < t.len() {
             if t.toks.get(i).is_some_and(|k| k.kind != Tok::Word) {
@@ -244,16 +252,22 @@ impl Lexicon {
             };
             match pick {
                 Some((end, rule, form)) => {
-                    let ok = self.rules.get(rule).is_some_and(|r| {
-                        // The lowercased text has the same offsets as the text.
-                        let key = t.lower.get(t.span(i, end).range()).unwrap_or("");
-                        match r.needs_after.get(key) {
-                            Some(allowed) => {
-                                allowed.iter().any(|a| a == t.low(end)) || t.is_cap(end)
+                    let object = self
+                        .rules
+                        .get(rule)
+                        .filter(|r| !r.needs_object.is_empty())
+                        .map(|r| object_of(t, i, end, &r.needs_object));
+                    let ok = object.is_none_or(|o| o.is_some())
+                        && self.rules.get(rule).is_some_and(|r| {
+                            // The lowercased text has the same offsets as the text.
+                            let key = t.lower.get(t.span(i, end).range()).unwrap_or("");
+                            match r.needs_after.get(key) {
+                                Some(allowed) => {
+                                    allowed.iter().any(|a| a == t.low(end)) || t.is_cap(end)
+                                }
+                                None => true,
                             }
-                            None => true,
-                        }
-                    });
+                        });
                     // "to" + verb is an infinitive: still an event (modality decides), but a
                     // noun form right after "to" is a verb misread ("to attack")
                     let form = if form == Form::Noun && prev == "to" {
@@ -261,6 +275,21 @@ impl Lexicon {
                     } else {
                         form
                     };
+                    if let Some(Some(o)) = object
+                        && ok
+                    {
+                        objects.push(o);
+                        // its abbreviation in brackets: "an explosive device (IED)"
+                        if t.low(o + 1) == "(" {
+                            objects.extend(
+                                (o + 2..(o + 5).min(t.len())).take_while(|&k| t.low(k) != ")"),
+                            );
+                        }
+                        // "intercepted and destroyed 40 drones": one act, the second verb too
+                        if o > end + 1 && matches!(t.low(end), "and" | "or") {
+                            objects.push(end + 1);
+                        }
+                    }
                     if ok {
                         out.push(TriggerHit {
                             rule,
@@ -276,8 +305,117 @@ impl Lexicon {
                 None => i += 1,
             }
         }
+        out.retain(|x| !objects.iter().any(|&o| x.start <= o && o < x.end));
         out
     }
+}
+
+/// Words that end an object's noun phrase search: what carries a weapon is seized, not
+/// disrupted ("intercepted a truck laden with explosives", "a shipment of missiles").
+const OBJECT_STOP: &[&str] = &[
+    "of",
+    "with",
+    "carrying",
+    "laden",
+    "loaded",
+    "packed",
+    "containing",
+    "and",
+    "but",
+    "that",
+    "which",
+    "who",
+];
+
+/// Words after a weapon noun that make it a modifier, not the thing disrupted ("a
+/// bomb-making cell", "rocket launchers", "a drone factory").
+const MODIFIED: &[&str] = &[
+    "-",
+    "making",
+    "maker",
+    "makers",
+    "factory",
+    "factories",
+    "network",
+    "networks",
+    "cell",
+    "cells",
+    "workshop",
+    "workshops",
+    "launcher",
+    "launchers",
+    "site",
+    "sites",
+    "lab",
+    "laboratory",
+    "plant",
+    "production",
+    "program",
+    "programme",
+    "cache",
+    "caches",
+    "depot",
+    "depots",
+    "unit",
+    "units",
+    "operator",
+    "operators",
+    "pilot",
+    "pilots",
+];
+
+/// Auxiliaries of a passive ("was intercepted", "had been defused").
+const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "got"];
+
+/// The token of the object `needs_object` names for the form `start..end` (`EV174`): one of
+/// `words` heading the noun phrase within six words after it, or, for a passive, within eight
+/// words before its auxiliary, with no clause break between.
+fn object_of(t: &Tokens<'_>, start: usize, end: usize, words: &[String]) -> Option<usize> {
+    let is_word = |k: usize| words.iter().any(|w| w == t.low(k));
+    let head = |k: usize| k + 1 >= t.len() || !MODIFIED.contains(&t.low(k + 1));
+    let brk = |k: usize| {
+        t.toks
+            .get(k)
+            .is_some_and(|x| x.kind != Tok::Word && x.kind != Tok::Number)
+    };
+    // a second verb sharing the object: "intercepted and destroyed 40 drones"
+    let from = if matches!(t.low(end), "and" | "or") {
+        end + 2
+    } else {
+        end
+    };
+    for k in from..(from + 6).min(t.len()) {
+        if brk(k) || OBJECT_STOP.contains(&t.low(k)) {
+            break;
+        }
+        if is_word(k) && head(k) {
+            return Some(k);
+        }
+    }
+    // a passive: an auxiliary, perhaps an adverb, then the form
+    let mut a = start;
+    while a > 0 && t.low(a - 1).ends_with("ly") {
+        a -= 1;
+    }
+    // "was found and defused": the auxiliary of the first participle
+    if a >= 3 && matches!(t.low(a - 1), "and" | "or") {
+        a -= 2;
+    }
+    if a == 0 || !PASSIVE_AUX.contains(&t.low(a - 1)) {
+        return None;
+    }
+    let mut k = a - 1;
+    let lo = (a - 1).saturating_sub(8);
+    while k > lo {
+        k -= 1;
+        if brk(k) {
+            break;
+        }
+        if is_word(k) && head(k) {
+            return Some(k);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -325,6 +463,49 @@ mod tests {
         assert_eq!(h[0].1, "EV010-capture-territory");
         assert_eq!(h[1].0, "air strike");
         assert_eq!(h[1].2, Form::Noun);
+    }
+
+    #[test]
+    fn needs_object_wants_the_weapon_and_takes_its_noun() {
+        let rules = |s: &str| hits(s).into_iter().map(|h| h.1).collect::<Vec<_>>();
+        // the roadside bomb defused is not an explosion of its own
+        let r = rules("Engineers defused a roadside bomb near the school.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        let r = rules("Engineers defused an improvised explosive device (IED) on the road.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV175"), "{r:?}");
+        let r = rules("Gunners intercepted and destroyed nine rockets.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV174"), "{r:?}");
+        let r = rules("Three drones were shot down over the harbour.");
+        assert!(r.iter().any(|x| x.starts_with("EV174")), "{r:?}");
+        let r = rules("Two ballistic missiles were intercepted by air defences.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV174"), "{r:?}");
+        let r = rules("A landmine was found and defused near the well.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV175"), "{r:?}");
+        // no weapon object: another sense
+        assert!(rules("The senate shot down the bill.").is_empty());
+        assert!(rules("Their emails were intercepted last year.").is_empty());
+        assert!(rules("Police dismantled a drug network.").is_empty());
+        // the weapon is a modifier or what carries it is seized
+        assert!(rules("Troops dismantled a drone factory.").is_empty());
+        assert!(
+            !rules("Guards intercepted a truck carrying rockets.")
+                .iter()
+                .any(|x| x.starts_with("EV174"))
+        );
+        // only "lynched" is a lynching told: a lynch mob is a kind of crowd
+        assert!(rules("A lynch mob gathered outside the jail.").is_empty());
+        assert!(!rules("Two men were lynched in the square.").is_empty());
+        // beaten to death needs "death"
+        assert!(rules("The champion beat the challenger easily.").is_empty());
+        assert!(
+            rules("They beat the two suspects to death.")
+                .iter()
+                .any(|x| x.starts_with("EV167"))
+        );
     }
 
     #[test]

@@ -327,6 +327,10 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "a weapon destroyed, seized or found is not the weapon used",
         },
         RuleInfo {
+            id: "AL23-mob-violence",
+            description: "an attack, killing, beating or burning by a crowd, mob, villagers or vigilantes is mob violence; a lynching by an armed force is violence against civilians",
+        },
+        RuleInfo {
             id: "AC13-loyal-to-org",
             description: "a bare armed agent 'loyal to' a named organisation is that organisation's force",
         },

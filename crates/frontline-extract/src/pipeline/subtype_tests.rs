@@ -1,0 +1,145 @@
+//! Tests of the ACLED sub-event types "Disrupted weapons use" (EV174, EV175) and "Mob violence"
+//! (EV166, EV167, AL23), each on sentences written for the test.
+
+use super::*;
+use frontline_model::Event;
+use std::sync::OnceLock;
+
+fn plain() -> &'static Pipeline {
+    static P: OnceLock<Pipeline> = OnceLock::new();
+    P.get_or_init(|| Pipeline::without_geocoder().unwrap())
+}
+
+fn coded(s: &str) -> Vec<Event> {
+    let meta = DocumentMeta {
+        published_at: chrono::NaiveDate::from_ymd_opt(2023, 3, 14),
+        ..DocumentMeta::default()
+    };
+    let ex = plain().extract(meta, s);
+    ex.check_spans().unwrap();
+    ex.events
+}
+
+/// The ACLED sub-event types of a text's events.
+fn subs(s: &str) -> Vec<String> {
+    coded(s)
+        .iter()
+        .filter_map(|e| e.acled.as_ref().map(|a| a.sub_event_type.clone()))
+        .collect()
+}
+
+fn has(s: &str, sub: &str) -> bool {
+    subs(s).iter().any(|x| x == sub)
+}
+
+const DWU: &str = "Disrupted weapons use";
+const MOB: &str = "Mob violence";
+
+#[test]
+fn ev174_ev175_a_weapon_defused_or_intercepted_is_disrupted() {
+    for s in [
+        "Army engineers defused a roadside bomb outside the market on Monday.",
+        "Air defence units intercepted three drones over the capital overnight.",
+        "Two rockets were shot down over the port city late on Sunday.",
+        "A bomb squad dismantled an explosive device found near the bridge.",
+        "The navy said it downed a missile fired towards the tanker.",
+    ] {
+        let e = coded(s);
+        assert!(
+            e.iter().any(|x| x
+                .rules
+                .iter()
+                .any(|r| r.starts_with("EV174") || r.starts_with("EV175"))
+                && x.acled.as_ref().is_some_and(
+                    |a| a.sub_event_type == DWU && a.event_type == "Explosions/Remote violence"
+                )),
+            "{s}: {e:#?}"
+        );
+    }
+}
+
+#[test]
+fn ev174_ev175_the_weapon_disrupted_is_not_an_attack_of_its_own() {
+    let s = "Soldiers defused a roadside bomb on the main road on Friday.";
+    let got = subs(s);
+    assert!(got.iter().all(|x| x == DWU), "{s}: {got:?}");
+    let s = "A ballistic missile was intercepted over the city on Friday.";
+    let got = subs(s);
+    assert!(got.iter().all(|x| x == DWU), "{s}: {got:?}");
+}
+
+#[test]
+fn ev174_ev175_other_senses_are_not_disrupted_weapons() {
+    for s in [
+        "The army shot down the proposal at the cabinet meeting.",
+        "Their phone calls were intercepted by the intelligence service.",
+        "The minister defused the row over the budget on Tuesday.",
+        "Police intercepted a lorry laden with explosives at the border.",
+        "Troops dismantled a bomb-making workshop in the old town.",
+        "Customs officers intercepted a shipment of missiles bound for the rebels.",
+    ] {
+        assert!(!has(s, DWU), "{s}: {:?}", subs(s));
+    }
+}
+
+#[test]
+fn ev166_ev167_al23_a_crowd_attacking_is_mob_violence() {
+    for s in [
+        "A mob lynched a man accused of stealing a goat in the village on Monday.",
+        "Angry villagers beat two suspected cattle thieves to death on Saturday.",
+        "A crowd set fire to the police post after the arrest of a local trader.",
+        "A mob attacked a bus carrying traders near the market on Sunday.",
+        "A suspected thief was beaten to death by a mob in the town on Friday.",
+    ] {
+        let e = coded(s);
+        assert!(
+            e.iter().any(|x| x
+                .acled
+                .as_ref()
+                .is_some_and(|a| a.event_type == "Riots" && a.sub_event_type == MOB)),
+            "{s}: {e:#?}"
+        );
+    }
+}
+
+#[test]
+fn al23_others_beating_or_attacking_a_crowd_is_not_mob_violence() {
+    for s in [
+        "The crowd cheered as the president arrived in the square.",
+        "A mob of reporters surrounded the minister outside parliament.",
+        "Soldiers beat two detainees to death at the barracks on Monday.",
+        "Militants attacked villagers near the river on Sunday.",
+        "Police fired on the crowd, killing two people in the square.",
+        "Protesters set fire to the governor's office during the demonstration.",
+        "The champion beat the challenger in three rounds.",
+    ] {
+        assert!(!has(s, MOB), "{s}: {:?}", subs(s));
+    }
+}
+
+#[test]
+fn al23_a_lynching_by_an_armed_force_is_violence_against_civilians() {
+    let s = "Soldiers lynched a man suspected of helping the rebels on Monday.";
+    let e = coded(s);
+    let ev = e
+        .iter()
+        .find(|x| x.trigger_text.contains("lynched"))
+        .unwrap_or_else(|| panic!("{e:#?}"));
+    let a = ev.acled.as_ref().expect("an ACLED type");
+    assert_eq!(
+        (a.event_type.as_str(), a.sub_event_type.as_str()),
+        ("Violence against civilians", "Attack"),
+        "{:?}",
+        ev.rules
+    );
+}
+
+#[test]
+fn a_lynching_in_a_police_story_is_still_mob_violence() {
+    // a police-and-courts story: CR10/CR11 set aside private crime, but not a mob's violence
+    let s = "Police said a mob lynched a man suspected of stealing a motorcycle in the village \
+             on Monday. Officers arrested five suspects and registered a murder case, and the \
+             investigation is continuing, the police superintendent said. The accused will be \
+             produced in court on Tuesday.";
+    assert!(has(s, MOB), "{:?}", subs(s));
+}
