@@ -712,6 +712,15 @@ fn capital_dateline_gives_way(dateline: &EventLocation, focus: &EventLocation) -
         && f.name != d.name
 }
 
+/// `LO88-foreign-dateline`: whether the dateline lies in another country than the document's
+/// focus: the story was filed from a bureau abroad.
+fn foreign_dateline(dateline: &EventLocation, focus: &EventLocation) -> bool {
+    match (&dateline.place.country_code, &focus.place.country_code) {
+        (Some(d), Some(f)) => d != f,
+        _ => false,
+    }
+}
+
 /// Compass adjectives that name part of a place ("northern Aleppo").
 const PART_ADJ: &[&str] = &[
     "northern",
@@ -770,8 +779,11 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
     let focus = document_focus(toks, places_by);
     // LO87-focus-over-capital-dateline: a capital dateline says where the story was filed;
     // when the document's focus is another place of that country, the unplaced events are there
+    // LO88-foreign-dateline: a dateline in another country than the document's focus is the
+    // bureau the story was filed from ("BANGKOK" over a Myanmar story, "BEIRUT" over a Syrian
+    // one); the unplaced events are in the focus, not there
     let dateline = match (&dateline, &focus) {
-        (Some(d), Some(f)) if capital_dateline_gives_way(d, f) => None,
+        (Some(d), Some(f)) if capital_dateline_gives_way(d, f) || foreign_dateline(d, f) => None,
         _ => dateline,
     };
     // countries the document names as places (not as demonyms)
@@ -966,5 +978,18 @@ mod tests {
             &town,
             &at("Garissa", "PPLA", "KE", 2)
         ));
+    }
+
+    #[test]
+    fn lo88_a_dateline_abroad_gives_way_to_the_focus() {
+        let bureau = at("Nairobi", "PPLC", "KE", 1);
+        // a Somali story filed from Nairobi: its unplaced events are in Somalia
+        assert!(foreign_dateline(&bureau, &at("Kismayo", "PPLA", "SO", 4)));
+        // a focus in the dateline's country keeps it (LO87 decides between the two)
+        assert!(!foreign_dateline(&bureau, &at("Garissa", "PPLA", "KE", 2)));
+        // a focus of no known country decides nothing
+        let mut nowhere = at("Somewhere", "PPL", "KE", 9);
+        nowhere.place.country_code = None;
+        assert!(!foreign_dateline(&bureau, &nowhere));
     }
 }
