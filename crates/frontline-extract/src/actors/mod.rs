@@ -277,8 +277,24 @@ fn region_of_country(t: &Tokens<'_>, i: usize) -> bool {
         return false;
     }
     let p = t.low(k - 1);
-    PLACE_PREPS.contains(&p) || (p == "the" && k >= 2 && PLACE_PREPS.contains(&t.low(k - 2)))
+    REGION_PREPS.contains(&p) || (p == "the" && k >= 2 && REGION_PREPS.contains(&t.low(k - 2)))
 }
+
+/// The prepositions of `AC19`: those that only say where. "at", "on", "into" and "toward"
+/// also name what an attack aims at ("fired rockets at northern Israel": Israel is the
+/// target), so a country after them and a direction word stays an actor.
+const REGION_PREPS: &[&str] = &[
+    "in",
+    "near",
+    "inside",
+    "across",
+    "throughout",
+    "within",
+    "of",
+    "around",
+    "outside",
+    "along",
+];
 
 /// Words of direction or part that stand before a place name ("northwest", "eastern").
 fn is_direction(w: &str) -> bool {
@@ -311,6 +327,13 @@ const TITLE_STOP: &[&str] = &[
     "the", "and", "for", "from", "with", "has", "had", "have", "was", "were", "are", "will",
     "would", "can", "could", "may", "not", "but", "who", "which", "that", "this", "its", "their",
     "his", "her", "own", "war", "army", "attack", "support", "role", "fight", "campaign",
+    // prepositions, conjunctions and adverbs join two phrases, never describe an agent
+    // ("Tigrayan forces after government troops withdrew")
+    "after", "before", "during", "over", "into", "onto", "near", "against", "since", "amid",
+    "until", "while", "when", "where", "than", "then", "also", "just", "only", "about", "under",
+    "upon", "across", "toward", "towards", "through", "between", "among", "within", "without",
+    "outside", "inside", "around", "behind", "beyond", "along", "despite", "via", "now", "yet",
+    "still", "once", "off", "out",
 ];
 
 /// Verbs after a capital that make it a metonym for the government.

@@ -279,6 +279,13 @@ fn an_organisation_compound_title_is_the_organisations() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].actor.code, "IMGMUSISI");
     assert!(f[0].rules.contains(&"AC17-org-compound-title"));
+    // a preposition joins two phrases: the organisation and the troops stay apart
+    let s = "The village fell to Tigrayan forces after federal troops left.";
+    let lower = s.to_ascii_lowercase();
+    let t = tokenize(s, &lower, Span::new(0, s.len()));
+    let f = d.find(&t);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(!f[0].rules.contains(&"AC17-org-compound-title"), "{f:?}");
 }
 
 #[test]
@@ -296,6 +303,11 @@ fn a_country_after_a_direction_word_and_a_preposition_is_a_place() {
     assert_eq!(
         codes("Shelling continued across eastern Chile overnight."),
         Vec::<String>::new()
+    );
+    // after "at", "on" or "into" the country is what an attack aims at: still an actor
+    assert_eq!(
+        codes("Militants fired rockets at northern Chile overnight."),
+        ["REB", "CHL"]
     );
     // without the preposition the country is still an actor
     assert_eq!(

@@ -135,17 +135,20 @@ const DEMONSTRATION: &[&str] = &[
 /// death"), or the agent of a passive ("was beaten to death by a mob").
 fn crowd_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)) -> bool {
     let lo = start.saturating_sub(6).max(clause.0);
-    let before = (lo..start)
-        .rev()
-        .find(|&k| CROWD.contains(&t.low(k)))
-        .is_some_and(|k| {
-            !(k.saturating_sub(3).max(lo)..k).any(|j| {
-                matches!(
-                    t.low(j),
-                    "on" | "at" | "against" | "into" | "to" | "with" | "from" | "among"
-                )
-            })
-        });
+    // "gunmen killed 15 villagers in an attack": a noun in an adjunct has no author before it
+    let adjunct = super::sentence_merge::in_adjunct(t, start, lo);
+    let before = !adjunct
+        && (lo..start)
+            .rev()
+            .find(|&k| CROWD.contains(&t.low(k)))
+            .is_some_and(|k| {
+                !(k.saturating_sub(3).max(lo)..k).any(|j| {
+                    matches!(
+                        t.low(j),
+                        "on" | "at" | "against" | "into" | "to" | "with" | "from" | "among"
+                    )
+                })
+            });
     let by = (end..(end + 3).min(t.len()))
         .find(|&k| t.low(k) == "by")
         .is_some_and(|k| ((k + 1)..(k + 4).min(t.len())).any(|j| CROWD.contains(&t.low(j))));

@@ -278,6 +278,18 @@ impl Lexicon {
                     if let Some(Some(o)) = object
                         && ok
                     {
+                        // "a landmine was found and defused": one act on one weapon, told by
+                        // the last verb
+                        if let Some(pos) = objects.iter().position(|&x| x == o)
+                            && let Some(prev) = out.iter().rposition(|h: &TriggerHit| {
+                                self.rules
+                                    .get(h.rule)
+                                    .is_some_and(|r| !r.needs_object.is_empty())
+                            })
+                        {
+                            out.remove(prev);
+                            objects.remove(pos);
+                        }
                         objects.push(o);
                         // its abbreviation in brackets: "an explosive device (IED)"
                         if t.low(o + 1) == "(" {
@@ -384,12 +396,34 @@ fn object_of(t: &Tokens<'_>, start: usize, end: usize, words: &[String]) -> Opti
     } else {
         end
     };
+    // "found the bomb had been hidden in a car": a noun followed by an auxiliary is the subject
+    // of the clause the verb reports, not its object
+    let clause_subject = |k: usize| {
+        k + 1 < t.len()
+            && matches!(
+                t.low(k + 1),
+                "had"
+                    | "has"
+                    | "have"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "would"
+                    | "went"
+                    | "exploded"
+            )
+    };
     for k in from..(from + 6).min(t.len()) {
         if brk(k) || OBJECT_STOP.contains(&t.low(k)) {
             break;
         }
+        // "found no explosives": no weapon, no act
+        if t.low(k) == "no" {
+            return None;
+        }
         if is_word(k) && head(k) {
-            return Some(k);
+            return (!clause_subject(k)).then_some(k);
         }
     }
     // a passive: an auxiliary, perhaps an adverb, then the form
@@ -408,6 +442,13 @@ fn object_of(t: &Tokens<'_>, start: usize, end: usize, words: &[String]) -> Opti
     let lo = (a - 1).saturating_sub(8);
     while k > lo {
         k -= 1;
+        // "an improvised explosive device (IED) was found": step over the abbreviation
+        if t.low(k) == ")" {
+            while k > lo && t.low(k) != "(" {
+                k -= 1;
+            }
+            continue;
+        }
         if brk(k) {
             break;
         }
@@ -485,6 +526,24 @@ mod tests {
         let r = rules("A landmine was found and defused near the well.");
         assert_eq!(r.len(), 1, "{r:?}");
         assert!(r[0].starts_with("EV175"), "{r:?}");
+        // EV176: a bomb found before it went off is a disrupted weapon, not a bombing
+        let r = rules("An improvised explosive device (IED) was found near the school.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV176"), "{r:?}");
+        let r = rules("Soldiers found a roadside bomb under the bridge.");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].starts_with("EV176"), "{r:?}");
+        // none found, or the bomb that went off found out about: no such act
+        assert!(
+            !rules("Sappers found no explosives at the depot.")
+                .iter()
+                .any(|x| x.starts_with("EV176"))
+        );
+        assert!(
+            !rules("Detectives found the bomb had been hidden in a van.")
+                .iter()
+                .any(|x| x.starts_with("EV176"))
+        );
         // no weapon object: another sense
         assert!(rules("The senate shot down the bill.").is_empty());
         assert!(rules("Their emails were intercepted last year.").is_empty());
