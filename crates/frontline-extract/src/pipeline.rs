@@ -595,3 +595,5 @@ mod rule_tests;
 mod role_grammar_tests;
 #[cfg(test)]
 mod subtype_tests;
+#[cfg(test)]
+mod test_support;

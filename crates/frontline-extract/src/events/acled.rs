@@ -155,6 +155,21 @@ fn crowd_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)
     before || by
 }
 
+/// An organised force: soldiers, police, rebels, a militia, a state or government, an
+/// international organisation (not civilians, protesters, a crowd).
+pub(super) fn organised_force(a: &EventActor) -> bool {
+    matches!(
+        a.actor.actor_type,
+        ActorType::Military
+            | ActorType::Militia
+            | ActorType::Rebel
+            | ActorType::Police
+            | ActorType::State
+            | ActorType::Government
+            | ActorType::Igo
+    )
+}
+
 /// `AL23-mob-violence`: an attack, killing, beating, lynching or burning whose author is an
 /// unorganised crowd, a mob, villagers or vigilantes ("a mob lynched a man", "villagers beat
 /// two suspects to death", "a crowd set fire to the police station") is ACLED mob violence
@@ -170,17 +185,7 @@ pub(super) fn mob_key(
     if !matches!(key, "attack" | "destruction" | "beating" | "mob") {
         return None;
     }
-    let armed = sources.iter().any(|a| {
-        matches!(
-            a.actor.actor_type,
-            ActorType::Military
-                | ActorType::Militia
-                | ActorType::Rebel
-                | ActorType::Police
-                | ActorType::State
-                | ActorType::Government
-        )
-    });
+    let armed = sources.iter().any(organised_force);
     if armed {
         return (key == "mob").then_some("beating");
     }

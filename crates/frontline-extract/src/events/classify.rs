@@ -38,16 +38,7 @@ fn armed(a: &EventActor) -> bool {
 /// Movements and withdrawals are ACLED events only for organised forces: a suspect who
 /// "moved", a man who "left the room", are not.
 fn organised(a: &EventActor) -> bool {
-    matches!(
-        a.actor.actor_type,
-        ActorType::Military
-            | ActorType::Militia
-            | ActorType::Rebel
-            | ActorType::Police
-            | ActorType::State
-            | ActorType::Government
-            | ActorType::Igo
-    )
+    super::acled::organised_force(a)
 }
 
 /// Types one trigger from its rule, its roles and its sentence, pushing the ids of the rules

@@ -3,24 +3,9 @@
 //! after "to"/"with"/"against" is the addressee of a verbal act), each on sentences written
 //! for the test.
 
-use super::*;
 use frontline_model::{Event, EventActor};
-use std::sync::OnceLock;
 
-fn plain() -> &'static Pipeline {
-    static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| Pipeline::without_geocoder().unwrap())
-}
-
-fn coded(s: &str) -> Vec<Event> {
-    let meta = DocumentMeta {
-        published_at: chrono::NaiveDate::from_ymd_opt(2023, 3, 14),
-        ..DocumentMeta::default()
-    };
-    let ex = plain().extract(meta, s);
-    ex.check_spans().unwrap();
-    ex.events
-}
+use super::test_support::coded;
 
 fn by_trigger<'a>(e: &'a [Event], word: &str) -> &'a Event {
     e.iter()

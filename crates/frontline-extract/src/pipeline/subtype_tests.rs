@@ -1,24 +1,7 @@
 //! Tests of the ACLED sub-event types "Disrupted weapons use" (EV174, EV175) and "Mob violence"
 //! (EV166, EV167, AL23), each on sentences written for the test.
 
-use super::*;
-use frontline_model::Event;
-use std::sync::OnceLock;
-
-fn plain() -> &'static Pipeline {
-    static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| Pipeline::without_geocoder().unwrap())
-}
-
-fn coded(s: &str) -> Vec<Event> {
-    let meta = DocumentMeta {
-        published_at: chrono::NaiveDate::from_ymd_opt(2023, 3, 14),
-        ..DocumentMeta::default()
-    };
-    let ex = plain().extract(meta, s);
-    ex.check_spans().unwrap();
-    ex.events
-}
+use super::test_support::coded;
 
 /// The ACLED sub-event types of a text's events.
 fn subs(s: &str) -> Vec<String> {
