@@ -190,38 +190,33 @@ const PRIVATE_VIOLENCE: &[&str] = &[
     "choked",
 ];
 
-/// Whether the document's sentences read as a police-and-courts story (`CR10`).
-pub fn police_story(sentences: &[Tokens<'_>]) -> bool {
-    let (mut police, mut conflict) = (0usize, 0usize);
+/// Whether the document's sentences read as a story of one kind: at least `min` of its `words`
+/// and fewer than one conflict word in [`RATIO`] of them.
+fn reads_as(sentences: &[Tokens<'_>], words: &[&str], min: usize) -> bool {
+    let (mut kind, mut conflict) = (0usize, 0usize);
     for t in sentences {
         for k in 0..t.len() {
             let w = t.low(k);
-            if POLICE_WORDS.contains(&w) {
-                police += 1;
+            if words.contains(&w) {
+                kind += 1;
             } else if CONFLICT_WORDS.contains(&w) {
                 conflict += 1;
             }
         }
     }
-    police >= MIN_POLICE && conflict * RATIO < police
+    kind >= min && conflict * RATIO < kind
+}
+
+/// Whether the document's sentences read as a police-and-courts story (`CR10`).
+pub fn police_story(sentences: &[Tokens<'_>]) -> bool {
+    reads_as(sentences, POLICE_WORDS, MIN_POLICE)
 }
 
 /// Whether the document's sentences read as a story about an outbreak or a natural disaster
 /// with no armed conflict or protest in it (`CR20`): at least [`MIN_DISASTER`] of its words and
 /// fewer than one conflict word in [`RATIO`].
 pub fn disaster_story(sentences: &[Tokens<'_>]) -> bool {
-    let (mut disaster, mut conflict) = (0usize, 0usize);
-    for t in sentences {
-        for k in 0..t.len() {
-            let w = t.low(k);
-            if DISASTER_WORDS.contains(&w) {
-                disaster += 1;
-            } else if CONFLICT_WORDS.contains(&w) {
-                conflict += 1;
-            }
-        }
-    }
-    disaster >= MIN_DISASTER && conflict * RATIO < disaster
+    reads_as(sentences, DISASTER_WORDS, MIN_DISASTER)
 }
 
 /// Whether an event of a disaster story is the disaster or the response to it (`CR20`):
