@@ -4,6 +4,7 @@
 
 pub mod fusion;
 pub mod gold;
+pub mod interval;
 pub mod score;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,8 @@ pub struct Evaluation {
     pub events: ArticleScores,
     /// Fusion figures.
     pub fusion: FusionScores,
+    /// 95 % bootstrap intervals of the event figures over documents.
+    pub event_intervals: Option<interval::Intervals>,
 }
 
 /// One document ready to score: its gold, raw text and extraction.
@@ -80,6 +83,7 @@ pub fn evaluate(
     }
     let fusion = fuse_and_score(&scored, store, stories)?;
     Ok(Evaluation {
+        event_intervals: scores.intervals(),
         events: scores,
         fusion,
     })

@@ -6,6 +6,7 @@ use frontline_model::{ActorRef, ActorType, Event, EventLocation, Modality, Quant
 use serde::Serialize;
 
 use super::gold::{GoldActor, GoldDocument, GoldEvent};
+use super::interval::{DocCounts, Intervals, RESAMPLES, bootstrap};
 use crate::events::Counts;
 
 /// A share: how many were right out of how many were judged.
@@ -207,6 +208,9 @@ pub struct ArticleScores {
     pub gold_by_subtype: BTreeMap<String, usize>,
     /// Misses and false events, in document order.
     pub failures: Vec<Failure>,
+    /// Each document's detection counts, for [`ArticleScores::intervals`].
+    #[serde(skip)]
+    pub per_document: Vec<DocCounts>,
 }
 
 impl ArticleScores {
@@ -249,9 +253,29 @@ impl ArticleScores {
         self.fields.entry(name.to_string()).or_default().add(right);
     }
 
+    /// 95 % bootstrap intervals of precision, recall and F1 over the documents added
+    /// ([`super::interval`]).
+    pub fn intervals(&self) -> Option<Intervals> {
+        bootstrap(&self.per_document, RESAMPLES)
+    }
+
     /// Adds one document: its gold, the extraction's events, the judgements of
     /// [`judge_document`].
     pub fn add_document(&mut self, gold: &GoldDocument, events: &[Event], judged: &[Judged]) {
+        let before = (
+            self.matched,
+            self.duplicates + self.false_events,
+            self.gold_events,
+        );
+        self.add_document_counts(gold, events, judged);
+        self.per_document.push(DocCounts {
+            matched: self.matched - before.0,
+            wrong: self.duplicates + self.false_events - before.1,
+            gold: self.gold_events - before.2,
+        });
+    }
+
+    fn add_document_counts(&mut self, gold: &GoldDocument, events: &[Event], judged: &[Judged]) {
         self.documents += 1;
         for g in &gold.events {
             if g.background {

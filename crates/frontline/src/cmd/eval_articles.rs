@@ -161,6 +161,20 @@ pub fn table(eval: &Evaluation, split: Split) -> String {
             e.emitted_material as f64 / e.gold_events as f64
         },
     );
+    if let Some(i) = eval.event_intervals {
+        let _ = writeln!(
+            s,
+            "  95 % interval over documents (bootstrap, {} resamples): precision {:.1}–{:.1}  \
+             recall {:.1}–{:.1}  F1 {:.1}–{:.1}",
+            i.resamples,
+            100.0 * i.precision.low,
+            100.0 * i.precision.high,
+            100.0 * i.recall.low,
+            100.0 * i.recall.high,
+            100.0 * i.f1.low,
+            100.0 * i.f1.high,
+        );
+    }
     let _ = writeln!(s, "\nFields over matched events (right / judged)");
     for (k, r) in &e.fields {
         let _ = writeln!(
