@@ -210,6 +210,9 @@ const ATTACK_SUBJECTS: &[&str] = &[
     "snipers",
 ];
 
+/// How many tokens after a passive's "by" its agent is read (`NE47`).
+const AGENT_SPAN: usize = 7;
+
 /// `NE47-aim-at`: a verb "target" whose subject is neither an armed actor or a state (a
 /// force, a group, a government) nor a weapon or an attack means aiming at, not attacking:
 /// sanctions "target" firms, campaigns "target" voters, vandals "target" cars, letters
@@ -239,11 +242,14 @@ fn aims_at(t: &Tokens<'_>, h: &TriggerHit, actors: &[ActorFound], clause: (usize
         );
     if passive || t.low(h.end) == "by" {
         let by = (h.end..(h.end + 3).min(t.len())).find(|&k| t.low(k) == "by");
+        // the agent's noun phrase may run to a few words and quotes ("by another
+        // \"massive\" Russian drone attack")
         return by.is_some_and(|b| {
             !(actors
                 .iter()
-                .any(|a| forceful(a) && a.tok_start > b && a.tok_start <= b + 4)
-                || (b + 1..(b + 5).min(t.len())).any(|k| ATTACK_SUBJECTS.contains(&t.low(k))))
+                .any(|a| forceful(a) && a.tok_start > b && a.tok_start <= b + AGENT_SPAN)
+                || (b + 1..(b + 1 + AGENT_SPAN).min(t.len()))
+                    .any(|k| ATTACK_SUBJECTS.contains(&t.low(k))))
         });
     }
     // a relative clause's subject is its antecedent: "bombings that targeted a station"
@@ -542,6 +548,10 @@ mod aims_at_tests {
         assert_eq!(
             screened("The convoy was targeted by insurgents outside the town."),
             (false, true)
+        );
+        // the agent's noun phrase runs to several words and quotes
+        assert!(
+            !screened("The port was targeted on Monday by another \"large\" enemy drone attack.").0
         );
         // a gerund takes the subject of the verb before it
         assert!(!screened("The militia denied targeting the village on Friday.").0);
