@@ -331,12 +331,17 @@ fn pronoun_subject(t: &Tokens<'_>, k: usize, from: usize) -> bool {
 }
 
 /// `NM21-article-before-verb`: a verb-only form after an article is a noun use ("a sign of
-/// cooperation"); "the strike hit", "a strike on" are nouns the lexicon lists as verbs (AL21).
+/// cooperation"); "the strike hit", "a strike on" are nouns the lexicon lists as verbs (AL21),
+/// and so are "the bombing", "the shelling", "an ambush": the noun names the act ("the bombing
+/// killed his wife"). ("the fight" is left out: "the fight against the group" is a campaign.)
 fn article_before_verb(t: &Tokens<'_>, h: &TriggerHit) -> bool {
     h.form == Form::Verb
         && h.start > 0
         && matches!(t.low(h.start - 1), "a" | "an" | "the")
-        && !matches!(t.low(h.start), "strike" | "strikes")
+        && !matches!(
+            t.low(h.start),
+            "strike" | "strikes" | "bombing" | "shelling" | "ambush"
+        )
 }
 
 /// `NM20-adjectival`: a participle used as an adjective ("their newly captured points").
@@ -587,6 +592,29 @@ mod describing_tests {
         assert!(described(
             "The ministry sent rifles to rebels in the north fighting the army."
         ));
+    }
+
+    #[test]
+    fn the_bombing_is_the_act_not_a_verb_used_as_a_noun() {
+        let (_, near) = pipeline().explain(
+            DocumentMeta::default(),
+            "The bombing killed two guards at the gate on Monday.",
+        );
+        assert!(
+            !near
+                .iter()
+                .any(|n| n.reason.starts_with("NM21-article-before-verb")),
+            "{near:?}"
+        );
+        let (_, near) = pipeline().explain(
+            DocumentMeta::default(),
+            "Officials said the targeted house belonged to a trader.",
+        );
+        assert!(
+            near.iter()
+                .any(|n| n.reason.starts_with("NM21-article-before-verb")),
+            "{near:?}"
+        );
     }
 
     #[test]
