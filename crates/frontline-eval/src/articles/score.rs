@@ -1039,7 +1039,7 @@ mod tests {
             ("PN10", "not taken as a place name", Span::new(12, 17)),
         ];
         let text = "Jets struck Raqqa. Later struck Raqqa again, and talks went on there.";
-        let aside = set_aside(&text, &evs, near, |s| s);
+        let aside = set_aside(text, &evs, near, |s| s);
         assert_eq!(aside.len(), 4, "{aside:?}");
         let j = judge_document(&g, &evs, |s| s);
         let mut s = ArticleScores::default();
