@@ -57,12 +57,14 @@ pub(super) fn date(
 /// be background (the same span as fusion's FU20).
 pub const BACKGROUND_DAYS: i64 = 30;
 
-/// `DT50-background`: whether an event dated from its own text (its clause or its sentence:
-/// `DT10`, `DT20`) ended more than [`BACKGROUND_DAYS`] before publication ("in October 2016",
-/// "last year", "15 years ago"): a past event told as context. A date taken from the
-/// publication date (`DT40`) says nothing, and neither does one carried from the previous
-/// dated event (`DT30`): a background sentence's date carried to the news after it set the news
-/// aside. Pushes the rule id.
+/// `DT50-background`: whether an event dated from the text (its clause, its sentence or the
+/// previous dated event: `DT10`, `DT20`, `DT30`) ended more than [`BACKGROUND_DAYS`] before
+/// publication ("in October 2016", "last year", "15 years ago"): a past event told as context.
+/// A date taken from the publication date (`DT40`) says nothing. Pushes the rule id. (A date
+/// carried by `DT30` sets aside some news told right after a background sentence, 5 of 11 such
+/// flags on stored news pages, but also keeps out the habitual and running-total sentences of a
+/// background paragraph, 7 false events on the dev halves of the articles and fusion sets: it is
+/// kept.)
 pub(super) fn background(
     date: Option<&TimeRef>,
     published: Option<NaiveDate>,
@@ -71,12 +73,9 @@ pub(super) fn background(
     let (Some(d), Some(p)) = (date, published) else {
         return false;
     };
-    // a date carried from the previous dated event (DT30) is no evidence of the event's own
-    // time: after a sentence of background ("was driven out in 2011"), the next sentence's
-    // news ("officials confirmed the fighting") would take the old date and be set aside
     let own = rules
         .iter()
-        .any(|r| r.starts_with("DT10") || r.starts_with("DT20"));
+        .any(|r| r.starts_with("DT10") || r.starts_with("DT20") || r.starts_with("DT30"));
     let past = own && (p - d.end).num_days() > BACKGROUND_DAYS;
     if past {
         rules.push("DT50-background".to_string());
@@ -285,15 +284,6 @@ mod tests {
             "Since the 1990s war began, gunmen have attacked the road often.",
             "attacked"
         ));
-    }
-
-    #[test]
-    fn a_date_carried_from_the_previous_event_says_nothing() {
-        // "... was driven out of the town in 2016. Officials confirmed the fighting."
-        let mut rules = vec!["DT30-previous-event".to_string()];
-        let old = span(ymd(2016, 1, 1), ymd(2016, 12, 31));
-        assert!(!background(Some(&old), Some(ymd(2018, 3, 20)), &mut rules));
-        assert_eq!(rules, ["DT30-previous-event"]);
     }
 
     #[test]
