@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use fusion::{ClusterGold, ClusterReport, FusionScores, RecordFacts, score_fusion};
 pub use gold::{GoldDocument, GoldError, Split, TextSource, load_gold};
-pub use score::{ArticleScores, Judged, Judgement, judge_document};
+pub use score::{ArticleScores, Judged, Judgement, SetAside, judge_document, set_aside};
 
 /// Errors of a whole run.
 #[derive(Debug, thiserror::Error)]
@@ -70,10 +70,17 @@ pub fn evaluate(
             url: None,
             ..DocumentMeta::default()
         };
-        let extraction = pipeline.extract(meta, &raw);
+        let (extraction, near) = pipeline.explain(meta, &raw);
         let cleaned = frontline_text::clean(&raw);
         let judged = judge_document(&gold, &extraction.events, |s| cleaned.raw_span(s));
-        scores.add_document(&gold, &extraction.events, &judged);
+        let aside = score::set_aside(
+            &extraction.document.text,
+            &extraction.events,
+            near.iter()
+                .map(|n| (n.rule.as_str(), n.reason.as_str(), n.span)),
+            |s| cleaned.raw_span(s),
+        );
+        scores.add_document_explained(&gold, &extraction.events, &judged, &aside);
         scored.push(Scored {
             gold,
             extraction,

@@ -167,6 +167,78 @@ pub struct Failure {
     pub what: String,
 }
 
+/// A trigger the coder set aside near a gold event, as `--failures` names it for a miss: the
+/// rule that set it aside (`NE15-running-total`, `CR11-criminal-homicide`, `MG30-same-event`;
+/// for an event emitted but not counted, the modality rule that made it so, `DT50-background`
+/// or `DT51-past-era` for one flagged background, `no-ACLED-type` for talk), the trigger's
+/// words and its raw byte span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    /// The rule id and short name, without the reason after the colon.
+    pub rule: String,
+    /// The trigger's words, lower-cased.
+    pub words: String,
+    /// The trigger's raw byte span.
+    pub raw_span: [usize; 2],
+}
+
+/// The rule id and short name of a near miss's reason: what stands before its colon
+/// (`NE15-running-total`); `None` for a reason that names no rule.
+fn rule_of(reason: &str) -> Option<&str> {
+    let id = reason.split(':').next()?.trim();
+    let mut chars = id.chars();
+    let lettered = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    (lettered && id.len() >= 4 && !id.contains(' ')).then_some(id)
+}
+
+/// The triggers of one document that the coder set aside or did not count: its near misses
+/// on trigger words (`trigger_rule` an `EV` rule: a name the geocoder set aside is no trigger),
+/// its events whose modality does not count or that have no ACLED type, and its events flagged
+/// background. `text` is the cleaned text the spans index, `raw_span` maps them to the raw text.
+pub fn set_aside<'n>(
+    text: &str,
+    events: &[Event],
+    near: impl IntoIterator<Item = (&'n str, &'n str, Span)>,
+    raw_span: impl Fn(Span) -> Span,
+) -> Vec<SetAside> {
+    let entry = |rule: &str, span: Span| {
+        let raw = raw_span(span);
+        SetAside {
+            rule: rule.to_string(),
+            words: text.get(span.range()).unwrap_or("").to_ascii_lowercase(),
+            raw_span: [raw.start, raw.end],
+        }
+    };
+    let mut out: Vec<SetAside> = near
+        .into_iter()
+        .filter(|(trigger_rule, _, _)| trigger_rule.starts_with("EV"))
+        .filter_map(|(_, reason, span)| Some(entry(rule_of(reason)?, span)))
+        .collect();
+    for ev in events {
+        let why = if !ev.modality.counts() {
+            ev.rules
+                .iter()
+                .rev()
+                .find(|r| r.starts_with("MO") || r.starts_with("VT3"))
+                .cloned()
+                .unwrap_or_else(|| format!("modality-{:?}", ev.modality).to_ascii_lowercase())
+        } else if ev.acled.is_none() {
+            "no-ACLED-type".to_string()
+        } else if ev.background {
+            ev.rules
+                .iter()
+                .find(|r| r.starts_with("DT50") || r.starts_with("DT51"))
+                .cloned()
+                .unwrap_or_else(|| "background".to_string())
+        } else {
+            continue;
+        };
+        out.push(entry(&why, ev.trigger));
+    }
+    out
+}
+
 /// The figures of a run over many documents.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ArticleScores {
@@ -204,6 +276,10 @@ pub struct ArticleScores {
     pub duplicates_by_type: BTreeMap<String, usize>,
     /// Missed gold events by ACLED sub-event type.
     pub missed_by_subtype: BTreeMap<String, usize>,
+    /// Missed gold events (news) by the rule that set aside a trigger in their evidence
+    /// ([`SetAside`]; a gold event counts once per rule), and `none` for a miss with no
+    /// trigger set aside in its evidence.
+    pub missed_by_rule: BTreeMap<String, usize>,
     /// Gold events by ACLED sub-event type.
     pub gold_by_subtype: BTreeMap<String, usize>,
     /// Misses and false events, in document order.
@@ -262,12 +338,24 @@ impl ArticleScores {
     /// Adds one document: its gold, the extraction's events, the judgements of
     /// [`judge_document`].
     pub fn add_document(&mut self, gold: &GoldDocument, events: &[Event], judged: &[Judged]) {
+        self.add_document_explained(gold, events, judged, &[]);
+    }
+
+    /// Like [`ArticleScores::add_document`], also naming for each missed gold event the
+    /// triggers in its evidence that the coder set aside (`set_aside`, from [`set_aside`]).
+    pub fn add_document_explained(
+        &mut self,
+        gold: &GoldDocument,
+        events: &[Event],
+        judged: &[Judged],
+        set_aside: &[SetAside],
+    ) {
         let before = (
             self.matched,
             self.duplicates + self.false_events,
             self.gold_events,
         );
-        self.add_document_counts(gold, events, judged);
+        self.add_document_counts(gold, events, judged, set_aside);
         self.per_document.push(DocCounts {
             matched: self.matched - before.0,
             wrong: self.duplicates + self.false_events - before.1,
@@ -275,7 +363,13 @@ impl ArticleScores {
         });
     }
 
-    fn add_document_counts(&mut self, gold: &GoldDocument, events: &[Event], judged: &[Judged]) {
+    fn add_document_counts(
+        &mut self,
+        gold: &GoldDocument,
+        events: &[Event],
+        judged: &[Judged],
+        set_aside: &[SetAside],
+    ) {
         self.documents += 1;
         for g in &gold.events {
             if g.background {
@@ -304,8 +398,12 @@ impl ArticleScores {
                             kind: "flagged".into(),
                             span: j.raw_trigger,
                             what: format!(
-                                "{ptype} flagged background in news gold {}",
-                                gold.events[k].id
+                                "{ptype} flagged background in news gold {} ({})",
+                                gold.events[k].id,
+                                ev.rules
+                                    .iter()
+                                    .find(|r| r.starts_with("DT50") || r.starts_with("DT51"))
+                                    .map_or("background", String::as_str)
                             ),
                         });
                     }
@@ -390,13 +488,39 @@ impl ArticleScores {
                     .missed_by_subtype
                     .entry(g.acled.sub_event_type.clone())
                     .or_default() += 1;
+                let causes = causes_in(g, set_aside);
+                let mut rules: Vec<&str> = causes.iter().map(|c| c.rule.as_str()).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                if rules.is_empty() {
+                    rules.push("none");
+                }
+                for r in &rules {
+                    *self.missed_by_rule.entry((*r).to_string()).or_default() += 1;
+                }
+                let told: Vec<String> = causes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} \"{}\" {}..{}",
+                            c.rule, c.words, c.raw_span[0], c.raw_span[1]
+                        )
+                    })
+                    .collect();
                 self.failures.push(Failure {
                     doc: gold.doc.clone(),
                     kind: "missed".into(),
                     span: g.evidence[0],
                     what: format!(
-                        "gold {} {} / {}",
-                        g.id, g.plover.kind, g.acled.sub_event_type
+                        "gold {} {} / {}{}",
+                        g.id,
+                        g.plover.kind,
+                        g.acled.sub_event_type,
+                        if told.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; set aside: {}", told.join(", "))
+                        }
                     ),
                 });
             }
@@ -515,6 +639,16 @@ impl ArticleScores {
     fn field_inverse(&mut self, name: &str, wrong: bool) {
         self.fields.entry(name.to_string()).or_default().add(wrong);
     }
+}
+
+/// The triggers set aside inside a gold event's evidence spans, in text order.
+fn causes_in<'s>(g: &GoldEvent, set_aside: &'s [SetAside]) -> Vec<&'s SetAside> {
+    let mut v: Vec<&SetAside> = set_aside
+        .iter()
+        .filter(|a| g.evidence.iter().any(|e| overlaps(a.raw_span, *e)))
+        .collect();
+    v.sort_by_key(|a| a.raw_span);
+    v
 }
 
 /// A matched event whose place is missing or more than 50 km off, in a few words: the gold
@@ -912,6 +1046,67 @@ mod tests {
         );
         assert_eq!(s.flagged_on_news, 1);
         assert_eq!(s.must_not["policy"], Ratio { right: 0, total: 1 });
+    }
+
+    #[test]
+    fn a_miss_names_the_rules_that_set_aside_triggers_in_its_evidence() {
+        let g = gold();
+        // nothing counted: the headline's trigger was made hypothetical (MO30), the body's
+        // flagged background (DT51); a near miss at 25..31 (NE15) and one outside the
+        // evidence (NE17); a name the geocoder set aside is no trigger
+        let mut evs = events(&[(5, 11), (25, 31)]);
+        evs[0].modality = Modality::Hypothetical;
+        evs[0].rules.push("MO30-hypothetical".into());
+        evs[1].background = true;
+        evs[1].rules.push("DT51-past-era".into());
+        let near = [
+            (
+                "EV160",
+                "NE15-running-total: a running total",
+                Span::new(25, 31),
+            ),
+            ("EV160", "NE17-disaster: a disaster", Span::new(56, 60)),
+            ("PN10", "not taken as a place name", Span::new(12, 17)),
+        ];
+        let text = "Jets struck Raqqa. Later struck Raqqa again, and talks went on there.";
+        let aside = set_aside(text, &evs, near, |s| s);
+        assert_eq!(aside.len(), 4, "{aside:?}");
+        let j = judge_document(&g, &evs, |s| s);
+        let mut s = ArticleScores::default();
+        s.add_document_explained(&g, &evs, &j, &aside);
+        let missed = s.failures.iter().find(|f| f.kind == "missed").unwrap();
+        assert!(
+            missed.what.ends_with(
+                "set aside: MO30-hypothetical \"struck\" 5..11, NE15-running-total \"struck\" \
+                 25..31, DT51-past-era \"struck\" 25..31"
+            ),
+            "{}",
+            missed.what
+        );
+        assert!(!missed.what.contains("NE17"), "{}", missed.what);
+        let flagged = s.failures.iter().find(|f| f.kind == "flagged").unwrap();
+        assert!(
+            flagged.what.ends_with("(DT51-past-era)"),
+            "{}",
+            flagged.what
+        );
+        let tally: Vec<(&str, usize)> = s
+            .missed_by_rule
+            .iter()
+            .map(|(k, n)| (k.as_str(), *n))
+            .collect();
+        assert_eq!(
+            tally,
+            [
+                ("DT51-past-era", 1),
+                ("MO30-hypothetical", 1),
+                ("NE15-running-total", 1)
+            ]
+        );
+        // a miss with nothing set aside in its evidence is tallied as "none"
+        let mut none = ArticleScores::default();
+        none.add_document_explained(&g, &[], &[], &[]);
+        assert_eq!(none.missed_by_rule.get("none"), Some(&1));
     }
 
     #[test]

@@ -122,7 +122,9 @@ const POLICE_WORDS: &[&str] = &[
 ];
 
 /// Words of armed conflict and political contention: one of them in every eight police
-/// words makes the story more than a police story.
+/// words makes the story more than a police story ("protests", "rioting" as well as
+/// "protest", "riot": a story of 217 people arrested for rioting after protests is a protest
+/// story).
 const CONFLICT_WORDS: &[&str] = &[
     "soldier",
     "soldiers",
@@ -153,10 +155,17 @@ const CONFLICT_WORDS: &[&str] = &[
     "coalition",
     "war",
     "protest",
+    "protests",
+    "protested",
+    "protesting",
     "protesters",
     "demonstrators",
+    "demonstration",
+    "demonstrations",
     "rally",
     "riot",
+    "riots",
+    "rioting",
     "rioters",
     "hamas",
     "hezbollah",
@@ -360,6 +369,11 @@ mod tests {
         ));
         // too few police words to tell
         assert!(!story("The man was arrested on Friday."));
+        // the plural and verb forms of protest and rioting make it a protest story
+        assert!(!story(
+            "Police said 40 people were arrested and charged after protests turned to rioting; \
+             officers made more arrests in custody."
+        ));
     }
 
     fn event(ptype: &str, mode: Option<&str>, trigger: &str) -> Event {

@@ -170,7 +170,10 @@ fn denied_speech(
 }
 
 /// `MO31-infinitive`: "the decision to deploy troops", "forces moved in to retake the town":
-/// an infinitive names an aim, not an act, unless a verb of doing governs it.
+/// an infinitive names an aim, not an act, unless a verb of doing governs it; so does a verb of
+/// gathering for a protest ("activists gathered to protest", "took to the streets to
+/// protest": the gathering is the protest) and "proceeding to" ("before proceeding to kidnap
+/// others": they did).
 fn infinitive_aim(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityFound {
     if m.modality == Modality::Asserted
         && h.form == Form::Verb
@@ -197,6 +200,14 @@ fn infinitive_aim(t: &Tokens<'_>, h: &TriggerHit, m: ModalityFound) -> ModalityF
                 | "came"
                 | "moved"
                 | "able"
+                | "proceeding"
+                | "proceeds"
+                | "gathered"
+                | "gathering"
+                | "assembled"
+                | "rallied"
+                | "converged"
+                | "streets"
         )
     {
         ModalityFound {
@@ -246,6 +257,55 @@ mod tests {
         );
         assert_eq!(
             planned("The march was peaceful and ended at noon.", "march"),
+            Modality::Asserted
+        );
+    }
+
+    fn infinitive(s: &str, word: &str) -> Modality {
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, &lower, Span::new(0, s.len()));
+        let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
+        let h = TriggerHit {
+            rule: 0,
+            start: k,
+            end: k + 1,
+            form: Form::Verb,
+        };
+        let m = ModalityFound {
+            modality: Modality::Asserted,
+            cue: None,
+            rule: None,
+        };
+        infinitive_aim(&t, &h, m).modality
+    }
+
+    #[test]
+    fn an_infinitive_of_aim_has_not_happened_but_a_gathering_to_protest_has() {
+        assert_eq!(
+            infinitive("The council voted to deploy more guards.", "deploy"),
+            Modality::Hypothetical
+        );
+        // the gathering is the protest
+        assert_eq!(
+            infinitive(
+                "Hundreds of nurses gathered to protest outside the ward.",
+                "protest"
+            ),
+            Modality::Asserted
+        );
+        assert_eq!(
+            infinitive(
+                "Students took to the streets to protest the fees.",
+                "protest"
+            ),
+            Modality::Asserted
+        );
+        // "proceeding to" tells what they went on to do
+        assert_eq!(
+            infinitive(
+                "They robbed the shop before proceeding to kidnap the owner.",
+                "kidnap"
+            ),
             Modality::Asserted
         );
     }

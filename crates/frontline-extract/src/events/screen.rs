@@ -210,6 +210,9 @@ const ATTACK_SUBJECTS: &[&str] = &[
     "snipers",
 ];
 
+/// How many tokens after a passive's "by" its agent is read (`NE47`).
+const AGENT_SPAN: usize = 7;
+
 /// `NE47-aim-at`: a verb "target" whose subject is neither an armed actor or a state (a
 /// force, a group, a government) nor a weapon or an attack means aiming at, not attacking:
 /// sanctions "target" firms, campaigns "target" voters, vandals "target" cars, letters
@@ -239,11 +242,14 @@ fn aims_at(t: &Tokens<'_>, h: &TriggerHit, actors: &[ActorFound], clause: (usize
         );
     if passive || t.low(h.end) == "by" {
         let by = (h.end..(h.end + 3).min(t.len())).find(|&k| t.low(k) == "by");
+        // the agent's noun phrase may run to a few words and quotes ("by another
+        // \"massive\" Russian drone attack")
         return by.is_some_and(|b| {
             !(actors
                 .iter()
-                .any(|a| forceful(a) && a.tok_start > b && a.tok_start <= b + 4)
-                || (b + 1..(b + 5).min(t.len())).any(|k| ATTACK_SUBJECTS.contains(&t.low(k))))
+                .any(|a| forceful(a) && a.tok_start > b && a.tok_start <= b + AGENT_SPAN)
+                || (b + 1..(b + 1 + AGENT_SPAN).min(t.len()))
+                    .any(|k| ATTACK_SUBJECTS.contains(&t.low(k))))
         });
     }
     // a relative clause's subject is its antecedent: "bombings that targeted a station"
@@ -325,12 +331,17 @@ fn pronoun_subject(t: &Tokens<'_>, k: usize, from: usize) -> bool {
 }
 
 /// `NM21-article-before-verb`: a verb-only form after an article is a noun use ("a sign of
-/// cooperation"); "the strike hit", "a strike on" are nouns the lexicon lists as verbs (AL21).
+/// cooperation"); "the strike hit", "a strike on" are nouns the lexicon lists as verbs (AL21),
+/// and so are "the bombing", "the shelling", "an ambush": the noun names the act ("the bombing
+/// killed his wife"). ("the fight" is left out: "the fight against the group" is a campaign.)
 fn article_before_verb(t: &Tokens<'_>, h: &TriggerHit) -> bool {
     h.form == Form::Verb
         && h.start > 0
         && matches!(t.low(h.start - 1), "a" | "an" | "the")
-        && !matches!(t.low(h.start), "strike" | "strikes")
+        && !matches!(
+            t.low(h.start),
+            "strike" | "strikes" | "bombing" | "shelling" | "ambush"
+        )
 }
 
 /// `NM20-adjectival`: a participle used as an adjective ("their newly captured points").
@@ -543,6 +554,10 @@ mod aims_at_tests {
             screened("The convoy was targeted by insurgents outside the town."),
             (false, true)
         );
+        // the agent's noun phrase runs to several words and quotes
+        assert!(
+            !screened("The port was targeted on Monday by another \"large\" enemy drone attack.").0
+        );
         // a gerund takes the subject of the verb before it
         assert!(!screened("The militia denied targeting the village on Friday.").0);
         // a pronoun stands for the side the sentence or its speaker names
@@ -577,6 +592,29 @@ mod describing_tests {
         assert!(described(
             "The ministry sent rifles to rebels in the north fighting the army."
         ));
+    }
+
+    #[test]
+    fn the_bombing_is_the_act_not_a_verb_used_as_a_noun() {
+        let (_, near) = pipeline().explain(
+            DocumentMeta::default(),
+            "The bombing killed two guards at the gate on Monday.",
+        );
+        assert!(
+            !near
+                .iter()
+                .any(|n| n.reason.starts_with("NM21-article-before-verb")),
+            "{near:?}"
+        );
+        let (_, near) = pipeline().explain(
+            DocumentMeta::default(),
+            "Officials said the targeted house belonged to a trader.",
+        );
+        assert!(
+            near.iter()
+                .any(|n| n.reason.starts_with("NM21-article-before-verb")),
+            "{near:?}"
+        );
     }
 
     #[test]

@@ -415,6 +415,20 @@ const SPORT_WORDS: &[&str] = &[
     "games",
 ];
 
+/// `NE22-sport`: a sport word in the window; "fighter" before an aircraft word ("fighter
+/// jets", "a fighter plane") is a warplane, not a boxer.
+fn sport(t: &Tokens<'_>, w0: usize, w1: usize) -> bool {
+    (w0..w1.min(t.len())).any(|k| {
+        let w = t.low(k);
+        SPORT_WORDS.contains(&w)
+            && !(w == "fighter"
+                && matches!(
+                    t.low(k + 1),
+                    "jet" | "jets" | "plane" | "planes" | "aircraft" | "bomber" | "bombers"
+                ))
+    })
+}
+
 /// What is "captured" when it is not territory: a picture or a mind (`NE12`).
 const MEDIA: &[&str] = &[
     "video",
@@ -532,6 +546,95 @@ const FALL_SENSES: &[&str] = &[
     "rain", "snow", "night", "darkness", "asleep", "silent", "ill", "sick", "short", "apart",
     "prices", "price", "sharply", "victim", "prey", "leaves",
 ];
+
+/// Words of a weapon or an armed side: with one of them near the trigger, a disaster word
+/// beside it names a target or a circumstance ("drones struck an oil refinery", "the bomber
+/// detonated his car near a traffic accident", "forces could not repel the attack due to the
+/// flooding"), not the cause of the harm (`NE17`).
+const ARMED_WORDS: &[&str] = &[
+    "drone",
+    "drones",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "bomb",
+    "bombs",
+    "bomber",
+    "bombers",
+    "bombing",
+    "airstrike",
+    "airstrikes",
+    "strike",
+    "strikes",
+    "shell",
+    "shells",
+    "shelling",
+    "mortar",
+    "mortars",
+    "artillery",
+    "grenade",
+    "grenades",
+    "explosives",
+    "ied",
+    "gunmen",
+    "militants",
+    "insurgents",
+    "rebels",
+    "troops",
+    "soldiers",
+    "fighters",
+    "forces",
+    "attackers",
+    "terrorists",
+    "bandits",
+    "jihadists",
+    "militia",
+    "militias",
+    "army",
+    "warplanes",
+];
+
+/// `NE17-disaster`: a disaster or accident word near a violent trigger ("killed in a car
+/// accident", "displaced by floods", "an explosion at a factory") makes it the disaster's
+/// harm, unless a weapon or an armed side stands in the same window: then the disaster word
+/// names a target ("a drone attack on an oil refinery", "a strike destroyed a VBIED factory")
+/// or a circumstance. A trigger that is itself a disaster word is the weather unless an object
+/// follows it ("militants storm the base", "storm Somali bases").
+fn disaster(t: &Tokens<'_>, h: &TriggerHit, w0: usize, w1: usize) -> bool {
+    let own = |k: usize| (h.start..h.end).contains(&k);
+    let word = (w0..w1.min(t.len())).any(|k| !own(k) && DISASTER_WORDS.contains(&t.low(k)));
+    // "storm" with an object ("militants storm the base") is an assault; "a perfect storm.",
+    // "this storm," is the weather
+    let weather = DISASTER_WORDS.contains(&t.low(h.start))
+        && !(matches!(t.low(h.end), "the" | "a" | "an" | "into" | "its" | "their")
+            || t.is_cap(h.end));
+    (word || weather) && !any_in(t, w0, w1, ARMED_WORDS)
+}
+
+/// Whether the words from `k` (after "in the past", "over the last") name a day or less
+/// ("in the past 24 hours", "over the last day": one day's shelling, not a running total) or
+/// one act ("in the last attack on the checkpoint") (`NE15`); "the past few months", "the last
+/// decade", a bare "in the past" stay totals. Within a day, a counted plural act is still a
+/// tally ("in the last 24 hours conducted 10 airstrikes": [`counted_plural`]).
+fn within_a_day(t: &Tokens<'_>, k: usize) -> bool {
+    matches!(
+        t.low(k),
+        "attack" | "strike" | "raid" | "clash" | "assault" | "ambush" | "bombing" | "day" | "night"
+    ) || (k..(k + 3).min(t.len())).any(|j| matches!(t.low(j), "hours" | "hour" | "24" | "48"))
+}
+
+/// Whether the trigger is a plural act noun counted by a number just before it ("10
+/// airstrikes", "dozens of raids") (`NE15`).
+fn counted_plural(t: &Tokens<'_>, h: &TriggerHit) -> bool {
+    h.form == Form::Noun
+        && t.low(h.end.saturating_sub(1)).ends_with('s')
+        && (h.start.saturating_sub(3)..h.start).any(|k| {
+            let w = t.low(k);
+            is_number(&w.replace(',', ""))
+                || matches!(w, "dozens" | "scores" | "hundreds" | "several" | "many")
+        })
+}
 
 /// `NE40-war-toll`: "hundreds of thousands have been killed", "more than 600 people are
 /// believed to have been killed": a vague large toll in the perfect tells the toll of a
@@ -718,7 +821,8 @@ pub fn non_event(
                 || (t.low(k) == "in" && t.low(k + 1) == "total")
                 || (matches!(t.low(k), "over" | "in" | "during")
                     && t.low(k + 1) == "the"
-                    && matches!(t.low(k + 2), "past" | "last"))
+                    && matches!(t.low(k + 2), "past" | "last")
+                    && (!within_a_day(t, k + 3) || counted_plural(t, h)))
         });
         if since || total {
             return Some("NE15-running-total: a running total or campaign figure, not one event");
@@ -745,7 +849,7 @@ pub fn non_event(
         return Some("NE16-habitual: a habitual statement, not one event");
     }
     // "killed by a cholera epidemic", "an explosion at a factory", "displaced by floods"
-    if violent && any_in(t, w0, w1, DISASTER_WORDS) {
+    if violent && disaster(t, h, w0, w1) {
         return Some("NE17-disaster: a disaster or accident, not political violence");
     }
     // anniversaries, memorials, trials and sentences about old events
@@ -789,7 +893,7 @@ pub fn non_event(
         return Some("NE21-name: a capitalised trigger inside a name");
     }
     // "an ultimate fighting star", "removed three fights from the card": sport
-    if matches!(ptype, Some(PloverType::Assault)) && any_in(t, w0, w1, SPORT_WORDS) {
+    if matches!(ptype, Some(PloverType::Assault)) && sport(t, w0, w1) {
         return Some("NE22-sport: a fight in sport");
     }
     // "fighting positions", "combat experience", "attack helicopters": a modifier
@@ -1211,6 +1315,41 @@ mod tests {
             reason("Gunmen killed four villagers on Sunday.", "EV162"),
             None
         );
+        assert_eq!(
+            id(reason(
+                "Raiders have killed 30 herders in the past few months.",
+                "EV162"
+            )),
+            "NE15-running-total"
+        );
+    }
+
+    #[test]
+    fn a_day_or_one_act_is_no_running_total() {
+        // one day's shelling
+        assert_eq!(
+            reason_word(
+                "The governor said two farmers were killed in shelling in the past 24 hours.",
+                "killed"
+            ),
+            None
+        );
+        // one earlier act
+        assert_eq!(
+            reason_word(
+                "In the last attack on the post, gunmen killed three guards.",
+                "attack"
+            ),
+            None
+        );
+        // a counted tally within a day stays a total
+        assert_eq!(
+            id(reason_word(
+                "The air force in the last 24 hours conducted 12 airstrikes near the dam.",
+                "airstrikes"
+            )),
+            "NE15-running-total"
+        );
     }
 
     #[test]
@@ -1243,6 +1382,52 @@ mod tests {
                 "EV162"
             )),
             "NE17-disaster"
+        );
+        assert_eq!(
+            id(reason_word(
+                "Two workers were killed when a boiler blew up at the factory.",
+                "killed"
+            )),
+            "NE17-disaster"
+        );
+        assert_eq!(
+            id(reason_word(
+                "The region now faces a perfect storm.",
+                "storm"
+            )),
+            "NE17-disaster"
+        );
+    }
+
+    #[test]
+    fn a_disaster_word_beside_a_weapon_or_an_armed_side_is_no_disaster() {
+        // the refinery or the factory is the target
+        assert_eq!(
+            reason_word(
+                "Two drones struck a fuel refinery near the port on Saturday.",
+                "struck"
+            ),
+            None
+        );
+        assert_eq!(
+            reason_word(
+                "Near the river, one strike destroyed a bomb-making factory.",
+                "destroyed"
+            ),
+            None
+        );
+        // the flood is a circumstance of an attack by an armed side
+        assert_eq!(
+            reason_word(
+                "Soldiers could not repel the attack because the flooding cut the road.",
+                "attack"
+            ),
+            None
+        );
+        // "storm" with an object is an assault
+        assert_eq!(
+            reason_word("Militants storm the army base at dawn.", "storm"),
+            None
         );
     }
 
@@ -1355,6 +1540,14 @@ mod tests {
                 "EV160"
             )),
             "NE22-sport"
+        );
+        // a fighter jet is a warplane
+        assert_eq!(
+            reason_word(
+                "A fierce battle raged in the hills, and the army sent fighter jets over them.",
+                "battle"
+            ),
+            None
         );
     }
 

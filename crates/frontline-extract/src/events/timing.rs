@@ -60,7 +60,11 @@ pub const BACKGROUND_DAYS: i64 = 30;
 /// `DT50-background`: whether an event dated from the text (its clause, its sentence or the
 /// previous dated event: `DT10`, `DT20`, `DT30`) ended more than [`BACKGROUND_DAYS`] before
 /// publication ("in October 2016", "last year", "15 years ago"): a past event told as context.
-/// A date taken from the publication date (`DT40`) says nothing. Pushes the rule id.
+/// A date taken from the publication date (`DT40`) says nothing. Pushes the rule id. (A date
+/// carried by `DT30` sets aside some news told right after a background sentence, 5 of 11 such
+/// flags on stored news pages, but also keeps out the habitual and running-total sentences of a
+/// background paragraph, 7 false events on the dev halves of the articles and fusion sets: it is
+/// kept.)
 pub(super) fn background(
     date: Option<&TimeRef>,
     published: Option<NaiveDate>,

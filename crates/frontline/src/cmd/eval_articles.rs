@@ -217,6 +217,17 @@ fn error_table(e: &ArticleScores) -> String {
     for (k, n) in &e.duplicates_by_type {
         let _ = writeln!(s, "    {k:<12} {n:>4}");
     }
+    if !e.missed_by_rule.is_empty() {
+        let _ = writeln!(
+            s,
+            "  gold events missed, by the rule that set aside a trigger in their evidence:"
+        );
+        let mut by: Vec<(&String, &usize)> = e.missed_by_rule.iter().collect();
+        by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (k, n) in by {
+            let _ = writeln!(s, "    {k:<36} {n:>4}");
+        }
+    }
     let _ = writeln!(s, "  gold events missed / gold, by ACLED sub-event type:");
     for (k, n) in &e.gold_by_subtype {
         let m = e.missed_by_subtype.get(k).copied().unwrap_or(0);
