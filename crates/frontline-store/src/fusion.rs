@@ -59,31 +59,81 @@ pub const VIOLENCE_ACLED_TYPES: [&str; 3] = [
 /// The type family of a report or fused event: `Some("violence")` for political violence
 /// (PLOVER `ASSAULT` in any mode, or any type whose ACLED event type is one of
 /// [`VIOLENCE_ACLED_TYPES`]: a capture coded `COERCE` is ACLED `Battles`), `None` otherwise
-/// (those types match only themselves).
+/// (those types match only themselves, or the territory family, [`territorial_type`]).
 pub fn type_family(plover: Option<&str>, acled: Option<&str>) -> Option<&'static str> {
     (plover == Some("ASSAULT") || acled.is_some_and(|a| VIOLENCE_ACLED_TYPES.contains(&a)))
         .then_some("violence")
 }
 
+/// Rule id of the territory family: a capture, a withdrawal and an entry are one act (FU40).
+pub const TERRITORY_FAMILY_RULE: &str = "FU40-territory-family";
+
+/// ACLED sub-event types of a change of hands: a capture, a recapture, a withdrawal.
+pub const TERRITORY_SUB_TYPES: [&str; 3] = [
+    "Non-state actor overtakes territory",
+    "Government regains territory",
+    "Non-violent transfer of territory",
+];
+
+/// Whether a type tells a place changing hands (FU40, the territory family): a capture or a
+/// recapture (ACLED `Battles` of a territorial sub-type, "seized", "liberated", "overran"), a
+/// withdrawal (`Non-violent transfer of territory`, "pulled out of", "withdrew from") or troops
+/// moving in (PLOVER `MOBILIZE`: "entered", "reached", "advanced into"). The side that takes a
+/// town says it captured or liberated it, the side that leaves says it withdrew, and a wire
+/// says troops entered: one act, coded by the verb each outlet chose. Reports of two of these
+/// types fuse only at the same spot, or, placed coarsely, on a shared actor or one story (as
+/// types of the violence family do).
+pub fn territorial_type(plover: Option<&str>, acled_sub: Option<&str>) -> bool {
+    plover == Some("MOBILIZE") || acled_sub.is_some_and(|s| TERRITORY_SUB_TYPES.contains(&s))
+}
+
+/// Whether two keys are of one type family but neither of one PLOVER type nor of one ACLED
+/// event type: the violence family ([`type_family`]) or the territory family (FU40,
+/// [`territorial_type`]).
+fn same_family(a: &MatchKey, b: &MatchKey) -> bool {
+    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
+    (family(a).is_some() && family(a) == family(b)) || (a.territorial && b.territorial)
+}
+
+/// The PLOVER types and ACLED event types of the territory family (FU40), for the candidate
+/// search.
+const TERRITORY_TYPES: [(char, &str); 5] = [
+    ('p', "COERCE"),
+    ('p', "RETREAT"),
+    ('p', "MOBILIZE"),
+    ('a', "Battles"),
+    ('a', "Strategic developments"),
+];
+
 /// The candidate-index types (`('p', PLOVER)` or `('a', ACLED event type)`) a report of this
-/// type is looked up under: its own two, and, in the violence family, every type of the
-/// family.
-pub fn family_types<'a>(plover: Option<&'a str>, acled: Option<&'a str>) -> Vec<(char, &'a str)> {
-    let mut out = Vec::with_capacity(5);
+/// type is looked up under: its own two, in the violence family every type of the family, and
+/// for a territorial type (FU40) every type of the territory family.
+pub fn family_types<'a>(
+    plover: Option<&'a str>,
+    acled: Option<&'a str>,
+    territorial: bool,
+) -> Vec<(char, &'a str)> {
+    let mut out: Vec<(char, &'a str)> = Vec::with_capacity(8);
+    let mut push = |t: (char, &'a str)| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
     if let Some(p) = plover {
-        out.push(('p', p));
+        push(('p', p));
     }
     if let Some(a) = acled {
-        out.push(('a', a));
+        push(('a', a));
     }
     if type_family(plover, acled).is_some() {
-        if plover != Some("ASSAULT") {
-            out.push(('p', "ASSAULT"));
-        }
+        push(('p', "ASSAULT"));
         for a in VIOLENCE_ACLED_TYPES {
-            if acled != Some(a) {
-                out.push(('a', a));
-            }
+            push(('a', a));
+        }
+    }
+    if territorial {
+        for t in TERRITORY_TYPES {
+            push(t);
         }
     }
     out
@@ -99,6 +149,31 @@ const GENERIC_CODES: &[&str] = &[
 /// Whether an actor code names a particular actor (a state, a force of a state, a group).
 pub fn identifying_code(code: &str) -> bool {
     !code.is_empty() && !GENERIC_CODES.contains(&code)
+}
+
+/// Rule id of reading a code and a code it begins as one actor (FU37).
+pub const ACTOR_PREFIX_RULE: &str = "FU37-actor-prefix";
+
+/// Shortest code prefix that names one actor (a country and a role: `YEMREB`, `SYRMIL`).
+const MIN_SHARED_PREFIX: usize = 6;
+
+/// FU37: whether two sets of identifying actor codes name a common actor: one code in both, or
+/// a code of at least [`MIN_SHARED_PREFIX`] letters that another begins with. CAMEO codes
+/// grow from the general to the particular, and outlets name one side at different depths:
+/// "Yemeni rebels" (`YEMREB`) in one report are "the Houthis" (`YEMREBHTH`) in another, "Syrian
+/// troops" (`SYRMIL`) a named unit of them. A prefix of an international or transnational
+/// code (`IMG`, `IGO`, `NGO`, `MNC`: "Islamist militants" are many groups) names no one side.
+pub fn codes_share(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let transnational = |c: &str| {
+        ["IMG", "IGO", "NGO", "MNC"]
+            .iter()
+            .any(|p| c.starts_with(p))
+    };
+    let within = |short: &str, long: &str| {
+        short.len() >= MIN_SHARED_PREFIX && !transnational(short) && long.starts_with(short)
+    };
+    a.iter()
+        .any(|x| b.iter().any(|y| x == y || within(x, y) || within(y, x)))
 }
 
 /// One report of an event, with what fusion needs to know about its document.
@@ -151,6 +226,8 @@ pub struct MatchKey {
     pub stories: BTreeSet<i64>,
     /// The place is a town named like its province (FU33, [`place_names_its_province`]).
     pub names_province: bool,
+    /// The type tells a place changing hands (FU40, [`territorial_type`]).
+    pub territorial: bool,
 }
 
 impl MatchKey {
@@ -163,6 +240,10 @@ impl MatchKey {
         let mut key = MatchKey {
             plover: Some(ev.plover_type),
             acled_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
+            territorial: territorial_type(
+                Some(ev.plover_type.as_str()),
+                ev.acled.as_ref().map(|a| a.sub_event_type.as_str()),
+            ),
             start,
             end,
             ..Default::default()
@@ -236,11 +317,9 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     // Type.
     let same_type = ev.plover.is_some() && ev.plover == fused.plover;
     let same_acled = ev.acled_type.is_some() && ev.acled_type == fused.acled_type;
-    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
-    // Only of one family (a capture against an attack on the same town): needs the same
-    // place or the same story, checked below.
-    let family_only =
-        !same_type && !same_acled && family(ev).is_some() && family(ev) == family(fused);
+    // Only of one family (a capture against an attack on the same town, or a withdrawal, FU40):
+    // needs the same place or the same story, checked below.
+    let family_only = !same_type && !same_acled && same_family(ev, fused);
     if !same_type && !same_acled && !family_only {
         return None;
     }
@@ -281,7 +360,7 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
     let actors = if ev.actor_codes.is_empty() || fused.actor_codes.is_empty() {
         Actors::Unknown
-    } else if !ev.actor_codes.is_disjoint(&fused.actor_codes) {
+    } else if codes_share(&ev.actor_codes, &fused.actor_codes) {
         Actors::Shared
     } else if !ev.actor_countries.is_disjoint(&fused.actor_countries) {
         Actors::SameCountry
@@ -433,20 +512,45 @@ pub fn place_names_its_province(name: &str, admin1: Option<&str>, precision: Geo
     let Some(admin1) = admin1 else {
         return false;
     };
-    let fold = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let name = fold(name);
-    let Some(first) = admin1.split_whitespace().next().map(fold) else {
-        return false;
-    };
+    let name = name_core(name);
+    let province = name_core(admin1);
     // the province's own name, or its adjective ("Donetska", "Luhanska")
     name.chars().count() >= 3
-        && first.starts_with(&name)
-        && first.chars().count() <= name.chars().count() + 2
+        && province.starts_with(&name)
+        && province.chars().count() <= name.chars().count() + 2
+}
+
+/// Words that name the kind of an administrative unit, not the unit ("Abu Dhabi Emirate",
+/// "Idlib Governorate", "Nairobi City"), left out when a town's name is compared with its
+/// province's (FU33).
+const UNIT_WORDS: &[&str] = &[
+    "autonomous",
+    "capital",
+    "city",
+    "county",
+    "department",
+    "district",
+    "division",
+    "emirate",
+    "governorate",
+    "municipality",
+    "oblast",
+    "prefecture",
+    "province",
+    "region",
+    "state",
+    "territory",
+];
+
+/// A place name folded for comparison: its words without [`UNIT_WORDS`], letters and digits
+/// only, in lower case ("Abu Dhabi Emirate" is `abudhabi`).
+fn name_core(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !UNIT_WORDS.contains(&w.to_lowercase().as_str()))
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Rule id of keeping a battle and violence against civilians apart (FU50).
@@ -475,10 +579,9 @@ pub fn battle_and_violence_against_civilians(a: &MatchKey, b: &MatchKey) -> bool
 /// place or with another verb is far more likely than a second event of the same kind on the
 /// same days in the same area; a second event the text places elsewhere stays apart.
 pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
-    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
     let same_type = (a.plover.is_some() && a.plover == b.plover)
         || (a.acled_type.is_some() && a.acled_type == b.acled_type)
-        || (family(a).is_some() && family(a) == family(b));
+        || same_family(a, b);
     if !same_type {
         return false;
     }
@@ -491,7 +594,7 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
     }
     if !a.actor_codes.is_empty()
         && !b.actor_codes.is_empty()
-        && a.actor_codes.is_disjoint(&b.actor_codes)
+        && !codes_share(&a.actor_codes, &b.actor_codes)
         && a.actor_countries.is_disjoint(&b.actor_countries)
     {
         return false;
@@ -1517,6 +1620,10 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
     let mut key = MatchKey {
         plover: Some(f.plover_type),
         acled_type: f.acled.as_ref().map(|a| a.event_type.clone()),
+        territorial: territorial_type(
+            Some(f.plover_type.as_str()),
+            f.acled.as_ref().map(|a| a.sub_event_type.as_str()),
+        ),
         start: f.match_start,
         end: f.match_end,
         stories,
@@ -1617,6 +1724,102 @@ mod same_document_tests {
         assert_eq!(same_document_record(&town, &joined), Some(7));
         // a record of the country-level retelling alone is joined
         assert_eq!(same_document_record(&second_town, &[(country, 9)]), Some(9));
+    }
+
+    #[test]
+    fn fu40_a_capture_a_withdrawal_and_an_entry_at_one_town_are_one_act() {
+        let typed = |plover: PloverType, acled: &str, sub: Option<&str>| {
+            let mut k = key(48.14, 37.75, GeoPrecision::Point, 17);
+            k.plover = Some(plover);
+            k.acled_type = Some(acled.into());
+            k.territorial = territorial_type(Some(plover.as_str()), sub);
+            k
+        };
+        // "the army said it withdrew from the town" and "the rebels said they took it"
+        let capture = typed(
+            PloverType::Coerce,
+            "Battles",
+            Some("Non-state actor overtakes territory"),
+        );
+        let withdrawal = typed(
+            PloverType::Retreat,
+            "Strategic developments",
+            Some("Non-violent transfer of territory"),
+        );
+        let entry = typed(
+            PloverType::Mobilize,
+            "Strategic developments",
+            Some("Other"),
+        );
+        assert!(match_score(&withdrawal, &capture).is_some());
+        assert!(match_score(&capture, &withdrawal).is_some());
+        assert!(match_score(&entry, &capture).is_some());
+        assert!(same_document_event(&withdrawal, &capture));
+        // a second town 20 km away is another place
+        let mut elsewhere = withdrawal.clone();
+        elsewhere.lat = Some(48.32);
+        assert!(match_score(&elsewhere, &capture).is_none());
+        // an evacuation of people is no change of hands, and a withdrawal no strike
+        let evacuation = typed(PloverType::Retreat, "Strategic developments", None);
+        assert!(match_score(&evacuation, &capture).is_none());
+        let strike = typed(PloverType::Assault, "Explosions/Remote violence", None);
+        assert!(match_score(&withdrawal, &strike).is_none());
+        // the candidate search looks a withdrawal up under the capture's types
+        let types = family_types(Some("RETREAT"), Some("Strategic developments"), true);
+        assert!(types.contains(&('a', "Battles")) && types.contains(&('p', "COERCE")));
+    }
+
+    #[test]
+    fn fu37_a_code_and_a_longer_code_it_begins_name_one_actor() {
+        let set = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
+        // "Yemeni rebels" and "the Houthis"
+        assert!(codes_share(&set(&["YEMREB"]), &set(&["YEMREBHTH", "ARE"])));
+        assert!(codes_share(&set(&["SYRMILRG"]), &set(&["SYRMIL"])));
+        // a country alone, or a transnational prefix, names no one side
+        assert!(!codes_share(&set(&["SYR"]), &set(&["SYRMIL"])));
+        assert!(!codes_share(&set(&["IMGMUS"]), &set(&["IMGMUSISI"])));
+        assert!(!codes_share(&set(&["YEMREB"]), &set(&["SDNREBRSF"])));
+    }
+
+    #[test]
+    fn fu33_a_town_named_like_a_province_of_several_words() {
+        let p = GeoPrecision::Point;
+        assert!(place_names_its_province(
+            "Abu Dhabi",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(place_names_its_province(
+            "Idlib",
+            Some("Idlib Governorate"),
+            p
+        ));
+        assert!(place_names_its_province(
+            "Donetsk",
+            Some("Donetska oblast"),
+            p
+        ));
+        assert!(place_names_its_province("Nairobi", Some("Nairobi City"), p));
+        assert!(!place_names_its_province(
+            "Abu",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Musaffah",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Kramatorsk",
+            Some("Donetska oblast"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Abu Dhabi",
+            Some("Abu Dhabi Emirate"),
+            GeoPrecision::Admin1
+        ));
     }
 
     #[test]
