@@ -547,11 +547,7 @@ mod tests {
         assert!(!Focus::of(&ex).is_stray(&ex.events[0]));
         // no home country on a tie
         let tie = doc(
-            &[
-                city.clone(),
-                at("Beta", 6, "PK", GeoPrecision::Point),
-                gate.clone(),
-            ],
+            &[city, at("Beta", 6, "PK", GeoPrecision::Point), gate.clone()],
             gate,
         );
         assert!(!Focus::of(&tie).is_stray(&tie.events[0]));

@@ -396,10 +396,20 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             return town_for_its_province(ev, fused, actors == Actors::Shared || same_story)
                 .then_some(score + 0.5);
         }
+        // FU38: a town named like its province is read as the province: a place of another
+        // province is not its place.
+        if !province_named_fits(ev, fused) {
+            return None;
+        }
         let same_spot =
             d <= SAME_SPOT_KM || (ev.geonameid.is_some() && ev.geonameid == fused.geonameid);
         if (actors == Actors::Disjoint || family_only) && !same_spot && !same_story {
             return None;
+        }
+        // FU39: at a town named like its province the spot says no more than the province
+        // (FU38): a shared side or story ranks a record above the bare place.
+        if ev.names_province || fused.names_province {
+            return Some(score + 0.5);
         }
         return Some(score + 1.0 + (1.0 - d / MAX_DISTANCE_KM));
     }
@@ -457,6 +467,31 @@ pub fn town_for_its_province(a: &MatchKey, b: &MatchKey, shared: bool) -> bool {
     (a.names_province || b.names_province) && same_province && shared
 }
 
+/// Rule id of ranking a bare same-spot match at a town named like its province as a coarse
+/// match, and of never merging records of two towns (FU39, in [`match_score`] and
+/// [`records_linkable`]).
+pub const PROVINCE_NAMED_SPOT_RULE: &str = "FU39-province-named-spot";
+
+/// Rule id of reading a town named like its province as the province when matching (FU38).
+pub const PROVINCE_NAMED_MATCH_RULE: &str = "FU38-province-named-match";
+
+/// FU38: whether two finely placed keys within [`MAX_DISTANCE_KM`] may be one event's place
+/// when one of them is a town named like its province ("Idlib", "Kherson", "Abu Dhabi":
+/// [`place_names_its_province`]): the text may have named the province, so the other place must
+/// lie in that province. "An air strike in Idlib" is not the strike "near" a town of Aleppo
+/// province 44 km away (a place given as near a town is matched within 50 km); before, it
+/// joined that strike's record when it arrived first, and the Idlib record when that came
+/// first. Two towns more than [`MAX_POINT_KM`] apart are FU35's ([`town_for_its_province`]).
+pub fn province_named_fits(a: &MatchKey, b: &MatchKey) -> bool {
+    if !a.names_province && !b.names_province {
+        return true;
+    }
+    a.admin1
+        .as_ref()
+        .zip(b.admin1.as_ref())
+        .is_none_or(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
 /// Most days (first to last, inclusive) a record merged by FU70 may span.
 pub const MAX_MERGED_SPAN_DAYS: i64 = 7;
 
@@ -471,6 +506,21 @@ pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
     // make it one record for months.
     if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
         && (e1.max(e2) - s1.min(s2)).num_days() + 1 > MAX_MERGED_SPAN_DAYS
+    {
+        return false;
+    }
+    // FU39: two records at two towns more than a few km apart are two places, even when one
+    // is a town named like its province (FU35 joins a report there on a shared side, but a
+    // record's side may have come from that very report).
+    if let (true, true, Some(la1), Some(lo1), Some(la2), Some(lo2)) = (
+        a.precision == Some(GeoPrecision::Point),
+        b.precision == Some(GeoPrecision::Point),
+        a.lat,
+        a.lon,
+        b.lat,
+        b.lon,
+    ) && haversine_km(la1, lo1, la2, lo2) > MAX_POINT_KM
+        && !(a.geonameid.is_some() && a.geonameid == b.geonameid)
     {
         return false;
     }
@@ -1767,6 +1817,48 @@ mod same_document_tests {
         // the candidate search looks a withdrawal up under the capture's types
         let types = family_types(Some("RETREAT"), Some("Strategic developments"), true);
         assert!(types.contains(&('a', "Battles")) && types.contains(&('p', "COERCE")));
+    }
+
+    #[test]
+    fn fu38_a_town_named_like_its_province_never_matches_a_place_of_another_province() {
+        // "an air strike in Idlib" (the governorate's main town) against a strike "near" a
+        // town of Aleppo province 44 km away
+        let mut named = key(35.93, 36.63, GeoPrecision::Point, 15);
+        named.admin1 = Some("Idlib Governorate".into());
+        named.names_province = true;
+        let mut near = key(36.28, 36.85, GeoPrecision::Admin2, 15);
+        near.admin1 = Some("Aleppo Governorate".into());
+        assert!(match_score(&named, &near).is_none());
+        assert!(match_score(&near, &named).is_none());
+        // a place near a town of its own province still matches
+        near.admin1 = Some("Idlib Governorate".into());
+        assert!(match_score(&near, &named).is_some());
+        assert!(province_named_fits(&near, &named));
+    }
+
+    #[test]
+    fn fu39_records_of_two_towns_are_not_merged_and_a_shared_side_outranks_the_bare_spot() {
+        let province = |mut k: MatchKey| {
+            k.admin1 = Some("Idlib Governorate".into());
+            k
+        };
+        let side = |mut k: MatchKey| {
+            k.actor_codes.insert("SYRMIL".into());
+            k
+        };
+        let mut main = province(key(35.93, 36.63, GeoPrecision::Point, 15));
+        main.names_province = true;
+        let south = side(province(key(35.81, 36.61, GeoPrecision::Point, 15)));
+        // a report at the main town naming the side joins the other town's record (FU35) ...
+        let report = side(main.clone());
+        assert!(match_score(&report, &south).is_some());
+        // ... and ranks it above a record at the main town that names no side
+        let bare = match_score(&report, &main).unwrap_or(f64::MAX);
+        let shared = match_score(&report, &south).unwrap_or(0.0);
+        assert!(shared > bare, "{shared} <= {bare}");
+        // but two records of the two towns are never merged
+        assert!(!records_linkable(&side(main), &south));
+        assert!(records_linkable(&south, &south.clone()));
     }
 
     #[test]
