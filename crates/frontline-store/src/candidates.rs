@@ -166,6 +166,7 @@ impl KeyCols {
                 Some(self.plover.as_str()),
                 self.acled_sub.as_deref(),
             ),
+            acled_sub: self.acled_sub.clone(),
             plover: PloverType::parse(&self.plover),
             acled_type: self.acled.clone(),
             start: self.match_start.as_deref().and_then(parse_day),

@@ -228,6 +228,8 @@ pub struct MatchKey {
     pub names_province: bool,
     /// The type tells a place changing hands (FU40, [`territorial_type`]).
     pub territorial: bool,
+    /// ACLED sub-event type (FU41, [`same_province_act`]).
+    pub acled_sub: Option<String>,
 }
 
 impl MatchKey {
@@ -244,6 +246,7 @@ impl MatchKey {
                 Some(ev.plover_type.as_str()),
                 ev.acled.as_ref().map(|a| a.sub_event_type.as_str()),
             ),
+            acled_sub: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
             start,
             end,
             ..Default::default()
@@ -434,7 +437,10 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             // Only coarsely placed: needs the same actors or the same story. A capture and
             // an attack by the same named actor in the same province and days are one act
             // worded two ways ("stormed", "took control of").
-            if actors == Actors::Shared || same_story {
+            if actors == Actors::Shared
+                || same_story
+                || (actors == Actors::Unknown && same_province_act(ev, fused))
+            {
                 Some(score + 0.5)
             } else {
                 None
@@ -465,6 +471,38 @@ pub fn town_for_its_province(a: &MatchKey, b: &MatchKey, shared: bool) -> bool {
         .zip(b.admin1.as_ref())
         .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y));
     (a.names_province || b.names_province) && same_province && shared
+}
+
+/// Rule id of matching two province-level reports of one act on the same days (FU41).
+pub const SAME_PROVINCE_ACT_RULE: &str = "FU41-same-province-act";
+
+/// FU41: whether two keys placed only to one province tell one act there: both at the province
+/// level (GeoNames precision `admin1`) of the same province, of the same ACLED sub-event type,
+/// on overlapping days without a window. The caller requires that one of them names no side
+/// (a report naming none cannot share one). When the geocoder does not know the village
+/// ("Kuriga", "Ye-U") every outlet's report falls back to the province, and "bandits abducted
+/// pupils" or "the military bombed a market" names no side that another outlet's "gunmen" or
+/// "junta jets" could share: before, such reports never fused. Two acts of one kind in one
+/// province on one day, both told only at the province level, become one record. Not for an
+/// armed clash: ACLED's most frequent kind, several a day on any active front ("soldiers
+/// attacked" twice in one province are two clashes).
+pub fn same_province_act(a: &MatchKey, b: &MatchKey) -> bool {
+    let province = |k: &MatchKey| k.precision == Some(GeoPrecision::Admin1) && k.admin1.is_some();
+    let same = |x: &Option<String>, y: &Option<String>| {
+        x.as_ref()
+            .zip(y.as_ref())
+            .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
+    };
+    let days = match (a.start, a.end, b.start, b.end) {
+        (Some(s1), Some(e1), Some(s2), Some(e2)) => s1 <= e2 && s2 <= e1,
+        _ => false,
+    };
+    province(a)
+        && province(b)
+        && same(&a.admin1, &b.admin1)
+        && same(&a.acled_sub, &b.acled_sub)
+        && a.acled_sub.as_deref() != Some("Armed clash")
+        && days
 }
 
 /// Rule id of ranking a bare same-spot match at a town named like its province as a coarse
@@ -1674,6 +1712,7 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
             Some(f.plover_type.as_str()),
             f.acled.as_ref().map(|a| a.sub_event_type.as_str()),
         ),
+        acled_sub: f.acled.as_ref().map(|a| a.sub_event_type.clone()),
         start: f.match_start,
         end: f.match_end,
         stories,
@@ -1859,6 +1898,35 @@ mod same_document_tests {
         // but two records of the two towns are never merged
         assert!(!records_linkable(&side(main), &south));
         assert!(records_linkable(&south, &south.clone()));
+    }
+
+    #[test]
+    fn fu41_two_province_level_reports_of_one_act_naming_no_common_side_fuse() {
+        // the village is unknown to the gazetteer: each outlet's "bandits abducted pupils" falls
+        // back to the state
+        let state = |day: u32| {
+            let mut k = key(10.5, 7.4, GeoPrecision::Admin1, day);
+            k.acled_type = Some("Violence against civilians".into());
+            k.acled_sub = Some("Abduction/forced disappearance".into());
+            k.admin1 = Some("Kaduna".into());
+            k
+        };
+        let mut named = state(7);
+        named.actor_codes.insert("NGAREB".into());
+        assert!(match_score(&state(7), &named).is_some());
+        assert!(match_score(&named, &state(7)).is_some());
+        // the next day, another kind of act, or another state is another event
+        assert!(match_score(&state(8), &named).is_none());
+        let mut clash = state(7);
+        clash.acled_sub = Some("Armed clash".into());
+        assert!(match_score(&clash, &named).is_none());
+        let mut other = state(7);
+        other.admin1 = Some("Zamfara".into());
+        assert!(match_score(&other, &named).is_none());
+        // two different named sides stay apart
+        let mut army = state(7);
+        army.actor_codes.insert("NGAMIL".into());
+        assert!(match_score(&army, &named).is_none());
     }
 
     #[test]
