@@ -28,7 +28,8 @@ use crate::fusion::MatchKey;
 /// [`KeyCols::from_row`]).
 pub(crate) const KEY_COLUMNS: &str = "f.id, f.plover_type, f.acled_type, f.match_start, \
      f.match_end, f.lat, f.lon, f.geonameid, f.geo_precision, f.country_code, f.admin1, \
-     f.actor_codes, f.actor_countries, f.stories, f.agg IS NULL, f.n_reports, f.location_name";
+     f.actor_codes, f.actor_countries, f.stories, f.agg IS NULL, f.n_reports, f.location_name, \
+     f.acled_sub_type";
 
 /// Names of the [`KEY_COLUMNS`] after the id and before `agg IS NULL`, in order.
 const KEY_NAMES: [&str; 13] = [
@@ -68,6 +69,8 @@ pub(crate) struct KeyCols {
     n_reports: i64,
     /// The record's place name (whether it is a town named like its province, FU35).
     location_name: Option<String>,
+    /// The record's ACLED sub-event type (whether it tells a place changing hands, FU40).
+    acled_sub: Option<String>,
 }
 
 impl KeyCols {
@@ -91,6 +94,7 @@ impl KeyCols {
             old: r.get(o + 14)?,
             n_reports: r.get(o + 15)?,
             location_name: r.get(o + 16)?,
+            acled_sub: r.get(o + 17)?,
         })
     }
 
@@ -130,6 +134,7 @@ impl KeyCols {
             old: false,
             n_reports: row.int("n_reports").unwrap_or(0),
             location_name: text("location_name"),
+            acled_sub: text("acled_sub_type"),
         }
     }
 
@@ -157,6 +162,11 @@ impl KeyCols {
         });
         Some(MatchKey {
             names_province,
+            territorial: crate::fusion::territorial_type(
+                Some(self.plover.as_str()),
+                self.acled_sub.as_deref(),
+            ),
+            acled_sub: self.acled_sub.clone(),
             plover: PloverType::parse(&self.plover),
             acled_type: self.acled.clone(),
             start: self.match_start.as_deref().and_then(parse_day),
@@ -511,6 +521,7 @@ mod tests {
                 old: false,
                 n_reports: 1,
                 location_name: None,
+                acled_sub: None,
             }
         }
     }

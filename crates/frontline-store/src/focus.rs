@@ -14,6 +14,11 @@ use frontline_model::{Event, EventLocation, Extraction, GeoPrecision, MentionDat
 
 /// Rule id of the stray-country rule.
 pub const STRAY_COUNTRY_RULE: &str = "FU10-stray-country";
+/// Rule id of the lone-country rule: a place in a country the document names nowhere else
+/// (FU13).
+pub const LONE_COUNTRY_RULE: &str = "FU13-lone-country";
+/// Rule id of standing in the scene's dateline town for a misread place (FU14).
+pub const SCENE_DATELINE_RULE: &str = "FU14-scene-dateline";
 /// Rule id of reading a report placed only by its dateline in the dateline's country (FU12).
 pub const DATELINE_RULE: &str = "FU12-dateline-country";
 /// The coder's rule id for an event placed at its document's dateline because its clause,
@@ -56,6 +61,15 @@ pub struct Focus {
     countries: Vec<PlaceRef>,
     /// The places (GeoNames ids) the coder gave events from a bureau's dateline (FU12).
     dateline_places: Vec<u64>,
+    /// The country whose towns the document names most (FU13, [`home_country`]).
+    home: Option<String>,
+    /// Per country, the GeoNames ids of its mentions (`None` for the country itself or a
+    /// demonym), demonyms included (FU13).
+    named: BTreeMap<String, Vec<Option<u64>>>,
+    /// The document's place mentions with a country, demonyms left out (for stand-ins).
+    places: Vec<PlaceRef>,
+    /// A dateline at a town that is no seat of government: where the reporter was (FU14).
+    scene: Option<PlaceRef>,
 }
 
 impl Focus {
@@ -85,6 +99,16 @@ impl Focus {
             .filter(|e| placed_by_dateline(e))
             .filter_map(|e| e.location.as_ref()?.place.geonameid)
             .collect();
+        let named = named_by_country(ex);
+        let home = home_country(&places);
+        let scene = ex
+            .events
+            .iter()
+            .filter(|e| e.rules.iter().any(|r| r == CODER_DATELINE_RULE) && !placed_by_dateline(e))
+            .filter_map(|e| e.location.as_ref().map(|l| &l.place))
+            .find(|p| p.precision == GeoPrecision::Point && p.lat.is_some())
+            .cloned();
+        let owned: Vec<PlaceRef> = places.iter().map(|p| (*p).clone()).collect();
         let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &places {
             if let Some(c) = p.country_code.as_deref() {
@@ -98,6 +122,10 @@ impl Focus {
             return Self {
                 countries,
                 dateline_places,
+                home,
+                named,
+                places: owned,
+                scene,
                 ..Self::default()
             };
         }
@@ -128,53 +156,188 @@ impl Focus {
             place,
             countries,
             dateline_places,
+            home,
+            named,
+            places: owned,
+            scene,
         }
     }
 
     /// Whether the event's place is a town, district or province outside the focus country
-    /// (a country named as the place is meant: "shelled Russia").
+    /// (a country named as the place is meant: "shelled Russia"), or in a country the document
+    /// names nowhere else (FU13, [`Focus::lone_country`]).
     pub fn is_stray(&self, ev: &Event) -> bool {
-        let Some(place) = ev.location.as_ref().map(|l| &l.place) else {
-            return false;
-        };
+        self.stray_in(ev).is_some()
+    }
+
+    /// The country a stray place is read in, and the rule that says so (see
+    /// [`Focus::is_stray`]).
+    fn stray_in(&self, ev: &Event) -> Option<(&str, &'static str)> {
+        let place = ev.location.as_ref().map(|l| &l.place)?;
         let local = matches!(
             place.precision,
             GeoPrecision::Point | GeoPrecision::Admin2 | GeoPrecision::Admin1
         );
-        match (self.country.as_deref(), place.country_code.as_deref()) {
-            (Some(focus), Some(c)) => local && !focus.eq_ignore_ascii_case(c),
-            _ => false,
+        let c = place.country_code.as_deref()?;
+        if !local {
+            return None;
+        }
+        match self.country.as_deref() {
+            Some(focus) if !focus.eq_ignore_ascii_case(c) => Some((focus, STRAY_COUNTRY_RULE)),
+            Some(_) => None,
+            None => self
+                .lone_country(place)
+                .map(|home| (home, LONE_COUNTRY_RULE)),
         }
     }
 
-    /// The event as fusion reads it: a stray place is replaced by the focus place (or the
-    /// focus country, or no place), marked with [`STRAY_COUNTRY_RULE`]; a place taken only from
-    /// the dateline by its country ([`DATELINE_RULE`], [`Focus::dateline_country`]).
+    /// FU13: the country to read a place in when its own country is named by nothing else in
+    /// the document, neither by name nor demonym nor another of its places, while the document
+    /// names the towns of another country ([`home_country`]): a gate or a hotel the
+    /// geocoder took for a town abroad ("Abbey Gate" as Abbey in Western Australia, "the Baron
+    /// Hotel", "the Grand Mosque"), in a document about foreign troops whose own country it
+    /// names as often as the country it is about, so that no country holds a majority (FU10).
+    pub fn lone_country(&self, place: &PlaceRef) -> Option<&str> {
+        let c = place.country_code.as_deref()?;
+        let home = self.home.as_deref()?;
+        let lone = self
+            .named
+            .get(c)
+            .is_none_or(|ids| ids.iter().all(|id| id.is_some() && *id == place.geonameid));
+        (lone && !home.eq_ignore_ascii_case(c)).then_some(home)
+    }
+
+    /// The place fusion reads a stray report at, in country `cc`: its town or district the
+    /// document mentions most (at least [`MIN_FOCUS_PLACE_MENTIONS`] times, the first
+    /// mentioned among equals), else the dateline's town when it lies there and is no seat of
+    /// government (FU14: the reporter was there), else the country as the document names it,
+    /// else the country as a place without coordinates.
+    fn stand_in(&self, cc: &str) -> (PlaceRef, Option<&'static str>) {
+        let mut towns: Vec<(&PlaceRef, usize)> = Vec::new();
+        for p in self.places.iter().filter(|p| {
+            p.country_code.as_deref() == Some(cc)
+                && matches!(p.precision, GeoPrecision::Point | GeoPrecision::Admin2)
+                && p.lat.is_some()
+        }) {
+            match towns.iter_mut().find(|t| same_place(t.0, p)) {
+                Some(t) => t.1 += 1,
+                None => towns.push((p, 1)),
+            }
+        }
+        let best = towns.iter().map(|t| t.1).max().unwrap_or(0);
+        if let Some(t) = towns
+            .iter()
+            .find(|t| t.1 == best && best >= MIN_FOCUS_PLACE_MENTIONS)
+        {
+            return (t.0.clone(), None);
+        }
+        if let Some(scene) = self
+            .scene
+            .as_ref()
+            .filter(|p| p.country_code.as_deref() == Some(cc))
+        {
+            return (scene.clone(), Some(SCENE_DATELINE_RULE));
+        }
+        let country = self
+            .countries
+            .iter()
+            .find(|c| c.country_code.as_deref() == Some(cc))
+            .cloned()
+            .unwrap_or_else(|| bare_country(cc));
+        (country, None)
+    }
+
+    /// The event as fusion reads it: a stray place is replaced by a stand-in in the country it
+    /// is read in ([`Focus::stand_in`]), marked with the rule that found it stray
+    /// ([`STRAY_COUNTRY_RULE`], [`LONE_COUNTRY_RULE`]); a place taken only from the dateline by
+    /// its country ([`DATELINE_RULE`], [`Focus::dateline_country`]).
     pub fn steady<'a>(&self, ev: &'a Event) -> Cow<'a, Event> {
-        if !self.is_stray(ev) {
+        let Some((cc, rule)) = self.stray_in(ev) else {
             return match self.dateline_country(ev) {
                 Some(out) => Cow::Owned(out),
                 None => Cow::Borrowed(ev),
             };
-        }
+        };
         let mut out = ev.clone();
-        let old_span = out.location.as_ref().map(|l| l.span);
-        out.location = self
-            .place
-            .as_ref()
-            .or(self.country_place.as_ref())
-            .zip(old_span)
-            .map(|(p, span)| EventLocation {
+        let (place, how) = self.stand_in(cc);
+        if let Some(span) = out.location.as_ref().map(|l| l.span) {
+            out.location = Some(EventLocation {
                 place: PlaceRef {
                     alternatives: Vec::new(),
-                    ..p.clone()
+                    ..place
                 },
                 span,
                 mention: None,
                 relation: STAND_IN_RELATION.into(),
             });
-        out.rules.push(STRAY_COUNTRY_RULE.into());
+        }
+        out.rules.push(rule.into());
+        if let Some(how) = how {
+            out.rules.push(how.into());
+        }
         Cow::Owned(out)
+    }
+}
+
+/// Per country, the GeoNames ids of the document's place mentions in it (`None` for a mention
+/// of the country itself or a demonym): what names a country in the document (FU13).
+fn named_by_country(ex: &Extraction) -> BTreeMap<String, Vec<Option<u64>>> {
+    let mut out: BTreeMap<String, Vec<Option<u64>>> = BTreeMap::new();
+    for m in &ex.mentions {
+        if let MentionData::Place(p) = &m.data
+            && let Some(c) = &p.country_code
+        {
+            let local = !p.demonym
+                && matches!(
+                    p.precision,
+                    GeoPrecision::Point | GeoPrecision::Admin2 | GeoPrecision::Admin1
+                );
+            out.entry(c.clone())
+                .or_default()
+                .push(if local { p.geonameid } else { None });
+        }
+    }
+    out
+}
+
+/// FU13: the country whose towns, districts and provinces the document mentions most (then
+/// whose places of any kind): the country the document is about when no country holds a
+/// majority of its mentions (a document about foreign troops names their country as often).
+/// `None` on a tie.
+fn home_country(places: &[&PlaceRef]) -> Option<String> {
+    let mut rank: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for p in places {
+        let Some(c) = p.country_code.as_deref() else {
+            continue;
+        };
+        let e = rank.entry(c).or_default();
+        if p.precision != GeoPrecision::Country {
+            e.0 += 1;
+        }
+        e.1 += 1;
+    }
+    let best = rank.values().max()?;
+    let mut top = rank.iter().filter(|(_, r)| *r == best);
+    let first = top.next()?;
+    top.next().is_none().then(|| first.0.to_string())
+}
+
+/// A country as a place without coordinates.
+fn bare_country(cc: &str) -> PlaceRef {
+    PlaceRef {
+        name: cc.to_string(),
+        geonameid: None,
+        lat: None,
+        lon: None,
+        feature_class: None,
+        feature_code: None,
+        country_code: Some(cc.to_string()),
+        admin1: None,
+        precision: GeoPrecision::Country,
+        score: 0.0,
+        inferred: None,
+        demonym: false,
+        alternatives: Vec::new(),
     }
 }
 
@@ -224,21 +387,7 @@ impl Focus {
             .iter()
             .find(|c| c.country_code.as_deref() == Some(cc))
             .cloned()
-            .unwrap_or_else(|| PlaceRef {
-                name: cc.to_string(),
-                geonameid: None,
-                lat: None,
-                lon: None,
-                feature_class: None,
-                feature_code: None,
-                country_code: Some(cc.to_string()),
-                admin1: None,
-                precision: GeoPrecision::Country,
-                score: 0.0,
-                inferred: None,
-                demonym: false,
-                alternatives: Vec::new(),
-            });
+            .unwrap_or_else(|| bare_country(cc));
         let mut out = ev.clone();
         out.location = Some(EventLocation {
             place: PlaceRef {
@@ -363,6 +512,71 @@ mod tests {
         assert!(!focus.is_stray(&ex.events[0]));
         // too few mentions
         assert_eq!(Focus::of(&doc(&[alpha.clone(), alpha], beta)).country, None);
+    }
+
+    #[test]
+    fn fu13_a_place_in_a_country_named_nowhere_else_reads_at_the_home_country() {
+        // A document about foreign troops in one country: their own country is named as often
+        // (no majority), and a gate the geocoder took for a town abroad is the only place of
+        // its country.
+        let city = at("Alpha", 1, "AF", GeoPrecision::Point);
+        let gate = at("Gate", 2, "AU", GeoPrecision::Point);
+        let places = [
+            city.clone(),
+            at("United States", 3, "US", GeoPrecision::Country),
+            at("Hometown", 4, "US", GeoPrecision::Point),
+            city.clone(),
+            gate.clone(),
+        ];
+        let ex = doc(&places, gate.clone());
+        let focus = Focus::of(&ex);
+        assert_eq!(focus.country, None);
+        assert!(focus.is_stray(&ex.events[0]));
+        let steady = focus.steady(&ex.events[0]).into_owned();
+        assert_eq!(steady.location.unwrap().place.geonameid, Some(1));
+        assert!(steady.rules.iter().any(|r| r == LONE_COUNTRY_RULE));
+        // a country the document names otherwise (by name or demonym) is no misread
+        let hometown = doc(&places, at("Hometown", 4, "US", GeoPrecision::Point));
+        assert!(!focus.is_stray(&hometown.events[0]));
+        let mut named = places.to_vec();
+        named.push(PlaceRef {
+            demonym: true,
+            ..at("Australian", 5, "AU", GeoPrecision::Country)
+        });
+        let ex = doc(&named, gate.clone());
+        assert!(!Focus::of(&ex).is_stray(&ex.events[0]));
+        // no home country on a tie
+        let tie = doc(
+            &[city, at("Beta", 6, "PK", GeoPrecision::Point), gate.clone()],
+            gate,
+        );
+        assert!(!Focus::of(&tie).is_stray(&tie.events[0]));
+    }
+
+    #[test]
+    fn fu14_a_dateline_at_the_scene_stands_in_when_no_town_is_mentioned_twice() {
+        // "SMALLTOWN, date — ... abducted ..." with the event misread at a namesake abroad
+        let scene = at("Smalltown", 1, "NG", GeoPrecision::Point);
+        let abroad = at("Namesake", 2, "US", GeoPrecision::Point);
+        let places = [
+            scene.clone(),
+            at("Other", 3, "NG", GeoPrecision::Point),
+            at("Nigeria", 4, "NG", GeoPrecision::Country),
+            abroad.clone(),
+        ];
+        let mut ex = doc(&places, abroad);
+        let mut dated = ex.events[0].clone();
+        dated.location = Some(EventLocation {
+            place: scene,
+            span: frontline_model::Span::new(0, 8),
+            mention: None,
+            relation: "in".into(),
+        });
+        dated.rules.push(CODER_DATELINE_RULE.into());
+        ex.events.push(dated);
+        let steady = Focus::of(&ex).steady(&ex.events[0]).into_owned();
+        assert_eq!(steady.location.unwrap().place.geonameid, Some(1));
+        assert!(steady.rules.iter().any(|r| r == SCENE_DATELINE_RULE));
     }
 
     #[test]

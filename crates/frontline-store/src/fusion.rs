@@ -59,31 +59,81 @@ pub const VIOLENCE_ACLED_TYPES: [&str; 3] = [
 /// The type family of a report or fused event: `Some("violence")` for political violence
 /// (PLOVER `ASSAULT` in any mode, or any type whose ACLED event type is one of
 /// [`VIOLENCE_ACLED_TYPES`]: a capture coded `COERCE` is ACLED `Battles`), `None` otherwise
-/// (those types match only themselves).
+/// (those types match only themselves, or the territory family, [`territorial_type`]).
 pub fn type_family(plover: Option<&str>, acled: Option<&str>) -> Option<&'static str> {
     (plover == Some("ASSAULT") || acled.is_some_and(|a| VIOLENCE_ACLED_TYPES.contains(&a)))
         .then_some("violence")
 }
 
+/// Rule id of the territory family: a capture, a withdrawal and an entry are one act (FU40).
+pub const TERRITORY_FAMILY_RULE: &str = "FU40-territory-family";
+
+/// ACLED sub-event types of a change of hands: a capture, a recapture, a withdrawal.
+pub const TERRITORY_SUB_TYPES: [&str; 3] = [
+    "Non-state actor overtakes territory",
+    "Government regains territory",
+    "Non-violent transfer of territory",
+];
+
+/// Whether a type tells a place changing hands (FU40, the territory family): a capture or a
+/// recapture (ACLED `Battles` of a territorial sub-type, "seized", "liberated", "overran"), a
+/// withdrawal (`Non-violent transfer of territory`, "pulled out of", "withdrew from") or troops
+/// moving in (PLOVER `MOBILIZE`: "entered", "reached", "advanced into"). The side that takes a
+/// town says it captured or liberated it, the side that leaves says it withdrew, and a wire
+/// says troops entered: one act, coded by the verb each outlet chose. Reports of two of these
+/// types fuse only at the same spot, or, placed coarsely, on a shared actor or one story (as
+/// types of the violence family do).
+pub fn territorial_type(plover: Option<&str>, acled_sub: Option<&str>) -> bool {
+    plover == Some("MOBILIZE") || acled_sub.is_some_and(|s| TERRITORY_SUB_TYPES.contains(&s))
+}
+
+/// Whether two keys are of one type family but neither of one PLOVER type nor of one ACLED
+/// event type: the violence family ([`type_family`]) or the territory family (FU40,
+/// [`territorial_type`]).
+fn same_family(a: &MatchKey, b: &MatchKey) -> bool {
+    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
+    (family(a).is_some() && family(a) == family(b)) || (a.territorial && b.territorial)
+}
+
+/// The PLOVER types and ACLED event types of the territory family (FU40), for the candidate
+/// search.
+const TERRITORY_TYPES: [(char, &str); 5] = [
+    ('p', "COERCE"),
+    ('p', "RETREAT"),
+    ('p', "MOBILIZE"),
+    ('a', "Battles"),
+    ('a', "Strategic developments"),
+];
+
 /// The candidate-index types (`('p', PLOVER)` or `('a', ACLED event type)`) a report of this
-/// type is looked up under: its own two, and, in the violence family, every type of the
-/// family.
-pub fn family_types<'a>(plover: Option<&'a str>, acled: Option<&'a str>) -> Vec<(char, &'a str)> {
-    let mut out = Vec::with_capacity(5);
+/// type is looked up under: its own two, in the violence family every type of the family, and
+/// for a territorial type (FU40) every type of the territory family.
+pub fn family_types<'a>(
+    plover: Option<&'a str>,
+    acled: Option<&'a str>,
+    territorial: bool,
+) -> Vec<(char, &'a str)> {
+    let mut out: Vec<(char, &'a str)> = Vec::with_capacity(8);
+    let mut push = |t: (char, &'a str)| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
     if let Some(p) = plover {
-        out.push(('p', p));
+        push(('p', p));
     }
     if let Some(a) = acled {
-        out.push(('a', a));
+        push(('a', a));
     }
     if type_family(plover, acled).is_some() {
-        if plover != Some("ASSAULT") {
-            out.push(('p', "ASSAULT"));
-        }
+        push(('p', "ASSAULT"));
         for a in VIOLENCE_ACLED_TYPES {
-            if acled != Some(a) {
-                out.push(('a', a));
-            }
+            push(('a', a));
+        }
+    }
+    if territorial {
+        for t in TERRITORY_TYPES {
+            push(t);
         }
     }
     out
@@ -99,6 +149,31 @@ const GENERIC_CODES: &[&str] = &[
 /// Whether an actor code names a particular actor (a state, a force of a state, a group).
 pub fn identifying_code(code: &str) -> bool {
     !code.is_empty() && !GENERIC_CODES.contains(&code)
+}
+
+/// Rule id of reading a code and a code it begins as one actor (FU37).
+pub const ACTOR_PREFIX_RULE: &str = "FU37-actor-prefix";
+
+/// Shortest code prefix that names one actor (a country and a role: `YEMREB`, `SYRMIL`).
+const MIN_SHARED_PREFIX: usize = 6;
+
+/// FU37: whether two sets of identifying actor codes name a common actor: one code in both, or
+/// a code of at least [`MIN_SHARED_PREFIX`] letters that another begins with. CAMEO codes
+/// grow from the general to the particular, and outlets name one side at different depths:
+/// "Yemeni rebels" (`YEMREB`) in one report are "the Houthis" (`YEMREBHTH`) in another, "Syrian
+/// troops" (`SYRMIL`) a named unit of them. A prefix of an international or transnational
+/// code (`IMG`, `IGO`, `NGO`, `MNC`: "Islamist militants" are many groups) names no one side.
+pub fn codes_share(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let transnational = |c: &str| {
+        ["IMG", "IGO", "NGO", "MNC"]
+            .iter()
+            .any(|p| c.starts_with(p))
+    };
+    let within = |short: &str, long: &str| {
+        short.len() >= MIN_SHARED_PREFIX && !transnational(short) && long.starts_with(short)
+    };
+    a.iter()
+        .any(|x| b.iter().any(|y| x == y || within(x, y) || within(y, x)))
 }
 
 /// One report of an event, with what fusion needs to know about its document.
@@ -151,6 +226,10 @@ pub struct MatchKey {
     pub stories: BTreeSet<i64>,
     /// The place is a town named like its province (FU33, [`place_names_its_province`]).
     pub names_province: bool,
+    /// The type tells a place changing hands (FU40, [`territorial_type`]).
+    pub territorial: bool,
+    /// ACLED sub-event type (FU41, [`same_province_act`]).
+    pub acled_sub: Option<String>,
 }
 
 impl MatchKey {
@@ -163,6 +242,11 @@ impl MatchKey {
         let mut key = MatchKey {
             plover: Some(ev.plover_type),
             acled_type: ev.acled.as_ref().map(|a| a.event_type.clone()),
+            territorial: territorial_type(
+                Some(ev.plover_type.as_str()),
+                ev.acled.as_ref().map(|a| a.sub_event_type.as_str()),
+            ),
+            acled_sub: ev.acled.as_ref().map(|a| a.sub_event_type.clone()),
             start,
             end,
             ..Default::default()
@@ -236,11 +320,9 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     // Type.
     let same_type = ev.plover.is_some() && ev.plover == fused.plover;
     let same_acled = ev.acled_type.is_some() && ev.acled_type == fused.acled_type;
-    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
-    // Only of one family (a capture against an attack on the same town): needs the same
-    // place or the same story, checked below.
-    let family_only =
-        !same_type && !same_acled && family(ev).is_some() && family(ev) == family(fused);
+    // Only of one family (a capture against an attack on the same town, or a withdrawal, FU40):
+    // needs the same place or the same story, checked below.
+    let family_only = !same_type && !same_acled && same_family(ev, fused);
     if !same_type && !same_acled && !family_only {
         return None;
     }
@@ -281,7 +363,7 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
     }
     let actors = if ev.actor_codes.is_empty() || fused.actor_codes.is_empty() {
         Actors::Unknown
-    } else if !ev.actor_codes.is_disjoint(&fused.actor_codes) {
+    } else if codes_share(&ev.actor_codes, &fused.actor_codes) {
         Actors::Shared
     } else if !ev.actor_countries.is_disjoint(&fused.actor_countries) {
         Actors::SameCountry
@@ -317,10 +399,20 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             return town_for_its_province(ev, fused, actors == Actors::Shared || same_story)
                 .then_some(score + 0.5);
         }
+        // FU38: a town named like its province is read as the province: a place of another
+        // province is not its place.
+        if !province_named_fits(ev, fused) {
+            return None;
+        }
         let same_spot =
             d <= SAME_SPOT_KM || (ev.geonameid.is_some() && ev.geonameid == fused.geonameid);
         if (actors == Actors::Disjoint || family_only) && !same_spot && !same_story {
             return None;
+        }
+        // FU39: at a town named like its province the spot says no more than the province
+        // (FU38): a shared side or story ranks a record above the bare place.
+        if ev.names_province || fused.names_province {
+            return Some(score + 0.5);
         }
         return Some(score + 1.0 + (1.0 - d / MAX_DISTANCE_KM));
     }
@@ -345,7 +437,10 @@ pub fn match_score(ev: &MatchKey, fused: &MatchKey) -> Option<f64> {
             // Only coarsely placed: needs the same actors or the same story. A capture and
             // an attack by the same named actor in the same province and days are one act
             // worded two ways ("stormed", "took control of").
-            if actors == Actors::Shared || same_story {
+            if actors == Actors::Shared
+                || same_story
+                || (actors == Actors::Unknown && same_province_act(ev, fused))
+            {
                 Some(score + 0.5)
             } else {
                 None
@@ -378,6 +473,63 @@ pub fn town_for_its_province(a: &MatchKey, b: &MatchKey, shared: bool) -> bool {
     (a.names_province || b.names_province) && same_province && shared
 }
 
+/// Rule id of matching two province-level reports of one act on the same days (FU41).
+pub const SAME_PROVINCE_ACT_RULE: &str = "FU41-same-province-act";
+
+/// FU41: whether two keys placed only to one province tell one act there: both at the province
+/// level (GeoNames precision `admin1`) of the same province, of the same ACLED sub-event type,
+/// on overlapping days without a window. The caller requires that one of them names no side
+/// (a report naming none cannot share one). When the geocoder does not know the village
+/// ("Kuriga", "Ye-U") every outlet's report falls back to the province, and "bandits abducted
+/// pupils" or "the military bombed a market" names no side that another outlet's "gunmen" or
+/// "junta jets" could share: before, such reports never fused. Two acts of one kind in one
+/// province on one day, both told only at the province level, become one record. Not for an
+/// armed clash: ACLED's most frequent kind, several a day on any active front ("soldiers
+/// attacked" twice in one province are two clashes).
+pub fn same_province_act(a: &MatchKey, b: &MatchKey) -> bool {
+    let province = |k: &MatchKey| k.precision == Some(GeoPrecision::Admin1) && k.admin1.is_some();
+    let same = |x: &Option<String>, y: &Option<String>| {
+        x.as_ref()
+            .zip(y.as_ref())
+            .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
+    };
+    let days = match (a.start, a.end, b.start, b.end) {
+        (Some(s1), Some(e1), Some(s2), Some(e2)) => s1 <= e2 && s2 <= e1,
+        _ => false,
+    };
+    province(a)
+        && province(b)
+        && same(&a.admin1, &b.admin1)
+        && same(&a.acled_sub, &b.acled_sub)
+        && a.acled_sub.as_deref() != Some("Armed clash")
+        && days
+}
+
+/// Rule id of ranking a bare same-spot match at a town named like its province as a coarse
+/// match, and of never merging records of two towns (FU39, in [`match_score`] and
+/// [`records_linkable`]).
+pub const PROVINCE_NAMED_SPOT_RULE: &str = "FU39-province-named-spot";
+
+/// Rule id of reading a town named like its province as the province when matching (FU38).
+pub const PROVINCE_NAMED_MATCH_RULE: &str = "FU38-province-named-match";
+
+/// FU38: whether two finely placed keys within [`MAX_DISTANCE_KM`] may be one event's place
+/// when one of them is a town named like its province ("Idlib", "Kherson", "Abu Dhabi":
+/// [`place_names_its_province`]): the text may have named the province, so the other place must
+/// lie in that province. "An air strike in Idlib" is not the strike "near" a town of Aleppo
+/// province 44 km away (a place given as near a town is matched within 50 km); before, it
+/// joined that strike's record when it arrived first, and the Idlib record when that came
+/// first. Two towns more than [`MAX_POINT_KM`] apart are FU35's ([`town_for_its_province`]).
+pub fn province_named_fits(a: &MatchKey, b: &MatchKey) -> bool {
+    if !a.names_province && !b.names_province {
+        return true;
+    }
+    a.admin1
+        .as_ref()
+        .zip(b.admin1.as_ref())
+        .is_none_or(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
 /// Most days (first to last, inclusive) a record merged by FU70 may span.
 pub const MAX_MERGED_SPAN_DAYS: i64 = 7;
 
@@ -392,6 +544,21 @@ pub fn records_linkable(a: &MatchKey, b: &MatchKey) -> bool {
     // make it one record for months.
     if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
         && (e1.max(e2) - s1.min(s2)).num_days() + 1 > MAX_MERGED_SPAN_DAYS
+    {
+        return false;
+    }
+    // FU39: two records at two towns more than a few km apart are two places, even when one
+    // is a town named like its province (FU35 joins a report there on a shared side, but a
+    // record's side may have come from that very report).
+    if let (true, true, Some(la1), Some(lo1), Some(la2), Some(lo2)) = (
+        a.precision == Some(GeoPrecision::Point),
+        b.precision == Some(GeoPrecision::Point),
+        a.lat,
+        a.lon,
+        b.lat,
+        b.lon,
+    ) && haversine_km(la1, lo1, la2, lo2) > MAX_POINT_KM
+        && !(a.geonameid.is_some() && a.geonameid == b.geonameid)
     {
         return false;
     }
@@ -433,20 +600,45 @@ pub fn place_names_its_province(name: &str, admin1: Option<&str>, precision: Geo
     let Some(admin1) = admin1 else {
         return false;
     };
-    let fold = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let name = fold(name);
-    let Some(first) = admin1.split_whitespace().next().map(fold) else {
-        return false;
-    };
+    let name = name_core(name);
+    let province = name_core(admin1);
     // the province's own name, or its adjective ("Donetska", "Luhanska")
     name.chars().count() >= 3
-        && first.starts_with(&name)
-        && first.chars().count() <= name.chars().count() + 2
+        && province.starts_with(&name)
+        && province.chars().count() <= name.chars().count() + 2
+}
+
+/// Words that name the kind of an administrative unit, not the unit ("Abu Dhabi Emirate",
+/// "Idlib Governorate", "Nairobi City"), left out when a town's name is compared with its
+/// province's (FU33).
+const UNIT_WORDS: &[&str] = &[
+    "autonomous",
+    "capital",
+    "city",
+    "county",
+    "department",
+    "district",
+    "division",
+    "emirate",
+    "governorate",
+    "municipality",
+    "oblast",
+    "prefecture",
+    "province",
+    "region",
+    "state",
+    "territory",
+];
+
+/// A place name folded for comparison: its words without [`UNIT_WORDS`], letters and digits
+/// only, in lower case ("Abu Dhabi Emirate" is `abudhabi`).
+fn name_core(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !UNIT_WORDS.contains(&w.to_lowercase().as_str()))
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Rule id of keeping a battle and violence against civilians apart (FU50).
@@ -475,10 +667,9 @@ pub fn battle_and_violence_against_civilians(a: &MatchKey, b: &MatchKey) -> bool
 /// place or with another verb is far more likely than a second event of the same kind on the
 /// same days in the same area; a second event the text places elsewhere stays apart.
 pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
-    let family = |k: &MatchKey| type_family(k.plover.map(|p| p.as_str()), k.acled_type.as_deref());
     let same_type = (a.plover.is_some() && a.plover == b.plover)
         || (a.acled_type.is_some() && a.acled_type == b.acled_type)
-        || (family(a).is_some() && family(a) == family(b));
+        || same_family(a, b);
     if !same_type {
         return false;
     }
@@ -491,7 +682,7 @@ pub fn same_document_event(a: &MatchKey, b: &MatchKey) -> bool {
     }
     if !a.actor_codes.is_empty()
         && !b.actor_codes.is_empty()
-        && a.actor_codes.is_disjoint(&b.actor_codes)
+        && !codes_share(&a.actor_codes, &b.actor_codes)
         && a.actor_countries.is_disjoint(&b.actor_countries)
     {
         return false;
@@ -1517,6 +1708,11 @@ pub fn key_of_fused(f: &FusedEvent, stories: BTreeSet<i64>) -> MatchKey {
     let mut key = MatchKey {
         plover: Some(f.plover_type),
         acled_type: f.acled.as_ref().map(|a| a.event_type.clone()),
+        territorial: territorial_type(
+            Some(f.plover_type.as_str()),
+            f.acled.as_ref().map(|a| a.sub_event_type.as_str()),
+        ),
+        acled_sub: f.acled.as_ref().map(|a| a.sub_event_type.clone()),
         start: f.match_start,
         end: f.match_end,
         stories,
@@ -1617,6 +1813,173 @@ mod same_document_tests {
         assert_eq!(same_document_record(&town, &joined), Some(7));
         // a record of the country-level retelling alone is joined
         assert_eq!(same_document_record(&second_town, &[(country, 9)]), Some(9));
+    }
+
+    #[test]
+    fn fu40_a_capture_a_withdrawal_and_an_entry_at_one_town_are_one_act() {
+        let typed = |plover: PloverType, acled: &str, sub: Option<&str>| {
+            let mut k = key(48.14, 37.75, GeoPrecision::Point, 17);
+            k.plover = Some(plover);
+            k.acled_type = Some(acled.into());
+            k.territorial = territorial_type(Some(plover.as_str()), sub);
+            k
+        };
+        // "the army said it withdrew from the town" and "the rebels said they took it"
+        let capture = typed(
+            PloverType::Coerce,
+            "Battles",
+            Some("Non-state actor overtakes territory"),
+        );
+        let withdrawal = typed(
+            PloverType::Retreat,
+            "Strategic developments",
+            Some("Non-violent transfer of territory"),
+        );
+        let entry = typed(
+            PloverType::Mobilize,
+            "Strategic developments",
+            Some("Other"),
+        );
+        assert!(match_score(&withdrawal, &capture).is_some());
+        assert!(match_score(&capture, &withdrawal).is_some());
+        assert!(match_score(&entry, &capture).is_some());
+        assert!(same_document_event(&withdrawal, &capture));
+        // a second town 20 km away is another place
+        let mut elsewhere = withdrawal.clone();
+        elsewhere.lat = Some(48.32);
+        assert!(match_score(&elsewhere, &capture).is_none());
+        // an evacuation of people is no change of hands, and a withdrawal no strike
+        let evacuation = typed(PloverType::Retreat, "Strategic developments", None);
+        assert!(match_score(&evacuation, &capture).is_none());
+        let strike = typed(PloverType::Assault, "Explosions/Remote violence", None);
+        assert!(match_score(&withdrawal, &strike).is_none());
+        // the candidate search looks a withdrawal up under the capture's types
+        let types = family_types(Some("RETREAT"), Some("Strategic developments"), true);
+        assert!(types.contains(&('a', "Battles")) && types.contains(&('p', "COERCE")));
+    }
+
+    #[test]
+    fn fu38_a_town_named_like_its_province_never_matches_a_place_of_another_province() {
+        // "an air strike in Idlib" (the governorate's main town) against a strike "near" a
+        // town of Aleppo province 44 km away
+        let mut named = key(35.93, 36.63, GeoPrecision::Point, 15);
+        named.admin1 = Some("Idlib Governorate".into());
+        named.names_province = true;
+        let mut near = key(36.28, 36.85, GeoPrecision::Admin2, 15);
+        near.admin1 = Some("Aleppo Governorate".into());
+        assert!(match_score(&named, &near).is_none());
+        assert!(match_score(&near, &named).is_none());
+        // a place near a town of its own province still matches
+        near.admin1 = Some("Idlib Governorate".into());
+        assert!(match_score(&near, &named).is_some());
+        assert!(province_named_fits(&near, &named));
+    }
+
+    #[test]
+    fn fu39_records_of_two_towns_are_not_merged_and_a_shared_side_outranks_the_bare_spot() {
+        let province = |mut k: MatchKey| {
+            k.admin1 = Some("Idlib Governorate".into());
+            k
+        };
+        let side = |mut k: MatchKey| {
+            k.actor_codes.insert("SYRMIL".into());
+            k
+        };
+        let mut main = province(key(35.93, 36.63, GeoPrecision::Point, 15));
+        main.names_province = true;
+        let south = side(province(key(35.81, 36.61, GeoPrecision::Point, 15)));
+        // a report at the main town naming the side joins the other town's record (FU35) ...
+        let report = side(main.clone());
+        assert!(match_score(&report, &south).is_some());
+        // ... and ranks it above a record at the main town that names no side
+        let bare = match_score(&report, &main).unwrap_or(f64::MAX);
+        let shared = match_score(&report, &south).unwrap_or(0.0);
+        assert!(shared > bare, "{shared} <= {bare}");
+        // but two records of the two towns are never merged
+        assert!(!records_linkable(&side(main), &south));
+        assert!(records_linkable(&south, &south.clone()));
+    }
+
+    #[test]
+    fn fu41_two_province_level_reports_of_one_act_naming_no_common_side_fuse() {
+        // the village is unknown to the gazetteer: each outlet's "bandits abducted pupils" falls
+        // back to the state
+        let state = |day: u32| {
+            let mut k = key(10.5, 7.4, GeoPrecision::Admin1, day);
+            k.acled_type = Some("Violence against civilians".into());
+            k.acled_sub = Some("Abduction/forced disappearance".into());
+            k.admin1 = Some("Kaduna".into());
+            k
+        };
+        let mut named = state(7);
+        named.actor_codes.insert("NGAREB".into());
+        assert!(match_score(&state(7), &named).is_some());
+        assert!(match_score(&named, &state(7)).is_some());
+        // the next day, another kind of act, or another state is another event
+        assert!(match_score(&state(8), &named).is_none());
+        let mut clash = state(7);
+        clash.acled_sub = Some("Armed clash".into());
+        assert!(match_score(&clash, &named).is_none());
+        let mut other = state(7);
+        other.admin1 = Some("Zamfara".into());
+        assert!(match_score(&other, &named).is_none());
+        // two different named sides stay apart
+        let mut army = state(7);
+        army.actor_codes.insert("NGAMIL".into());
+        assert!(match_score(&army, &named).is_none());
+    }
+
+    #[test]
+    fn fu37_a_code_and_a_longer_code_it_begins_name_one_actor() {
+        let set = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
+        // "Yemeni rebels" and "the Houthis"
+        assert!(codes_share(&set(&["YEMREB"]), &set(&["YEMREBHTH", "ARE"])));
+        assert!(codes_share(&set(&["SYRMILRG"]), &set(&["SYRMIL"])));
+        // a country alone, or a transnational prefix, names no one side
+        assert!(!codes_share(&set(&["SYR"]), &set(&["SYRMIL"])));
+        assert!(!codes_share(&set(&["IMGMUS"]), &set(&["IMGMUSISI"])));
+        assert!(!codes_share(&set(&["YEMREB"]), &set(&["SDNREBRSF"])));
+    }
+
+    #[test]
+    fn fu33_a_town_named_like_a_province_of_several_words() {
+        let p = GeoPrecision::Point;
+        assert!(place_names_its_province(
+            "Abu Dhabi",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(place_names_its_province(
+            "Idlib",
+            Some("Idlib Governorate"),
+            p
+        ));
+        assert!(place_names_its_province(
+            "Donetsk",
+            Some("Donetska oblast"),
+            p
+        ));
+        assert!(place_names_its_province("Nairobi", Some("Nairobi City"), p));
+        assert!(!place_names_its_province(
+            "Abu",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Musaffah",
+            Some("Abu Dhabi Emirate"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Kramatorsk",
+            Some("Donetska oblast"),
+            p
+        ));
+        assert!(!place_names_its_province(
+            "Abu Dhabi",
+            Some("Abu Dhabi Emirate"),
+            GeoPrecision::Admin1
+        ));
     }
 
     #[test]

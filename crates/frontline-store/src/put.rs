@@ -1133,7 +1133,7 @@ fn dated_candidates(
     );
     // The report's own types and, in the violence family, the family's (see
     // `fusion::type_family`); each searched with a filter on that one type.
-    let types = fusion::family_types(plover, key.acled_type.as_deref());
+    let types = fusion::family_types(plover, key.acled_type.as_deref(), key.territorial);
     // Index entries: an exact key (`to` None) or a key range [from, to), with the type its
     // filter asks for.
     let mut entries: Vec<(String, Option<String>, char, &str)> = Vec::new();
@@ -1197,7 +1197,7 @@ fn find_matches(
     // (copies may lack a date).
     if key.start.is_none() {
         let plover = key.plover.map(|p| p.as_str());
-        let family = fusion::family_types(plover, key.acled_type.as_deref());
+        let family = fusion::family_types(plover, key.acled_type.as_deref(), key.territorial);
         let mut stmt = tx.prepare_cached(
             "SELECT fused_id FROM fused_stories WHERE story_id = ?1 ORDER BY fused_id DESC",
         )?;
