@@ -414,7 +414,8 @@ pub(super) fn merge_weak(
 }
 
 /// `MG10-weak-merged`: the strong event takes the weak one's roles when it has none (its ACLED
-/// actor columns re-read, the weapon's sub-type, AL20 or AL21, kept) and its numbers.
+/// actor columns re-read, the weapon's sub-type, AL20 or AL21, and the victims' class, AL30 or
+/// AL31, kept) and its numbers.
 fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Event, weak: Event) {
     if strong.targets.is_empty() && !weak.targets.is_empty() {
         strong.targets = weak.targets;
@@ -444,10 +445,11 @@ fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Even
         .map(|r| r.acled.clone());
     if let Some(k) = key
         && strong.acled.is_some()
-        && !strong
-            .rules
-            .iter()
-            .any(|r| r.starts_with("AL20-") || r.starts_with("AL21-"))
+        && !strong.rules.iter().any(|r| {
+            ["AL20-", "AL21-", "AL30-", "AL31-"]
+                .iter()
+                .any(|p| r.starts_with(p))
+        })
         && let Some((a, _)) = acled_map.map(&k, &srefs, &trefs)
     {
         strong.acled = Some(a);
