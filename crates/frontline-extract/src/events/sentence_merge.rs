@@ -135,8 +135,10 @@ pub(super) fn protest_intervention(t: &Tokens<'_>, events: &mut [Event]) {
     if !protest {
         return;
     }
+    // a riot stays a riot however the police answer it (ACLED: Riots / Violent demonstration)
+    let riot = |e: &Event| e.acled.as_ref().is_some_and(|a| a.event_type == "Riots");
     for e in events.iter_mut() {
-        if e.plover_type == PloverType::Protest || intervening(e) {
+        if (e.plover_type == PloverType::Protest || intervening(e)) && !riot(e) {
             set(e, "Protest with intervention");
         }
     }
