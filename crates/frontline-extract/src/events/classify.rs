@@ -106,7 +106,14 @@ pub(super) fn classify(
     }
     if let Some(k) = super::acled::mob_key(t, (h.start, h.end), clause, sources, &acled_key) {
         acled_key = k.into();
-        rules.push("AL23-mob-violence".into());
+        rules.push(
+            if k == "riot" {
+                "AL26-rioters-violence"
+            } else {
+                "AL23-mob-violence"
+            }
+            .into(),
+        );
     }
     // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
     // a ceasefire, truce, peace deal, prisoner exchange or surrender

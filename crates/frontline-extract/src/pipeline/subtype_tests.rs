@@ -205,3 +205,30 @@ fn al24_al25_the_weapon_s_platform_decides() {
     );
     assert_eq!(sub, "Shelling/artillery/missile attack", "{rules:?}");
 }
+
+#[test]
+fn al26_violence_by_rioters_is_a_riot() {
+    for (s, w) in [
+        (
+            "More than 20 officers were injured as rioters rampaged through the district.",
+            "injured",
+        ),
+        (
+            "Rioters torched two police cars and a bus in the city centre.",
+            "torched",
+        ),
+    ] {
+        let (ty, sub, rules) = typed(s, w);
+        assert_eq!(
+            (ty.as_str(), sub.as_str()),
+            ("Riots", "Violent demonstration"),
+            "{s}: {rules:?}"
+        );
+    }
+    let e = coded("Police fired on the rioters, killing two young men near the square.");
+    assert!(
+        !e.iter()
+            .any(|x| x.rules.iter().any(|r| r.starts_with("AL26"))),
+        "{e:#?}"
+    );
+}
