@@ -130,6 +130,10 @@ pub(super) fn classify(
         acled_key = "verbal".into();
         rules.push("AL12-movement-no-force".into());
     }
+    if rule.rule.starts_with("EV050") && acled_key != "verbal" && !security_measure(t) {
+        acled_key = "verbal".into();
+        rules.push("AL14-concession-no-measure".into());
+    }
     if acled_key == "agreement" && !settles_fighting(t) {
         acled_key = "verbal".into();
         rules.push("AL11-agreement-not-settlement".into());
@@ -280,7 +284,11 @@ const HARMED: &[&str] = &["killed", "wounded", "injured", "massacred", "slaughte
 /// armed men ("12 people were killed, including seven soldiers"), or a place a side holds ("the
 /// rebel-held villages"), leaves the clash.
 fn unarmed_victims(t: &Tokens<'_>, h: &TriggerHit, clause: (usize, usize)) -> bool {
-    let end = clause.1.max(h.end).min(h.end + 8).min(t.len());
+    // the victims right after the trigger, not past a conjunction or a clause break: "repelled
+    // attacks near Lyman and had retaken a village" names no victim
+    let end = (h.end..clause.1.max(h.end).min(h.end + 8).min(t.len()))
+        .find(|&k| matches!(t.low(k), "and" | "but" | "," | ";" | "." | "while" | "as"))
+        .unwrap_or(clause.1.max(h.end).min(h.end + 8).min(t.len()));
     let after = |words: &[&str]| (h.end..end).any(|k| words.contains(&t.low(k)));
     // "the rebel-held villages", "an army-controlled town": a side's position, not civilians
     let held = (h.end..end).any(|k| {
@@ -309,6 +317,40 @@ fn unarmed_victims(t: &Tokens<'_>, h: &TriggerHit, clause: (usize, usize)) -> bo
         }
     }
     unarmed && !armed
+}
+
+/// Security measures whose easing or lifting ACLED may code as a strategic development
+/// (`AL14`).
+const SECURITY_MEASURES: &[&str] = &[
+    "curfew",
+    "curfews",
+    "emergency",
+    "martial",
+    "siege",
+    "blockade",
+    "checkpoint",
+    "checkpoints",
+    "crossing",
+    "crossings",
+    "border",
+    "lockdown",
+    "closure",
+    "cordon",
+    "detainees",
+    "prisoners",
+    "rebels",
+    "fighters",
+    "militants",
+    "insurgents",
+];
+
+/// `AL14-concession-no-measure`: a concession (`EV050`: eased, lifted, relaxed, apologised,
+/// pardoned, an amnesty) is an ACLED event ("Strategic developments / Other") only when its
+/// sentence names a security measure eased or lifted (a curfew, a state of emergency, martial
+/// law, a siege or blockade, a checkpoint or crossing) or an amnesty or pardon for fighters or
+/// prisoners; an apology, "relax", a quarantine lifted, are talk (PLOVER CONCEDE, no ACLED type).
+fn security_measure(t: &Tokens<'_>) -> bool {
+    (0..t.len()).any(|k| SECURITY_MEASURES.contains(&t.low(k)))
 }
 
 /// Whether the sentence names what ACLED codes as an agreement: a ceasefire, truce or

@@ -232,3 +232,31 @@ fn al26_violence_by_rioters_is_a_riot() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn al14_a_concession_is_an_acled_event_only_for_a_security_measure() {
+    let e = coded("The minister apologised on Monday for the delays at the new hospital.");
+    assert!(
+        e.iter().all(|x| x.acled.is_none()),
+        "an apology is talk: {e:#?}"
+    );
+    let e = coded("The army reopened the border crossing near the northern town on Monday.");
+    assert!(
+        e.iter().any(|x| x
+            .acled
+            .as_ref()
+            .is_some_and(|a| a.sub_event_type == "Other")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn al31_a_village_in_the_next_conjunct_is_no_victim() {
+    let e =
+        coded("The troops repelled attacks near the river and had retaken a village to the east.");
+    assert!(
+        !e.iter()
+            .any(|x| x.rules.iter().any(|r| r.starts_with("AL31"))),
+        "{e:#?}"
+    );
+}
