@@ -260,3 +260,16 @@ fn al31_a_village_in_the_next_conjunct_is_no_victim() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn a_hunger_strike_is_a_peaceful_protest() {
+    let e = coded("Dozens of detainees began a hunger strike in the central prison on Monday.");
+    assert!(
+        e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Protest
+                && x.acled
+                    .as_ref()
+                    .is_some_and(|a| a.sub_event_type == "Peaceful protest")),
+        "{e:#?}"
+    );
+}
