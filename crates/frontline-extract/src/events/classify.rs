@@ -134,6 +134,15 @@ pub(super) fn classify(
         acled_key = "verbal".into();
         rules.push("AL14-concession-no-measure".into());
     }
+    if ptype == PloverType::Mobilize
+        && mode.as_deref() != Some("base")
+        && !acled_map.is_none(&acled_key)
+        && !sources.iter().chain(targets).any(force)
+        && !force_named(t, clause)
+    {
+        acled_key = "verbal".into();
+        rules.push("AL15-movement-no-armed-force".into());
+    }
     if acled_key == "agreement" && !settles_fighting(t) {
         acled_key = "verbal".into();
         rules.push("AL11-agreement-not-settlement".into());
@@ -319,6 +328,50 @@ fn unarmed_victims(t: &Tokens<'_>, h: &TriggerHit, clause: (usize, usize)) -> bo
     unarmed && !armed
 }
 
+/// Armed forces and police: the actors whose movements ACLED codes (`AL15`).
+fn force(a: &EventActor) -> bool {
+    armed(a) || a.actor.actor_type == ActorType::Police
+}
+
+/// Nouns that name an armed force moving, deployed or mobilised (`AL15`).
+const FORCE_WORDS: &[&str] = &[
+    "troops",
+    "forces",
+    "soldiers",
+    "army",
+    "military",
+    "tanks",
+    "reinforcements",
+    "guard",
+    "guardsmen",
+    "police",
+    "policemen",
+    "units",
+    "battalion",
+    "battalions",
+    "brigade",
+    "fighters",
+    "militants",
+    "rebels",
+    "militia",
+    "militiamen",
+    "warships",
+    "jets",
+    "convoy",
+    "peacekeepers",
+    "marines",
+];
+
+/// Whether the trigger's clause names an armed force (`AL15`).
+fn force_named(t: &Tokens<'_>, clause: (usize, usize)) -> bool {
+    (clause.0..clause.1.min(t.len())).any(|k| FORCE_WORDS.contains(&t.low(k)))
+}
+
+/// `AL15-movement-no-armed-force`: a movement, deployment or advance (`MOBILIZE`, not a base)
+/// is an ACLED event only when an armed force or the police moves or is moved: one of its
+/// sides, or a force its clause names ("troops", "reinforcements", "the National Guard"). A
+/// government that "moved to roll back" a rule, talks that "move forward", a team that
+/// "advanced to the finals", are not (PLOVER MOBILIZE stays; no ACLED type).
 /// Security measures whose easing or lifting ACLED may code as a strategic development
 /// (`AL14`).
 const SECURITY_MEASURES: &[&str] = &[

@@ -273,3 +273,21 @@ fn a_hunger_strike_is_a_peaceful_protest() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn al15_a_movement_is_an_acled_event_only_for_an_armed_force() {
+    let e = coded(
+        "The minister said the trade talks with the union were moving forward in a significant way.",
+    );
+    assert!(
+        !e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Mobilize && x.acled.is_some()),
+        "{e:#?}"
+    );
+    let e = coded("The government deployed troops to the border town on Monday.");
+    assert!(
+        e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Mobilize && x.acled.is_some()),
+        "{e:#?}"
+    );
+}
