@@ -189,8 +189,38 @@ pub(super) fn mob_key(
     if armed {
         return (key == "mob").then_some("beating");
     }
+    if key != "mob" && rioters_author(t, span.0, span.1, clause) {
+        return Some("riot");
+    }
     let protest = (0..t.len()).any(|k| DEMONSTRATION.contains(&t.low(k)));
     (key != "mob" && !protest && crowd_author(t, span.0, span.1, clause)).then_some("mob")
+}
+
+/// Words naming rioters: whatever they attack, it is a riot (`AL26`).
+const RIOTERS: &[&str] = &["rioters", "rioter", "looters"];
+
+/// `AL26-rioters-violence`: an attack, killing, wounding or burning whose author is rioters
+/// ("rioters torched two police cars", "26 officers were injured as rioters rampaged", "were
+/// attacked by rioters") is ACLED "Riots / Violent demonstration", not a clash: the rioters'
+/// word before the trigger in its clause, not the object of a preposition, or within three
+/// words after it behind "as", "when", "while" or "by".
+fn rioters_author(t: &Tokens<'_>, start: usize, end: usize, clause: (usize, usize)) -> bool {
+    let lo = start.saturating_sub(6).max(clause.0);
+    let before = (lo..start)
+        .rev()
+        .find(|&k| RIOTERS.contains(&t.low(k)))
+        .is_some_and(|k| {
+            !(k.saturating_sub(2).max(lo)..k).any(|j| {
+                matches!(
+                    t.low(j),
+                    "on" | "at" | "against" | "with" | "from" | "among"
+                )
+            })
+        });
+    let after = (end..(end + 2).min(t.len()))
+        .find(|&k| matches!(t.low(k), "as" | "when" | "while" | "by"))
+        .is_some_and(|k| ((k + 1)..(k + 3).min(t.len())).any(|j| RIOTERS.contains(&t.low(j))));
+    before || after
 }
 
 #[cfg(test)]

@@ -106,7 +106,14 @@ pub(super) fn classify(
     }
     if let Some(k) = super::acled::mob_key(t, (h.start, h.end), clause, sources, &acled_key) {
         acled_key = k.into();
-        rules.push("AL23-mob-violence".into());
+        rules.push(
+            if k == "riot" {
+                "AL26-rioters-violence"
+            } else {
+                "AL23-mob-violence"
+            }
+            .into(),
+        );
     }
     // ACLED codes acts, not talk: an agreement is an ACLED event only when it concludes
     // a ceasefire, truce, peace deal, prisoner exchange or surrender
@@ -122,6 +129,19 @@ pub(super) fn classify(
     {
         acled_key = "verbal".into();
         rules.push("AL12-movement-no-force".into());
+    }
+    if rule.rule.starts_with("EV050") && acled_key != "verbal" && !security_measure(t) {
+        acled_key = "verbal".into();
+        rules.push("AL14-concession-no-measure".into());
+    }
+    if ptype == PloverType::Mobilize
+        && mode.as_deref() != Some("base")
+        && !acled_map.is_none(&acled_key)
+        && !sources.iter().chain(targets).any(force)
+        && !force_named(t, clause)
+    {
+        acled_key = "verbal".into();
+        rules.push("AL15-movement-no-armed-force".into());
     }
     if acled_key == "agreement" && !settles_fighting(t) {
         acled_key = "verbal".into();
@@ -141,6 +161,12 @@ pub(super) fn classify(
             sub_event_type: "Attack".into(),
         });
         rules.push("AL30-civilian-victims".into());
+    } else if one_sided_clash(rule, targets, acled.as_ref()) && unarmed_victims(t, h, clause) {
+        acled = Some(AcledType {
+            event_type: "Violence against civilians".into(),
+            sub_event_type: "Attack".into(),
+        });
+        rules.push("AL31-unarmed-victims".into());
     }
     if let Some((sub, why)) = weapon_subtype(t, rule, h, clause, acled.as_ref(), rules) {
         acled = Some(AcledType {
@@ -194,16 +220,190 @@ fn civilian_victims(
     targets: &[EventActor],
     acled: Option<&AcledType>,
 ) -> bool {
+    let end = clause.1.max(h.end).min(h.end + 8).min(t.len());
+    one_sided_clash(rule, targets, acled)
+        && (h.end..end).any(|k| CIVILIAN_VICTIMS.contains(&t.low(k)))
+}
+
+/// An attack or a killing (`EV161`, `EV162`, not a clash of two sides) typed as an armed
+/// clash whose known targets include no armed force or police.
+fn one_sided_clash(rule: &TriggerRule, targets: &[EventActor], acled: Option<&AcledType>) -> bool {
     let clash = acled.is_some_and(|a| a.sub_event_type == "Armed clash");
     let one_sided = ["EV161", "EV162"].iter().any(|p| rule.rule.starts_with(p)) && !rule.symmetric;
     let armed_target = targets
         .iter()
         .any(|a| armed(a) || a.actor.actor_type == ActorType::Police);
-    let end = clause.1.max(h.end).min(h.end + 8).min(t.len());
-    clash
-        && one_sided
-        && !armed_target
-        && (h.end..end).any(|k| CIVILIAN_VICTIMS.contains(&t.low(k)))
+    clash && one_sided && !armed_target
+}
+
+/// Victims or targets named by a word that says nothing of whether they bore arms:
+/// people, or the places where civilians live and gather (`AL31`).
+const UNARMED_VICTIMS: &[&str] = &[
+    "people",
+    "persons",
+    "inhabitants",
+    "locals",
+    "village",
+    "villages",
+    "mosque",
+    "church",
+    "market",
+    "wedding",
+    "funeral",
+];
+
+/// Words that name armed or uniformed victims: where they stand among the victims, the
+/// attack may be a battle (`AL31`).
+const ARMED_VICTIMS: &[&str] = &[
+    "soldier",
+    "soldiers",
+    "troops",
+    "army",
+    "military",
+    "police",
+    "policemen",
+    "policeman",
+    "officers",
+    "officer",
+    "guards",
+    "militants",
+    "fighters",
+    "rebels",
+    "insurgents",
+    "militiamen",
+    "gunmen",
+    "security",
+    "checkpoint",
+    "base",
+    "camp",
+    "post",
+    "patrol",
+    "convoy",
+    "barracks",
+];
+
+/// Verbs that tell what happened to the victims of an attack (`AL31`).
+const HARMED: &[&str] = &["killed", "wounded", "injured", "massacred", "slaughtered"];
+
+/// `AL31-unarmed-victims`: an attack or a killing typed as an armed clash, with no armed
+/// target, whose sentence names its victims only as people or civilians, with no soldier,
+/// police officer or fighter among them, is violence against civilians: the victims right
+/// after the trigger ("gunmen killed 17 people", "attacked a village"), or the subject of a
+/// passive killing ("24 people were killed when gunmen stormed ..."). A victim list that names
+/// armed men ("12 people were killed, including seven soldiers"), or a place a side holds ("the
+/// rebel-held villages"), leaves the clash.
+fn unarmed_victims(t: &Tokens<'_>, h: &TriggerHit, clause: (usize, usize)) -> bool {
+    // the victims right after the trigger, not past a conjunction or a clause break: "repelled
+    // attacks near Lyman and had retaken a village" names no victim
+    let end = (h.end..clause.1.max(h.end).min(h.end + 8).min(t.len()))
+        .find(|&k| matches!(t.low(k), "and" | "but" | "," | ";" | "." | "while" | "as"))
+        .unwrap_or(clause.1.max(h.end).min(h.end + 8).min(t.len()));
+    let after = |words: &[&str]| (h.end..end).any(|k| words.contains(&t.low(k)));
+    // "the rebel-held villages", "an army-controlled town": a side's position, not civilians
+    let held = (h.end..end).any(|k| {
+        let w = t.low(k);
+        w.ends_with("-held") || w.ends_with("-controlled") || matches!(w, "held" | "controlled")
+    });
+    let mut unarmed = !held && (after(UNARMED_VICTIMS) || after(CIVILIAN_VICTIMS));
+    let mut armed = after(ARMED_VICTIMS);
+    for k in 1..t.len() {
+        if !HARMED.contains(&t.low(k)) || !matches!(t.low(k - 1), "were" | "was" | "been") {
+            continue;
+        }
+        // the passive's subject: at most five words before its auxiliary, within the clause
+        let lo = k.saturating_sub(7);
+        let subject = ((lo..k - 1).rev())
+            .take_while(|&j| !matches!(t.low(j), "." | ";" | "and" | "when" | "after" | ","))
+            .map(|j| t.low(j))
+            .collect::<Vec<_>>();
+        unarmed |= subject
+            .iter()
+            .any(|w| UNARMED_VICTIMS.contains(w) || CIVILIAN_VICTIMS.contains(w));
+        armed |= subject.iter().any(|w| ARMED_VICTIMS.contains(w));
+        // "were killed, including seven soldiers"
+        if let Some(i) = (k + 1..(k + 3).min(t.len())).find(|&j| t.low(j) == "including") {
+            armed |= (i + 1..(i + 5).min(t.len())).any(|j| ARMED_VICTIMS.contains(&t.low(j)));
+        }
+    }
+    unarmed && !armed
+}
+
+/// Armed forces and police: the actors whose movements ACLED codes (`AL15`).
+fn force(a: &EventActor) -> bool {
+    armed(a) || a.actor.actor_type == ActorType::Police
+}
+
+/// Nouns that name an armed force moving, deployed or mobilised (`AL15`).
+const FORCE_WORDS: &[&str] = &[
+    "troops",
+    "forces",
+    "soldiers",
+    "army",
+    "military",
+    "tanks",
+    "reinforcements",
+    "guard",
+    "guardsmen",
+    "police",
+    "policemen",
+    "units",
+    "battalion",
+    "battalions",
+    "brigade",
+    "fighters",
+    "militants",
+    "rebels",
+    "militia",
+    "militiamen",
+    "warships",
+    "jets",
+    "convoy",
+    "peacekeepers",
+    "marines",
+];
+
+/// Whether the trigger's clause names an armed force (`AL15`).
+fn force_named(t: &Tokens<'_>, clause: (usize, usize)) -> bool {
+    (clause.0..clause.1.min(t.len())).any(|k| FORCE_WORDS.contains(&t.low(k)))
+}
+
+/// `AL15-movement-no-armed-force`: a movement, deployment or advance (`MOBILIZE`, not a base)
+/// is an ACLED event only when an armed force or the police moves or is moved: one of its
+/// sides, or a force its clause names ("troops", "reinforcements", "the National Guard"). A
+/// government that "moved to roll back" a rule, talks that "move forward", a team that
+/// "advanced to the finals", are not (PLOVER MOBILIZE stays; no ACLED type).
+/// Security measures whose easing or lifting ACLED may code as a strategic development
+/// (`AL14`).
+const SECURITY_MEASURES: &[&str] = &[
+    "curfew",
+    "curfews",
+    "emergency",
+    "martial",
+    "siege",
+    "blockade",
+    "checkpoint",
+    "checkpoints",
+    "crossing",
+    "crossings",
+    "border",
+    "lockdown",
+    "closure",
+    "cordon",
+    "detainees",
+    "prisoners",
+    "rebels",
+    "fighters",
+    "militants",
+    "insurgents",
+];
+
+/// `AL14-concession-no-measure`: a concession (`EV050`: eased, lifted, relaxed, apologised,
+/// pardoned, an amnesty) is an ACLED event ("Strategic developments / Other") only when its
+/// sentence names a security measure eased or lifted (a curfew, a state of emergency, martial
+/// law, a siege or blockade, a checkpoint or crossing) or an amnesty or pardon for fighters or
+/// prisoners; an apology, "relax", a quarantine lifted, are talk (PLOVER CONCEDE, no ACLED type).
+fn security_measure(t: &Tokens<'_>) -> bool {
+    (0..t.len()).any(|k| SECURITY_MEASURES.contains(&t.low(k)))
 }
 
 /// Whether the sentence names what ACLED codes as an agreement: a ceasefire, truce or
@@ -267,9 +467,14 @@ fn weapon_subtype(
     let c1 = clause.1.max(h.end).min(h.end + 30).min(t.len());
     let mut found: Option<&'static str> = None;
     let mut skipped = false;
+    // AL25: rockets and missiles fly from the ground or from the air; the platform decides
+    let (mut air_platform, mut launched, mut ground_only) = (false, false, false);
     for k in c0..c1 {
         let w = t.low(k);
         let next = t.low(k + 1);
+        if w == "rocket" && matches!(next, "propelled" | "-") {
+            continue;
+        }
         let sub =
             match w {
                 "chemical"
@@ -284,6 +489,11 @@ fn weapon_subtype(
                     Some("Chemical weapon")
                 }
                 "suicide" => Some("Suicide bomb"),
+                // AL24: a rocket-propelled grenade is a gunfight's weapon, not a thrown grenade
+                "grenade" | "grenades" if rocket_propelled(t, k) => {
+                    rules.push("AL24-rocket-propelled-grenade".into());
+                    None
+                }
                 "grenade" | "grenades" => Some("Grenade"),
                 "ied" | "ieds" | "landmine" | "landmines" | "roadside" | "vbied"
                 | "booby-trapped" => Some("Remote explosive/landmine/IED"),
@@ -304,6 +514,12 @@ fn weapon_subtype(
                 skipped = true;
                 continue;
             }
+            match (sub, w) {
+                ("Air/drone strike", _) => air_platform = true,
+                (_, "rocket" | "rockets" | "missile" | "missiles") => launched = true,
+                ("Shelling/artillery/missile attack", _) => ground_only = true,
+                _ => {}
+            }
             // the most specific weapon wins: suicide > chemical > grenade > IED > shelling > air
             let rank = |s: &str| match s {
                 "Suicide bomb" => 0,
@@ -320,6 +536,14 @@ fn weapon_subtype(
     }
     if skipped {
         rules.push("AL22-weapon-as-object".into());
+    }
+    if found == Some("Shelling/artillery/missile attack")
+        && launched
+        && air_platform
+        && !ground_only
+    {
+        found = Some("Air/drone strike");
+        rules.push("AL25-missile-from-the-air".into());
     }
     if let Some(sub) = found {
         if sub == acled.sub_event_type {
@@ -373,6 +597,16 @@ fn weapon_subtype(
         return Some(("Air/drone strike", "AL21-strike-is-air"));
     }
     None
+}
+
+/// `AL24-rocket-propelled-grenade`: whether the grenade word at `k` is a rocket-propelled
+/// grenade ("rocket-propelled grenades", "rocket propelled grenade"), a shoulder-fired weapon
+/// of ground fighting that decides no ACLED Grenade (nor shelling) sub-type.
+fn rocket_propelled(t: &Tokens<'_>, k: usize) -> bool {
+    let prev = |d: usize| if k >= d { t.low(k - d) } else { "" };
+    prev(1) == "rocket-propelled"
+        || (prev(1) == "propelled" && prev(2) == "rocket")
+        || (prev(1) == "propelled" && prev(2) == "-" && prev(3) == "rocket")
 }
 
 /// Verbs whose object is a thing done to, not a thing used: "destroyed a VBIED", "seized

@@ -135,8 +135,10 @@ pub(super) fn protest_intervention(t: &Tokens<'_>, events: &mut [Event]) {
     if !protest {
         return;
     }
+    // a riot stays a riot however the police answer it (ACLED: Riots / Violent demonstration)
+    let riot = |e: &Event| e.acled.as_ref().is_some_and(|a| a.event_type == "Riots");
     for e in events.iter_mut() {
-        if e.plover_type == PloverType::Protest || intervening(e) {
+        if (e.plover_type == PloverType::Protest || intervening(e)) && !riot(e) {
             set(e, "Protest with intervention");
         }
     }
@@ -414,7 +416,8 @@ pub(super) fn merge_weak(
 }
 
 /// `MG10-weak-merged`: the strong event takes the weak one's roles when it has none (its ACLED
-/// actor columns re-read, the weapon's sub-type, AL20 or AL21, kept) and its numbers.
+/// actor columns re-read, the weapon's sub-type, AL20 or AL21, and the victims' class, AL30 or
+/// AL31, kept) and its numbers.
 fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Event, weak: Event) {
     if strong.targets.is_empty() && !weak.targets.is_empty() {
         strong.targets = weak.targets;
@@ -444,10 +447,11 @@ fn absorb_weak(lexicon: &Lexicon, acled_map: &acled::AcledMap, strong: &mut Even
         .map(|r| r.acled.clone());
     if let Some(k) = key
         && strong.acled.is_some()
-        && !strong
-            .rules
-            .iter()
-            .any(|r| r.starts_with("AL20-") || r.starts_with("AL21-"))
+        && !strong.rules.iter().any(|r| {
+            ["AL20-", "AL21-", "AL30-", "AL31-"]
+                .iter()
+                .any(|p| r.starts_with(p))
+        })
         && let Some((a, _)) = acled_map.map(&k, &srefs, &trefs)
     {
         strong.acled = Some(a);

@@ -2,7 +2,11 @@
 //! (`DT10`), else of the sentence (`DT20`), else the previous dated event's within two
 //! sentences (`DT30`), else the publication date (`DT40`), by [`super::dates::pick`]. The time
 //! a reporting verb takes ("denied on Thursday that ...", "..., the army said on Tuesday") is
-//! when it was said, not when the reported act happened, and is not read. An event whose own
+//! when it was said, not when the reported act happened, and is not read; nor is a time in an
+//! "after ..." clause that follows the trigger's clause, which dates another act (`DT21`), nor a
+//! time in a relative clause closed before the trigger ("rebels who signed a deal in May, seized
+//! ...", `DT22`). An
+//! event whose own
 //! date ends more than [`BACKGROUND_DAYS`] days before the publication date is a past event
 //! retold as context, not news of the document (`DT50-background`). So is an event the text
 //! places in a past era without a date ("during the second intifada", "in the 1990s", "in the
@@ -35,8 +39,21 @@ pub(super) fn date(
         .as_ref()
         .filter(|_| state.prev_date_sentence.is_some_and(|p| sentence <= p + 2));
     let spoken = |th: &TimeHit| said_at(t, th, h, reporting);
-    let event_times: Cow<'_, [TimeHit]> = if times.iter().any(spoken) {
-        times.iter().filter(|th| !spoken(th)).cloned().collect()
+    let after_clause = |th: &TimeHit| earlier_act_time(t, th, h, clause);
+    let relative = |th: &TimeHit| relative_clause_time(t, th, h);
+    let other_act = |th: &TimeHit| after_clause(th) || relative(th);
+    let event_times: Cow<'_, [TimeHit]> = if times.iter().any(|th| spoken(th) || other_act(th)) {
+        if times.iter().any(after_clause) {
+            rules.push("DT21-earlier-act-time".into());
+        }
+        if times.iter().any(relative) {
+            rules.push("DT22-relative-clause-time".into());
+        }
+        times
+            .iter()
+            .filter(|th| !spoken(th) && !other_act(th))
+            .cloned()
+            .collect()
     } else {
         Cow::Borrowed(times)
     };
@@ -172,6 +189,46 @@ fn era_after(t: &Tokens<'_>, k: usize) -> bool {
     false
 }
 
+/// `DT21-earlier-act-time`: whether a time outside the trigger's clause lies in a clause that
+/// "after", "following" or "before" opens after the trigger ("a rally was held ...
+/// after a man was killed Thursday", "protests erupted after the election on Sunday"): it
+/// dates that other act, not the trigger's. Looks back from the time, at most eight words and
+/// not past a sentence or clause break, for the subordinator.
+fn earlier_act_time(t: &Tokens<'_>, th: &TimeHit, h: &TriggerHit, clause: (usize, usize)) -> bool {
+    if th.start >= clause.0 && th.end <= clause.1 || th.start < h.end {
+        return false;
+    }
+    let lo = th.start.saturating_sub(8).max(h.end);
+    for j in (lo..th.start).rev() {
+        match t.low(j) {
+            // "after 2000" dates the trigger; "named after X ... in March" names, not times
+            "after" | "following" | "before" => {
+                let named = j > 0 && matches!(t.low(j - 1), "named" | "renamed" | "called");
+                return j + 1 < th.start && !named;
+            }
+            "." | ";" | "," | "and" | "but" | "when" | "as" | "while" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `DT22-relative-clause-time`: whether a time before the trigger lies in a relative clause
+/// ("who", "which") that closes with a comma before it ("rebels who signed a peace deal two
+/// months ago, seized two towns"): it dates the relative clause's act, not the trigger's.
+fn relative_clause_time(t: &Tokens<'_>, th: &TimeHit, h: &TriggerHit) -> bool {
+    if th.end > h.start {
+        return false;
+    }
+    let closed = (th.end..h.start).any(|j| t.low(j) == ",");
+    let lo = th.start.saturating_sub(12);
+    closed
+        && (lo..th.start)
+            .rev()
+            .take_while(|&j| !matches!(t.low(j), "." | ";" | ","))
+            .any(|j| matches!(t.low(j), "who" | "which"))
+}
+
 /// Whether a time is the one a reporting verb takes: just after the cue, outside the reported
 /// words or before their "that".
 fn said_at(t: &Tokens<'_>, th: &TimeHit, h: &TriggerHit, reporting: &[&AttributionHit]) -> bool {
@@ -284,6 +341,68 @@ mod tests {
             "Since the 1990s war began, gunmen have attacked the road often.",
             "attacked"
         ));
+    }
+
+    /// Whether DT21 skips the time word `time` for the trigger word `trig` in `s`.
+    fn skipped(s: &str, time: &str, trig: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        let t = crate::lex::tokenize(s, &lower, frontline_text::Span::new(0, s.len()));
+        let find = |w: &str| (0..t.len()).find(|&k| t.low(k) == w).unwrap();
+        let (k, h) = (find(time), find(trig));
+        let th = TimeHit {
+            start: k,
+            end: k + 1,
+            time: span(ymd(2017, 6, 15), ymd(2017, 6, 15)),
+            mention: None,
+        };
+        let hit = TriggerHit {
+            rule: 0,
+            start: h,
+            end: h + 1,
+            form: super::super::lexicon::Form::Verb,
+        };
+        let clause = super::super::roles::clause(&t, h, h + 1);
+        earlier_act_time(&t, &th, &hit, clause)
+    }
+
+    #[test]
+    fn dt21_a_time_in_an_after_clause_dates_the_other_act() {
+        let s = "Hundreds rallied outside the station on the high road after a man was shot dead by police Thursday.";
+        assert!(skipped(s, "thursday", "rallied"));
+        // "after 2000" is the trigger's own time; "named after" is no time clause
+        let s = "The villas were built on the river bank by the board after 2000.";
+        assert!(!skipped(s, "2000", "built"));
+        let s = "The council renamed the main avenue in the city centre named after him in March.";
+        assert!(!skipped(s, "march", "renamed"));
+    }
+
+    #[test]
+    fn dt22_a_time_in_a_relative_clause_dates_its_own_act() {
+        let rel = |s: &str, time: &str, trig: &str| {
+            let lower = s.to_ascii_lowercase();
+            let t = crate::lex::tokenize(s, &lower, frontline_text::Span::new(0, s.len()));
+            let find = |w: &str| (0..t.len()).find(|&k| t.low(k) == w).unwrap();
+            let (k, h) = (find(time), find(trig));
+            let th = TimeHit {
+                start: k,
+                end: k + 1,
+                time: span(ymd(2017, 6, 15), ymd(2017, 6, 15)),
+                mention: None,
+            };
+            let hit = TriggerHit {
+                rule: 0,
+                start: h,
+                end: h + 1,
+                form: super::super::lexicon::Form::Verb,
+            };
+            relative_clause_time(&t, &th, &hit)
+        };
+        let s = "Fighters who had agreed to a truce in March, overran two villages near the river.";
+        assert!(rel(s, "march", "overran"));
+        let s = "On Tuesday, fighters who had agreed to a truce overran two villages.";
+        assert!(!rel(s, "tuesday", "overran"));
+        let s = "Fighters who had agreed to a truce overran two villages in March.";
+        assert!(!rel(s, "march", "overran"));
     }
 
     #[test]

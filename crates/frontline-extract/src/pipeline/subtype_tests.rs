@@ -34,7 +34,7 @@ fn ev174_ev175_a_weapon_defused_or_intercepted_is_disrupted() {
                 .iter()
                 .any(|r| r.starts_with("EV174") || r.starts_with("EV175"))
                 && x.acled.as_ref().is_some_and(
-                    |a| a.sub_event_type == DWU && a.event_type == "Explosions/Remote violence"
+                    |a| a.sub_event_type == DWU && a.event_type == "Strategic developments"
                 )),
             "{s}: {e:#?}"
         );
@@ -125,4 +125,169 @@ fn a_lynching_in_a_police_story_is_still_mob_violence() {
              investigation is continuing, the police superintendent said. The accused will be \
              produced in court on Tuesday.";
     assert!(has(s, MOB), "{:?}", subs(s));
+}
+
+/// The ACLED (event type, sub-event type) of the event whose trigger is `word`.
+fn typed(s: &str, word: &str) -> (String, String, Vec<String>) {
+    let e = coded(s);
+    let ev = e
+        .iter()
+        .find(|x| x.trigger_text.eq_ignore_ascii_case(word))
+        .unwrap_or_else(|| panic!("no event {word} in {s}: {e:#?}"));
+    let a = ev
+        .acled
+        .clone()
+        .unwrap_or_else(|| panic!("no ACLED type: {ev:#?}"));
+    (a.event_type, a.sub_event_type, ev.rules.clone())
+}
+
+#[test]
+fn al31_people_killed_with_no_armed_victim_are_civilians() {
+    for (s, w) in [
+        (
+            "Armed men killed 12 people in a farming village on Tuesday.",
+            "killed",
+        ),
+        (
+            "Twelve people were killed when gunmen raided a hamlet near the lake.",
+            "raided",
+        ),
+        (
+            "Bandits attacked a village in the north of the state overnight.",
+            "attacked",
+        ),
+    ] {
+        let (ty, sub, rules) = typed(s, w);
+        assert_eq!(
+            (ty.as_str(), sub.as_str()),
+            ("Violence against civilians", "Attack"),
+            "{s}: {rules:?}"
+        );
+    }
+    for (s, w) in [
+        (
+            "Thirty people were killed, including nine soldiers, when militants attacked the town.",
+            "attacked",
+        ),
+        (
+            "The rebels attacked the army-held village at dawn, killing six people.",
+            "attacked",
+        ),
+        (
+            "Militants attacked a police checkpoint, killing four people.",
+            "attacked",
+        ),
+    ] {
+        let (_, _, rules) = typed(s, w);
+        assert!(
+            !rules.iter().any(|r| r.starts_with("AL31")),
+            "{s}: {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn al24_al25_the_weapon_s_platform_decides() {
+    let (_, sub, rules) = typed(
+        "Insurgents attacked a police convoy with rocket-propelled grenades near the bridge.",
+        "attacked",
+    );
+    assert_ne!(sub, "Grenade", "{rules:?}");
+    assert_ne!(sub, "Shelling/artillery/missile attack", "{rules:?}");
+    let (_, sub, rules) = typed(
+        "Two missiles fired from a drone hit a car near the border town.",
+        "hit",
+    );
+    assert_eq!(sub, "Air/drone strike", "{rules:?}");
+    let (_, sub, rules) = typed(
+        "Rebels attacked the airport with missiles on Monday.",
+        "attacked",
+    );
+    assert_eq!(sub, "Shelling/artillery/missile attack", "{rules:?}");
+}
+
+#[test]
+fn al26_violence_by_rioters_is_a_riot() {
+    for (s, w) in [
+        (
+            "More than 20 officers were injured as rioters rampaged through the district.",
+            "injured",
+        ),
+        (
+            "Rioters torched two police cars and a bus in the city centre.",
+            "torched",
+        ),
+    ] {
+        let (ty, sub, rules) = typed(s, w);
+        assert_eq!(
+            (ty.as_str(), sub.as_str()),
+            ("Riots", "Violent demonstration"),
+            "{s}: {rules:?}"
+        );
+    }
+    let e = coded("Police fired on the rioters, killing two young men near the square.");
+    assert!(
+        !e.iter()
+            .any(|x| x.rules.iter().any(|r| r.starts_with("AL26"))),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn al14_a_concession_is_an_acled_event_only_for_a_security_measure() {
+    let e = coded("The minister apologised on Monday for the delays at the new hospital.");
+    assert!(
+        e.iter().all(|x| x.acled.is_none()),
+        "an apology is talk: {e:#?}"
+    );
+    let e = coded("The army reopened the border crossing near the northern town on Monday.");
+    assert!(
+        e.iter().any(|x| x
+            .acled
+            .as_ref()
+            .is_some_and(|a| a.sub_event_type == "Other")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn al31_a_village_in_the_next_conjunct_is_no_victim() {
+    let e =
+        coded("The troops repelled attacks near the river and had retaken a village to the east.");
+    assert!(
+        !e.iter()
+            .any(|x| x.rules.iter().any(|r| r.starts_with("AL31"))),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_hunger_strike_is_a_peaceful_protest() {
+    let e = coded("Dozens of detainees began a hunger strike in the central prison on Monday.");
+    assert!(
+        e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Protest
+                && x.acled
+                    .as_ref()
+                    .is_some_and(|a| a.sub_event_type == "Peaceful protest")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn al15_a_movement_is_an_acled_event_only_for_an_armed_force() {
+    let e = coded(
+        "The minister said the trade talks with the union were moving forward in a significant way.",
+    );
+    assert!(
+        !e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Mobilize && x.acled.is_some()),
+        "{e:#?}"
+    );
+    let e = coded("The government deployed troops to the border town on Monday.");
+    assert!(
+        e.iter()
+            .any(|x| x.plover_type == frontline_model::PloverType::Mobilize && x.acled.is_some()),
+        "{e:#?}"
+    );
 }

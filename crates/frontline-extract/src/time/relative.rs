@@ -1,6 +1,6 @@
 //! Time expressions relative to the publication date: `today`, `yesterday`, `tonight`,
 //! weekday names, `this week`, `last month`, `earlier this year`, `in recent weeks`, `for
-//! days`, `in the past two weeks`, `three days ago`.
+//! days`, `in the past two weeks`, `three days ago`, `over the weekend` (`DT60-weekend`).
 //!
 //! A weekday name means the most recent such day on or before publication ("Sunday" in a
 //! story published on a Sunday is that day); `last Sunday` the one strictly before it and
@@ -54,7 +54,43 @@ pub(crate) fn match_at(w: &Words, i: usize, published: Option<NaiveDate>) -> Opt
     keep_longest(&mut best, calendar_period(w, i, p));
     keep_longest(&mut best, recent(w, i, p));
     keep_longest(&mut best, ago(w, i, p));
+    keep_longest(&mut best, weekend(w, i, p));
     best
+}
+
+/// `DT60-weekend`: `over the weekend`, `at the weekend`, `this weekend`, `last weekend`, `the
+/// weekend`: the Saturday and Sunday of the weekend that publication falls in (up to the
+/// publication day), or else the last one before it; `last weekend` in a story published on a
+/// weekend is the one before. A range of two days (ACLED time precision 2).
+fn weekend(w: &Words, i: usize, p: NaiveDate) -> Option<Match> {
+    let mut j = i;
+    if matches!(w.low(j), "over" | "at" | "during") {
+        j += 1;
+    }
+    let modifier = w.low(j);
+    if !matches!(modifier, "the" | "this" | "last" | "past") || w.low(j + 1) != "weekend" {
+        return None;
+    }
+    let on_weekend = matches!(p.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+    let saturday = if on_weekend && modifier != "last" {
+        weekday_before(p, chrono::Weekday::Sat, false)?
+    } else {
+        // the last Saturday strictly before this week's, when published on a weekend
+        let sat = weekday_before(p, chrono::Weekday::Sat, true)?;
+        if on_weekend && p.weekday() == chrono::Weekday::Sun {
+            add_days(sat, -7)?
+        } else {
+            sat
+        }
+    };
+    let sunday = add_days(saturday, 1)?.min(p);
+    Some(range(
+        j + 2 - i,
+        saturday,
+        sunday,
+        TimePrecision::Range,
+        "weekend of or before publication",
+    ))
 }
 
 fn one_day(len: usize, date: NaiveDate, derivation: &str) -> Match {
@@ -341,6 +377,31 @@ mod tests {
         assert_eq!(v.len(), 1, "{text}: {v:?}");
         let (s, t) = v.remove(0);
         (s, t.start, t.end, t.precision)
+    }
+
+    #[test]
+    fn dt60_weekends() {
+        // PUB is a Sunday: "the weekend" is this one, "last weekend" the one before
+        let t = one("gunmen killed 17 people over the weekend");
+        assert_eq!(
+            (t.0.as_str(), t.1, t.2),
+            ("over the weekend", d(2017, 6, 17), PUB)
+        );
+        assert_eq!(t.3, TimePrecision::Range);
+        let t = one("riots last weekend");
+        assert_eq!((t.1, t.2), (d(2017, 6, 10), d(2017, 6, 11)));
+        // published on a Wednesday: the Saturday and Sunday before
+        let w = Words::new("at the weekend", Span::new(0, 14));
+        let m = match_at(&w, 0, Some(d(2017, 6, 21)));
+        let Some(Match {
+            what: What::Time(t),
+            len,
+        }) = m
+        else {
+            panic!("{m:?}")
+        };
+        assert_eq!((len, t.start, t.end), (3, d(2017, 6, 17), d(2017, 6, 18)));
+        assert!(all("a weekend market").is_empty());
     }
 
     #[test]
