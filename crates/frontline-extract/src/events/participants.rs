@@ -6,7 +6,7 @@
 //! "to"/"with"/"against" (`RO86`). Actors that name a speaker ("Iraqi officials said") are not
 //! participants.
 
-use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
+use frontline_model::{ActorRef, ActorType, Event, EventActor, PloverType, Span};
 
 use crate::actors::{ActorDictionary, ActorFound};
 use crate::lex::Tokens;
@@ -658,4 +658,55 @@ fn country_addressee(
         k = end + 1;
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The rule id of `RO72-protest-record-sides`.
+pub const PROTEST_SIDES_RULE: &str = "RO72-protest-record-sides";
+/// The rule id of `RO73-unnamed-protesters`.
+pub const UNNAMED_PROTESTERS_RULE: &str = "RO73-unnamed-protesters";
+
+/// Whether ACLED codes the record as a protest met by force (`AC10`).
+fn policed_protest(e: &Event) -> bool {
+    e.acled.as_ref().is_some_and(|t| {
+        t.event_type == "Protests"
+            && matches!(
+                t.sub_event_type.as_str(),
+                "Protest with intervention" | "Excessive force against protesters"
+            )
+    })
+}
+
+/// After the merge within the document, the sides of its protest records as ACLED lists them:
+/// - `RO72-protest-record-sides`: a record ACLED codes as a protest met by force ("Protest
+///   with intervention", "Excessive force against protesters") whose own act is the forces'
+///   ("police fired tear gas to disperse the protesters", no protest trigger merged into it)
+///   lists the protesters as actor1 and the forces as actor2, as a protest record does: its
+///   sources and targets change places (arrests made at the protest too, which `AC10` types
+///   with it).
+/// - `RO73-unnamed-protesters`: a protest record whose text names no protester ("a rally was
+///   held", "police broke up the protest") has unnamed protesters as its source (ACLED's
+///   "Protesters (country)"), read at the protest's own word.
+pub(crate) fn protest_record_sides(events: &mut [Event]) {
+    for e in events.iter_mut() {
+        if e.plover_type != PloverType::Protest && policed_protest(e) {
+            std::mem::swap(&mut e.sources, &mut e.targets);
+            e.rules.push(PROTEST_SIDES_RULE.into());
+        }
+        let protest = e.plover_type == PloverType::Protest || policed_protest(e);
+        if protest && e.sources.is_empty() {
+            e.sources.push(EventActor {
+                actor: ActorRef {
+                    code: "PRO".into(),
+                    name: "protesters".into(),
+                    country: None,
+                    actor_type: ActorType::Protester,
+                    entity: None,
+                    affiliations: Vec::new(),
+                },
+                span: e.trigger,
+                mention: None,
+            });
+            e.rules.push(UNNAMED_PROTESTERS_RULE.into());
+        }
+    }
 }
