@@ -681,18 +681,23 @@ fn policed_protest(e: &Event) -> bool {
 ///   with intervention", "Excessive force against protesters") whose own act is the forces'
 ///   ("police fired tear gas to disperse the protesters", no protest trigger merged into it)
 ///   lists the protesters as actor1 and the forces as actor2, as a protest record does: its
-///   sources and targets change places (arrests made at the protest too, which `AC10` types
-///   with it).
+///   sources and targets change places, and civilians among them are protesters (`RO70`).
+///   An arrest keeps its force as actor1.
 /// - `RO73-unnamed-protesters`: a protest record whose text names no protester ("a rally was
 ///   held", "police broke up the protest") has unnamed protesters as its source (ACLED's
 ///   "Protesters (country)"), read at the protest's own word.
 pub(crate) fn protest_record_sides(events: &mut [Event]) {
     for e in events.iter_mut() {
-        if e.plover_type != PloverType::Protest && policed_protest(e) {
+        // an arrest keeps its force as actor1: ACLED codes arrests as the force's act, and an
+        // arrest told beside a protest is often one made later, of its organisers
+        let arrest = e.plover_mode.as_deref() == Some("arrest");
+        if e.plover_type != PloverType::Protest && policed_protest(e) && !arrest {
             std::mem::swap(&mut e.sources, &mut e.targets);
+            // those the forces dispersed are protesters, whatever word names them
+            protesters(&mut e.sources);
             e.rules.push(PROTEST_SIDES_RULE.into());
         }
-        let protest = e.plover_type == PloverType::Protest || policed_protest(e);
+        let protest = e.plover_type == PloverType::Protest || (policed_protest(e) && !arrest);
         if protest && e.sources.is_empty() {
             e.sources.push(EventActor {
                 actor: ActorRef {
