@@ -342,7 +342,7 @@ impl Pipeline {
         crate::events::merge::one_mention_one_role(&mut ex.events);
         // a role the sentence left empty from the storyline (RO82, RO83)
         crate::events::storyline::fill(&mut ex.events, &story);
-        // a protest record's sides as ACLED lists them (RO72, RO73)
+        // a protest that names no protester has unnamed ones (RO73)
         crate::events::participants::protest_record_sides(&mut ex.events);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {

@@ -383,10 +383,6 @@ pub fn registry() -> &'static [RuleInfo] {
             description: "'X killed 12 soldiers and captured a base': the first verb's object is never the coordinated verb's subject",
         },
         RuleInfo {
-            id: "RO72-protest-record-sides",
-            description: "a record typed as a protest met by force lists the protesters as actor1 and the forces as actor2",
-        },
-        RuleInfo {
             id: "RO73-unnamed-protesters",
             description: "a protest record that names no protester has unnamed protesters (PRO) as its source",
         },

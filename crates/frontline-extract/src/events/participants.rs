@@ -660,45 +660,18 @@ fn country_addressee(
     (!out.is_empty()).then_some(out)
 }
 
-/// The rule id of `RO72-protest-record-sides`.
-pub const PROTEST_SIDES_RULE: &str = "RO72-protest-record-sides";
 /// The rule id of `RO73-unnamed-protesters`.
 pub const UNNAMED_PROTESTERS_RULE: &str = "RO73-unnamed-protesters";
 
-/// Whether ACLED codes the record as a protest met by force (`AC10`).
-fn policed_protest(e: &Event) -> bool {
-    e.acled.as_ref().is_some_and(|t| {
-        t.event_type == "Protests"
-            && matches!(
-                t.sub_event_type.as_str(),
-                "Protest with intervention" | "Excessive force against protesters"
-            )
-    })
-}
-
-/// After the merge within the document, the sides of its protest records as ACLED lists them:
-/// - `RO72-protest-record-sides`: a record ACLED codes as a protest met by force ("Protest
-///   with intervention", "Excessive force against protesters") whose own act is the forces'
-///   ("police fired tear gas to disperse the protesters", no protest trigger merged into it)
-///   lists the protesters as actor1 and the forces as actor2, as a protest record does: its
-///   sources and targets change places, and civilians among them are protesters (`RO70`).
-///   An arrest keeps its force as actor1.
-/// - `RO73-unnamed-protesters`: a protest record whose text names no protester ("a rally was
-///   held", "police broke up the protest") has unnamed protesters as its source (ACLED's
-///   "Protesters (country)"), read at the protest's own word.
+/// `RO73-unnamed-protesters`, after the merge within the document: a protest record whose
+/// text names no protester ("a rally was held", "crowds gathered and police broke up the
+/// protest") has unnamed protesters as its source (ACLED's "Protesters (country)"), read at
+/// the protest's own word. The forces' own act typed with the protest it met (`AC10`: "police
+/// fired tear gas") keeps its sides as PLOVER reads them (the forces act on the protesters),
+/// and so does an arrest.
 pub(crate) fn protest_record_sides(events: &mut [Event]) {
     for e in events.iter_mut() {
-        // an arrest keeps its force as actor1: ACLED codes arrests as the force's act, and an
-        // arrest told beside a protest is often one made later, of its organisers
-        let arrest = e.plover_mode.as_deref() == Some("arrest");
-        if e.plover_type != PloverType::Protest && policed_protest(e) && !arrest {
-            std::mem::swap(&mut e.sources, &mut e.targets);
-            // those the forces dispersed are protesters, whatever word names them
-            protesters(&mut e.sources);
-            e.rules.push(PROTEST_SIDES_RULE.into());
-        }
-        let protest = e.plover_type == PloverType::Protest || (policed_protest(e) && !arrest);
-        if protest && e.sources.is_empty() {
+        if e.plover_type == PloverType::Protest && e.sources.is_empty() {
             e.sources.push(EventActor {
                 actor: ActorRef {
                     code: "PRO".into(),

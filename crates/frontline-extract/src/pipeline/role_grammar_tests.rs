@@ -187,15 +187,15 @@ fn the_object_of_the_first_verb_is_not_the_subject_of_the_second() {
 }
 
 #[test]
-fn a_policed_protest_lists_the_protesters_first() {
-    // RO72: the forces' act typed as the protest it broke up
+fn the_forces_act_on_a_protest_keeps_its_plover_sides() {
+    // RO73 adds no protesters as the source of the forces' own act
     let e = coded("Police fired tear gas to disperse hundreds of protesters in the capital.");
-    let ev = e
-        .iter()
-        .find(|x| x.acled.as_ref().is_some_and(|a| a.event_type == "Protests"))
-        .unwrap_or_else(|| panic!("{e:#?}"));
-    assert!(codes(&ev.sources).contains(&"PRO"), "{ev:#?}");
-    assert!(codes(&ev.targets).contains(&"COP"), "{ev:#?}");
+    assert!(
+        e.iter()
+            .all(|ev| ev.plover_type == frontline_model::PloverType::Protest
+                || !fired(ev, "RO73-unnamed-protesters")),
+        "{e:#?}"
+    );
 }
 
 #[test]
