@@ -342,6 +342,8 @@ impl Pipeline {
         crate::events::merge::one_mention_one_role(&mut ex.events);
         // a role the sentence left empty from the storyline (RO82, RO83)
         crate::events::storyline::fill(&mut ex.events, &story);
+        // a protest that names no protester has unnamed ones (RO73)
+        crate::events::participants::protest_record_sides(&mut ex.events);
         ex.boilerplate = boilerplate;
         if let Err(e) = ex.check_spans() {
             // never expected; keep the document but say so rather than emit bad spans

@@ -30,6 +30,10 @@
 //!   organisation and an agent word; the phrase is the organisation's.
 //! - `AC19-region-of-country`: "in northwest Syria", "across eastern Ukraine": a country
 //!   after a direction word after a place preposition is a place.
+//! - `AC20-name-not-split`: a country's or capital's name read as a place is passed over whole
+//!   ("in DR Congo" holds no actor "Congo").
+//! - `AC21-led-coalition`: "US-led forces", "a Saudi-led airstrike": the coalition the country
+//!   leads.
 //! - `AC18-shared-name-populous`: a name or demonym two countries share ("American",
 //!   "Dutch") is the curated country's, else the most populous one's.
 
@@ -757,7 +761,12 @@ impl ActorDictionary {
                     out.extend(found);
                     i = end.max(i + 1);
                 }
-                None => i += 1,
+                // AC20: a country's or capital's name read as a place is passed over whole,
+                // never read again from a word inside it ("in DR Congo" is no "Congo")
+                None => match self.entry_at(t, i) {
+                    Some((end, Entry::Country(_) | Entry::Capital(_))) => i = end.max(i + 1),
+                    _ => i += 1,
+                },
             }
         }
         self.post_process(t, &mut out);
@@ -792,6 +801,12 @@ impl ActorDictionary {
             }]);
         }
         let entry = self.entry_at(t, i);
+        // a whole alias ("Saudi-led coalition") is the organisation itself
+        if !matches!(entry, Some((_, Entry::Org(_))))
+            && let Some(found) = self.led_coalition(t, i, entry)
+        {
+            return Some(vec![found]);
+        }
         match entry {
             Some((end, Entry::Org(o))) => {
                 if qualified_coalition(t, i, end) {
@@ -989,6 +1004,53 @@ impl ActorDictionary {
         }
     }
 
+    /// `AC21-led-coalition`: "US-led forces", "a U.S.-led airstrike", "Saudi-led troops": a
+    /// country or demonym before "-led" names the coalition that country leads, when the
+    /// dictionary has one ("US-led coalition"), with the agent word after it if any. The
+    /// phrase ends at "-led" when a noun that is no agent follows, so that an event noun
+    /// ("airstrike") takes it as its possessor.
+    fn led_coalition(
+        &self,
+        t: &Tokens<'_>,
+        i: usize,
+        entry: Option<(usize, Entry)>,
+    ) -> Option<ActorFound> {
+        // "U.S.-led" in three tokens, or "Saudi-led" in one
+        let (leader, next) = match entry {
+            Some((end, Entry::Country(_) | Entry::Demonym(_)))
+                if (t.low(end) == "-" || t.is_punct(end, '-')) && t.low(end + 1) == "led" =>
+            {
+                (t.text.get(t.span(i, end).range())?, end + 2)
+            }
+            _ => (t.raw(i).strip_suffix("-led")?, i + 1),
+        };
+        if leader.is_empty() {
+            return None;
+        }
+        let want = format!("{leader}-led coalition");
+        let o = self.orgs.iter().position(|o| {
+            o.aliases
+                .iter()
+                .chain(std::iter::once(&o.name))
+                .any(|a| a.eq_ignore_ascii_case(&want))
+        })?;
+        let actor = self.org_actor(u16::try_from(o).ok()?)?;
+        let mut aend = next;
+        if let Some((e2, _, _)) = self.agent_at(t, aend)
+            && e2 <= aend + 3
+        {
+            aend = e2;
+        }
+        Some(ActorFound {
+            span: t.span(i, aend),
+            tok_start: i,
+            tok_end: aend,
+            actor,
+            rules: vec!["AC21-led-coalition"],
+            bare_country: false,
+        })
+    }
+
     /// `AC15-possessive-title`: "Taiwan's vice foreign minister", "Iran's religious leader":
     /// after a country's possessive, one or two describing words may stand before the agent
     /// word (an adjective or a title part, not a function word, a verb form or a plural
@@ -1135,6 +1197,12 @@ impl ActorDictionary {
                     if w == "," || w == "." || w == "said" || w == "and" {
                         break;
                     }
+                    // AC07 reads a post-modifier of the agent only: a verb or another actor on
+                    // the way ends it ("the army clashed with rebels in the DRC")
+                    let other_actor = out.iter().any(|f| f.tok_start == j);
+                    if other_actor || is_verb_form(t, j) {
+                        break;
+                    }
                     if (w == "of" || w == "from")
                         && let Some((_, Entry::Org(o))) = self.entry_at(t, j + 1)
                         && let Some(org) = self.org_actor(o)
@@ -1233,6 +1301,18 @@ impl ActorDictionary {
             }
         }
     }
+}
+
+/// A word that reads as a finite verb or a participle (`AC07`): a lower-case word ending in
+/// "-ed", or an auxiliary. The words after it are a predicate, not a post-modifier.
+fn is_verb_form(t: &Tokens<'_>, k: usize) -> bool {
+    let w = t.low(k);
+    let word = t.toks.get(k).is_some_and(|x| x.kind == Tok::Word) && !t.is_cap(k);
+    word && ((w.len() > 4 && w.ends_with("ed") && w != "based")
+        || matches!(
+            w,
+            "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "fought" | "met"
+        ))
 }
 
 /// Country rows from the gazetteer's country table, when it provides one.

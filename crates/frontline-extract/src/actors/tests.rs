@@ -315,3 +315,52 @@ fn a_country_after_a_direction_word_and_a_preposition_is_a_place() {
         ["PER", "CHL"]
     );
 }
+
+#[test]
+fn a_country_read_as_a_place_is_never_read_again_from_inside() {
+    // AC20: "DR Congo" after "in" is a place, and "Congo" inside it is no actor
+    assert!(codes("Fighting flared in DR Congo on Monday.").is_empty());
+    assert!(!codes("Heavy rain fell in the Democratic Republic of Congo.").contains(&"COG".into()));
+}
+
+#[test]
+fn the_longest_name_of_a_country_wins() {
+    assert_eq!(
+        codes("Democratic Republic of Congo accused its neighbour."),
+        ["COD"]
+    );
+}
+
+#[test]
+fn a_post_modifier_stops_at_a_verb_or_another_actor() {
+    // AC07 no longer swallows a predicate: "army ... in the DRC" is not one phrase
+    let f = find("The army clashed with rebels in the Democratic Republic of the Congo.");
+    assert_eq!(f.first().map(|x| x.0.as_str()), Some("army"), "{f:?}");
+    assert_eq!(
+        find("Representatives of Defense in Iraq met."),
+        [(
+            "Representatives of Defense in Iraq".to_string(),
+            "IRQGOV".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_country_led_force_is_the_coalition_it_leads() {
+    // AC21, in both tokenisations of the hyphen
+    assert_eq!(
+        find("U.S.-led forces struck the village."),
+        [("U.S.-led forces".to_string(), "IMGUSACOA".to_string())]
+    );
+    assert_eq!(codes("A Saudi-led airstrike hit a market."), ["IMGSAUCOA"]);
+    // the whole alias stays the organisation's one phrase
+    assert_eq!(
+        find("Saudi-led coalition officials spoke."),
+        [(
+            "Saudi-led coalition officials".to_string(),
+            "IMGSAUCOA".to_string()
+        )]
+    );
+    // no coalition led by that country in the dictionary: nothing made up
+    assert!(!codes("Kenyan-led troops arrived.").contains(&"IMGUSACOA".into()));
+}

@@ -15,7 +15,7 @@ pub mod dates;
 pub mod lexicon;
 pub mod location;
 pub mod merge;
-mod participants;
+pub(crate) mod participants;
 mod place;
 mod report;
 pub mod roles;
@@ -369,6 +369,22 @@ pub fn registry() -> &'static [RuleInfo] {
         RuleInfo {
             id: "RO87-named-adjunct-noun",
             description: "a noun trigger after a preposition of circumstance ('killed in an Israeli raid') stays an adjunct when a demonym or name stands before it: the clause's subject is not its source",
+        },
+        RuleInfo {
+            id: "RO32-reduced-passive",
+            description: "a bare participle of a verb that always takes an object, before a preposition ('officer killed in shoot-out'), is passive",
+        },
+        RuleInfo {
+            id: "RO89-described-adjunct-noun",
+            description: "describing words between a determiner and a noun trigger ('during a retaliatory attack') are passed over: the noun stays an adjunct",
+        },
+        RuleInfo {
+            id: "RO90-coordinated-verb-object",
+            description: "'X killed 12 soldiers and captured a base': the first verb's object is never the coordinated verb's subject",
+        },
+        RuleInfo {
+            id: "RO73-unnamed-protesters",
+            description: "a protest record that names no protester has unnamed protesters (PRO) as its source",
         },
         RuleInfo {
             id: "RO88-participle-object",

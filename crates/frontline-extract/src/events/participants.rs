@@ -6,7 +6,7 @@
 //! "to"/"with"/"against" (`RO86`). Actors that name a speaker ("Iraqi officials said") are not
 //! participants.
 
-use frontline_model::{ActorRef, ActorType, EventActor, PloverType, Span};
+use frontline_model::{ActorRef, ActorType, Event, EventActor, PloverType, Span};
 
 use crate::actors::{ActorDictionary, ActorFound};
 use crate::lex::Tokens;
@@ -658,4 +658,33 @@ fn country_addressee(
         k = end + 1;
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The rule id of `RO73-unnamed-protesters`.
+pub const UNNAMED_PROTESTERS_RULE: &str = "RO73-unnamed-protesters";
+
+/// `RO73-unnamed-protesters`, after the merge within the document: a protest record whose
+/// text names no protester ("a rally was held", "crowds gathered and police broke up the
+/// protest") has unnamed protesters as its source (ACLED's "Protesters (country)"), read at
+/// the protest's own word. The forces' own act typed with the protest it met (`AC10`: "police
+/// fired tear gas") keeps its sides as PLOVER reads them (the forces act on the protesters),
+/// and so does an arrest.
+pub(crate) fn protest_record_sides(events: &mut [Event]) {
+    for e in events.iter_mut() {
+        if e.plover_type == PloverType::Protest && e.sources.is_empty() {
+            e.sources.push(EventActor {
+                actor: ActorRef {
+                    code: "PRO".into(),
+                    name: "protesters".into(),
+                    country: None,
+                    actor_type: ActorType::Protester,
+                    entity: None,
+                    affiliations: Vec::new(),
+                },
+                span: e.trigger,
+                mention: None,
+            });
+            e.rules.push(UNNAMED_PROTESTERS_RULE.into());
+        }
+    }
 }

@@ -9,6 +9,8 @@
 //! - `RO20-active-object`: the first actor after the trigger in its clause.
 //! - `RO21-from`: "captured Y from Z": Z lost the territory (target).
 //! - `RO30-passive`: "Y was retaken by X", "a town captured by X".
+//! - `RO32-reduced-passive`: "police officer killed in shoot-out": a bare participle of a verb
+//!   that always takes an object, followed by a preposition, is passive.
 //! - `RO31-passive-aimed-at`: "shots were fired at X": with no actor as the passive subject,
 //!   the actor after "at", "on", "upon" or "against" is the target.
 //! - `RO40-nominal-of-by`: "the capture of Y by X".
@@ -20,6 +22,10 @@
 //!   subject when a demonym or name stands before it too ("killed in an Israeli raid").
 //! - `RO88-participle-object`: ", killing three villagers and wounding others": the actor
 //!   after a participle is its object, not a later verb's subject.
+//! - `RO89-described-adjunct-noun`: describing words between a determiner and a noun trigger
+//!   ("during a retaliatory attack") are passed over to find the preposition governing it.
+//! - `RO90-coordinated-verb-object`: "X killed 12 soldiers and captured a base": the first
+//!   verb's object is never the coordinated verb's subject.
 //! - `RO84-agent-of-nearest-noun`: "by X" after another action noun or an infinitive is
 //!   that word's agent, not the noun trigger's ("protests against abuses by the army").
 
@@ -317,6 +323,13 @@ fn passive(t: &Tokens<'_>, start: usize, end: usize, participle: bool) -> bool {
     if !participle {
         return false;
     }
+    // reduced relative: "a town captured by rebels"
+    aux_passive(t, start) || t.low(end) == "by" || reduced_passive(t, start, end)
+}
+
+/// An auxiliary of the passive ("was", "were", "has been") before the participle at `start`,
+/// over adverbs.
+fn aux_passive(t: &Tokens<'_>, start: usize) -> bool {
     let mut k = start;
     let mut steps = 0;
     while k > 0 && steps < 4 {
@@ -334,8 +347,75 @@ fn passive(t: &Tokens<'_>, start: usize, end: usize, participle: bool) -> bool {
         }
         break;
     }
-    // reduced relative: "a town captured by rebels"
-    t.low(end) == "by"
+    false
+}
+
+/// Verbs that always take an object in the active voice: their bare participle before a
+/// preposition of place, time or cause is passive (`RO32`).
+const TRANSITIVE_PARTICIPLES: &[&str] = &[
+    "killed",
+    "wounded",
+    "injured",
+    "shot",
+    "arrested",
+    "detained",
+    "abducted",
+    "kidnapped",
+    "captured",
+    "executed",
+    "murdered",
+    "slain",
+    "hurt",
+    "beheaded",
+    "ambushed",
+    "targeted",
+    "attacked",
+    "seized",
+    "lynched",
+    "massacred",
+    "gunned",
+];
+
+/// `RO32-reduced-passive`: a bare participle of a verb that always takes an object, with no
+/// object after it but a preposition of place, time or cause ("French police officer killed
+/// in shoot-out", "Over 100 people arrested since Friday", "two soldiers wounded near the
+/// border"), is passive: the headline style drops the auxiliary, and the actor before it is
+/// the patient, not the agent. Also at the clause's end for the verbs that never stand
+/// alone ("three soldiers killed, two wounded").
+fn reduced_passive(t: &Tokens<'_>, start: usize, end: usize) -> bool {
+    if end != start + 1 {
+        return false;
+    }
+    let verb = t.low(start);
+    if !TRANSITIVE_PARTICIPLES.contains(&verb) || t.is_cap(start) {
+        return false;
+    }
+    let next = t.low(end);
+    let prep = matches!(
+        next,
+        "in" | "at"
+            | "near"
+            | "during"
+            | "after"
+            | "as"
+            | "when"
+            | "while"
+            | "on"
+            | "outside"
+            | "inside"
+            | "since"
+            | "amid"
+            | "following"
+            | "across"
+            | "around"
+    );
+    // "killed at least four", "killed as many as 20": a number's qualifier opens the object
+    let counts = matches!(
+        (next, t.low(end + 1)),
+        ("at", "least" | "most") | ("as", "many" | "much" | "few")
+    );
+    let bare_end = end >= t.len() || matches!(next, "," | "." | ";" | ":");
+    (prep && !counts) || (bare_end && verb != "attacked" && verb != "targeted")
 }
 
 /// First actor index after token `from` (inclusive) and before `ceil`, optionally requiring
@@ -367,6 +447,15 @@ fn first_after(
                 None => true,
             }
     })
+}
+
+/// `RO41-nominal-between`: the "between" of "clashes between X and Y", right after the noun
+/// or after a verb and a time word with no actor on the way ("fighting resumed Friday between
+/// the army and rebels", "clashes broke out between").
+fn between_after(t: &Tokens<'_>, actors: &[ActorFound], end: usize, ceil: usize) -> Option<usize> {
+    let k = (end..ceil.min(end + 6)).find(|&k| t.low(k) == "between")?;
+    let crossed = actors.iter().any(|a| a.tok_start >= end && a.tok_start < k);
+    (!crossed).then_some(k)
 }
 
 /// Whether the "by" before the actor at token `at` belongs to a participle describing a
@@ -500,19 +589,36 @@ pub fn fill(
     // actors inside the trigger itself never fill roles
     let outside = |a: &ActorFound| a.tok_end <= start || a.tok_start >= end;
 
+    // a verb form with nothing before it in its clause heads the clause as a noun does
+    // ("Fighting resumed on Friday between the army and rebels")
+    let nominal = form == Form::Noun
+        || !actors
+            .iter()
+            .any(|a| a.tok_end <= start && a.tok_start >= ca);
+    if nominal && let Some(between) = between_after(t, actors, end, cb) {
+        if let Some(x) = first_after(t, actors, between + 1, cb, None) {
+            let mut xs = coordinated_right(t, actors, x, cb);
+            // a headline's comma stands for "and": "Clashes between rebels, army resume"
+            if xs.len() == 1
+                && let Some(a) = actors.get(x)
+                && t.is_punct(a.tok_end, ',')
+                && let Some(y) = actors.iter().position(|b| b.tok_start == a.tok_end + 1)
+            {
+                xs.push(y);
+            }
+            if let Some((&first, rest)) = xs.split_first() {
+                r.sources.push(first);
+                r.targets.extend_from_slice(rest);
+            }
+            r.rules.push("RO41-nominal-between");
+            if form != Form::Noun {
+                return r;
+            }
+        }
+    }
     if form == Form::Noun {
         // "the capture of Y by X", "clashes between X and Y", "air strike on Y"
         let nx = t.low(end);
-        if nx == "between" {
-            if let Some(x) = first_after(t, actors, end + 1, cb, None) {
-                let xs = coordinated_right(t, actors, x, cb);
-                if let Some((&first, rest)) = xs.split_first() {
-                    r.sources.push(first);
-                    r.targets.extend_from_slice(rest);
-                }
-                r.rules.push("RO41-nominal-between");
-            }
-        }
         if let Some(y) = first_after(
             t,
             actors,
@@ -575,17 +681,27 @@ pub fn fill(
         // subject, unless the noun sits in an adjunct ("killed in an air strike")
         let mut k = start;
         let mut named = 0;
+        let mut described = 0;
         while k > ca
             && (is_noun_modifier(t.low(k - 1))
                 || matches!(t.low(k - 1), "its" | "their" | "his" | "her")
-                || (named < 2 && t.is_cap(k - 1) && k - 1 > ca))
+                || (named < 2 && t.is_cap(k - 1) && k - 1 > ca)
+                || (described < 2 && describes_noun(t, k - 1, ca)))
         {
             // RO87: a demonym or name before the noun ("in an Israeli raid", "in a U.S.
             // airstrike") keeps it in the adjunct
             if t.is_cap(k - 1) && !is_noun_modifier(t.low(k - 1)) {
                 named += 1;
+            } else if !is_noun_modifier(t.low(k - 1))
+                && !matches!(t.low(k - 1), "its" | "their" | "his" | "her")
+            {
+                described += 1;
             }
             k -= 1;
+        }
+        let head = if k > 0 { t.low(k - 1) } else { "" };
+        if described > 0 && named == 0 && ADJUNCT_PREPS.contains(&head) {
+            r.rules.push("RO89-described-adjunct-noun");
         }
         let head_prep = if k > 0 { t.low(k - 1) } else { "" };
         if named > 0 && matches!(head_prep, "in" | "during" | "by" | "amid" | "from") {
@@ -609,6 +725,9 @@ pub fn fill(
 
     let is_passive = form == Form::Verb && passive(t, start, end, participle);
     r.passive = is_passive;
+    if is_passive && !aux_passive(t, start) && t.low(end) != "by" {
+        r.rules.push("RO32-reduced-passive");
+    }
 
     // left subject (or passive patient)
     let left: Vec<usize> = actors
@@ -625,6 +744,18 @@ pub fn fill(
         .collect();
     if left.last().copied() != nearest {
         r.rules.push("RO88-participle-object");
+    }
+    let nearest = left.last().copied();
+    let left: Vec<usize> = left
+        .into_iter()
+        .filter(|&i| {
+            actors
+                .get(i)
+                .is_none_or(|a| !coordinated_verb_object(t, a, ca, start))
+        })
+        .collect();
+    if left.last().copied() != nearest {
+        r.rules.push("RO90-coordinated-verb-object");
     }
     let subject = left.last().map(|&i| coordinated_left(t, actors, i, ca));
     let subject = match subject {
@@ -804,6 +935,164 @@ fn participle_object(t: &Tokens<'_>, a: &ActorFound, floor: usize) -> bool {
         && verb.ends_with("ing")
         && !t.is_cap(k - 1)
         && (t.is_punct(k - 2, ',') || t.low(k - 2) == "and")
+}
+
+/// The prepositions of circumstance that put a noun trigger in an adjunct of its clause.
+const ADJUNCT_PREPS: &[&str] = &[
+    "in",
+    "during",
+    "after",
+    "since",
+    "of",
+    "amid",
+    "following",
+    "before",
+    "from",
+    "by",
+];
+
+/// `RO89-described-adjunct-noun`: a lower-case describing word between a determiner and a
+/// noun trigger ("during a retaliatory attack", "in a coordinated assault", "in a suspected
+/// drone strike") is passed over when looking for the preposition that governs the noun, as
+/// the determiners and common adjectives are: the noun stays an adjunct, and the clause's
+/// subject (often the victims) is not its source. Only a word with a determiner (or another
+/// such word) right before it is passed over, so a verb ("rebels launched a deadly attack")
+/// never is.
+fn describes_noun(t: &Tokens<'_>, k: usize, floor: usize) -> bool {
+    if k <= floor || t.is_cap(k) || t.toks.get(k).is_none_or(|x| x.kind != Tok::Word) {
+        return false;
+    }
+    let w = t.low(k);
+    if FUNCTION_LIKE.contains(&w) {
+        return false;
+    }
+    // the word before it opens the noun phrase: a determiner, or a second describing word
+    // that itself follows one ("a suspected US-led drone strike" is read word by word)
+    let before = t.low(k - 1);
+    matches!(before, "a" | "an" | "the" | "its" | "their" | "his" | "her")
+        || (k >= 2
+            && !t.is_cap(k - 1)
+            && !FUNCTION_LIKE.contains(&before)
+            && matches!(t.low(k - 2), "a" | "an" | "the"))
+}
+
+/// Words that never describe a noun (`RO89`): auxiliaries, prepositions, conjunctions.
+const FUNCTION_LIKE: &[&str] = &[
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "and",
+    "or",
+    "but",
+    "in",
+    "on",
+    "at",
+    "of",
+    "by",
+    "for",
+    "with",
+    "to",
+    "from",
+    "during",
+    "after",
+    "amid",
+    "since",
+    "before",
+    "following",
+    "that",
+    "which",
+    "who",
+];
+
+/// Past forms that describe a noun rather than act on it (`RO90`): "armed men", "suspected
+/// militants".
+const ADJECTIVAL_PAST: &[&str] = &[
+    "armed",
+    "suspected",
+    "alleged",
+    "unidentified",
+    "masked",
+    "uniformed",
+    "trained",
+    "allied",
+    "backed",
+    "displaced",
+    "wounded",
+    "injured",
+    "retired",
+    "armoured",
+    "armored",
+    "united",
+    "hooded",
+    "disguised",
+    "detained",
+    "jailed",
+    "banned",
+    "outlawed",
+    "elected",
+    "based",
+];
+
+/// `RO90-coordinated-verb-object`: in "X killed 12 soldiers and captured a base", the actor
+/// right after the first verb ("12 soldiers") is its object; the verb after "and" shares the
+/// first verb's subject, never takes that object as its own. An actor is read as such an
+/// object when a past-tense verb (a lower-case "-ed" word that is not adjectival, or an
+/// always-transitive participle) stands before it, over a determiner or a number, with
+/// something before the verb in the clause, and "and" (with up to one adverb) right after it
+/// leads to the trigger.
+fn coordinated_verb_object(t: &Tokens<'_>, a: &ActorFound, floor: usize, trigger: usize) -> bool {
+    // "and" right after the actor, then the trigger (over one adverb)
+    if t.low(a.tok_end) != "and" || !(a.tok_end + 1..=a.tok_end + 2).contains(&trigger) {
+        return false;
+    }
+    let mut k = a.tok_start;
+    let mut steps = 0;
+    while k > floor
+        && steps < 3
+        && (t.toks.get(k - 1).is_some_and(|x| x.kind == Tok::Number)
+            || matches!(
+                t.low(k - 1),
+                "the"
+                    | "a"
+                    | "an"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "seven"
+                    | "eight"
+                    | "nine"
+                    | "ten"
+                    | "several"
+                    | "dozens"
+                    | "scores"
+                    | "many"
+                    | "about"
+                    | "some"
+                    | "least"
+                    | "at"
+                    | "more"
+                    | "than"
+                    | "over"
+                    | "around"
+            ))
+    {
+        k -= 1;
+        steps += 1;
+    }
+    if k < 2 || k - 1 <= floor {
+        return false;
+    }
+    let verb = t.low(k - 1);
+    let past = (verb.len() > 4 && verb.ends_with("ed")) || TRANSITIVE_PARTICIPLES.contains(&verb);
+    past && !t.is_cap(k - 1) && !ADJECTIVAL_PAST.contains(&verb) && !BE.contains(&t.low(k - 2))
 }
 
 /// Determiners and adjectives that may stand between an event noun and what governs it

@@ -122,3 +122,87 @@ fn the_object_of_a_participle_is_not_the_subject_of_the_next_verb() {
     assert_eq!(codes(&ev.sources), ["REB"], "{ev:#?}");
     assert!(fired(ev, "RO88-participle-object"), "{:?}", ev.rules);
 }
+
+#[test]
+fn a_described_noun_in_an_adjunct_takes_no_subject_as_source() {
+    // RO89: "during a coordinated attack": the victims before it are not its attackers
+    let e = coded("Four soldiers were killed during a coordinated attack on the base overnight.");
+    assert!(
+        e.iter().all(|ev| !codes(&ev.sources).contains(&"MIL")),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter().any(|ev| fired(ev, "RO89-described-adjunct-noun")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_verb_before_a_described_noun_is_not_passed_over() {
+    // RO89 never reads a verb as a describing word: the subject still launches the attack
+    let e = coded("Rebels launched a coordinated attack on the garrison on Sunday.");
+    let ev = by_trigger(&e, "attack");
+    assert_eq!(codes(&ev.sources), ["REB"], "{ev:#?}");
+}
+
+#[test]
+fn a_bare_participle_before_a_preposition_is_passive() {
+    // RO32: the headline drops the auxiliary; the officers are the victims
+    let e = coded("Two police officers killed in ambush near the market");
+    assert!(
+        e.iter().all(|ev| !codes(&ev.sources).contains(&"COP")),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter().any(|ev| codes(&ev.targets).contains(&"COP")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_participle_before_a_counted_object_stays_active() {
+    // "killed at least four": the qualifier opens the object
+    let e = coded("Gunmen killed at least four villagers on Tuesday.");
+    let ev = by_trigger(&e, "killed");
+    assert_eq!(codes(&ev.sources), ["REB"], "{ev:#?}");
+    assert!(!fired(ev, "RO32-reduced-passive"), "{:?}", ev.rules);
+}
+
+#[test]
+fn between_after_a_verb_still_names_both_sides() {
+    // RO41 over "broke out on Monday"
+    let e = coded("Clashes broke out on Monday between the army and the rebels near the town.");
+    let ev = by_trigger(&e, "lashes");
+    assert_eq!(codes(&ev.sources), ["MIL"], "{ev:#?}");
+    assert_eq!(codes(&ev.targets), ["REB"], "{ev:#?}");
+}
+
+#[test]
+fn the_object_of_the_first_verb_is_not_the_subject_of_the_second() {
+    // RO90
+    let e = coded("The militants killed 12 soldiers and captured a military base near the town.");
+    let ev = by_trigger(&e, "captured");
+    assert_eq!(codes(&ev.sources), ["REB"], "{ev:#?}");
+    assert!(fired(ev, "RO90-coordinated-verb-object"), "{:?}", ev.rules);
+}
+
+#[test]
+fn the_forces_act_on_a_protest_keeps_its_plover_sides() {
+    // RO73 adds no protesters as the source of the forces' own act
+    let e = coded("Police fired tear gas to disperse hundreds of protesters in the capital.");
+    assert!(
+        e.iter()
+            .all(|ev| ev.plover_type == frontline_model::PloverType::Protest
+                || !fired(ev, "RO73-unnamed-protesters")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_protest_with_no_protester_named_has_unnamed_protesters() {
+    // RO73
+    let e = coded("A rally against the new tax was held in the capital on Sunday.");
+    let ev = by_trigger(&e, "rally");
+    assert_eq!(codes(&ev.sources), ["PRO"], "{ev:#?}");
+    assert!(fired(ev, "RO73-unnamed-protesters"), "{:?}", ev.rules);
+}
