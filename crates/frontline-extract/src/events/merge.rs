@@ -700,6 +700,84 @@ pub fn one_mention_one_role(events: &mut [Event]) {
     }
 }
 
+/// The rule id of `MG43-told-apart`.
+pub const TOLD_APART_RULE: &str = "MG43-told-apart";
+
+/// Words by which a sentence tells its act as another than those told before it.
+const APART_WORDS: &[&str] = &["separate", "separately", "elsewhere"];
+
+/// Number words after "another" ("another three civilians").
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "dozen", "dozens", "several", "few",
+];
+
+/// "another" before a number: "another five civilians were killed", not "another witness".
+fn another_count(w: &str, next: Option<&str>) -> bool {
+    w.eq_ignore_ascii_case("another")
+        && next.is_some_and(|n| {
+            n.chars().all(|c| c.is_ascii_digit())
+                || NUMBER_WORDS.iter().any(|x| n.eq_ignore_ascii_case(x))
+        })
+}
+
+/// `MG43-told-apart`, by sentence: whether the sentence tells its act as another one ("three
+/// more soldiers were killed in a separate bombing", "another five civilians were killed in a
+/// rocket attack on two villages", "attacks wounded four more people elsewhere in the
+/// province", "separately, the region was targeted with drones"). Such an act never merges
+/// into an event of an earlier sentence; later sentences may still retell it. "Another" counts
+/// only before a number ("another witness said" tells no act), and it marks a killing or
+/// wounding ("another two died in hospital") as no other act: only "separate", "separately"
+/// and "elsewhere" keep those apart.
+fn told_apart(text: &str, sentences: &[frontline_model::Sentence]) -> Vec<bool> {
+    sentences
+        .iter()
+        .map(|s| {
+            s.span.slice(text).is_some_and(|t| {
+                let ws: Vec<&str> = words(t).collect();
+                ws.iter().enumerate().any(|(i, w)| {
+                    APART_WORDS.iter().any(|a| w.eq_ignore_ascii_case(a))
+                        || another_count(w, ws.get(i + 1).copied())
+                })
+            })
+        })
+        .collect()
+}
+
+/// The words of a sentence, lowercase or not.
+fn words(t: &str) -> impl Iterator<Item = &str> {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether the sentence holds one of the strong marks ("separate", "separately",
+/// "elsewhere"), which keep even a killing apart.
+fn separate_word(text: &str, sentences: &[frontline_model::Sentence], sentence: usize) -> bool {
+    sentences
+        .get(sentence)
+        .and_then(|s| s.span.slice(text))
+        .is_some_and(|t| {
+            words(t).any(|w| {
+                ["separate", "separately", "elsewhere"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+        })
+}
+
+/// Records for `explain` that `e` was kept from merging into earlier events by `MG43`.
+fn note_told_apart(e: &Event, near: &mut Vec<NearMiss>) {
+    near.push(NearMiss {
+        sentence: e.sentence,
+        span: e.trigger,
+        rule: e.rules.first().cloned().unwrap_or_default(),
+        reason: format!(
+            "{TOLD_APART_RULE}: its sentence tells it as another act (\"separate\", \
+             \"another\", \"elsewhere\"): not merged into an earlier event"
+        ),
+    });
+}
+
 /// Records for `explain` the first earlier event that `e` would have merged into but for
 /// `MG36` or `MG37`.
 fn note_kept_apart(earlier: &[Event], e: &Event, near: &mut Vec<NearMiss>) {
@@ -728,18 +806,36 @@ fn note_kept_apart(earlier: &[Event], e: &Event, near: &mut Vec<NearMiss>) {
 
 /// Merges the events of one document that tell the same event into the first that tells it,
 /// records each merge as a near miss for `explain`, and renumbers the event ids.
-pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
+pub fn merge_document(
+    events: &mut Vec<Event>,
+    near: &mut Vec<NearMiss>,
+    text: &str,
+    sentences: &[frontline_model::Sentence],
+) {
     if events.len() < 2 {
         return;
     }
+    let apart = told_apart(text, sentences);
     let mut kept: Vec<Event> = Vec::with_capacity(events.len());
     for e in events.drain(..) {
         // the latest 64 events are candidates, so a document's cost stays linear
         let from = kept.len().saturating_sub(64);
-        let into = kept
-            .get(from..)
-            .and_then(|w| w.iter().position(|k| same_event(k, &e)))
+        let held = apart.get(e.sentence).copied().unwrap_or(false)
+            && (!e.rules.first().is_some_and(|r| r.starts_with("EV162-"))
+                || separate_word(text, sentences, e.sentence));
+        let candidates = kept.get(from..).unwrap_or_default();
+        let into = candidates
+            .iter()
+            .position(|k| same_event(k, &e) && !(held && k.sentence < e.sentence))
             .map(|i| i + from);
+        if into.is_none()
+            && held
+            && candidates
+                .iter()
+                .any(|k| k.sentence < e.sentence && same_event(k, &e))
+        {
+            note_told_apart(&e, near);
+        }
         match into.and_then(|i| kept.get_mut(i)) {
             Some(k) => {
                 let part = if same_kind(k, &e) {
@@ -998,7 +1094,7 @@ mod tests {
         // the policing told first: the protest still becomes the record, police as its target
         let mut events = vec![tear_gas.clone(), rally.clone(), arrests];
         let mut near = Vec::new();
-        merge_document(&mut events, &mut near);
+        merge_document(&mut events, &mut near, "", &[]);
         assert_eq!(events.len(), 1);
         let e = &events[0];
         assert_eq!(e.plover_type, PloverType::Protest);
@@ -1055,7 +1151,7 @@ mod tests {
         );
         assert_eq!(part_of(&withdrew, &capture), Some(CAPTURE_PART_RULE));
         let mut events = vec![withdrew.clone(), capture.clone()];
-        merge_document(&mut events, &mut Vec::new());
+        merge_document(&mut events, &mut Vec::new(), "", &[]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].plover_type, PloverType::Coerce);
         assert_eq!(events[0].sources[0].actor.code, "CODREBM23");
@@ -1082,7 +1178,7 @@ mod tests {
         assert_eq!(kept_apart_by(&news, &old), Some(BACKGROUND_APART_RULE));
         let mut events = vec![news, old];
         let mut near = Vec::new();
-        merge_document(&mut events, &mut near);
+        merge_document(&mut events, &mut near, "", &[]);
         assert_eq!(events.len(), 2);
         assert!(!events[0].background);
         assert!(near[0].reason.starts_with("MG36-background-apart"));
@@ -1249,7 +1345,7 @@ mod tests {
         );
         let mut events = vec![gathering.clone(), policed];
         let mut near = Vec::new();
-        merge_document(&mut events, &mut near);
+        merge_document(&mut events, &mut near, "", &[]);
         assert_eq!(events.len(), 1);
         assert_eq!(
             events[0].acled.as_ref().unwrap().sub_event_type,
@@ -1259,5 +1355,35 @@ mod tests {
         assert!(near[0].reason.starts_with("MG42-protest-told-twice"));
         // two peaceful protests are merged (or not) by MG30 alone, not by MG42
         assert!(!one_protest(&gathering, &gathering));
+    }
+
+    #[test]
+    fn mg43_an_act_told_as_another_does_not_merge_into_an_earlier_one() {
+        let text = "Shelling hit the town of Rastan on Monday. \
+                    Another three civilians were killed in shelling on the town. \
+                    Another witness said shelling hit the town.";
+        let sentences: Vec<frontline_model::Sentence> = [(0, 42), (43, 103), (104, 147)]
+            .iter()
+            .map(|&(a, b)| frontline_model::Sentence {
+                span: frontline_model::Span::new(a, b),
+            })
+            .collect();
+        let told = told_apart(text, &sentences);
+        assert_eq!(told, [false, true, false]);
+        let mut first = strike("Shelling", "Rastan", "point", 34.9);
+        first.sentence = 0;
+        let mut another = strike("shelling", "Rastan", "point", 34.9);
+        another.sentence = 1;
+        let mut witness = strike("shelling", "Rastan", "point", 34.9);
+        witness.sentence = 2;
+        let mut events = vec![first, another, witness];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near, text, &sentences);
+        // the second shelling stays apart; the witness's retelling joins the first
+        assert_eq!(events.len(), 2);
+        assert!(near[0].reason.starts_with("MG43-told-apart"));
+        // "another" before no number tells no other act, a killing only with "separate"
+        assert!(!another_count("another", Some("witness")));
+        assert!(another_count("Another", Some("5")));
     }
 }
