@@ -88,6 +88,9 @@ fn abduction(e: &Event) -> bool {
     e.plover_mode.as_deref() == Some("abduct")
 }
 
+/// The rule id of `MG39-abduction-apart`.
+pub const ABDUCTION_APART_RULE: &str = "MG39-abduction-apart";
+
 /// `MG39-abduction-apart`: people said to have been taken, with no day of their own, told
 /// beside a gun battle or an attack are their own act ("four officers found in the house said
 /// they had been kidnapped" after "a two-hour gun battle"); an abduction the text dates (or an
@@ -105,7 +108,12 @@ fn abduction_apart(a: &Event, b: &Event) -> bool {
 }
 
 fn same_kind(a: &Event, b: &Event) -> bool {
-    if abduction_apart(a, b) {
+    same_kind_by(a, b, true)
+}
+
+/// `same_kind`, with `MG39` read (`apart`) or not.
+fn same_kind_by(a: &Event, b: &Event, apart: bool) -> bool {
+    if apart && abduction_apart(a, b) {
         return false;
     }
     if one_protest(a, b) {
@@ -367,7 +375,7 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
     same_event_by(a, b, true)
 }
 
-/// `same_event`, with the rules that keep two events apart (`MG36`, `MG37`) read (`apart`)
+/// `same_event`, with the rules that keep two events apart (`MG36`, `MG37`, `MG39`) read (`apart`)
 /// or not: `explain` names the rule that kept two events apart that would merge without it.
 fn same_event_by(a: &Event, b: &Event, apart: bool) -> bool {
     if sums_up(a, b)
@@ -377,7 +385,7 @@ fn same_event_by(a: &Event, b: &Event, apart: bool) -> bool {
     {
         return false;
     }
-    if same_kind(a, b) {
+    if same_kind_by(a, b, apart) {
         return places_agree_by(a.location.as_ref(), b.location.as_ref(), apart)
             && actors_agree(&a.sources, &b.sources)
             && actors_agree(&a.targets, &b.targets);
@@ -392,6 +400,8 @@ fn kept_apart_by(a: &Event, b: &Event) -> Option<&'static str> {
     }
     Some(if background_apart(a, b) {
         BACKGROUND_APART_RULE
+    } else if abduction_apart(a, b) {
+        ABDUCTION_APART_RULE
     } else {
         OTHER_PROVINCE_RULE
     })
@@ -557,11 +567,18 @@ fn specificity(side: &[frontline_model::EventActor]) -> u8 {
 /// The rule id of `MG38-attack-type-kept`.
 pub const ATTACK_TYPE_RULE: &str = "MG38-attack-type-kept";
 
-/// A coercive act on people or things that is no capture of a place: an arrest, an
+/// A coercive act on people or things that is no capture of a place (nor told by a capture
+/// or encirclement trigger, "liberated", whose place the coder did not read): an arrest, an
 /// abduction, a seizure or find of weapons ("rounded up", "six of the militants were
 /// arrested", "found a bigger bomb").
 fn coercion_of_people(e: &Event) -> bool {
-    e.plover_type == PloverType::Coerce && !territorial(e) && rank(e) == 3
+    e.plover_type == PloverType::Coerce
+        && !territorial(e)
+        && rank(e) == 3
+        && !e
+            .rules
+            .first()
+            .is_some_and(|r| r.starts_with("EV010-") || r.starts_with("EV011-"))
 }
 
 /// Whether `other`'s type, told of the same event, is the better-supported one for the
@@ -779,7 +796,7 @@ fn note_told_apart(e: &Event, near: &mut Vec<NearMiss>) {
 }
 
 /// Records for `explain` the first earlier event that `e` would have merged into but for
-/// `MG36` or `MG37`.
+/// `MG36`, `MG37` or `MG39`.
 fn note_kept_apart(earlier: &[Event], e: &Event, near: &mut Vec<NearMiss>) {
     let Some((k, rule)) = earlier
         .iter()
@@ -797,6 +814,8 @@ fn note_kept_apart(earlier: &[Event], e: &Event, near: &mut Vec<NearMiss>) {
             k.trigger_text,
             if rule == BACKGROUND_APART_RULE {
                 "one of the two is background, the other news"
+            } else if rule == ABDUCTION_APART_RULE {
+                "people taken, with no day of their own, beside another act"
             } else {
                 "a province and a place in another province"
             }
