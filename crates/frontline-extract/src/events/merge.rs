@@ -495,7 +495,10 @@ fn part_of(a: &Event, b: &Event) -> Option<&'static str> {
     }
     if policed_protest(a) && policed_protest(b) {
         let ((pa, fa), (pb, fb)) = (protest_sides(a), protest_sides(b));
-        return (actors_agree(pa, pb) && actors_agree(fa, fb)).then_some(PROTEST_PART_RULE);
+        return (actors_agree(pa, pb)
+            && actors_agree(fa, fb)
+            && places_agree(a.location.as_ref(), b.location.as_ref()))
+        .then_some(PROTEST_PART_RULE);
     }
     let (retreat, capture) = if withdrawal(a) && territorial(b) {
         (a, b)
@@ -1128,6 +1131,9 @@ mod tests {
             l.place.lat = Some(24.9);
             l.place.lon = Some(67.0);
         }
+        assert_eq!(part_of(&far, &tear_gas), None);
+        // nor when the place of one of them was only taken from the document
+        far.rules.push("LO90-document-focus".into());
         assert_eq!(part_of(&far, &tear_gas), None);
         // an arrest of protesters that no protest policed (ACLED's "Arrests") stays apart
         let plain = act(
