@@ -337,7 +337,12 @@ impl Pipeline {
         // who acts on whom in the document's storyline, read before the merge sets any aside
         let story = crate::events::storyline::Storyline::of(&ex.events);
         // one record per real event: the sentences that tell it merge (MG30)
-        crate::events::merge::merge_document(&mut ex.events, &mut near);
+        crate::events::merge::merge_document(
+            &mut ex.events,
+            &mut near,
+            &ex.document.text,
+            &ex.sentences,
+        );
         // one mention, one role (RO81)
         crate::events::merge::one_mention_one_role(&mut ex.events);
         // a role the sentence left empty from the storyline (RO82, RO83)

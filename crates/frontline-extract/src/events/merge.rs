@@ -3,7 +3,10 @@
 //! the best-supported fields. Separate events stay separate: two events merge only when they
 //! are of one kind (the same ACLED type, or an unspecific attack or killing beside a specific
 //! attack), their places, dates and actors agree where both give them, and both count or both
-//! do not. Talk (events without an ACLED type) is left alone.
+//! do not. Talk (events without an ACLED type) is left alone. A background event and a news
+//! event (`MG36`), a province and a place in another province (`MG37`), an undated abduction
+//! and a gun battle (`MG39`) stay apart; an arrest or a weapons find never replaces an attack's
+//! type (`MG38`); a protest told with and without its policing is one protest (`MG42`).
 
 use frontline_model::{Event, EventLocation, GeoPrecision, PloverType, TimePrecision, TimeRef};
 
@@ -65,7 +68,57 @@ fn violent(e: &Event) -> bool {
     )
 }
 
+/// The rule id of `MG42-protest-told-twice`.
+pub const PROTEST_TWICE_RULE: &str = "MG42-protest-told-twice";
+
+/// `MG42-protest-told-twice`: a protest told once with the police breaking it up ("police
+/// fired tear gas to disperse a rally", ACLED "Protest with intervention") and once as a
+/// gathering ("organisers called the demonstration at a park") is one protest; the record
+/// takes the intervention. Place, day and sides must agree as for any merge.
+fn one_protest(a: &Event, b: &Event) -> bool {
+    let protest = |e: &Event| {
+        e.plover_type == PloverType::Protest
+            && e.acled.as_ref().is_some_and(|t| t.event_type == "Protests")
+    };
+    protest(a) && protest(b) && policed_protest(a) != policed_protest(b)
+}
+
+/// An abduction ("kidnapped", "taken hostage").
+fn abduction(e: &Event) -> bool {
+    e.plover_mode.as_deref() == Some("abduct")
+}
+
+/// The rule id of `MG39-abduction-apart`.
+pub const ABDUCTION_APART_RULE: &str = "MG39-abduction-apart";
+
+/// `MG39-abduction-apart`: people said to have been taken, with no day of their own, told
+/// beside a gun battle or an attack are their own act ("four officers found in the house said
+/// they had been kidnapped" after "a two-hour gun battle"); an abduction the text dates (or an
+/// attack merging into one) is the raid it was taken in ("abducted 43 people in a raid late
+/// on Sunday" and "the attackers stormed the village").
+fn abduction_apart(a: &Event, b: &Event) -> bool {
+    let undated_abduction = |e: &Event| {
+        abduction(e)
+            && !e
+                .rules
+                .iter()
+                .any(|r| r.starts_with("DT10") || r.starts_with("DT20"))
+    };
+    abduction(a) != abduction(b) && (undated_abduction(a) || undated_abduction(b))
+}
+
 fn same_kind(a: &Event, b: &Event) -> bool {
+    same_kind_by(a, b, true)
+}
+
+/// `same_kind`, with `MG39` read (`apart`) or not.
+fn same_kind_by(a: &Event, b: &Event, apart: bool) -> bool {
+    if apart && abduction_apart(a, b) {
+        return false;
+    }
+    if one_protest(a, b) {
+        return true;
+    }
     match (&a.acled, &b.acled) {
         (Some(x), Some(y)) if x == y && a.plover_type == b.plover_type => true,
         (Some(_), Some(_)) => {
@@ -86,6 +139,11 @@ fn same_kind(a: &Event, b: &Event) -> bool {
 }
 
 fn places_agree(a: Option<&EventLocation>, b: Option<&EventLocation>) -> bool {
+    places_agree_by(a, b, true)
+}
+
+/// `places_agree`, with `MG37` read (`provinces`) or not.
+fn places_agree_by(a: Option<&EventLocation>, b: Option<&EventLocation>, provinces: bool) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
         return true;
     };
@@ -107,13 +165,33 @@ fn places_agree(a: Option<&EventLocation>, b: Option<&EventLocation>) -> bool {
         && p.country_code.is_some()
         && p.country_code == q.country_code
     {
-        return p.precision != q.precision || p.precision == GeoPrecision::Country;
+        return (p.precision != q.precision || p.precision == GeoPrecision::Country)
+            && !(provinces && other_province(p, q));
     }
     if let (Some(la), Some(lo), Some(lb), Some(lq)) = (p.lat, p.lon, q.lat, q.lon) {
         // within about 20 km
         return (la - lb).abs() < 0.18 && (lo - lq).abs() < 0.22;
     }
     false
+}
+
+/// The rule id of `MG37-other-province`.
+pub const OTHER_PROVINCE_RULE: &str = "MG37-other-province";
+
+/// `MG37-other-province`: a province beside a place in another province of the same country
+/// ("attacks wounded four in the Kherson region" after "a drone struck a car in Nikopol";
+/// "shelling in the Kharkiv region" and "a missile strike in Odesa") are two places, not one
+/// place told more or less exactly. Only a province (`Admin1`) is read so, and only when both
+/// places name their first-level unit.
+fn other_province(p: &frontline_model::PlaceRef, q: &frontline_model::PlaceRef) -> bool {
+    let province = |x: &frontline_model::PlaceRef| x.precision == GeoPrecision::Admin1;
+    if !(province(p) || province(q)) || p.precision == q.precision {
+        return false;
+    }
+    match (&p.admin1, &q.admin1) {
+        (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
 }
 
 /// The event's own date: a date taken from the publication date only (`DT40`) says nothing
@@ -294,15 +372,52 @@ fn parts_take_summary_sources(
 
 /// Whether `b` tells the event `a` tells (see the module's rules).
 pub fn same_event(a: &Event, b: &Event) -> bool {
-    if sums_up(a, b) || a.modality.counts() != b.modality.counts() || !dates_agree(a, b) {
+    same_event_by(a, b, true)
+}
+
+/// `same_event`, with the rules that keep two events apart (`MG36`, `MG37`, `MG39`) read (`apart`)
+/// or not: `explain` names the rule that kept two events apart that would merge without it.
+fn same_event_by(a: &Event, b: &Event, apart: bool) -> bool {
+    if sums_up(a, b)
+        || a.modality.counts() != b.modality.counts()
+        || !dates_agree(a, b)
+        || (apart && background_apart(a, b))
+    {
         return false;
     }
-    if same_kind(a, b) {
-        return places_agree(a.location.as_ref(), b.location.as_ref())
+    if same_kind_by(a, b, apart) {
+        return places_agree_by(a.location.as_ref(), b.location.as_ref(), apart)
             && actors_agree(&a.sources, &b.sources)
             && actors_agree(&a.targets, &b.targets);
     }
     part_of(a, b).is_some()
+}
+
+/// Which rule kept `b` apart from `a` when the two would merge without it.
+fn kept_apart_by(a: &Event, b: &Event) -> Option<&'static str> {
+    if same_event(a, b) || !same_event_by(a, b, false) {
+        return None;
+    }
+    Some(if background_apart(a, b) {
+        BACKGROUND_APART_RULE
+    } else if abduction_apart(a, b) {
+        ABDUCTION_APART_RULE
+    } else {
+        OTHER_PROVINCE_RULE
+    })
+}
+
+/// The rule id of `MG36-background-apart`.
+pub const BACKGROUND_APART_RULE: &str = "MG36-background-apart";
+
+/// `MG36-background-apart`: an event flagged background (`DT50`, `DT51`: its own date ends
+/// over 30 days before publication, or it is placed in a past era) and an event of the
+/// document's news are two events ("gunmen attacked a village ... the district where
+/// schoolgirls were kidnapped in April"; "raids on the town ... a siege by government forces
+/// in 2012"). Merged, the record took the old date and was set aside as background, and the
+/// news event was lost.
+fn background_apart(a: &Event, b: &Event) -> bool {
+    a.background != b.background
 }
 
 /// The rule id of `MG40-protest-and-policing`.
@@ -380,7 +495,10 @@ fn part_of(a: &Event, b: &Event) -> Option<&'static str> {
     }
     if policed_protest(a) && policed_protest(b) {
         let ((pa, fa), (pb, fb)) = (protest_sides(a), protest_sides(b));
-        return (actors_agree(pa, pb) && actors_agree(fa, fb)).then_some(PROTEST_PART_RULE);
+        return (actors_agree(pa, pb)
+            && actors_agree(fa, fb)
+            && places_agree(a.location.as_ref(), b.location.as_ref()))
+        .then_some(PROTEST_PART_RULE);
     }
     let (retreat, capture) = if withdrawal(a) && territorial(b) {
         (a, b)
@@ -403,7 +521,30 @@ fn part_of(a: &Event, b: &Event) -> Option<&'static str> {
         .chain(capture.targets.iter().cloned())
         .filter(|x| x.actor.actor_type != frontline_model::ActorType::Civilian)
         .collect();
-    actors_agree(&retreat.sources, &losers).then_some(CAPTURE_PART_RULE)
+    (actors_agree(&retreat.sources, &losers) && !captor_withdrew(retreat, capture))
+        .then_some(CAPTURE_PART_RULE)
+}
+
+/// `MG41`: the side that withdrew is the side that took the place ("rebels seized parts of
+/// the town and then withdrew", "defectors who took the town weeks ago announced their
+/// withdrawal"): the withdrawal gave the place up again, it is no part of that capture.
+fn captor_withdrew(retreat: &Event, capture: &Event) -> bool {
+    let same = |r: &frontline_model::ActorRef, c: &frontline_model::ActorRef| {
+        r.code == c.code || (r.entity.is_some() && r.entity == c.entity)
+    };
+    let left: Vec<&frontline_model::ActorRef> = retreat
+        .sources
+        .iter()
+        .map(|a| &a.actor)
+        .chain(retreat.territory.as_ref().and_then(|t| t.from.as_ref()))
+        .collect();
+    let took: Vec<&frontline_model::ActorRef> = capture
+        .sources
+        .iter()
+        .map(|a| &a.actor)
+        .chain(capture.territory.as_ref().and_then(|t| t.to.as_ref()))
+        .collect();
+    left.iter().any(|r| took.iter().any(|c| same(r, c)))
 }
 
 /// The rule id of a merge that names a side better (`MG31-specific-actor`).
@@ -426,9 +567,48 @@ fn specificity(side: &[frontline_model::EventActor]) -> u8 {
         .unwrap_or(0)
 }
 
+/// The rule id of `MG38-attack-type-kept`.
+pub const ATTACK_TYPE_RULE: &str = "MG38-attack-type-kept";
+
+/// A coercive act on people or things that is no capture of a place (nor told by a capture
+/// or encirclement trigger, "liberated", whose place the coder did not read): an arrest, an
+/// abduction, a seizure or find of weapons ("rounded up", "six of the militants were
+/// arrested", "found a bigger bomb").
+fn coercion_of_people(e: &Event) -> bool {
+    e.plover_type == PloverType::Coerce
+        && !territorial(e)
+        && rank(e) == 3
+        && !e
+            .rules
+            .first()
+            .is_some_and(|r| r.starts_with("EV010-") || r.starts_with("EV011-"))
+}
+
+/// Whether `other`'s type, told of the same event, is the better-supported one for the
+/// record: the more exactly known (`rank`), except `MG38-attack-type-kept`: an arrest,
+/// abduction or weapons find told of an attack's event never replaces the attack's type
+/// (ACLED codes the attack, "army nabs gunmen who attacked police" is an armed clash, not
+/// "Arrests"), and an attack told of an arrest's event gives the record its type.
+fn outranks(other: &Event, keep: &Event) -> bool {
+    if keep.plover_type == PloverType::Assault && coercion_of_people(other) {
+        return false;
+    }
+    if coercion_of_people(keep) && other.plover_type == PloverType::Assault {
+        return true;
+    }
+    if one_protest(keep, other) {
+        return policed_protest(other);
+    }
+    rank(other) > rank(keep)
+}
+
 /// Folds `other` into `keep`: evidence, and each field where `other` is better supported.
 fn absorb(keep: &mut Event, other: Event) {
-    if rank(&other) > rank(keep) {
+    let by_rank = rank(&other) > rank(keep);
+    if outranks(&other, keep) != by_rank && !keep.rules.iter().any(|r| r == ATTACK_TYPE_RULE) {
+        keep.rules.push(ATTACK_TYPE_RULE.into());
+    }
+    if outranks(&other, keep) {
         keep.plover_type = other.plover_type;
         keep.plover_mode = other.plover_mode.clone();
         keep.acled = other.acled.clone();
@@ -540,20 +720,144 @@ pub fn one_mention_one_role(events: &mut [Event]) {
     }
 }
 
+/// The rule id of `MG43-told-apart`.
+pub const TOLD_APART_RULE: &str = "MG43-told-apart";
+
+/// Words by which a sentence tells its act as another than those told before it.
+const APART_WORDS: &[&str] = &["separate", "separately", "elsewhere"];
+
+/// Number words after "another" ("another three civilians").
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "dozen", "dozens", "several", "few",
+];
+
+/// "another" before a number: "another five civilians were killed", not "another witness".
+fn another_count(w: &str, next: Option<&str>) -> bool {
+    w.eq_ignore_ascii_case("another")
+        && next.is_some_and(|n| {
+            n.chars().all(|c| c.is_ascii_digit())
+                || NUMBER_WORDS.iter().any(|x| n.eq_ignore_ascii_case(x))
+        })
+}
+
+/// `MG43-told-apart`, by sentence: whether the sentence tells its act as another one ("three
+/// more soldiers were killed in a separate bombing", "another five civilians were killed in a
+/// rocket attack on two villages", "attacks wounded four more people elsewhere in the
+/// province", "separately, the region was targeted with drones"). Such an act never merges
+/// into an event of an earlier sentence; later sentences may still retell it. "Another" counts
+/// only before a number ("another witness said" tells no act), and it marks a killing or
+/// wounding ("another two died in hospital") as no other act: only "separate", "separately"
+/// and "elsewhere" keep those apart.
+fn told_apart(text: &str, sentences: &[frontline_model::Sentence]) -> Vec<bool> {
+    sentences
+        .iter()
+        .map(|s| {
+            s.span.slice(text).is_some_and(|t| {
+                let ws: Vec<&str> = words(t).collect();
+                ws.iter().enumerate().any(|(i, w)| {
+                    APART_WORDS.iter().any(|a| w.eq_ignore_ascii_case(a))
+                        || another_count(w, ws.get(i + 1).copied())
+                })
+            })
+        })
+        .collect()
+}
+
+/// The words of a sentence, lowercase or not.
+fn words(t: &str) -> impl Iterator<Item = &str> {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether the sentence holds one of the strong marks ("separate", "separately",
+/// "elsewhere"), which keep even a killing apart.
+fn separate_word(text: &str, sentences: &[frontline_model::Sentence], sentence: usize) -> bool {
+    sentences
+        .get(sentence)
+        .and_then(|s| s.span.slice(text))
+        .is_some_and(|t| {
+            words(t).any(|w| {
+                ["separate", "separately", "elsewhere"]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+            })
+        })
+}
+
+/// Records for `explain` that `e` was kept from merging into earlier events by `MG43`.
+fn note_told_apart(e: &Event, near: &mut Vec<NearMiss>) {
+    near.push(NearMiss {
+        sentence: e.sentence,
+        span: e.trigger,
+        rule: e.rules.first().cloned().unwrap_or_default(),
+        reason: format!(
+            "{TOLD_APART_RULE}: its sentence tells it as another act (\"separate\", \
+             \"another\", \"elsewhere\"): not merged into an earlier event"
+        ),
+    });
+}
+
+/// Records for `explain` the first earlier event that `e` would have merged into but for
+/// `MG36`, `MG37` or `MG39`.
+fn note_kept_apart(earlier: &[Event], e: &Event, near: &mut Vec<NearMiss>) {
+    let Some((k, rule)) = earlier
+        .iter()
+        .find_map(|k| kept_apart_by(k, e).map(|r| (k, r)))
+    else {
+        return;
+    };
+    near.push(NearMiss {
+        sentence: e.sentence,
+        span: e.trigger,
+        rule: e.rules.first().cloned().unwrap_or_default(),
+        reason: format!(
+            "{rule}: not merged with the event of sentence {} (\"{}\"): {}",
+            k.sentence,
+            k.trigger_text,
+            if rule == BACKGROUND_APART_RULE {
+                "one of the two is background, the other news"
+            } else if rule == ABDUCTION_APART_RULE {
+                "people taken, with no day of their own, beside another act"
+            } else {
+                "a province and a place in another province"
+            }
+        ),
+    });
+}
+
 /// Merges the events of one document that tell the same event into the first that tells it,
 /// records each merge as a near miss for `explain`, and renumbers the event ids.
-pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
+pub fn merge_document(
+    events: &mut Vec<Event>,
+    near: &mut Vec<NearMiss>,
+    text: &str,
+    sentences: &[frontline_model::Sentence],
+) {
     if events.len() < 2 {
         return;
     }
+    let apart = told_apart(text, sentences);
     let mut kept: Vec<Event> = Vec::with_capacity(events.len());
     for e in events.drain(..) {
         // the latest 64 events are candidates, so a document's cost stays linear
         let from = kept.len().saturating_sub(64);
-        let into = kept
-            .get(from..)
-            .and_then(|w| w.iter().position(|k| same_event(k, &e)))
+        let held = apart.get(e.sentence).copied().unwrap_or(false)
+            && (!e.rules.first().is_some_and(|r| r.starts_with("EV162-"))
+                || separate_word(text, sentences, e.sentence));
+        let candidates = kept.get(from..).unwrap_or_default();
+        let into = candidates
+            .iter()
+            .position(|k| same_event(k, &e) && !(held && k.sentence < e.sentence))
             .map(|i| i + from);
+        if into.is_none()
+            && held
+            && candidates
+                .iter()
+                .any(|k| k.sentence < e.sentence && same_event(k, &e))
+        {
+            note_told_apart(&e, near);
+        }
         match into.and_then(|i| kept.get_mut(i)) {
             Some(k) => {
                 let part = if same_kind(k, &e) {
@@ -565,6 +869,11 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
                     Some(rule) => format!(
                         "{rule}: one event with that of sentence {} (\"{}\"), which ACLED codes \
                          once: same day and place, the same sides where both name them",
+                        k.sentence, k.trigger_text
+                    ),
+                    None if one_protest(k, &e) => format!(
+                        "{PROTEST_TWICE_RULE}: the protest of sentence {} (\"{}\") told again, \
+                         one telling with the police's intervention: same place, date and sides",
                         k.sentence, k.trigger_text
                     ),
                     None => format!(
@@ -579,12 +888,19 @@ pub fn merge_document(events: &mut Vec<Event>, near: &mut Vec<NearMiss>) {
                     rule: e.rules.first().cloned().unwrap_or_default(),
                     reason,
                 });
+                let twice = part.is_none() && one_protest(k, &e);
                 match part {
                     Some(rule) => absorb_part(k, e, rule),
                     None => absorb(k, e),
                 }
+                if twice && !k.rules.iter().any(|r| r == PROTEST_TWICE_RULE) {
+                    k.rules.push(PROTEST_TWICE_RULE.into());
+                }
             }
-            None => kept.push(e),
+            None => {
+                note_kept_apart(kept.get(from..).unwrap_or_default(), &e, near);
+                kept.push(e);
+            }
         }
     }
     for e in kept
@@ -800,7 +1116,7 @@ mod tests {
         // the policing told first: the protest still becomes the record, police as its target
         let mut events = vec![tear_gas.clone(), rally.clone(), arrests];
         let mut near = Vec::new();
-        merge_document(&mut events, &mut near);
+        merge_document(&mut events, &mut near, "", &[]);
         assert_eq!(events.len(), 1);
         let e = &events[0];
         assert_eq!(e.plover_type, PloverType::Protest);
@@ -815,6 +1131,9 @@ mod tests {
             l.place.lat = Some(24.9);
             l.place.lon = Some(67.0);
         }
+        assert_eq!(part_of(&far, &tear_gas), None);
+        // nor when the place of one of them was only taken from the document
+        far.rules.push("LO90-document-focus".into());
         assert_eq!(part_of(&far, &tear_gas), None);
         // an arrest of protesters that no protest policed (ACLED's "Arrests") stays apart
         let plain = act(
@@ -857,7 +1176,7 @@ mod tests {
         );
         assert_eq!(part_of(&withdrew, &capture), Some(CAPTURE_PART_RULE));
         let mut events = vec![withdrew.clone(), capture.clone()];
-        merge_document(&mut events, &mut Vec::new());
+        merge_document(&mut events, &mut Vec::new(), "", &[]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].plover_type, PloverType::Coerce);
         assert_eq!(events[0].sources[0].actor.code, "CODREBM23");
@@ -872,5 +1191,224 @@ mod tests {
         let mut release = withdrew;
         release.plover_mode = Some("release".into());
         assert_eq!(part_of(&release, &capture), None);
+    }
+
+    #[test]
+    fn mg36_a_background_event_and_a_news_event_stay_apart() {
+        // "Gunmen attacked a village on Saturday ... where the army was ambushed in 2019"
+        let news = strike("attacked", "Chibok", "point", 10.9);
+        let mut old = strike("attack", "Chibok", "point", 10.9);
+        old.background = true;
+        assert!(!same_event(&news, &old));
+        assert_eq!(kept_apart_by(&news, &old), Some(BACKGROUND_APART_RULE));
+        let mut events = vec![news, old];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near, "", &[]);
+        assert_eq!(events.len(), 2);
+        assert!(!events[0].background);
+        assert!(near[0].reason.starts_with("MG36-background-apart"));
+        // two background tellings of one old attack are still one
+        let mut again = strike("attack", "Chibok", "point", 10.9);
+        again.background = true;
+        assert!(same_event(&events[1], &again));
+    }
+
+    #[test]
+    fn mg37_a_province_and_a_town_of_another_province_are_two_places() {
+        // "shelling in the Kharkiv region" and "a missile strike in Odesa"
+        let mut region = strike("shelling", "Kharkivska oblast", "admin1", 49.5);
+        let mut odesa = strike("missile strike", "Odesa", "point", 46.5);
+        let mut balakliia = strike("missile strikes", "Balakliia", "point", 49.5);
+        for (e, admin1) in [
+            (&mut region, "Kharkivska oblast"),
+            (&mut odesa, "Odeska oblast"),
+            (&mut balakliia, "Kharkivska oblast"),
+        ] {
+            if let Some(l) = e.location.as_mut() {
+                l.place.country_code = Some("UA".into());
+                l.place.admin1 = Some(admin1.into());
+            }
+        }
+        assert!(!same_event(&region, &odesa));
+        assert_eq!(kept_apart_by(&region, &odesa), Some(OTHER_PROVINCE_RULE));
+        // a town of that province is the same place told more exactly
+        assert!(same_event(&region, &balakliia));
+        // without the first-level unit of both, the country decides as before
+        if let Some(l) = odesa.location.as_mut() {
+            l.place.admin1 = None;
+        }
+        assert!(same_event(&region, &odesa));
+    }
+
+    #[test]
+    fn mg38_an_arrest_never_replaces_the_attack_s_type() {
+        // "Gunmen attacked a police academy ... six of the militants were arrested"
+        let mut attack = act(
+            "ASSAULT",
+            "firearms",
+            ("Battles", "Armed clash"),
+            "Lahore",
+            &[("REB", "REBEL")],
+            &[("PAKCOP", "POLICE")],
+        );
+        attack.rules = vec!["EV161-attack".into()];
+        let arrest = act(
+            "COERCE",
+            "arrest",
+            ("Strategic developments", "Arrests"),
+            "Lahore",
+            &[("PAKCOP", "POLICE")],
+            &[("REB", "REBEL")],
+        );
+        assert!(rank(&arrest) > rank(&attack));
+        let mut kept = attack.clone();
+        absorb(&mut kept, arrest.clone());
+        assert_eq!(kept.plover_type, PloverType::Assault);
+        assert_eq!(kept.acled.as_ref().unwrap().sub_event_type, "Armed clash");
+        assert!(kept.rules.iter().any(|r| r == ATTACK_TYPE_RULE));
+        // the arrest told first: the attack gives the record its type
+        let mut kept = arrest;
+        absorb(&mut kept, attack);
+        assert_eq!(kept.plover_type, PloverType::Assault);
+        // a capture of a place still outranks an unspecific attack (not MG38)
+        let mut capture = act(
+            "COERCE",
+            "seize",
+            ("Battles", "Non-state actor overtakes territory"),
+            "Lahore",
+            &[("REB", "REBEL")],
+            &[],
+        );
+        capture.territory = Some(frontline_model::TerritorialChange {
+            place: None,
+            from: None,
+            to: None,
+        });
+        let mut fight = strike("attack", "Lahore", "point", 31.5);
+        fight.rules = vec!["EV161-attack".into()];
+        absorb(&mut fight, capture);
+        assert_eq!(fight.plover_type, PloverType::Coerce);
+    }
+
+    #[test]
+    fn mg39_an_undated_abduction_stays_apart_from_a_gun_battle() {
+        let mut battle = act(
+            "ASSAULT",
+            "firearms",
+            ("Battles", "Armed clash"),
+            "Acapulco",
+            &[("MEXMIL", "MILITARY")],
+            &[],
+        );
+        battle.rules = vec!["EV160-armed-clash".into()];
+        let mut taken = act(
+            "ASSAULT",
+            "abduct",
+            (
+                "Violence against civilians",
+                "Abduction/forced disappearance",
+            ),
+            "Acapulco",
+            &[],
+            &[],
+        );
+        taken.rules = vec!["EV163-abduct".into(), "DT30-previous-event".into()];
+        assert!(!same_event(&battle, &taken));
+        // "abducted 43 people in a raid late on Sunday": the raid it was taken in
+        taken.rules = vec!["EV163-abduct".into(), "DT10-clause-time".into()];
+        assert!(same_event(&taken, &battle));
+    }
+
+    #[test]
+    fn mg41_the_captors_own_withdrawal_is_no_part_of_their_capture() {
+        // "rebels seized parts of the town on Saturday and then withdrew"
+        let mut capture = act(
+            "COERCE",
+            "seize",
+            ("Battles", "Non-state actor overtakes territory"),
+            "Douma",
+            &[("SYRREB", "REBEL")],
+            &[],
+        );
+        capture.territory = Some(frontline_model::TerritorialChange {
+            place: None,
+            from: None,
+            to: None,
+        });
+        let withdrew = act(
+            "RETREAT",
+            "withdraw",
+            (
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            "Douma",
+            &[("SYRREB", "REBEL")],
+            &[],
+        );
+        assert_eq!(part_of(&withdrew, &capture), None);
+        // the side the place went to, named only in the capture's territory, counts too
+        let mut unnamed = capture;
+        unnamed.sources.clear();
+        if let Some(t) = unnamed.territory.as_mut() {
+            t.to = Some(withdrew.sources[0].actor.clone());
+        }
+        assert_eq!(part_of(&withdrew, &unnamed), None);
+    }
+
+    #[test]
+    fn mg42_a_protest_told_with_and_without_its_policing_is_one_protest() {
+        // "Police fired tear gas to disperse a rally ... organisers called the demonstration"
+        let policed = act("PROTEST", "demonstrate", POLICED, "Lahore", &[], &[]);
+        let gathering = act(
+            "PROTEST",
+            "demonstrate",
+            ("Protests", "Peaceful protest"),
+            "Lahore",
+            &[],
+            &[],
+        );
+        let mut events = vec![gathering.clone(), policed];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near, "", &[]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            events[0].acled.as_ref().unwrap().sub_event_type,
+            "Protest with intervention"
+        );
+        assert!(events[0].rules.iter().any(|r| r == PROTEST_TWICE_RULE));
+        assert!(near[0].reason.starts_with("MG42-protest-told-twice"));
+        // two peaceful protests are merged (or not) by MG30 alone, not by MG42
+        assert!(!one_protest(&gathering, &gathering));
+    }
+
+    #[test]
+    fn mg43_an_act_told_as_another_does_not_merge_into_an_earlier_one() {
+        let text = "Shelling hit the town of Rastan on Monday. \
+                    Another three civilians were killed in shelling on the town. \
+                    Another witness said shelling hit the town.";
+        let sentences: Vec<frontline_model::Sentence> = [(0, 42), (43, 103), (104, 147)]
+            .iter()
+            .map(|&(a, b)| frontline_model::Sentence {
+                span: frontline_model::Span::new(a, b),
+            })
+            .collect();
+        let told = told_apart(text, &sentences);
+        assert_eq!(told, [false, true, false]);
+        let mut first = strike("Shelling", "Rastan", "point", 34.9);
+        first.sentence = 0;
+        let mut another = strike("shelling", "Rastan", "point", 34.9);
+        another.sentence = 1;
+        let mut witness = strike("shelling", "Rastan", "point", 34.9);
+        witness.sentence = 2;
+        let mut events = vec![first, another, witness];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near, text, &sentences);
+        // the second shelling stays apart; the witness's retelling joins the first
+        assert_eq!(events.len(), 2);
+        assert!(near[0].reason.starts_with("MG43-told-apart"));
+        // "another" before no number tells no other act, a killing only with "separate"
+        assert!(!another_count("another", Some("witness")));
+        assert!(another_count("Another", Some("5")));
     }
 }
