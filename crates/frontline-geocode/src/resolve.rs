@@ -152,15 +152,54 @@ fn unit_of_seat<'a>(g: &'a Gazetteer, p: &Place<'a>, f: &Found) -> Option<Place<
         return None;
     }
     let name = p.admin1_name?;
-    let seat = normalize::key(p.name);
+    let seat = compact(&normalize::key(p.name));
     g.lookup(name)
         .iter()
         .filter_map(|h| g.place(h.idx))
-        .find(|q| {
-            q.feature_code == "ADM1"
-                && q.country == p.country
-                && normalize::key(q.name).starts_with(&seat)
-        })
+        .find(|q| q.feature_code == "ADM1" && q.country == p.country && seat_named(q.name, &seat))
+}
+
+/// Letters a unit's name must begin with like its seat's, and letters the shorter of the two
+/// may go on after that, for the unit to be named after its seat (`UN30`): "Odeska oblast" is
+/// Odesa's, "Zaporizka oblast" Zaporizhzhia's, "Sumska" Sumy's (a seat of four letters
+/// needs three), "Nineveh" not Mosul's.
+const SEAT_PREFIX: usize = 4;
+const SEAT_TAIL: usize = 3;
+
+/// A name key without spaces, hyphens or apostrophes.
+fn compact(key: &str) -> String {
+    key.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Whether the unit named `unit` is named after the seat whose compact key is `seat`.
+fn seat_named(unit: &str, seat: &str) -> bool {
+    let key = normalize::key(unit);
+    let bare = UNIT_WORDS
+        .iter()
+        .find_map(|w| key.strip_suffix(w).and_then(|r| r.strip_suffix(' ')))
+        .unwrap_or(&key);
+    let bare = compact(bare);
+    let n = bare
+        .chars()
+        .zip(seat.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shorter = bare.chars().count().min(seat.chars().count());
+    n >= SEAT_PREFIX.min(shorter.saturating_sub(1)).max(3) && n + SEAT_TAIL >= shorter
+}
+
+/// `UN31-exact-seat-over-spelling`: with a word after the name that asks for a first-level
+/// unit, a unit reached only by a transliteration of the name gives way to the unit of a seat
+/// the name matches exactly ("the Odesa region" is the oblast of Odesa, not Odisha, India).
+fn exact_seat_unit<'a>(g: &'a Gazetteer, sc: &[Scored<'_, 'a>], f: &Found) -> Option<Place<'a>> {
+    let best = sc.first()?;
+    let exact = |p: &Place<'_>| f.hits.iter().any(|h| h.exact && h.idx == p.idx);
+    if f.level != Some("ADM1") || best.place.feature_code != "ADM1" || exact(best.place) {
+        return None;
+    }
+    sc.iter()
+        .filter(|c| c.place.feature_code == "PPLA" && exact(c.place))
+        .find_map(|c| unit_of_seat(g, c.place, f))
 }
 
 /// Places reached only through an alternate name from this population up keep their name
@@ -572,6 +611,12 @@ pub(crate) fn resolve(
                     || f.hits.iter().any(|h| h.exact && h.idx == c.place.idx)
                     || others.share(c.place.country) >= 0.5
             });
+        }
+        let seat_unit = exact_seat_unit(g, &sc, f);
+        if let Some(unit) = &seat_unit {
+            // UN31: the seat's unit replaces the transliterated unit at the head
+            let score = sc.first().map_or(0.0, |b| b.score);
+            sc.insert(0, Scored { place: unit, score });
         }
         match sc.first() {
             Some(best) => {

@@ -588,6 +588,38 @@ fn un30_the_region_of_a_seat_is_its_province() {
 }
 
 #[test]
+fn un30_a_unit_named_after_its_seat_with_another_ending_is_its_province() {
+    // "Zaporizka oblast" and "Sumska oblast" begin like their seats but do not go on alike
+    for (text, name, cc) in [
+        (
+            "Drones struck the Zaporizhzhia region overnight.",
+            "Zaporizhzhia",
+            "UA",
+        ),
+        (
+            "Shells fell across the Sumy region on Friday.",
+            "Sumy",
+            "UA",
+        ),
+    ] {
+        let v = parse(text);
+        let p = &find(&v, name).place;
+        assert_eq!(p.precision, GeoPrecision::Admin1, "{text}: {p:?}");
+        assert_eq!(p.country_code.as_deref(), Some(cc), "{text}: {p:?}");
+    }
+}
+
+#[test]
+fn un31_a_seat_matched_exactly_beats_a_unit_matched_by_spelling() {
+    // "Odesa" is a transliteration of Odisha, India, a first-level unit: the seat Odesa,
+    // matched exactly, names its own oblast
+    let v = parse("Missiles hit a warehouse in the Odesa region on Tuesday.");
+    let p = &find(&v, "Odesa").place;
+    assert_eq!(p.country_code.as_deref(), Some("UA"), "{p:?}");
+    assert_eq!(p.precision, GeoPrecision::Admin1, "{p:?}");
+}
+
+#[test]
 fn vh10_a_model_year_and_a_make_is_a_vehicle() {
     let text = "Police said he was driving a 1998 Lincoln Town Car when it left the road near \
                 Tulsa. The 2015 Paris attacks were recalled at the vigil.";
