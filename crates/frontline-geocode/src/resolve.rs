@@ -188,6 +188,29 @@ fn seat_named(unit: &str, seat: &str) -> bool {
     n >= SEAT_PREFIX.min(shorter.saturating_sub(1)).max(3) && n + SEAT_TAIL >= shorter
 }
 
+/// Most letters a misspelt country name may differ by (`TR30-country-by-spelling`).
+const COUNTRY_TYPOS: usize = 2;
+
+/// Whether the name keyed `key` spells the country `name` closely (`TR30`): it ends with the
+/// country's key ("an australia"), or is at most [`COUNTRY_TYPOS`] edits from it.
+fn spelled_closely(key: &str, name: &str) -> bool {
+    let c = normalize::key(name);
+    if key.ends_with(&c) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (key.chars().collect(), c.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(x != y);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= COUNTRY_TYPOS
+}
+
 /// `UN31-exact-seat-over-spelling`: with a word after the name that asks for a first-level
 /// unit, a unit reached only by a transliteration of the name gives way to the unit of a seat
 /// the name matches exactly ("the Odesa region" is the oblast of Odesa, not Odisha, India).
@@ -208,7 +231,9 @@ const ALTERNATE_ABROAD_POPULATION: u64 = 500_000;
 
 /// `AN30-alternate-abroad`: whether the best candidate `p` is a town below
 /// [`ALTERNATE_ABROAD_POPULATION`] that bears the name only as an alternate name, in a country
-/// the document's other names give no support while they support another one.
+/// the document's other names give no support while they support another one. A cue that asks
+/// for a populated place ("the village of Azizi, in Panjwayi district of Kandahar": an
+/// alternate name of a Greek hamlet) does not make such a town more likely.
 fn alternate_abroad(
     p: &Place<'_>,
     cands: &[(Place<'_>, bool, bool)],
@@ -219,7 +244,7 @@ fn alternate_abroad(
         && p.population < ALTERNATE_ABROAD_POPULATION
         && f.country.is_none()
         && f.qualifier.is_none()
-        && f.level.is_none()
+        && f.level.is_none_or(|l| l == "P")
         && !f.dateline
         && cands
             .iter()
@@ -602,6 +627,14 @@ pub(crate) fn resolve(
             continue;
         }
         let mut sc = score_candidates(&cands, i, f, found, &doc);
+        // TR30-country-by-spelling: a country is named by its own names and aliases; one a
+        // name reaches only by transliteration and does not spell closely ("Mayele", a
+        // Congolese village, for Mali; not "Mauritious" nor "An Australia") is no candidate
+        sc.retain(|c| {
+            !is_country_code(c.place.feature_code)
+                || f.hits.iter().any(|h| h.exact && h.idx == c.place.idx)
+                || spelled_closely(&f.key, c.place.name)
+        });
         // a province found only by transliteration beside exact matches of villages stands
         // only where the document's countries support it ("Anbar" in a story about Iraq)
         if f.level.is_none() && f.hits.iter().any(|h| h.exact) {

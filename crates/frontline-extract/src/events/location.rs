@@ -101,7 +101,8 @@ fn skipped(t: &Tokens<'_>, k: usize) -> bool {
 fn describing(t: &Tokens<'_>, k: usize) -> bool {
     let w = t.low(k);
     !w.is_empty()
-        && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
         && w.chars().next().is_some_and(char::is_alphabetic)
         && !SIMPLE.contains(&w)
         && !matches!(w, "the" | "a" | "an" | "and" | "or" | "but")
