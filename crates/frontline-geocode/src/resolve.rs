@@ -223,6 +223,7 @@ fn exact_seat_unit<'a>(g: &'a Gazetteer, sc: &[Scored<'_, 'a>], f: &Found) -> Op
     sc.iter()
         .filter(|c| c.place.feature_code == "PPLA" && exact(c.place))
         .find_map(|c| unit_of_seat(g, c.place, f))
+        .filter(|u| u.idx != best.place.idx)
 }
 
 /// Places reached only through an alternate name from this population up keep their name
@@ -649,6 +650,7 @@ pub(crate) fn resolve(
         if let Some(unit) = &seat_unit {
             // UN31: the seat's unit replaces the transliterated unit at the head
             let score = sc.first().map_or(0.0, |b| b.score);
+            sc.retain(|c| c.place.idx != unit.idx);
             sc.insert(0, Scored { place: unit, score });
         }
         match sc.first() {
