@@ -14,7 +14,8 @@
 //! (`LO90-document-focus`), or that country when it names nothing finer
 //! (`LO95-document-country`). A name the gazetteer lacks is placed in a province, district or
 //! region of its sentence (`LO75-unresolved-in-sentence`), else of the storyline, dateline or
-//! focus, never in a town it is not tied to. A country-only place gives way to a finer
+//! focus, never in a town it is not tied to, except a town named as its district
+//! (`LO76-unresolved-in-district`: "X village of Bannu district"). A country-only place gives way to a finer
 //! storyline or dateline place inside that country (`LO82-storyline-refines-country`). A
 //! place the text narrows ("northern Aleppo", "the Idlib countryside") gets a relation "in the
 //! ... of" that makes its ACLED precision 2 ([`frontline_model::EventLocation::acled_precision`]).
@@ -939,19 +940,32 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
                 // clause ties the name to it, LO15), if it lies in the name's country (or the name's
                 // country is only inferred from who acted, not named by the document)
                 let cc = l.place.country_code.clone();
+                let same_country = |f: &EventLocation| match cc.as_deref() {
+                    Some(c) => f.place.country_code.as_deref() == Some(c) || !named_country(c),
+                    None => true,
+                };
                 let fits = |f: &EventLocation| {
                     has_coords(&f.place)
                         && matches!(
                             f.place.precision,
                             GeoPrecision::Admin1 | GeoPrecision::Admin2 | GeoPrecision::Region
                         )
-                        && match cc.as_deref() {
-                            Some(c) => {
-                                f.place.country_code.as_deref() == Some(c) || !named_country(c)
-                            }
-                            None => true,
-                        }
+                        && same_country(f)
                 };
+                // LO76-unresolved-in-district: "Burhani Khel village of Sayed Abad district":
+                // the district its sentence names after a town (LO67), before any province
+                let in_district = places_by.get(e.sentence).and_then(|hits| {
+                    let t = toks.get(e.sentence)?;
+                    hits.iter()
+                        .filter(|h| {
+                            sub_country(&h.place)
+                                && h.place.precision == GeoPrecision::Point
+                                && h.place.feature_class.as_deref() == Some("P")
+                                && district_after(t, h.end)
+                        })
+                        .map(|h| located_at(t, h, "in the district of"))
+                        .find(|f| same_country(f))
+                });
                 let in_sentence = places_by.get(e.sentence).and_then(|hits| {
                     let t = toks.get(e.sentence)?;
                     hits.iter()
@@ -960,8 +974,9 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
                         .filter(|f| fits(f))
                         .min_by_key(|f| f.place.precision != GeoPrecision::Admin1)
                 });
-                let pick = in_sentence
-                    .map(|f| (f, "LO75-unresolved-in-sentence"))
+                let pick = in_district
+                    .map(|f| (f, "LO76-unresolved-in-district"))
+                    .or_else(|| in_sentence.map(|f| (f, "LO75-unresolved-in-sentence")))
                     .or_else(|| {
                         current
                             .clone()

@@ -322,6 +322,23 @@ mod tests {
     }
 
     #[test]
+    fn lo76_a_name_the_gazetteer_lacks_is_in_the_district_its_sentence_names() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Gunmen raided the Zarghunkot Baba village of Bannu district on Sunday, killing five \
+             farmers.",
+        );
+        let e = ex
+            .events
+            .iter()
+            .find(|e| e.rules.iter().any(|r| r == "LO76-unresolved-in-district"))
+            .unwrap_or_else(|| panic!("no LO76 in {:#?}", ex.events));
+        let l = e.location.as_ref().unwrap();
+        assert_eq!(l.place.name, "Bannu");
+        assert_eq!(l.acled_precision(), 2);
+    }
+
+    #[test]
     fn lo68_an_attack_on_a_town_is_at_the_town() {
         let ex = pipeline().extract(
             DocumentMeta::default(),
