@@ -15,8 +15,9 @@
 //! (`LO95-document-country`). A name the gazetteer lacks is placed in a province, district or
 //! region of its sentence (`LO75-unresolved-in-sentence`), else of the storyline, dateline or
 //! focus, never in a town it is not tied to, except a town named as its district
-//! (`LO76-unresolved-in-district`: "X village of Bannu district"). A country-only place gives way to a finer
-//! storyline or dateline place inside that country (`LO82-storyline-refines-country`). A
+//! (`LO76-unresolved-in-district`: "X village of Bannu district"). A country-only place gives
+//! way to a finer storyline or dateline place inside that country
+//! (`LO82-storyline-refines-country`). A
 //! place the text narrows ("northern Aleppo", "the Idlib countryside") gets a relation "in the
 //! ... of" that makes its ACLED precision 2 ([`frontline_model::EventLocation::acled_precision`]).
 
