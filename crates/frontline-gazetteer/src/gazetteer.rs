@@ -127,6 +127,73 @@ impl Names {
 /// (`GZ10-unit-centre-abroad`).
 const STRAY_CELLS: i32 = 3;
 
+/// Letters a unit's name and its seat's must begin with alike for the unit to be the seat's
+/// (`GZ20-unit-code-by-nearest-free`): "Odeska oblast" and Odesa, "Zaporizka" and Zaporizhzhia.
+const SEAT_PREFIX: usize = 4;
+
+/// Letters at most the shorter of a unit's and its seat's names may go on after their common
+/// beginning (`GZ20`): "Santiago Rodríguez" is not "Santiago de los Caballeros"'s unit.
+const SEAT_TAIL: usize = 3;
+
+/// Farthest a unit's centre may lie from the places of a code no unit holds for the unit to
+/// take that code by distance alone (`GZ20`).
+const FREE_CODE_KM: f64 = 150.0;
+
+/// Whether a unit's bare name key is its seat's name (`GZ20`): they begin alike over
+/// [`SEAT_PREFIX`] letters, and the shorter goes on for at most [`SEAT_TAIL`] more.
+fn seat_like(unit: &str, seat: &str) -> bool {
+    let n = common_prefix(unit, seat);
+    let shorter = unit.chars().count().min(seat.chars().count());
+    n >= SEAT_PREFIX && n + SEAT_TAIL >= shorter
+}
+
+/// Unit words the embedded sources write after a first-level unit's name.
+const UNIT_SUFFIXES: &[&str] = &[
+    "governorate",
+    "province",
+    "region",
+    "district",
+    "state",
+    "oblast",
+    "department",
+    "prefecture",
+    "county",
+    "municipality",
+    "division",
+];
+
+/// The places of one admin1 code (`GZ20-unit-code-by-nearest-free`).
+#[derive(Debug)]
+struct CodeGroup {
+    code: u32,
+    cc: [u8; 2],
+    lat: f64,
+    lon: f64,
+    seats: Vec<String>,
+}
+
+/// A name key with its spaces and hyphens left out ("sar e pul" -> "sarepul").
+fn compact_key(name: &str) -> String {
+    normalize::key(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// How many leading characters two keys share.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Great-circle distance in km.
+fn km(a: (f32, f32), b: (f64, f64)) -> f64 {
+    let (la1, lo1) = (f64::from(a.0).to_radians(), f64::from(a.1).to_radians());
+    let (la2, lo2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+}
+
 /// Size of one place record in the index file.
 const REC_LEN: usize = 38;
 /// Size of one name-index entry (key hash, place position) in the index file.
@@ -398,6 +465,207 @@ impl GazetteerBuilder {
             }
         }
         moved
+    }
+
+    /// `GZ20-unit-code-by-nearest-free`: repairs the ties between the embedded sources'
+    /// first-level units and the GeoNames admin1 codes of their places. The sources tied each
+    /// unit to the code whose places' centre lay nearest its own centre, unit by unit, so two
+    /// units could share a code (Panjshir's towns showed "Helmand", Helmand's centre having
+    /// been abroad) while another code had none (Zaporizhzhia's towns showed no province).
+    /// Run after the unit centres are fixed (`GZ10` and the supplement's `centre` rows), it
+    /// leaves every code held by one unit alone; of the units sharing a code, the one whose
+    /// name begins like the code's seat (its `PPLA`: "Odeska oblast" and Odesa), else the
+    /// nearest, keeps it; the others, and any unit whose name begins like the seat of a code
+    /// no unit holds while its own code's seat does not, take the free codes, pairs in order
+    /// of distance (by name first). A unit left over keeps its code but does not name it. The
+    /// US (whose units carry their real codes) is left alone. Returns how many units moved.
+    pub fn retie_units_to_codes(&mut self) -> usize {
+        let groups = self.code_groups();
+        let mut by_country: HashMap<[u8; 2], Vec<usize>> = HashMap::new();
+        for (i, r) in self.recs.iter().enumerate() {
+            if r.fcode.starts_with(b"ADM1")
+                && r.fcode[4] == 0
+                && r.admin1 != NO_ADMIN
+                && &r.cc != b"US"
+            {
+                by_country.entry(r.cc).or_default().push(i);
+            }
+        }
+        let mut ccs: Vec<[u8; 2]> = by_country.keys().copied().collect();
+        ccs.sort_unstable();
+        let mut moved = 0;
+        for cc in ccs {
+            let units = by_country.get(&cc).cloned().unwrap_or_default();
+            let codes: Vec<&CodeGroup> = groups.iter().filter(|g| g.cc == cc).collect();
+            moved += self.retie_country(&units, &codes);
+        }
+        moved
+    }
+
+    /// [`GazetteerBuilder::retie_units_to_codes`] for one country's units and codes.
+    fn retie_country(&mut self, units: &[usize], codes: &[&CodeGroup]) -> usize {
+        let keys: Vec<String> = units.iter().map(|&u| self.bare_unit_key(u)).collect();
+        let by_name = |k: usize, g: &CodeGroup| g.seats.iter().any(|s| seat_like(&keys[k], s));
+        let dist = |u: usize, g: &CodeGroup| {
+            let r = &self.recs[u];
+            km((r.lat, r.lon), (g.lat, g.lon))
+        };
+        let holders = |code: u32| -> Vec<usize> {
+            (0..units.len())
+                .filter(|&k| self.recs[units[k]].admin1 == code)
+                .collect()
+        };
+        // the keeper of each code, and the units that must look for another
+        let mut keeper: Vec<(u32, usize)> = Vec::new();
+        let mut homeless: Vec<usize> = Vec::new();
+        for g in codes {
+            let hs = holders(g.code);
+            // named like the seat, else the unit that named the code first (the sources'
+            // own choice: Lombardy, not one of its provinces, for Milan's code)
+            let best = hs
+                .iter()
+                .copied()
+                .min_by_key(|&k| (!by_name(k, g), units[k]));
+            if let Some(best) = best {
+                keeper.push((g.code, best));
+                homeless.extend(hs.into_iter().filter(|&k| k != best));
+            }
+        }
+        let free: Vec<&CodeGroup> = codes
+            .iter()
+            .copied()
+            .filter(|g| !keeper.iter().any(|&(c, _)| c == g.code))
+            .collect();
+        // a keeper not named like its code's seat, named like a free code's seat, moves there
+        for &(code, k) in &keeper {
+            let own = codes.iter().find(|g| g.code == code);
+            if own.is_some_and(|g| !by_name(k, g)) && free.iter().any(|g| by_name(k, g)) {
+                homeless.push(k);
+            }
+        }
+        keeper.retain(|(_, k)| !homeless.contains(k));
+        let mut pairs: Vec<(bool, f64, usize, u32)> = Vec::new();
+        for &k in &homeless {
+            // a unit GZ10 moved to its country's centre has no centre of its own to go by
+            let centreless = self.at_country_centre(units[k]);
+            for g in &free {
+                if by_name(k, g) || (!centreless && dist(units[k], g) <= FREE_CODE_KM) {
+                    pairs.push((!by_name(k, g), dist(units[k], g), k, g.code));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        let mut moved = 0;
+        for (_, _, k, code) in pairs {
+            if keeper.iter().any(|&(c, kk)| c == code || kk == k) {
+                continue;
+            }
+            keeper.push((code, k));
+            if self.recs[units[k]].admin1 != code {
+                self.recs[units[k]].admin1 = code;
+                moved += 1;
+            }
+        }
+        // every code of the country is named by its keeper, or by no unit
+        for g in codes {
+            if let Some(slot) = self.admin_names.get_mut(g.code as usize) {
+                slot.clear();
+            }
+        }
+        for &k in &homeless {
+            if let Some(slot) = self
+                .admin_names
+                .get_mut(self.recs[units[k]].admin1 as usize)
+            {
+                slot.clear();
+            }
+        }
+        for (code, k) in keeper {
+            let r = &self.recs[units[k]];
+            let off = r.name_off as usize;
+            let name = self
+                .arena
+                .get(off..off + r.name_len as usize)
+                .unwrap_or("")
+                .to_string();
+            if let Some(slot) = self.admin_names.get_mut(code as usize) {
+                *slot = name;
+            }
+        }
+        moved
+    }
+
+    /// The admin1 codes of the populated places, each with its places' centre (weighted by
+    /// the logarithm of their population) and the name keys of its seats (`PPLA`).
+    fn code_groups(&self) -> Vec<CodeGroup> {
+        let mut acc: HashMap<u32, CodeGroup> = HashMap::new();
+        let mut weight: HashMap<u32, f64> = HashMap::new();
+        for r in &self.recs {
+            if r.fclass != b'P' || r.admin1 == NO_ADMIN {
+                continue;
+            }
+            let w = (f64::from(r.pop) + 10.0).ln();
+            let g = acc.entry(r.admin1).or_insert_with(|| CodeGroup {
+                code: r.admin1,
+                cc: r.cc,
+                lat: 0.0,
+                lon: 0.0,
+                seats: Vec::new(),
+            });
+            g.lat += f64::from(r.lat) * w;
+            g.lon += f64::from(r.lon) * w;
+            *weight.entry(r.admin1).or_default() += w;
+            if r.fcode.starts_with(b"PPLA") && r.fcode[4] == 0 {
+                let off = r.name_off as usize;
+                let name = self.arena.get(off..off + r.name_len as usize).unwrap_or("");
+                g.seats.push(compact_key(name));
+            }
+        }
+        let mut out: Vec<CodeGroup> = acc
+            .into_values()
+            .map(|mut g| {
+                let w = weight
+                    .get(&g.code)
+                    .copied()
+                    .unwrap_or(1.0)
+                    .max(f64::MIN_POSITIVE);
+                g.lat /= w;
+                g.lon /= w;
+                g
+            })
+            .collect();
+        out.sort_by_key(|g| g.code);
+        out
+    }
+
+    /// Whether the place at `i` lies at its country's centre (where `GZ10` puts a unit whose
+    /// centre was abroad).
+    fn at_country_centre(&self, i: usize) -> bool {
+        let r = &self.recs[i];
+        std::str::from_utf8(&r.cc)
+            .ok()
+            .and_then(countries::by_iso2)
+            .is_some_and(|c| {
+                (f64::from(r.lat) - c.lat).abs() < 1e-3 && (f64::from(r.lon) - c.lon).abs() < 1e-3
+            })
+    }
+
+    /// The name key of the unit at `i` without its unit word ("Odeska oblast" -> "odeska").
+    fn bare_unit_key(&self, i: usize) -> String {
+        let r = &self.recs[i];
+        let off = r.name_off as usize;
+        let name = self.arena.get(off..off + r.name_len as usize).unwrap_or("");
+        let key = normalize::key(name);
+        let bare = UNIT_SUFFIXES
+            .iter()
+            .find_map(|w| key.strip_suffix(w).and_then(|k| k.strip_suffix(' ')))
+            .unwrap_or(&key);
+        compact_key(bare)
     }
 
     /// The first place added with this main name, feature code and country.
@@ -768,6 +1036,8 @@ impl Gazetteer {
         if bad > 0 {
             tracing::warn!("{source}: skipped {bad} malformed supplement rows");
         }
+        let retied = b.retie_units_to_codes();
+        tracing::debug!("{source}: {retied} first-level units tied to another code");
         b.add_countries();
         Ok(b.build(source))
     }
@@ -1033,6 +1303,38 @@ mod tests {
         assert_eq!(at("Desert Province"), (af.lat.round(), af.lon.round()));
         assert_eq!(at("Kandahar Province"), (31.0, 65.0));
         assert_eq!(at("Guam"), (13.0, 145.0));
+    }
+
+    #[test]
+    fn gz20_units_sharing_a_code_keep_one_and_the_others_take_free_codes() {
+        let mut b = GazetteerBuilder::new();
+        let place = |name: &'static str, lat: f64, code: &'static str, a1: &'static str| NewPlace {
+            name,
+            lat,
+            lon: 65.0,
+            feature_class: if code == "ADM1" { "A" } else { "P" },
+            feature_code: code,
+            country: "AF",
+            admin1: a1,
+            ..NewPlace::default()
+        };
+        // three codes, each with its seat; two units tied to code 11, none to code 10
+        b.add_place(&place("Herat", 34.0, "PPLA", "11"));
+        b.add_place(&place("Lashkar", 31.0, "PPLA", "10"));
+        b.add_place(&place("Qalat", 32.0, "PPLA", "28"));
+        b.add_place(&place("Desert", 31.1, "ADM1", "11"));
+        b.add_place(&place("Herat Province", 34.1, "ADM1", "11"));
+        b.add_place(&place("Zabul", 32.1, "ADM1", "28"));
+        assert_eq!(b.retie_units_to_codes(), 1);
+        let g = b.build("test");
+        let admin1_of = |name: &str| {
+            let h = g.lookup(name);
+            g.place(h[0].idx).unwrap().admin1_name.map(str::to_string)
+        };
+        // the unit named like the seat keeps the code, the other takes the free one nearby
+        assert_eq!(admin1_of("Herat").as_deref(), Some("Herat Province"));
+        assert_eq!(admin1_of("Lashkar").as_deref(), Some("Desert"));
+        assert_eq!(admin1_of("Qalat").as_deref(), Some("Zabul"));
     }
 
     #[test]

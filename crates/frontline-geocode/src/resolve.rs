@@ -152,15 +152,78 @@ fn unit_of_seat<'a>(g: &'a Gazetteer, p: &Place<'a>, f: &Found) -> Option<Place<
         return None;
     }
     let name = p.admin1_name?;
-    let seat = normalize::key(p.name);
+    let seat = compact(&normalize::key(p.name));
     g.lookup(name)
         .iter()
         .filter_map(|h| g.place(h.idx))
-        .find(|q| {
-            q.feature_code == "ADM1"
-                && q.country == p.country
-                && normalize::key(q.name).starts_with(&seat)
-        })
+        .find(|q| q.feature_code == "ADM1" && q.country == p.country && seat_named(q.name, &seat))
+}
+
+/// Letters a unit's name must begin with like its seat's, and letters the shorter of the two
+/// may go on after that, for the unit to be named after its seat (`UN30`): "Odeska oblast" is
+/// Odesa's, "Zaporizka oblast" Zaporizhzhia's, "Sumska" Sumy's (a seat of four letters
+/// needs three), "Nineveh" not Mosul's.
+const SEAT_PREFIX: usize = 4;
+const SEAT_TAIL: usize = 3;
+
+/// A name key without spaces, hyphens or apostrophes.
+fn compact(key: &str) -> String {
+    key.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Whether the unit named `unit` is named after the seat whose compact key is `seat`.
+fn seat_named(unit: &str, seat: &str) -> bool {
+    let key = normalize::key(unit);
+    let bare = UNIT_WORDS
+        .iter()
+        .find_map(|w| key.strip_suffix(w).and_then(|r| r.strip_suffix(' ')))
+        .unwrap_or(&key);
+    let bare = compact(bare);
+    let n = bare
+        .chars()
+        .zip(seat.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shorter = bare.chars().count().min(seat.chars().count());
+    n >= SEAT_PREFIX.min(shorter.saturating_sub(1)).max(3) && n + SEAT_TAIL >= shorter
+}
+
+/// Most letters a misspelt country name may differ by (`TR30-country-by-spelling`).
+const COUNTRY_TYPOS: usize = 2;
+
+/// Whether the name keyed `key` spells the country `name` closely (`TR30`): it ends with the
+/// country's key ("an australia"), or is at most [`COUNTRY_TYPOS`] edits from it.
+fn spelled_closely(key: &str, name: &str) -> bool {
+    let c = normalize::key(name);
+    if key.ends_with(&c) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (key.chars().collect(), c.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(x != y);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= COUNTRY_TYPOS
+}
+
+/// `UN31-exact-seat-over-spelling`: with a word after the name that asks for a first-level
+/// unit, a unit reached only by a transliteration of the name gives way to the unit of a seat
+/// the name matches exactly ("the Odesa region" is the oblast of Odesa, not Odisha, India).
+fn exact_seat_unit<'a>(g: &'a Gazetteer, sc: &[Scored<'_, 'a>], f: &Found) -> Option<Place<'a>> {
+    let best = sc.first()?;
+    let exact = |p: &Place<'_>| f.hits.iter().any(|h| h.exact && h.idx == p.idx);
+    if f.level != Some("ADM1") || best.place.feature_code != "ADM1" || exact(best.place) {
+        return None;
+    }
+    sc.iter()
+        .filter(|c| c.place.feature_code == "PPLA" && exact(c.place))
+        .find_map(|c| unit_of_seat(g, c.place, f))
+        .filter(|u| u.idx != best.place.idx)
 }
 
 /// Places reached only through an alternate name from this population up keep their name
@@ -169,7 +232,9 @@ const ALTERNATE_ABROAD_POPULATION: u64 = 500_000;
 
 /// `AN30-alternate-abroad`: whether the best candidate `p` is a town below
 /// [`ALTERNATE_ABROAD_POPULATION`] that bears the name only as an alternate name, in a country
-/// the document's other names give no support while they support another one.
+/// the document's other names give no support while they support another one. A cue that asks
+/// for a populated place ("the village of Azizi, in Panjwayi district of Kandahar": an
+/// alternate name of a Greek hamlet) does not make such a town more likely.
 fn alternate_abroad(
     p: &Place<'_>,
     cands: &[(Place<'_>, bool, bool)],
@@ -180,7 +245,7 @@ fn alternate_abroad(
         && p.population < ALTERNATE_ABROAD_POPULATION
         && f.country.is_none()
         && f.qualifier.is_none()
-        && f.level.is_none()
+        && f.level.is_none_or(|l| l == "P")
         && !f.dateline
         && cands
             .iter()
@@ -563,6 +628,14 @@ pub(crate) fn resolve(
             continue;
         }
         let mut sc = score_candidates(&cands, i, f, found, &doc);
+        // TR30-country-by-spelling: a country is named by its own names and aliases; one a
+        // name reaches only by transliteration and does not spell closely ("Mayele", a
+        // Congolese village, for Mali; not "Mauritious" nor "An Australia") is no candidate
+        sc.retain(|c| {
+            !is_country_code(c.place.feature_code)
+                || f.hits.iter().any(|h| h.exact && h.idx == c.place.idx)
+                || spelled_closely(&f.key, c.place.name)
+        });
         // a province found only by transliteration beside exact matches of villages stands
         // only where the document's countries support it ("Anbar" in a story about Iraq)
         if f.level.is_none() && f.hits.iter().any(|h| h.exact) {
@@ -572,6 +645,13 @@ pub(crate) fn resolve(
                     || f.hits.iter().any(|h| h.exact && h.idx == c.place.idx)
                     || others.share(c.place.country) >= 0.5
             });
+        }
+        let seat_unit = exact_seat_unit(g, &sc, f);
+        if let Some(unit) = &seat_unit {
+            // UN31: the seat's unit replaces the transliterated unit at the head
+            let score = sc.first().map_or(0.0, |b| b.score);
+            sc.retain(|c| c.place.idx != unit.idx);
+            sc.insert(0, Scored { place: unit, score });
         }
         match sc.first() {
             Some(best) => {

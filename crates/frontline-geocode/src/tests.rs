@@ -588,6 +588,65 @@ fn un30_the_region_of_a_seat_is_its_province() {
 }
 
 #[test]
+fn un30_a_unit_named_after_its_seat_with_another_ending_is_its_province() {
+    // "Zaporizka oblast" and "Sumska oblast" begin like their seats but do not go on alike
+    for (text, name, cc) in [
+        (
+            "Drones struck the Zaporizhzhia region overnight.",
+            "Zaporizhzhia",
+            "UA",
+        ),
+        (
+            "Shells fell across the Sumy region on Friday.",
+            "Sumy",
+            "UA",
+        ),
+    ] {
+        let v = parse(text);
+        let p = &find(&v, name).place;
+        assert_eq!(p.precision, GeoPrecision::Admin1, "{text}: {p:?}");
+        assert_eq!(p.country_code.as_deref(), Some(cc), "{text}: {p:?}");
+    }
+}
+
+#[test]
+fn un31_a_seat_matched_exactly_beats_a_unit_matched_by_spelling() {
+    // "Odesa" is a transliteration of Odisha, India, a first-level unit: the seat Odesa,
+    // matched exactly, names its own oblast
+    let v = parse("Missiles hit a warehouse in the Odesa region on Tuesday.");
+    let p = &find(&v, "Odesa").place;
+    assert_eq!(p.country_code.as_deref(), Some("UA"), "{p:?}");
+    assert_eq!(p.precision, GeoPrecision::Admin1, "{p:?}");
+}
+
+#[test]
+fn an30_a_village_cue_does_not_keep_a_namesake_abroad() {
+    // "Azizi" is only an alternate name of a Greek hamlet; the story is in Afghanistan
+    let v = parse(
+        "Bombs hit the village of Azizi in Kandahar province on Monday. Kandahar officials \
+         said the Afghan army had left.",
+    );
+    let p = &find(&v, "Azizi").place;
+    assert_ne!(p.country_code.as_deref(), Some("GR"), "{p:?}");
+}
+
+#[test]
+fn tr30_a_country_is_no_spelling_of_a_village() {
+    let v = parse("Rebels raided Mayele and two other villages near Beni in Congo on Friday.");
+    assert!(
+        v.iter()
+            .all(|(x, t)| x != "Mayele" || t.place.precision != GeoPrecision::Country),
+        "{v:?}"
+    );
+    // a close misspelling and a name behind an article still name the country
+    let v = parse("Officials in Mauritious confirmed the first case on Friday.");
+    assert_eq!(
+        find(&v, "Mauritious").place.country_code.as_deref(),
+        Some("MU")
+    );
+}
+
+#[test]
 fn vh10_a_model_year_and_a_make_is_a_vehicle() {
     let text = "Police said he was driving a 1998 Lincoln Town Car when it left the road near \
                 Tulsa. The 2015 Paris attacks were recalled at the vigil.";

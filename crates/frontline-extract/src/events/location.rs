@@ -14,8 +14,10 @@
 //! (`LO90-document-focus`), or that country when it names nothing finer
 //! (`LO95-document-country`). A name the gazetteer lacks is placed in a province, district or
 //! region of its sentence (`LO75-unresolved-in-sentence`), else of the storyline, dateline or
-//! focus, never in a town it is not tied to. A country-only place gives way to a finer
-//! storyline or dateline place inside that country (`LO82-storyline-refines-country`). A
+//! focus, never in a town it is not tied to, except a town named as its district
+//! (`LO76-unresolved-in-district`: "X village of Bannu district"). A country-only place gives
+//! way to a finer storyline or dateline place inside that country
+//! (`LO82-storyline-refines-country`). A
 //! place the text narrows ("northern Aleppo", "the Idlib countryside") gets a relation "in the
 //! ... of" that makes its ACLED precision 2 ([`frontline_model::EventLocation::acled_precision`]).
 
@@ -62,55 +64,121 @@ const SIMPLE: &[&str] = &[
 /// Compass words ("northeast of X"): the geocoder's list, so both read a place cue alike.
 const DIRECTIONS: &[&str] = frontline_geocode::COMPASS;
 
+/// Words between a locative cue and a place that name what kind of place it is ("in the town
+/// of X", "in the X district", "near the capital X").
+const UNIT_NOUNS: &[&str] = &[
+    "town",
+    "towns",
+    "village",
+    "villages",
+    "city",
+    "cities",
+    "province",
+    "provinces",
+    "district",
+    "districts",
+    "region",
+    "area",
+    "outskirts",
+    "suburb",
+    "suburbs",
+    "countryside",
+    "governorate",
+    "state",
+    "capital",
+];
+
+/// Whether the word at `k` is skipped on the way back from a place to its locative cue.
+fn skipped(t: &Tokens<'_>, k: usize) -> bool {
+    let w = t.low(k);
+    w == "the"
+        || w.ends_with("-held")
+        || w.ends_with("-controlled")
+        || UNIT_NOUNS.contains(&w)
+        || (w == "of" && k > 0 && UNIT_NOUNS.contains(&t.low(k - 1)) && t.low(k - 1) != "capital")
+}
+
+/// Words that may describe a unit noun ("central", "English-speaking", "Syrian"): one word of
+/// letters (hyphens and apostrophes inside), no cue, article or conjunction.
+fn describing(t: &Tokens<'_>, k: usize) -> bool {
+    let w = t.low(k);
+    !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && w.chars().next().is_some_and(char::is_alphabetic)
+        && !SIMPLE.contains(&w)
+        && !matches!(w, "the" | "a" | "an" | "and" | "or" | "but")
+}
+
+/// Whether the token at `k` is a possessive clitic ("'s", "'").
+fn possessive(t: &Tokens<'_>, k: usize) -> bool {
+    matches!(t.low(k), "'s" | "\u{2019}s" | "'" | "\u{2019}")
+}
+
+/// `LO21-describing-words`: before a unit noun ("town", "governorate"), up to three describing
+/// words after an article or a possessive ("in the central town of X", "in the
+/// English-speaking northwestern town of X", "in Yemen's northern governorate of X",
+/// "Afghanistan's southern province of X") are stepped over, and so is the possessor: returns
+/// the position to go on from (the article, or the word before the possessor).
+fn describing_run(t: &Tokens<'_>, k: usize) -> Option<usize> {
+    let mut j = k;
+    let mut n = 0;
+    while n < 3 && j > 0 && describing(t, j) {
+        j -= 1;
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    if matches!(t.low(j), "the" | "a" | "an") {
+        return Some(j);
+    }
+    possessive(t, j).then(|| possessor_start(t, j)).flatten()
+}
+
+/// The position before the capitalised possessor that ends at the clitic at `k` ("Diyala
+/// province's", "Sagaing Region's", "Yemen's"), when there is one.
+fn possessor_start(t: &Tokens<'_>, k: usize) -> Option<usize> {
+    let mut m = k.checked_sub(1)?;
+    let mut n = 0;
+    while n < 4 && m > 0 && (t.is_cap(m) || UNIT_NOUNS.contains(&t.low(m))) {
+        m -= 1;
+        n += 1;
+    }
+    (n > 0 && t.is_cap(m + 1)).then_some(m)
+}
+
 /// The locative relation just before token `start`, and where it starts.
 pub fn relation_before(t: &Tokens<'_>, start: usize) -> Option<(String, usize)> {
     if start == 0 {
         return None;
     }
     let mut k = start - 1;
-    // skip "the", "town of", "village of", "city of"
+    // skip "the", "town of", "village of", "city of", "the central town of", "Diyala
+    // province's" (LO21, LO22)
     let mut guard = 0;
-    while guard < 4 && k > 0 {
-        let w = t.low(k);
-        if w.ends_with("-held")
-            || w.ends_with("-controlled")
-            || matches!(
-                w,
-                "the"
-                    | "town"
-                    | "village"
-                    | "city"
-                    | "province"
-                    | "district"
-                    | "region"
-                    | "area"
-                    | "outskirts"
-                    | "suburb"
-                    | "suburbs"
-                    | "countryside"
-                    | "governorate"
-                    | "state"
-            )
-            || (w == "of"
-                && matches!(
-                    t.low(k - 1),
-                    "town"
-                        | "village"
-                        | "city"
-                        | "province"
-                        | "district"
-                        | "region"
-                        | "area"
-                        | "outskirts"
-                        | "suburbs"
-                        | "countryside"
-                        | "governorate"
-                ))
-        {
+    let mut after_unit = false;
+    while guard < 6 && k > 0 {
+        if skipped(t, k) {
+            after_unit = UNIT_NOUNS.contains(&t.low(k)) || (after_unit && t.low(k) == "of");
             k -= 1;
             guard += 1;
+            continue;
+        }
+        let next = if after_unit {
+            describing_run(t, k)
+        } else if possessive(t, k) && k + 1 == start {
+            possessor_start(t, k)
         } else {
-            break;
+            None
+        };
+        match next {
+            Some(j) if j < k => {
+                k = j;
+                guard += 1;
+                after_unit = false;
+            }
+            _ => break,
         }
     }
     let w = t.low(k);
@@ -740,16 +808,51 @@ const PART_ADJ: &[&str] = &[
 /// Words that name the area around a place ("Idlib countryside", "the outskirts of Kharkiv").
 const AROUND: &[&str] = &["countryside", "outskirts", "suburbs", "environs"];
 
+/// Words after a town's name that make it the name of the district, township or local
+/// government area around it ("the Bannu district", "Pale Township", "Jibia local government
+/// area", "Koutougou department").
+const DISTRICT_WORDS: &[&str] = &[
+    "district",
+    "districts",
+    "township",
+    "subdivision",
+    "sub-district",
+    "subdistrict",
+    "department",
+    "territory",
+    "lga",
+    "raion",
+];
+
+/// Whether the words from `b` name the district of the town before them (see
+/// [`DISTRICT_WORDS`]; "local government area" is three words).
+fn district_after(t: &Tokens<'_>, b: usize) -> bool {
+    if b >= t.len() {
+        return false;
+    }
+    DISTRICT_WORDS.contains(&t.low(b))
+        || (t.low(b) == "local" && b + 2 < t.len() && t.low(b + 1) == "government")
+}
+
 /// A location "in" a place that the text narrows to part of it ("northern Aleppo", "the Idlib
 /// countryside", "in the countryside of Hama") says so in its relation, which makes its ACLED
-/// precision 2 (part of a region, or the area around a town).
-fn part_of(t: &Tokens<'_>, l: &mut EventLocation) {
+/// precision 2 (part of a region, or the area around a town). `LO68-on-is-at`: "an attack on
+/// Beled Hawo", "strikes on the town of X" are at the place (ACLED precision 1, not "near").
+/// `LO67-district-of-town`: a town named with a district word after it ("in the Bannu
+/// district", "Khanaqin district", "Pale Township") stands for its district, ACLED precision 2
+/// at the town. Returns the ids of the rules that changed the relation.
+fn part_of(t: &Tokens<'_>, l: &mut EventLocation) -> Vec<&'static str> {
+    let mut fired = Vec::new();
+    if l.relation == "on" {
+        l.relation = "at".into();
+        fired.push("LO68-on-is-at");
+    }
     if !matches!(l.relation.as_str(), "in" | "at") || l.place.demonym {
-        return;
+        return fired;
     }
     let (a, b) = t.range_of(l.span);
     if b <= a || b > t.len() {
-        return;
+        return fired;
     }
     let before = |k: usize| if a >= k { t.low(a - k) } else { "" };
     let part = if PART_ADJ.contains(&before(1)) {
@@ -758,12 +861,19 @@ fn part_of(t: &Tokens<'_>, l: &mut EventLocation) {
         Some(format!("in the {} of", t.low(b)))
     } else if before(1) == "of" && AROUND.contains(&before(2)) {
         Some(format!("in the {} of", before(2)))
+    } else if l.place.precision == GeoPrecision::Point
+        && l.place.feature_class.as_deref() == Some("P")
+        && district_after(t, b)
+    {
+        fired.push("LO67-district-of-town");
+        Some("in the district of".to_string())
     } else {
         None
     };
     if let Some(p) = part {
         l.relation = p;
     }
+    fired
 }
 
 /// Places the events that their clause and sentence left without coordinates (see the module
@@ -796,7 +906,9 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
     };
     for e in events.iter_mut() {
         if let (Some(l), Some(t)) = (&mut e.location, toks.get(e.sentence)) {
-            part_of(t, l);
+            for rule in part_of(t, l) {
+                e.rules.push(rule.into());
+            }
         }
     }
     let mut story: Option<(usize, Option<frontline_model::TimeRef>, EventLocation)> = None;
@@ -829,19 +941,32 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
                 // clause ties the name to it, LO15), if it lies in the name's country (or the name's
                 // country is only inferred from who acted, not named by the document)
                 let cc = l.place.country_code.clone();
+                let same_country = |f: &EventLocation| match cc.as_deref() {
+                    Some(c) => f.place.country_code.as_deref() == Some(c) || !named_country(c),
+                    None => true,
+                };
                 let fits = |f: &EventLocation| {
                     has_coords(&f.place)
                         && matches!(
                             f.place.precision,
                             GeoPrecision::Admin1 | GeoPrecision::Admin2 | GeoPrecision::Region
                         )
-                        && match cc.as_deref() {
-                            Some(c) => {
-                                f.place.country_code.as_deref() == Some(c) || !named_country(c)
-                            }
-                            None => true,
-                        }
+                        && same_country(f)
                 };
+                // LO76-unresolved-in-district: "Burhani Khel village of Sayed Abad district":
+                // the district its sentence names after a town (LO67), before any province
+                let in_district = places_by.get(e.sentence).and_then(|hits| {
+                    let t = toks.get(e.sentence)?;
+                    hits.iter()
+                        .filter(|h| {
+                            sub_country(&h.place)
+                                && h.place.precision == GeoPrecision::Point
+                                && h.place.feature_class.as_deref() == Some("P")
+                                && district_after(t, h.end)
+                        })
+                        .map(|h| located_at(t, h, "in the district of"))
+                        .find(|f| same_country(f))
+                });
                 let in_sentence = places_by.get(e.sentence).and_then(|hits| {
                     let t = toks.get(e.sentence)?;
                     hits.iter()
@@ -850,8 +975,9 @@ pub fn fill_from_document(events: &mut [Event], toks: &[Tokens<'_>], places_by: 
                         .filter(|f| fits(f))
                         .min_by_key(|f| f.place.precision != GeoPrecision::Admin1)
                 });
-                let pick = in_sentence
-                    .map(|f| (f, "LO75-unresolved-in-sentence"))
+                let pick = in_district
+                    .map(|f| (f, "LO76-unresolved-in-district"))
+                    .or_else(|| in_sentence.map(|f| (f, "LO75-unresolved-in-sentence")))
                     .or_else(|| {
                         current
                             .clone()

@@ -287,6 +287,74 @@ mod tests {
     }
 
     #[test]
+    fn lo21_describing_words_before_a_unit_noun_keep_the_cue() {
+        // an adjective run after an article, and a possessor, stand between "in" and the place
+        for (text, town) in [
+            (
+                "Militants attacked an army post in the remote northern town of Garowe on Sunday.",
+                "Garo",
+            ),
+            (
+                "Rebels shelled a market in Yemen's southern governorate of Lahij on Sunday.",
+                "Lahij",
+            ),
+            (
+                "A roadside bomb killed two farmers in the villages of Khalis on Sunday.",
+                "Kh",
+            ),
+        ] {
+            let (name, relation, _) = located(text);
+            assert!(name.contains(town), "{text}: {name}");
+            assert_eq!(relation, "in", "{text}");
+        }
+    }
+
+    #[test]
+    fn lo67_a_town_named_with_a_district_word_is_its_district() {
+        let (name, relation, precision) =
+            located("Gunmen killed five farmers in the Bannu district on Sunday.");
+        assert_eq!(name, "Bannu");
+        assert_eq!(relation, "in the district of");
+        assert_eq!(precision, 2);
+        // the town itself stays precision 1
+        let (_, _, precision) = located("Gunmen killed five farmers in Bannu on Sunday.");
+        assert_eq!(precision, 1);
+    }
+
+    #[test]
+    fn lo76_a_name_the_gazetteer_lacks_is_in_the_district_its_sentence_names() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Gunmen raided the Zarghunkot Baba village of Bannu district on Sunday, killing five \
+             farmers.",
+        );
+        let e = ex
+            .events
+            .iter()
+            .find(|e| e.rules.iter().any(|r| r == "LO76-unresolved-in-district"))
+            .unwrap_or_else(|| panic!("no LO76 in {:#?}", ex.events));
+        let l = e.location.as_ref().unwrap();
+        assert_eq!(l.place.name, "Bannu");
+        assert_eq!(l.acled_precision(), 2);
+    }
+
+    #[test]
+    fn lo68_an_attack_on_a_town_is_at_the_town() {
+        let ex = pipeline().extract(
+            DocumentMeta::default(),
+            "Militants launched an attack on Kismayo on Monday, killing four soldiers.",
+        );
+        let e = ex
+            .events
+            .iter()
+            .find(|e| e.rules.iter().any(|r| r == "LO68-on-is-at"))
+            .unwrap_or_else(|| panic!("no LO68 in {:#?}", ex.events));
+        let l = e.location.as_ref().unwrap();
+        assert_eq!(l.relation, "at");
+        assert_eq!(l.acled_precision(), 1);
+    }
+
+    #[test]
     fn lo55_an_event_after_where_is_at_the_place_where_refers_to() {
         let ex = pipeline().extract(
             DocumentMeta::default(),
