@@ -227,7 +227,14 @@ mod tests {
     use crate::lex::tokenize;
     use frontline_text::Span;
 
-    fn planned(s: &str, word: &str) -> Modality {
+    /// The modality `rule` gives the trigger word `word` of form `form` in `s`, from an
+    /// asserted start.
+    fn modality_by(
+        s: &str,
+        word: &str,
+        form: Form,
+        rule: impl FnOnce(&Tokens<'_>, &TriggerHit, ModalityFound) -> ModalityFound,
+    ) -> Modality {
         let lower = s.to_ascii_lowercase();
         let t = tokenize(s, &lower, Span::new(0, s.len()));
         let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
@@ -235,14 +242,18 @@ mod tests {
             rule: 0,
             start: k,
             end: k + 1,
-            form: Form::Noun,
+            form,
         };
         let m = ModalityFound {
             modality: Modality::Asserted,
             cue: None,
             rule: None,
         };
-        planned_noun(&t, &h, m).modality
+        rule(&t, &h, m).modality
+    }
+
+    fn planned(s: &str, word: &str) -> Modality {
+        modality_by(s, word, Form::Noun, planned_noun)
     }
 
     #[test]
@@ -262,21 +273,7 @@ mod tests {
     }
 
     fn infinitive(s: &str, word: &str) -> Modality {
-        let lower = s.to_ascii_lowercase();
-        let t = tokenize(s, &lower, Span::new(0, s.len()));
-        let k = (0..t.len()).find(|&k| t.low(k) == word).unwrap();
-        let h = TriggerHit {
-            rule: 0,
-            start: k,
-            end: k + 1,
-            form: Form::Verb,
-        };
-        let m = ModalityFound {
-            modality: Modality::Asserted,
-            cue: None,
-            rule: None,
-        };
-        infinitive_aim(&t, &h, m).modality
+        modality_by(s, word, Form::Verb, infinitive_aim)
     }
 
     #[test]

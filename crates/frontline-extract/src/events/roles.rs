@@ -899,13 +899,34 @@ pub fn fill(
 /// comma. Only an "-ing" form after a comma or "and" is read as such a verb (not "fighting
 /// forces", "retreating troops", where it is an adjective).
 fn participle_object(t: &Tokens<'_>, a: &ActorFound, floor: usize) -> bool {
-    let mut k = a.tok_start;
+    let k = before_count(t, a.tok_start, floor, 2, |_| false);
+    if k < 2 || k - 1 < floor {
+        return false;
+    }
+    let verb = t.low(k - 1);
+    verb.len() > 5
+        && verb.ends_with("ing")
+        && !t.is_cap(k - 1)
+        && (t.is_punct(k - 2, ',') || t.low(k - 2) == "and")
+}
+
+/// The token where a counted noun phrase ending before `start` begins: steps back over at most
+/// `max_steps` numbers, articles and count words ("the", "three", "dozens"; `also` adds words
+/// such as "at least"), never to or past `floor`. Shared by RO88 and RO90.
+fn before_count(
+    t: &Tokens<'_>,
+    start: usize,
+    floor: usize,
+    max_steps: usize,
+    also: impl Fn(&str) -> bool,
+) -> usize {
+    let mut k = start;
     let mut steps = 0;
-    while k > floor
-        && steps < 2
-        && (t.toks.get(k - 1).is_some_and(|x| x.kind == Tok::Number)
+    while k > floor && steps < max_steps {
+        let w = t.low(k - 1);
+        let count = t.toks.get(k - 1).is_some_and(|x| x.kind == Tok::Number)
             || matches!(
-                t.low(k - 1),
+                w,
                 "the"
                     | "a"
                     | "an"
@@ -922,19 +943,15 @@ fn participle_object(t: &Tokens<'_>, a: &ActorFound, floor: usize) -> bool {
                     | "dozens"
                     | "scores"
                     | "many"
-            ))
-    {
+            )
+            || also(w);
+        if !count {
+            break;
+        }
         k -= 1;
         steps += 1;
     }
-    if k < 2 || k - 1 < floor {
-        return false;
-    }
-    let verb = t.low(k - 1);
-    verb.len() > 5
-        && verb.ends_with("ing")
-        && !t.is_cap(k - 1)
-        && (t.is_punct(k - 2, ',') || t.low(k - 2) == "and")
+    k
 }
 
 /// The prepositions of circumstance that put a noun trigger in an adjunct of its clause.
@@ -1051,42 +1068,12 @@ fn coordinated_verb_object(t: &Tokens<'_>, a: &ActorFound, floor: usize, trigger
     if t.low(a.tok_end) != "and" || !(a.tok_end + 1..=a.tok_end + 2).contains(&trigger) {
         return false;
     }
-    let mut k = a.tok_start;
-    let mut steps = 0;
-    while k > floor
-        && steps < 3
-        && (t.toks.get(k - 1).is_some_and(|x| x.kind == Tok::Number)
-            || matches!(
-                t.low(k - 1),
-                "the"
-                    | "a"
-                    | "an"
-                    | "two"
-                    | "three"
-                    | "four"
-                    | "five"
-                    | "six"
-                    | "seven"
-                    | "eight"
-                    | "nine"
-                    | "ten"
-                    | "several"
-                    | "dozens"
-                    | "scores"
-                    | "many"
-                    | "about"
-                    | "some"
-                    | "least"
-                    | "at"
-                    | "more"
-                    | "than"
-                    | "over"
-                    | "around"
-            ))
-    {
-        k -= 1;
-        steps += 1;
-    }
+    let k = before_count(t, a.tok_start, floor, 3, |w| {
+        matches!(
+            w,
+            "about" | "some" | "least" | "at" | "more" | "than" | "over" | "around"
+        )
+    });
     if k < 2 || k - 1 <= floor {
         return false;
     }

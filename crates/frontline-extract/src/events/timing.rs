@@ -343,8 +343,14 @@ mod tests {
         ));
     }
 
-    /// Whether DT21 skips the time word `time` for the trigger word `trig` in `s`.
-    fn skipped(s: &str, time: &str, trig: &str) -> bool {
+    /// Runs `f` on the tokens of `s` with a time hit on the word `time` and a verb trigger on
+    /// the word `trig`.
+    fn with_hits<R>(
+        s: &str,
+        time: &str,
+        trig: &str,
+        f: impl FnOnce(&Tokens<'_>, &TimeHit, &TriggerHit) -> R,
+    ) -> R {
         let lower = s.to_ascii_lowercase();
         let t = crate::lex::tokenize(s, &lower, frontline_text::Span::new(0, s.len()));
         let find = |w: &str| (0..t.len()).find(|&k| t.low(k) == w).unwrap();
@@ -361,8 +367,15 @@ mod tests {
             end: h + 1,
             form: super::super::lexicon::Form::Verb,
         };
-        let clause = super::super::roles::clause(&t, h, h + 1);
-        earlier_act_time(&t, &th, &hit, clause)
+        f(&t, &th, &hit)
+    }
+
+    /// Whether DT21 skips the time word `time` for the trigger word `trig` in `s`.
+    fn skipped(s: &str, time: &str, trig: &str) -> bool {
+        with_hits(s, time, trig, |t, th, hit| {
+            let clause = super::super::roles::clause(t, hit.start, hit.end);
+            earlier_act_time(t, th, hit, clause)
+        })
     }
 
     #[test]
@@ -379,23 +392,7 @@ mod tests {
     #[test]
     fn dt22_a_time_in_a_relative_clause_dates_its_own_act() {
         let rel = |s: &str, time: &str, trig: &str| {
-            let lower = s.to_ascii_lowercase();
-            let t = crate::lex::tokenize(s, &lower, frontline_text::Span::new(0, s.len()));
-            let find = |w: &str| (0..t.len()).find(|&k| t.low(k) == w).unwrap();
-            let (k, h) = (find(time), find(trig));
-            let th = TimeHit {
-                start: k,
-                end: k + 1,
-                time: span(ymd(2017, 6, 15), ymd(2017, 6, 15)),
-                mention: None,
-            };
-            let hit = TriggerHit {
-                rule: 0,
-                start: h,
-                end: h + 1,
-                form: super::super::lexicon::Form::Verb,
-            };
-            relative_clause_time(&t, &th, &hit)
+            with_hits(s, time, trig, |t, th, hit| relative_clause_time(t, th, hit))
         };
         let s = "Fighters who had agreed to a truce in March, overran two villages near the river.";
         assert!(rel(s, "march", "overran"));
