@@ -391,9 +391,7 @@ mod tests {
 
     #[test]
     fn dt22_a_time_in_a_relative_clause_dates_its_own_act() {
-        let rel = |s: &str, time: &str, trig: &str| {
-            with_hits(s, time, trig, |t, th, hit| relative_clause_time(t, th, hit))
-        };
+        let rel = |s: &str, time: &str, trig: &str| with_hits(s, time, trig, relative_clause_time);
         let s = "Fighters who had agreed to a truce in March, overran two villages near the river.";
         assert!(rel(s, "march", "overran"));
         let s = "On Tuesday, fighters who had agreed to a truce overran two villages.";
