@@ -387,10 +387,43 @@ fn same_event_by(a: &Event, b: &Event, apart: bool) -> bool {
     }
     if same_kind_by(a, b, apart) {
         return places_agree_by(a.location.as_ref(), b.location.as_ref(), apart)
-            && actors_agree(&a.sources, &b.sources)
-            && actors_agree(&a.targets, &b.targets);
+            && (sides_agree(a, b) || headline_retold(a, b));
     }
     part_of(a, b).is_some()
+}
+
+/// Whether the two events' sources agree and their targets agree (where both name them).
+fn sides_agree(a: &Event, b: &Event) -> bool {
+    actors_agree(&a.sources, &b.sources) && actors_agree(&a.targets, &b.targets)
+}
+
+/// The rule id of `MG44-headline-retold`.
+pub const HEADLINE_RULE: &str = "MG44-headline-retold";
+
+/// `MG44-headline-retold`: the document's first sentence (its headline, or its lede where it
+/// has none) and the next two sentences tell its main event again in other words. An event
+/// there of the same kind, at a place that agrees (both placed by their own sentences, or,
+/// where a place was taken from the storyline, dateline or focus, of the same ACLED sub-type)
+/// and on a date that agrees, is the first sentence's event even where the two tellings'
+/// sides disagree: a headline's sides
+/// ("Gunmen kill five", "Clashes in X") are read less surely than the lede's, and one side
+/// coded otherwise kept two records of one event apart.
+fn headline_retold(a: &Event, b: &Event) -> bool {
+    let (first, later) = if a.sentence <= b.sentence {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    first.sentence == 0
+        && (1..=2).contains(&later.sentence)
+        && a.location.is_some()
+        && b.location.is_some()
+        && ((!place_from_document(a) && !place_from_document(b)) || same_subtype(a, b))
+}
+
+/// Whether both events carry the same ACLED sub-event type.
+fn same_subtype(a: &Event, b: &Event) -> bool {
+    matches!((&a.acled, &b.acled), (Some(x), Some(y)) if x.sub_event_type == y.sub_event_type)
 }
 
 /// Which rule kept `b` apart from `a` when the two would merge without it.
@@ -876,12 +909,18 @@ pub fn merge_document(
                          one telling with the police's intervention: same place, date and sides",
                         k.sentence, k.trigger_text
                     ),
+                    None if !sides_agree(k, &e) => format!(
+                        "{HEADLINE_RULE}: the event of sentence {} (\"{}\") told again near the \
+                         top of the document: same type, place and date, sides told otherwise",
+                        k.sentence, k.trigger_text
+                    ),
                     None => format!(
                         "{MERGE_RULE}: tells the event of sentence {} (\"{}\"): same type, place, \
                          date and actors where both give them",
                         k.sentence, k.trigger_text
                     ),
                 };
+                let retold = part.is_none() && !one_protest(k, &e) && !sides_agree(k, &e);
                 near.push(NearMiss {
                     sentence: e.sentence,
                     span: e.trigger,
@@ -895,6 +934,9 @@ pub fn merge_document(
                 }
                 if twice && !k.rules.iter().any(|r| r == PROTEST_TWICE_RULE) {
                     k.rules.push(PROTEST_TWICE_RULE.into());
+                }
+                if retold && !k.rules.iter().any(|r| r == HEADLINE_RULE) {
+                    k.rules.push(HEADLINE_RULE.into());
                 }
             }
             None => {
@@ -1410,5 +1452,51 @@ mod tests {
         // "another" before no number tells no other act, a killing only with "separate"
         assert!(!another_count("another", Some("witness")));
         assert!(another_count("Another", Some("5")));
+    }
+
+    #[test]
+    fn mg44_the_headline_and_the_lede_are_one_event_though_their_sides_differ() {
+        let clash = ("Battles", "Armed clash");
+        let headline = act(
+            "ASSAULT",
+            "firearms",
+            clash,
+            "Lahore",
+            &[("REB", "REBEL")],
+            &[("COP", "POLICE")],
+        );
+        let mut lede = act(
+            "ASSAULT",
+            "firearms",
+            clash,
+            "Lahore",
+            &[("MIL", "MILITARY")],
+            &[("REB", "REBEL")],
+        );
+        lede.sentence = 1;
+        assert!(same_event(&headline, &lede));
+        let mut events = vec![headline.clone(), lede.clone()];
+        let mut near = Vec::new();
+        merge_document(&mut events, &mut near, "", &[]);
+        assert_eq!(events.len(), 1);
+        assert!(events[0].rules.iter().any(|r| r == HEADLINE_RULE));
+        assert!(near[0].reason.starts_with(HEADLINE_RULE));
+        // further down the story, sides that disagree are two events
+        let mut later = lede.clone();
+        later.sentence = 5;
+        assert!(!same_event(&headline, &later));
+        // a place taken from the storyline agrees only for the same ACLED sub-type
+        let mut carried = lede.clone();
+        carried.rules.push("LO80-storyline".into());
+        assert!(same_event(&headline, &carried));
+        carried.acled = Some(frontline_model::AcledType {
+            event_type: "Violence against civilians".into(),
+            sub_event_type: "Attack".into(),
+        });
+        assert!(!same_event(&headline, &carried));
+        // an unplaced telling is not taken in on the strength of its kind alone
+        let mut unplaced = lede;
+        unplaced.location = None;
+        assert!(!same_event(&headline, &unplaced));
     }
 }
