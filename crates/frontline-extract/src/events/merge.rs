@@ -1189,15 +1189,18 @@ mod tests {
         assert_eq!(part_of(&rally, &plain), None);
     }
 
-    #[test]
-    fn mg41_a_withdrawal_is_part_of_the_capture_it_gave_way_to() {
-        let taken = ("Battles", "Non-state actor overtakes territory");
+    /// A non-state capture of `place` by `captor` and a withdrawal from it by `withdrawer`.
+    fn capture_and_withdrawal(
+        place: &str,
+        captor: (&str, &str),
+        withdrawer: (&str, &str),
+    ) -> (Event, Event) {
         let mut capture = act(
             "COERCE",
             "seize",
-            taken,
-            "Walikale",
-            &[("CODREBM23", "REBEL")],
+            ("Battles", "Non-state actor overtakes territory"),
+            place,
+            &[captor],
             &[],
         );
         capture.territory = Some(frontline_model::TerritorialChange {
@@ -1212,10 +1215,17 @@ mod tests {
                 "Strategic developments",
                 "Non-violent transfer of territory",
             ),
-            "Walikale",
-            &[("CODMIL", "MILITARY")],
+            place,
+            &[withdrawer],
             &[],
         );
+        (capture, withdrew)
+    }
+
+    #[test]
+    fn mg41_a_withdrawal_is_part_of_the_capture_it_gave_way_to() {
+        let (mut capture, withdrew) =
+            capture_and_withdrawal("Walikale", ("CODREBM23", "REBEL"), ("CODMIL", "MILITARY"));
         assert_eq!(part_of(&withdrew, &capture), Some(CAPTURE_PART_RULE));
         let mut events = vec![withdrew.clone(), capture.clone()];
         merge_document(&mut events, &mut Vec::new(), "", &[]);
@@ -1364,30 +1374,8 @@ mod tests {
     #[test]
     fn mg41_the_captors_own_withdrawal_is_no_part_of_their_capture() {
         // "rebels seized parts of the town on Saturday and then withdrew"
-        let mut capture = act(
-            "COERCE",
-            "seize",
-            ("Battles", "Non-state actor overtakes territory"),
-            "Douma",
-            &[("SYRREB", "REBEL")],
-            &[],
-        );
-        capture.territory = Some(frontline_model::TerritorialChange {
-            place: None,
-            from: None,
-            to: None,
-        });
-        let withdrew = act(
-            "RETREAT",
-            "withdraw",
-            (
-                "Strategic developments",
-                "Non-violent transfer of territory",
-            ),
-            "Douma",
-            &[("SYRREB", "REBEL")],
-            &[],
-        );
+        let (capture, withdrew) =
+            capture_and_withdrawal("Douma", ("SYRREB", "REBEL"), ("SYRREB", "REBEL"));
         assert_eq!(part_of(&withdrew, &capture), None);
         // the side the place went to, named only in the capture's territory, counts too
         let mut unnamed = capture;
