@@ -42,7 +42,10 @@ impl EventCoder {
             let Some(ptype) = rule.plover_type else {
                 continue;
             };
-            let clause = match super::screen::screen(t, rule, h, &cast.found, s.places) {
+            // event or not: the word's sense and sentence, then the verb's frame
+            let screened = super::screen::screen(t, rule, h, &cast.found, s.places)
+                .and_then(|clause| super::verbal::screen(t, rule, h).map_or(Ok(clause), Err));
+            let clause = match screened {
                 Ok(clause) => clause,
                 Err(reason) => {
                     near.push(NearMiss {
@@ -54,15 +57,6 @@ impl EventCoder {
                     continue;
                 }
             };
-            if let Some(reason) = super::verbal::screen(t, rule, h) {
-                near.push(NearMiss {
-                    sentence: s.index,
-                    span: t.span(h.start, h.end),
-                    rule: rule.rule.clone(),
-                    reason: reason.into(),
-                });
-                continue;
-            }
             let trigger = Trigger {
                 t,
                 s,
